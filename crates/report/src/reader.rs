@@ -1,0 +1,396 @@
+//! The streaming reader.
+//!
+//! It finds columns by header name, accepts both editions, LF or CRLF, a final newline or
+//! none, a UTF-8 byte order mark, RFC 4180 quoting and upper-case booleans. Memory does not
+//! grow with the number of rows: one record buffer and one [`Row`] are reused, and
+//! diagnostics are kept once per kind. A bad row is an error for that row only; the next
+//! call goes on with the following row. No input makes it panic.
+
+use std::io::{self, Read};
+
+use crate::cell::Oddity;
+use crate::column::{Column, Edition, Kind};
+use crate::error::{
+    display_value, Diagnostic, DiagnosticKind, Diagnostics, ReadError, ReadErrorKind,
+};
+use crate::row::{user_order, Row};
+
+/// Reads a credential report one row at a time.
+#[derive(Debug)]
+pub struct ReportReader<R> {
+    csv: csv::Reader<Sniff<R>>,
+    record: csv::ByteRecord,
+    edition: Edition,
+    /// For each field of the file, the column it holds (`None`: an unknown column).
+    layout: Vec<Option<Column>>,
+    row: Row,
+    diagnostics: Diagnostics,
+    rows: u64,
+    root_row: bool,
+    previous_user: Option<String>,
+    failed: bool,
+}
+
+/// What a whole read found, from [`ReportReader::finish`].
+#[derive(Clone, Debug)]
+pub struct Summary {
+    /// The file's edition.
+    pub edition: Edition,
+    /// Data rows read, including rows that had errors.
+    pub rows: u64,
+    /// Whether a root row was seen.
+    pub root_row: bool,
+    /// Oddities that were accepted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<R: Read> ReportReader<R> {
+    /// Reads the header line and prepares to read rows.
+    pub fn new(input: R) -> Result<ReportReader<R>, ReadError> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(64 * 1024)
+            .from_reader(Sniff::new(input));
+        let mut header = csv::ByteRecord::new();
+        let more = csv
+            .read_byte_record(&mut header)
+            .map_err(|e| csv_error(&e, 1))?;
+        if !more {
+            return Err(ReadError {
+                line: 1,
+                column: 1,
+                kind: ReadErrorKind::Empty,
+            });
+        }
+        let mut diagnostics = Diagnostics::default();
+        let (edition, layout) = parse_header(&header, &mut diagnostics)?;
+        if csv.get_ref().bom {
+            diagnostics.note(0, DiagnosticKind::ByteOrderMark);
+        }
+        Ok(ReportReader {
+            csv,
+            record: csv::ByteRecord::new(),
+            edition,
+            layout,
+            row: Row::new(edition),
+            diagnostics,
+            rows: 0,
+            root_row: false,
+            previous_user: None,
+            failed: false,
+        })
+    }
+
+    /// The edition the header declares.
+    pub fn edition(&self) -> Edition {
+        self.edition
+    }
+
+    /// Diagnostics so far (the end-of-file ones come with [`ReportReader::finish`]).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        self.diagnostics.as_slice()
+    }
+
+    /// The next row, borrowed until the next call; `Ok(None)` at the end.
+    ///
+    /// After an error in a row the next call reads the following row. After an error
+    /// reading the input itself, every later call answers `Ok(None)`.
+    pub fn next_row(&mut self) -> Result<Option<&Row>, ReadError> {
+        if self.failed {
+            return Ok(None);
+        }
+        let more = match self.csv.read_byte_record(&mut self.record) {
+            Ok(more) => more,
+            Err(e) => {
+                self.failed = true;
+                return Err(csv_error(&e, self.line()));
+            }
+        };
+        if !more {
+            return Ok(None);
+        }
+        self.rows += 1;
+        let line = self.line();
+        self.fill_row(line)?;
+        self.check_order(line);
+        Ok(Some(&self.row))
+    }
+
+    /// Ends the read: every diagnostic, and what was read.
+    pub fn finish(mut self) -> Summary {
+        let sniff = self.csv.get_ref();
+        let (cr, newline) = (
+            sniff.carriage_return,
+            sniff.last == Some(b'\n') || sniff.last == Some(b'\r'),
+        );
+        if cr {
+            self.diagnostics.note(0, DiagnosticKind::CarriageReturn);
+        }
+        if newline {
+            self.diagnostics.note(0, DiagnosticKind::TrailingNewline);
+        }
+        Summary {
+            edition: self.edition,
+            rows: self.rows,
+            root_row: self.root_row,
+            diagnostics: self.diagnostics.into_vec(),
+        }
+    }
+
+    /// Turns the reader into an iterator of owned rows (each row is cloned).
+    pub fn into_rows(self) -> Rows<R> {
+        Rows { reader: self }
+    }
+
+    fn line(&self) -> u64 {
+        self.record.position().map_or(0, csv::Position::line)
+    }
+
+    fn fill_row(&mut self, line: u64) -> Result<(), ReadError> {
+        let found = self.record.len();
+        let expected = self.layout.len();
+        if found < expected {
+            return Err(ReadError {
+                line,
+                column: found + 1,
+                kind: ReadErrorKind::ShortRow {
+                    expected,
+                    found,
+                    missing: self.layout[found],
+                },
+            });
+        }
+        if found > expected {
+            return Err(ReadError {
+                line,
+                column: expected + 1,
+                kind: ReadErrorKind::LongRow { expected, found },
+            });
+        }
+        for (i, (field, column)) in self.record.iter().zip(&self.layout).enumerate() {
+            let Some(column) = *column else { continue };
+            let kind = column.kind();
+            let bad = |error| ReadError {
+                line,
+                column: i + 1,
+                kind: ReadErrorKind::BadValue {
+                    column,
+                    value: display_value(field),
+                    error,
+                },
+            };
+            match self.row.cell_mut(column).parse_into(kind, field) {
+                Ok(None) => {}
+                Ok(Some(Oddity::BoolCase)) => self.diagnostics.note(line, DiagnosticKind::BoolCase),
+                Ok(Some(Oddity::TimestampForm)) => {
+                    self.diagnostics.note(line, DiagnosticKind::TimestampForm)
+                }
+                Err(e) => return Err(bad(e)),
+            }
+            if kind == Kind::Text
+                && field.is_empty()
+                && matches!(column, Column::User | Column::Arn)
+            {
+                return Err(ReadError {
+                    line,
+                    column: i + 1,
+                    kind: ReadErrorKind::EmptyValue(column),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_order(&mut self, line: u64) {
+        if self.row.is_root() {
+            if self.rows > 1 {
+                self.diagnostics.note(line, DiagnosticKind::RootNotFirst);
+            }
+            self.root_row = true;
+            return;
+        }
+        let user = self.row.user();
+        match &mut self.previous_user {
+            Some(previous) => {
+                if user_order(previous, user).is_gt() {
+                    let kind = DiagnosticKind::UserOrder {
+                        user: user.to_owned(),
+                        previous: previous.clone(),
+                    };
+                    self.diagnostics.note(line, kind);
+                }
+                previous.clear();
+                previous.push_str(user);
+            }
+            None => self.previous_user = Some(user.to_owned()),
+        }
+    }
+}
+
+/// Owned rows of a report, from [`ReportReader::into_rows`].
+#[derive(Debug)]
+pub struct Rows<R> {
+    reader: ReportReader<R>,
+}
+
+impl<R: Read> Rows<R> {
+    /// Ends the read; see [`ReportReader::finish`].
+    pub fn finish(self) -> Summary {
+        self.reader.finish()
+    }
+
+    /// The edition the header declares.
+    pub fn edition(&self) -> Edition {
+        self.reader.edition
+    }
+}
+
+impl<R: Read> Iterator for Rows<R> {
+    type Item = Result<Row, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.reader.next_row().map(|row| row.cloned()).transpose()
+    }
+}
+
+fn parse_header(
+    header: &csv::ByteRecord,
+    diagnostics: &mut Diagnostics,
+) -> Result<(Edition, Vec<Option<Column>>), ReadError> {
+    let mut layout = Vec::with_capacity(header.len());
+    for (i, name) in header.iter().enumerate() {
+        let column = Column::from_name(name);
+        if let Some(c) = column {
+            if layout.contains(&Some(c)) {
+                return Err(ReadError {
+                    line: 1,
+                    column: i + 1,
+                    kind: ReadErrorKind::DuplicateColumn(c),
+                });
+            }
+        }
+        layout.push(column);
+    }
+    if layout.iter().all(Option::is_none) {
+        let first_field = display_value(header.get(0).unwrap_or_default());
+        return Err(ReadError {
+            line: 1,
+            column: 1,
+            kind: ReadErrorKind::NotAReport { first_field },
+        });
+    }
+    for (name, column) in header.iter().zip(&layout) {
+        if column.is_none() {
+            diagnostics.note(1, DiagnosticKind::UnknownColumn(display_value(name)));
+        }
+    }
+    let has = |c: Column| layout.contains(&Some(c));
+    let any_last_used = Column::ALL.iter().any(|c| !c.in_legacy() && has(*c));
+    let edition = if any_last_used {
+        Edition::Current
+    } else {
+        Edition::Legacy
+    };
+    if let Some(missing) = edition.columns().iter().find(|c| !has(**c)) {
+        return Err(ReadError {
+            line: 1,
+            column: 1,
+            kind: ReadErrorKind::MissingColumn(*missing),
+        });
+    }
+    let known: Vec<Column> = layout.iter().flatten().copied().collect();
+    if known != edition.columns() {
+        diagnostics.note(1, DiagnosticKind::ColumnOrder);
+    }
+    Ok((edition, layout))
+}
+
+fn csv_error(e: &csv::Error, line: u64) -> ReadError {
+    let line = e.position().map_or(line, csv::Position::line);
+    ReadError {
+        line,
+        column: 1,
+        kind: ReadErrorKind::Io(e.to_string()),
+    }
+}
+
+/// The input as the CSV parser sees it, minus a leading byte order mark, noting what the
+/// parser hides: whether there was a mark, a carriage return, and the last byte.
+#[derive(Debug)]
+struct Sniff<R> {
+    inner: R,
+    head: [u8; 3],
+    head_len: usize,
+    head_pos: usize,
+    started: bool,
+    bom: bool,
+    carriage_return: bool,
+    last: Option<u8>,
+}
+
+const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+impl<R: Read> Sniff<R> {
+    fn new(inner: R) -> Sniff<R> {
+        Sniff {
+            inner,
+            head: [0; 3],
+            head_len: 0,
+            head_pos: 0,
+            started: false,
+            bom: false,
+            carriage_return: false,
+            last: None,
+        }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        self.started = true;
+        while self.head_len < 3 {
+            match self.inner.read(&mut self.head[self.head_len..]) {
+                Ok(0) => break,
+                Ok(n) => self.head_len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if &self.head[..self.head_len] == BOM {
+            self.bom = true;
+            self.head_len = 0;
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Sniff<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            self.start()?;
+        }
+        let n = if self.head_pos < self.head_len {
+            let n = (self.head_len - self.head_pos).min(buf.len());
+            buf[..n].copy_from_slice(&self.head[self.head_pos..self.head_pos + n]);
+            self.head_pos += n;
+            n
+        } else {
+            self.inner.read(buf)?
+        };
+        if n > 0 {
+            let chunk = &buf[..n];
+            self.carriage_return |= memchr::memchr(b'\r', chunk).is_some();
+            self.last = chunk.last().copied();
+        }
+        Ok(n)
+    }
+}
+
+/// Reads every row of a report held in memory, stopping at the first error.
+pub fn read_all(bytes: &[u8]) -> Result<(Vec<Row>, Summary), ReadError> {
+    let mut reader = ReportReader::new(bytes)?;
+    let mut rows = Vec::new();
+    while let Some(row) = reader.next_row()? {
+        rows.push(row.clone());
+    }
+    Ok((rows, reader.finish()))
+}
