@@ -1,1 +1,11 @@
-fn main() {}
+//! `credreport`: the AWS IAM credential report, end to end.
+
+use std::process::ExitCode;
+
+mod args;
+mod commands;
+mod input;
+
+fn main() -> ExitCode {
+    commands::run(args::parse())
+}

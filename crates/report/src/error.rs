@@ -209,16 +209,16 @@ impl Diagnostics {
     }
 }
 
-/// A field's bytes as a short, printable, quoted string for messages.
+/// A field's bytes as a short, printable, quoted string for messages: control characters
+/// escaped, and bytes that are not UTF-8 shown as `\xNN`.
 pub(crate) fn display_value(field: &[u8]) -> String {
     const MAX: usize = 48;
-    let text = String::from_utf8_lossy(field);
-    let mut out: String = text
-        .chars()
-        .take(MAX)
-        .flat_map(char::escape_debug)
-        .collect();
-    if text.chars().count() > MAX {
+    let escaped: String = match std::str::from_utf8(field) {
+        Ok(text) => text.chars().flat_map(char::escape_debug).collect(),
+        Err(_) => field.escape_ascii().to_string(),
+    };
+    let mut out: String = escaped.chars().take(MAX).collect();
+    if escaped.chars().count() > MAX {
         out.push('…');
     }
     format!("\"{out}\"")

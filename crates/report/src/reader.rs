@@ -5,6 +5,10 @@
 //! grow with the number of rows: one record buffer and one [`Row`] are reused, and
 //! diagnostics are kept once per kind. A bad row is an error for that row only; the next
 //! call goes on with the following row. No input makes it panic.
+//!
+//! CRLF is turned into LF before parsing, inside quoted fields too: no report field can
+//! hold a carriage return (IAM names, ARNs, regions and services exclude control
+//! characters), and it keeps every line number the file's own.
 
 use std::io::{self, Read};
 
@@ -315,14 +319,16 @@ fn csv_error(e: &csv::Error, line: u64) -> ReadError {
     }
 }
 
-/// The input as the CSV parser sees it, minus a leading byte order mark, noting what the
-/// parser hides: whether there was a mark, a carriage return, and the last byte.
+/// The input as the CSV parser sees it: without a leading byte order mark, and with CRLF
+/// line ends turned into LF (so that the parser's line numbers are the file's). It notes
+/// what it removed and the input's last byte, for the diagnostics.
 #[derive(Debug)]
 struct Sniff<R> {
     inner: R,
-    head: [u8; 3],
-    head_len: usize,
-    head_pos: usize,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    eof: bool,
     started: bool,
     bom: bool,
     carriage_return: bool,
@@ -330,14 +336,16 @@ struct Sniff<R> {
 }
 
 const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+const SNIFF_BUFFER: usize = 64 * 1024;
 
 impl<R: Read> Sniff<R> {
     fn new(inner: R) -> Sniff<R> {
         Sniff {
             inner,
-            head: [0; 3],
-            head_len: 0,
-            head_pos: 0,
+            buf: vec![0; SNIFF_BUFFER].into_boxed_slice(),
+            start: 0,
+            end: 0,
+            eof: false,
             started: false,
             bom: false,
             carriage_return: false,
@@ -345,43 +353,82 @@ impl<R: Read> Sniff<R> {
         }
     }
 
-    fn start(&mut self) -> io::Result<()> {
-        self.started = true;
-        while self.head_len < 3 {
-            match self.inner.read(&mut self.head[self.head_len..]) {
-                Ok(0) => break,
-                Ok(n) => self.head_len += n,
+    /// Reads more input after what is left unread in the window, which is moved to the front.
+    fn fill(&mut self) -> io::Result<()> {
+        self.buf.copy_within(self.start..self.end, 0);
+        self.end -= self.start;
+        self.start = 0;
+        while !self.eof && self.end < self.buf.len() {
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.last = Some(self.buf[self.end + n - 1]);
+                    self.end += n;
+                    // One read is enough, except at the very start (to see a whole byte
+                    // order mark) and when the window ends in a CR whose next byte decides.
+                    if self.started && self.buf[self.end - 1] != b'\r' {
+                        break;
+                    }
+                    if !self.started && self.end >= BOM.len() {
+                        break;
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-        if &self.head[..self.head_len] == BOM {
-            self.bom = true;
-            self.head_len = 0;
+        if !self.started {
+            self.started = true;
+            if self.buf[..self.end].starts_with(BOM) {
+                self.bom = true;
+                self.start = BOM.len();
+            }
         }
         Ok(())
     }
 }
 
 impl<R: Read> Read for Sniff<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if !self.started {
-            self.start()?;
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // A CR at the end of the window is held back until the byte after it is known.
+        let held_back = |s: &Self| s.end - s.start == 1 && s.buf[s.start] == b'\r' && !s.eof;
+        if self.start == self.end || held_back(self) {
+            self.fill()?;
         }
-        let n = if self.head_pos < self.head_len {
-            let n = (self.head_len - self.head_pos).min(buf.len());
-            buf[..n].copy_from_slice(&self.head[self.head_pos..self.head_pos + n]);
-            self.head_pos += n;
-            n
-        } else {
-            self.inner.read(buf)?
-        };
-        if n > 0 {
-            let chunk = &buf[..n];
-            self.carriage_return |= memchr::memchr(b'\r', chunk).is_some();
-            self.last = chunk.last().copied();
+        let mut written = 0;
+        while written < out.len() && self.start < self.end {
+            let window = &self.buf[self.start..self.end];
+            let room = out.len() - written;
+            match memchr::memchr(b'\r', &window[..window.len().min(room)]) {
+                None => {
+                    let n = window.len().min(room);
+                    out[written..written + n].copy_from_slice(&window[..n]);
+                    written += n;
+                    self.start += n;
+                }
+                Some(i) => {
+                    out[written..written + i].copy_from_slice(&window[..i]);
+                    written += i;
+                    self.start += i;
+                    self.carriage_return = true;
+                    match self.buf[self.start..self.end].get(1) {
+                        Some(b'\n') => self.start += 1, // CRLF: drop the CR
+                        Some(_) => {
+                            out[written] = b'\r'; // a lone CR stays
+                            written += 1;
+                            self.start += 1;
+                        }
+                        None if self.eof => {
+                            out[written] = b'\r';
+                            written += 1;
+                            self.start += 1;
+                        }
+                        None => break, // decided by the next fill
+                    }
+                }
+            }
         }
-        Ok(n)
+        Ok(written)
     }
 }
 

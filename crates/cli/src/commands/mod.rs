@@ -1,0 +1,34 @@
+//! The commands. Each returns the exit code to use; errors that reach `run` are printed
+//! once here, with their context chain, and exit 2.
+
+use std::io;
+use std::process::ExitCode;
+
+use crate::args::{Cli, Command};
+
+mod report;
+
+/// Exit status for errors: an invalid report, an unreadable file.
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Report(cmd) => report::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("credreport: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+/// A closed pipe on stdout (`credreport … | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
