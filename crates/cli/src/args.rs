@@ -40,6 +40,8 @@ pub enum ReportCommand {
     ///
     /// Lowercase booleans, `+00:00` timestamps, LF line ends, no newline after the last
     /// row, quotes only where a field needs them. A legacy 16-column report stays legacy.
+    /// Output streams: on an invalid row it stops there with exit 2, after the rows
+    /// before it, so check the exit status before using the output.
     Format(FileArg),
     /// Print one JSON object per row (JSON Lines), with typed values.
     ///

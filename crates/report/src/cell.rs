@@ -257,7 +257,12 @@ mod tests {
     #[test]
     fn parse_table() {
         let ts = |s: &str| Cell::Timestamp(Timestamp::parse(s.as_bytes()).unwrap().0);
-        let cases: &[(Kind, &str, Result<(Cell, Option<Oddity>), CellError>)] = &[
+        type Case = (
+            Kind,
+            &'static str,
+            Result<(Cell, Option<Oddity>), CellError>,
+        );
+        let cases: &[Case] = &[
             (Kind::Bool, "true", Ok((Cell::Bool(true), None))),
             (Kind::Bool, "false", Ok((Cell::Bool(false), None))),
             // The user guide prints TRUE/FALSE (seed 000); accepted and noted.

@@ -141,10 +141,10 @@ fn invalid(name: &str, e: &ReadError) -> ExitCode {
 
 fn print_diagnostics(name: &str, diagnostics: &[Diagnostic]) {
     for d in diagnostics {
-        if d.line > 0 {
-            eprintln!("{name}:{d}");
-        } else {
-            eprintln!("{name}: {d}");
+        let message = d.to_string();
+        match message.split_once(": ") {
+            Some((line, rest)) if d.line > 0 => eprintln!("{name}:{line}: note: {rest}"),
+            _ => eprintln!("{name}: note: {message}"),
         }
     }
 }
