@@ -1,0 +1,118 @@
+//! Accounts and their root identity.
+
+use crate::error::{Error, Result};
+use crate::ids::AccountId;
+use crate::keys::NewAccessKey;
+use crate::model::{Account, Owner, StoredReport};
+use crate::service::{require_account, Iam};
+
+/// A newly created account and, unless it is an Organizations member created without root
+/// credentials, its root access key (the only time its secret is shown).
+#[derive(Debug)]
+pub struct NewAccount {
+    /// The account.
+    pub account: Account,
+    /// The root access key.
+    pub root_key: Option<NewAccessKey>,
+}
+
+impl Iam {
+    /// Creates an account (with a random id unless one is given). An ordinary account gets
+    /// a root access key; an Organizations member created without root credentials gets
+    /// none, and its report's root row shows `password_enabled` `false`.
+    pub fn create_account(&self, id: Option<AccountId>, organization_member: bool) -> Result<NewAccount> {
+        let id = match id {
+            Some(id) => id,
+            None => AccountId::generate()?,
+        };
+        let account = Account {
+            id: id.clone(),
+            created: self.now(),
+            organization_member,
+            root_password: None,
+            root_password_last_used: None,
+            password_policy: None,
+        };
+        self.write(&id, |tx| {
+            tx.insert_account(&account)?;
+            tx.put_report(&id, &StoredReport::default())
+        })?;
+        let root_key = if organization_member { None } else { Some(self.create_access_key(&id, &Owner::Root)?) };
+        Ok(NewAccount { account, root_key })
+    }
+
+    /// The account.
+    pub fn account(&self, id: &AccountId) -> Result<Account> {
+        self.read(|tx| require_account(tx, id))
+    }
+
+    /// Every account id, in order.
+    pub fn account_ids(&self) -> Result<Vec<AccountId>> {
+        self.read(|tx| tx.account_ids())
+    }
+
+    /// GetAccountSummary: usage counts and IAM's quotas, by IAM's key names.
+    pub fn account_summary(&self, id: &AccountId) -> Result<Vec<(&'static str, i64)>> {
+        self.read(|tx| {
+            let account = require_account(tx, id)?;
+            let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+            let users = count(tx.count_users(id)?);
+            let keys = tx.access_keys_of(id, &Owner::Root)?;
+            let devices = tx.mfa_devices(id)?;
+            let in_use = devices.iter().filter(|d| d.assignment.is_some()).count();
+            let root_mfa = devices.iter().any(|d| matches!(d.assignment, Some((Owner::Root, _))));
+            let root_certs = tx.signing_certificates(id)?.iter().filter(|c| c.owner == Owner::Root).count();
+            let mut summary = vec![
+                ("AccessKeysPerUserQuota", 2),
+                ("AccountAccessKeysPresent", i64::from(!keys.is_empty())),
+                ("AccountMFAEnabled", i64::from(root_mfa)),
+                ("AccountPasswordPresent", i64::from(account.root_password.is_some())),
+                ("AccountSigningCertificatesPresent", i64::from(root_certs > 0)),
+                ("AssumeRolePolicySizeQuota", 2048),
+                ("AttachedPoliciesPerGroupQuota", 10),
+                ("AttachedPoliciesPerRoleQuota", 10),
+                ("AttachedPoliciesPerUserQuota", 10),
+                ("GlobalEndpointTokenVersion", 1),
+                ("GroupPolicySizeQuota", 5120),
+                ("Groups", 0),
+                ("GroupsPerUserQuota", 10),
+                ("GroupsQuota", 300),
+                ("InstanceProfiles", 0),
+                ("InstanceProfilesQuota", 1000),
+                ("MFADevices", count(devices.len())),
+                ("MFADevicesInUse", count(in_use)),
+                ("Policies", 0),
+                ("PoliciesQuota", 1500),
+                ("PolicySizeQuota", 6144),
+                ("PolicyVersionsInUse", 0),
+                ("PolicyVersionsInUseQuota", 10000),
+                ("Providers", 0),
+                ("RolePolicySizeQuota", 10240),
+                ("Roles", 0),
+                ("RolesQuota", 1000),
+                ("ServerCertificates", 0),
+                ("ServerCertificatesQuota", 20),
+                ("SigningCertificatesPerUserQuota", 2),
+                ("UserPolicySizeQuota", 2048),
+                ("Users", users),
+                ("UsersQuota", 5000),
+                ("VersionsPerPolicyQuota", 5),
+            ];
+            summary.sort_by_key(|(k, _)| *k);
+            Ok(summary)
+        })
+    }
+
+    /// The user by name.
+    pub fn user(&self, account: &AccountId, name: &str) -> Result<crate::model::User> {
+        self.read(|tx| crate::service::require_user(tx, account, name))
+    }
+
+    /// The user by unique id.
+    pub fn user_by_id(&self, account: &AccountId, user_id: &str) -> Result<crate::model::User> {
+        self.read(|tx| {
+            tx.user_by_id(account, user_id)?
+                .ok_or_else(|| Error::NoSuchEntity(format!("The user with id {user_id} cannot be found.")))
+        })
+    }
+}

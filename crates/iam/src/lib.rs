@@ -1,0 +1,50 @@
+//! The IAM domain behind the credential report.
+//!
+//! [`Iam`] keeps accounts, users and their credentials (console passwords, access keys,
+//! virtual MFA devices, X.509 signing certificates, inline policies, the account password
+//! policy), records credential use the way IAM does (the 5- and 15-minute windows), and
+//! turns it all into the credential report with IAM's lifecycle (the 4-hour rule, one
+//! stored report per account, builds that survive a crash).
+//!
+//! It knows nothing of HTTP, XML or SigV4: the server crate speaks the wire and maps
+//! [`Error`] to AWS error codes. Time comes from a [`Clock`]; storage from a [`Store`]
+//! ([`SqliteStore`] embedded; every backend passes [`store::conformance`]).
+#![deny(missing_docs)]
+
+mod accounts;
+mod certs;
+mod keys;
+mod mfa;
+mod passwords;
+mod policies;
+mod report_build;
+mod reports;
+mod service;
+mod usage;
+mod users;
+
+pub mod certificate;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod model;
+pub mod password;
+pub mod policy;
+pub mod qr;
+pub mod secret;
+pub mod store;
+pub mod totp;
+
+pub use accounts::NewAccount;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Constraint, Error, Invalid, Result};
+pub use ids::AccountId;
+pub use keys::{NewAccessKey, SigningKey, UseOutcome, ACCESS_KEYS_QUOTA};
+pub use mfa::{Assignment, NewMfaDevice};
+pub use passwords::{LoginProfile, PasswordPolicyInput, SignIn};
+pub use report_build::{report_rows, AccountSnapshot};
+pub use reports::{CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS};
+pub use service::{Iam, IamConfig, Page};
+pub use store::sqlite::SqliteStore;
+pub use store::Store;
+pub use usage::{KEY_WINDOW_SECS, PASSWORD_WINDOW_SECS};

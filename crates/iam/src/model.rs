@@ -1,0 +1,207 @@
+//! What IAM keeps for the credential report: accounts, users and their credentials.
+//!
+//! These are plain records; the rules that govern them live in the service modules
+//! (`users`, `keys`, …) and the store persists them as they are.
+
+use std::fmt;
+
+use credreport_report::Timestamp;
+
+use crate::ids::AccountId;
+use crate::password::PasswordPolicy;
+
+/// Who a credential belongs to: the account's root, or one of its IAM users.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    /// The account root user.
+    Root,
+    /// An IAM user, by unique id (`AIDA…`).
+    User(String),
+}
+
+impl Owner {
+    /// The form stored in databases: `root`, or the user id (user ids start with `AIDA`, so
+    /// the two never collide).
+    pub fn as_key(&self) -> &str {
+        match self {
+            Owner::Root => "root",
+            Owner::User(id) => id,
+        }
+    }
+
+    /// The inverse of [`Owner::as_key`].
+    pub fn from_key(key: &str) -> Owner {
+        if key == "root" {
+            Owner::Root
+        } else {
+            Owner::User(key.to_owned())
+        }
+    }
+}
+
+/// An argon2id PHC string. Not the password, but still kept out of logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(pub String);
+
+impl fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordHash(<redacted>)")
+    }
+}
+
+/// Bytes sealed with the master key (an access key secret, an MFA seed).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sealed(pub Vec<u8>);
+
+impl fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sealed({} bytes)", self.0.len())
+    }
+}
+
+/// A console password: the root's or a user's login profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Password {
+    /// The current hash.
+    pub hash: PasswordHash,
+    /// When the login profile was created (GetLoginProfile's CreateDate).
+    pub created: Timestamp,
+    /// When the password was last set (the report's `password_last_changed`).
+    pub changed: Timestamp,
+    /// Whether the user must set a new password at next sign-in.
+    pub reset_required: bool,
+    /// Earlier hashes, newest first, for the policy's PasswordReusePrevention.
+    pub previous: Vec<PasswordHash>,
+}
+
+/// An AWS account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// The 12-digit id.
+    pub id: AccountId,
+    /// When the account (and so its root user) was created.
+    pub created: Timestamp,
+    /// Created as an Organizations member without root credentials.
+    pub organization_member: bool,
+    /// The root user's console password, if it has one.
+    pub root_password: Option<Password>,
+    /// The root's last console sign-in (first of each 5-minute span).
+    pub root_password_last_used: Option<Timestamp>,
+    /// The account password policy, if one is set.
+    pub password_policy: Option<PasswordPolicy>,
+}
+
+/// An IAM user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The unique id (`AIDA…`).
+    pub id: String,
+    /// The name, as created (unique within the account ignoring case).
+    pub name: String,
+    /// The path (`/` or `/a/b/`).
+    pub path: String,
+    /// When it was created.
+    pub created: Timestamp,
+    /// The last console sign-in (first of each 5-minute span). It outlives the login
+    /// profile, as in IAM: GetUser still shows it after the password is deleted.
+    pub password_last_used: Option<Timestamp>,
+}
+
+impl User {
+    /// `arn:aws:iam::<account>:user<path><name>`
+    pub fn arn(&self) -> String {
+        format!("arn:aws:iam::{}:user{}{}", self.account, self.path, self.name)
+    }
+}
+
+/// The last use of an access key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyUse {
+    /// The start of the minute of the first use in the latest 15-minute span.
+    pub at: Timestamp,
+    /// The region of that use (from the request's credential scope).
+    pub region: String,
+    /// The service namespace of that use (`iam`, `sts`, …).
+    pub service: String,
+}
+
+/// An access key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessKey {
+    /// `AKIA…`
+    pub id: String,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// Its owner.
+    pub owner: Owner,
+    /// The secret, sealed with the master key (associated data: the key id).
+    pub secret: Sealed,
+    /// Active or Inactive.
+    pub active: bool,
+    /// When it was created (the report's `last_rotated`).
+    pub created: Timestamp,
+    /// Its last use, if it was ever used.
+    pub last_used: Option<KeyUse>,
+}
+
+/// A virtual MFA device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaDevice {
+    /// `arn:aws:iam::<account>:mfa<path><name>`
+    pub serial: String,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The device name.
+    pub name: String,
+    /// The path.
+    pub path: String,
+    /// The TOTP seed, sealed with the master key (associated data: the serial).
+    pub seed: Sealed,
+    /// When it was created.
+    pub created: Timestamp,
+    /// Who it is enabled for, and since when; `None` while unassigned.
+    pub assignment: Option<(Owner, Timestamp)>,
+    /// The last TOTP counter accepted, so a code is never accepted twice.
+    pub last_counter: Option<u64>,
+}
+
+/// An X.509 signing certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SigningCertificate {
+    /// The certificate id.
+    pub id: String,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// Its owner.
+    pub owner: Owner,
+    /// The PEM body as uploaded.
+    pub body: String,
+    /// SHA-256 of the DER, to refuse duplicates.
+    pub der_sha256: [u8; 32],
+    /// Active or Inactive.
+    pub active: bool,
+    /// When it was uploaded (the report's `cert_N_last_rotated`).
+    pub uploaded: Timestamp,
+}
+
+/// An inline user policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserPolicy {
+    /// The user's unique id.
+    pub user: String,
+    /// The policy name.
+    pub name: String,
+    /// The JSON document as given.
+    pub document: String,
+}
+
+/// The one stored credential report of an account, and whether a build is running.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct StoredReport {
+    /// The latest complete report: when it was generated and its CSV bytes.
+    pub complete: Option<(Timestamp, Vec<u8>)>,
+    /// When the running build started, if one is running (or was, before a crash).
+    pub building_since: Option<Timestamp>,
+}

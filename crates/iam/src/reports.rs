@@ -1,0 +1,198 @@
+//! The credential report's lifecycle: one stored report per account, the 4-hour rule,
+//! STARTED / INPROGRESS / COMPLETE, a frozen snapshot, and builds that survive a crash.
+//!
+//! Generate decides in one write transaction (so concurrent calls start one build) and
+//! hands back a [`ReportBuild`] for the caller to run in the background. The build reads
+//! one consistent snapshot, renders the CSV, and stores it with its generated time in one
+//! transaction: a report is never half-written. A build that started and never finished
+//! (its process died) is found by [`Iam::interrupted_builds`] and run again.
+
+use std::collections::HashMap;
+
+use credreport_report::{write_report, Edition, Timestamp};
+
+use crate::error::{Error, Result};
+use crate::ids::AccountId;
+use crate::report_build::{report_rows, AccountSnapshot};
+use crate::service::{require_account, Iam};
+use crate::store::UserQuery;
+use crate::users::USERS_QUOTA;
+
+/// A report younger than this is returned as it is: "as often as once every four hours".
+pub const REPORT_FRESH_SECS: i64 = 4 * 3600;
+
+/// GenerateCredentialReport's State.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportState {
+    /// A build was started by this call.
+    Started,
+    /// A build is running.
+    InProgress,
+    /// The stored report is under four hours old; nothing was rebuilt.
+    Complete,
+}
+
+impl ReportState {
+    /// IAM's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportState::Started => "STARTED",
+            ReportState::InProgress => "INPROGRESS",
+            ReportState::Complete => "COMPLETE",
+        }
+    }
+}
+
+/// What GenerateCredentialReport answers, and the build to run when one was started.
+#[derive(Debug)]
+pub struct Generation {
+    /// The state.
+    pub state: ReportState,
+    /// IAM's description, where it gives one.
+    pub description: Option<&'static str>,
+    /// The build this call started; the caller runs it (in the background).
+    pub build: Option<ReportBuild>,
+}
+
+/// A started build, to be run once.
+#[derive(Debug)]
+#[must_use = "a started build must be run, or the report stays in progress until its lease ends"]
+pub struct ReportBuild {
+    iam: Iam,
+    account: AccountId,
+    started: Timestamp,
+}
+
+/// A stored report, as GetCredentialReport returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CredentialReport {
+    /// The CSV bytes.
+    pub content: Vec<u8>,
+    /// When it was generated.
+    pub generated: Timestamp,
+}
+
+impl ReportBuild {
+    /// The account being built.
+    pub fn account(&self) -> &AccountId {
+        &self.account
+    }
+
+    /// Builds and stores the report. If another process took the build over meanwhile (its
+    /// lease ran out), this one's result is dropped and theirs stands.
+    pub fn run(self) -> Result<()> {
+        let generated = self.iam.now();
+        let snapshot = self.iam.snapshot(&self.account)?;
+        let content = write_report(Edition::Current, &report_rows(&snapshot))
+            .map_err(|e| Error::internal(format!("rendering the report: {e}")))?;
+        let started = self.started;
+        self.iam.write(&self.account, |tx| {
+            let mut report = tx.report(&self.account)?;
+            if report.building_since != Some(started) {
+                return Ok(());
+            }
+            report.complete = Some((generated, content.clone()));
+            report.building_since = None;
+            tx.put_report(&self.account, &report)
+        })
+    }
+}
+
+impl Iam {
+    /// GenerateCredentialReport.
+    pub fn generate_credential_report(&self, account: &AccountId) -> Result<Generation> {
+        let now = self.now();
+        let lease = self.config().build_lease_secs;
+        let (state, description) = self.write(account, |tx| {
+            require_account(tx, account)?;
+            let mut report = tx.report(account)?;
+            if let Some(since) = report.building_since {
+                if (0..lease).contains(&now.secs_since(since)) {
+                    return Ok((ReportState::InProgress, None));
+                }
+            }
+            if let Some((generated, _)) = &report.complete {
+                if (0..REPORT_FRESH_SECS).contains(&now.secs_since(*generated)) {
+                    if report.building_since.take().is_some() {
+                        tx.put_report(account, &report)?; // an abandoned build is moot
+                    }
+                    return Ok((ReportState::Complete, None));
+                }
+            }
+            let description = if report.complete.is_some() {
+                "Report is older than 4 hours. Starting a new report generation task"
+            } else {
+                "No report exists. Starting a new report generation task"
+            };
+            report.building_since = Some(now);
+            tx.put_report(account, &report)?;
+            Ok((ReportState::Started, Some(description)))
+        })?;
+        let build = (state == ReportState::Started).then(|| ReportBuild { iam: self.clone(), account: account.clone(), started: now });
+        Ok(Generation { state, description, build })
+    }
+
+    /// GetCredentialReport: the stored report (the previous one while a new one builds).
+    pub fn credential_report(&self, account: &AccountId) -> Result<CredentialReport> {
+        let now = self.now();
+        let report = self.read(|tx| {
+            require_account(tx, account)?;
+            tx.report(account)
+        })?;
+        match report.complete {
+            Some((generated, content)) => {
+                if self.config().report_max_age_secs.is_some_and(|max| now.secs_since(generated) > max) {
+                    return Err(Error::ReportExpired);
+                }
+                Ok(CredentialReport { content, generated })
+            }
+            None if report.building_since.is_some() => Err(Error::ReportInProgress),
+            None => Err(Error::ReportNotPresent),
+        }
+    }
+
+    /// Builds that were started and never finished. With `take_over_all` (one process owns
+    /// the store, and it has just started) every one is taken over; otherwise only those
+    /// whose lease has run out. Run each.
+    pub fn interrupted_builds(&self, take_over_all: bool) -> Result<Vec<ReportBuild>> {
+        let now = self.now();
+        let lease = self.config().build_lease_secs;
+        let building = self.read(|tx| tx.reports_building())?;
+        let mut builds = Vec::new();
+        for (account, since) in building {
+            if !take_over_all && now.secs_since(since) < lease {
+                continue;
+            }
+            let taken = self.write(&account, |tx| {
+                let mut report = tx.report(&account)?;
+                if report.building_since != Some(since) {
+                    return Ok(false);
+                }
+                report.building_since = Some(now);
+                tx.put_report(&account, &report)?;
+                Ok(true)
+            })?;
+            if taken {
+                builds.push(ReportBuild { iam: self.clone(), account, started: now });
+            }
+        }
+        Ok(builds)
+    }
+
+    /// Everything the report shows about one account, read in one transaction.
+    pub fn snapshot(&self, account: &AccountId) -> Result<AccountSnapshot> {
+        self.read(|tx| {
+            let account_record = require_account(tx, account)?;
+            let users = tx.users(account, &UserQuery { path_prefix: None, after: None, limit: USERS_QUOTA * 2 })?;
+            let passwords: HashMap<_, _> = tx.login_profiles(account)?.into_iter().collect();
+            Ok(AccountSnapshot {
+                account: account_record,
+                users,
+                passwords,
+                keys: tx.access_keys(account)?,
+                mfa_devices: tx.mfa_devices(account)?,
+                certificates: tx.signing_certificates(account)?,
+            })
+        })
+    }
+}

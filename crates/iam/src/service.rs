@@ -1,0 +1,145 @@
+//! [`Iam`]: the operations of the domain, with their rules, over a [`Store`].
+//!
+//! Each group of operations lives in its own module (`accounts`, `users`, `passwords`,
+//! `keys`, `mfa`, `certs`, `policies`, `reports`) as an `impl Iam` block.
+
+use std::sync::Arc;
+
+use credreport_report::Timestamp;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::ids::AccountId;
+use crate::model::{Account, Owner, User};
+use crate::password::PasswordHasher;
+use crate::secret::MasterKey;
+use crate::store::{self, Store, Tx};
+use crate::usage::{Windows, KEY_WINDOW_SECS, PASSWORD_WINDOW_SECS};
+
+/// Operator settings of the domain.
+#[derive(Clone, Debug)]
+pub struct IamConfig {
+    /// Reports older than this many seconds answer ReportExpired; `None` (IAM's behaviour
+    /// as observed) never expires them.
+    pub report_max_age_secs: Option<i64>,
+    /// A report build that started this many seconds ago and never finished is taken to
+    /// have died with its process, and is started again.
+    pub build_lease_secs: i64,
+    /// TOTP steps of clock drift accepted either side of now.
+    pub mfa_skew_steps: u64,
+}
+
+impl IamConfig {
+    /// IAM's behaviour: no report expiry, a 5-minute build lease, one TOTP step of drift.
+    pub fn standard() -> IamConfig {
+        IamConfig { report_max_age_secs: None, build_lease_secs: 300, mfa_skew_steps: 1 }
+    }
+}
+
+/// The IAM domain. Cheap to clone; clones share everything.
+#[derive(Clone, Debug)]
+pub struct Iam {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    master_key: MasterKey,
+    hasher: PasswordHasher,
+    key_windows: Windows,
+    password_windows: Windows,
+    config: IamConfig,
+}
+
+/// One page of a listing.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts, when there is one (an opaque marker).
+    pub next: Option<String>,
+}
+
+impl Iam {
+    /// The domain over `store`, with secrets sealed by `master_key`.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        master_key: MasterKey,
+        hasher: PasswordHasher,
+        config: IamConfig,
+    ) -> Iam {
+        Iam {
+            inner: Arc::new(Inner {
+                store,
+                clock,
+                master_key,
+                hasher,
+                key_windows: Windows::new(KEY_WINDOW_SECS),
+                password_windows: Windows::new(PASSWORD_WINDOW_SECS),
+                config,
+            }),
+        }
+    }
+
+    /// The current instant of the domain's clock.
+    pub fn now(&self) -> Timestamp {
+        self.inner.clock.now()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        self.inner.store.as_ref()
+    }
+
+    pub(crate) fn config(&self) -> &IamConfig {
+        &self.inner.config
+    }
+
+    pub(crate) fn master_key(&self) -> &MasterKey {
+        &self.inner.master_key
+    }
+
+    pub(crate) fn hasher(&self) -> &PasswordHasher {
+        &self.inner.hasher
+    }
+
+    pub(crate) fn key_windows(&self) -> &Windows {
+        &self.inner.key_windows
+    }
+
+    pub(crate) fn password_windows(&self) -> &Windows {
+        &self.inner.password_windows
+    }
+
+    pub(crate) fn read<T>(&self, f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        store::read(self.store(), f)
+    }
+
+    pub(crate) fn write<T>(&self, account: &AccountId, f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+        store::write(self.store(), Some(account), f)
+    }
+}
+
+/// The account, or an error naming it.
+pub(crate) fn require_account(tx: &mut dyn Tx, id: &AccountId) -> Result<Account> {
+    tx.account(id)?.ok_or_else(|| Error::NoSuchEntity(format!("The account {id} cannot be found.")))
+}
+
+/// The user by name, or IAM's NoSuchEntity.
+pub(crate) fn require_user(tx: &mut dyn Tx, account: &AccountId, name: &str) -> Result<User> {
+    tx.user_by_name(account, name)?.ok_or_else(|| Error::no_such_user(name))
+}
+
+/// Checks that a credential owner exists (the root always does).
+pub(crate) fn require_owner(tx: &mut dyn Tx, account: &AccountId, owner: &Owner) -> Result<()> {
+    match owner {
+        Owner::Root => require_account(tx, account).map(drop),
+        Owner::User(id) => match tx.user_by_id(account, id)? {
+            Some(_) => Ok(()),
+            None => Err(Error::NoSuchEntity(format!("The user with id {id} cannot be found."))),
+        },
+    }
+}

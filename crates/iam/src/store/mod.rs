@@ -1,0 +1,150 @@
+//! Persistence. A [`Store`] runs closures inside transactions over a [`Tx`] of typed
+//! record operations; the rules (quotas, conflicts, the 4-hour rule) are written once, in
+//! the service modules, on top of those operations, so every backend enforces them the
+//! same way. One conformance suite ([`conformance`]) runs against every backend.
+//!
+//! Write transactions of one account are serialized (SQLite: one writer; PostgreSQL: the
+//! account row is locked first), which is what makes check-then-act rules such as "at most
+//! two access keys" and "one report build at a time" safe across threads and processes.
+
+use credreport_report::Timestamp;
+
+use crate::error::{Error, Result};
+use crate::ids::AccountId;
+use crate::model::{Account, AccessKey, KeyUse, MfaDevice, Owner, SigningCertificate, StoredReport, User, UserPolicy};
+
+pub mod conformance;
+pub mod sqlite;
+
+/// A page request over users ordered by name ignoring case.
+#[derive(Clone, Debug, Default)]
+pub struct UserQuery<'a> {
+    /// Only users whose path starts with this.
+    pub path_prefix: Option<&'a str>,
+    /// Only users whose name key (lower-case name) is greater than this.
+    pub after: Option<&'a str>,
+    /// At most this many.
+    pub limit: usize,
+}
+
+/// The record operations available inside a transaction.
+///
+/// `put_*` inserts or replaces a whole record; `insert_*` fails with the given conflict
+/// error when the key already exists. Names are looked up ignoring case.
+pub trait Tx {
+    /// The account, if it exists.
+    fn account(&mut self, id: &AccountId) -> Result<Option<Account>>;
+    /// Every account id.
+    fn account_ids(&mut self) -> Result<Vec<AccountId>>;
+    /// Stores a new account; `EntityAlreadyExists` if the id is taken.
+    fn insert_account(&mut self, account: &Account) -> Result<()>;
+    /// Replaces an existing account record.
+    fn update_account(&mut self, account: &Account) -> Result<()>;
+
+    /// A user by name (ignoring case).
+    fn user_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<User>>;
+    /// A user by unique id.
+    fn user_by_id(&mut self, account: &AccountId, user_id: &str) -> Result<Option<User>>;
+    /// Users in name order (ignoring case).
+    fn users(&mut self, account: &AccountId, query: &UserQuery<'_>) -> Result<Vec<User>>;
+    /// How many users the account has.
+    fn count_users(&mut self, account: &AccountId) -> Result<usize>;
+    /// Stores a new user; `EntityAlreadyExists` if the name is taken (ignoring case).
+    fn insert_user(&mut self, user: &User) -> Result<()>;
+    /// Replaces an existing user record.
+    fn update_user(&mut self, user: &User) -> Result<()>;
+    /// Deletes a user record (the caller has checked it has nothing attached).
+    fn delete_user(&mut self, account: &AccountId, user_id: &str) -> Result<()>;
+
+    /// A user's login profile.
+    fn login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<Option<crate::model::Password>>;
+    /// Every login profile of the account, by user id.
+    fn login_profiles(&mut self, account: &AccountId) -> Result<Vec<(String, crate::model::Password)>>;
+    /// Creates or replaces a user's login profile.
+    fn put_login_profile(&mut self, account: &AccountId, user_id: &str, password: &crate::model::Password) -> Result<()>;
+    /// Deletes a user's login profile.
+    fn delete_login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<()>;
+
+    /// An access key by id, in any account.
+    fn access_key(&mut self, key_id: &str) -> Result<Option<AccessKey>>;
+    /// The access keys of one owner, oldest first.
+    fn access_keys_of(&mut self, account: &AccountId, owner: &Owner) -> Result<Vec<AccessKey>>;
+    /// Every access key of the account.
+    fn access_keys(&mut self, account: &AccountId) -> Result<Vec<AccessKey>>;
+    /// Creates or replaces an access key.
+    fn put_access_key(&mut self, key: &AccessKey) -> Result<()>;
+    /// Deletes an access key.
+    fn delete_access_key(&mut self, key_id: &str) -> Result<()>;
+
+    /// A virtual MFA device by serial.
+    fn mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<Option<MfaDevice>>;
+    /// Every virtual MFA device of the account, by serial.
+    fn mfa_devices(&mut self, account: &AccountId) -> Result<Vec<MfaDevice>>;
+    /// Creates or replaces a device.
+    fn put_mfa_device(&mut self, device: &MfaDevice) -> Result<()>;
+    /// Deletes a device.
+    fn delete_mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<()>;
+
+    /// A signing certificate by id.
+    fn signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<Option<SigningCertificate>>;
+    /// Every signing certificate of the account, oldest first.
+    fn signing_certificates(&mut self, account: &AccountId) -> Result<Vec<SigningCertificate>>;
+    /// Creates or replaces a certificate.
+    fn put_signing_certificate(&mut self, cert: &SigningCertificate) -> Result<()>;
+    /// Deletes a certificate.
+    fn delete_signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<()>;
+
+    /// A user's inline policy by name (ignoring case).
+    fn user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<Option<UserPolicy>>;
+    /// A user's inline policies, by name.
+    fn user_policies(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<UserPolicy>>;
+    /// Creates or replaces an inline policy.
+    fn put_user_policy(&mut self, account: &AccountId, policy: &UserPolicy) -> Result<()>;
+    /// Deletes an inline policy.
+    fn delete_user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<()>;
+
+    /// The account's stored report state.
+    fn report(&mut self, account: &AccountId) -> Result<StoredReport>;
+    /// Replaces the account's stored report state.
+    fn put_report(&mut self, account: &AccountId, report: &StoredReport) -> Result<()>;
+    /// Accounts whose report build was started and not finished.
+    fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>>;
+}
+
+/// A backend: transactions, plus the usage-recording writes that bypass them.
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Runs `f` in a read transaction: a consistent snapshot.
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+
+    /// Runs `f` in a write transaction serialized with every other write transaction of
+    /// `account` (all of them when `None`). An error from `f` rolls everything back.
+    fn write(&self, account: Option<&AccountId>, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+
+    /// Records a use of an access key if it is the first use outside the last recorded
+    /// use's window: sets `last_used` to `used` only when the stored value is absent or at
+    /// least `window_secs` older. Answers whether it wrote. Durable when it returns.
+    fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool>;
+
+    /// The same for a console password: the root's when `owner` is root, else the user's.
+    fn record_password_use(&self, account: &AccountId, owner: &Owner, at: Timestamp, window_secs: i64) -> Result<bool>;
+}
+
+/// Runs `f` in a read transaction and returns its value.
+pub fn read<T>(store: &dyn Store, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+    let mut out = None;
+    store.read(&mut |tx| {
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Error::internal("read transaction returned nothing"))
+}
+
+/// Runs `f` in a write transaction of `account` and returns its value.
+pub fn write<T>(store: &dyn Store, account: Option<&AccountId>, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+    let mut out = None;
+    store.write(account, &mut |tx| {
+        out = Some(f(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Error::internal("write transaction returned nothing"))
+}

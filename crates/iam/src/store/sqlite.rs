@@ -1,0 +1,619 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! One connection writes (`BEGIN IMMEDIATE`, so write transactions are serialized, which
+//! is what the [`Store`] contract asks); a few more read concurrently from WAL snapshots.
+//! Several processes may open the same file (a running server and `credreport account
+//! create`): SQLite's file locks serialize their writers, with a busy timeout.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use credreport_report::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow, TransactionBehavior};
+
+use super::{Store, Tx, UserQuery};
+use crate::error::{Error, Result};
+use crate::ids::{name_key, AccountId};
+use crate::model::{
+    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed, SigningCertificate, StoredReport,
+    User, UserPolicy,
+};
+
+/// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
+const READERS: usize = 4;
+
+/// The SQLite store.
+#[derive(Debug)]
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let writer = connect(path)?;
+        migrate(&writer)?;
+        Ok(SqliteStore { path: path.to_owned(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn reader(&self) -> Result<Connection> {
+        let pooled = self.readers.lock().map_err(|_| Error::internal("sqlite reader pool poisoned"))?.pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => connect(&self.path),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut pool) = self.readers.lock() {
+            if pool.len() < READERS {
+                pool.push(conn);
+            }
+        }
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
+    conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
+    if version > MIGRATIONS.len() {
+        return Err(Error::internal(format!(
+            "the database schema is version {version}, newer than this program knows ({})",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, migration) in MIGRATIONS.iter().enumerate().skip(version) {
+        let batch = format!("BEGIN IMMEDIATE; {migration}; PRAGMA user_version = {}; COMMIT;", i + 1);
+        conn.execute_batch(&batch).map_err(sql)?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::needless_pass_by_value)]
+fn sql(e: rusqlite::Error) -> Error {
+    Error::internal(format!("sqlite: {e}"))
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+        || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
+}
+
+impl Store for SqliteStore {
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let mut conn = self.reader()?;
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql)?;
+            f(&mut SqliteTx { tx: &tx })?;
+            tx.commit().map_err(sql)
+        })();
+        self.give_back(conn);
+        result
+    }
+
+    fn write(&self, _account: Option<&AccountId>, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let mut conn = self.writer.lock().map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        f(&mut SqliteTx { tx: &tx })?;
+        tx.commit().map_err(sql)
+    }
+
+    fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
+        let conn = self.writer.lock().map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        let n = conn
+            .prepare_cached(
+                "UPDATE access_keys SET last_used = ?2, last_used_region = ?3, last_used_service = ?4
+                 WHERE key_id = ?1 AND (last_used IS NULL OR last_used <= ?2 - ?5)",
+            )
+            .and_then(|mut s| s.execute(params![key_id, used.at.unix(), used.region, used.service, window_secs]))
+            .map_err(sql)?;
+        Ok(n == 1)
+    }
+
+    fn record_password_use(&self, account: &AccountId, owner: &Owner, at: Timestamp, window_secs: i64) -> Result<bool> {
+        let conn = self.writer.lock().map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        let n = match owner {
+            Owner::Root => conn.execute(
+                "UPDATE accounts SET root_password_last_used = ?2
+                 WHERE id = ?1 AND (root_password_last_used IS NULL OR root_password_last_used <= ?2 - ?3)",
+                params![account.as_str(), at.unix(), window_secs],
+            ),
+            Owner::User(user_id) => conn.execute(
+                "UPDATE users SET password_last_used = ?3
+                 WHERE account_id = ?1 AND user_id = ?2 AND (password_last_used IS NULL OR password_last_used <= ?3 - ?4)",
+                params![account.as_str(), user_id, at.unix(), window_secs],
+            ),
+        }
+        .map_err(sql)?;
+        Ok(n == 1)
+    }
+}
+
+struct SqliteTx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+fn ts(v: i64) -> rusqlite::Result<Timestamp> {
+    Timestamp::from_unix(v).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, v))
+}
+
+fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
+    v.map(ts).transpose()
+}
+
+fn account_id(s: &str) -> rusqlite::Result<AccountId> {
+    AccountId::parse(s).ok_or_else(|| rusqlite::Error::InvalidColumnName(format!("bad account id {s}")))
+}
+
+fn hashes_to_json(hashes: &[PasswordHash]) -> String {
+    serde_json::to_string(&hashes.iter().map(|h| h.0.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+fn hashes_from_json(s: &str) -> Vec<PasswordHash> {
+    serde_json::from_str::<Vec<String>>(s).unwrap_or_default().into_iter().map(PasswordHash).collect()
+}
+
+fn account_from(r: &SqlRow<'_>) -> rusqlite::Result<Account> {
+    let hash: Option<String> = r.get("root_password_hash")?;
+    let root_password = match hash {
+        Some(hash) => Some(Password {
+            hash: PasswordHash(hash),
+            created: ts(r.get("root_password_created")?)?,
+            changed: ts(r.get("root_password_changed")?)?,
+            reset_required: r.get("root_password_reset")?,
+            previous: hashes_from_json(&r.get::<_, String>("root_password_previous")?),
+        }),
+        None => None,
+    };
+    let policy: Option<String> = r.get("password_policy")?;
+    Ok(Account {
+        id: account_id(&r.get::<_, String>("id")?)?,
+        created: ts(r.get("created")?)?,
+        organization_member: r.get("organization_member")?,
+        root_password,
+        root_password_last_used: opt_ts(r.get("root_password_last_used")?)?,
+        password_policy: policy.and_then(|p| serde_json::from_str(&p).ok()),
+    })
+}
+
+fn user_from(r: &SqlRow<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        id: r.get("user_id")?,
+        name: r.get("name")?,
+        path: r.get("path")?,
+        created: ts(r.get("created")?)?,
+        password_last_used: opt_ts(r.get("password_last_used")?)?,
+    })
+}
+
+fn password_from(r: &SqlRow<'_>) -> rusqlite::Result<Password> {
+    Ok(Password {
+        hash: PasswordHash(r.get("hash")?),
+        created: ts(r.get("created")?)?,
+        changed: ts(r.get("changed")?)?,
+        reset_required: r.get("reset_required")?,
+        previous: hashes_from_json(&r.get::<_, String>("previous")?),
+    })
+}
+
+fn key_from(r: &SqlRow<'_>) -> rusqlite::Result<AccessKey> {
+    let last_used = match opt_ts(r.get("last_used")?)? {
+        Some(at) => Some(KeyUse {
+            at,
+            region: r.get::<_, Option<String>>("last_used_region")?.unwrap_or_default(),
+            service: r.get::<_, Option<String>>("last_used_service")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(AccessKey {
+        id: r.get("key_id")?,
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        owner: Owner::from_key(&r.get::<_, String>("owner")?),
+        secret: Sealed(r.get("secret")?),
+        active: r.get("active")?,
+        created: ts(r.get("created")?)?,
+        last_used,
+    })
+}
+
+fn mfa_from(r: &SqlRow<'_>) -> rusqlite::Result<MfaDevice> {
+    let owner: Option<String> = r.get("owner")?;
+    let enabled = opt_ts(r.get("enabled")?)?;
+    let last_counter: Option<i64> = r.get("last_counter")?;
+    Ok(MfaDevice {
+        serial: r.get("serial")?,
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        name: r.get("name")?,
+        path: r.get("path")?,
+        seed: Sealed(r.get("seed")?),
+        created: ts(r.get("created")?)?,
+        assignment: owner.zip(enabled).map(|(o, t)| (Owner::from_key(&o), t)),
+        last_counter: last_counter.and_then(|c| u64::try_from(c).ok()),
+    })
+}
+
+fn cert_from(r: &SqlRow<'_>) -> rusqlite::Result<SigningCertificate> {
+    let digest: Vec<u8> = r.get("der_sha256")?;
+    Ok(SigningCertificate {
+        id: r.get("cert_id")?,
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        owner: Owner::from_key(&r.get::<_, String>("owner")?),
+        body: r.get("body")?,
+        der_sha256: digest.try_into().unwrap_or([0; 32]),
+        active: r.get("active")?,
+        uploaded: ts(r.get("uploaded")?)?,
+    })
+}
+
+fn policy_from(r: &SqlRow<'_>) -> rusqlite::Result<UserPolicy> {
+    Ok(UserPolicy { user: r.get("user_id")?, name: r.get("name")?, document: r.get("document")? })
+}
+
+impl SqliteTx<'_> {
+    fn one<T>(&self, query: &str, params: impl rusqlite::Params, f: fn(&SqlRow<'_>) -> rusqlite::Result<T>) -> Result<Option<T>> {
+        self.tx.prepare_cached(query).and_then(|mut s| s.query_row(params, f).optional()).map_err(sql)
+    }
+
+    fn all<T>(&self, query: &str, params: impl rusqlite::Params, f: fn(&SqlRow<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+        self.tx
+            .prepare_cached(query)
+            .and_then(|mut s| s.query_map(params, f)?.collect::<rusqlite::Result<Vec<T>>>())
+            .map_err(sql)
+    }
+
+    fn exec(&self, query: &str, params: impl rusqlite::Params) -> Result<usize> {
+        self.tx.prepare_cached(query).and_then(|mut s| s.execute(params)).map_err(sql)
+    }
+
+    fn put_account(&self, a: &Account, insert: bool) -> Result<()> {
+        let query = if insert {
+            "INSERT INTO accounts (id, created, organization_member, root_password_hash, root_password_created,
+             root_password_changed, root_password_reset, root_password_previous, root_password_last_used, password_policy)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        } else {
+            "UPDATE accounts SET created = ?2, organization_member = ?3, root_password_hash = ?4,
+             root_password_created = ?5, root_password_changed = ?6, root_password_reset = ?7,
+             root_password_previous = ?8, root_password_last_used = ?9, password_policy = ?10 WHERE id = ?1"
+        };
+        let rp = a.root_password.as_ref();
+        let policy = a.password_policy.as_ref().and_then(|p| serde_json::to_string(p).ok());
+        let result = self.tx.prepare_cached(query).and_then(|mut s| {
+            s.execute(params![
+                a.id.as_str(),
+                a.created.unix(),
+                a.organization_member,
+                rp.map(|p| p.hash.0.as_str()),
+                rp.map(|p| p.created.unix()),
+                rp.map(|p| p.changed.unix()),
+                rp.map(|p| p.reset_required),
+                rp.map(|p| hashes_to_json(&p.previous)),
+                a.root_password_last_used.map(Timestamp::unix),
+                policy,
+            ])
+        });
+        match result {
+            Err(e) if is_unique_violation(&e) => {
+                Err(Error::EntityAlreadyExists(format!("Account {} already exists.", a.id)))
+            }
+            other => other.map(drop).map_err(sql),
+        }
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn account(&mut self, id: &AccountId) -> Result<Option<Account>> {
+        self.one("SELECT * FROM accounts WHERE id = ?1", [id.as_str()], account_from)
+    }
+
+    fn account_ids(&mut self) -> Result<Vec<AccountId>> {
+        self.all("SELECT id FROM accounts ORDER BY id", [], |r| account_id(&r.get::<_, String>(0)?))
+    }
+
+    fn insert_account(&mut self, account: &Account) -> Result<()> {
+        self.put_account(account, true)
+    }
+
+    fn update_account(&mut self, account: &Account) -> Result<()> {
+        self.put_account(account, false)
+    }
+
+    fn user_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<User>> {
+        self.one(
+            "SELECT * FROM users WHERE account_id = ?1 AND name_key = ?2",
+            params![account.as_str(), name_key(name)],
+            user_from,
+        )
+    }
+
+    fn user_by_id(&mut self, account: &AccountId, user_id: &str) -> Result<Option<User>> {
+        self.one("SELECT * FROM users WHERE account_id = ?1 AND user_id = ?2", params![account.as_str(), user_id], user_from)
+    }
+
+    fn users(&mut self, account: &AccountId, q: &UserQuery<'_>) -> Result<Vec<User>> {
+        let prefix = q.path_prefix.unwrap_or("");
+        let limit = i64::try_from(q.limit).unwrap_or(i64::MAX);
+        self.all(
+            "SELECT * FROM users WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2 AND name_key > ?3
+             ORDER BY name_key, name LIMIT ?4",
+            params![account.as_str(), prefix, q.after.unwrap_or(""), limit],
+            user_from,
+        )
+    }
+
+    fn count_users(&mut self, account: &AccountId) -> Result<usize> {
+        let n = self.one("SELECT count(*) FROM users WHERE account_id = ?1", [account.as_str()], |r| r.get::<_, i64>(0))?;
+        Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
+    }
+
+    fn insert_user(&mut self, u: &User) -> Result<()> {
+        let result = self.tx.prepare_cached(
+            "INSERT INTO users (account_id, user_id, name, name_key, path, created, password_last_used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        ).and_then(|mut s| {
+            s.execute(params![
+                u.account.as_str(),
+                u.id,
+                u.name,
+                name_key(&u.name),
+                u.path,
+                u.created.unix(),
+                u.password_last_used.map(Timestamp::unix)
+            ])
+        });
+        match result {
+            Err(e) if is_unique_violation(&e) => {
+                Err(Error::EntityAlreadyExists(format!("User with name {} already exists.", u.name)))
+            }
+            other => other.map(drop).map_err(sql),
+        }
+    }
+
+    fn update_user(&mut self, u: &User) -> Result<()> {
+        self.exec(
+            "UPDATE users SET name = ?3, name_key = ?4, path = ?5, created = ?6, password_last_used = ?7
+             WHERE account_id = ?1 AND user_id = ?2",
+            params![
+                u.account.as_str(),
+                u.id,
+                u.name,
+                name_key(&u.name),
+                u.path,
+                u.created.unix(),
+                u.password_last_used.map(Timestamp::unix)
+            ],
+        )
+        .map(drop)
+    }
+
+    fn delete_user(&mut self, account: &AccountId, user_id: &str) -> Result<()> {
+        self.exec("DELETE FROM users WHERE account_id = ?1 AND user_id = ?2", params![account.as_str(), user_id]).map(drop)
+    }
+
+    fn login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<Option<Password>> {
+        self.one(
+            "SELECT * FROM login_profiles WHERE account_id = ?1 AND user_id = ?2",
+            params![account.as_str(), user_id],
+            password_from,
+        )
+    }
+
+    fn login_profiles(&mut self, account: &AccountId) -> Result<Vec<(String, Password)>> {
+        self.all("SELECT * FROM login_profiles WHERE account_id = ?1", [account.as_str()], |r| {
+            Ok((r.get("user_id")?, password_from(r)?))
+        })
+    }
+
+    fn put_login_profile(&mut self, account: &AccountId, user_id: &str, p: &Password) -> Result<()> {
+        self.exec(
+            "REPLACE INTO login_profiles (account_id, user_id, hash, created, changed, reset_required, previous)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                account.as_str(),
+                user_id,
+                p.hash.0,
+                p.created.unix(),
+                p.changed.unix(),
+                p.reset_required,
+                hashes_to_json(&p.previous)
+            ],
+        )
+        .map(drop)
+    }
+
+    fn delete_login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<()> {
+        self.exec("DELETE FROM login_profiles WHERE account_id = ?1 AND user_id = ?2", params![account.as_str(), user_id])
+            .map(drop)
+    }
+
+    fn access_key(&mut self, key_id: &str) -> Result<Option<AccessKey>> {
+        self.one("SELECT * FROM access_keys WHERE key_id = ?1", [key_id], key_from)
+    }
+
+    fn access_keys_of(&mut self, account: &AccountId, owner: &Owner) -> Result<Vec<AccessKey>> {
+        self.all(
+            "SELECT * FROM access_keys WHERE account_id = ?1 AND owner = ?2 ORDER BY created, key_id",
+            params![account.as_str(), owner.as_key()],
+            key_from,
+        )
+    }
+
+    fn access_keys(&mut self, account: &AccountId) -> Result<Vec<AccessKey>> {
+        self.all("SELECT * FROM access_keys WHERE account_id = ?1 ORDER BY created, key_id", [account.as_str()], key_from)
+    }
+
+    fn put_access_key(&mut self, k: &AccessKey) -> Result<()> {
+        let used = k.last_used.as_ref();
+        self.exec(
+            "REPLACE INTO access_keys (key_id, account_id, owner, secret, active, created, last_used, last_used_region, last_used_service)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                k.id,
+                k.account.as_str(),
+                k.owner.as_key(),
+                k.secret.0,
+                k.active,
+                k.created.unix(),
+                used.map(|u| u.at.unix()),
+                used.map(|u| u.region.as_str()),
+                used.map(|u| u.service.as_str()),
+            ],
+        )
+        .map(drop)
+    }
+
+    fn delete_access_key(&mut self, key_id: &str) -> Result<()> {
+        self.exec("DELETE FROM access_keys WHERE key_id = ?1", [key_id]).map(drop)
+    }
+
+    fn mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<Option<MfaDevice>> {
+        self.one(
+            "SELECT * FROM mfa_devices WHERE account_id = ?1 AND serial_key = ?2",
+            params![account.as_str(), name_key(serial)],
+            mfa_from,
+        )
+    }
+
+    fn mfa_devices(&mut self, account: &AccountId) -> Result<Vec<MfaDevice>> {
+        self.all("SELECT * FROM mfa_devices WHERE account_id = ?1 ORDER BY serial_key", [account.as_str()], mfa_from)
+    }
+
+    fn put_mfa_device(&mut self, d: &MfaDevice) -> Result<()> {
+        let (owner, enabled) = match &d.assignment {
+            Some((o, t)) => (Some(o.as_key()), Some(t.unix())),
+            None => (None, None),
+        };
+        self.exec(
+            "REPLACE INTO mfa_devices (account_id, serial_key, serial, name, path, seed, created, owner, enabled, last_counter)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                d.account.as_str(),
+                name_key(&d.serial),
+                d.serial,
+                d.name,
+                d.path,
+                d.seed.0,
+                d.created.unix(),
+                owner,
+                enabled,
+                d.last_counter.and_then(|c| i64::try_from(c).ok()),
+            ],
+        )
+        .map(drop)
+    }
+
+    fn delete_mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<()> {
+        self.exec("DELETE FROM mfa_devices WHERE account_id = ?1 AND serial_key = ?2", params![account.as_str(), name_key(serial)])
+            .map(drop)
+    }
+
+    fn signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<Option<SigningCertificate>> {
+        self.one(
+            "SELECT * FROM signing_certificates WHERE account_id = ?1 AND cert_id = ?2",
+            params![account.as_str(), cert_id],
+            cert_from,
+        )
+    }
+
+    fn signing_certificates(&mut self, account: &AccountId) -> Result<Vec<SigningCertificate>> {
+        self.all(
+            "SELECT * FROM signing_certificates WHERE account_id = ?1 ORDER BY uploaded, cert_id",
+            [account.as_str()],
+            cert_from,
+        )
+    }
+
+    fn put_signing_certificate(&mut self, c: &SigningCertificate) -> Result<()> {
+        self.exec(
+            "REPLACE INTO signing_certificates (cert_id, account_id, owner, body, der_sha256, active, uploaded)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![c.id, c.account.as_str(), c.owner.as_key(), c.body, &c.der_sha256[..], c.active, c.uploaded.unix()],
+        )
+        .map(drop)
+    }
+
+    fn delete_signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<()> {
+        self.exec("DELETE FROM signing_certificates WHERE account_id = ?1 AND cert_id = ?2", params![account.as_str(), cert_id])
+            .map(drop)
+    }
+
+    fn user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<Option<UserPolicy>> {
+        self.one(
+            "SELECT * FROM user_policies WHERE account_id = ?1 AND user_id = ?2 AND name_key = ?3",
+            params![account.as_str(), user_id, name_key(name)],
+            policy_from,
+        )
+    }
+
+    fn user_policies(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<UserPolicy>> {
+        self.all(
+            "SELECT * FROM user_policies WHERE account_id = ?1 AND user_id = ?2 ORDER BY name_key",
+            params![account.as_str(), user_id],
+            policy_from,
+        )
+    }
+
+    fn put_user_policy(&mut self, account: &AccountId, p: &UserPolicy) -> Result<()> {
+        self.exec(
+            "REPLACE INTO user_policies (account_id, user_id, name, name_key, document) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![account.as_str(), p.user, p.name, name_key(&p.name), p.document],
+        )
+        .map(drop)
+    }
+
+    fn delete_user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<()> {
+        self.exec(
+            "DELETE FROM user_policies WHERE account_id = ?1 AND user_id = ?2 AND name_key = ?3",
+            params![account.as_str(), user_id, name_key(name)],
+        )
+        .map(drop)
+    }
+
+    fn report(&mut self, account: &AccountId) -> Result<StoredReport> {
+        let row = self.one(
+            "SELECT generated, content, building_since FROM reports WHERE account_id = ?1",
+            [account.as_str()],
+            |r| {
+                let generated = opt_ts(r.get(0)?)?;
+                let content: Option<Vec<u8>> = r.get(1)?;
+                Ok(StoredReport { complete: generated.zip(content), building_since: opt_ts(r.get(2)?)? })
+            },
+        )?;
+        Ok(row.unwrap_or_default())
+    }
+
+    fn put_report(&mut self, account: &AccountId, r: &StoredReport) -> Result<()> {
+        let (generated, content) = match &r.complete {
+            Some((t, c)) => (Some(t.unix()), Some(c.as_slice())),
+            None => (None, None),
+        };
+        self.exec(
+            "REPLACE INTO reports (account_id, generated, content, building_since) VALUES (?1, ?2, ?3, ?4)",
+            params![account.as_str(), generated, content, r.building_since.map(Timestamp::unix)],
+        )
+        .map(drop)
+    }
+
+    fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>> {
+        self.all("SELECT account_id, building_since FROM reports WHERE building_since IS NOT NULL", [], |r| {
+            Ok((account_id(&r.get::<_, String>(0)?)?, ts(r.get(1)?)?))
+        })
+    }
+}

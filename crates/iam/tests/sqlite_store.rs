@@ -1,0 +1,42 @@
+//! The SQLite store against the conformance suite, on real files.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use credreport_iam::store::{conformance, Store};
+use credreport_iam::SqliteStore;
+
+#[test]
+fn sqlite_store_passes_the_conformance_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = AtomicUsize::new(0);
+    conformance::run(&|| {
+        let path = dir.path().join(format!("store-{}.db", n.fetch_add(1, Ordering::SeqCst)));
+        Arc::new(SqliteStore::open(&path).unwrap()) as Arc<dyn Store>
+    });
+}
+
+#[test]
+fn reopening_keeps_the_schema_and_the_data() {
+    use credreport_iam::store::{read, write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("iam.db");
+    let account = credreport_iam::AccountId::parse("123456789012").unwrap();
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        write(&store, None, |tx| {
+            tx.insert_account(&credreport_iam::model::Account {
+                id: account.clone(),
+                created: credreport_report::Timestamp::from_unix(0).unwrap(),
+                organization_member: true,
+                root_password: None,
+                root_password_last_used: None,
+                password_policy: None,
+            })
+        })
+        .unwrap();
+    }
+    let store = SqliteStore::open(&path).unwrap();
+    let back = read(&store, |tx| tx.account(&account)).unwrap().unwrap();
+    assert!(back.organization_member);
+}
