@@ -20,7 +20,11 @@ impl Iam {
     /// Creates an account (with a random id unless one is given). An ordinary account gets
     /// a root access key; an Organizations member created without root credentials gets
     /// none, and its report's root row shows `password_enabled` `false`.
-    pub fn create_account(&self, id: Option<AccountId>, organization_member: bool) -> Result<NewAccount> {
+    pub fn create_account(
+        &self,
+        id: Option<AccountId>,
+        organization_member: bool,
+    ) -> Result<NewAccount> {
         let id = match id {
             Some(id) => id,
             None => AccountId::generate()?,
@@ -37,7 +41,11 @@ impl Iam {
             tx.insert_account(&account)?;
             tx.put_report(&id, &StoredReport::default())
         })?;
-        let root_key = if organization_member { None } else { Some(self.create_access_key(&id, &Owner::Root)?) };
+        let root_key = if organization_member {
+            None
+        } else {
+            Some(self.create_access_key(&id, &Owner::Root)?)
+        };
         Ok(NewAccount { account, root_key })
     }
 
@@ -60,14 +68,26 @@ impl Iam {
             let keys = tx.access_keys_of(id, &Owner::Root)?;
             let devices = tx.mfa_devices(id)?;
             let in_use = devices.iter().filter(|d| d.assignment.is_some()).count();
-            let root_mfa = devices.iter().any(|d| matches!(d.assignment, Some((Owner::Root, _))));
-            let root_certs = tx.signing_certificates(id)?.iter().filter(|c| c.owner == Owner::Root).count();
+            let root_mfa = devices
+                .iter()
+                .any(|d| matches!(d.assignment, Some((Owner::Root, _))));
+            let root_certs = tx
+                .signing_certificates(id)?
+                .iter()
+                .filter(|c| c.owner == Owner::Root)
+                .count();
             let mut summary = vec![
                 ("AccessKeysPerUserQuota", 2),
                 ("AccountAccessKeysPresent", i64::from(!keys.is_empty())),
                 ("AccountMFAEnabled", i64::from(root_mfa)),
-                ("AccountPasswordPresent", i64::from(account.root_password.is_some())),
-                ("AccountSigningCertificatesPresent", i64::from(root_certs > 0)),
+                (
+                    "AccountPasswordPresent",
+                    i64::from(account.root_password.is_some()),
+                ),
+                (
+                    "AccountSigningCertificatesPresent",
+                    i64::from(root_certs > 0),
+                ),
                 ("AssumeRolePolicySizeQuota", 2048),
                 ("AttachedPoliciesPerGroupQuota", 10),
                 ("AttachedPoliciesPerRoleQuota", 10),
@@ -111,8 +131,9 @@ impl Iam {
     /// The user by unique id.
     pub fn user_by_id(&self, account: &AccountId, user_id: &str) -> Result<crate::model::User> {
         self.read(|tx| {
-            tx.user_by_id(account, user_id)?
-                .ok_or_else(|| Error::NoSuchEntity(format!("The user with id {user_id} cannot be found.")))
+            tx.user_by_id(account, user_id)?.ok_or_else(|| {
+                Error::NoSuchEntity(format!("The user with id {user_id} cannot be found."))
+            })
         })
     }
 }

@@ -18,13 +18,21 @@ impl Iam {
     /// UploadSigningCertificate. A body that is not one PEM X.509 certificate is
     /// MalformedCertificate (IAM's text echoes the body); one outside its validity period
     /// is InvalidCertificate (IAM documents no text; ours says which bound failed).
-    pub fn upload_signing_certificate(&self, account: &AccountId, owner: &Owner, body: &str) -> Result<SigningCertificate> {
+    pub fn upload_signing_certificate(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        body: &str,
+    ) -> Result<SigningCertificate> {
         let now = self.now();
         let parsed = parse_signing_certificate(body, now).map_err(|e| match e {
-            CertificateError::Malformed => Error::MalformedCertificate(format!("Certificate {body} is malformed.")),
-            CertificateError::Expired { not_after } => {
-                Error::InvalidCertificate(format!("The certificate is not valid: it expired at {}.", not_after.to_zulu()))
+            CertificateError::Malformed => {
+                Error::MalformedCertificate(format!("Certificate {body} is malformed."))
             }
+            CertificateError::Expired { not_after } => Error::InvalidCertificate(format!(
+                "The certificate is not valid: it expired at {}.",
+                not_after.to_zulu()
+            )),
             CertificateError::NotYetValid { not_before } => Error::InvalidCertificate(format!(
                 "The certificate is not valid: it is not valid before {}.",
                 not_before.to_zulu()
@@ -57,28 +65,52 @@ impl Iam {
     }
 
     /// The owner's signing certificates, oldest first.
-    pub fn list_signing_certificates(&self, account: &AccountId, owner: &Owner) -> Result<Vec<SigningCertificate>> {
+    pub fn list_signing_certificates(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+    ) -> Result<Vec<SigningCertificate>> {
         self.read(|tx| {
             require_owner(tx, account, owner)?;
-            Ok(tx.signing_certificates(account)?.into_iter().filter(|c| c.owner == *owner).collect())
+            Ok(tx
+                .signing_certificates(account)?
+                .into_iter()
+                .filter(|c| c.owner == *owner)
+                .collect())
         })
     }
 
     /// UpdateSigningCertificate: Active or Inactive.
-    pub fn update_signing_certificate(&self, account: &AccountId, owner: &Owner, cert_id: &str, active: bool) -> Result<()> {
+    pub fn update_signing_certificate(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        cert_id: &str,
+        active: bool,
+    ) -> Result<()> {
         self.write(account, |tx| {
             require_owner(tx, account, owner)?;
-            let mut c = tx.signing_certificate(account, cert_id)?.filter(|c| c.owner == *owner).ok_or_else(|| no_such_cert(cert_id))?;
+            let mut c = tx
+                .signing_certificate(account, cert_id)?
+                .filter(|c| c.owner == *owner)
+                .ok_or_else(|| no_such_cert(cert_id))?;
             c.active = active;
             tx.put_signing_certificate(&c)
         })
     }
 
     /// DeleteSigningCertificate.
-    pub fn delete_signing_certificate(&self, account: &AccountId, owner: &Owner, cert_id: &str) -> Result<()> {
+    pub fn delete_signing_certificate(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        cert_id: &str,
+    ) -> Result<()> {
         self.write(account, |tx| {
             require_owner(tx, account, owner)?;
-            tx.signing_certificate(account, cert_id)?.filter(|c| c.owner == *owner).ok_or_else(|| no_such_cert(cert_id))?;
+            tx.signing_certificate(account, cert_id)?
+                .filter(|c| c.owner == *owner)
+                .ok_or_else(|| no_such_cert(cert_id))?;
             tx.delete_signing_certificate(account, cert_id)
         })
     }

@@ -119,11 +119,21 @@ impl fmt::Display for Constraint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Constraint::NotNull => f.write_str("Member must not be null"),
-            Constraint::MinLength(n) => write!(f, "Member must have length greater than or equal to {n}"),
-            Constraint::MaxLength(n) => write!(f, "Member must have length less than or equal to {n}"),
-            Constraint::MinValue(n) => write!(f, "Member must have value greater than or equal to {n}"),
-            Constraint::MaxValue(n) => write!(f, "Member must have value less than or equal to {n}"),
-            Constraint::Pattern(p) => write!(f, "Member must satisfy regular expression pattern: {p}"),
+            Constraint::MinLength(n) => {
+                write!(f, "Member must have length greater than or equal to {n}")
+            }
+            Constraint::MaxLength(n) => {
+                write!(f, "Member must have length less than or equal to {n}")
+            }
+            Constraint::MinValue(n) => {
+                write!(f, "Member must have value greater than or equal to {n}")
+            }
+            Constraint::MaxValue(n) => {
+                write!(f, "Member must have value less than or equal to {n}")
+            }
+            Constraint::Pattern(p) => {
+                write!(f, "Member must satisfy regular expression pattern: {p}")
+            }
             Constraint::Enum => f.write_str("Member must satisfy enum value set"),
         }
     }
@@ -134,9 +144,18 @@ fn validation_message(issues: &[Invalid]) -> String {
     let n = issues.len();
     let parts: Vec<String> = issues
         .iter()
-        .map(|i| format!("Value at '{}' failed to satisfy constraint: {}", i.field, i.constraint))
+        .map(|i| {
+            format!(
+                "Value at '{}' failed to satisfy constraint: {}",
+                i.field, i.constraint
+            )
+        })
         .collect();
-    format!("{n} validation error{} detected: {}", if n == 1 { "" } else { "s" }, parts.join("; "))
+    format!(
+        "{n} validation error{} detected: {}",
+        if n == 1 { "" } else { "s" },
+        parts.join("; ")
+    )
 }
 
 #[cfg(test)]
@@ -152,8 +171,14 @@ mod tests {
             "1 validation error detected: Value at 'path' failed to satisfy constraint: Member must have length less than or equal to 512"
         );
         let many = Error::Validation(vec![
-            Invalid { field: "minimumPasswordLength", constraint: Constraint::MaxValue(128) },
-            Invalid { field: "status", constraint: Constraint::Enum },
+            Invalid {
+                field: "minimumPasswordLength",
+                constraint: Constraint::MaxValue(128),
+            },
+            Invalid {
+                field: "status",
+                constraint: Constraint::Enum,
+            },
         ]);
         assert_eq!(
             many.to_string(),

@@ -62,7 +62,11 @@ fn random(n: usize) -> Result<Vec<u8>> {
 fn random_id(prefix: &str, len: usize) -> Result<String> {
     let mut id = String::with_capacity(prefix.len() + len);
     id.push_str(prefix);
-    id.extend(random(len)?.iter().map(|b| char::from(ID_ALPHABET[usize::from(b % 32)])));
+    id.extend(
+        random(len)?
+            .iter()
+            .map(|b| char::from(ID_ALPHABET[usize::from(b % 32)])),
+    );
     Ok(id)
 }
 
@@ -79,13 +83,19 @@ pub fn new_access_key_id() -> Result<String> {
 /// A signing certificate id: 24 upper-case letters and digits (`ID123456789012345EXAMPLE`).
 pub fn new_certificate_id() -> Result<String> {
     const ALNUM: &[u8; 36] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    Ok(random(24)?.iter().map(|b| char::from(ALNUM[usize::from(b % 36)])).collect())
+    Ok(random(24)?
+        .iter()
+        .map(|b| char::from(ALNUM[usize::from(b % 36)]))
+        .collect())
 }
 
 /// A secret access key: 40 characters of `[A-Za-z0-9+/]`.
 pub fn new_secret_access_key() -> Result<String> {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    Ok(random(40)?.iter().map(|b| char::from(B64[usize::from(b % 64)])).collect())
+    Ok(random(40)?
+        .iter()
+        .map(|b| char::from(B64[usize::from(b % 64)]))
+        .collect())
 }
 
 fn is_name_char(c: char) -> bool {
@@ -103,7 +113,10 @@ pub fn validate_name(field: &'static str, name: &str, max: usize) -> Result<()> 
         return Err(Error::validation(field, Constraint::MaxLength(max)));
     }
     if !name.chars().all(is_name_char) {
-        return Err(Error::validation(field, Constraint::Pattern(r"[\w+=,.@-]+")));
+        return Err(Error::validation(
+            field,
+            Constraint::Pattern(r"[\w+=,.@-]+"),
+        ));
     }
     Ok(())
 }
@@ -119,7 +132,10 @@ pub fn validate_path(field: &'static str, path: &str) -> Result<()> {
             && path.ends_with('/')
             && path.bytes().all(|b| (0x21..=0x7e).contains(&b)));
     if !ok {
-        return Err(Error::validation(field, Constraint::Pattern(r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)")));
+        return Err(Error::validation(
+            field,
+            Constraint::Pattern(r"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"),
+        ));
     }
     Ok(())
 }

@@ -52,7 +52,10 @@ impl Iam {
     pub fn create_access_key(&self, account: &AccountId, owner: &Owner) -> Result<NewAccessKey> {
         let id = new_access_key_id()?;
         let secret = Secret::from_string(new_secret_access_key()?);
-        let sealed = self.master_key().seal(secret.expose(), id.as_bytes()).map_err(|e| Error::internal(e.to_string()))?;
+        let sealed = self
+            .master_key()
+            .seal(secret.expose(), id.as_bytes())
+            .map_err(|e| Error::internal(e.to_string()))?;
         let key = AccessKey {
             id,
             account: account.clone(),
@@ -65,7 +68,9 @@ impl Iam {
         self.write(account, |tx| {
             require_owner(tx, account, owner)?;
             if tx.access_keys_of(account, owner)?.len() >= ACCESS_KEYS_QUOTA {
-                return Err(Error::LimitExceeded(format!("Cannot exceed quota for AccessKeysPerUser: {ACCESS_KEYS_QUOTA}")));
+                return Err(Error::LimitExceeded(format!(
+                    "Cannot exceed quota for AccessKeysPerUser: {ACCESS_KEYS_QUOTA}"
+                )));
             }
             tx.put_access_key(&key)
         })?;
@@ -81,20 +86,36 @@ impl Iam {
     }
 
     /// UpdateAccessKey: Active or Inactive. The key must belong to the owner.
-    pub fn update_access_key(&self, account: &AccountId, owner: &Owner, key_id: &str, active: bool) -> Result<()> {
+    pub fn update_access_key(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        key_id: &str,
+        active: bool,
+    ) -> Result<()> {
         self.write(account, |tx| {
             require_owner(tx, account, owner)?;
-            let mut key = tx.access_key(key_id)?.filter(|k| k.account == *account && k.owner == *owner).ok_or_else(|| no_such_key(key_id))?;
+            let mut key = tx
+                .access_key(key_id)?
+                .filter(|k| k.account == *account && k.owner == *owner)
+                .ok_or_else(|| no_such_key(key_id))?;
             key.active = active;
             tx.put_access_key(&key)
         })
     }
 
     /// DeleteAccessKey. The key must belong to the owner.
-    pub fn delete_access_key(&self, account: &AccountId, owner: &Owner, key_id: &str) -> Result<()> {
+    pub fn delete_access_key(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        key_id: &str,
+    ) -> Result<()> {
         self.write(account, |tx| {
             require_owner(tx, account, owner)?;
-            tx.access_key(key_id)?.filter(|k| k.account == *account && k.owner == *owner).ok_or_else(|| no_such_key(key_id))?;
+            tx.access_key(key_id)?
+                .filter(|k| k.account == *account && k.owner == *owner)
+                .ok_or_else(|| no_such_key(key_id))?;
             tx.delete_access_key(key_id)
         })?;
         self.key_windows().forget(key_id);
@@ -105,7 +126,9 @@ impl Iam {
     /// GetAccessKeyLastUsed. The caller decides what the asker may see.
     pub fn access_key(&self, key_id: &str) -> Result<Option<(AccessKey, Option<User>)>> {
         self.read(|tx| {
-            let Some(key) = tx.access_key(key_id)? else { return Ok(None) };
+            let Some(key) = tx.access_key(key_id)? else {
+                return Ok(None);
+            };
             let user = match &key.owner {
                 Owner::Root => None,
                 Owner::User(id) => tx.user_by_id(&key.account, id)?,
@@ -117,8 +140,13 @@ impl Iam {
     /// The key, its secret and its user, for verifying a signature. `None` for an unknown
     /// key; the caller refuses Inactive keys.
     pub fn signing_key(&self, key_id: &str) -> Result<Option<SigningKey>> {
-        let Some((key, user)) = self.access_key(key_id)? else { return Ok(None) };
-        let secret = self.master_key().open(&key.secret.0, key.id.as_bytes()).map_err(|e| Error::internal(e.to_string()))?;
+        let Some((key, user)) = self.access_key(key_id)? else {
+            return Ok(None);
+        };
+        let secret = self
+            .master_key()
+            .open(&key.secret.0, key.id.as_bytes())
+            .map_err(|e| Error::internal(e.to_string()))?;
         Ok(Some(SigningKey { key, secret, user }))
     }
 
@@ -126,13 +154,26 @@ impl Iam {
     /// Only the first use in a 15-minute span is written, at minute precision; a use inside
     /// the span is answered from memory without touching the store. `Recorded` is only
     /// answered once the store has it durably.
-    pub fn record_key_use(&self, key_id: &str, at: Timestamp, region: &str, service: &str) -> Result<UseOutcome> {
+    pub fn record_key_use(
+        &self,
+        key_id: &str,
+        at: Timestamp,
+        region: &str,
+        service: &str,
+    ) -> Result<UseOutcome> {
         let minute = at.truncate_to_minute();
         if self.key_windows().covers(key_id, minute) {
             return Ok(UseOutcome::InWindow);
         }
-        let used = KeyUse { at: minute, region: region.to_owned(), service: service.to_owned() };
-        if self.store().record_key_use(key_id, &used, KEY_WINDOW_SECS)? {
+        let used = KeyUse {
+            at: minute,
+            region: region.to_owned(),
+            service: service.to_owned(),
+        };
+        if self
+            .store()
+            .record_key_use(key_id, &used, KEY_WINDOW_SECS)?
+        {
             self.key_windows().remember(key_id, minute);
             return Ok(UseOutcome::Recorded);
         }

@@ -37,7 +37,9 @@ pub enum Assignment {
 }
 
 fn no_such_device(serial: &str) -> Error {
-    Error::NoSuchEntity(format!("MFA Device with serial number {serial} does not exist."))
+    Error::NoSuchEntity(format!(
+        "MFA Device with serial number {serial} does not exist."
+    ))
 }
 
 fn bad_code() -> Error {
@@ -46,15 +48,27 @@ fn bad_code() -> Error {
 
 impl Iam {
     /// CreateVirtualMFADevice.
-    pub fn create_virtual_mfa_device(&self, account: &AccountId, path: Option<&str>, name: &str) -> Result<NewMfaDevice> {
+    pub fn create_virtual_mfa_device(
+        &self,
+        account: &AccountId,
+        path: Option<&str>,
+        name: &str,
+    ) -> Result<NewMfaDevice> {
         validate_name("virtualMFADeviceName", name, 226)?;
         let path = path.unwrap_or("/");
         validate_path("path", path)?;
         let serial = format!("arn:aws:iam::{account}:mfa{path}{name}");
         let seed = totp::generate_seed().map_err(|e| Error::internal(e.to_string()))?;
-        let sealed = self.master_key().seal(seed.expose(), serial.as_bytes()).map_err(|e| Error::internal(e.to_string()))?;
+        let sealed = self
+            .master_key()
+            .seal(seed.expose(), serial.as_bytes())
+            .map_err(|e| Error::internal(e.to_string()))?;
         let base32_seed = Secret::from_string(totp::base32_encode(seed.expose()));
-        let uri = totp::otpauth_uri(name, account.as_str(), base32_seed.expose_str().unwrap_or_default());
+        let uri = totp::otpauth_uri(
+            name,
+            account.as_str(),
+            base32_seed.expose_str().unwrap_or_default(),
+        );
         let qr_png = crate::qr::qr_png(&uri).map_err(|e| Error::internal(e.to_string()))?;
         let device = MfaDevice {
             serial: serial.clone(),
@@ -69,26 +83,40 @@ impl Iam {
         self.write(account, |tx| {
             require_account(tx, account)?;
             if tx.mfa_device(account, &serial)?.is_some() {
-                return Err(Error::EntityAlreadyExists("MFA device already exists.".into()));
+                return Err(Error::EntityAlreadyExists(
+                    "MFA device already exists.".into(),
+                ));
             }
             tx.put_mfa_device(&device)
         })?;
-        Ok(NewMfaDevice { device, base32_seed, qr_png })
+        Ok(NewMfaDevice {
+            device,
+            base32_seed,
+            qr_png,
+        })
     }
 
     fn seed_of(&self, device: &MfaDevice) -> Result<Secret> {
-        self.master_key().open(&device.seed.0, device.serial.as_bytes()).map_err(|e| Error::internal(e.to_string()))
+        self.master_key()
+            .open(&device.seed.0, device.serial.as_bytes())
+            .map_err(|e| Error::internal(e.to_string()))
     }
 
     fn check_codes(&self, device: &MfaDevice, code1: &str, code2: &str, skew: u64) -> Result<u64> {
         for code in [code1, code2] {
             if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-                let field = if code == code1 { "authenticationCode1" } else { "authenticationCode2" };
+                let field = if code == code1 {
+                    "authenticationCode1"
+                } else {
+                    "authenticationCode2"
+                };
                 return Err(Error::validation(field, Constraint::Pattern(r"[\d]+")));
             }
         }
         let seed = self.seed_of(device)?;
-        let counter = totp::verify_consecutive(seed.expose(), code1, code2, self.now().unix(), skew).ok_or_else(bad_code)?;
+        let counter =
+            totp::verify_consecutive(seed.expose(), code1, code2, self.now().unix(), skew)
+                .ok_or_else(bad_code)?;
         if device.last_counter.is_some_and(|last| counter <= last) {
             return Err(bad_code());
         }
@@ -96,25 +124,45 @@ impl Iam {
     }
 
     /// EnableMFADevice: two consecutive codes of the device.
-    pub fn enable_mfa_device(&self, account: &AccountId, owner: &Owner, serial: &str, code1: &str, code2: &str) -> Result<()> {
+    pub fn enable_mfa_device(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        serial: &str,
+        code1: &str,
+        code2: &str,
+    ) -> Result<()> {
         let device = self.read(|tx| {
             require_owner(tx, account, owner)?;
-            tx.mfa_device(account, serial)?.ok_or_else(|| no_such_device(serial))
+            tx.mfa_device(account, serial)?
+                .ok_or_else(|| no_such_device(serial))
         })?;
         if device.assignment.is_some() {
-            return Err(Error::EntityAlreadyExists("MFA Device is already in use.".into()));
+            return Err(Error::EntityAlreadyExists(
+                "MFA Device is already in use.".into(),
+            ));
         }
         let counter = self.check_codes(&device, code1, code2, self.config().mfa_skew_steps)?;
         let now = self.now();
         self.write(account, |tx| {
             require_owner(tx, account, owner)?;
-            let mut d = tx.mfa_device(account, serial)?.ok_or_else(|| no_such_device(serial))?;
+            let mut d = tx
+                .mfa_device(account, serial)?
+                .ok_or_else(|| no_such_device(serial))?;
             if d.assignment.is_some() {
-                return Err(Error::EntityAlreadyExists("MFA Device is already in use.".into()));
+                return Err(Error::EntityAlreadyExists(
+                    "MFA Device is already in use.".into(),
+                ));
             }
-            let enabled = tx.mfa_devices(account)?.iter().filter(|x| x.assignment.as_ref().is_some_and(|(o, _)| o == owner)).count();
+            let enabled = tx
+                .mfa_devices(account)?
+                .iter()
+                .filter(|x| x.assignment.as_ref().is_some_and(|(o, _)| o == owner))
+                .count();
             if enabled >= MFA_DEVICES_PER_USER {
-                return Err(Error::LimitExceeded(format!("Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}")));
+                return Err(Error::LimitExceeded(format!(
+                    "Cannot exceed quota for MFADevicesPerUser: {MFA_DEVICES_PER_USER}"
+                )));
             }
             d.assignment = Some((owner.clone(), now));
             d.last_counter = Some(counter);
@@ -122,7 +170,13 @@ impl Iam {
         })
     }
 
-    fn assigned_device(&self, tx: &mut dyn crate::store::Tx, account: &AccountId, owner: &Owner, serial: &str) -> Result<MfaDevice> {
+    fn assigned_device(
+        &self,
+        tx: &mut dyn crate::store::Tx,
+        account: &AccountId,
+        owner: &Owner,
+        serial: &str,
+    ) -> Result<MfaDevice> {
         require_owner(tx, account, owner)?;
         tx.mfa_device(account, serial)?
             .filter(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner))
@@ -130,7 +184,12 @@ impl Iam {
     }
 
     /// DeactivateMFADevice: the device returns to unassigned.
-    pub fn deactivate_mfa_device(&self, account: &AccountId, owner: &Owner, serial: &str) -> Result<()> {
+    pub fn deactivate_mfa_device(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        serial: &str,
+    ) -> Result<()> {
         self.write(account, |tx| {
             let mut d = self.assigned_device(tx, account, owner, serial)?;
             d.assignment = None;
@@ -139,7 +198,14 @@ impl Iam {
     }
 
     /// ResyncMFADevice: two consecutive codes, with a wider drift allowance.
-    pub fn resync_mfa_device(&self, account: &AccountId, owner: &Owner, serial: &str, code1: &str, code2: &str) -> Result<()> {
+    pub fn resync_mfa_device(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        serial: &str,
+        code1: &str,
+        code2: &str,
+    ) -> Result<()> {
         let device = self.read(|tx| self.assigned_device(tx, account, owner, serial))?;
         let counter = self.check_codes(&device, code1, code2, RESYNC_SKEW_STEPS)?;
         self.write(account, |tx| {
@@ -152,9 +218,13 @@ impl Iam {
     /// DeleteVirtualMFADevice: only while unassigned.
     pub fn delete_virtual_mfa_device(&self, account: &AccountId, serial: &str) -> Result<()> {
         self.write(account, |tx| {
-            let d = tx.mfa_device(account, serial)?.ok_or_else(|| no_such_device(serial))?;
+            let d = tx
+                .mfa_device(account, serial)?
+                .ok_or_else(|| no_such_device(serial))?;
             if d.assignment.is_some() {
-                return Err(Error::DeleteConflict("MFA device is still in use: deactivate it first.".into()));
+                return Err(Error::DeleteConflict(
+                    "MFA device is still in use: deactivate it first.".into(),
+                ));
             }
             tx.delete_mfa_device(account, serial)
         })
@@ -164,12 +234,20 @@ impl Iam {
     pub fn list_mfa_devices(&self, account: &AccountId, owner: &Owner) -> Result<Vec<MfaDevice>> {
         self.read(|tx| {
             require_owner(tx, account, owner)?;
-            Ok(tx.mfa_devices(account)?.into_iter().filter(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner)).collect())
+            Ok(tx
+                .mfa_devices(account)?
+                .into_iter()
+                .filter(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner))
+                .collect())
         })
     }
 
     /// ListVirtualMFADevices, with the user each assigned device belongs to.
-    pub fn list_virtual_mfa_devices(&self, account: &AccountId, filter: Assignment) -> Result<Vec<(MfaDevice, Option<User>)>> {
+    pub fn list_virtual_mfa_devices(
+        &self,
+        account: &AccountId,
+        filter: Assignment,
+    ) -> Result<Vec<(MfaDevice, Option<User>)>> {
         self.read(|tx| {
             require_account(tx, account)?;
             let mut out = Vec::new();

@@ -112,7 +112,10 @@ pub struct User {
 impl User {
     /// `arn:aws:iam::<account>:user<path><name>`
     pub fn arn(&self) -> String {
-        format!("arn:aws:iam::{}:user{}{}", self.account, self.path, self.name)
+        format!(
+            "arn:aws:iam::{}:user{}{}",
+            self.account, self.path, self.name
+        )
     }
 }
 

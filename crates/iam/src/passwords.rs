@@ -57,10 +57,22 @@ fn no_login_profile(user: &str) -> Error {
     Error::NoSuchEntity(format!("Login Profile for User {user} cannot be found."))
 }
 
-fn ranged(issues: &mut Vec<Invalid>, field: &'static str, v: Option<i64>, min: i64, max: i64) -> Option<i64> {
+fn ranged(
+    issues: &mut Vec<Invalid>,
+    field: &'static str,
+    v: Option<i64>,
+    min: i64,
+    max: i64,
+) -> Option<i64> {
     match v {
-        Some(v) if v < min => issues.push(Invalid { field, constraint: Constraint::MinValue(min) }),
-        Some(v) if v > max => issues.push(Invalid { field, constraint: Constraint::MaxValue(max) }),
+        Some(v) if v < min => issues.push(Invalid {
+            field,
+            constraint: Constraint::MinValue(min),
+        }),
+        Some(v) if v > max => issues.push(Invalid {
+            field,
+            constraint: Constraint::MaxValue(max),
+        }),
         _ => return v,
     }
     None
@@ -70,9 +82,27 @@ impl PasswordPolicyInput {
     /// The policy, or every out-of-range field at once (as IAM reports them).
     pub fn validate(&self) -> Result<PasswordPolicy> {
         let mut issues = Vec::new();
-        let min_len = ranged(&mut issues, "minimumPasswordLength", self.minimum_password_length, 6, 128);
-        let reuse = ranged(&mut issues, "passwordReusePrevention", self.password_reuse_prevention, 1, 24);
-        let age = ranged(&mut issues, "maxPasswordAge", self.max_password_age, 1, 1095);
+        let min_len = ranged(
+            &mut issues,
+            "minimumPasswordLength",
+            self.minimum_password_length,
+            6,
+            128,
+        );
+        let reuse = ranged(
+            &mut issues,
+            "passwordReusePrevention",
+            self.password_reuse_prevention,
+            1,
+            24,
+        );
+        let age = ranged(
+            &mut issues,
+            "maxPasswordAge",
+            self.max_password_age,
+            1,
+            1095,
+        );
         if !issues.is_empty() {
             return Err(Error::Validation(issues));
         }
@@ -99,11 +129,18 @@ impl Iam {
         password: &Secret,
         previous: &[PasswordHash],
     ) -> Result<PasswordHash> {
-        let text = password
-            .expose_str()
-            .ok_or_else(|| Error::validation("password", Constraint::Pattern(r"[\u0009\u000A\u000D\u0020-\u00FF]+")))?;
+        let text = password.expose_str().ok_or_else(|| {
+            Error::validation(
+                "password",
+                Constraint::Pattern(r"[\u0009\u000A\u000D\u0020-\u00FF]+"),
+            )
+        })?;
         if text.is_empty() || text.chars().count() > 128 {
-            let c = if text.is_empty() { Constraint::MinLength(1) } else { Constraint::MaxLength(128) };
+            let c = if text.is_empty() {
+                Constraint::MinLength(1)
+            } else {
+                Constraint::MaxLength(128)
+            };
             return Err(Error::validation("password", c));
         }
         let checked = match policy {
@@ -111,13 +148,23 @@ impl Iam {
             None => check_default_policy(text),
         };
         checked.map_err(|v| Error::PasswordPolicyViolation(v.0))?;
-        let reuse = policy.and_then(|p| p.password_reuse_prevention).map_or(0, usize::from);
-        if previous.iter().take(reuse).any(|h| self.hasher().verify(password, &h.0)) {
+        let reuse = policy
+            .and_then(|p| p.password_reuse_prevention)
+            .map_or(0, usize::from);
+        if previous
+            .iter()
+            .take(reuse)
+            .any(|h| self.hasher().verify(password, &h.0))
+        {
             return Err(Error::PasswordPolicyViolation(
-                "Password does not conform to the account password policy: it was used recently.".into(),
+                "Password does not conform to the account password policy: it was used recently."
+                    .into(),
             ));
         }
-        let hash = self.hasher().hash(password).map_err(|e| Error::internal(e.to_string()))?;
+        let hash = self
+            .hasher()
+            .hash(password)
+            .map_err(|e| Error::internal(e.to_string()))?;
         Ok(PasswordHash(hash))
     }
 
@@ -138,11 +185,24 @@ impl Iam {
         self.write(account, |tx| {
             let user = require_user(tx, account, user_name)?;
             if tx.login_profile(account, &user.id)?.is_some() {
-                return Err(Error::EntityAlreadyExists(format!("Login Profile for user {} already exists.", user.name)));
+                return Err(Error::EntityAlreadyExists(format!(
+                    "Login Profile for user {} already exists.",
+                    user.name
+                )));
             }
-            let profile = Password { hash: hash.clone(), created: now, changed: now, reset_required, previous: vec![] };
+            let profile = Password {
+                hash: hash.clone(),
+                created: now,
+                changed: now,
+                reset_required,
+                previous: vec![],
+            };
             tx.put_login_profile(account, &user.id, &profile)?;
-            Ok(LoginProfile { user_name: user.name, created: now, reset_required })
+            Ok(LoginProfile {
+                user_name: user.name,
+                created: now,
+                reset_required,
+            })
         })
     }
 
@@ -150,8 +210,14 @@ impl Iam {
     pub fn login_profile(&self, account: &AccountId, user_name: &str) -> Result<LoginProfile> {
         self.read(|tx| {
             let user = require_user(tx, account, user_name)?;
-            let p = tx.login_profile(account, &user.id)?.ok_or_else(|| no_login_profile(&user.name))?;
-            Ok(LoginProfile { user_name: user.name, created: p.created, reset_required: p.reset_required })
+            let p = tx
+                .login_profile(account, &user.id)?
+                .ok_or_else(|| no_login_profile(&user.name))?;
+            Ok(LoginProfile {
+                user_name: user.name,
+                created: p.created,
+                reset_required: p.reset_required,
+            })
         })
     }
 
@@ -165,7 +231,9 @@ impl Iam {
     ) -> Result<()> {
         let (policy, current) = self.read(|tx| {
             let user = require_user(tx, account, user_name)?;
-            let current = tx.login_profile(account, &user.id)?.ok_or_else(|| no_login_profile(&user.name))?;
+            let current = tx
+                .login_profile(account, &user.id)?
+                .ok_or_else(|| no_login_profile(&user.name))?;
             Ok((require_account(tx, account)?.password_policy, current))
         })?;
         let hash = match password {
@@ -175,7 +243,9 @@ impl Iam {
         let now = self.now();
         self.write(account, |tx| {
             let user = require_user(tx, account, user_name)?;
-            let mut profile = tx.login_profile(account, &user.id)?.ok_or_else(|| no_login_profile(&user.name))?;
+            let mut profile = tx
+                .login_profile(account, &user.id)?
+                .ok_or_else(|| no_login_profile(&user.name))?;
             if let Some(hash) = &hash {
                 profile.previous = history(&profile);
                 profile.hash = hash.clone();
@@ -192,7 +262,8 @@ impl Iam {
     pub fn delete_login_profile(&self, account: &AccountId, user_name: &str) -> Result<()> {
         self.write(account, |tx| {
             let user = require_user(tx, account, user_name)?;
-            tx.login_profile(account, &user.id)?.ok_or_else(|| no_login_profile(&user.name))?;
+            tx.login_profile(account, &user.id)?
+                .ok_or_else(|| no_login_profile(&user.name))?;
             tx.delete_login_profile(account, &user.id)
         })
     }
@@ -200,11 +271,25 @@ impl Iam {
     /// ChangePassword, for an IAM user signing with its own key. Whether the user may (the
     /// policy's AllowUsersToChangePassword or an iam:ChangePassword grant) is the caller's
     /// decision; see [`Iam::password_policy`].
-    pub fn change_password(&self, account: &AccountId, user_id: &str, old: &Secret, new: &Secret) -> Result<()> {
+    pub fn change_password(
+        &self,
+        account: &AccountId,
+        user_id: &str,
+        old: &Secret,
+        new: &Secret,
+    ) -> Result<()> {
         let (policy, current, name) = self.read(|tx| {
-            let user = tx.user_by_id(account, user_id)?.ok_or_else(|| Error::no_such_user(user_id))?;
-            let current = tx.login_profile(account, user_id)?.ok_or_else(|| no_login_profile(&user.name))?;
-            Ok((require_account(tx, account)?.password_policy, current, user.name))
+            let user = tx
+                .user_by_id(account, user_id)?
+                .ok_or_else(|| Error::no_such_user(user_id))?;
+            let current = tx
+                .login_profile(account, user_id)?
+                .ok_or_else(|| no_login_profile(&user.name))?;
+            Ok((
+                require_account(tx, account)?.password_policy,
+                current,
+                user.name,
+            ))
         })?;
         if !self.hasher().verify(old, &current.hash.0) {
             return Err(Error::AccessDenied("The old password is incorrect.".into()));
@@ -212,7 +297,9 @@ impl Iam {
         let hash = self.new_password(policy.as_ref(), new, &history(&current))?;
         let now = self.now();
         self.write(account, |tx| {
-            let mut profile = tx.login_profile(account, user_id)?.ok_or_else(|| no_login_profile(&name))?;
+            let mut profile = tx
+                .login_profile(account, user_id)?
+                .ok_or_else(|| no_login_profile(&name))?;
             profile.previous = history(&profile);
             profile.hash = hash.clone();
             profile.changed = now;
@@ -248,7 +335,13 @@ impl Iam {
 
     /// A console sign-in: checks the password (and the MFA code when the owner has an MFA
     /// device), then records the use (first use of each 5-minute span only).
-    pub fn sign_in(&self, account: &AccountId, owner: &Owner, password: &Secret, mfa_code: Option<&str>) -> Result<SignIn> {
+    pub fn sign_in(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        password: &Secret,
+        mfa_code: Option<&str>,
+    ) -> Result<SignIn> {
         let denied = || Error::AccessDenied(SIGN_IN_FAILED.into());
         let (profile, device) = self.read(|tx| {
             let a = tx.account(account)?.ok_or_else(denied)?;
@@ -256,7 +349,10 @@ impl Iam {
                 Owner::Root => a.root_password,
                 Owner::User(id) => tx.login_profile(account, id)?,
             };
-            let device = tx.mfa_devices(account)?.into_iter().find(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner));
+            let device = tx
+                .mfa_devices(account)?
+                .into_iter()
+                .find(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner));
             Ok((profile, device))
         })?;
         let profile = profile.ok_or_else(denied)?;
@@ -266,9 +362,18 @@ impl Iam {
         let now = self.now();
         if let Some(device) = device {
             let code = mfa_code.ok_or_else(denied)?;
-            let seed = self.master_key().open(&device.seed.0, device.serial.as_bytes()).map_err(|e| Error::internal(e.to_string()))?;
-            let counter = totp::verify_code(seed.expose(), code, now.unix(), self.config().mfa_skew_steps, device.last_counter)
-                .ok_or_else(denied)?;
+            let seed = self
+                .master_key()
+                .open(&device.seed.0, device.serial.as_bytes())
+                .map_err(|e| Error::internal(e.to_string()))?;
+            let counter = totp::verify_code(
+                seed.expose(),
+                code,
+                now.unix(),
+                self.config().mfa_skew_steps,
+                device.last_counter,
+            )
+            .ok_or_else(denied)?;
             self.write(account, |tx| {
                 let mut d = tx.mfa_device(account, &device.serial)?.ok_or_else(denied)?;
                 if d.last_counter.is_some_and(|c| c >= counter) {
@@ -279,22 +384,36 @@ impl Iam {
             })?;
         }
         self.record_password_use(account, owner, now)?;
-        Ok(SignIn { reset_required: profile.reset_required })
+        Ok(SignIn {
+            reset_required: profile.reset_required,
+        })
     }
 
-    fn record_password_use(&self, account: &AccountId, owner: &Owner, at: credreport_report::Timestamp) -> Result<()> {
+    fn record_password_use(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        at: credreport_report::Timestamp,
+    ) -> Result<()> {
         let id = format!("{account}/{}", owner.as_key());
         if self.password_windows().covers(&id, at) {
             return Ok(());
         }
-        if self.store().record_password_use(account, owner, at, PASSWORD_WINDOW_SECS)? {
+        if self
+            .store()
+            .record_password_use(account, owner, at, PASSWORD_WINDOW_SECS)?
+        {
             self.password_windows().remember(&id, at);
         }
         Ok(())
     }
 
     /// UpdateAccountPasswordPolicy: replaces the whole policy (omitted fields reset).
-    pub fn update_password_policy(&self, account: &AccountId, input: &PasswordPolicyInput) -> Result<()> {
+    pub fn update_password_policy(
+        &self,
+        account: &AccountId,
+        input: &PasswordPolicyInput,
+    ) -> Result<()> {
         let policy = input.validate()?;
         self.write(account, |tx| {
             let mut a = require_account(tx, account)?;
@@ -306,9 +425,13 @@ impl Iam {
     /// GetAccountPasswordPolicy.
     pub fn password_policy(&self, account: &AccountId) -> Result<PasswordPolicy> {
         self.read(|tx| {
-            require_account(tx, account)?.password_policy.ok_or_else(|| {
-                Error::NoSuchEntity(format!("The Password Policy with domain name {account} cannot be found."))
-            })
+            require_account(tx, account)?
+                .password_policy
+                .ok_or_else(|| {
+                    Error::NoSuchEntity(format!(
+                        "The Password Policy with domain name {account} cannot be found."
+                    ))
+                })
         })
     }
 
@@ -317,7 +440,9 @@ impl Iam {
         self.write(account, |tx| {
             let mut a = require_account(tx, account)?;
             if a.password_policy.take().is_none() {
-                return Err(Error::NoSuchEntity("The account policy with name PasswordPolicy cannot be found.".into()));
+                return Err(Error::NoSuchEntity(
+                    "The account policy with name PasswordPolicy cannot be found.".into(),
+                ));
             }
             tx.update_account(&a)
         })

@@ -41,7 +41,11 @@ pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
     for c in &s.certificates {
         certs.entry(&c.owner).or_default().push(c);
     }
-    let with_mfa: HashSet<&Owner> = s.mfa_devices.iter().filter_map(|d| d.assignment.as_ref().map(|(o, _)| o)).collect();
+    let with_mfa: HashSet<&Owner> = s
+        .mfa_devices
+        .iter()
+        .filter_map(|d| d.assignment.as_ref().map(|(o, _)| o))
+        .collect();
     let slots = |owner: &Owner, row: &mut Row| {
         fill_key_slots(row, keys.get(owner).map_or(&[][..], Vec::as_slice));
         fill_cert_slots(row, certs.get(owner).map_or(&[][..], Vec::as_slice));
@@ -55,7 +59,11 @@ pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
 
     let mut users: Vec<&User> = s.users.iter().collect();
     users.sort_by(|a, b| user_order(&a.name, &b.name));
-    let max_age = s.account.password_policy.as_ref().and_then(|p| p.max_password_age);
+    let max_age = s
+        .account
+        .password_policy
+        .as_ref()
+        .and_then(|p| p.max_password_age);
     for user in users {
         let mut row = user_row(user, s.passwords.get(&user.id), max_age);
         slots(&Owner::User(user.id.clone()), &mut row);
@@ -78,7 +86,14 @@ fn root_row(account: &Account) -> Row {
         .with(Column::User, Cell::text(ROOT_USER))
         .with(Column::Arn, Cell::text(account.id.root_arn()))
         .with(Column::UserCreationTime, account.created)
-        .with(Column::PasswordEnabled, if without_root_password { Cell::Bool(false) } else { Cell::NotSupported })
+        .with(
+            Column::PasswordEnabled,
+            if without_root_password {
+                Cell::Bool(false)
+            } else {
+                Cell::NotSupported
+            },
+        )
         .with(Column::PasswordLastUsed, last_used)
         .with(Column::PasswordLastChanged, Cell::NotSupported)
         .with(Column::PasswordNextRotation, Cell::NotSupported)
@@ -86,12 +101,19 @@ fn root_row(account: &Account) -> Row {
 
 fn user_row(user: &User, password: Option<&Password>, max_password_age: Option<u16>) -> Row {
     let (enabled, last_used, changed, next_rotation) = match password {
-        None => (false, Cell::NotApplicable, Cell::NotApplicable, Cell::NotApplicable),
+        None => (
+            false,
+            Cell::NotApplicable,
+            Cell::NotApplicable,
+            Cell::NotApplicable,
+        ),
         Some(p) => {
             let next = max_password_age
                 .and_then(|days| p.changed.checked_add_secs(i64::from(days) * DAY))
                 .map_or(Cell::NotApplicable, Cell::Timestamp);
-            let used = user.password_last_used.map_or(Cell::NoInformation, Cell::Timestamp);
+            let used = user
+                .password_last_used
+                .map_or(Cell::NoInformation, Cell::Timestamp);
             (true, used, Cell::Timestamp(p.changed), next)
         }
     };
@@ -119,7 +141,12 @@ fn fill_key_slots(row: &mut Row, keys: &[&AccessKey]) {
         let col = |f| Column::access_key(slot, f);
         let Some(key) = keys.get(i) else {
             row.set(col(KeyField::Active), false);
-            for f in [KeyField::LastRotated, KeyField::LastUsedDate, KeyField::LastUsedRegion, KeyField::LastUsedService] {
+            for f in [
+                KeyField::LastRotated,
+                KeyField::LastUsedDate,
+                KeyField::LastUsedRegion,
+                KeyField::LastUsedService,
+            ] {
                 row.set(col(f), Cell::NotApplicable);
             }
             continue;
@@ -127,7 +154,13 @@ fn fill_key_slots(row: &mut Row, keys: &[&AccessKey]) {
         row.set(col(KeyField::Active), key.active);
         // An Inactive key keeps its time: real reports show `false,2007-10-13T16:49:50+00:00`.
         row.set(col(KeyField::LastRotated), key.created);
-        let text = |s: &str| if s.is_empty() { Cell::NotApplicable } else { Cell::text(s) };
+        let text = |s: &str| {
+            if s.is_empty() {
+                Cell::NotApplicable
+            } else {
+                Cell::text(s)
+            }
+        };
         match &key.last_used {
             Some(u) => {
                 row.set(col(KeyField::LastUsedDate), u.at);
@@ -135,7 +168,11 @@ fn fill_key_slots(row: &mut Row, keys: &[&AccessKey]) {
                 row.set(col(KeyField::LastUsedService), text(&u.service));
             }
             None => {
-                for f in [KeyField::LastUsedDate, KeyField::LastUsedRegion, KeyField::LastUsedService] {
+                for f in [
+                    KeyField::LastUsedDate,
+                    KeyField::LastUsedRegion,
+                    KeyField::LastUsedService,
+                ] {
                     row.set(col(f), Cell::NotApplicable);
                 }
             }

@@ -128,8 +128,16 @@ impl Iam {
             tx.put_report(account, &report)?;
             Ok((ReportState::Started, Some(description)))
         })?;
-        let build = (state == ReportState::Started).then(|| ReportBuild { iam: self.clone(), account: account.clone(), started: now });
-        Ok(Generation { state, description, build })
+        let build = (state == ReportState::Started).then(|| ReportBuild {
+            iam: self.clone(),
+            account: account.clone(),
+            started: now,
+        });
+        Ok(Generation {
+            state,
+            description,
+            build,
+        })
     }
 
     /// GetCredentialReport: the stored report (the previous one while a new one builds).
@@ -141,7 +149,11 @@ impl Iam {
         })?;
         match report.complete {
             Some((generated, content)) => {
-                if self.config().report_max_age_secs.is_some_and(|max| now.secs_since(generated) > max) {
+                if self
+                    .config()
+                    .report_max_age_secs
+                    .is_some_and(|max| now.secs_since(generated) > max)
+                {
                     return Err(Error::ReportExpired);
                 }
                 Ok(CredentialReport { content, generated })
@@ -173,7 +185,11 @@ impl Iam {
                 Ok(true)
             })?;
             if taken {
-                builds.push(ReportBuild { iam: self.clone(), account, started: now });
+                builds.push(ReportBuild {
+                    iam: self.clone(),
+                    account,
+                    started: now,
+                });
             }
         }
         Ok(builds)
@@ -183,7 +199,14 @@ impl Iam {
     pub fn snapshot(&self, account: &AccountId) -> Result<AccountSnapshot> {
         self.read(|tx| {
             let account_record = require_account(tx, account)?;
-            let users = tx.users(account, &UserQuery { path_prefix: None, after: None, limit: USERS_QUOTA * 2 })?;
+            let users = tx.users(
+                account,
+                &UserQuery {
+                    path_prefix: None,
+                    after: None,
+                    limit: USERS_QUOTA * 2,
+                },
+            )?;
             let passwords: HashMap<_, _> = tx.login_profiles(account)?.into_iter().collect();
             Ok(AccountSnapshot {
                 account: account_record,

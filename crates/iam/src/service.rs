@@ -32,7 +32,11 @@ pub struct IamConfig {
 impl IamConfig {
     /// IAM's behaviour: no report expiry, a 5-minute build lease, one TOTP step of drift.
     pub fn standard() -> IamConfig {
-        IamConfig { report_max_age_secs: None, build_lease_secs: 300, mfa_skew_steps: 1 }
+        IamConfig {
+            report_max_age_secs: None,
+            build_lease_secs: 300,
+            mfa_skew_steps: 1,
+        }
     }
 }
 
@@ -118,19 +122,25 @@ impl Iam {
         store::read(self.store(), f)
     }
 
-    pub(crate) fn write<T>(&self, account: &AccountId, f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(
+        &self,
+        account: &AccountId,
+        f: impl FnMut(&mut dyn Tx) -> Result<T>,
+    ) -> Result<T> {
         store::write(self.store(), Some(account), f)
     }
 }
 
 /// The account, or an error naming it.
 pub(crate) fn require_account(tx: &mut dyn Tx, id: &AccountId) -> Result<Account> {
-    tx.account(id)?.ok_or_else(|| Error::NoSuchEntity(format!("The account {id} cannot be found.")))
+    tx.account(id)?
+        .ok_or_else(|| Error::NoSuchEntity(format!("The account {id} cannot be found.")))
 }
 
 /// The user by name, or IAM's NoSuchEntity.
 pub(crate) fn require_user(tx: &mut dyn Tx, account: &AccountId, name: &str) -> Result<User> {
-    tx.user_by_name(account, name)?.ok_or_else(|| Error::no_such_user(name))
+    tx.user_by_name(account, name)?
+        .ok_or_else(|| Error::no_such_user(name))
 }
 
 /// Checks that a credential owner exists (the root always does).
@@ -139,7 +149,9 @@ pub(crate) fn require_owner(tx: &mut dyn Tx, account: &AccountId, owner: &Owner)
         Owner::Root => require_account(tx, account).map(drop),
         Owner::User(id) => match tx.user_by_id(account, id)? {
             Some(_) => Ok(()),
-            None => Err(Error::NoSuchEntity(format!("The user with id {id} cannot be found."))),
+            None => Err(Error::NoSuchEntity(format!(
+                "The user with id {id} cannot be found."
+            ))),
         },
     }
 }

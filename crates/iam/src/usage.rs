@@ -32,7 +32,11 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
@@ -58,7 +62,10 @@ impl std::fmt::Debug for Fnv {
 impl Windows {
     /// Windows of `window_secs` seconds.
     pub fn new(window_secs: i64) -> Windows {
-        Windows { window_secs, shards: (0..SHARDS).map(|_| Mutex::new(Map::default())).collect() }
+        Windows {
+            window_secs,
+            shards: (0..SHARDS).map(|_| Mutex::new(Map::default())).collect(),
+        }
     }
 
     fn shard(&self, id: &str) -> &Mutex<Map> {
@@ -72,8 +79,11 @@ impl Windows {
 
     /// Whether a use at `at` falls inside the window of the last recorded use.
     pub fn covers(&self, id: &str, at: Timestamp) -> bool {
-        let Ok(map) = self.shard(id).lock() else { return false };
-        map.get(id).is_some_and(|&last| at.unix() - last < self.window_secs && at.unix() >= last)
+        let Ok(map) = self.shard(id).lock() else {
+            return false;
+        };
+        map.get(id)
+            .is_some_and(|&last| at.unix() - last < self.window_secs && at.unix() >= last)
     }
 
     /// Remembers a use the store holds.

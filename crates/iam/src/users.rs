@@ -26,10 +26,14 @@ impl Iam {
         self.write(account, |tx| {
             require_account(tx, account)?;
             if tx.user_by_name(account, name)?.is_some() {
-                return Err(Error::EntityAlreadyExists(format!("User with name {name} already exists.")));
+                return Err(Error::EntityAlreadyExists(format!(
+                    "User with name {name} already exists."
+                )));
             }
             if tx.count_users(account)? >= USERS_QUOTA {
-                return Err(Error::LimitExceeded(format!("Cannot exceed quota for UsersPerAccount: {USERS_QUOTA}")));
+                return Err(Error::LimitExceeded(format!(
+                    "Cannot exceed quota for UsersPerAccount: {USERS_QUOTA}"
+                )));
             }
             tx.insert_user(&user)
         })?;
@@ -45,12 +49,20 @@ impl Iam {
         max_items: usize,
     ) -> Result<Page<User>> {
         if !(1..=1000).contains(&max_items) {
-            let c = if max_items == 0 { Constraint::MinValue(1) } else { Constraint::MaxValue(1000) };
+            let c = if max_items == 0 {
+                Constraint::MinValue(1)
+            } else {
+                Constraint::MaxValue(1000)
+            };
             return Err(Error::validation("maxItems", c));
         }
         self.read(|tx| {
             require_account(tx, account)?;
-            let query = UserQuery { path_prefix, after: marker, limit: max_items + 1 };
+            let query = UserQuery {
+                path_prefix,
+                after: marker,
+                limit: max_items + 1,
+            };
             let mut items = tx.users(account, &query)?;
             let next = if items.len() > max_items {
                 items.truncate(max_items);
@@ -69,17 +81,29 @@ impl Iam {
         let user = self.write(account, |tx| {
             let user = require_user(tx, account, name)?;
             let owner = Owner::User(user.id.clone());
-            let conflict = |what: &str| Err(Error::DeleteConflict(format!("Cannot delete entity, must {what} first.")));
+            let conflict = |what: &str| {
+                Err(Error::DeleteConflict(format!(
+                    "Cannot delete entity, must {what} first."
+                )))
+            };
             if tx.login_profile(account, &user.id)?.is_some() {
                 return conflict("delete login profile");
             }
             if !tx.access_keys_of(account, &owner)?.is_empty() {
                 return conflict("delete access keys");
             }
-            if tx.signing_certificates(account)?.iter().any(|c| c.owner == owner) {
+            if tx
+                .signing_certificates(account)?
+                .iter()
+                .any(|c| c.owner == owner)
+            {
                 return conflict("delete certificates");
             }
-            if tx.mfa_devices(account)?.iter().any(|d| d.assignment.as_ref().is_some_and(|(o, _)| *o == owner)) {
+            if tx
+                .mfa_devices(account)?
+                .iter()
+                .any(|d| d.assignment.as_ref().is_some_and(|(o, _)| *o == owner))
+            {
                 return conflict("delete MFA device");
             }
             if !tx.user_policies(account, &user.id)?.is_empty() {

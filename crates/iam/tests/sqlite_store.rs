@@ -1,5 +1,8 @@
 //! The SQLite store against the conformance suite, on real files.
 
+// Test harness code panics on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -11,7 +14,9 @@ fn sqlite_store_passes_the_conformance_suite() {
     let dir = tempfile::tempdir().unwrap();
     let n = AtomicUsize::new(0);
     conformance::run(&|| {
-        let path = dir.path().join(format!("store-{}.db", n.fetch_add(1, Ordering::SeqCst)));
+        let path = dir
+            .path()
+            .join(format!("store-{}.db", n.fetch_add(1, Ordering::SeqCst)));
         Arc::new(SqliteStore::open(&path).unwrap()) as Arc<dyn Store>
     });
 }

@@ -13,14 +13,15 @@ use super::{read, write, Store, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed, SigningCertificate, StoredReport,
-    User, UserPolicy,
+    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed,
+    SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 /// Runs every check, each on a fresh store from `open`. Panics (with the check's name)
 /// on the first failure, as a test should.
 pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
-    let checks: &[(&str, fn(&Arc<dyn Store>) -> Result<()>)] = &[
+    type Check = fn(&Arc<dyn Store>) -> Result<()>;
+    let checks: &[(&str, Check)] = &[
         ("accounts", accounts),
         ("users", users),
         ("user_pages", user_pages),
@@ -105,7 +106,10 @@ fn accounts(store: &Arc<dyn Store>) -> Result<()> {
     let s = store.as_ref();
     write(s, None, |tx| tx.insert_account(&account(1)))?;
     let dup = write(s, None, |tx| tx.insert_account(&account(1)));
-    ensure(matches!(dup, Err(Error::EntityAlreadyExists(_))), "a second account with the same id is refused")?;
+    ensure(
+        matches!(dup, Err(Error::EntityAlreadyExists(_))),
+        "a second account with the same id is refused",
+    )?;
     let mut changed = account(1);
     changed.root_password = Some(Password {
         hash: PasswordHash("$argon2id$x".into()),
@@ -121,9 +125,15 @@ fn accounts(store: &Arc<dyn Store>) -> Result<()> {
     });
     write(s, Some(&acct(1)), |tx| tx.update_account(&changed))?;
     let back = read(s, |tx| tx.account(&acct(1)))?;
-    ensure(back.as_ref() == Some(&changed), "an account reads back as written")?;
+    ensure(
+        back.as_ref() == Some(&changed),
+        "an account reads back as written",
+    )?;
     write(s, None, |tx| tx.insert_account(&account(2)))?;
-    ensure(read(s, |tx| tx.account_ids())? == vec![acct(1), acct(2)], "account ids in order")
+    ensure(
+        read(s, |tx| tx.account_ids())? == vec![acct(1), acct(2)],
+        "account ids in order",
+    )
 }
 
 fn users(store: &Arc<dyn Store>) -> Result<()> {
@@ -131,17 +141,35 @@ fn users(store: &Arc<dyn Store>) -> Result<()> {
     let s = store.as_ref();
     let a = acct(1);
     let bob = read(s, |tx| tx.user_by_name(&a, "bob"))?;
-    ensure(bob.as_ref().map(|u| u.name.as_str()) == Some("Bob"), "names are found ignoring case")?;
-    let dup = write(s, Some(&a), |tx| tx.insert_user(&user(1, "AIDAOTHER", "ALICE", "/")));
-    ensure(matches!(dup, Err(Error::EntityAlreadyExists(_))), "names are unique ignoring case")?;
-    let mut alice = read(s, |tx| tx.user_by_id(&a, "AIDAALICE"))?.ok_or_else(|| Error::internal("alice"))?;
+    ensure(
+        bob.as_ref().map(|u| u.name.as_str()) == Some("Bob"),
+        "names are found ignoring case",
+    )?;
+    let dup = write(s, Some(&a), |tx| {
+        tx.insert_user(&user(1, "AIDAOTHER", "ALICE", "/"))
+    });
+    ensure(
+        matches!(dup, Err(Error::EntityAlreadyExists(_))),
+        "names are unique ignoring case",
+    )?;
+    let mut alice =
+        read(s, |tx| tx.user_by_id(&a, "AIDAALICE"))?.ok_or_else(|| Error::internal("alice"))?;
     alice.password_last_used = Some(t(99));
     write(s, Some(&a), |tx| tx.update_user(&alice))?;
-    ensure(read(s, |tx| tx.user_by_name(&a, "alice"))? == Some(alice.clone()), "updates persist")?;
+    ensure(
+        read(s, |tx| tx.user_by_name(&a, "alice"))? == Some(alice.clone()),
+        "updates persist",
+    )?;
     ensure(read(s, |tx| tx.count_users(&a))? == 2, "two users")?;
     write(s, Some(&a), |tx| tx.delete_user(&a, "AIDABOB"))?;
-    ensure(read(s, |tx| tx.user_by_name(&a, "Bob"))?.is_none(), "deleted")?;
-    ensure(read(s, |tx| tx.count_users(&acct(2)))? == 0, "other accounts see nothing")
+    ensure(
+        read(s, |tx| tx.user_by_name(&a, "Bob"))?.is_none(),
+        "deleted",
+    )?;
+    ensure(
+        read(s, |tx| tx.count_users(&acct(2)))? == 0,
+        "other accounts see nothing",
+    )
 }
 
 fn user_pages(store: &Arc<dyn Store>) -> Result<()> {
@@ -149,22 +177,42 @@ fn user_pages(store: &Arc<dyn Store>) -> Result<()> {
     let a = acct(1);
     write(s, None, |tx| {
         tx.insert_account(&account(1))?;
-        for (i, name) in ["rome", "kaleb", "Hazmat", "charmworld", "kapilt"].iter().enumerate() {
+        for (i, name) in ["rome", "kaleb", "Hazmat", "charmworld", "kapilt"]
+            .iter()
+            .enumerate()
+        {
             let path = if i % 2 == 0 { "/eng/" } else { "/" };
             tx.insert_user(&user(1, &format!("AIDA{i}"), name, path))?;
         }
         Ok(())
     })?;
     let names = |q: UserQuery<'_>| -> Result<Vec<String>> {
-        Ok(read(s, |tx| tx.users(&a, &q))?.into_iter().map(|u| u.name).collect())
+        Ok(read(s, |tx| tx.users(&a, &q))?
+            .into_iter()
+            .map(|u| u.name)
+            .collect())
     };
     ensure(
-        names(UserQuery { limit: 10, ..UserQuery::default() })? == ["charmworld", "Hazmat", "kaleb", "kapilt", "rome"],
+        names(UserQuery {
+            limit: 10,
+            ..UserQuery::default()
+        })? == ["charmworld", "Hazmat", "kaleb", "kapilt", "rome"],
         "users by name ignoring case",
     )?;
-    ensure(names(UserQuery { limit: 2, after: Some("hazmat"), ..UserQuery::default() })? == ["kaleb", "kapilt"], "a page after a name key")?;
     ensure(
-        names(UserQuery { limit: 10, path_prefix: Some("/en"), ..UserQuery::default() })? == ["Hazmat", "kapilt", "rome"],
+        names(UserQuery {
+            limit: 2,
+            after: Some("hazmat"),
+            ..UserQuery::default()
+        })? == ["kaleb", "kapilt"],
+        "a page after a name key",
+    )?;
+    ensure(
+        names(UserQuery {
+            limit: 10,
+            path_prefix: Some("/en"),
+            ..UserQuery::default()
+        })? == ["Hazmat", "kapilt", "rome"],
         "a path prefix is a plain string prefix",
     )
 }
@@ -181,10 +229,19 @@ fn login_profiles(store: &Arc<dyn Store>) -> Result<()> {
         previous: vec![],
     };
     write(s, Some(&a), |tx| tx.put_login_profile(&a, "AIDAALICE", &p))?;
-    ensure(read(s, |tx| tx.login_profile(&a, "AIDAALICE"))? == Some(p.clone()), "profile reads back")?;
-    ensure(read(s, |tx| tx.login_profiles(&a))? == vec![("AIDAALICE".to_string(), p.clone())], "profiles of the account")?;
+    ensure(
+        read(s, |tx| tx.login_profile(&a, "AIDAALICE"))? == Some(p.clone()),
+        "profile reads back",
+    )?;
+    ensure(
+        read(s, |tx| tx.login_profiles(&a))? == vec![("AIDAALICE".to_string(), p.clone())],
+        "profiles of the account",
+    )?;
     write(s, Some(&a), |tx| tx.delete_login_profile(&a, "AIDAALICE"))?;
-    ensure(read(s, |tx| tx.login_profile(&a, "AIDAALICE"))?.is_none(), "profile deleted")
+    ensure(
+        read(s, |tx| tx.login_profile(&a, "AIDAALICE"))?.is_none(),
+        "profile deleted",
+    )
 }
 
 fn access_keys(store: &Arc<dyn Store>) -> Result<()> {
@@ -195,17 +252,33 @@ fn access_keys(store: &Arc<dyn Store>) -> Result<()> {
     let mut k2 = key(1, "AKIA2", alice.clone());
     k2.created = t(30);
     k2.active = false;
-    k2.last_used = Some(KeyUse { at: t(60), region: "eu-west-1".into(), service: "iam".into() });
+    k2.last_used = Some(KeyUse {
+        at: t(60),
+        region: "eu-west-1".into(),
+        service: "iam".into(),
+    });
     write(s, Some(&a), |tx| {
         tx.put_access_key(&k2)?;
         tx.put_access_key(&key(1, "AKIA1", alice.clone()))?;
         tx.put_access_key(&key(1, "AKIAROOT", Owner::Root))
     })?;
-    ensure(read(s, |tx| tx.access_key("AKIA2"))? == Some(k2.clone()), "a key reads back with its use")?;
-    let ids: Vec<String> = read(s, |tx| tx.access_keys_of(&a, &alice))?.into_iter().map(|k| k.id).collect();
+    ensure(
+        read(s, |tx| tx.access_key("AKIA2"))? == Some(k2.clone()),
+        "a key reads back with its use",
+    )?;
+    let ids: Vec<String> = read(s, |tx| tx.access_keys_of(&a, &alice))?
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
     ensure(ids == ["AKIA1", "AKIA2"], "an owner's keys, oldest first")?;
-    ensure(read(s, |tx| tx.access_keys_of(&a, &Owner::Root))?.len() == 1, "the root's keys")?;
-    ensure(read(s, |tx| tx.access_keys(&a))?.len() == 3, "every key of the account")?;
+    ensure(
+        read(s, |tx| tx.access_keys_of(&a, &Owner::Root))?.len() == 1,
+        "the root's keys",
+    )?;
+    ensure(
+        read(s, |tx| tx.access_keys(&a))?.len() == 3,
+        "every key of the account",
+    )?;
     write(s, Some(&a), |tx| tx.delete_access_key("AKIA1"))?;
     ensure(read(s, |tx| tx.access_key("AKIA1"))?.is_none(), "deleted")
 }
@@ -214,16 +287,40 @@ fn key_use_window(store: &Arc<dyn Store>) -> Result<()> {
     setup(store)?;
     let s = store.as_ref();
     let a = acct(1);
-    write(s, Some(&a), |tx| tx.put_access_key(&key(1, "AKIA1", Owner::Root)))?;
-    let used = |at: i64, region: &str| KeyUse { at: t(at), region: region.into(), service: "iam".into() };
+    write(s, Some(&a), |tx| {
+        tx.put_access_key(&key(1, "AKIA1", Owner::Root))
+    })?;
+    let used = |at: i64, region: &str| KeyUse {
+        at: t(at),
+        region: region.into(),
+        service: "iam".into(),
+    };
     let window = 900;
-    ensure(s.record_key_use("AKIA1", &used(0, "us-east-1"), window)?, "the first use is recorded")?;
-    ensure(!s.record_key_use("AKIA1", &used(899, "eu-west-1"), window)?, "a use 14:59 later is not")?;
-    ensure(s.record_key_use("AKIA1", &used(900, "eu-west-1"), window)?, "a use 15:00 later is")?;
-    ensure(!s.record_key_use("AKIA1", &used(100, "ap-south-1"), window)?, "an earlier use never replaces a later one")?;
-    ensure(!s.record_key_use("AKIANONE", &used(0, "us-east-1"), window)?, "an unknown key records nothing")?;
+    ensure(
+        s.record_key_use("AKIA1", &used(0, "us-east-1"), window)?,
+        "the first use is recorded",
+    )?;
+    ensure(
+        !s.record_key_use("AKIA1", &used(899, "eu-west-1"), window)?,
+        "a use 14:59 later is not",
+    )?;
+    ensure(
+        s.record_key_use("AKIA1", &used(900, "eu-west-1"), window)?,
+        "a use 15:00 later is",
+    )?;
+    ensure(
+        !s.record_key_use("AKIA1", &used(100, "ap-south-1"), window)?,
+        "an earlier use never replaces a later one",
+    )?;
+    ensure(
+        !s.record_key_use("AKIANONE", &used(0, "us-east-1"), window)?,
+        "an unknown key records nothing",
+    )?;
     let k = read(s, |tx| tx.access_key("AKIA1"))?.ok_or_else(|| Error::internal("key"))?;
-    ensure(k.last_used == Some(used(900, "eu-west-1")), "the stored use is the last recorded one")
+    ensure(
+        k.last_used == Some(used(900, "eu-west-1")),
+        "the stored use is the last recorded one",
+    )
 }
 
 fn password_use_window(store: &Arc<dyn Store>) -> Result<()> {
@@ -231,14 +328,30 @@ fn password_use_window(store: &Arc<dyn Store>) -> Result<()> {
     let s = store.as_ref();
     let a = acct(1);
     let alice = Owner::User("AIDAALICE".into());
-    ensure(s.record_password_use(&a, &alice, t(0), 300)?, "first sign-in recorded")?;
-    ensure(!s.record_password_use(&a, &alice, t(299), 300)?, "4:59 later is not")?;
-    ensure(s.record_password_use(&a, &alice, t(300), 300)?, "5:00 later is")?;
-    ensure(s.record_password_use(&a, &Owner::Root, t(1), 300)?, "root sign-in recorded")?;
-    let user = read(s, |tx| tx.user_by_id(&a, "AIDAALICE"))?.ok_or_else(|| Error::internal("alice"))?;
+    ensure(
+        s.record_password_use(&a, &alice, t(0), 300)?,
+        "first sign-in recorded",
+    )?;
+    ensure(
+        !s.record_password_use(&a, &alice, t(299), 300)?,
+        "4:59 later is not",
+    )?;
+    ensure(
+        s.record_password_use(&a, &alice, t(300), 300)?,
+        "5:00 later is",
+    )?;
+    ensure(
+        s.record_password_use(&a, &Owner::Root, t(1), 300)?,
+        "root sign-in recorded",
+    )?;
+    let user =
+        read(s, |tx| tx.user_by_id(&a, "AIDAALICE"))?.ok_or_else(|| Error::internal("alice"))?;
     ensure(user.password_last_used == Some(t(300)), "user's last use")?;
     let account = read(s, |tx| tx.account(&a))?.ok_or_else(|| Error::internal("account"))?;
-    ensure(account.root_password_last_used == Some(t(1)), "root's last use")
+    ensure(
+        account.root_password_last_used == Some(t(1)),
+        "root's last use",
+    )
 }
 
 fn mfa_devices(store: &Arc<dyn Store>) -> Result<()> {
@@ -256,9 +369,17 @@ fn mfa_devices(store: &Arc<dyn Store>) -> Result<()> {
         last_counter: Some(56_666_666),
     };
     write(s, Some(&a), |tx| tx.put_mfa_device(&device))?;
-    let back = read(s, |tx| tx.mfa_device(&a, "arn:aws:iam::111111111101:mfa/alice-phone"))?;
-    ensure(back == Some(device.clone()), "a device reads back, serial ignoring case")?;
-    ensure(read(s, |tx| tx.mfa_devices(&a))?.len() == 1, "devices of the account")?;
+    let back = read(s, |tx| {
+        tx.mfa_device(&a, "arn:aws:iam::111111111101:mfa/alice-phone")
+    })?;
+    ensure(
+        back == Some(device.clone()),
+        "a device reads back, serial ignoring case",
+    )?;
+    ensure(
+        read(s, |tx| tx.mfa_devices(&a))?.len() == 1,
+        "devices of the account",
+    )?;
     write(s, Some(&a), |tx| tx.delete_mfa_device(&a, &device.serial))?;
     ensure(read(s, |tx| tx.mfa_devices(&a))?.is_empty(), "deleted")
 }
@@ -277,36 +398,80 @@ fn signing_certificates(store: &Arc<dyn Store>) -> Result<()> {
         uploaded: t(4),
     };
     write(s, Some(&a), |tx| tx.put_signing_certificate(&cert))?;
-    ensure(read(s, |tx| tx.signing_certificate(&a, &cert.id))? == Some(cert.clone()), "a certificate reads back")?;
-    ensure(read(s, |tx| tx.signing_certificates(&a))? == vec![cert.clone()], "certificates of the account")?;
-    write(s, Some(&a), |tx| tx.delete_signing_certificate(&a, &cert.id))?;
-    ensure(read(s, |tx| tx.signing_certificates(&a))?.is_empty(), "deleted")
+    ensure(
+        read(s, |tx| tx.signing_certificate(&a, &cert.id))? == Some(cert.clone()),
+        "a certificate reads back",
+    )?;
+    ensure(
+        read(s, |tx| tx.signing_certificates(&a))? == vec![cert.clone()],
+        "certificates of the account",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.delete_signing_certificate(&a, &cert.id)
+    })?;
+    ensure(
+        read(s, |tx| tx.signing_certificates(&a))?.is_empty(),
+        "deleted",
+    )
 }
 
 fn user_policies(store: &Arc<dyn Store>) -> Result<()> {
     setup(store)?;
     let s = store.as_ref();
     let a = acct(1);
-    let p = UserPolicy { user: "AIDAALICE".into(), name: "ReadReports".into(), document: "{}".into() };
+    let p = UserPolicy {
+        user: "AIDAALICE".into(),
+        name: "ReadReports".into(),
+        document: "{}".into(),
+    };
     write(s, Some(&a), |tx| tx.put_user_policy(&a, &p))?;
-    ensure(read(s, |tx| tx.user_policy(&a, "AIDAALICE", "readreports"))? == Some(p.clone()), "found ignoring case")?;
-    ensure(read(s, |tx| tx.user_policies(&a, "AIDAALICE"))? == vec![p.clone()], "policies of a user")?;
-    write(s, Some(&a), |tx| tx.delete_user_policy(&a, "AIDAALICE", "ReadReports"))?;
-    ensure(read(s, |tx| tx.user_policies(&a, "AIDAALICE"))?.is_empty(), "deleted")
+    ensure(
+        read(s, |tx| tx.user_policy(&a, "AIDAALICE", "readreports"))? == Some(p.clone()),
+        "found ignoring case",
+    )?;
+    ensure(
+        read(s, |tx| tx.user_policies(&a, "AIDAALICE"))? == vec![p.clone()],
+        "policies of a user",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.delete_user_policy(&a, "AIDAALICE", "ReadReports")
+    })?;
+    ensure(
+        read(s, |tx| tx.user_policies(&a, "AIDAALICE"))?.is_empty(),
+        "deleted",
+    )
 }
 
 fn reports(store: &Arc<dyn Store>) -> Result<()> {
     setup(store)?;
     let s = store.as_ref();
     let a = acct(1);
-    ensure(read(s, |tx| tx.report(&a))? == StoredReport::default(), "no report at first")?;
-    let building = StoredReport { complete: None, building_since: Some(t(5)) };
+    ensure(
+        read(s, |tx| tx.report(&a))? == StoredReport::default(),
+        "no report at first",
+    )?;
+    let building = StoredReport {
+        complete: None,
+        building_since: Some(t(5)),
+    };
     write(s, Some(&a), |tx| tx.put_report(&a, &building))?;
-    ensure(read(s, |tx| tx.reports_building())? == vec![(a.clone(), t(5))], "a running build is listed")?;
-    let done = StoredReport { complete: Some((t(6), b"user,arn".to_vec())), building_since: None };
+    ensure(
+        read(s, |tx| tx.reports_building())? == vec![(a.clone(), t(5))],
+        "a running build is listed",
+    )?;
+    let done = StoredReport {
+        complete: Some((t(6), b"user,arn".to_vec())),
+        building_since: None,
+    };
     write(s, Some(&a), |tx| tx.put_report(&a, &done))?;
-    ensure(read(s, |tx| tx.report(&a))? == done, "the report reads back")?;
-    ensure(read(s, |tx| tx.reports_building())?.is_empty(), "no build running")
+    ensure(
+        read(s, |tx| tx.report(&a))? == done,
+        "the report reads back",
+    )?;
+    ensure(
+        read(s, |tx| tx.reports_building())?.is_empty(),
+        "no build running",
+    )
 }
 
 fn rollback(store: &Arc<dyn Store>) -> Result<()> {
@@ -317,8 +482,14 @@ fn rollback(store: &Arc<dyn Store>) -> Result<()> {
         tx.put_access_key(&key(1, "AKIAGONE", Owner::Root))?;
         Err(Error::LimitExceeded("stop".into()))
     });
-    ensure(matches!(failed, Err(Error::LimitExceeded(_))), "the closure's error comes back")?;
-    ensure(read(s, |tx| tx.access_key("AKIAGONE"))?.is_none(), "nothing of a failed transaction stays")
+    ensure(
+        matches!(failed, Err(Error::LimitExceeded(_))),
+        "the closure's error comes back",
+    )?;
+    ensure(
+        read(s, |tx| tx.access_key("AKIAGONE"))?.is_none(),
+        "nothing of a failed transaction stays",
+    )
 }
 
 fn serialized_writes(store: &Arc<dyn Store>) -> Result<()> {
@@ -339,8 +510,12 @@ fn serialized_writes(store: &Arc<dyn Store>) -> Result<()> {
         })
         .collect();
     for h in handles {
-        h.join().map_err(|_| Error::internal("a writer panicked"))??;
+        h.join()
+            .map_err(|_| Error::internal("a writer panicked"))??;
     }
     let n = read(store.as_ref(), |tx| tx.access_keys_of(&a, &Owner::Root))?.len();
-    ensure(n == 2, "check-then-act inside write transactions never oversteps (two keys)")
+    ensure(
+        n == 2,
+        "check-then-act inside write transactions never oversteps (two keys)",
+    )
 }

@@ -11,7 +11,10 @@ use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
-use crate::model::{Account, AccessKey, KeyUse, MfaDevice, Owner, SigningCertificate, StoredReport, User, UserPolicy};
+use crate::model::{
+    AccessKey, Account, KeyUse, MfaDevice, Owner, SigningCertificate, StoredReport, User,
+    UserPolicy,
+};
 
 pub mod conformance;
 pub mod sqlite;
@@ -57,11 +60,23 @@ pub trait Tx {
     fn delete_user(&mut self, account: &AccountId, user_id: &str) -> Result<()>;
 
     /// A user's login profile.
-    fn login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<Option<crate::model::Password>>;
+    fn login_profile(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+    ) -> Result<Option<crate::model::Password>>;
     /// Every login profile of the account, by user id.
-    fn login_profiles(&mut self, account: &AccountId) -> Result<Vec<(String, crate::model::Password)>>;
+    fn login_profiles(
+        &mut self,
+        account: &AccountId,
+    ) -> Result<Vec<(String, crate::model::Password)>>;
     /// Creates or replaces a user's login profile.
-    fn put_login_profile(&mut self, account: &AccountId, user_id: &str, password: &crate::model::Password) -> Result<()>;
+    fn put_login_profile(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+        password: &crate::model::Password,
+    ) -> Result<()>;
     /// Deletes a user's login profile.
     fn delete_login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<()>;
 
@@ -86,7 +101,11 @@ pub trait Tx {
     fn delete_mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<()>;
 
     /// A signing certificate by id.
-    fn signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<Option<SigningCertificate>>;
+    fn signing_certificate(
+        &mut self,
+        account: &AccountId,
+        cert_id: &str,
+    ) -> Result<Option<SigningCertificate>>;
     /// Every signing certificate of the account, oldest first.
     fn signing_certificates(&mut self, account: &AccountId) -> Result<Vec<SigningCertificate>>;
     /// Creates or replaces a certificate.
@@ -95,7 +114,12 @@ pub trait Tx {
     fn delete_signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<()>;
 
     /// A user's inline policy by name (ignoring case).
-    fn user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<Option<UserPolicy>>;
+    fn user_policy(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+        name: &str,
+    ) -> Result<Option<UserPolicy>>;
     /// A user's inline policies, by name.
     fn user_policies(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<UserPolicy>>;
     /// Creates or replaces an inline policy.
@@ -118,7 +142,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Runs `f` in a write transaction serialized with every other write transaction of
     /// `account` (all of them when `None`). An error from `f` rolls everything back.
-    fn write(&self, account: Option<&AccountId>, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    fn write(
+        &self,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()>;
 
     /// Records a use of an access key if it is the first use outside the last recorded
     /// use's window: sets `last_used` to `used` only when the stored value is absent or at
@@ -126,7 +154,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool>;
 
     /// The same for a console password: the root's when `owner` is root, else the user's.
-    fn record_password_use(&self, account: &AccountId, owner: &Owner, at: Timestamp, window_secs: i64) -> Result<bool>;
+    fn record_password_use(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        at: Timestamp,
+        window_secs: i64,
+    ) -> Result<bool>;
 }
 
 /// Runs `f` in a read transaction and returns its value.
@@ -140,7 +174,11 @@ pub fn read<T>(store: &dyn Store, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -
 }
 
 /// Runs `f` in a write transaction of `account` and returns its value.
-pub fn write<T>(store: &dyn Store, account: Option<&AccountId>, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+pub fn write<T>(
+    store: &dyn Store,
+    account: Option<&AccountId>,
+    mut f: impl FnMut(&mut dyn Tx) -> Result<T>,
+) -> Result<T> {
     let mut out = None;
     store.write(account, &mut |tx| {
         out = Some(f(tx)?);

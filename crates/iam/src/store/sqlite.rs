@@ -16,8 +16,8 @@ use super::{Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
 use crate::model::{
-    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed, SigningCertificate, StoredReport,
-    User, UserPolicy,
+    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed,
+    SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 /// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last.
@@ -38,7 +38,11 @@ impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let writer = connect(path)?;
         migrate(&writer)?;
-        Ok(SqliteStore { path: path.to_owned(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+        Ok(SqliteStore {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
     }
 
     /// The database file.
@@ -47,7 +51,11 @@ impl SqliteStore {
     }
 
     fn reader(&self) -> Result<Connection> {
-        let pooled = self.readers.lock().map_err(|_| Error::internal("sqlite reader pool poisoned"))?.pop();
+        let pooled = self
+            .readers
+            .lock()
+            .map_err(|_| Error::internal("sqlite reader pool poisoned"))?
+            .pop();
         match pooled {
             Some(conn) => Ok(conn),
             None => connect(&self.path),
@@ -64,16 +72,22 @@ impl SqliteStore {
 }
 
 fn connect(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
+    let conn =
+        Connection::open(path).map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
-    conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-    conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
-    conn.pragma_update(None, "foreign_keys", "ON").map_err(sql)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(sql)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(sql)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sql)?;
     Ok(conn)
 }
 
 fn migrate(conn: &Connection) -> Result<()> {
-    let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(sql)?;
+    let version: usize = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(sql)?;
     if version > MIGRATIONS.len() {
         return Err(Error::internal(format!(
             "the database schema is version {version}, newer than this program knows ({})",
@@ -81,7 +95,10 @@ fn migrate(conn: &Connection) -> Result<()> {
         )));
     }
     for (i, migration) in MIGRATIONS.iter().enumerate().skip(version) {
-        let batch = format!("BEGIN IMMEDIATE; {migration}; PRAGMA user_version = {}; COMMIT;", i + 1);
+        let batch = format!(
+            "BEGIN IMMEDIATE; {migration}; PRAGMA user_version = {}; COMMIT;",
+            i + 1
+        );
         conn.execute_batch(&batch).map_err(sql)?;
     }
     Ok(())
@@ -101,7 +118,9 @@ impl Store for SqliteStore {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         let mut conn = self.reader()?;
         let result = (|| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Deferred)
+                .map_err(sql)?;
             f(&mut SqliteTx { tx: &tx })?;
             tx.commit().map_err(sql)
         })();
@@ -109,15 +128,27 @@ impl Store for SqliteStore {
         result
     }
 
-    fn write(&self, _account: Option<&AccountId>, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let mut conn = self.writer.lock().map_err(|_| Error::internal("sqlite writer poisoned"))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+    fn write(
+        &self,
+        _account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let mut conn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
         f(&mut SqliteTx { tx: &tx })?;
         tx.commit().map_err(sql)
     }
 
     fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
-        let conn = self.writer.lock().map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal("sqlite writer poisoned"))?;
         let n = conn
             .prepare_cached(
                 "UPDATE access_keys SET last_used = ?2, last_used_region = ?3, last_used_service = ?4
@@ -128,8 +159,17 @@ impl Store for SqliteStore {
         Ok(n == 1)
     }
 
-    fn record_password_use(&self, account: &AccountId, owner: &Owner, at: Timestamp, window_secs: i64) -> Result<bool> {
-        let conn = self.writer.lock().map_err(|_| Error::internal("sqlite writer poisoned"))?;
+    fn record_password_use(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        at: Timestamp,
+        window_secs: i64,
+    ) -> Result<bool> {
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal("sqlite writer poisoned"))?;
         let n = match owner {
             Owner::Root => conn.execute(
                 "UPDATE accounts SET root_password_last_used = ?2
@@ -160,15 +200,21 @@ fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
 }
 
 fn account_id(s: &str) -> rusqlite::Result<AccountId> {
-    AccountId::parse(s).ok_or_else(|| rusqlite::Error::InvalidColumnName(format!("bad account id {s}")))
+    AccountId::parse(s)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnName(format!("bad account id {s}")))
 }
 
 fn hashes_to_json(hashes: &[PasswordHash]) -> String {
-    serde_json::to_string(&hashes.iter().map(|h| h.0.as_str()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+    serde_json::to_string(&hashes.iter().map(|h| h.0.as_str()).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into())
 }
 
 fn hashes_from_json(s: &str) -> Vec<PasswordHash> {
-    serde_json::from_str::<Vec<String>>(s).unwrap_or_default().into_iter().map(PasswordHash).collect()
+    serde_json::from_str::<Vec<String>>(s)
+        .unwrap_or_default()
+        .into_iter()
+        .map(PasswordHash)
+        .collect()
 }
 
 fn account_from(r: &SqlRow<'_>) -> rusqlite::Result<Account> {
@@ -219,8 +265,12 @@ fn key_from(r: &SqlRow<'_>) -> rusqlite::Result<AccessKey> {
     let last_used = match opt_ts(r.get("last_used")?)? {
         Some(at) => Some(KeyUse {
             at,
-            region: r.get::<_, Option<String>>("last_used_region")?.unwrap_or_default(),
-            service: r.get::<_, Option<String>>("last_used_service")?.unwrap_or_default(),
+            region: r
+                .get::<_, Option<String>>("last_used_region")?
+                .unwrap_or_default(),
+            service: r
+                .get::<_, Option<String>>("last_used_service")?
+                .unwrap_or_default(),
         }),
         None => None,
     };
@@ -265,23 +315,46 @@ fn cert_from(r: &SqlRow<'_>) -> rusqlite::Result<SigningCertificate> {
 }
 
 fn policy_from(r: &SqlRow<'_>) -> rusqlite::Result<UserPolicy> {
-    Ok(UserPolicy { user: r.get("user_id")?, name: r.get("name")?, document: r.get("document")? })
+    Ok(UserPolicy {
+        user: r.get("user_id")?,
+        name: r.get("name")?,
+        document: r.get("document")?,
+    })
 }
 
 impl SqliteTx<'_> {
-    fn one<T>(&self, query: &str, params: impl rusqlite::Params, f: fn(&SqlRow<'_>) -> rusqlite::Result<T>) -> Result<Option<T>> {
-        self.tx.prepare_cached(query).and_then(|mut s| s.query_row(params, f).optional()).map_err(sql)
-    }
-
-    fn all<T>(&self, query: &str, params: impl rusqlite::Params, f: fn(&SqlRow<'_>) -> rusqlite::Result<T>) -> Result<Vec<T>> {
+    fn one<T>(
+        &self,
+        query: &str,
+        params: impl rusqlite::Params,
+        f: fn(&SqlRow<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
         self.tx
             .prepare_cached(query)
-            .and_then(|mut s| s.query_map(params, f)?.collect::<rusqlite::Result<Vec<T>>>())
+            .and_then(|mut s| s.query_row(params, f).optional())
+            .map_err(sql)
+    }
+
+    fn all<T>(
+        &self,
+        query: &str,
+        params: impl rusqlite::Params,
+        f: fn(&SqlRow<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        self.tx
+            .prepare_cached(query)
+            .and_then(|mut s| {
+                s.query_map(params, f)?
+                    .collect::<rusqlite::Result<Vec<T>>>()
+            })
             .map_err(sql)
     }
 
     fn exec(&self, query: &str, params: impl rusqlite::Params) -> Result<usize> {
-        self.tx.prepare_cached(query).and_then(|mut s| s.execute(params)).map_err(sql)
+        self.tx
+            .prepare_cached(query)
+            .and_then(|mut s| s.execute(params))
+            .map_err(sql)
     }
 
     fn put_account(&self, a: &Account, insert: bool) -> Result<()> {
@@ -295,7 +368,10 @@ impl SqliteTx<'_> {
              root_password_previous = ?8, root_password_last_used = ?9, password_policy = ?10 WHERE id = ?1"
         };
         let rp = a.root_password.as_ref();
-        let policy = a.password_policy.as_ref().and_then(|p| serde_json::to_string(p).ok());
+        let policy = a
+            .password_policy
+            .as_ref()
+            .and_then(|p| serde_json::to_string(p).ok());
         let result = self.tx.prepare_cached(query).and_then(|mut s| {
             s.execute(params![
                 a.id.as_str(),
@@ -311,9 +387,10 @@ impl SqliteTx<'_> {
             ])
         });
         match result {
-            Err(e) if is_unique_violation(&e) => {
-                Err(Error::EntityAlreadyExists(format!("Account {} already exists.", a.id)))
-            }
+            Err(e) if is_unique_violation(&e) => Err(Error::EntityAlreadyExists(format!(
+                "Account {} already exists.",
+                a.id
+            ))),
             other => other.map(drop).map_err(sql),
         }
     }
@@ -321,11 +398,17 @@ impl SqliteTx<'_> {
 
 impl Tx for SqliteTx<'_> {
     fn account(&mut self, id: &AccountId) -> Result<Option<Account>> {
-        self.one("SELECT * FROM accounts WHERE id = ?1", [id.as_str()], account_from)
+        self.one(
+            "SELECT * FROM accounts WHERE id = ?1",
+            [id.as_str()],
+            account_from,
+        )
     }
 
     fn account_ids(&mut self) -> Result<Vec<AccountId>> {
-        self.all("SELECT id FROM accounts ORDER BY id", [], |r| account_id(&r.get::<_, String>(0)?))
+        self.all("SELECT id FROM accounts ORDER BY id", [], |r| {
+            account_id(&r.get::<_, String>(0)?)
+        })
     }
 
     fn insert_account(&mut self, account: &Account) -> Result<()> {
@@ -345,7 +428,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn user_by_id(&mut self, account: &AccountId, user_id: &str) -> Result<Option<User>> {
-        self.one("SELECT * FROM users WHERE account_id = ?1 AND user_id = ?2", params![account.as_str(), user_id], user_from)
+        self.one(
+            "SELECT * FROM users WHERE account_id = ?1 AND user_id = ?2",
+            params![account.as_str(), user_id],
+            user_from,
+        )
     }
 
     fn users(&mut self, account: &AccountId, q: &UserQuery<'_>) -> Result<Vec<User>> {
@@ -360,7 +447,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn count_users(&mut self, account: &AccountId) -> Result<usize> {
-        let n = self.one("SELECT count(*) FROM users WHERE account_id = ?1", [account.as_str()], |r| r.get::<_, i64>(0))?;
+        let n = self.one(
+            "SELECT count(*) FROM users WHERE account_id = ?1",
+            [account.as_str()],
+            |r| r.get::<_, i64>(0),
+        )?;
         Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
     }
 
@@ -379,9 +470,10 @@ impl Tx for SqliteTx<'_> {
             ])
         });
         match result {
-            Err(e) if is_unique_violation(&e) => {
-                Err(Error::EntityAlreadyExists(format!("User with name {} already exists.", u.name)))
-            }
+            Err(e) if is_unique_violation(&e) => Err(Error::EntityAlreadyExists(format!(
+                "User with name {} already exists.",
+                u.name
+            ))),
             other => other.map(drop).map_err(sql),
         }
     }
@@ -404,7 +496,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_user(&mut self, account: &AccountId, user_id: &str) -> Result<()> {
-        self.exec("DELETE FROM users WHERE account_id = ?1 AND user_id = ?2", params![account.as_str(), user_id]).map(drop)
+        self.exec(
+            "DELETE FROM users WHERE account_id = ?1 AND user_id = ?2",
+            params![account.as_str(), user_id],
+        )
+        .map(drop)
     }
 
     fn login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<Option<Password>> {
@@ -416,12 +512,19 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn login_profiles(&mut self, account: &AccountId) -> Result<Vec<(String, Password)>> {
-        self.all("SELECT * FROM login_profiles WHERE account_id = ?1", [account.as_str()], |r| {
-            Ok((r.get("user_id")?, password_from(r)?))
-        })
+        self.all(
+            "SELECT * FROM login_profiles WHERE account_id = ?1",
+            [account.as_str()],
+            |r| Ok((r.get("user_id")?, password_from(r)?)),
+        )
     }
 
-    fn put_login_profile(&mut self, account: &AccountId, user_id: &str, p: &Password) -> Result<()> {
+    fn put_login_profile(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+        p: &Password,
+    ) -> Result<()> {
         self.exec(
             "REPLACE INTO login_profiles (account_id, user_id, hash, created, changed, reset_required, previous)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -439,12 +542,19 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_login_profile(&mut self, account: &AccountId, user_id: &str) -> Result<()> {
-        self.exec("DELETE FROM login_profiles WHERE account_id = ?1 AND user_id = ?2", params![account.as_str(), user_id])
-            .map(drop)
+        self.exec(
+            "DELETE FROM login_profiles WHERE account_id = ?1 AND user_id = ?2",
+            params![account.as_str(), user_id],
+        )
+        .map(drop)
     }
 
     fn access_key(&mut self, key_id: &str) -> Result<Option<AccessKey>> {
-        self.one("SELECT * FROM access_keys WHERE key_id = ?1", [key_id], key_from)
+        self.one(
+            "SELECT * FROM access_keys WHERE key_id = ?1",
+            [key_id],
+            key_from,
+        )
     }
 
     fn access_keys_of(&mut self, account: &AccountId, owner: &Owner) -> Result<Vec<AccessKey>> {
@@ -456,7 +566,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn access_keys(&mut self, account: &AccountId) -> Result<Vec<AccessKey>> {
-        self.all("SELECT * FROM access_keys WHERE account_id = ?1 ORDER BY created, key_id", [account.as_str()], key_from)
+        self.all(
+            "SELECT * FROM access_keys WHERE account_id = ?1 ORDER BY created, key_id",
+            [account.as_str()],
+            key_from,
+        )
     }
 
     fn put_access_key(&mut self, k: &AccessKey) -> Result<()> {
@@ -480,7 +594,8 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_access_key(&mut self, key_id: &str) -> Result<()> {
-        self.exec("DELETE FROM access_keys WHERE key_id = ?1", [key_id]).map(drop)
+        self.exec("DELETE FROM access_keys WHERE key_id = ?1", [key_id])
+            .map(drop)
     }
 
     fn mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<Option<MfaDevice>> {
@@ -492,7 +607,11 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn mfa_devices(&mut self, account: &AccountId) -> Result<Vec<MfaDevice>> {
-        self.all("SELECT * FROM mfa_devices WHERE account_id = ?1 ORDER BY serial_key", [account.as_str()], mfa_from)
+        self.all(
+            "SELECT * FROM mfa_devices WHERE account_id = ?1 ORDER BY serial_key",
+            [account.as_str()],
+            mfa_from,
+        )
     }
 
     fn put_mfa_device(&mut self, d: &MfaDevice) -> Result<()> {
@@ -520,11 +639,18 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_mfa_device(&mut self, account: &AccountId, serial: &str) -> Result<()> {
-        self.exec("DELETE FROM mfa_devices WHERE account_id = ?1 AND serial_key = ?2", params![account.as_str(), name_key(serial)])
-            .map(drop)
+        self.exec(
+            "DELETE FROM mfa_devices WHERE account_id = ?1 AND serial_key = ?2",
+            params![account.as_str(), name_key(serial)],
+        )
+        .map(drop)
     }
 
-    fn signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<Option<SigningCertificate>> {
+    fn signing_certificate(
+        &mut self,
+        account: &AccountId,
+        cert_id: &str,
+    ) -> Result<Option<SigningCertificate>> {
         self.one(
             "SELECT * FROM signing_certificates WHERE account_id = ?1 AND cert_id = ?2",
             params![account.as_str(), cert_id],
@@ -550,11 +676,19 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<()> {
-        self.exec("DELETE FROM signing_certificates WHERE account_id = ?1 AND cert_id = ?2", params![account.as_str(), cert_id])
-            .map(drop)
+        self.exec(
+            "DELETE FROM signing_certificates WHERE account_id = ?1 AND cert_id = ?2",
+            params![account.as_str(), cert_id],
+        )
+        .map(drop)
     }
 
-    fn user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<Option<UserPolicy>> {
+    fn user_policy(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+        name: &str,
+    ) -> Result<Option<UserPolicy>> {
         self.one(
             "SELECT * FROM user_policies WHERE account_id = ?1 AND user_id = ?2 AND name_key = ?3",
             params![account.as_str(), user_id, name_key(name)],
@@ -593,7 +727,10 @@ impl Tx for SqliteTx<'_> {
             |r| {
                 let generated = opt_ts(r.get(0)?)?;
                 let content: Option<Vec<u8>> = r.get(1)?;
-                Ok(StoredReport { complete: generated.zip(content), building_since: opt_ts(r.get(2)?)? })
+                Ok(StoredReport {
+                    complete: generated.zip(content),
+                    building_since: opt_ts(r.get(2)?)?,
+                })
             },
         )?;
         Ok(row.unwrap_or_default())
@@ -612,8 +749,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>> {
-        self.all("SELECT account_id, building_since FROM reports WHERE building_since IS NOT NULL", [], |r| {
-            Ok((account_id(&r.get::<_, String>(0)?)?, ts(r.get(1)?)?))
-        })
+        self.all(
+            "SELECT account_id, building_since FROM reports WHERE building_since IS NOT NULL",
+            [],
+            |r| Ok((account_id(&r.get::<_, String>(0)?)?, ts(r.get(1)?)?)),
+        )
     }
 }
