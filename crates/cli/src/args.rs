@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-/// The AWS IAM credential report, end to end: read, check and convert reports.
+/// The AWS IAM credential report, end to end: read, check, audit and convert reports.
 ///
-/// Exit status: 0 success; 2 error (an invalid report, a file that cannot be read, a bad
-/// command line).
+/// Exit status: 0 success; 1 findings at or above `audit --fail-on`; 2 error (an invalid
+/// report, a file that cannot be read, a bad command line).
 #[derive(Debug, Parser)]
 #[command(
     name = "credreport",
@@ -25,6 +25,136 @@ pub enum Command {
     /// Work with credential report files (CSV, as `aws iam get-credential-report` returns).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Audit credential reports: findings about root, MFA, unused, old and extra credentials.
+    ///
+    /// Every finding names its check (stable id, CIS AWS Foundations and Security Hub ids),
+    /// the credential (`<arn>#access_key_1`) and the fix. Ages are measured to the as-of
+    /// time: `--as-of`, else now. Credentials the report cannot decide (a legacy report
+    /// without last-used columns, missing values) are "not evaluated", never passed.
+    ///
+    /// Exit status: 0 clean (or no `--fail-on`); 1 findings at or above `--fail-on` (with
+    /// `--baseline`, new findings only); 2 error (a report or configuration that cannot be
+    /// read; rows with errors are named as `file:line:column: message` and not audited).
+    Audit(AuditArgs),
+    /// Run the IAM endpoint: IAM's Query API for the credential report and every
+    /// operation that feeds it, for the AWS CLI, boto3 and the AWS SDKs (`--endpoint-url`).
+    ///
+    /// On its first start on an empty store it creates an account and writes its root
+    /// credentials to `DIR/root-credentials.json` (mode 0600). Logs go to stderr
+    /// (`CREDREPORT_LOG=debug` for more); SIGINT or SIGTERM stop it gracefully.
+    Serve(ServeArgs),
+    /// Manage the accounts of a store (works while a server runs on it).
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub store: crate::open::StoreArgs,
+
+    /// Address to listen on; `127.0.0.1:0` picks a free port (the log shows which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Create an account and print its root credentials as JSON:
+    /// `{"AccountId": "...", "AccessKeyId": "...", "SecretAccessKey": "..."}`.
+    Create(AccountCreateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AccountCreateArgs {
+    #[command(flatten)]
+    pub store: crate::open::StoreArgs,
+
+    /// The 12-digit id (default: a random one).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// Create it as an Organizations member without root credentials: no root access key
+    /// (the key fields print as null), and the report's root row shows password_enabled false.
+    #[arg(long)]
+    pub organization_member: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// A report, a directory of reports (every `*.csv` in it, one combined result), or `-`
+    /// for standard input.
+    #[arg(value_name = "FILE|DIR|-", required_unless_present = "list_checks")]
+    pub input: Option<PathBuf>,
+
+    /// Output format. `table` is colored on a terminal; `json` follows the JSON Schema in
+    /// `crates/audit/schemas/findings.schema.json`; `sarif` is SARIF 2.1.0 for code scanning;
+    /// `html` is one self-contained page with charts.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Configuration (TOML): thresholds, human and machine users, checks on/off and their
+    /// severities, suppressions. See `crates/audit/credreport-audit.example.toml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The instant to measure ages to: `2016-11-25T14:30:42Z` or `2016-11-25` (midnight UTC).
+    /// Default: the report's generation time when known, else now.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Exit 1 when a finding at or above this severity is open (not suppressed; with
+    /// `--baseline`, new).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// An older report (file, directory or `-`) to compare with: findings that appeared,
+    /// disappeared and persisted.
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Option<PathBuf>,
+
+    /// The as-of time for the baseline. Default: the same as the new report's, so the
+    /// comparison shows changes in the credentials rather than the passing of time.
+    #[arg(long, value_name = "TIME", requires = "baseline")]
+    pub baseline_as_of: Option<String>,
+
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Colors in the table: `auto` on a terminal (and not when NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// List the checks (id, severity, CIS and Security Hub ids, title) and exit.
+    #[arg(long)]
+    pub list_checks: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Sarif,
+    Markdown,
+    Html,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 mod args;
 mod commands;
 mod input;
+mod open;
 
 fn main() -> ExitCode {
     commands::run(args::parse())

@@ -148,11 +148,66 @@ impl Cell {
     }
 
     /// Parses a field of a column of `kind` into `self`, reusing its text allocation.
+    ///
+    /// The spellings AWS writes for `N/A`, booleans and timestamps are taken here first
+    /// (none of them is spelled like another sentinel, so the order changes nothing); the
+    /// rest goes to [`Cell::parse_general`], which gives the same answers for these.
+    #[inline]
     pub(crate) fn parse_into(
         &mut self,
         kind: Kind,
         field: &[u8],
     ) -> Result<Option<Oddity>, CellError> {
+        match (kind, field) {
+            (_, b"N/A") => {
+                *self = Cell::NotApplicable;
+                return Ok(None);
+            }
+            (Kind::Bool, b"true") => {
+                *self = Cell::Bool(true);
+                return Ok(None);
+            }
+            (Kind::Bool, b"false") => {
+                *self = Cell::Bool(false);
+                return Ok(None);
+            }
+            (Kind::Timestamp, _) => {
+                if let Some(t) = <&[u8; 25]>::try_from(field)
+                    .ok()
+                    .and_then(Timestamp::parse_report_form)
+                {
+                    *self = Cell::Timestamp(t);
+                    return Ok(None);
+                }
+            }
+            _ => {}
+        }
+        self.parse_general(kind, field)
+    }
+
+    /// [`Cell::parse_into`] of a text column's field already known to be UTF-8.
+    #[inline]
+    pub(crate) fn parse_text_into(&mut self, field: &str) {
+        match Sentinel::from_token(field.as_bytes()) {
+            Some(s) => *self = Cell::from_sentinel(s),
+            None => self.set_text(field),
+        }
+    }
+
+    /// Makes the cell `Text(s)`, reusing its allocation if it holds text.
+    fn set_text(&mut self, s: &str) {
+        match self {
+            Cell::Text(buf) => {
+                buf.clear();
+                buf.push_str(s);
+            }
+            other => *other = Cell::Text(s.to_owned()),
+        }
+    }
+
+    /// [`Cell::parse_into`] for every spelling.
+    #[inline(never)]
+    fn parse_general(&mut self, kind: Kind, field: &[u8]) -> Result<Option<Oddity>, CellError> {
         if let Some(s) = Sentinel::from_token(field) {
             *self = Cell::from_sentinel(s);
             return Ok(None);
@@ -160,13 +215,7 @@ impl Cell {
         match kind {
             Kind::Text => {
                 let s = std::str::from_utf8(field).map_err(|_| CellError::BadUtf8)?;
-                match self {
-                    Cell::Text(buf) => {
-                        buf.clear();
-                        buf.push_str(s);
-                    }
-                    other => *other = Cell::Text(s.to_owned()),
-                }
+                self.set_text(s);
                 Ok(None)
             }
             Kind::Bool => {

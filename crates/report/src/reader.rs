@@ -10,6 +10,7 @@
 //! hold a carriage return (IAM names, ARNs, regions and services exclude control
 //! characters), and it keeps every line number the file's own.
 
+use std::cmp::Ordering;
 use std::io::{self, Read};
 
 use crate::cell::Oddity;
@@ -27,11 +28,17 @@ pub struct ReportReader<R> {
     edition: Edition,
     /// For each field of the file, the column it holds (`None`: an unknown column).
     layout: Vec<Option<Column>>,
+    /// `layout` with each column's kind, looked up once rather than on every field.
+    plan: Vec<Option<(Column, Kind)>>,
     row: Row,
     diagnostics: Diagnostics,
     rows: u64,
     root_row: bool,
     previous_user: Option<String>,
+    /// `previous_user` with ASCII letters in lowercase, and the same for the current row:
+    /// the user order compares these first.
+    previous_folded: Vec<u8>,
+    folded: Vec<u8>,
     failed: bool,
 }
 
@@ -72,16 +79,20 @@ impl<R: Read> ReportReader<R> {
         if csv.get_ref().bom {
             diagnostics.note(0, DiagnosticKind::ByteOrderMark);
         }
+        let plan = layout.iter().map(|c| c.map(|c| (c, c.kind()))).collect();
         Ok(ReportReader {
             csv,
             record: csv::ByteRecord::new(),
             edition,
             layout,
+            plan,
             row: Row::new(edition),
             diagnostics,
             rows: 0,
             root_row: false,
             previous_user: None,
+            previous_folded: Vec::new(),
+            folded: Vec::new(),
             failed: false,
         })
     }
@@ -172,42 +183,44 @@ impl<R: Read> ReportReader<R> {
                 kind: ReadErrorKind::LongRow { expected, found },
             });
         }
-        for (i, (field, column)) in self.record.iter().zip(&self.layout).enumerate() {
-            let Some(column) = *column else { continue };
-            let kind = column.kind();
-            let bad = |error| ReadError {
-                line,
-                column: i + 1,
-                kind: ReadErrorKind::BadValue {
-                    column,
-                    value: display_value(field),
-                    error,
-                },
-            };
-            match self.row.cell_mut(column).parse_into(kind, field) {
-                Ok(None) => {}
-                Ok(Some(Oddity::BoolCase)) => self.diagnostics.note(line, DiagnosticKind::BoolCase),
-                Ok(Some(Oddity::TimestampForm)) => {
-                    self.diagnostics.note(line, DiagnosticKind::TimestampForm)
-                }
-                Err(e) => return Err(bad(e)),
+        let Self {
+            record,
+            plan,
+            row,
+            diagnostics,
+            ..
+        } = self;
+        let bytes = record.as_slice();
+        if plan.len() > MAX_SPANS {
+            for (i, (field, &column)) in record.iter().zip(plan.iter()).enumerate() {
+                fill_cell(row, diagnostics, line, i, column, field, None)?;
             }
-            if kind == Kind::Text
-                && field.is_empty()
-                && matches!(column, Column::User | Column::Arn)
-            {
-                return Err(ReadError {
-                    line,
-                    column: i + 1,
-                    kind: ReadErrorKind::EmptyValue(column),
-                });
-            }
+            return Ok(());
+        }
+        // Where each field ends in `bytes`, taken in one pass so that the pass that parses
+        // works on a local array rather than going through the record on every field.
+        let mut ends = [0; MAX_SPANS];
+        let mut end = 0;
+        for (slot, field) in ends.iter_mut().zip(record.iter()) {
+            end += field.len();
+            *slot = end;
+        }
+        // One UTF-8 check for the whole record; a field slices it where it can (a field
+        // may end inside a character when the record as a whole is valid).
+        let text = std::str::from_utf8(bytes).ok();
+        let mut start = 0;
+        for (i, (&end, &column)) in ends.iter().zip(plan.iter()).enumerate() {
+            let field = bytes.get(start..end).unwrap_or_default();
+            let field_text = text.and_then(|t| t.get(start..end));
+            start = end;
+            fill_cell(row, diagnostics, line, i, column, field, field_text)?;
         }
         Ok(())
     }
 
     fn check_order(&mut self, line: u64) {
-        if self.row.is_root() {
+        // `is_root` asks for this suffix too; checking it first spares the user rows the rest.
+        if self.row.arn().ends_with(":root") && self.row.is_root() {
             if self.rows > 1 {
                 self.diagnostics.note(line, DiagnosticKind::RootNotFirst);
             }
@@ -215,9 +228,18 @@ impl<R: Read> ReportReader<R> {
             return;
         }
         let user = self.row.user();
+        self.folded.clear();
+        self.folded.extend_from_slice(user.as_bytes());
+        self.folded.make_ascii_lowercase();
         match &mut self.previous_user {
             Some(previous) => {
-                if user_order(previous, user).is_gt() {
+                // `user_order(previous, user)`: the folded names decide, then the bytes.
+                let out_of_order = match self.previous_folded.cmp(&self.folded) {
+                    Ordering::Equal => previous.as_bytes() > user.as_bytes(),
+                    order => order.is_gt(),
+                };
+                debug_assert_eq!(out_of_order, user_order(previous, user).is_gt());
+                if out_of_order {
                     let kind = DiagnosticKind::UserOrder {
                         user: user.to_owned(),
                         previous: previous.clone(),
@@ -229,7 +251,60 @@ impl<R: Read> ReportReader<R> {
             }
             None => self.previous_user = Some(user.to_owned()),
         }
+        std::mem::swap(&mut self.previous_folded, &mut self.folded);
     }
+}
+
+/// Records of at most this many fields are parsed from a local array of field ends.
+const MAX_SPANS: usize = 32;
+
+/// Parses field `i` of a record, of `column` and its kind (`None`: an unknown column,
+/// ignored), into `row`. `text` is the field as text when that is already known.
+#[inline(always)]
+fn fill_cell(
+    row: &mut Row,
+    diagnostics: &mut Diagnostics,
+    line: u64,
+    i: usize,
+    column: Option<(Column, Kind)>,
+    field: &[u8],
+    text: Option<&str>,
+) -> Result<(), ReadError> {
+    let Some((column, kind)) = column else {
+        return Ok(());
+    };
+    let cell = row.cell_mut(column);
+    let parsed = match text {
+        Some(text) if kind == Kind::Text => {
+            cell.parse_text_into(text);
+            Ok(None)
+        }
+        _ => cell.parse_into(kind, field),
+    };
+    match parsed {
+        Ok(None) => {}
+        Ok(Some(Oddity::BoolCase)) => diagnostics.note(line, DiagnosticKind::BoolCase),
+        Ok(Some(Oddity::TimestampForm)) => diagnostics.note(line, DiagnosticKind::TimestampForm),
+        Err(error) => {
+            return Err(ReadError {
+                line,
+                column: i + 1,
+                kind: ReadErrorKind::BadValue {
+                    column,
+                    value: display_value(field),
+                    error,
+                },
+            })
+        }
+    }
+    if kind == Kind::Text && field.is_empty() && matches!(column, Column::User | Column::Arn) {
+        return Err(ReadError {
+            line,
+            column: i + 1,
+            kind: ReadErrorKind::EmptyValue(column),
+        });
+    }
+    Ok(())
 }
 
 /// Owned rows of a report, from [`ReportReader::into_rows`].

@@ -55,6 +55,9 @@ impl Timestamp {
         min: u32,
         sec: u32,
     ) -> Option<Timestamp> {
+        let Ok(year) = u32::try_from(year) else {
+            return None;
+        };
         if !(1..=9999).contains(&year)
             || !(1..=12).contains(&month)
             || day == 0
@@ -65,7 +68,7 @@ impl Timestamp {
         {
             return None;
         }
-        let days = days_from_civil(i64::from(year), month, day);
+        let days = days_from_civil(year, month, day);
         Some(Timestamp(
             days * SECS_PER_DAY + i64::from(hour) * 3600 + i64::from(min) * 60 + i64::from(sec),
         ))
@@ -103,6 +106,89 @@ impl Timestamp {
     /// Accepted: `YYYY-MM-DDTHH:MM:SS`, an optional `.fraction` (dropped), then `Z`, `z`,
     /// or an offset `±HH:MM`. Anything else is `None`.
     pub fn parse(s: &[u8]) -> Option<(Timestamp, TimestampForm)> {
+        if let Ok(report_form) = <&[u8; 25]>::try_from(s) {
+            if report_form[19..] == *b"+00:00" {
+                return Timestamp::parse_report_form(report_form)
+                    .map(|t| (t, TimestampForm::Canonical));
+            }
+        }
+        Timestamp::parse_general(s)
+    }
+
+    /// [`Timestamp::parse`] of the report's own form, `YYYY-MM-DDTHH:MM:SS+00:00` (`t` is
+    /// taken for `T`, as there): the reader's hot path, one pass over fixed positions.
+    #[inline]
+    pub(crate) fn parse_report_form(s: &[u8; 25]) -> Option<Timestamp> {
+        // Bytes 0..24 as three little-endian words, checked against the template
+        // `####-##-##T##:##:##+00:0` a word at a time: where the template has `#` the high
+        // nibble must be 3 and the low one at most 9 (adding 6 must not carry into the high
+        // nibble); elsewhere the byte must equal the template's, `T` taken in either case.
+        let word = |i: usize| {
+            u64::from_le_bytes([
+                s[i],
+                s[i + 1],
+                s[i + 2],
+                s[i + 3],
+                s[i + 4],
+                s[i + 5],
+                s[i + 6],
+                s[i + 7],
+            ])
+        };
+        const TEMPLATE: &[u8; 24] = b"####-##-##t##:##:##+00:0";
+        const fn template_word(i: usize) -> (u64, u64, u64) {
+            // (digit mask, separator mask, bits forced on before comparing)
+            let (mut digits, mut separators, mut forced) = (0u64, 0u64, 0u64);
+            let mut k = 0;
+            while k < 8 {
+                let b = TEMPLATE[i + k];
+                if b == b'#' {
+                    digits |= 0xFF << (8 * k);
+                } else {
+                    separators |= (b as u64) << (8 * k);
+                    if b == b't' {
+                        forced |= 0x20 << (8 * k);
+                    }
+                }
+                k += 1;
+            }
+            (digits, separators, forced)
+        }
+        const WORDS: [(u64, u64, u64); 3] = [template_word(0), template_word(8), template_word(16)];
+        let mut bad = u64::from(s[24] != b'0');
+        for (n, &(digits, separators, forced)) in WORDS.iter().enumerate() {
+            let w = word(8 * n);
+            let high = digits & 0xF0F0_F0F0_F0F0_F0F0;
+            bad |= (w & high) ^ (0x3030_3030_3030_3030 & high);
+            bad |= (w.wrapping_add(0x0606_0606_0606_0606 & digits) & high)
+                ^ (0x3030_3030_3030_3030 & high);
+            bad |= ((w | forced) & !digits) ^ separators;
+        }
+        if bad != 0 {
+            return None;
+        }
+        let d = |i: usize| u32::from(s[i] & 0x0F);
+        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+        let (month, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
+        let (hour, min, sec) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
+        if year == 0
+            || !(1..=12).contains(&month)
+            || day == 0
+            || (day > 28 && day > days_in_month(year, month))
+            || hour > 23
+            || min > 59
+            || sec > 59
+        {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        Some(Timestamp(
+            days * SECS_PER_DAY + i64::from(hour * 3600 + min * 60 + sec),
+        ))
+    }
+
+    /// [`Timestamp::parse`] for every spelling.
+    fn parse_general(s: &[u8]) -> Option<(Timestamp, TimestampForm)> {
         if s.len() < 20 {
             return None;
         }
@@ -227,11 +313,12 @@ fn put(out: &mut [u8], mut v: u32) {
     }
 }
 
-fn is_leap(year: i32) -> bool {
+fn is_leap(year: u32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+#[inline]
+fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         2 if is_leap(year) => 29,
         2 => 28,
@@ -241,14 +328,17 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+// Years here are 1 to 9999, so days_from_civil works in unsigned arithmetic: no year before
+// the era's start, and nothing near overflow (at most 25 eras of 146,097 days).
+#[inline]
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = i64::from((month + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let era = y / 400;
+    let yoe = y % 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    i64::from(era * 146_097 + doe) - 719_468
 }
 
 #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -328,6 +418,40 @@ mod tests {
     }
 
     #[test]
+    fn report_form_fast_path_agrees_on_calendar_edges() {
+        for year in [1, 4, 100, 400, 1900, 1970, 2000, 2023, 2024, 9999] {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    let s = format!("{year:04}-{month:02}-{day:02}T23:59:59+00:00");
+                    let (fast, general) = (
+                        Timestamp::parse(s.as_bytes()),
+                        Timestamp::parse_general(s.as_bytes()),
+                    );
+                    assert_eq!(fast, general, "{s}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn report_form_fast_path_agrees_on_every_one_byte_change() {
+        for base in ["2024-02-29T23:59:59+00:00", "0001-01-01T00:00:00+00:00"] {
+            for at in 0..base.len() {
+                for byte in 0..=u8::MAX {
+                    let mut s = base.as_bytes().to_vec();
+                    s[at] = byte;
+                    assert_eq!(
+                        Timestamp::parse(&s),
+                        Timestamp::parse_general(&s),
+                        "{}",
+                        s.escape_ascii()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn epoch_and_range_ends() {
         assert_eq!(
             Timestamp::from_unix(0).map(|t| t.to_string()).as_deref(),
@@ -347,6 +471,18 @@ mod tests {
             prop_assert_eq!(Timestamp::parse(&bytes), Some((t, TimestampForm::Canonical)));
             let (y, mo, d, h, mi, s) = t.civil();
             prop_assert_eq!(Timestamp::from_civil(y, mo, d, h, mi, s), Some(t));
+        }
+
+        #[test]
+        fn report_form_fast_path_agrees(
+            secs in MIN_UNIX..=MAX_UNIX,
+            at in 0usize..25,
+            byte in prop_oneof![any::<u8>(), b'0'..=b'9', Just(b't')],
+        ) {
+            let mut bytes = Timestamp::from_unix(secs).unwrap().to_report_bytes();
+            prop_assert_eq!(Timestamp::parse(&bytes), Timestamp::parse_general(&bytes));
+            bytes[at] = byte;
+            prop_assert_eq!(Timestamp::parse(&bytes), Timestamp::parse_general(&bytes));
         }
 
         #[test]

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 
 use crate::args::{Cli, Command};
 
+pub mod account;
+mod audit;
 mod report;
+mod serve;
 
 /// Exit status for errors: an invalid report, an unreadable file.
 pub const EXIT_ERROR: u8 = 2;
@@ -14,6 +17,9 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Report(cmd) => report::run(cmd),
+        Command::Audit(args) => audit::run(&args),
+        Command::Serve(args) => serve::run(args),
+        Command::Account(cmd) => account::run(cmd),
     };
     match result {
         Ok(code) => code,

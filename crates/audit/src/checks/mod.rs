@@ -1,0 +1,513 @@
+//! The checks: one module each, every one a pure function of a row and its context.
+//!
+//! A check looks at one [`Subject`] (a row, the as-of time, the thresholds for the row's
+//! kind of user) and records an outcome per credential it evaluated in an [`Out`]: a pass,
+//! a failure, or "not evaluated" when the report lacks what it needs. It never reads the
+//! clock, the environment or a file. [`ALL`] lists them in the order they run.
+
+use credreport_report::{Cell, CertField, Column, Edition, KeyField, Row, Slot, Timestamp};
+
+use crate::check::{CheckId, CheckInfo, Cis, Scope, Severity};
+use crate::config::{date, Thresholds};
+use crate::finding::{Credential, Evidence, UserKind};
+
+mod access_key_rotation;
+mod access_key_unused;
+mod console_no_mfa;
+mod key_created_at_setup;
+pub(crate) mod password_2018_gap;
+mod password_not_changed;
+mod password_unused;
+mod root_access_key;
+mod root_mfa;
+mod root_recent_use;
+mod root_signing_cert;
+mod service_user_console_password;
+mod signing_cert_old;
+mod two_active_keys;
+mod user_inactive;
+
+pub(crate) type CheckFn = fn(&Subject<'_>, &mut Out);
+
+const DAY: i64 = 86_400;
+
+/// IAM began recording password use on 2014-10-20: `no_information` also means "not
+/// used since then" (seed 000).
+pub(crate) fn password_tracking_start() -> Timestamp {
+    utc(2014, 10, 20, 0, 0)
+}
+
+/// IAM began recording access-key use on 2015-04-22: `N/A` also means "not used since
+/// then" (seed 000).
+pub(crate) fn key_tracking_start() -> Timestamp {
+    utc(2015, 4, 22, 0, 0)
+}
+
+/// A fixed UTC instant (the arguments are constants known to be valid).
+pub(crate) fn utc(year: i32, month: u32, day: u32, hour: u32, min: u32) -> Timestamp {
+    Timestamp::from_civil(year, month, day, hour, min, 0).unwrap_or(Timestamp::MIN)
+}
+
+const fn cis(v1_4: &'static str, v5: &'static str, v6: &'static str) -> Option<Cis> {
+    Some(Cis { v1_4, v5, v6 })
+}
+
+// The CIS numbers follow audit-peers.md section 3.3 (Prowler's and Steampipe's mappings
+// cross-checked); the Security Hub ids follow section 3.2.
+/// Every check, in [`CheckId::ALL`] order.
+pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
+    CheckInfo {
+        id: CheckId::RootAccessKey,
+        title: "Root user has an access key",
+        severity: Severity::Critical,
+        scope: Scope::Root,
+        cis: cis("1.4", "1.3", "2.3"),
+        fsbp: &["IAM.4"],
+        description: "Fails for each access-key slot of the root row that holds a key, active or \
+            inactive (an inactive key keeps its last_rotated time; only an empty slot shows N/A). \
+            Both slots are evaluated.",
+        run: root_access_key::run,
+    },
+    CheckInfo {
+        id: CheckId::RootMfa,
+        title: "Root user has no MFA device",
+        severity: Severity::Critical,
+        scope: Scope::Root,
+        cis: cis("1.5", "1.4", "2.4"),
+        fsbp: &["IAM.9"],
+        description: "Fails when the root row's mfa_active is false. The root row's \
+            password_enabled is not_supported in every real report, which means the root \
+            password exists; it is not a reason to skip the root user. Passes without MFA only \
+            when password_enabled is false (root credentials removed by AWS Organizations) and \
+            no access key is active.",
+        run: root_mfa::run,
+    },
+    CheckInfo {
+        id: CheckId::RootRecentUse,
+        title: "Root user was used recently",
+        severity: Severity::High,
+        scope: Scope::Root,
+        cis: cis("1.7", "1.6", "2.6"),
+        fsbp: &["IAM.20"],
+        description: "Takes the most recent of password_last_used and both keys' \
+            last_used_date, and fails when it is less than root_recent_use_days before the \
+            as-of time. Not evaluated on a legacy report when root holds a key (key use is not \
+            in it), or when the May 2018 gap could hide a recent sign-in.",
+        run: root_recent_use::run,
+    },
+    CheckInfo {
+        id: CheckId::RootSigningCert,
+        title: "Root user has an active signing certificate",
+        severity: Severity::High,
+        scope: Scope::Root,
+        cis: None,
+        fsbp: &[],
+        description: "Fails for each certificate slot of the root row whose cert_N_active is true.",
+        run: root_signing_cert::run,
+    },
+    CheckInfo {
+        id: CheckId::ConsoleNoMfa,
+        title: "Console user has no MFA device",
+        severity: Severity::High,
+        scope: Scope::User,
+        cis: cis("1.10", "1.9", "2.9"),
+        fsbp: &["IAM.5"],
+        description: "Fails for an IAM user whose password_enabled is true and mfa_active is \
+            false. The root row is never included (see root-mfa).",
+        run: console_no_mfa::run,
+    },
+    CheckInfo {
+        id: CheckId::PasswordUnused,
+        title: "Console password unused",
+        severity: Severity::Medium,
+        scope: Scope::User,
+        cis: cis("1.12", "1.11", "2.11"),
+        fsbp: &["IAM.8", "IAM.22"],
+        description: "For a user with password_enabled true: fails when password_last_used is \
+            unused_days or more before the as-of time. A password never used (no_information) \
+            is aged from password_last_changed (else user_creation_time) and fails at \
+            max(unused_days, never_used_grace_days). A disabled password is not evaluated, \
+            whatever password_last_used says.",
+        run: password_unused::run,
+    },
+    CheckInfo {
+        id: CheckId::AccessKeyUnused,
+        title: "Access key unused",
+        severity: Severity::Medium,
+        scope: Scope::User,
+        cis: cis("1.12", "1.11", "2.11"),
+        fsbp: &["IAM.8", "IAM.22"],
+        description: "For each active key, both slots independently: fails when \
+            last_used_date is unused_days or more before the as-of time. A key never used (N/A) \
+            is aged from its last_rotated time and fails at max(unused_days, \
+            never_used_grace_days). Not evaluated on a legacy report (no last-used columns).",
+        run: access_key_unused::run,
+    },
+    CheckInfo {
+        id: CheckId::AccessKeyRotation,
+        title: "Active access key not rotated",
+        severity: Severity::Medium,
+        scope: Scope::User,
+        cis: cis("1.14", "1.13", "2.13"),
+        fsbp: &["IAM.3"],
+        description: "For each active key, both slots independently: fails when last_rotated is \
+            key_rotation_days or more before the as-of time. Inactive keys are not evaluated.",
+        run: access_key_rotation::run,
+    },
+    CheckInfo {
+        id: CheckId::TwoActiveKeys,
+        title: "User has two active access keys",
+        severity: Severity::Medium,
+        scope: Scope::User,
+        cis: cis("1.13", "1.12", "2.12"),
+        fsbp: &[],
+        description: "Fails when access_key_1_active and access_key_2_active are both true.",
+        run: two_active_keys::run,
+    },
+    CheckInfo {
+        id: CheckId::KeyCreatedAtSetup,
+        title: "Access key created at user setup and never used",
+        severity: Severity::Medium,
+        scope: Scope::User,
+        cis: cis("1.11", "1.10", "2.10"),
+        fsbp: &[],
+        description: "For a console user (password_enabled true), each active key, both slots: \
+            fails when its last_rotated is within setup_tolerance_seconds of \
+            user_creation_time (AWS writes the same second or one second later), it has never \
+            been used (N/A), and it is at least never_used_grace_days old. Not evaluated on a \
+            legacy report.",
+        run: key_created_at_setup::run,
+    },
+    CheckInfo {
+        id: CheckId::UserInactive,
+        title: "User has no recent activity",
+        severity: Severity::Low,
+        scope: Scope::User,
+        cis: None,
+        fsbp: &[],
+        description: "Takes the most recent of password_last_used and both keys' last_used_date \
+            (whether or not the credential is still enabled) and fails when it is \
+            inactive_user_days or more before the as-of time; a user with no recorded use at \
+            all is aged from user_creation_time. Such users are candidates for deletion. Not \
+            evaluated when the May 2018 gap or a legacy report leaves the answer open.",
+        run: user_inactive::run,
+    },
+    CheckInfo {
+        id: CheckId::ServiceUserConsolePassword,
+        title: "Service-like user has a console password",
+        severity: Severity::Medium,
+        scope: Scope::User,
+        cis: None,
+        fsbp: &[],
+        description: "Fails for a user whose console password has never been used \
+            (no_information) while one of its active keys has been used, once the password is \
+            never_used_grace_days old: a workload identity that should not be able to sign in.",
+        run: service_user_console_password::run,
+    },
+    CheckInfo {
+        id: CheckId::PasswordNotChanged,
+        title: "Console password not changed",
+        severity: Severity::Low,
+        scope: Scope::User,
+        cis: None,
+        fsbp: &[],
+        description: "For a user with password_enabled true: fails when password_last_changed \
+            is password_max_age_days or more before the as-of time.",
+        run: password_not_changed::run,
+    },
+    CheckInfo {
+        id: CheckId::SigningCertOld,
+        title: "Active signing certificate is old",
+        severity: Severity::Low,
+        scope: Scope::User,
+        cis: None,
+        fsbp: &[],
+        description: "For each active X.509 signing certificate, both slots: fails when \
+            cert_N_last_rotated is cert_max_age_days or more before the as-of time.",
+        run: signing_cert_old::run,
+    },
+    CheckInfo {
+        id: CheckId::Password2018Gap,
+        title: "password_last_used may be stale (AWS's May 2018 gap)",
+        severity: Severity::Info,
+        scope: Scope::Any,
+        cis: None,
+        fsbp: &[],
+        description: "AWS did not record password use from 2018-05-04T05:50:00Z to \
+            2018-05-23T21:08:00Z (May 3 22:50 to May 23 14:08 PDT); users who signed in then \
+            show their last sign-in before the gap. Warns for every password_last_used inside \
+            that window or up to may_2018_gap_margin_days before it, so nobody deletes a user \
+            on that value alone.",
+        run: password_2018_gap::run,
+    },
+];
+
+/// One row as a check sees it: the row, who it is, the thresholds for its kind of user,
+/// and the instant the audit is "as of".
+#[derive(Debug)]
+pub struct Subject<'r> {
+    /// The row.
+    pub row: &'r Row,
+    /// Root, human or machine.
+    pub kind: UserKind,
+    /// The thresholds for that kind.
+    pub th: &'r Thresholds,
+    /// The as-of time every age is measured to.
+    pub as_of: Timestamp,
+}
+
+impl<'r> Subject<'r> {
+    pub(crate) fn cell(&self, column: Column) -> Option<&'r Cell> {
+        self.row.get(column)
+    }
+
+    pub(crate) fn ts(&self, column: Column) -> Option<Timestamp> {
+        self.cell(column).and_then(Cell::as_timestamp)
+    }
+
+    pub(crate) fn flag(&self, column: Column) -> Option<bool> {
+        self.cell(column).and_then(Cell::as_bool)
+    }
+
+    pub(crate) fn user(&self) -> &'r str {
+        self.row.user()
+    }
+
+    pub(crate) fn legacy(&self) -> bool {
+        self.row.edition() == Edition::Legacy
+    }
+
+    /// Seconds from `t` to the as-of time (negative if `t` is later).
+    pub(crate) fn age(&self, t: Timestamp) -> i64 {
+        self.as_of.secs_since(t)
+    }
+
+    /// Whether `t` is `days` days or more before the as-of time.
+    pub(crate) fn older_than(&self, t: Timestamp, days: u32) -> bool {
+        self.age(t) >= i64::from(days) * DAY
+    }
+
+    /// Whole days from `t` to the as-of time (negative if `t` is later).
+    pub(crate) fn days(&self, t: Timestamp) -> i64 {
+        self.age(t).div_euclid(DAY)
+    }
+
+    pub(crate) fn key_active(&self, slot: Slot) -> Option<bool> {
+        self.flag(Column::access_key(slot, KeyField::Active))
+    }
+
+    pub(crate) fn key_rotated(&self, slot: Slot) -> Option<Timestamp> {
+        self.ts(Column::access_key(slot, KeyField::LastRotated))
+    }
+
+    /// The key's last-used cell; `None` on a legacy report.
+    pub(crate) fn key_last_used(&self, slot: Slot) -> Option<&'r Cell> {
+        self.cell(Column::access_key(slot, KeyField::LastUsedDate))
+    }
+
+    /// Whether the slot holds a key, active or not (an inactive key keeps last_rotated).
+    pub(crate) fn key_present(&self, slot: Slot) -> bool {
+        self.key_active(slot) == Some(true) || self.key_rotated(slot).is_some()
+    }
+
+    /// `aws iam … --user-name <this>`, quoted for a POSIX shell when it needs to be.
+    pub(crate) fn cli_user(&self) -> String {
+        shell_word(self.user())
+    }
+
+    /// "access key 1 (created 2016-06-07)" or "access key 1".
+    pub(crate) fn key_label(&self, slot: Slot) -> String {
+        match self.key_rotated(slot) {
+            Some(t) => format!("access key {} (created {})", slot.number(), date(t)),
+            None => format!("access key {}", slot.number()),
+        }
+    }
+
+    /// A description of the key's last use: "last used 2016-11-24 (ec2, us-east-1)".
+    pub(crate) fn key_use(&self, slot: Slot) -> String {
+        match self.key_last_used(slot) {
+            None => "last use not in a legacy report".to_owned(),
+            Some(Cell::Timestamp(t)) => {
+                let service = self
+                    .cell(Column::access_key(slot, KeyField::LastUsedService))
+                    .and_then(Cell::as_text);
+                let region = self
+                    .cell(Column::access_key(slot, KeyField::LastUsedRegion))
+                    .and_then(Cell::as_text);
+                match (service, region) {
+                    (Some(s), Some(r)) => format!("last used {} ({s}, {r})", date(*t)),
+                    (Some(s), None) => format!("last used {} ({s})", date(*t)),
+                    _ => format!("last used {}", date(*t)),
+                }
+            }
+            Some(_) => "never used".to_owned(),
+        }
+    }
+
+    pub(crate) fn cert_active(&self, slot: Slot) -> Option<bool> {
+        self.flag(Column::cert(slot, CertField::Active))
+    }
+
+    pub(crate) fn cert_rotated(&self, slot: Slot) -> Option<Timestamp> {
+        self.ts(Column::cert(slot, CertField::LastRotated))
+    }
+
+    /// How the root user is named in remediation text.
+    pub(crate) fn root_account(&self) -> String {
+        match self.row.account_id() {
+            Some(id) => format!("the root user of account {id}"),
+            None => "the root user".to_owned(),
+        }
+    }
+}
+
+/// What a check concluded about one credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Evaluated, nothing wrong.
+    Pass,
+    /// Evaluated, something wrong.
+    Fail,
+    /// Could not be evaluated from this report.
+    NotEvaluated,
+}
+
+/// One outcome of a check: a verdict about a credential, and for a failure or a
+/// not-evaluated outcome, the words for it.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// About which credential.
+    pub credential: Credential,
+    /// What is wrong, or why it could not be decided.
+    pub message: String,
+    /// What to do.
+    pub remediation: String,
+    /// The age in days it measured, if any.
+    pub age_days: Option<i64>,
+    /// The values it used.
+    pub evidence: Vec<Evidence>,
+    /// Caveats.
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    pub(crate) fn fix(&mut self, remediation: String) -> &mut Outcome {
+        self.remediation = remediation;
+        self
+    }
+
+    pub(crate) fn age(&mut self, days: i64) -> &mut Outcome {
+        self.age_days = Some(days);
+        self
+    }
+
+    pub(crate) fn note(&mut self, note: impl Into<String>) -> &mut Outcome {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Adds the row's value of each column (those the edition has) as evidence.
+    pub(crate) fn show(&mut self, s: &Subject<'_>, columns: &[Column]) -> &mut Outcome {
+        for &column in columns {
+            if let Some(cell) = s.cell(column) {
+                self.evidence.push(Evidence {
+                    column: column.name(),
+                    value: cell.clone(),
+                });
+            }
+        }
+        self
+    }
+}
+
+/// The outcomes of one check on one row.
+#[derive(Debug, Default)]
+pub struct Out {
+    /// In the order recorded.
+    pub outcomes: Vec<Outcome>,
+}
+
+impl Out {
+    pub(crate) fn clear(&mut self) {
+        self.outcomes.clear();
+    }
+
+    fn push(&mut self, verdict: Verdict, credential: Credential, message: String) -> &mut Outcome {
+        self.outcomes.push(Outcome {
+            verdict,
+            credential,
+            message,
+            remediation: String::new(),
+            age_days: None,
+            evidence: Vec::new(),
+            notes: Vec::new(),
+        });
+        let last = self.outcomes.len() - 1;
+        &mut self.outcomes[last]
+    }
+
+    pub(crate) fn pass(&mut self, credential: Credential) {
+        self.push(Verdict::Pass, credential, String::new());
+    }
+
+    pub(crate) fn fail(&mut self, credential: Credential, message: String) -> &mut Outcome {
+        self.push(Verdict::Fail, credential, message)
+    }
+
+    pub(crate) fn not_evaluated(&mut self, credential: Credential, reason: String) -> &mut Outcome {
+        self.push(Verdict::NotEvaluated, credential, reason)
+    }
+}
+
+/// A word for a POSIX shell: as is when it only has characters IAM allows in names
+/// (letters, digits, `+=,.@_-`), else in single quotes. Report text is untrusted: a
+/// remediation command must never run something hidden in a user name.
+pub(crate) fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// "less than a day", "1 day", "12 days".
+pub(crate) fn days_text(days: i64) -> String {
+    match days {
+        0 => "less than a day".to_owned(),
+        1 => "1 day".to_owned(),
+        _ => format!("{days} days"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_is_in_id_order() {
+        for (i, info) in ALL.iter().enumerate() {
+            assert_eq!(info.id, CheckId::ALL[i], "{}", info.id);
+            assert_eq!(info.id.index(), i);
+        }
+    }
+
+    #[test]
+    fn tracking_start_dates() {
+        assert_eq!(password_tracking_start().to_zulu(), "2014-10-20T00:00:00Z");
+        assert_eq!(key_tracking_start().to_zulu(), "2015-04-22T00:00:00Z");
+    }
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(shell_word("Hazmat"), "Hazmat");
+        assert_eq!(shell_word("a.b+c=d,e@f_g-h"), "a.b+c=d,e@f_g-h");
+        assert_eq!(shell_word("x;rm -rf ~"), "'x;rm -rf ~'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
+    }
+}

@@ -1,0 +1,364 @@
+//! Where findings go: the [`Sink`] trait, the renderers for each output format, and two
+//! stages that sit in front of a renderer ([`Tally`] counts, [`crate::diff::Diff`]
+//! compares with a baseline).
+//!
+//! JSON, CSV and SARIF write each finding as it arrives and keep nothing, so their memory
+//! stays flat however long the report. The table, Markdown and HTML group findings by
+//! severity, so they keep the findings (never the rows) until the end.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::check::{CheckId, Severity};
+use crate::config::Config;
+use crate::engine::{AsOfSource, Summary};
+use crate::finding::{Change, Finding, Status};
+use credreport_report::Timestamp;
+
+mod csv;
+mod html;
+mod json;
+mod markdown;
+mod sarif;
+mod table;
+
+/// Receives the findings of a run, in order: `begin`, any number of `finding`, `finish`.
+pub trait Sink {
+    /// The run starts.
+    fn begin(&mut self, run: &RunInfo) -> io::Result<()>;
+    /// One finding.
+    fn finding(&mut self, finding: Finding) -> io::Result<()>;
+    /// The run is over.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// What renderers know before the first finding.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    /// The tool's name.
+    pub tool: &'static str,
+    /// The tool's version.
+    pub version: &'static str,
+    /// The instant every age is measured to.
+    pub as_of: Timestamp,
+    /// Where it came from.
+    pub as_of_source: AsOfSource,
+    /// The configuration.
+    pub config: Config,
+    /// The names of the reports, as given.
+    pub inputs: Vec<String>,
+    /// The baseline's names, when comparing.
+    pub baseline: Vec<String>,
+}
+
+/// The output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A readable table grouped by severity (colored on a terminal).
+    Table,
+    /// One JSON document (`schemas/findings.schema.json`).
+    Json,
+    /// One CSV row per finding.
+    Csv,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// Markdown, for pull requests and wikis.
+    Markdown,
+    /// One self-contained HTML page with a summary and charts.
+    Html,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 6] = [
+        Format::Table,
+        Format::Json,
+        Format::Csv,
+        Format::Sarif,
+        Format::Markdown,
+        Format::Html,
+    ];
+
+    /// `table`, `json`, `csv`, `sarif`, `markdown`, `html`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+
+    /// Whether findings are written as they come (memory flat in the number of findings).
+    pub const fn streams(self) -> bool {
+        matches!(self, Format::Json | Format::Csv | Format::Sarif)
+    }
+}
+
+/// Options that only some formats use.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// Table: write ANSI colors.
+    pub color: bool,
+}
+
+/// The renderer for `format`, writing to `out`.
+pub fn renderer<'w>(
+    format: Format,
+    out: Box<dyn Write + 'w>,
+    options: RenderOptions,
+) -> Box<dyn Sink + 'w> {
+    match format {
+        Format::Table => Box::new(table::Table::new(out, options.color)),
+        Format::Json => Box::new(json::Json::new(out)),
+        Format::Csv => Box::new(csv::Csv::new(out)),
+        Format::Sarif => Box::new(sarif::Sarif::new(out)),
+        Format::Markdown => Box::new(markdown::Markdown::new(out)),
+        Format::Html => Box::new(html::Html::new(out)),
+    }
+}
+
+/// Counts per severity, most severe first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BySeverity(pub [u64; 5]);
+
+impl BySeverity {
+    /// Adds one of `severity`.
+    pub fn add(&mut self, severity: Severity) {
+        self.0[severity.rank()] += 1;
+    }
+
+    /// The count for `severity`.
+    pub fn get(&self, severity: Severity) -> u64 {
+        self.0[severity.rank()]
+    }
+
+    /// The count at `severity` or above.
+    pub fn at_least(&self, severity: Severity) -> u64 {
+        self.0[..=severity.rank()].iter().sum()
+    }
+
+    /// The sum.
+    pub fn total(&self) -> u64 {
+        self.0.iter().sum()
+    }
+}
+
+impl Serialize for BySeverity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(5))?;
+        for severity in Severity::DESCENDING {
+            map.serialize_entry(severity.name(), &self.get(severity))?;
+        }
+        map.end()
+    }
+}
+
+/// Findings counted by outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TallyCounts {
+    /// Failures (not suppressed; resolved ones excluded), by severity.
+    pub failed: BySeverity,
+    /// Failures that count against `--fail-on` (with a baseline: new ones only).
+    pub open: BySeverity,
+    /// Suppressed failures.
+    pub suppressed: u64,
+    /// Not-evaluated outcomes.
+    pub not_evaluated: u64,
+    /// With a baseline: findings only in the new report.
+    pub new: u64,
+    /// With a baseline: findings in both.
+    pub persisting: u64,
+    /// With a baseline: findings only in the baseline.
+    pub resolved: u64,
+    /// Failures (not suppressed, not resolved) per check, in check order, zeros left out.
+    #[serde(serialize_with = "by_check_map")]
+    pub by_check: Vec<(CheckId, u64)>,
+}
+
+fn by_check_map<S: serde::Serializer>(
+    by_check: &[(CheckId, u64)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(by_check.iter().map(|(c, n)| (c.as_str(), n)))
+}
+
+impl TallyCounts {
+    fn add(&mut self, f: &Finding) {
+        match f.change {
+            Some(Change::New) => self.new += 1,
+            Some(Change::Persisting) => self.persisting += 1,
+            Some(Change::Resolved) => {
+                self.resolved += 1;
+                return;
+            }
+            None => {}
+        }
+        match f.status {
+            Status::Fail => {
+                self.failed.add(f.severity);
+                if f.is_open() {
+                    self.open.add(f.severity);
+                }
+                match self.by_check.iter_mut().find(|(c, _)| *c == f.check) {
+                    Some((_, n)) => *n += 1,
+                    None => {
+                        self.by_check.push((f.check, 1));
+                        self.by_check.sort_by_key(|(c, _)| *c);
+                    }
+                }
+            }
+            Status::Suppressed => self.suppressed += 1,
+            Status::NotEvaluated => self.not_evaluated += 1,
+        }
+    }
+}
+
+/// Counts findings on their way to the renderer, and hands the counts to it in the
+/// summary.
+#[derive(Debug)]
+pub struct Tally<S> {
+    inner: S,
+    counts: TallyCounts,
+}
+
+impl<S: Sink> Tally<S> {
+    /// Counts in front of `inner`.
+    pub fn new(inner: S) -> Tally<S> {
+        Tally {
+            inner,
+            counts: TallyCounts::default(),
+        }
+    }
+
+    /// The counts so far.
+    pub fn counts(&self) -> &TallyCounts {
+        &self.counts
+    }
+
+    /// The stage behind this one.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: Sink> Sink for Tally<S> {
+    fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
+        self.inner.begin(run)
+    }
+
+    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        self.counts.add(&finding);
+        self.inner.finding(finding)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        let mut summary = summary.clone();
+        summary.tally = self.counts.clone();
+        self.inner.finish(&summary)
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for Box<S> {
+    fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
+        (**self).begin(run)
+    }
+
+    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        (**self).finding(finding)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        (**self).finish(summary)
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
+        (**self).begin(run)
+    }
+
+    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        (**self).finding(finding)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        (**self).finish(summary)
+    }
+}
+
+/// Keeps every finding (for a baseline, and for tests).
+#[derive(Debug, Default)]
+pub struct Collect {
+    /// The findings, in order.
+    pub findings: Vec<Finding>,
+}
+
+impl Sink for Collect {
+    fn begin(&mut self, _run: &RunInfo) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+        self.findings.push(finding);
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Findings in report order, regrouped for reading: by change (with a baseline), then
+/// severity, then check; the order within a group is the report's.
+pub(crate) fn grouped(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| {
+        (
+            f.change.map_or(0, |c| match c {
+                Change::New => 0,
+                Change::Resolved => 1,
+                Change::Persisting => 2,
+            }),
+            f.status,
+            f.severity.rank(),
+            f.check,
+        )
+    });
+}
+
+/// "1 finding", "3 findings".
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A one-line account of the inputs: "real-output-quirks.csv (current, 7 rows, account
+/// 619193117841)".
+pub(crate) fn describe_inputs(summary: &Summary) -> Vec<String> {
+    summary
+        .inputs
+        .iter()
+        .map(|i| {
+            let edition = i.edition.map_or("unreadable", |e| e.name());
+            let accounts: Vec<&str> = i.accounts.iter().map(String::as_str).collect();
+            let accounts = match accounts.len() {
+                0 => String::new(),
+                1 => format!(", account {}", accounts[0]),
+                _ => format!(", accounts {}", accounts.join(" ")),
+            };
+            let errors = if i.error_count > 0 {
+                format!(", {}", count(i.error_count, "error", "errors"))
+            } else {
+                String::new()
+            };
+            format!(
+                "{} ({edition}, {}{accounts}{errors})",
+                i.name,
+                count(i.rows, "row", "rows")
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,212 @@
+//! `credreport audit`: opens the reports, the configuration and the output, and hands
+//! them to the auditor.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+use credreport_audit::config::parse_time;
+use credreport_audit::render::renderer;
+use credreport_audit::{
+    audit, AsOfSource, Baseline, CheckId, Config, Format, Input, RenderOptions, Severity, Summary,
+};
+use credreport_report::Timestamp;
+
+use super::EXIT_ERROR;
+use crate::args::{AuditArgs, ColorArg, FormatArg, SeverityArg};
+use crate::input;
+
+/// Exit status when findings at or above `--fail-on` are open.
+const EXIT_FINDINGS: u8 = 1;
+
+pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
+    if args.list_checks {
+        list_checks()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(path) = &args.input else {
+        bail!("give a report file, a directory of reports, or - for standard input");
+    };
+    let config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            Config::from_toml(&text).with_context(|| format!("{}", path.display()))?
+        }
+        None => Config::default(),
+    };
+    let (as_of, as_of_source) = match &args.as_of {
+        Some(text) => (time_arg("--as-of", text)?, AsOfSource::Given),
+        // A report file does not carry its generation time; `fetch` will pass it.
+        None => (now()?, AsOfSource::Now),
+    };
+    let inputs = open_inputs(path)?;
+    let baseline = match &args.baseline {
+        Some(old) => Some(Baseline {
+            inputs: open_inputs(old)?,
+            as_of: match &args.baseline_as_of {
+                Some(text) => time_arg("--baseline-as-of", text)?,
+                None => as_of,
+            },
+        }),
+        None => None,
+    };
+    let format = match args.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Html => Format::Html,
+    };
+    let (out, terminal): (Box<dyn Write>, bool) = match &args.output {
+        Some(file) => {
+            let file =
+                File::create(file).with_context(|| format!("{}: cannot create", file.display()))?;
+            (Box::new(BufWriter::new(file)), false)
+        }
+        None => (Box::new(BufWriter::new(io::stdout().lock())), true),
+    };
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            terminal && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+        }
+    };
+    let mut sink = renderer(format, out, RenderOptions { color });
+    let summary = audit(&config, as_of, as_of_source, inputs, baseline, &mut sink)
+        .context("writing the output")?;
+    drop(sink);
+    report_errors(&summary);
+    if summary.has_errors() {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    if let Some(level) = args.fail_on {
+        if summary.tally.open.at_least(severity(level)) > 0 {
+            return Ok(ExitCode::from(EXIT_FINDINGS));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn severity(level: SeverityArg) -> Severity {
+    match level {
+        SeverityArg::Critical => Severity::Critical,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Info => Severity::Info,
+    }
+}
+
+fn time_arg(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
+    match parse_time(text, false) {
+        Some(t) => Ok(t),
+        None => {
+            bail!("{flag} {text:?}: expected YYYY-MM-DDTHH:MM:SSZ (or an offset) or YYYY-MM-DD")
+        }
+    }
+}
+
+fn now() -> anyhow::Result<Timestamp> {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+    i64::try_from(secs)
+        .ok()
+        .and_then(Timestamp::from_unix)
+        .context("the system clock is out of range")
+}
+
+/// A file, standard input, or every `*.csv` of a directory (sorted by name).
+fn open_inputs(path: &Path) -> anyhow::Result<Vec<Input<'static>>> {
+    if path.is_dir() {
+        let mut files = Vec::new();
+        for entry in
+            std::fs::read_dir(path).with_context(|| format!("{}: cannot list", path.display()))?
+        {
+            let entry = entry.with_context(|| format!("{}: cannot list", path.display()))?;
+            let p = entry.path();
+            let is_csv = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+            if is_csv && p.is_file() {
+                files.push(p);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            bail!("{}: no *.csv report in this directory", path.display());
+        }
+        return files
+            .iter()
+            .map(|p| {
+                let opened = input::open(p)?;
+                Ok(Input::new(opened.name, opened.reader))
+            })
+            .collect();
+    }
+    let opened = input::open(path)?;
+    Ok(vec![Input::new(opened.name, opened.reader)])
+}
+
+/// Read errors, once each on stderr, as `file:line:column: message`.
+fn report_errors(summary: &Summary) {
+    for input in summary.inputs.iter().chain(&summary.baseline) {
+        for e in &input.errors {
+            eprintln!("{}:{e}", input.name);
+        }
+        let listed = input.errors.len() as u64;
+        if input.error_count > listed {
+            eprintln!(
+                "{}: {} more errors not listed",
+                input.name,
+                input.error_count - listed
+            );
+        }
+        if input.error_count > 0 {
+            let errors = if input.error_count == 1 {
+                "1 error".to_owned()
+            } else {
+                format!("{} errors", input.error_count)
+            };
+            eprintln!(
+                "{}: {errors}; what could not be read was not audited",
+                input.name
+            );
+        }
+    }
+}
+
+fn list_checks() -> io::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    writeln!(
+        out,
+        "{:<30} {:<9} {:<16} {:<12} title",
+        "check", "severity", "CIS 1.4/5.0/6.0", "Security Hub"
+    )?;
+    for id in CheckId::ALL {
+        let info = id.info();
+        let cis = info
+            .cis
+            .map_or("-".to_owned(), |c| format!("{}/{}/{}", c.v1_4, c.v5, c.v6));
+        let fsbp = if info.fsbp.is_empty() {
+            "-".to_owned()
+        } else {
+            info.fsbp.join(",")
+        };
+        writeln!(
+            out,
+            "{:<30} {:<9} {:<16} {:<12} {}",
+            id.as_str(),
+            info.severity.name(),
+            cis,
+            fsbp,
+            info.title
+        )?;
+    }
+    out.flush()
+}

@@ -1,0 +1,85 @@
+//! `credreport serve`: the IAM endpoint.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use credreport_server::{app, ServerConfig};
+
+use crate::args::ServeArgs;
+use crate::commands::account::credentials_json;
+use crate::open::open;
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_logging();
+    let opened = open(&args.store)?;
+    let iam = opened.iam;
+    if iam.account_ids()?.is_empty() {
+        let created = iam
+            .create_account(None, false)
+            .context("creating the first account")?;
+        let path = opened.data_dir.join("root-credentials.json");
+        write_private(&path, &format!("{}\n", credentials_json(&created)))
+            .with_context(|| format!("{}: cannot write the root credentials", path.display()))?;
+        tracing::info!(account = %created.account.id, path = %path.display(), "created the first account; its root credentials are in this file");
+    }
+    for build in iam.interrupted_builds(opened.sole_builder)? {
+        tracing::info!(account = %build.account(), "finishing a report build interrupted by a restart");
+        build.run()?;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr: SocketAddr = listener.local_addr()?;
+        tracing::info!(%addr, "listening on http://{addr}");
+        axum::serve(listener, app(iam, ServerConfig::standard()))
+            .with_graceful_shutdown(shutdown())
+            .await
+            .context("serving")?;
+        tracing::info!("stopped");
+        anyhow::Ok(ExitCode::SUCCESS)
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CREDREPORT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,93 @@
+//! Opening the IAM store a command names: `--data-dir` (SQLite in a directory) or
+//! `--database-url`, with the master key that seals secrets at rest.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use credreport_iam::password::PasswordHasher;
+use credreport_iam::secret::MasterKey;
+use credreport_iam::{Iam, IamConfig, SqliteStore, Store, SystemClock};
+
+/// The environment variable that may hold the master key (64 hex characters); without it
+/// the key lives in `<data dir>/master.key`, created on first use with mode 0600.
+pub const MASTER_KEY_ENV: &str = "CREDREPORT_MASTER_KEY";
+
+/// Where the store is.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArgs {
+    /// Directory for the SQLite database, the master key and the root credentials file.
+    #[arg(long, value_name = "DIR", default_value = "./credreport-data")]
+    pub data_dir: PathBuf,
+
+    /// A database URL instead of the data directory's SQLite file: `sqlite://PATH`.
+    /// (PostgreSQL, `postgres://…`, is the next backend; it is not built yet.)
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+}
+
+/// The opened domain and the data directory.
+pub struct Opened {
+    pub iam: Iam,
+    pub data_dir: PathBuf,
+    /// Whether this process may assume it is the only one building reports in this store.
+    pub sole_builder: bool,
+}
+
+pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
+    std::fs::create_dir_all(&args.data_dir).with_context(|| {
+        format!(
+            "{}: cannot create the data directory",
+            args.data_dir.display()
+        )
+    })?;
+    let db_path = match &args.database_url {
+        None => args.data_dir.join("iam.db"),
+        Some(url) => sqlite_path(url)?,
+    };
+    let store: Arc<dyn Store> = Arc::new(
+        SqliteStore::open(&db_path)
+            .with_context(|| format!("{}: cannot open the database", db_path.display()))?,
+    );
+    let key = master_key(&args.data_dir)?;
+    let iam = Iam::new(
+        store,
+        Arc::new(SystemClock),
+        key,
+        PasswordHasher::new(),
+        IamConfig::standard(),
+    );
+    Ok(Opened {
+        iam,
+        data_dir: args.data_dir.clone(),
+        sole_builder: true,
+    })
+}
+
+fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        if path.is_empty() {
+            bail!("--database-url {url}: no file path after sqlite://");
+        }
+        return Ok(PathBuf::from(path));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        bail!("--database-url: the PostgreSQL store is not built yet; use sqlite://PATH or --data-dir");
+    }
+    bail!("--database-url {url}: unsupported scheme (expected sqlite://PATH)")
+}
+
+fn master_key(data_dir: &Path) -> anyhow::Result<MasterKey> {
+    match std::env::var(MASTER_KEY_ENV) {
+        Ok(hex) => MasterKey::from_hex(&hex)
+            .with_context(|| format!("{MASTER_KEY_ENV} is not a valid master key")),
+        Err(_) => {
+            let path = data_dir.join("master.key");
+            MasterKey::load_or_create(&path)
+                .with_context(|| format!("{}: master key", path.display()))
+        }
+    }
+}

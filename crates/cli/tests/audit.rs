@@ -1,0 +1,206 @@
+//! `credreport audit …` run as a user runs it, in `crates/report/tests/data` (the report
+//! fixtures; the auditor's own are in `crates/audit/tests/data`). Expected transcripts
+//! (exit code, stdout, stderr) are in `tests/golden/audit/<case>.txt`;
+//! `UPDATE_GOLDEN=1 cargo test` rewrites them for review.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/tests/data")
+}
+
+fn transcript(args: &[&str], stdin: Option<&[u8]>) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
+        .args(args)
+        .current_dir(data_dir())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run credreport");
+    let mut input = child.stdin.take().expect("stdin");
+    input
+        .write_all(stdin.unwrap_or_default())
+        .expect("write stdin");
+    drop(input);
+    let out = child.wait_with_output().expect("wait");
+    let code = out.status.code().unwrap_or(-1);
+    let text = format!(
+        "$ credreport {}\nexit: {code}\n--- stdout\n{}\n--- stderr\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (code, text)
+}
+
+fn check(case: &str, args: &[&str], stdin: Option<&[u8]>, exit: i32) {
+    let (code, got) = transcript(args, stdin);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden/audit")
+        .join(format!("{case}.txt"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &got).expect("write golden");
+    } else {
+        let want =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            got == want,
+            "{case}: output differs from {}\n---- expected\n{want}\n---- got\n{got}\n----",
+            path.display()
+        );
+    }
+    assert_eq!(code, exit, "{case}: exit status");
+}
+
+const AS_OF: &str = "--as-of=2016-11-25T14:30:42Z";
+
+#[test]
+fn table_of_the_2016_capture() {
+    check(
+        "table-real-output-quirks",
+        &["audit", AS_OF, "real-output-quirks.csv"],
+        None,
+        0,
+    );
+}
+
+#[test]
+fn fail_on_gates_ci() {
+    check(
+        "fail-on-high",
+        &[
+            "audit",
+            AS_OF,
+            "--format=csv",
+            "--fail-on=high",
+            "real-output-quirks.csv",
+        ],
+        None,
+        1,
+    );
+    // Seed 003's legacy root has MFA and no key: nothing critical, exit 0.
+    check(
+        "fail-on-critical-clean-legacy",
+        &[
+            "audit",
+            "--as-of=2015-06-17T19:11:50Z",
+            "--format=markdown",
+            "--fail-on=critical",
+            "seed003-legacy.csv",
+        ],
+        None,
+        0,
+    );
+}
+
+#[test]
+fn stdin_and_json() {
+    let bytes = std::fs::read(data_dir().join("seed003-legacy.csv")).expect("fixture");
+    check(
+        "stdin-json",
+        &["audit", "--as-of=2015-06-17", "--format=json", "-"],
+        Some(&bytes),
+        0,
+    );
+}
+
+#[test]
+fn a_directory_is_one_combined_result() {
+    check(
+        "directory-csv",
+        &[
+            "audit",
+            "--as-of=2018-08-15T00:00:00Z",
+            "--format=csv",
+            "../../../audit/tests/data",
+        ],
+        None,
+        0,
+    );
+}
+
+#[test]
+fn baseline_shows_appeared_disappeared_persisted() {
+    check(
+        "baseline-table",
+        &[
+            "audit",
+            "--as-of=2016-12-20",
+            "--baseline-as-of=2016-11-25T14:30:42Z",
+            "--baseline=real-output-quirks.csv",
+            "--fail-on=high",
+            "../../../audit/tests/data/real-output-quirks-later.csv",
+        ],
+        None,
+        1,
+    );
+}
+
+#[test]
+fn errors_name_file_line_and_field() {
+    check(
+        "bad-timestamp",
+        &["audit", AS_OF, "--format=csv", "bad-timestamp.csv"],
+        None,
+        2,
+    );
+    check(
+        "missing-file",
+        &["audit", AS_OF, "no-such-file.csv"],
+        None,
+        2,
+    );
+    check(
+        "bad-as-of",
+        &["audit", "--as-of=yesterday", "real-output-quirks.csv"],
+        None,
+        2,
+    );
+    check(
+        "bad-config",
+        &[
+            "audit",
+            AS_OF,
+            "--config=real-output-quirks.csv",
+            "real-output-quirks.csv",
+        ],
+        None,
+        2,
+    );
+}
+
+#[test]
+fn list_checks() {
+    check("list-checks", &["audit", "--list-checks"], None, 0);
+}
+
+#[test]
+fn output_file_and_sarif() {
+    let dir = std::env::temp_dir().join(format!("credreport-audit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("out.sarif");
+    let out_arg = format!("--output={}", out.display());
+    let (code, _) = transcript(
+        &[
+            "audit",
+            AS_OF,
+            "--format=sarif",
+            &out_arg,
+            "real-output-quirks.csv",
+        ],
+        None,
+    );
+    assert_eq!(code, 0);
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&out).expect("written")).expect("JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["runs"][0]["results"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,186 @@
+//! IAM's actions: one table from action name to handler, one module per resource group.
+//! Each handler authorizes first (with the target's real ARN), then calls the domain, then
+//! writes its Result element. Handlers run on a blocking thread: the domain is synchronous.
+
+use credreport_iam::model::{Owner, User};
+use credreport_iam::{Iam, ReportBuild};
+
+use crate::authz::authorize;
+use crate::error::AwsError;
+use crate::principal::Principal;
+use crate::query::Params;
+use crate::xml::Xml;
+
+mod access_keys;
+mod account;
+mod certificates;
+mod login_profiles;
+mod mfa;
+mod password_policy;
+mod reports;
+mod sts;
+mod user_policies;
+mod users;
+
+/// What a handler needs.
+pub struct Ctx<'a> {
+    /// The domain.
+    pub iam: &'a Iam,
+    /// The verified caller.
+    pub principal: &'a Principal,
+    /// The request's parameters.
+    pub params: &'a Params,
+    /// Starts a report build in the background.
+    pub spawn_build: &'a (dyn Fn(ReportBuild) + Sync),
+}
+
+impl std::fmt::Debug for Ctx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx")
+            .field("principal", &self.principal.arn())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A handler: `Some(xml)` for a Result element, `None` for an action without output.
+pub type Handler = fn(&Ctx<'_>) -> Result<Option<Xml>, AwsError>;
+
+/// The actions served, by name: IAM's (`Version=2010-05-08`) and STS's GetCallerIdentity.
+pub fn handler(action: &str) -> Option<Handler> {
+    Some(match action {
+        "GenerateCredentialReport" => reports::generate,
+        "GetCredentialReport" => reports::get,
+        "CreateUser" => users::create,
+        "GetUser" => users::get,
+        "ListUsers" => users::list,
+        "DeleteUser" => users::delete,
+        "CreateLoginProfile" => login_profiles::create,
+        "GetLoginProfile" => login_profiles::get,
+        "UpdateLoginProfile" => login_profiles::update,
+        "DeleteLoginProfile" => login_profiles::delete,
+        "ChangePassword" => login_profiles::change_password,
+        "CreateAccessKey" => access_keys::create,
+        "UpdateAccessKey" => access_keys::update,
+        "DeleteAccessKey" => access_keys::delete,
+        "ListAccessKeys" => access_keys::list,
+        "GetAccessKeyLastUsed" => access_keys::last_used,
+        "CreateVirtualMFADevice" => mfa::create_virtual,
+        "EnableMFADevice" => mfa::enable,
+        "DeactivateMFADevice" => mfa::deactivate,
+        "ResyncMFADevice" => mfa::resync,
+        "ListMFADevices" => mfa::list,
+        "ListVirtualMFADevices" => mfa::list_virtual,
+        "DeleteVirtualMFADevice" => mfa::delete_virtual,
+        "UploadSigningCertificate" => certificates::upload,
+        "UpdateSigningCertificate" => certificates::update,
+        "DeleteSigningCertificate" => certificates::delete,
+        "ListSigningCertificates" => certificates::list,
+        "UpdateAccountPasswordPolicy" => password_policy::update,
+        "GetAccountPasswordPolicy" => password_policy::get,
+        "DeleteAccountPasswordPolicy" => password_policy::delete,
+        "PutUserPolicy" => user_policies::put,
+        "GetUserPolicy" => user_policies::get,
+        "DeleteUserPolicy" => user_policies::delete,
+        "ListUserPolicies" => user_policies::list,
+        "GetAccountSummary" => account::summary,
+        "GetCallerIdentity" => sts::get_caller_identity,
+        _ => return None,
+    })
+}
+
+/// A credential's target: the named user, or the caller.
+pub(crate) enum Target {
+    /// The account root (the caller is the root and named no user).
+    Root,
+    /// An IAM user.
+    User(User),
+}
+
+impl Target {
+    pub(crate) fn owner(&self) -> Owner {
+        match self {
+            Target::Root => Owner::Root,
+            Target::User(u) => Owner::User(u.id.clone()),
+        }
+    }
+
+    /// The name shown in responses (`root` for the root, as IAM does for root keys).
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Target::Root => "root",
+            Target::User(u) => &u.name,
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Authorizes `action` on `resource`.
+    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), AwsError> {
+        authorize(self.iam, self.principal, action, resource)
+    }
+
+    /// The caller's account id.
+    pub(crate) fn account(&self) -> &credreport_iam::AccountId {
+        self.principal.account()
+    }
+
+    /// The ARN of a user by name (as IAM authorizes: before knowing whether it exists).
+    pub(crate) fn user_arn(&self, name: &str) -> String {
+        match self.iam.user(self.account(), name) {
+            Ok(u) => u.arn(),
+            Err(_) => format!("arn:aws:iam::{}:user/{name}", self.account()),
+        }
+    }
+
+    /// Authorizes `action` on the user `name`, then returns the user.
+    pub(crate) fn authorized_user(&self, action: &str, name: &str) -> Result<User, AwsError> {
+        self.authorize(action, &self.user_arn(name))?;
+        Ok(self.iam.user(self.account(), name)?)
+    }
+
+    /// The target of an action whose `UserName` defaults to the caller: authorizes `action`
+    /// on it, then returns it.
+    pub(crate) fn target(&self, action: &str) -> Result<Target, AwsError> {
+        match self.params.optional("UserName") {
+            Some(name) => Ok(Target::User(self.authorized_user(action, name)?)),
+            None => match self.principal.user() {
+                Some(u) => {
+                    self.authorize(action, &u.arn())?;
+                    Ok(Target::User(u.clone()))
+                }
+                None => Ok(Target::Root),
+            },
+        }
+    }
+
+    /// A required `UserName`.
+    pub(crate) fn user_name(&self) -> Result<&str, AwsError> {
+        self.params.required("UserName", "userName")
+    }
+
+    /// `*`: actions without resource-level permissions.
+    pub(crate) fn any(&self) -> &'static str {
+        "*"
+    }
+}
+
+/// The User shape: Path, UserName, UserId, Arn, CreateDate.
+pub(crate) fn user_xml(x: &mut Xml, u: &User) {
+    x.leaf("Path", &u.path)
+        .leaf("UserName", &u.name)
+        .leaf("UserId", &u.id)
+        .leaf("Arn", &u.arn())
+        .time("CreateDate", u.created);
+}
+
+/// `IsTruncated` and, when truncated, `Marker`.
+pub(crate) fn page_end(x: &mut Xml, next: Option<&str>) {
+    match next {
+        Some(marker) => {
+            x.bool("IsTruncated", true).leaf("Marker", marker);
+        }
+        None => {
+            x.bool("IsTruncated", false);
+        }
+    }
+}

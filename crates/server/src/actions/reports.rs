@@ -1,0 +1,36 @@
+//! GenerateCredentialReport, GetCredentialReport.
+
+use base64::Engine as _;
+
+use super::Ctx;
+use crate::error::AwsError;
+use crate::xml::Xml;
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html
+pub(crate) fn generate(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize("iam:GenerateCredentialReport", ctx.any())?;
+    let generation = ctx.iam.generate_credential_report(ctx.account())?;
+    if let Some(build) = generation.build {
+        (ctx.spawn_build)(build);
+    }
+    let mut x = Xml::new();
+    if let Some(d) = generation.description {
+        x.leaf("Description", d);
+    }
+    x.leaf("State", generation.state.as_str());
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html
+pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize("iam:GetCredentialReport", ctx.any())?;
+    let report = ctx.iam.credential_report(ctx.account())?;
+    let mut x = Xml::new();
+    x.leaf(
+        "Content",
+        &base64::engine::general_purpose::STANDARD.encode(&report.content),
+    )
+    .leaf("ReportFormat", "text/csv")
+    .time("GeneratedTime", report.generated);
+    Ok(Some(x))
+}

@@ -1,0 +1,92 @@
+//! CreateUser, GetUser, ListUsers, DeleteUser.
+
+use super::{page_end, user_xml, Ctx};
+use crate::error::AwsError;
+use crate::xml::Xml;
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateUser.html
+pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = ctx.user_name()?;
+    let path = ctx.params.optional("Path");
+    let arn = format!(
+        "arn:aws:iam::{}:user{}{name}",
+        ctx.account(),
+        path.unwrap_or("/")
+    );
+    ctx.authorize("iam:CreateUser", &arn)?;
+    let user = ctx.iam.create_user(ctx.account(), name, path)?;
+    let mut x = Xml::new();
+    x.node("User", |x| user_xml(x, &user));
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html
+pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let mut x = Xml::new();
+    match ctx.target("iam:GetUser")? {
+        super::Target::User(user) => {
+            x.node("User", |x| {
+                user_xml(x, &user);
+                if let Some(t) = user.password_last_used {
+                    x.time("PasswordLastUsed", t);
+                }
+            });
+        }
+        super::Target::Root => {
+            // The root's own GetUser: its account id as user id, the root ARN.
+            let account = ctx.iam.account(ctx.account())?;
+            x.node("User", |x| {
+                x.leaf("UserId", account.id.as_str())
+                    .leaf("Arn", &account.id.root_arn())
+                    .time("CreateDate", account.created);
+                if let Some(t) = account.root_password_last_used {
+                    x.time("PasswordLastUsed", t);
+                }
+            });
+        }
+    }
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
+pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize(
+        "iam:ListUsers",
+        &format!("arn:aws:iam::{}:user/", ctx.account()),
+    )?;
+    let max = ctx.params.max_items()?;
+    let marker = match ctx.params.optional("Marker") {
+        Some(m) => Some(decode_marker(m)?),
+        None => None,
+    };
+    let page = ctx.iam.list_users(
+        ctx.account(),
+        ctx.params.optional("PathPrefix"),
+        marker.as_deref(),
+        max,
+    )?;
+    let mut x = Xml::new();
+    x.list("Users", &page.items, user_xml);
+    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html
+pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = ctx.user_name()?;
+    ctx.authorize("iam:DeleteUser", &ctx.user_arn(name))?;
+    ctx.iam.delete_user(ctx.account(), name)?;
+    Ok(None)
+}
+
+/// Markers are opaque: the last name key, hex-encoded.
+fn encode_marker(key: &str) -> String {
+    hex::encode(key)
+}
+
+fn decode_marker(marker: &str) -> Result<String, AwsError> {
+    hex::decode(marker)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| AwsError::validation("Invalid Marker."))
+}

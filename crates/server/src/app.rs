@@ -1,0 +1,274 @@
+//! The HTTP application: `POST /` (and `GET /`) for the Query API, `GET /health`.
+//!
+//! A request goes: body buffered under a cap → SigV4 verified ([`authenticate`]) → the key's
+//! use recorded → parameters decoded → action dispatched (authorization inside) → XML.
+//! Every failure a caller can cause is an AWS error with its status; 5xx only for our faults.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use credreport_iam::{Iam, ReportBuild};
+use credreport_report::Timestamp;
+use tokio::runtime::Handle;
+
+use crate::actions::{self, Ctx};
+use crate::error::AwsError;
+use crate::principal::authenticate;
+use crate::query::Params;
+use crate::sigv4::{SignedRequest, VerifyOptions};
+use crate::xml::{self, IAM_NS, STS_NS};
+
+/// How the service runs.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// How long one request may take.
+    pub request_timeout: Duration,
+    /// What SigV4 verification accepts.
+    pub verify: VerifyOptions,
+}
+
+impl ServerConfig {
+    /// 1 MiB bodies (IAM's largest input, a policy document, is 128 KiB of text), 30 s
+    /// requests, standard SigV4 checks.
+    pub fn standard() -> ServerConfig {
+        ServerConfig {
+            body_limit: 1 << 20,
+            request_timeout: Duration::from_secs(30),
+            verify: VerifyOptions::standard(),
+        }
+    }
+}
+
+#[derive(Debug)]
+struct AppState {
+    iam: Iam,
+    config: ServerConfig,
+}
+
+/// The router, ready to serve.
+pub fn app(iam: Iam, config: ServerConfig) -> Router {
+    let timeout = config.request_timeout;
+    Router::new()
+        .route("/", get(query).post(query))
+        .route("/health", get(health))
+        .with_state(Arc::new(AppState { iam, config }))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+}
+
+async fn health() -> &'static str {
+    "ok\n"
+}
+
+async fn query(
+    State(state): State<Arc<AppState>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    let request_id = request_id();
+    let body = match to_bytes(body, state.config.body_limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = AwsError::new(
+                "RequestEntityTooLarge",
+                413,
+                format!(
+                    "Request body must not exceed {} bytes.",
+                    state.config.body_limit
+                ),
+            );
+            return respond(&state.iam, Err((IAM_NS, e)), "", &request_id, started);
+        }
+    };
+    let handle = Handle::current();
+    let (iam, id) = (state.iam.clone(), request_id.clone());
+    let state2 = Arc::clone(&state);
+    let result = tokio::task::spawn_blocking(move || {
+        let query = uri.query().unwrap_or("");
+        let req = SignedRequest {
+            method: method.as_str(),
+            path: uri.path(),
+            query,
+            headers: &headers,
+            body: &body,
+        };
+        handle_query(&state2, &req, &handle)
+    })
+    .await;
+    match result {
+        Ok((action, outcome)) => respond(&iam, outcome, &action, &id, started),
+        Err(e) => {
+            tracing::error!(request_id = %id, error = %e, "request handler failed");
+            respond(
+                &iam,
+                Err((IAM_NS, AwsError::service_failure())),
+                "",
+                &id,
+                started,
+            )
+        }
+    }
+}
+
+type Outcome = Result<(&'static str, String), (&'static str, AwsError)>;
+
+fn handle_query(state: &AppState, req: &SignedRequest<'_>, handle: &Handle) -> (String, Outcome) {
+    let iam = &state.iam;
+    let params = Params::parse(req.query, req.body);
+    let action = params.get("Action").unwrap_or("").to_owned();
+    let sts = action == "GetCallerIdentity" || params.get("Version") == Some("2011-06-15");
+    let ns = if sts { STS_NS } else { IAM_NS };
+    let now = iam.now();
+    let principal = match authenticate(iam, req, now, &state.config.verify) {
+        Ok(p) => p,
+        Err(e) => return (action, Err((ns, e))),
+    };
+    if let Err(e) = iam.record_key_use(
+        principal.access_key_id(),
+        now,
+        principal.region(),
+        principal.service(),
+    ) {
+        // The use could not be recorded durably; fail the request rather than lose it.
+        return (action, Err((ns, e.into())));
+    }
+    if action.is_empty() {
+        return (
+            action,
+            Err((ns, AwsError::new("MissingAction", 400, "Missing Action"))),
+        );
+    }
+    let version = params.get("Version").unwrap_or("");
+    let expected = if action == "GetCallerIdentity" {
+        "2011-06-15"
+    } else {
+        "2010-05-08"
+    };
+    let Some(handler) = actions::handler(&action).filter(|_| version == expected) else {
+        let e = AwsError::new(
+            "InvalidAction",
+            400,
+            format!("Could not find operation {action} for version {version}"),
+        );
+        return (action, Err((ns, e)));
+    };
+    let spawn_build = |build: ReportBuild| {
+        handle.spawn_blocking(move || {
+            let account = build.account().clone();
+            if let Err(e) = build.run() {
+                tracing::error!(account = %account, error = %e, "credential report build failed");
+            }
+        });
+    };
+    let ctx = Ctx {
+        iam,
+        principal: &principal,
+        params: &params,
+        spawn_build: &spawn_build,
+    };
+    let outcome = match handler(&ctx) {
+        Ok(result) => Ok((ns, xml::response(&action, ns, "{request-id}", result))),
+        Err(e) => Err((ns, e)),
+    };
+    (action, outcome)
+}
+
+fn respond(
+    iam: &Iam,
+    outcome: Outcome,
+    action: &str,
+    request_id: &str,
+    started: Instant,
+) -> Response {
+    let (status, body) = match outcome {
+        Ok((_, body)) => (StatusCode::OK, body.replacen("{request-id}", request_id, 1)),
+        Err((ns, e)) => {
+            let status =
+                StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, xml::error_response(ns, &e, request_id))
+        }
+    };
+    tracing::info!(
+        request_id,
+        action,
+        status = status.as_u16(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(iam.now())) {
+        headers.insert(header::DATE, v);
+    }
+    response
+}
+
+/// A random (version 4) UUID.
+fn request_id() -> String {
+    let mut b = credreport_iam::secret::random_bytes(16).unwrap_or_else(|_| vec![0; 16]);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// RFC 1123: `Mon, 23 Nov 2026 10:00:00 GMT`. Clients derive clock skew from it.
+pub fn http_date(t: Timestamp) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s) = t.civil();
+    let weekday = usize::try_from(t.unix().div_euclid(86_400).rem_euclid(7)).unwrap_or(0);
+    let month = MONTHS[usize::try_from(mo).unwrap_or(1).clamp(1, 12) - 1];
+    format!(
+        "{}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT",
+        DAYS[weekday]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates() {
+        let t = Timestamp::parse(b"2026-11-23T10:00:00Z").unwrap().0;
+        assert_eq!(http_date(t), "Mon, 23 Nov 2026 10:00:00 GMT");
+        assert_eq!(
+            http_date(Timestamp::from_unix(0).unwrap()),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
+    }
+
+    #[test]
+    fn request_ids_are_uuids() {
+        let id = request_id();
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4");
+    }
+}
