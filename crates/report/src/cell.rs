@@ -69,6 +69,9 @@ pub enum CellError {
     BadTimestamp,
     /// Text that is not valid UTF-8.
     BadUtf8,
+    /// Text holding a carriage return, which no report field can (IAM names, ARNs,
+    /// regions and services exclude control characters).
+    CarriageReturn,
 }
 
 /// A spelling that was accepted but is not the one AWS writes.
@@ -185,15 +188,6 @@ impl Cell {
         self.parse_general(kind, field)
     }
 
-    /// [`Cell::parse_into`] of a text column's field already known to be UTF-8.
-    #[inline]
-    pub(crate) fn parse_text_into(&mut self, field: &str) {
-        match Sentinel::from_token(field.as_bytes()) {
-            Some(s) => *self = Cell::from_sentinel(s),
-            None => self.set_text(field),
-        }
-    }
-
     /// Makes the cell `Text(s)`, reusing its allocation if it holds text.
     fn set_text(&mut self, s: &str) {
         match self {
@@ -215,6 +209,9 @@ impl Cell {
         match kind {
             Kind::Text => {
                 let s = std::str::from_utf8(field).map_err(|_| CellError::BadUtf8)?;
+                if memchr::memchr(b'\r', field).is_some() {
+                    return Err(CellError::CarriageReturn);
+                }
                 self.set_text(s);
                 Ok(None)
             }

@@ -95,6 +95,7 @@ impl fmt::Display for ReadError {
                         "not a timestamp (YYYY-MM-DDTHH:MM:SS+00:00) nor N/A, no_information, not_supported"
                     }
                     CellError::BadUtf8 => "not valid UTF-8",
+                    CellError::CarriageReturn => "text holding a carriage return, which no report field can",
                 };
                 write!(f, "{column}: {value} is {what}")
             }

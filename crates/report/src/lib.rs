@@ -27,6 +27,7 @@
 mod cell;
 mod column;
 mod error;
+mod lexer;
 mod reader;
 mod row;
 mod timestamp;

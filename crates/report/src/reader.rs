@@ -6,9 +6,10 @@
 //! diagnostics are kept once per kind. A bad row is an error for that row only; the next
 //! call goes on with the following row. No input makes it panic.
 //!
-//! CRLF is turned into LF before parsing, inside quoted fields too: no report field can
-//! hold a carriage return (IAM names, ARNs, regions and services exclude control
-//! characters), and it keeps every line number the file's own.
+//! The CSV itself is read by [`crate::lexer`]: lines without quotes (all real ones) are
+//! split with `memchr` in place. CRLF ends a line; a carriage return anywhere else is data,
+//! and a text field holding one is an error, since no report field can hold one (IAM
+//! names, ARNs, regions and services exclude control characters).
 
 use std::cmp::Ordering;
 use std::io::{self, Read};
@@ -18,13 +19,13 @@ use crate::column::{Column, Edition, Kind};
 use crate::error::{
     display_value, Diagnostic, DiagnosticKind, Diagnostics, ReadError, ReadErrorKind,
 };
+use crate::lexer::Lexer;
 use crate::row::{user_order, Row};
 
 /// Reads a credential report one row at a time.
 #[derive(Debug)]
 pub struct ReportReader<R> {
-    csv: csv::Reader<Sniff<R>>,
-    record: csv::ByteRecord,
+    lexer: Lexer<R>,
     edition: Edition,
     /// For each field of the file, the column it holds (`None`: an unknown column).
     layout: Vec<Option<Column>>,
@@ -58,15 +59,8 @@ pub struct Summary {
 impl<R: Read> ReportReader<R> {
     /// Reads the header line and prepares to read rows.
     pub fn new(input: R) -> Result<ReportReader<R>, ReadError> {
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .buffer_capacity(64 * 1024)
-            .from_reader(Sniff::new(input));
-        let mut header = csv::ByteRecord::new();
-        let more = csv
-            .read_byte_record(&mut header)
-            .map_err(|e| csv_error(&e, 1))?;
+        let mut lexer = Lexer::new(input);
+        let more = lexer.next_record().map_err(|e| io_error(&e, 1))?;
         if !more {
             return Err(ReadError {
                 line: 1,
@@ -75,14 +69,13 @@ impl<R: Read> ReportReader<R> {
             });
         }
         let mut diagnostics = Diagnostics::default();
-        let (edition, layout) = parse_header(&header, &mut diagnostics)?;
-        if csv.get_ref().bom {
+        let (edition, layout) = parse_header(&lexer, &mut diagnostics)?;
+        if lexer.bom {
             diagnostics.note(0, DiagnosticKind::ByteOrderMark);
         }
         let plan = layout.iter().map(|c| c.map(|c| (c, c.kind()))).collect();
         Ok(ReportReader {
-            csv,
-            record: csv::ByteRecord::new(),
+            lexer,
             edition,
             layout,
             plan,
@@ -115,11 +108,11 @@ impl<R: Read> ReportReader<R> {
         if self.failed {
             return Ok(None);
         }
-        let more = match self.csv.read_byte_record(&mut self.record) {
+        let more = match self.lexer.next_record() {
             Ok(more) => more,
             Err(e) => {
                 self.failed = true;
-                return Err(csv_error(&e, self.line()));
+                return Err(io_error(&e, self.lexer.line() + 1));
             }
         };
         if !more {
@@ -134,11 +127,7 @@ impl<R: Read> ReportReader<R> {
 
     /// Ends the read: every diagnostic, and what was read.
     pub fn finish(mut self) -> Summary {
-        let sniff = self.csv.get_ref();
-        let (cr, newline) = (
-            sniff.carriage_return,
-            sniff.last == Some(b'\n') || sniff.last == Some(b'\r'),
-        );
+        let (cr, newline) = (self.lexer.crlf, self.lexer.last_byte == Some(b'\n'));
         if cr {
             self.diagnostics.note(0, DiagnosticKind::CarriageReturn);
         }
@@ -159,20 +148,21 @@ impl<R: Read> ReportReader<R> {
     }
 
     fn line(&self) -> u64 {
-        self.record.position().map_or(0, csv::Position::line)
+        self.lexer.line()
     }
 
     fn fill_row(&mut self, line: u64) -> Result<(), ReadError> {
-        let found = self.record.len();
+        let found = self.lexer.len();
         let expected = self.layout.len();
         if found < expected {
+            let missing = self.layout[found];
             return Err(ReadError {
                 line,
                 column: found + 1,
                 kind: ReadErrorKind::ShortRow {
                     expected,
                     found,
-                    missing: self.layout[found],
+                    missing,
                 },
             });
         }
@@ -184,36 +174,14 @@ impl<R: Read> ReportReader<R> {
             });
         }
         let Self {
-            record,
+            lexer,
             plan,
             row,
             diagnostics,
             ..
         } = self;
-        let bytes = record.as_slice();
-        if plan.len() > MAX_SPANS {
-            for (i, (field, &column)) in record.iter().zip(plan.iter()).enumerate() {
-                fill_cell(row, diagnostics, line, i, column, field, None)?;
-            }
-            return Ok(());
-        }
-        // Where each field ends in `bytes`, taken in one pass so that the pass that parses
-        // works on a local array rather than going through the record on every field.
-        let mut ends = [0; MAX_SPANS];
-        let mut end = 0;
-        for (slot, field) in ends.iter_mut().zip(record.iter()) {
-            end += field.len();
-            *slot = end;
-        }
-        // One UTF-8 check for the whole record; a field slices it where it can (a field
-        // may end inside a character when the record as a whole is valid).
-        let text = std::str::from_utf8(bytes).ok();
-        let mut start = 0;
-        for (i, (&end, &column)) in ends.iter().zip(plan.iter()).enumerate() {
-            let field = bytes.get(start..end).unwrap_or_default();
-            let field_text = text.and_then(|t| t.get(start..end));
-            start = end;
-            fill_cell(row, diagnostics, line, i, column, field, field_text)?;
+        for (i, &column) in plan.iter().enumerate() {
+            fill_cell(row, diagnostics, line, i, column, lexer.field(i))?;
         }
         Ok(())
     }
@@ -255,11 +223,8 @@ impl<R: Read> ReportReader<R> {
     }
 }
 
-/// Records of at most this many fields are parsed from a local array of field ends.
-const MAX_SPANS: usize = 32;
-
 /// Parses field `i` of a record, of `column` and its kind (`None`: an unknown column,
-/// ignored), into `row`. `text` is the field as text when that is already known.
+/// ignored), into `row`.
 #[inline(always)]
 fn fill_cell(
     row: &mut Row,
@@ -268,19 +233,12 @@ fn fill_cell(
     i: usize,
     column: Option<(Column, Kind)>,
     field: &[u8],
-    text: Option<&str>,
 ) -> Result<(), ReadError> {
     let Some((column, kind)) = column else {
         return Ok(());
     };
     let cell = row.cell_mut(column);
-    let parsed = match text {
-        Some(text) if kind == Kind::Text => {
-            cell.parse_text_into(text);
-            Ok(None)
-        }
-        _ => cell.parse_into(kind, field),
-    };
+    let parsed = cell.parse_into(kind, field);
     match parsed {
         Ok(None) => {}
         Ok(Some(Oddity::BoolCase)) => diagnostics.note(line, DiagnosticKind::BoolCase),
@@ -333,12 +291,13 @@ impl<R: Read> Iterator for Rows<R> {
     }
 }
 
-fn parse_header(
-    header: &csv::ByteRecord,
+fn parse_header<R>(
+    header: &Lexer<R>,
     diagnostics: &mut Diagnostics,
 ) -> Result<(Edition, Vec<Option<Column>>), ReadError> {
-    let mut layout = Vec::with_capacity(header.len());
-    for (i, name) in header.iter().enumerate() {
+    let names: Vec<&[u8]> = (0..header.len()).map(|i| header.field(i)).collect();
+    let mut layout = Vec::with_capacity(names.len());
+    for (i, name) in names.iter().enumerate() {
         let column = Column::from_name(name);
         if let Some(c) = column {
             if layout.contains(&Some(c)) {
@@ -352,14 +311,14 @@ fn parse_header(
         layout.push(column);
     }
     if layout.iter().all(Option::is_none) {
-        let first_field = display_value(header.get(0).unwrap_or_default());
+        let first_field = display_value(names.first().copied().unwrap_or_default());
         return Err(ReadError {
             line: 1,
             column: 1,
             kind: ReadErrorKind::NotAReport { first_field },
         });
     }
-    for (name, column) in header.iter().zip(&layout) {
+    for (name, column) in names.iter().zip(&layout) {
         if column.is_none() {
             diagnostics.note(1, DiagnosticKind::UnknownColumn(display_value(name)));
         }
@@ -385,125 +344,11 @@ fn parse_header(
     Ok((edition, layout))
 }
 
-fn csv_error(e: &csv::Error, line: u64) -> ReadError {
-    let line = e.position().map_or(line, csv::Position::line);
+fn io_error(e: &io::Error, line: u64) -> ReadError {
     ReadError {
         line,
         column: 1,
         kind: ReadErrorKind::Io(e.to_string()),
-    }
-}
-
-/// The input as the CSV parser sees it: without a leading byte order mark, and with CRLF
-/// line ends turned into LF (so that the parser's line numbers are the file's). It notes
-/// what it removed and the input's last byte, for the diagnostics.
-#[derive(Debug)]
-struct Sniff<R> {
-    inner: R,
-    buf: Box<[u8]>,
-    start: usize,
-    end: usize,
-    eof: bool,
-    started: bool,
-    bom: bool,
-    carriage_return: bool,
-    last: Option<u8>,
-}
-
-const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
-const SNIFF_BUFFER: usize = 64 * 1024;
-
-impl<R: Read> Sniff<R> {
-    fn new(inner: R) -> Sniff<R> {
-        Sniff {
-            inner,
-            buf: vec![0; SNIFF_BUFFER].into_boxed_slice(),
-            start: 0,
-            end: 0,
-            eof: false,
-            started: false,
-            bom: false,
-            carriage_return: false,
-            last: None,
-        }
-    }
-
-    /// Reads more input after what is left unread in the window, which is moved to the front.
-    fn fill(&mut self) -> io::Result<()> {
-        self.buf.copy_within(self.start..self.end, 0);
-        self.end -= self.start;
-        self.start = 0;
-        while !self.eof && self.end < self.buf.len() {
-            match self.inner.read(&mut self.buf[self.end..]) {
-                Ok(0) => self.eof = true,
-                Ok(n) => {
-                    self.last = Some(self.buf[self.end + n - 1]);
-                    self.end += n;
-                    // One read is enough, except at the very start (to see a whole byte
-                    // order mark) and when the window ends in a CR whose next byte decides.
-                    if self.started && self.buf[self.end - 1] != b'\r' {
-                        break;
-                    }
-                    if !self.started && self.end >= BOM.len() {
-                        break;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if !self.started {
-            self.started = true;
-            if self.buf[..self.end].starts_with(BOM) {
-                self.bom = true;
-                self.start = BOM.len();
-            }
-        }
-        Ok(())
-    }
-}
-
-impl<R: Read> Read for Sniff<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        // A CR at the end of the window is held back until the byte after it is known.
-        let held_back = |s: &Self| s.end - s.start == 1 && s.buf[s.start] == b'\r' && !s.eof;
-        if self.start == self.end || held_back(self) {
-            self.fill()?;
-        }
-        let mut written = 0;
-        while written < out.len() && self.start < self.end {
-            let window = &self.buf[self.start..self.end];
-            let room = out.len() - written;
-            match memchr::memchr(b'\r', &window[..window.len().min(room)]) {
-                None => {
-                    let n = window.len().min(room);
-                    out[written..written + n].copy_from_slice(&window[..n]);
-                    written += n;
-                    self.start += n;
-                }
-                Some(i) => {
-                    out[written..written + i].copy_from_slice(&window[..i]);
-                    written += i;
-                    self.start += i;
-                    self.carriage_return = true;
-                    match self.buf[self.start..self.end].get(1) {
-                        Some(b'\n') => self.start += 1, // CRLF: drop the CR
-                        Some(_) => {
-                            out[written] = b'\r'; // a lone CR stays
-                            written += 1;
-                            self.start += 1;
-                        }
-                        None if self.eof => {
-                            out[written] = b'\r';
-                            written += 1;
-                            self.start += 1;
-                        }
-                        None => break, // decided by the next fill
-                    }
-                }
-            }
-        }
-        Ok(written)
     }
 }
 

@@ -45,6 +45,11 @@ impl<W: Write> ReportWriter<W> {
         self.line.clear();
         self.line.push(b'\n');
         for (i, (column, cell)) in row.cells().enumerate() {
+            if cell.as_text().is_some_and(|s| s.contains('\r')) {
+                return Err(invalid(format!(
+                    "{column}: text holding a carriage return cannot be read back"
+                )));
+            }
             if !cell.fits(column.kind()) {
                 return Err(invalid(format!(
                     "{column}: {cell:?} is not a {:?} value",

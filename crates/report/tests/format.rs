@@ -271,3 +271,19 @@ proptest! {
         let _ = outcome(&bytes);
     }
 }
+
+#[test]
+fn fuzz_found_a_carriage_return_in_a_quoted_field_is_an_error_not_a_changed_value() {
+    // Found by the reader's fuzz target: `"a\r\r\nb"` once read as `a\r\nb`, which the
+    // writer wrote and the reader then read back as `a\nb`.
+    let header = "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_2_active,access_key_2_last_rotated,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated";
+    let row = "\"a\r\r\nb\",arn:aws:iam::123456789012:user/a,2020-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,false,N/A,false,N/A,false,N/A,false,N/A";
+    let input = format!("{header}\n{row}");
+    assert_eq!(
+        outcome(input.as_bytes()),
+        Err("2:1: user: \"a\\r\\r\\nb\" is text holding a carriage return, which no report field can".to_string())
+    );
+    let mut bad = Row::new(Edition::Legacy);
+    bad.set(Column::User, Cell::text("a\rb"));
+    assert!(write_report(Edition::Legacy, [&bad]).is_err());
+}
