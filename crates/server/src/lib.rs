@@ -1,6 +1,6 @@
 //! IAM's Query API for the credential report: the only crate that knows the wire.
 //!
-//! [`app`] is the HTTP application. A request is verified by [`sigv4`] (a [`Principal`]
+//! [`app()`] is the HTTP application. A request is verified by [`sigv4`] (a [`Principal`]
 //! can only come out of that), authorized by [`authz`] with IAM policy semantics, decoded
 //! by [`query`], handled by one of [`actions`], and answered in IAM's XML ([`xml`]).
 //! Domain errors become AWS error codes in one place, [`error`].

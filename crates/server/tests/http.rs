@@ -1,0 +1,362 @@
+//! The HTTP application in process (`app().oneshot()`): the envelope, the error paths a
+//! caller can cause (each an AWS error with its status, never a 500), and authorization.
+//! Requests are signed with the sigv4 module's own pieces; SigV4 itself is proven against
+//! AWS's test suite (`sigv4_suite.rs`) and by the real clients (tests/e2e).
+
+// Test harness code panics on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{Request, StatusCode};
+use credreport_iam::password::PasswordHasher;
+use credreport_iam::secret::MasterKey;
+use credreport_iam::{Iam, IamConfig, ManualClock, SqliteStore, Store};
+use credreport_report::Timestamp;
+use credreport_server::sigv4::{self, SignedRequest};
+use credreport_server::{app, ServerConfig};
+use tower::ServiceExt;
+
+const NOW: &str = "2026-11-23T10:00:00Z";
+
+struct Fixture {
+    iam: Iam,
+    key_id: String,
+    secret: String,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db")).unwrap());
+    let clock = ManualClock::new(Timestamp::parse(NOW.as_bytes()).unwrap().0);
+    let iam = Iam::new(
+        store,
+        Arc::new(clock),
+        MasterKey::generate().unwrap(),
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let created = iam.create_account(None, false).unwrap();
+    let key = created.root_key.unwrap();
+    Fixture {
+        iam,
+        key_id: key.key.id,
+        secret: key.secret.expose_str().unwrap().to_owned(),
+        _dir: dir,
+    }
+}
+
+/// A POST / signed as botocore signs it (content-type;host;x-amz-date), at `NOW` + `skew`.
+fn signed(key_id: &str, secret: &str, body: &str, skew_secs: i64) -> Request<Body> {
+    let t = Timestamp::parse(NOW.as_bytes())
+        .unwrap()
+        .0
+        .checked_add_secs(skew_secs)
+        .unwrap();
+    let (y, mo, d, h, mi, s) = t.civil();
+    let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
+    let scope = format!("{}/us-east-1/iam/aws4_request", &amz_date[..8]);
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("host", "127.0.0.1:8080".parse().unwrap());
+    headers.insert(
+        "content-type",
+        "application/x-www-form-urlencoded; charset=utf-8"
+            .parse()
+            .unwrap(),
+    );
+    headers.insert("x-amz-date", amz_date.parse().unwrap());
+    let unsigned = format!(
+        "AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders=content-type;host;x-amz-date, Signature={}",
+        "0".repeat(64)
+    );
+    headers.insert("authorization", unsigned.parse().unwrap());
+    let req = SignedRequest {
+        method: "POST",
+        path: "/",
+        query: "",
+        headers: &headers,
+        body: body.as_bytes(),
+    };
+    let auth = sigv4::parse_auth(&req).unwrap();
+    let canonical = sigv4::canonical_request(&req, &auth).unwrap();
+    let key = sigv4::signing_key(
+        format!("AWS4{secret}")
+            .as_bytes()
+            .strip_prefix(b"AWS4")
+            .unwrap(),
+        &amz_date[..8],
+        "us-east-1",
+        "iam",
+    );
+    let sig = hex::encode(sigv4::signature(
+        &key,
+        &sigv4::string_to_sign(&auth, &canonical),
+    ));
+    let authorization = unsigned.replace(&"0".repeat(64), &sig);
+    let mut builder = Request::post("/");
+    for (name, value) in &headers {
+        if name != "authorization" {
+            builder = builder.header(name, value);
+        }
+    }
+    builder
+        .header("authorization", authorization)
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+async fn send(iam: &Iam, req: Request<Body>) -> (StatusCode, String, Option<String>) {
+    let response = app(iam.clone(), ServerConfig::standard())
+        .oneshot(req)
+        .await
+        .unwrap();
+    let status = response.status();
+    let request_id = response
+        .headers()
+        .get("x-amzn-requestid")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    (
+        status,
+        String::from_utf8(body.to_vec()).unwrap(),
+        request_id,
+    )
+}
+
+fn code(body: &str) -> &str {
+    body.split("<Code>")
+        .nth(1)
+        .and_then(|s| s.split("</Code>").next())
+        .unwrap_or("")
+}
+
+#[tokio::test]
+async fn caller_faults_are_aws_errors_with_their_status() {
+    let f = fixture();
+    let ok = |body: &str| signed(&f.key_id, &f.secret, body, 0);
+    let cases: Vec<(&str, Request<Body>, StatusCode, &str)> = vec![
+        (
+            "no signature",
+            Request::post("/")
+                .body(Body::from("Action=ListUsers&Version=2010-05-08"))
+                .unwrap(),
+            StatusCode::FORBIDDEN,
+            "MissingAuthenticationToken",
+        ),
+        (
+            "wrong secret",
+            signed(&f.key_id, "wrong", "Action=ListUsers&Version=2010-05-08", 0),
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "unknown key",
+            signed(
+                "AKIAAAAAAAAAAAAAAAAA",
+                &f.secret,
+                "Action=ListUsers&Version=2010-05-08",
+                0,
+            ),
+            StatusCode::FORBIDDEN,
+            "InvalidClientTokenId",
+        ),
+        (
+            "16 minutes late",
+            signed(
+                &f.key_id,
+                &f.secret,
+                "Action=ListUsers&Version=2010-05-08",
+                -16 * 60,
+            ),
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "16 minutes early",
+            signed(
+                &f.key_id,
+                &f.secret,
+                "Action=ListUsers&Version=2010-05-08",
+                16 * 60,
+            ),
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "no action",
+            ok("Version=2010-05-08"),
+            StatusCode::BAD_REQUEST,
+            "MissingAction",
+        ),
+        (
+            "unknown action",
+            ok("Action=CreateRole&Version=2010-05-08"),
+            StatusCode::BAD_REQUEST,
+            "InvalidAction",
+        ),
+        (
+            "wrong version",
+            ok("Action=ListUsers&Version=2011-06-15"),
+            StatusCode::BAD_REQUEST,
+            "InvalidAction",
+        ),
+        (
+            "missing parameter",
+            ok("Action=CreateUser&Version=2010-05-08"),
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+        ),
+        (
+            "bad name",
+            ok("Action=CreateUser&Version=2010-05-08&UserName=bob%20smith"),
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+        ),
+        (
+            "bad MaxItems",
+            ok("Action=ListUsers&Version=2010-05-08&MaxItems=abc"),
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+        ),
+        (
+            "no such user",
+            ok("Action=GetUser&Version=2010-05-08&UserName=nobody"),
+            StatusCode::NOT_FOUND,
+            "NoSuchEntity",
+        ),
+        (
+            "report not present",
+            ok("Action=GetCredentialReport&Version=2010-05-08"),
+            StatusCode::GONE,
+            "ReportNotPresent",
+        ),
+        (
+            "bad marker",
+            ok("Action=ListUsers&Version=2010-05-08&Marker=zz"),
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+        ),
+    ];
+    for (what, req, status, expected) in cases {
+        let (got_status, body, request_id) = send(&f.iam, req).await;
+        assert_eq!(
+            (got_status, code(&body)),
+            (status, expected),
+            "{what}: {body}"
+        );
+        let id = request_id.unwrap();
+        assert!(
+            body.contains(&format!("<RequestId>{id}</RequestId>")),
+            "{what}: the header and body ids agree"
+        );
+        // STS's version speaks in STS's namespace.
+        let ns = if what == "wrong version" {
+            "https://sts.amazonaws.com/doc/2011-06-15/"
+        } else {
+            "https://iam.amazonaws.com/doc/2010-05-08/"
+        };
+        assert!(
+            body.starts_with(&format!("<ErrorResponse xmlns=\"{ns}\">")),
+            "{what}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_an_aws_error() {
+    let f = fixture();
+    let body = format!(
+        "Action=ListUsers&Version=2010-05-08&Pad={}",
+        "x".repeat(2 << 20)
+    );
+    let (status, body, _) = send(&f.iam, signed(&f.key_id, &f.secret, &body, 0)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::PAYLOAD_TOO_LARGE, "RequestEntityTooLarge")
+    );
+}
+
+#[tokio::test]
+async fn users_are_refused_what_no_policy_allows_and_allowed_what_one_does() {
+    let f = fixture();
+    let account = f.iam.account_ids().unwrap().remove(0);
+    f.iam.create_user(&account, "bob", None).unwrap();
+    let owner = credreport_iam::model::Owner::User(f.iam.user(&account, "bob").unwrap().id);
+    let key = f.iam.create_access_key(&account, &owner).unwrap();
+    let (id, secret) = (
+        key.key.id.clone(),
+        key.secret.expose_str().unwrap().to_owned(),
+    );
+    let get = || {
+        signed(
+            &id,
+            &secret,
+            "Action=GetCredentialReport&Version=2010-05-08",
+            0,
+        )
+    };
+    let (status, body, _) = send(&f.iam, get()).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "AccessDenied")
+    );
+    let arn = format!("arn:aws:iam::{account}:user/bob");
+    assert!(body.contains(&format!(
+        "User: {arn} is not authorized to perform: iam:GetCredentialReport on resource: * because no identity-based policy allows the iam:GetCredentialReport action"
+    )), "{body}");
+
+    let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*CredentialReport","Resource":"*"}]}"#;
+    f.iam
+        .put_user_policy(&account, "bob", "reports", allow)
+        .unwrap();
+    let (status, body, _) = send(&f.iam, get()).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::GONE, "ReportNotPresent"),
+        "allowed now: {body}"
+    );
+
+    let deny = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:GetCredentialReport","Resource":"*"}}"#;
+    f.iam
+        .put_user_policy(&account, "bob", "no-get", deny)
+        .unwrap();
+    let (status, body, _) = send(&f.iam, get()).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "AccessDenied")
+    );
+    assert!(
+        body.contains("with an explicit deny in an identity-based policy"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn success_envelope_and_health() {
+    let f = fixture();
+    let (status, body, id) = send(
+        &f.iam,
+        signed(
+            &f.key_id,
+            &f.secret,
+            "Action=GenerateCredentialReport&Version=2010-05-08",
+            0,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let id = id.unwrap();
+    assert_eq!(
+        body,
+        format!(
+            "<GenerateCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n  <GenerateCredentialReportResult>\n    <Description>No report exists. Starting a new report generation task</Description>\n    <State>STARTED</State>\n  </GenerateCredentialReportResult>\n  <ResponseMetadata>\n    <RequestId>{id}</RequestId>\n  </ResponseMetadata>\n</GenerateCredentialReportResponse>\n"
+        )
+    );
+    let health = app(f.iam.clone(), ServerConfig::standard())
+        .oneshot(Request::get("/health").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
