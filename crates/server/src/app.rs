@@ -105,7 +105,7 @@ async fn query(
             headers: &headers,
             body: &body,
         };
-        handle_query(&state2, &req, &handle)
+        handle_query(&state2, &req, &handle, &request_id)
     })
     .await;
     match result {
@@ -125,7 +125,12 @@ async fn query(
 
 type Outcome = Result<(&'static str, String), (&'static str, AwsError)>;
 
-fn handle_query(state: &AppState, req: &SignedRequest<'_>, handle: &Handle) -> (String, Outcome) {
+fn handle_query(
+    state: &AppState,
+    req: &SignedRequest<'_>,
+    handle: &Handle,
+    request_id: &str,
+) -> (String, Outcome) {
     let iam = &state.iam;
     let params = Params::parse(req.query, req.body);
     let action = params.get("Action").unwrap_or("").to_owned();
@@ -180,7 +185,7 @@ fn handle_query(state: &AppState, req: &SignedRequest<'_>, handle: &Handle) -> (
         spawn_build: &spawn_build,
     };
     let outcome = match handler(&ctx) {
-        Ok(result) => Ok((ns, xml::response(&action, ns, "{request-id}", result))),
+        Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
         Err(e) => Err((ns, e)),
     };
     (action, outcome)
@@ -194,7 +199,7 @@ fn respond(
     started: Instant,
 ) -> Response {
     let (status, body) = match outcome {
-        Ok((_, body)) => (StatusCode::OK, body.replacen("{request-id}", request_id, 1)),
+        Ok((_, body)) => (StatusCode::OK, body),
         Err((ns, e)) => {
             let status =
                 StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

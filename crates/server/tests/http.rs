@@ -360,3 +360,37 @@ async fn success_envelope_and_health() {
         .unwrap();
     assert_eq!(health.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn response_text_that_looks_like_a_placeholder_is_left_alone() {
+    // The request id is written into the envelope directly; a user's own text (a path may
+    // hold any printable ASCII) is never mistaken for a placeholder to fill in.
+    let f = fixture();
+    let (status, body, _) = send(
+        &f.iam,
+        signed(
+            &f.key_id,
+            &f.secret,
+            "Action=CreateUser&Version=2010-05-08&UserName=alice&Path=%2F%7Brequest-id%7D%2F",
+            0,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body, id) = send(
+        &f.iam,
+        signed(
+            &f.key_id,
+            &f.secret,
+            "Action=ListUsers&Version=2010-05-08",
+            0,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("<Path>/{request-id}/</Path>"), "{body}");
+    assert!(
+        body.contains(&format!("<RequestId>{}</RequestId>", id.unwrap())),
+        "{body}"
+    );
+}
