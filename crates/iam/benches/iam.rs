@@ -1,0 +1,675 @@
+//! The IAM core against the issue's goals: the credential report build for an account at
+//! the users quota, and the recording of access key use inside and outside the window.
+//!
+//! ```text
+//! cargo bench -p credreport-iam --bench iam
+//! CREDREPORT_BENCH_QUICK=1 cargo bench -p credreport-iam --bench iam
+//! ```
+//!
+//! Setup: a real `SqliteStore` (WAL, `synchronous=FULL`) in a temporary directory, one
+//! account with a password policy (90-day maximum age) and 5,000 users (the quota) with
+//! mixed credentials, written in one transaction through `store::write` (fixed password
+//! hashes and sealed blobs: nothing verifies them here, and 3,000 argon2 hashes would
+//! only slow the setup down). The mix is deterministic (a fixed-seed generator).
+//!
+//! Timed (wall clock, best and median of `RUNS`):
+//!
+//! - the pure build: `report_rows` and `write_report` on a snapshot read beforehand;
+//! - `Iam::snapshot`, the store read;
+//! - `ReportBuild::run`, the whole build (snapshot, render, durable store write), with the
+//!   clock moved past four hours before each `generate_credential_report`.
+//!
+//! Then `record_key_use` inside the window (1,000 keys already recorded this minute, in a
+//! tight loop, on one thread and on two), and outside it (every use the first of a new
+//! 15-minute window, so every use is a durable store write), next to the raw `fdatasync`
+//! rate of the same directory.
+//!
+//! No benchmark framework: `Instant`, `black_box`.
+
+use std::fs::OpenOptions;
+use std::hint::black_box;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use credreport_iam::model::{
+    AccessKey, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed, SigningCertificate, User,
+};
+use credreport_iam::password::{PasswordHasher, PasswordPolicy};
+use credreport_iam::secret::MasterKey;
+use credreport_iam::store::{Tx, UserQuery};
+use credreport_iam::{
+    report_rows, store, AccountId, Clock, Iam, IamConfig, ManualClock, ReportState, SqliteStore,
+    Store, UseOutcome, KEY_WINDOW_SECS, REPORT_FRESH_SECS,
+};
+use credreport_report::{write_report, Edition, Timestamp};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+/// One of the reads `Iam::snapshot` makes; answers how many records it read.
+type Part = fn(&mut dyn Tx, &AccountId) -> credreport_iam::Result<usize>;
+
+const QUICK_VAR: &str = "CREDREPORT_BENCH_QUICK";
+const ACCOUNT: &str = "123456789012";
+const USERS: usize = 5_000;
+/// 2024-01-01T00:00:00Z: the account's creation; users and credentials come after it.
+const START: i64 = 1_704_067_200;
+const DAY: i64 = 86_400;
+const CERT: &str = include_str!("../tests/data/cert-valid-rsa2048.pem");
+const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2"];
+const SERVICES: [&str; 4] = ["iam", "s3", "sts", "ec2"];
+const REPORT_GOAL_MS: f64 = 20.0;
+const IN_WINDOW_GOAL: f64 = 5_000_000.0;
+
+struct Settings {
+    runs: usize,
+    window_keys: usize,
+    in_window: Duration,
+    durable: Duration,
+}
+
+fn main() -> Result<()> {
+    let quick = std::env::var_os(QUICK_VAR).is_some_and(|v| !v.is_empty() && v != "0");
+    let settings = if quick {
+        Settings {
+            runs: 5,
+            window_keys: 1_000,
+            in_window: Duration::from_millis(300),
+            durable: Duration::from_millis(300),
+        }
+    } else {
+        Settings {
+            runs: 20,
+            window_keys: 1_000,
+            in_window: Duration::from_secs(3),
+            durable: Duration::from_secs(2),
+        }
+    };
+
+    let dir = tempfile::tempdir()?;
+    let clock = ManualClock::new(ts(START)?);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db"))?);
+    let iam = Iam::new(
+        Arc::clone(&store),
+        Arc::new(clock.clone()),
+        MasterKey::generate()?,
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let account = AccountId::parse(ACCOUNT).ok_or("bad account id")?;
+
+    let setup = Instant::now();
+    let mix = populate(&iam, store.as_ref(), &account)?;
+    println!(
+        "setup: {} users, {} with a password, {} access keys ({} inactive, {} used), {} MFA, \
+         {} certificates; {:.2} s",
+        mix.users,
+        mix.passwords,
+        mix.keys.len(),
+        mix.inactive_keys,
+        mix.used_keys,
+        mix.mfa,
+        mix.certs,
+        setup.elapsed().as_secs_f64()
+    );
+    // The clock stands a year after the account was created, after every credential.
+    clock.set(ts(START + 365 * DAY)?);
+
+    let mut table = Table::default();
+
+    // (a) The pure build, on a snapshot read once.
+    let snapshot = iam.snapshot(&account)?;
+    let bytes = write_report(Edition::Current, &report_rows(&snapshot))?;
+    let lines = bytes.split(|&b| b == b'\n').count();
+    if lines != USERS + 2 {
+        return Err(format!("the report has {lines} lines, not {}", USERS + 2).into());
+    }
+    println!(
+        "report: {} rows (root and {USERS} users) plus the header, {} bytes",
+        lines - 1,
+        bytes.len()
+    );
+    let rows_only = time_runs(settings.runs, || {
+        black_box(report_rows(black_box(&snapshot)));
+        Ok(())
+    })?;
+    table.ms("report_rows only", &rows_only, None);
+    let pure = time_runs(settings.runs, || {
+        let rows = report_rows(black_box(&snapshot));
+        black_box(write_report(Edition::Current, &rows)?);
+        Ok(())
+    })?;
+    table.ms("(a) pure build: report_rows + write_report", &pure, None);
+
+    // (b) The store read.
+    let read = time_runs(settings.runs, || {
+        black_box(iam.snapshot(&account)?);
+        Ok(())
+    })?;
+    table.ms("(b) Iam::snapshot (store read)", &read, None);
+    let parts: [(&str, Part); 5] = [
+        ("users", |tx, a| {
+            let q = UserQuery {
+                path_prefix: None,
+                after: None,
+                limit: 2 * USERS,
+            };
+            Ok(tx.users(a, &q)?.len())
+        }),
+        ("login profiles", |tx, a| Ok(tx.login_profiles(a)?.len())),
+        ("access keys", |tx, a| Ok(tx.access_keys(a)?.len())),
+        ("MFA devices", |tx, a| Ok(tx.mfa_devices(a)?.len())),
+        ("signing certificates", |tx, a| {
+            Ok(tx.signing_certificates(a)?.len())
+        }),
+    ];
+    for (what, part) in parts {
+        let stats = time_runs(settings.runs, || {
+            black_box(store::read(store.as_ref(), |tx| part(tx, &account))?);
+            Ok(())
+        })?;
+        table.ms(&format!("    of which {what} (own read txn)"), &stats, None);
+    }
+
+    // (c) The whole build, as GenerateCredentialReport starts it.
+    let mut generate = Vec::with_capacity(settings.runs);
+    let full = time_runs(settings.runs, || {
+        clock.advance(REPORT_FRESH_SECS + 60);
+        let t = Instant::now();
+        let generation = iam.generate_credential_report(&account)?;
+        generate.push(t.elapsed());
+        if generation.state != ReportState::Started {
+            return Err(format!("generate answered {:?}", generation.state).into());
+        }
+        let build = generation.build.ok_or("no build started")?;
+        let t = Instant::now();
+        build.run()?;
+        Ok(t.elapsed())
+    })?;
+    table.ms(
+        "(c) ReportBuild::run: snapshot + render + store (the report build)",
+        &full,
+        Some(REPORT_GOAL_MS),
+    );
+    table.ms(
+        "    generate_credential_report before it (one write txn)",
+        &Stats::of(generate),
+        None,
+    );
+    let stored = iam.credential_report(&account)?;
+    if stored.content.len() != bytes.len() {
+        return Err("the stored report differs in size from the pure build's".into());
+    }
+
+    // Outside the window: every use is the first of a new window, so a durable write.
+    let fsyncs = fsync_rate(dir.path(), settings.durable)?;
+    let durable = durable_uses(&iam, &clock, &mix.keys, settings.durable)?;
+    table.rate(
+        "raw write + fdatasync of 4 KiB, same directory",
+        fsyncs,
+        None,
+    );
+    table.rate(
+        "record_key_use outside the window (durable writes)",
+        durable,
+        None,
+    );
+
+    // Inside the window: 1,000 keys recorded at the current minute, then used again and
+    // again within that minute.
+    clock.advance(KEY_WINDOW_SECS);
+    let now = clock.now();
+    let hot = &mix.keys[..settings.window_keys.min(mix.keys.len())];
+    for key in hot {
+        if iam.record_key_use(key, now, "us-east-1", "iam")? != UseOutcome::Recorded {
+            return Err(format!("{key}: the first use was not recorded").into());
+        }
+    }
+    let one = in_window(&iam, hot, now, 1, settings.in_window)?;
+    table.rate(
+        &format!(
+            "record_key_use inside the window, 1 thread, {} keys",
+            hot.len()
+        ),
+        one,
+        Some(IN_WINDOW_GOAL),
+    );
+    let two = in_window(&iam, hot, now, 2, settings.in_window)?;
+    table.rate(
+        &format!(
+            "record_key_use inside the window, 2 threads, {} keys",
+            hot.len()
+        ),
+        two,
+        None,
+    );
+
+    println!();
+    table.print();
+    Ok(())
+}
+
+fn ts(secs: i64) -> Result<Timestamp> {
+    Timestamp::from_unix(secs).ok_or_else(|| format!("{secs}: not a timestamp").into())
+}
+
+/// SplitMix64: a fixed-seed generator, so every run sees the same account.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// True with probability `percent` in 100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    /// A value in `0..n`.
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// A time between `from` and `from + span` seconds.
+    fn time(&mut self, from: i64, span: i64) -> Result<Timestamp> {
+        let offset = i64::try_from(self.below(u64::try_from(span)?))?;
+        ts(from + offset)
+    }
+
+    /// An AWS-style id: `prefix` and `len` characters of base32.
+    fn id(&mut self, prefix: &str, len: usize) -> String {
+        const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        let mut id = String::from(prefix);
+        for _ in 0..len {
+            id.push(char::from(
+                ALPHABET[usize::try_from(self.below(32)).unwrap_or(0)],
+            ));
+        }
+        id
+    }
+}
+
+struct Mix {
+    users: usize,
+    passwords: usize,
+    keys: Vec<String>,
+    inactive_keys: usize,
+    used_keys: usize,
+    mfa: usize,
+    certs: usize,
+}
+
+/// The account's password policy, and 5,000 users with mixed credentials in one write
+/// transaction. Users are created during the account's first 300 days; their credentials
+/// after them.
+fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix> {
+    let created = iam.create_account(Some(account.clone()), false)?;
+    let mut keys: Vec<String> = created.root_key.iter().map(|k| k.key.id.clone()).collect();
+    let mut rng = Rng(0x5eed_c0de);
+    let hash = PasswordHash(
+        "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNo"
+            .into(),
+    );
+    let mut mix = Mix {
+        users: 0,
+        passwords: 0,
+        keys: Vec::new(),
+        inactive_keys: 0,
+        used_keys: 0,
+        mfa: 0,
+        certs: 0,
+    };
+    store::write(store, Some(account), |tx| {
+        let mut record = tx
+            .account(account)?
+            .ok_or_else(|| credreport_iam::Error::internal("no account"))?;
+        record.password_policy = Some(PasswordPolicy {
+            minimum_password_length: 14,
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: true,
+            require_lowercase_characters: true,
+            allow_users_to_change_password: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(24),
+            hard_expiry: Some(false),
+        });
+        tx.update_account(&record)?;
+        Ok(())
+    })?;
+    store::write(store, Some(account), |tx| {
+        let err = |e: Box<dyn std::error::Error>| credreport_iam::Error::internal(e.to_string());
+        for i in 0..USERS {
+            let created = rng.time(START, 300 * DAY).map_err(err)?;
+            let after = |rng: &mut Rng| rng.time(created.unix(), 60 * DAY).map_err(err);
+            let name = match i % 4 {
+                0 => format!("user-{i:05}"),
+                1 => format!("Svc.Deploy_{i:05}"),
+                2 => format!("alice+{i:05}@example.com"),
+                _ => format!("ci-bot-{i:05}"),
+            };
+            let path = if i % 5 == 0 { "/engineering/" } else { "/" };
+            let has_password = rng.chance(60);
+            let user = User {
+                account: account.clone(),
+                id: rng.id("AIDA", 17),
+                name: name.clone(),
+                path: path.into(),
+                created,
+                password_last_used: if has_password && rng.chance(70) {
+                    Some(after(&mut rng)?)
+                } else {
+                    None
+                },
+            };
+            tx.insert_user(&user)?;
+            let owner = Owner::User(user.id.clone());
+            if has_password {
+                let changed = after(&mut rng)?;
+                tx.put_login_profile(
+                    account,
+                    &user.id,
+                    &Password {
+                        hash: hash.clone(),
+                        created: changed,
+                        changed,
+                        reset_required: rng.chance(5),
+                        previous: Vec::new(),
+                    },
+                )?;
+                mix.passwords += 1;
+            }
+            for _ in 0..rng.below(3) {
+                let id = rng.id("AKIA", 16);
+                let active = !rng.chance(20);
+                let last_used = if rng.chance(60) {
+                    Some(KeyUse {
+                        at: after(&mut rng)?.truncate_to_minute(),
+                        region: REGIONS[usize::try_from(rng.below(4)).unwrap_or(0)].into(),
+                        service: SERVICES[usize::try_from(rng.below(4)).unwrap_or(0)].into(),
+                    })
+                } else {
+                    None
+                };
+                mix.inactive_keys += usize::from(!active);
+                mix.used_keys += usize::from(last_used.is_some());
+                tx.put_access_key(&AccessKey {
+                    id: id.clone(),
+                    account: account.clone(),
+                    owner: owner.clone(),
+                    secret: Sealed(vec![0x5a; 65]),
+                    active,
+                    created: after(&mut rng)?,
+                    last_used,
+                })?;
+                keys.push(id);
+            }
+            if rng.chance(30) {
+                let enabled = after(&mut rng)?;
+                tx.put_mfa_device(&MfaDevice {
+                    serial: format!("arn:aws:iam::{ACCOUNT}:mfa{path}{name}"),
+                    account: account.clone(),
+                    name: name.clone(),
+                    path: path.into(),
+                    seed: Sealed(vec![0xa5; 61]),
+                    created: enabled,
+                    assignment: Some((owner.clone(), enabled)),
+                    last_counter: None,
+                })?;
+                mix.mfa += 1;
+            }
+            if rng.chance(10) {
+                for c in 0..=rng.below(2) {
+                    let mut digest = [0u8; 32];
+                    digest[..8].copy_from_slice(&rng.next().to_le_bytes());
+                    tx.put_signing_certificate(&SigningCertificate {
+                        id: rng.id("", 24),
+                        account: account.clone(),
+                        owner: owner.clone(),
+                        body: CERT.into(),
+                        der_sha256: digest,
+                        active: c == 0 || rng.chance(50),
+                        uploaded: after(&mut rng)?,
+                    })?;
+                    mix.certs += 1;
+                }
+            }
+            mix.users += 1;
+        }
+        Ok(())
+    })?;
+    mix.keys = keys;
+    Ok(mix)
+}
+
+/// Best and median of a set of timings.
+struct Stats {
+    best: Duration,
+    median: Duration,
+    runs: usize,
+}
+
+impl Stats {
+    fn of(mut times: Vec<Duration>) -> Stats {
+        times.sort();
+        Stats {
+            best: times.first().copied().unwrap_or_default(),
+            median: times.get(times.len() / 2).copied().unwrap_or_default(),
+            runs: times.len(),
+        }
+    }
+}
+
+/// Times `runs` calls of `f` (after one untimed warm-up call). `f` answers the time to
+/// count, or `()` for its whole call.
+fn time_runs<R: Timed>(runs: usize, mut f: impl FnMut() -> Result<R>) -> Result<Stats> {
+    f()?;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = f()?;
+        times.push(r.or(t.elapsed()));
+    }
+    Ok(Stats::of(times))
+}
+
+trait Timed {
+    fn or(self, whole: Duration) -> Duration;
+}
+
+impl Timed for () {
+    fn or(self, whole: Duration) -> Duration {
+        whole
+    }
+}
+
+impl Timed for Duration {
+    fn or(self, _whole: Duration) -> Duration {
+        self
+    }
+}
+
+/// Writes and `fdatasync`s 4 KiB again and again for `span`: what one durable commit can
+/// cost at best on this disk.
+fn fsync_rate(dir: &Path, span: Duration) -> Result<f64> {
+    let path = dir.join("fsync.probe");
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .write(true)
+        .open(&path)?;
+    let block = [0x42u8; 4096];
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < span {
+        file.write_all(&block)?;
+        file.sync_data()?;
+        n += 1;
+    }
+    let rate = per_sec(n, start.elapsed());
+    drop(file);
+    std::fs::remove_file(path)?;
+    Ok(rate)
+}
+
+/// `record_key_use` with every use the first of a new window: the clock moves a window
+/// on, then each key is used once, until `span` is over.
+fn durable_uses(iam: &Iam, clock: &ManualClock, keys: &[String], span: Duration) -> Result<f64> {
+    let start = Instant::now();
+    let mut n = 0u64;
+    'windows: loop {
+        clock.advance(KEY_WINDOW_SECS);
+        let now = clock.now();
+        for key in keys {
+            if iam.record_key_use(key, now, "eu-west-1", "sts")? != UseOutcome::Recorded {
+                return Err(format!("{key}: a use in a new window was not recorded").into());
+            }
+            n += 1;
+            if start.elapsed() >= span {
+                break 'windows;
+            }
+        }
+    }
+    Ok(per_sec(n, start.elapsed()))
+}
+
+/// `record_key_use` of keys recorded at `now`, at the seconds of `now`'s minute, on
+/// `threads` threads for `span`: uses per second, all threads together.
+fn in_window(
+    iam: &Iam,
+    keys: &[String],
+    now: Timestamp,
+    threads: usize,
+    span: Duration,
+) -> Result<f64> {
+    const BATCH: usize = 1 << 16;
+    let minute = now.truncate_to_minute();
+    let seconds: Vec<Timestamp> = (0..60)
+        .map(|s| minute.checked_add_secs(s).ok_or("timestamp overflow"))
+        .collect::<std::result::Result<_, _>>()?;
+    let start = Instant::now();
+    let counts = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let seconds = &seconds;
+                scope.spawn(move || -> std::result::Result<u64, String> {
+                    let mut n = 0u64;
+                    let mut i = t * keys.len() / threads;
+                    let mut s = t * 7;
+                    loop {
+                        for _ in 0..BATCH {
+                            i += 1;
+                            if i == keys.len() {
+                                i = 0;
+                            }
+                            s += 1;
+                            if s == seconds.len() {
+                                s = 0;
+                            }
+                            let outcome = iam
+                                .record_key_use(&keys[i], seconds[s], "us-east-1", "iam")
+                                .map_err(|e| e.to_string())?;
+                            if black_box(outcome) != UseOutcome::InWindow {
+                                return Err(format!("{}: not in the window", keys[i]));
+                            }
+                        }
+                        n += BATCH as u64;
+                        if start.elapsed() >= span {
+                            return Ok(n);
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().map_err(|_| "a worker panicked".to_owned())?)
+            .collect::<std::result::Result<Vec<u64>, String>>()
+    })?;
+    Ok(per_sec(counts.iter().sum(), start.elapsed()))
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn per_sec(n: u64, elapsed: Duration) -> f64 {
+    n as f64 / elapsed.as_secs_f64()
+}
+
+#[derive(Default)]
+struct Table {
+    times: Vec<(String, Stats, Option<f64>)>,
+    rates: Vec<(String, f64, Option<f64>)>,
+}
+
+impl Table {
+    fn ms(&mut self, what: &str, stats: &Stats, goal_ms: Option<f64>) {
+        let stats = Stats {
+            best: stats.best,
+            median: stats.median,
+            runs: stats.runs,
+        };
+        println!(
+            "{what}: best {:.2} ms, median {:.2} ms",
+            ms(stats.best),
+            ms(stats.median)
+        );
+        self.times.push((what.to_owned(), stats, goal_ms));
+    }
+
+    fn rate(&mut self, what: &str, per_sec: f64, goal: Option<f64>) {
+        println!("{what}: {per_sec:.0}/s");
+        self.rates.push((what.to_owned(), per_sec, goal));
+    }
+
+    fn print(&self) {
+        let runs = self.times.first().map_or(0, |t| t.1.runs);
+        println!("| report build, {USERS} users ({runs} runs) | best ms | median ms | goal |");
+        println!("| --- | ---: | ---: | --- |");
+        for (what, stats, goal) in &self.times {
+            let goal = goal.map_or(String::new(), |g| {
+                let met = if ms(stats.median) < g {
+                    "met"
+                } else {
+                    "NOT met"
+                };
+                format!("< {g:.0} ms: {met}")
+            });
+            println!(
+                "| {what} | {:.2} | {:.2} | {goal} |",
+                ms(stats.best),
+                ms(stats.median)
+            );
+        }
+        println!();
+        println!("| usage recording | per second | goal |");
+        println!("| --- | ---: | --- |");
+        for (what, rate, goal) in &self.rates {
+            let goal = goal.map_or(String::new(), |g| {
+                let met = if *rate > g { "met" } else { "NOT met" };
+                format!("> {} /s: {met}", thousands(g))
+            });
+            println!("| {what} | {} | {goal} |", thousands(*rate));
+        }
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn thousands(v: f64) -> String {
+    let digits = (v.round() as u64).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
