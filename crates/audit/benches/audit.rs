@@ -165,7 +165,7 @@ impl Sink for Count {
     fn begin(&mut self, _run: &RunInfo) -> io::Result<()> {
         Ok(())
     }
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
         std::hint::black_box(&finding);
         self.0 += 1;
         Ok(())

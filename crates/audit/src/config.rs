@@ -17,7 +17,7 @@ macro_rules! thresholds {
     ($($(#[doc = $doc:literal])* $field:ident: $default:literal,)*) => {
         /// Every threshold of the checks. A threshold of N days is met at N days or more,
         /// to the second (CIS: "45 days or more").
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct Thresholds {
             $($(#[doc = $doc])* pub $field: u32,)*
         }

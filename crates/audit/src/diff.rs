@@ -6,6 +6,7 @@
 //! report's stream through.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io;
 
 use crate::engine::Summary;
@@ -17,13 +18,15 @@ use crate::render::{RunInfo, Sink};
 #[derive(Debug)]
 pub struct Diff<S> {
     inner: S,
-    baseline: Vec<Option<Finding>>,
+    baseline: Vec<Option<Finding<'static>>>,
     index: HashMap<String, usize>,
+    /// The fingerprint being looked up (reused).
+    key: String,
 }
 
 impl<S: Sink> Diff<S> {
     /// Compares with `baseline`'s findings, in front of `inner`.
-    pub fn new(baseline: Vec<Finding>, inner: S) -> Diff<S> {
+    pub fn new(baseline: Vec<Finding<'static>>, inner: S) -> Diff<S> {
         let mut index = HashMap::with_capacity(baseline.len());
         for (i, f) in baseline.iter().enumerate() {
             index.entry(f.fingerprint()).or_insert(i);
@@ -32,6 +35,7 @@ impl<S: Sink> Diff<S> {
             inner,
             baseline: baseline.into_iter().map(Some).collect(),
             index,
+            key: String::new(),
         }
     }
 }
@@ -41,10 +45,12 @@ impl<S: Sink> Sink for Diff<S> {
         self.inner.begin(run)
     }
 
-    fn finding(&mut self, mut finding: Finding) -> io::Result<()> {
+    fn finding(&mut self, mut finding: Finding<'_>) -> io::Result<()> {
+        self.key.clear();
+        let _ = write!(self.key, "{}:{}", finding.check, finding.resource());
         let seen = self
             .index
-            .get(&finding.fingerprint())
+            .get(self.key.as_str())
             .and_then(|&i| self.baseline[i].take());
         finding.change = Some(if seen.is_some() {
             Change::Persisting

@@ -3,21 +3,25 @@
 //! The [`Auditor`] keeps no rows. For each row it runs every enabled check, turns failures
 //! and not-evaluated outcomes into [`Finding`]s, hands each one to a [`Sink`] at once, and
 //! keeps only fixed-size counters, so its memory does not grow with the report.
+//!
+//! Making a finding allocates nothing: it borrows the row and carries the outcome's data;
+//! its words are written only if a renderer asks ([`Finding::text`]). A row without
+//! findings costs the checks' comparisons and nothing else.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::io::{self, Read};
 use std::sync::Arc;
 
 use credreport_report::{
     is_root_arn, Column, Diagnostic, Edition, Kind, ReadError, ReportReader, Row, Timestamp,
-    ROOT_USER,
 };
 use serde::Serialize;
 
 use crate::check::{CheckId, Scope};
 use crate::checks::{Out, Subject, Verdict, ALL};
 use crate::config::{CheckSetting, Config, Suppression};
-use crate::finding::{Credential, Finding, Status, SuppressionNote, SuppressionState, UserKind};
+use crate::finding::{account_at, Finding, Status, SuppressionNote, SuppressionState, UserKind};
 use crate::render::Sink;
 use crate::stats::Stats;
 
@@ -118,7 +122,11 @@ impl Summary {
 pub struct Auditor<'c> {
     config: &'c Config,
     as_of: Timestamp,
-    out: Out,
+    out: Out<'static>,
+    /// Per check: whether a suppression for it matches on the resource (which is then
+    /// written into `resource` for the match).
+    resource_globs: [bool; CheckId::ALL.len()],
+    resource: String,
     counts: Vec<CheckCounts>,
     hits: Vec<SuppressionHits>,
     stats: Stats,
@@ -133,6 +141,13 @@ impl<'c> Auditor<'c> {
             config,
             as_of,
             out: Out::default(),
+            resource_globs: CheckId::ALL.map(|id| {
+                config
+                    .suppressions
+                    .iter()
+                    .any(|s| s.resource.is_some() && s.check.is_none_or(|c| c == id))
+            }),
+            resource: String::new(),
             counts: vec![CheckCounts::default(); CheckId::ALL.len()],
             hits: vec![SuppressionHits::default(); config.suppressions.len()],
             stats: Stats::default(),
@@ -152,9 +167,22 @@ impl<'c> Auditor<'c> {
         row: &Row,
         source: &Arc<str>,
         line: u64,
-        emit: &mut dyn FnMut(Finding) -> io::Result<()>,
+        emit: &mut dyn FnMut(Finding<'_>) -> io::Result<()>,
     ) -> io::Result<()> {
-        let root = row.is_root();
+        self.audit_row_at(row, row.is_root(), account_at(row), source, line, emit)
+    }
+
+    /// [`Auditor::audit_row`], with what the caller already knows of the row's ARN:
+    /// whether it is root's, and where its account id starts.
+    fn audit_row_at(
+        &mut self,
+        row: &Row,
+        root: bool,
+        account_at: Option<u32>,
+        source: &Arc<str>,
+        line: u64,
+        emit: &mut dyn FnMut(Finding<'_>) -> io::Result<()>,
+    ) -> io::Result<()> {
         let kind = if root {
             UserKind::Root
         } else {
@@ -165,14 +193,16 @@ impl<'c> Auditor<'c> {
         self.stats
             .add(row, (!root).then_some(kind == UserKind::Human), self.as_of);
         self.note_future(row, source, line);
+        let config = self.config;
+        let th = config.thresholds(kind);
         let subject = Subject {
             row,
             kind,
-            th: self.config.thresholds(kind),
+            th,
             as_of: self.as_of,
         };
         for info in &ALL {
-            let setting = self.config.check(info.id);
+            let setting = config.check(info.id);
             let applies = match info.scope {
                 Scope::Root => root,
                 Scope::User => !root,
@@ -184,7 +214,7 @@ impl<'c> Auditor<'c> {
             self.out.clear();
             (info.run)(&subject, &mut self.out);
             let counts = &mut self.counts[info.id.index()];
-            for outcome in self.out.outcomes.drain(..) {
+            for outcome in &self.out.outcomes {
                 counts.evaluated += 1;
                 let status = match outcome.verdict {
                     Verdict::Pass => {
@@ -197,31 +227,34 @@ impl<'c> Auditor<'c> {
                         Status::NotEvaluated
                     }
                 };
-                let mut finding = Finding {
-                    check: info.id,
-                    severity: setting.severity,
+                let mut finding = Finding::new(
+                    info.id,
+                    setting.severity,
                     status,
-                    change: None,
-                    account_id: row.account_id().map(str::to_owned),
-                    user: row.user().to_owned(),
-                    arn: row.arn().to_owned(),
-                    user_kind: kind,
-                    credential: outcome.credential,
-                    resource: outcome.credential.resource(row.arn()),
-                    message: outcome.message,
-                    remediation: outcome.remediation,
-                    age_days: outcome.age_days,
-                    evidence: outcome.evidence,
-                    notes: outcome.notes,
-                    suppression: None,
-                    source: Arc::clone(source),
+                    kind,
+                    outcome.credential,
+                    outcome.age_days,
+                    row,
+                    account_at,
+                    *th,
+                    self.as_of,
+                    source,
                     line,
-                };
+                );
                 if status == Status::Fail {
+                    let resource = if self.resource_globs[info.id.index()] {
+                        self.resource.clear();
+                        let _ = write!(self.resource, "{}", finding.resource());
+                        self.resource.as_str()
+                    } else {
+                        // No suppression of this check looks at the resource.
+                        ""
+                    };
                     apply_suppressions(
-                        &self.config.suppressions,
+                        &config.suppressions,
                         &mut self.hits,
                         self.as_of,
+                        resource,
                         &mut finding,
                     );
                     if finding.status == Status::Suppressed {
@@ -269,23 +302,27 @@ impl<'c> Auditor<'c> {
         let mut line = 1u64;
         let source: Arc<str> = Arc::from(name);
         let mut partition_arn: Option<String> = None;
-        let mut emit = |f: Finding| sink.finding(f);
+        let mut emit = |f: Finding<'_>| sink.finding(f);
         loop {
             line += 1;
             match reader.next_row() {
                 Ok(None) => break,
                 Ok(Some(row)) => {
-                    if let Some(account) = row.account_id() {
+                    let account_at = account_at(row);
+                    let root = root_at(row.arn(), account_at);
+                    debug_assert_eq!(root, row.is_root(), "{}", row.arn());
+                    if let Some(at) = account_at {
+                        let account = &row.arn()[at as usize..at as usize + 12];
                         if !summary.accounts.contains(account) {
                             summary.accounts.insert(account.to_owned());
                         }
                     }
-                    if row.is_root() {
+                    if root {
                         summary.root_row = true;
                     } else if partition_arn.is_none() {
                         partition_arn = root_arn_for(row.arn());
                     }
-                    self.audit_row(row, &source, line, &mut emit)?;
+                    self.audit_row_at(row, root, account_at, &source, line, &mut emit)?;
                 }
                 Err(e) => {
                     line = e.line.max(line);
@@ -312,10 +349,9 @@ impl<'c> Auditor<'c> {
         &mut self,
         source: &Arc<str>,
         root_arn: Option<String>,
-        emit: &mut dyn FnMut(Finding) -> io::Result<()>,
+        emit: &mut dyn FnMut(Finding<'_>) -> io::Result<()>,
     ) -> io::Result<()> {
         let arn = root_arn.unwrap_or_default();
-        let account = arn.split(':').nth(4).map(str::to_owned);
         for info in ALL.iter().filter(|i| i.scope == Scope::Root) {
             let setting = self.config.check(info.id);
             if !setting.enabled {
@@ -324,34 +360,13 @@ impl<'c> Auditor<'c> {
             let counts = &mut self.counts[info.id.index()];
             counts.evaluated += 1;
             counts.not_evaluated += 1;
-            emit(Finding {
-                check: info.id,
-                severity: setting.severity,
-                status: Status::NotEvaluated,
-                change: None,
-                account_id: account.clone().filter(|a| !a.is_empty()),
-                user: ROOT_USER.to_owned(),
-                arn: arn.clone(),
-                user_kind: UserKind::Root,
-                credential: Credential::User,
-                resource: if arn.is_empty() {
-                    format!("{source}#root")
-                } else {
-                    arn.clone()
-                },
-                message: "the report has no root row, so the root user's credentials cannot \
-                          be evaluated"
-                    .to_owned(),
-                remediation: "Audit the complete report as AWS returns it (`aws iam \
-                              get-credential-report`): the root row comes first."
-                    .to_owned(),
-                age_days: None,
-                evidence: Vec::new(),
-                notes: Vec::new(),
-                suppression: None,
-                source: Arc::clone(source),
-                line: 0,
-            })?;
+            emit(Finding::missing_root(
+                info.id,
+                setting.severity,
+                &arn,
+                self.as_of,
+                source,
+            ))?;
         }
         Ok(())
     }
@@ -420,19 +435,23 @@ impl<'c> Auditor<'c> {
     }
 }
 
+/// Applies the first current suppression that matches `finding` (`resource` is its
+/// resource id, or empty when no suppression of its check looks at resources); an expired
+/// one that matched is noted on the finding.
 fn apply_suppressions(
     suppressions: &[Suppression],
     hits: &mut [SuppressionHits],
     as_of: Timestamp,
-    finding: &mut Finding,
+    resource: &str,
+    finding: &mut Finding<'_>,
 ) {
     let mut expired = None;
     for (i, s) in suppressions.iter().enumerate() {
         if !s.matches(
             finding.check,
-            &finding.resource,
-            &finding.user,
-            finding.account_id.as_deref(),
+            resource,
+            finding.user(),
+            finding.account_id(),
         ) {
             continue;
         }
@@ -450,16 +469,11 @@ fn apply_suppressions(
         }
         if expired.is_none() {
             hits[i].expired += 1;
-            expired = Some((note(SuppressionState::Expired), s.expires));
+            expired = Some(note(SuppressionState::Expired));
         }
     }
-    if let Some((note, expires)) = expired {
-        finding.notes.push(format!(
-            "a suppression by {} expired on {} and no longer applies (reason was: {})",
-            note.owner,
-            crate::config::date(expires),
-            note.reason
-        ));
+    // Its text adds a note saying so (see `Finding::text`).
+    if let Some(note) = expired {
         finding.suppression = Some(note);
     }
 }
@@ -469,6 +483,17 @@ fn record_error(summary: &mut InputSummary, e: &ReadError) {
     if summary.errors.len() < MAX_LISTED_ERRORS {
         summary.errors.push(e.to_string());
     }
+}
+
+/// [`Row::is_root`] for an ARN whose account id (if it has one, see
+/// [`Row::account_id`]) is at `account_at`: the ARN is
+/// `arn:<partition>:iam::<account>:root` exactly when the account is preceded by
+/// `iam::` (an empty region) and followed by `:root`.
+fn root_at(arn: &str, account_at: Option<u32>) -> bool {
+    account_at.is_some_and(|at| {
+        let at = at as usize;
+        arn[..at].ends_with("::") && arn.get(at + 12..) == Some(":root")
+    })
 }
 
 /// `arn:<partition>:iam::<account>:root` for a user ARN, if it has that shape.
@@ -489,5 +514,40 @@ fn edition_name<S: serde::Serializer>(edition: &Option<Edition>, s: S) -> Result
     match edition {
         Some(e) => s.serialize_str(e.name()),
         None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use credreport_report::Cell;
+
+    #[test]
+    fn root_at_agrees_with_the_reader() {
+        let arns = [
+            "arn:aws:iam::123456789012:root",
+            "arn:aws-us-gov:iam::123456789012:root",
+            "arn::iam::123456789012:root",
+            "arn:aws:iam::123456789012:root:",
+            "arn:aws:iam::123456789012:rootx",
+            "arn:aws:iam::123456789012:user/root",
+            "arn:aws:iam::123456789012",
+            "arn:aws:iam::123456789012:",
+            "arn:aws:iam:us-east-1:123456789012:root",
+            "arn:aws:iam::12345678901:root",
+            "arn:aws:iam::1234567890123:root",
+            "arn:aws:iam::12345678901a:root",
+            "arn:aws:sts::123456789012:root",
+            "arn:aws:iam:::123456789012:root",
+            "arn:aws:iam::123456789012::root",
+            "xarn:aws:iam::123456789012:root",
+            "arn:a:b:iam::123456789012:root",
+            "",
+            "root",
+        ];
+        for arn in arns {
+            let row = Row::new(Edition::Current).with(Column::Arn, Cell::text(arn));
+            assert_eq!(root_at(arn, account_at(&row)), row.is_root(), "{arn}");
+        }
     }
 }

@@ -4,10 +4,12 @@ use std::fmt;
 
 use std::sync::Arc;
 
-use credreport_report::{Cell, Slot};
+use credreport_report::{Cell, Column, Row, Sentinel, Slot, Timestamp, ROOT_USER};
 use serde::Serialize;
 
 use crate::check::{CheckId, Severity};
+use crate::checks::{Out, Subject};
+use crate::config::Thresholds;
 
 /// The credential (or the user as a whole) a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,25 +132,37 @@ impl UserKind {
 
 /// One report value a finding rests on, as the report had it. Outputs write timestamps in
 /// RFC 3339 UTC (`2016-11-25T14:19:48Z`) and sentinels as the report spells them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Evidence {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Evidence<'a> {
     /// The report column.
     pub column: &'static str,
     /// Its value.
-    pub value: Cell,
+    pub value: &'a Cell,
 }
 
-impl Evidence {
+impl Evidence<'_> {
     /// The value as outputs write it.
     pub fn text(&self) -> String {
-        match &self.value {
-            Cell::Timestamp(t) => t.to_zulu(),
-            other => other.to_string(),
-        }
+        cell_text(self.value, str::to_owned)
     }
 }
 
-impl Serialize for Evidence {
+/// Calls `f` with a cell's value as outputs write it (timestamps as `…Z`), without
+/// allocating.
+pub(crate) fn cell_text<R>(cell: &Cell, f: impl FnOnce(&str) -> R) -> R {
+    match cell {
+        Cell::Timestamp(t) => {
+            let bytes = t.to_zulu_bytes();
+            f(std::str::from_utf8(&bytes).unwrap_or_default())
+        }
+        Cell::Text(s) => f(s),
+        Cell::Bool(true) => f("true"),
+        Cell::Bool(false) => f("false"),
+        other => f(other.sentinel().map_or("", Sentinel::token)),
+    }
+}
+
+impl Serialize for Evidence<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Evidence", 2)?;
@@ -181,12 +195,54 @@ pub enum SuppressionState {
     Expired,
 }
 
+/// The words of a finding: made from its data when a renderer asks
+/// ([`Finding::text`]), never by the auditor.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FindingText {
+    /// What is wrong, with the real user, key and dates.
+    pub message: String,
+    /// What to do, with the real user and key (empty when there is nothing to do).
+    pub remediation: String,
+    /// The report columns the conclusion rests on, in order; their values are in the
+    /// finding's row ([`Finding::evidence_in`]).
+    pub evidence: Vec<Column>,
+    /// Caveats about the data (tracking start dates, the May 2018 gap, an expired
+    /// suppression).
+    pub notes: Vec<String>,
+}
+
+impl FindingText {
+    /// Empties it, keeping its buffers for the next finding.
+    pub fn clear(&mut self) {
+        self.message.clear();
+        self.remediation.clear();
+        self.evidence.clear();
+        self.notes.clear();
+    }
+}
+
+/// The row a finding is about: borrowed from the reader while the finding is on its way
+/// to the sink, shared (and kept alive) once a sink keeps the finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RowRef<'r> {
+    Borrowed(&'r Row),
+    Shared(Arc<Row>),
+}
+
 /// A finding: one check's conclusion about one credential of one identity.
+///
+/// A finding carries data, not text: the check, the credential, the outcome, the age it
+/// measured, and the row it is about (borrowed from the reader while the finding is on its
+/// way, so making one allocates nothing). Its message, fix, evidence and notes are written
+/// from that data only when asked for ([`Finding::text`]): by running its check again on
+/// the row, in a mode that writes the words of this one outcome. A sink that keeps findings
+/// past the row they came from keeps [`Finding::into_owned`] copies, which share one copy
+/// of their row.
 ///
 /// Serialized with its [`Finding::fingerprint`] and the check's title added, the shape
 /// `schemas/findings.schema.json` describes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
+pub struct Finding<'r> {
     /// The check.
     pub check: CheckId,
     /// Its severity (after configuration).
@@ -195,40 +251,142 @@ pub struct Finding {
     pub status: Status,
     /// Against a baseline: new, persisting or resolved.
     pub change: Option<Change>,
-    /// The 12-digit account id from the ARN.
-    pub account_id: Option<String>,
-    /// The `user` value (`<root_account>` for root).
-    pub user: String,
-    /// The identity's ARN.
-    pub arn: String,
     /// Root, human or machine.
     pub user_kind: UserKind,
     /// The credential.
     pub credential: Credential,
-    /// `<arn>` or `<arn>#<credential>`: stable across reports.
-    pub resource: String,
-    /// What is wrong, with the real user, key and dates.
-    pub message: String,
-    /// What to do, with the real user and key.
-    pub remediation: String,
     /// Age in whole days of what the finding measures, when it measures an age.
     pub age_days: Option<i64>,
-    /// The report values the conclusion rests on.
-    pub evidence: Vec<Evidence>,
-    /// Caveats about the data (tracking start dates, the May 2018 gap).
-    pub notes: Vec<String>,
     /// The suppression that matched, if any.
     pub suppression: Option<SuppressionNote>,
     /// The report the row came from (shared by its findings).
     pub source: Arc<str>,
     /// The line of the row in that report.
     pub line: u64,
+    row: RowRef<'r>,
+    /// Where the account id starts in the ARN (it is 12 digits long).
+    account_at: Option<u32>,
+    as_of: Timestamp,
+    th: Thresholds,
+    origin: Origin,
 }
 
-impl Finding {
+/// Where a finding's words come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Origin {
+    /// Its check, run again on its row.
+    Check,
+    /// The report has no root row (the row is a stand-in with the root's name and ARN).
+    MissingRoot,
+}
+
+const MISSING_ROOT_MESSAGE: &str =
+    "the report has no root row, so the root user's credentials cannot be evaluated";
+const MISSING_ROOT_FIX: &str = "Audit the complete report as AWS returns it (`aws iam \
+                                get-credential-report`): the root row comes first.";
+
+impl<'r> Finding<'r> {
+    /// A finding about `row` (its account id at `account_at` in its ARN), by the check
+    /// that ran with `th` as of `as_of`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        check: CheckId,
+        severity: Severity,
+        status: Status,
+        user_kind: UserKind,
+        credential: Credential,
+        age_days: Option<i64>,
+        row: &'r Row,
+        account_at: Option<u32>,
+        th: Thresholds,
+        as_of: Timestamp,
+        source: &Arc<str>,
+        line: u64,
+    ) -> Finding<'r> {
+        Finding {
+            check,
+            severity,
+            status,
+            change: None,
+            user_kind,
+            credential,
+            age_days,
+            suppression: None,
+            source: Arc::clone(source),
+            line,
+            row: RowRef::Borrowed(row),
+            account_at,
+            as_of,
+            th,
+            origin: Origin::Check,
+        }
+    }
+
+    /// A root check that could not run: the report has no root row. `arn` is the root
+    /// ARN guessed from the users' ARNs, or empty.
+    pub(crate) fn missing_root(
+        check: CheckId,
+        severity: Severity,
+        arn: &str,
+        as_of: Timestamp,
+        source: &Arc<str>,
+    ) -> Finding<'static> {
+        let row = Row::new(credreport_report::Edition::Current)
+            .with(Column::User, Cell::text(ROOT_USER))
+            .with(Column::Arn, Cell::text(arn));
+        let account_at = account_at(&row);
+        Finding {
+            check,
+            severity,
+            status: Status::NotEvaluated,
+            change: None,
+            user_kind: UserKind::Root,
+            credential: Credential::User,
+            age_days: None,
+            suppression: None,
+            source: Arc::clone(source),
+            line: 0,
+            row: RowRef::Shared(Arc::new(row)),
+            account_at,
+            as_of,
+            th: Thresholds::default(),
+            origin: Origin::MissingRoot,
+        }
+    }
+
+    /// The row the finding is about (for a report without a root row, a stand-in with
+    /// only the root's name and ARN).
+    pub fn row(&self) -> &Row {
+        match &self.row {
+            RowRef::Borrowed(row) => row,
+            RowRef::Shared(row) => row,
+        }
+    }
+
+    /// The `user` value (`<root_account>` for root).
+    pub fn user(&self) -> &str {
+        self.row().user()
+    }
+
+    /// The identity's ARN.
+    pub fn arn(&self) -> &str {
+        self.row().arn()
+    }
+
+    /// The 12-digit account id from the ARN.
+    pub fn account_id(&self) -> Option<&str> {
+        let at = self.account_at? as usize;
+        self.arn().get(at..at + 12)
+    }
+
+    /// `<arn>` or `<arn>#<credential>`: stable across reports.
+    pub fn resource(&self) -> Resource<'_> {
+        Resource(self)
+    }
+
     /// `<check>:<resource>`: what identifies "the same finding" across two reports.
     pub fn fingerprint(&self) -> String {
-        format!("{}:{}", self.check, self.resource)
+        format!("{}:{}", self.check, self.resource())
     }
 
     /// Whether it counts against `--fail-on`: a failure not suppressed, and not a
@@ -236,11 +394,156 @@ impl Finding {
     pub fn is_open(&self) -> bool {
         self.status == Status::Fail && matches!(self.change, None | Some(Change::New))
     }
+
+    /// Its message, fix, evidence and notes.
+    pub fn text(&self) -> FindingText {
+        let mut text = FindingText::default();
+        self.text_into(&mut text);
+        text
+    }
+
+    /// [`Finding::text`] into `text` (emptied first), reusing its buffers.
+    pub fn text_into(&self, text: &mut FindingText) {
+        text.clear();
+        match self.origin {
+            Origin::MissingRoot => {
+                text.message.push_str(MISSING_ROOT_MESSAGE);
+                text.remediation.push_str(MISSING_ROOT_FIX);
+            }
+            Origin::Check => {
+                let subject = Subject {
+                    row: self.row(),
+                    kind: self.user_kind,
+                    th: &self.th,
+                    as_of: self.as_of,
+                };
+                let mut out = Out::text(self.credential, text);
+                (self.check.info().run)(&subject, &mut out);
+                debug_assert!(!text.message.is_empty(), "{self:?}: no text");
+            }
+        }
+        if let Some(s) = &self.suppression {
+            if s.state == SuppressionState::Expired {
+                text.notes.push(format!(
+                    "a suppression by {} expired on {} and no longer applies (reason was: {})",
+                    s.owner,
+                    s.expires.get(..10).unwrap_or(&s.expires),
+                    s.reason
+                ));
+            }
+        }
+    }
+
+    /// What is wrong, with the real user, key and dates.
+    pub fn message(&self) -> String {
+        self.text().message
+    }
+
+    /// What to do, with the real user and key.
+    pub fn remediation(&self) -> String {
+        self.text().remediation
+    }
+
+    /// Caveats about the data (tracking start dates, the May 2018 gap, an expired
+    /// suppression).
+    pub fn notes(&self) -> Vec<String> {
+        self.text().notes
+    }
+
+    /// The report values the conclusion rests on.
+    pub fn evidence(&self) -> Vec<Evidence<'_>> {
+        let text = self.text();
+        text.evidence
+            .iter()
+            .filter_map(|&c| self.value(c))
+            .collect()
+    }
+
+    fn value(&self, column: Column) -> Option<Evidence<'_>> {
+        self.row().get(column).map(|value| Evidence {
+            column: column.name(),
+            value,
+        })
+    }
+
+    /// The values of `text`'s evidence columns (`text` being this finding's).
+    pub fn evidence_in<'a>(
+        &'a self,
+        text: &'a FindingText,
+    ) -> impl Iterator<Item = Evidence<'a>> + 'a {
+        text.evidence
+            .iter()
+            .filter_map(move |&column| self.value(column))
+    }
+
+    /// The same finding, keeping a copy of its row: for sinks that keep findings past
+    /// the row they came from.
+    pub fn into_owned(self) -> Finding<'static> {
+        self.into_owned_after(None)
+    }
+
+    /// [`Finding::into_owned`], sharing the row of `previous` (the finding kept before
+    /// this one) when it is the same row: a row's findings come one after the other.
+    pub fn into_owned_after(self, previous: Option<&Finding<'static>>) -> Finding<'static> {
+        let row = match self.row {
+            RowRef::Shared(row) => row,
+            RowRef::Borrowed(row) => match previous.map(|p| &p.row) {
+                Some(RowRef::Shared(p)) if **p == *row => Arc::clone(p),
+                _ => Arc::new(row.clone()),
+            },
+        };
+        Finding {
+            check: self.check,
+            severity: self.severity,
+            status: self.status,
+            change: self.change,
+            user_kind: self.user_kind,
+            credential: self.credential,
+            age_days: self.age_days,
+            suppression: self.suppression,
+            source: self.source,
+            line: self.line,
+            row: RowRef::Shared(row),
+            account_at: self.account_at,
+            as_of: self.as_of,
+            th: self.th,
+            origin: self.origin,
+        }
+    }
 }
 
-impl Serialize for Finding {
+/// Where [`Row::account_id`] starts in the row's ARN.
+pub(crate) fn account_at(row: &Row) -> Option<u32> {
+    let account = row.account_id()?;
+    let at = account.as_ptr() as usize - row.arn().as_ptr() as usize;
+    u32::try_from(at).ok()
+}
+
+/// A finding's resource id, written when displayed: `<arn>`, `<arn>#<credential>`, or
+/// `<report>#root` for the root of a report without a root row and without user ARNs.
+#[derive(Clone, Copy, Debug)]
+pub struct Resource<'a>(&'a Finding<'a>);
+
+impl fmt::Display for Resource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let finding = self.0;
+        let arn = finding.arn();
+        if finding.origin == Origin::MissingRoot && arn.is_empty() {
+            return write!(f, "{}#root", finding.source);
+        }
+        f.write_str(arn)?;
+        match finding.credential {
+            Credential::User => Ok(()),
+            other => write!(f, "#{}", other.name()),
+        }
+    }
+}
+
+impl Serialize for Finding<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        let text = self.text();
+        let evidence: Vec<Evidence<'_>> = self.evidence_in(&text).collect();
         let mut st = s.serialize_struct("Finding", 21)?;
         st.serialize_field("fingerprint", &self.fingerprint())?;
         st.serialize_field("check", &self.check)?;
@@ -248,17 +551,17 @@ impl Serialize for Finding {
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("change", &self.change)?;
-        st.serialize_field("account_id", &self.account_id)?;
-        st.serialize_field("user", &self.user)?;
-        st.serialize_field("arn", &self.arn)?;
+        st.serialize_field("account_id", &self.account_id())?;
+        st.serialize_field("user", self.user())?;
+        st.serialize_field("arn", self.arn())?;
         st.serialize_field("user_kind", &self.user_kind)?;
         st.serialize_field("credential", &self.credential)?;
-        st.serialize_field("resource", &self.resource)?;
-        st.serialize_field("message", &self.message)?;
-        st.serialize_field("remediation", &self.remediation)?;
+        st.serialize_field("resource", &self.resource().to_string())?;
+        st.serialize_field("message", &text.message)?;
+        st.serialize_field("remediation", &text.remediation)?;
         st.serialize_field("age_days", &self.age_days)?;
-        st.serialize_field("evidence", &self.evidence)?;
-        st.serialize_field("notes", &self.notes)?;
+        st.serialize_field("evidence", &evidence)?;
+        st.serialize_field("notes", &text.notes)?;
         st.serialize_field("suppression", &self.suppression)?;
         st.serialize_field("source", &*self.source)?;
         st.serialize_field("line", &self.line)?;

@@ -4,7 +4,9 @@
 //!   a stable id ([`CheckId`]), a title, a severity, and its CIS AWS Foundations (v1.4.0 to
 //!   v6.0.0) and Security Hub (FSBP numbering) controls ([`CheckInfo`]).
 //! - [`Finding`]: one check's conclusion about one credential, with a stable resource id
-//!   (`<arn>#access_key_1`); "not evaluated" is a status of its own, never a pass.
+//!   (`<arn>#access_key_1`); "not evaluated" is a status of its own, never a pass. It
+//!   carries data and borrows its row; its words ([`FindingText`]) are written only when
+//!   asked for.
 //! - [`Config`]: thresholds (human and machine), checks on and off, severities,
 //!   suppressions with a reason, an owner and an expiry.
 //! - [`Auditor`]: runs the checks row by row over a [`credreport_report::ReportReader`],
@@ -29,7 +31,8 @@
 //! // Root's password_enabled is not_supported, and that is no reason to skip it.
 //! let mfa = found.findings.iter().find(|f| f.check.as_str() == "root-mfa").unwrap();
 //! assert_eq!(mfa.status, Status::Fail);
-//! assert_eq!(mfa.resource, "arn:aws:iam::123456789012:root");
+//! assert_eq!(mfa.resource().to_string(), "arn:aws:iam::123456789012:root");
+//! assert!(mfa.message().contains("no MFA device"));
 //! ```
 #![deny(missing_docs)]
 
@@ -53,7 +56,8 @@ pub use engine::{
     AsOfSource, Auditor, CheckCounts, InputSummary, Summary, SuppressionHits, MAX_LISTED_ERRORS,
 };
 pub use finding::{
-    Change, Credential, Evidence, Finding, Status, SuppressionNote, SuppressionState, UserKind,
+    Change, Credential, Evidence, Finding, FindingText, Resource, Status, SuppressionNote,
+    SuppressionState, UserKind,
 };
 pub use render::{Collect, Format, RenderOptions, RunInfo, Sink, Tally, TallyCounts};
 

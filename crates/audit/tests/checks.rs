@@ -171,14 +171,19 @@ fn check(c: &Case) -> String {
         .findings
         .iter()
         .map(|f| {
-            let resource = f.resource.replace(&prefix, "").replace("user/", "");
-            if f.message.contains(c.says) {
+            let resource = f
+                .resource()
+                .to_string()
+                .replace(&prefix, "")
+                .replace("user/", "");
+            let message = f.message();
+            if message.contains(c.says) {
                 format!("{} {resource}", f.status.name())
             } else {
                 format!(
                     "{} {resource} (message {:?} lacks {:?})",
                     f.status.name(),
-                    f.message,
+                    message,
                     c.says
                 )
             }
@@ -526,7 +531,10 @@ fn run_with(
     config: &str,
     rows: &[&str],
     as_of: &str,
-) -> (Vec<credreport_audit::Finding>, credreport_audit::Summary) {
+) -> (
+    Vec<credreport_audit::Finding<'static>>,
+    credreport_audit::Summary,
+) {
     let csv = report(rows, Edition::Current);
     let config = Config::from_toml(config).expect("config");
     let as_of = Timestamp::parse(as_of.as_bytes()).expect("as-of").0;
@@ -590,11 +598,11 @@ expires = "2030-01-01"
     assert_eq!(rotation[1].status, Status::Fail);
     assert!(
         rotation[1]
-            .notes
+            .notes()
             .iter()
             .any(|n| n.contains("expired on 2020-12-31")),
         "{:?}",
-        rotation[1].notes
+        rotation[1].notes()
     );
     assert_eq!(summary.suppressions[0].1.suppressed, 1);
     assert_eq!(summary.suppressions[1].1.expired, 1);
@@ -641,7 +649,10 @@ fn scoutsuite_1670_missing_root_row_is_not_evaluated() {
     assert_eq!(root.len(), 4);
     for f in root {
         assert_eq!(f.status, Status::NotEvaluated);
-        assert_eq!(f.resource, format!("arn:aws:iam::{ACCOUNT}:root"));
+        assert_eq!(
+            f.resource().to_string(),
+            format!("arn:aws:iam::{ACCOUNT}:root")
+        );
     }
 }
 
@@ -656,13 +667,13 @@ fn prowler_6105_one_resource_id_per_key_across_checks() {
         ],
         AS_OF,
     );
-    let ids: Vec<(&str, &str)> = findings
+    let ids: Vec<(&str, String)> = findings
         .iter()
-        .filter(|f| f.user == "alice")
-        .map(|f| (f.check.as_str(), f.resource.as_str()))
+        .filter(|f| f.user() == "alice")
+        .map(|f| (f.check.as_str(), f.resource().to_string()))
         .collect();
-    let key = "arn:aws:iam::123456789012:user/alice#access_key_1";
-    assert!(ids.contains(&("access-key-unused", key)), "{ids:?}");
+    let key = "arn:aws:iam::123456789012:user/alice#access_key_1".to_owned();
+    assert!(ids.contains(&("access-key-unused", key.clone())), "{ids:?}");
     assert!(ids.contains(&("access-key-rotation", key)), "{ids:?}");
 }
 
@@ -680,16 +691,12 @@ fn remediation_names_the_real_user_and_key_and_quotes_hostile_names() {
         .iter()
         .find(|f| f.check.as_str() == "access-key-rotation")
         .expect("finding");
+    let remediation = f.remediation();
     assert!(
-        f.remediation.contains("--user-name 'x;touch%20pwned'"),
-        "{}",
-        f.remediation
+        remediation.contains("--user-name 'x;touch%20pwned'"),
+        "{remediation}"
     );
-    assert!(
-        f.remediation.contains("created 2019-01-01"),
-        "{}",
-        f.remediation
-    );
+    assert!(remediation.contains("created 2019-01-01"), "{remediation}");
 }
 
 #[test]

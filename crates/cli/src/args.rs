@@ -1,8 +1,11 @@
 //! The command line, as clap sees it. Only parsing here; commands live in `commands`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+
+use crate::fetch::parse_duration;
 
 /// The AWS IAM credential report, end to end: read, check, audit and convert reports.
 ///
@@ -36,6 +39,32 @@ pub enum Command {
     /// `--baseline`, new findings only); 2 error (a report or configuration that cannot be
     /// read; rows with errors are named as `file:line:column: message` and not audited).
     Audit(AuditArgs),
+    /// Fetch the credential report of an AWS account, or of every account of an
+    /// organization.
+    ///
+    /// Credentials and region come from the standard AWS chain, as for the AWS CLI:
+    /// environment variables, `--profile` (or `AWS_PROFILE`) in ~/.aws/config and
+    /// ~/.aws/credentials (static keys, SSO, assume-role and credential-process profiles),
+    /// web identity, container and instance roles. IAM is global: without a region,
+    /// us-east-1 is used.
+    ///
+    /// It asks IAM to generate a report (GenerateCredentialReport), waits while it is being
+    /// generated (exponential backoff with jitter, also on throttling and LimitExceeded),
+    /// then writes the report's CSV exactly as IAM sent it and prints on stderr when it
+    /// was generated, its age and the account. IAM generates at most one report in 4
+    /// hours: within that window it returns the one it has.
+    ///
+    /// With `--all-accounts --role-name NAME`, it lists the organization's accounts
+    /// (Organizations ListAccounts; run it as the management account or a delegated
+    /// administrator), assumes `arn:aws:iam::<id>:role/NAME` in each (the caller's own
+    /// account is fetched directly), and writes `DIR/<account-id>.csv` and
+    /// `DIR/summary.json` (per account: id, name, status ok, error or skipped, generated
+    /// time, error). A failing account is reported and does not stop the others; a
+    /// failed account's earlier file, if any, is left as it was.
+    ///
+    /// Exit status: 0 success; 2 error (nothing written), or with `--all-accounts` at least
+    /// one account failed (the others are written).
+    Fetch(FetchArgs),
     /// Run the IAM endpoint: IAM's Query API for the credential report and every
     /// operation that feeds it, for the AWS CLI, boto3 and the AWS SDKs (`--endpoint-url`).
     ///
@@ -81,11 +110,85 @@ pub struct AccountCreateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Write the report to this file (whole or not at all) instead of standard output.
+    /// With `--all-accounts`: the directory for `<account-id>.csv` and `summary.json`
+    /// (created if missing).
+    #[arg(short, long, value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Take the existing report only if it is younger than this (`30m`, `4h`, `1d`); else
+    /// ask for a new one, and fail if IAM's 4-hour window does not allow one yet.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub max_age: Option<Duration>,
+
+    /// Give up waiting for a report after this long.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "10m")]
+    pub timeout: Duration,
+
+    #[command(flatten)]
+    pub org: OrgArgs,
+}
+
+/// Where and as whom to reach AWS.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AwsArgs {
+    /// A named profile of ~/.aws/config and ~/.aws/credentials (default: `AWS_PROFILE`,
+    /// else `default`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The region to sign requests with and to reach STS in (default: `AWS_REGION`, the
+    /// profile's, else us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every request to this endpoint instead of AWS's (`credreport serve`, an
+    /// emulator); `AWS_ENDPOINT_URL` works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+}
+
+/// Every account of an organization.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OrgArgs {
+    /// Every account of the caller's organization, through `--role-name`.
+    #[arg(long, requires = "role_name")]
+    pub all_accounts: bool,
+
+    /// The role to assume in each account (for example `OrganizationAccountAccessRole`,
+    /// or a role that may call iam:GenerateCredentialReport and iam:GetCredentialReport).
+    #[arg(long, value_name = "NAME", requires = "all_accounts")]
+    pub role_name: Option<String>,
+
+    /// How many accounts to fetch at once.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct AuditArgs {
     /// A report, a directory of reports (every `*.csv` in it, one combined result), or `-`
-    /// for standard input.
-    #[arg(value_name = "FILE|DIR|-", required_unless_present = "list_checks")]
+    /// for standard input. Not needed when fetching (`--profile`, `--region`,
+    /// `--endpoint-url`, `--all-accounts`).
+    #[arg(
+        value_name = "FILE|DIR|-",
+        required_unless_present_any = ["list_checks", "profile", "region", "endpoint_url", "all_accounts"],
+        conflicts_with_all = ["profile", "region", "endpoint_url", "all_accounts"]
+    )]
     pub input: Option<PathBuf>,
+
+    // With any of these the report is fetched first (as `credreport fetch` does) and
+    // audited as of its generation time.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub org: OrgArgs,
 
     /// Output format. `table` is colored on a terminal; `json` follows the JSON Schema in
     /// `crates/audit/schemas/findings.schema.json`; `sarif` is SARIF 2.1.0 for code scanning;
@@ -99,7 +202,8 @@ pub struct AuditArgs {
     pub config: Option<PathBuf>,
 
     /// The instant to measure ages to: `2016-11-25T14:30:42Z` or `2016-11-25` (midnight UTC).
-    /// Default: the report's generation time when known, else now.
+    /// Default: the report's generation time when known (a fetched report; a directory
+    /// written by `fetch --all-accounts`, by its summary.json: the newest), else now.
     #[arg(long, value_name = "TIME")]
     pub as_of: Option<String>,
 

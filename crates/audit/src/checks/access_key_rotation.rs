@@ -22,7 +22,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             None => {
                 out.not_evaluated(
                     credential,
-                    format!("access_key_{n}_active is not true or false"),
+                    format_args!("access_key_{n}_active is not true or false"),
                 )
                 .show(s, &columns);
                 continue;
@@ -31,7 +31,9 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         let Some(created) = s.key_rotated(slot) else {
             out.not_evaluated(
                 credential,
-                format!("access key {n} is active but access_key_{n}_last_rotated is not a time"),
+                format_args!(
+                    "access key {n} is active but access_key_{n}_last_rotated is not a time"
+                ),
             )
             .show(s, &columns);
             continue;
@@ -45,7 +47,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         let user = s.cli_user();
         out.fail(
             credential,
-            format!(
+            format_args!(
                 "{}'s active access key {n} was created {} ({} ago) and not rotated within {}",
                 s.user(),
                 date(created),
@@ -54,7 +56,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             ),
         )
         .age(ago)
-        .fix(format!(
+        .fix(format_args!(
             "Rotate it: `aws iam create-access-key --user-name {user}`, move every use to the new \
              key, then deactivate and delete the old one (access key {n}, created {}; \
              `aws iam list-access-keys --user-name {user}` shows its id).",

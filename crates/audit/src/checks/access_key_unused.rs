@@ -9,7 +9,7 @@
 
 use credreport_report::{Cell, Column, KeyField, Slot};
 
-use super::{days_text, key_tracking_start, Out, Subject};
+use super::{days_text, key_tracking_start, Lazy, Out, Subject};
 use crate::config::date;
 use crate::finding::Credential;
 
@@ -34,28 +34,29 @@ fn key(s: &Subject<'_>, slot: Slot, out: &mut Out) {
         None => {
             out.not_evaluated(
                 credential,
-                format!("access_key_{n}_active is not true or false"),
+                format_args!("access_key_{n}_active is not true or false"),
             )
             .show(s, &columns[..1]);
             return;
         }
     }
     let days = s.th.unused_days;
-    let fix = || {
+    let fix = Lazy(|f: &mut std::fmt::Formatter<'_>| {
         let user = s.cli_user();
-        format!(
+        write!(
+            f,
             "Deactivate, then delete, {}: `aws iam list-access-keys --user-name {user}` shows \
              its id; `aws iam update-access-key --user-name {user} --access-key-id <id> --status \
              Inactive`, and once nothing breaks, `aws iam delete-access-key --user-name {user} \
              --access-key-id <id>`.",
             s.key_label(slot)
         )
-    };
+    });
     match s.key_last_used(slot) {
         None => {
             out.not_evaluated(
                 credential,
-                format!(
+                format_args!(
                     "legacy report: it has no access_key_{n}_last_used_date, so the use of {}'s \
                      active {} is unknown",
                     s.user(),
@@ -72,7 +73,7 @@ fn key(s: &Subject<'_>, slot: Slot, out: &mut Out) {
             let ago = s.days(*t);
             out.fail(
                 credential,
-                format!(
+                format_args!(
                     "{}'s active {} was {}, {} ago",
                     s.user(),
                     s.key_label(slot),
@@ -81,14 +82,14 @@ fn key(s: &Subject<'_>, slot: Slot, out: &mut Out) {
                 ),
             )
             .age(ago)
-            .fix(fix())
+            .fix(format_args!("{fix}"))
             .show(s, &columns);
         }
         Some(Cell::NotApplicable) => {
             let Some(created) = s.key_rotated(slot) else {
                 out.not_evaluated(
                     credential,
-                    format!(
+                    format_args!(
                         "access key {n} is active and never used, but access_key_{n}_last_rotated \
                          does not say when it was created"
                     ),
@@ -105,7 +106,7 @@ fn key(s: &Subject<'_>, slot: Slot, out: &mut Out) {
             let outcome = out
                 .fail(
                     credential,
-                    format!(
+                    format_args!(
                         "{}'s active access key {n} has never been used since it was created {} \
                          ({} ago)",
                         s.user(),
@@ -114,18 +115,18 @@ fn key(s: &Subject<'_>, slot: Slot, out: &mut Out) {
                     ),
                 )
                 .age(ago)
-                .fix(fix())
+                .fix(format_args!("{fix}"))
                 .show(s, &columns[..3]);
             if created < key_tracking_start() {
-                outcome.note(
-                    "N/A also means no use since IAM began tracking access-key use on 2015-04-22",
-                );
+                outcome.note(format_args!(
+                    "N/A also means no use since IAM began tracking access-key use on 2015-04-22"
+                ));
             }
         }
         Some(other) => {
             out.not_evaluated(
                 credential,
-                format!("access_key_{n}_last_used_date is {other} for an active key"),
+                format_args!("access_key_{n}_last_used_date is {other} for an active key"),
             )
             .show(s, &columns[..3]);
         }

@@ -21,12 +21,12 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             let user = s.cli_user();
             out.fail(
                 Credential::User,
-                format!(
+                format_args!(
                     "{} can sign in to the console with a password and has no MFA device",
                     s.user()
                 ),
             )
-            .fix(format!(
+            .fix(format_args!(
                 "Have {user} assign an MFA device under Security credentials (or \
                  `aws iam enable-mfa-device --user-name {user} …`). If {user} does not use the \
                  console, remove the password instead: `aws iam delete-login-profile \
@@ -40,8 +40,11 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             } else {
                 "mfa_active"
             };
-            out.not_evaluated(Credential::User, format!("{what} is not true or false"))
-                .show(s, &columns);
+            out.not_evaluated(
+                Credential::User,
+                format_args!("{what} is not true or false"),
+            )
+            .show(s, &columns);
         }
     }
 }

@@ -37,7 +37,9 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         let Some(created) = s.key_rotated(slot) else {
             out.not_evaluated(
                 credential,
-                format!("access key {n} is active but access_key_{n}_last_rotated is not a time"),
+                format_args!(
+                    "access key {n} is active but access_key_{n}_last_rotated is not a time"
+                ),
             )
             .show(s, &columns);
             continue;
@@ -51,7 +53,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             None => {
                 out.not_evaluated(
                     credential,
-                    format!(
+                    format_args!(
                         "legacy report: access key {n} was created with the user, but the report \
                          has no access_key_{n}_last_used_date to tell whether it was ever used"
                     ),
@@ -67,7 +69,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                 let ago = s.days(created);
                 out.fail(
                     credential,
-                    format!(
+                    format_args!(
                         "{}'s access key {n} was created with the user ({}, {}s after \
                          user_creation_time) and has never been used in {}",
                         s.user(),
@@ -77,7 +79,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                     ),
                 )
                 .age(ago)
-                .fix(format!(
+                .fix(format_args!(
                     "Delete the unused key (access key {n}, created {}): `aws iam \
                      list-access-keys --user-name {user}` shows its id, then `aws iam \
                      delete-access-key --user-name {user} --access-key-id <id>`. Create keys \

@@ -1,15 +1,22 @@
 //! The checks: one module each, every one a pure function of a row and its context.
 //!
 //! A check looks at one [`Subject`] (a row, the as-of time, the thresholds for the row's
-//! kind of user) and records an outcome per credential it evaluated in an [`Out`]: a pass,
+//! kind of user) and records an outcome per credential it evaluated in an `Out`: a pass,
 //! a failure, or "not evaluated" when the report lacks what it needs. It never reads the
 //! clock, the environment or a file. [`ALL`] lists them in the order they run.
+//!
+//! The same check function also writes the words of a finding (message, fix, notes,
+//! evidence), but only when a renderer asks for them: the auditor runs every check once
+//! per row for the verdicts alone, and a renderer runs one check again on the finding's
+//! row for its text (`Out` explains the two modes).
+
+use std::fmt::{self, Write as _};
 
 use credreport_report::{Cell, CertField, Column, Edition, KeyField, Row, Slot, Timestamp};
 
 use crate::check::{CheckId, CheckInfo, Cis, Scope, Severity};
 use crate::config::{date, Thresholds};
-use crate::finding::{Credential, Evidence, UserKind};
+use crate::finding::{Credential, FindingText, UserKind};
 
 mod access_key_rotation;
 mod access_key_unused;
@@ -27,7 +34,7 @@ mod signing_cert_old;
 mod two_active_keys;
 mod user_inactive;
 
-pub(crate) type CheckFn = fn(&Subject<'_>, &mut Out);
+pub(crate) type CheckFn = fn(&Subject<'_>, &mut Out<'_>);
 
 const DAY: i64 = 86_400;
 
@@ -311,36 +318,32 @@ impl<'r> Subject<'r> {
     }
 
     /// `aws iam … --user-name <this>`, quoted for a POSIX shell when it needs to be.
-    pub(crate) fn cli_user(&self) -> String {
-        shell_word(self.user())
+    pub(crate) fn cli_user(&self) -> ShellWord<'r> {
+        ShellWord(self.user())
     }
 
     /// "access key 1 (created 2016-06-07)" or "access key 1".
-    pub(crate) fn key_label(&self, slot: Slot) -> String {
-        match self.key_rotated(slot) {
-            Some(t) => format!("access key {} (created {})", slot.number(), date(t)),
-            None => format!("access key {}", slot.number()),
+    pub(crate) fn key_label(&self, slot: Slot) -> KeyLabel {
+        KeyLabel {
+            slot,
+            created: self.key_rotated(slot),
         }
     }
 
     /// A description of the key's last use: "last used 2016-11-24 (ec2, us-east-1)".
-    pub(crate) fn key_use(&self, slot: Slot) -> String {
+    pub(crate) fn key_use(&self, slot: Slot) -> KeyUse<'r> {
         match self.key_last_used(slot) {
-            None => "last use not in a legacy report".to_owned(),
-            Some(Cell::Timestamp(t)) => {
-                let service = self
+            None => KeyUse::Legacy,
+            Some(Cell::Timestamp(t)) => KeyUse::Used {
+                at: *t,
+                service: self
                     .cell(Column::access_key(slot, KeyField::LastUsedService))
-                    .and_then(Cell::as_text);
-                let region = self
+                    .and_then(Cell::as_text),
+                region: self
                     .cell(Column::access_key(slot, KeyField::LastUsedRegion))
-                    .and_then(Cell::as_text);
-                match (service, region) {
-                    (Some(s), Some(r)) => format!("last used {} ({s}, {r})", date(*t)),
-                    (Some(s), None) => format!("last used {} ({s})", date(*t)),
-                    _ => format!("last used {}", date(*t)),
-                }
-            }
-            Some(_) => "never used".to_owned(),
+                    .and_then(Cell::as_text),
+            },
+            Some(_) => KeyUse::Never,
         }
     }
 
@@ -353,17 +356,14 @@ impl<'r> Subject<'r> {
     }
 
     /// How the root user is named in remediation text.
-    pub(crate) fn root_account(&self) -> String {
-        match self.row.account_id() {
-            Some(id) => format!("the root user of account {id}"),
-            None => "the root user".to_owned(),
-        }
+    pub(crate) fn root_account(&self) -> RootAccount<'r> {
+        RootAccount(self.row.account_id())
     }
 }
 
 /// What a check concluded about one credential.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Evaluated, nothing wrong.
     Pass,
     /// Evaluated, something wrong.
@@ -372,115 +372,270 @@ pub enum Verdict {
     NotEvaluated,
 }
 
-/// One outcome of a check: a verdict about a credential, and for a failure or a
-/// not-evaluated outcome, the words for it.
-#[derive(Clone, Debug)]
-pub struct Outcome {
+/// One outcome of a check: a verdict about a credential, and the age it measured. The
+/// words for it are not made here: see [`Out`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Outcome {
     /// The verdict.
     pub verdict: Verdict,
     /// About which credential.
     pub credential: Credential,
-    /// What is wrong, or why it could not be decided.
-    pub message: String,
-    /// What to do.
-    pub remediation: String,
     /// The age in days it measured, if any.
     pub age_days: Option<i64>,
-    /// The values it used.
-    pub evidence: Vec<Evidence>,
-    /// Caveats.
-    pub notes: Vec<String>,
 }
 
-impl Outcome {
-    pub(crate) fn fix(&mut self, remediation: String) -> &mut Outcome {
-        self.remediation = remediation;
-        self
-    }
-
-    pub(crate) fn age(&mut self, days: i64) -> &mut Outcome {
-        self.age_days = Some(days);
-        self
-    }
-
-    pub(crate) fn note(&mut self, note: impl Into<String>) -> &mut Outcome {
-        self.notes.push(note.into());
-        self
-    }
-
-    /// Adds the row's value of each column (those the edition has) as evidence.
-    pub(crate) fn show(&mut self, s: &Subject<'_>, columns: &[Column]) -> &mut Outcome {
-        for &column in columns {
-            if let Some(cell) = s.cell(column) {
-                self.evidence.push(Evidence {
-                    column: column.name(),
-                    value: cell.clone(),
-                });
-            }
-        }
-        self
-    }
-}
-
-/// The outcomes of one check on one row.
+/// Where a check records its outcomes.
+///
+/// A check is run in one of two modes, with the same code, so that the words can never
+/// disagree with the verdict:
+///
+/// - **verdicts** (the auditor, once per row): outcomes are recorded, and the message, fix,
+///   notes and evidence the check passes along (as `format_args!`, which formats nothing
+///   by itself) are dropped unformatted;
+/// - **text** (a renderer, once per finding it writes): nothing is recorded, and the words
+///   of the one outcome about the wanted credential are written into a [`FindingText`].
 #[derive(Debug, Default)]
-pub struct Out {
-    /// In the order recorded.
+pub(crate) struct Out<'t> {
+    /// In the order recorded (verdict mode only).
     pub outcomes: Vec<Outcome>,
+    text: Option<Capture<'t>>,
 }
 
-impl Out {
+#[derive(Debug)]
+struct Capture<'t> {
+    want: Credential,
+    into: &'t mut FindingText,
+}
+
+impl<'t> Out<'t> {
+    /// Text mode: the words about `want` go to `into`.
+    pub(crate) fn text(want: Credential, into: &'t mut FindingText) -> Out<'t> {
+        Out {
+            outcomes: Vec::new(),
+            text: Some(Capture { want, into }),
+        }
+    }
+
     pub(crate) fn clear(&mut self) {
         self.outcomes.clear();
     }
 
-    fn push(&mut self, verdict: Verdict, credential: Credential, message: String) -> &mut Outcome {
-        self.outcomes.push(Outcome {
-            verdict,
-            credential,
-            message,
-            remediation: String::new(),
-            age_days: None,
-            evidence: Vec::new(),
-            notes: Vec::new(),
-        });
-        let last = self.outcomes.len() - 1;
-        &mut self.outcomes[last]
+    fn record(
+        &mut self,
+        verdict: Verdict,
+        credential: Credential,
+        message: fmt::Arguments<'_>,
+    ) -> Record<'_> {
+        match &mut self.text {
+            None => {
+                self.outcomes.push(Outcome {
+                    verdict,
+                    credential,
+                    age_days: None,
+                });
+                Record {
+                    outcome: self.outcomes.last_mut(),
+                    text: None,
+                }
+            }
+            Some(c) if c.want == credential && verdict != Verdict::Pass => {
+                let _ = c.into.message.write_fmt(message);
+                Record {
+                    outcome: None,
+                    text: Some(&mut *c.into),
+                }
+            }
+            Some(_) => Record {
+                outcome: None,
+                text: None,
+            },
+        }
     }
 
     pub(crate) fn pass(&mut self, credential: Credential) {
-        self.push(Verdict::Pass, credential, String::new());
+        self.record(Verdict::Pass, credential, format_args!(""));
     }
 
-    pub(crate) fn fail(&mut self, credential: Credential, message: String) -> &mut Outcome {
-        self.push(Verdict::Fail, credential, message)
+    pub(crate) fn fail(
+        &mut self,
+        credential: Credential,
+        message: fmt::Arguments<'_>,
+    ) -> Record<'_> {
+        self.record(Verdict::Fail, credential, message)
     }
 
-    pub(crate) fn not_evaluated(&mut self, credential: Credential, reason: String) -> &mut Outcome {
-        self.push(Verdict::NotEvaluated, credential, reason)
+    pub(crate) fn not_evaluated(
+        &mut self,
+        credential: Credential,
+        reason: fmt::Arguments<'_>,
+    ) -> Record<'_> {
+        self.record(Verdict::NotEvaluated, credential, reason)
+    }
+}
+
+/// The rest of one outcome: its age, and (in text mode) its fix, notes and evidence.
+#[derive(Debug)]
+pub(crate) struct Record<'o> {
+    outcome: Option<&'o mut Outcome>,
+    text: Option<&'o mut FindingText>,
+}
+
+impl Record<'_> {
+    pub(crate) fn age(mut self, days: i64) -> Self {
+        if let Some(o) = &mut self.outcome {
+            o.age_days = Some(days);
+        }
+        self
+    }
+
+    pub(crate) fn fix(mut self, remediation: fmt::Arguments<'_>) -> Self {
+        if let Some(t) = &mut self.text {
+            let _ = t.remediation.write_fmt(remediation);
+        }
+        self
+    }
+
+    pub(crate) fn note(mut self, note: fmt::Arguments<'_>) -> Self {
+        if let Some(t) = &mut self.text {
+            t.notes.push(note.to_string());
+        }
+        self
+    }
+
+    /// Adds each column (those the row's edition has) as evidence.
+    pub(crate) fn show(mut self, s: &Subject<'_>, columns: &[Column]) -> Self {
+        if let Some(t) = &mut self.text {
+            t.evidence
+                .extend(columns.iter().copied().filter(|&c| s.cell(c).is_some()));
+        }
+        self
     }
 }
 
 /// A word for a POSIX shell: as is when it only has characters IAM allows in names
 /// (letters, digits, `+=,.@_-`), else in single quotes. Report text is untrusted: a
 /// remediation command must never run something hidden in a user name.
-pub(crate) fn shell_word(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b));
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ShellWord<'a>(pub &'a str);
+
+impl fmt::Display for ShellWord<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let plain = !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-/".contains(&b));
+        if plain {
+            return f.write_str(s);
+        }
+        f.write_str("'")?;
+        for (i, part) in s.split('\'').enumerate() {
+            if i > 0 {
+                f.write_str(r"'\''")?;
+            }
+            f.write_str(part)?;
+        }
+        f.write_str("'")
     }
 }
 
 /// "less than a day", "1 day", "12 days".
-pub(crate) fn days_text(days: i64) -> String {
-    match days {
-        0 => "less than a day".to_owned(),
-        1 => "1 day".to_owned(),
-        _ => format!("{days} days"),
+pub(crate) fn days_text(days: i64) -> DaysText {
+    DaysText(days)
+}
+
+/// See [`days_text`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct DaysText(i64);
+
+impl fmt::Display for DaysText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("less than a day"),
+            1 => f.write_str("1 day"),
+            n => write!(f, "{n} days"),
+        }
+    }
+}
+
+/// "access key 1 (created 2016-06-07)" or "access key 1".
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct KeyLabel {
+    slot: Slot,
+    created: Option<Timestamp>,
+}
+
+impl fmt::Display for KeyLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.slot.number();
+        match self.created {
+            Some(t) => write!(f, "access key {n} (created {})", date(t)),
+            None => write!(f, "access key {n}"),
+        }
+    }
+}
+
+/// A key's last use: "last used 2016-11-24 (ec2, us-east-1)", "never used", or "last use
+/// not in a legacy report".
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum KeyUse<'r> {
+    Legacy,
+    Used {
+        at: Timestamp,
+        service: Option<&'r str>,
+        region: Option<&'r str>,
+    },
+    Never,
+}
+
+impl fmt::Display for KeyUse<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            KeyUse::Legacy => f.write_str("last use not in a legacy report"),
+            KeyUse::Never => f.write_str("never used"),
+            KeyUse::Used {
+                at,
+                service,
+                region,
+            } => match (service, region) {
+                (Some(s), Some(r)) => write!(f, "last used {} ({s}, {r})", date(at)),
+                (Some(s), None) => write!(f, "last used {} ({s})", date(at)),
+                _ => write!(f, "last used {}", date(at)),
+            },
+        }
+    }
+}
+
+/// "the root user of account 123456789012", or "the root user".
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RootAccount<'r>(Option<&'r str>);
+
+impl fmt::Display for RootAccount<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, "the root user of account {id}"),
+            None => f.write_str("the root user"),
+        }
+    }
+}
+
+/// Text written by a closure when displayed: words shared by several outcomes of a check
+/// (a fix), made only if a renderer asks for them.
+pub(crate) struct Lazy<F>(pub F);
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Lazy<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// An instant as `2016-11-25T14:19:48Z`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Zulu(pub Timestamp);
+
+impl fmt::Display for Zulu {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bytes = self.0.to_zulu_bytes();
+        f.write_str(std::str::from_utf8(&bytes).unwrap_or_default())
     }
 }
 
@@ -504,10 +659,12 @@ mod tests {
 
     #[test]
     fn shell_words() {
+        let shell_word = |s: &str| ShellWord(s).to_string();
         assert_eq!(shell_word("Hazmat"), "Hazmat");
         assert_eq!(shell_word("a.b+c=d,e@f_g-h"), "a.b+c=d,e@f_g-h");
         assert_eq!(shell_word("x;rm -rf ~"), "'x;rm -rf ~'");
         assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("''"), r"''\'''\'''");
         assert_eq!(shell_word(""), "''");
     }
 }

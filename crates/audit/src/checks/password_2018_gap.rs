@@ -9,11 +9,13 @@
 //! flagged if seen; a value up to `may_2018_gap_margin_days` before its start is what a
 //! user who signed in during the gap shows. Values from the gap's end on are accurate.
 
+use std::fmt;
+
 use credreport_report::{Column, Timestamp};
 
-use super::{days_text, utc, Out, Subject};
+use super::{days_text, utc, Lazy, Out, Subject, Zulu};
 use crate::config::date;
-use crate::finding::Credential;
+use crate::finding::{Credential, UserKind};
 
 /// The first instant AWS did not record: 2018-05-03 22:50 PDT.
 pub fn gap_start() -> Timestamp {
@@ -45,16 +47,22 @@ pub(crate) fn position(t: Timestamp, margin_days: u32) -> Option<GapPosition> {
         .then_some(GapPosition::Before(before / 86_400))
 }
 
-/// The caveat other checks attach when they rely on such a value.
-pub(crate) fn caveat(t: Timestamp) -> String {
-    format!(
-        "password_last_used {} may be stale: AWS did not record sign-ins from {} to {} (May 2018 gap), \
-         so the real last sign-in may be as late as {}",
-        t.to_zulu(),
-        gap_start().to_zulu(),
-        gap_end().to_zulu(),
-        date(gap_end())
-    )
+/// The caveat other checks attach when they rely on such a value (`t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Caveat(pub Timestamp);
+
+impl fmt::Display for Caveat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "password_last_used {} may be stale: AWS did not record sign-ins from {} to {} (May 2018 gap), \
+             so the real last sign-in may be as late as {}",
+            Zulu(self.0),
+            Zulu(gap_start()),
+            Zulu(gap_end()),
+            date(gap_end())
+        )
+    }
 }
 
 /// Whether a password_last_used value shows disuse, allowing for the gap.
@@ -64,10 +72,10 @@ pub(crate) enum Disuse {
     Recent,
     /// Not used within the period, even if it was used during the gap (then with the
     /// caveat to attach).
-    Stale(Option<String>),
+    Stale(Option<Caveat>),
     /// Not used within the period as written, but a use during the gap would be within
     /// it: the caveat says why it cannot be decided.
-    Open(String),
+    Open(Caveat),
 }
 
 /// Judges "not used for `days` days" on a password_last_used value `t`. A value in or
@@ -81,9 +89,9 @@ pub(crate) fn password_disuse(s: &Subject<'_>, t: Timestamp, days: u32) -> Disus
         return Disuse::Stale(None);
     }
     if s.older_than(gap_end(), days) {
-        Disuse::Stale(Some(caveat(t)))
+        Disuse::Stale(Some(Caveat(t)))
     } else {
-        Disuse::Open(caveat(t))
+        Disuse::Open(Caveat(t))
     }
 }
 
@@ -95,36 +103,41 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         out.pass(Credential::Password);
         return;
     };
-    let where_ = match position {
-        GapPosition::Inside => "inside".to_owned(),
-        GapPosition::Before(0) => "less than a day before".to_owned(),
-        GapPosition::Before(d) => format!("{} before", days_text(d)),
-    };
-    let who = if s.row.is_root() {
-        "the root user's".to_owned()
-    } else {
-        format!("{}'s", s.user())
-    };
+    let root = s.kind == UserKind::Root;
+    let where_ = Lazy(|f: &mut fmt::Formatter<'_>| match position {
+        GapPosition::Inside => f.write_str("inside"),
+        GapPosition::Before(0) => f.write_str("less than a day before"),
+        GapPosition::Before(d) => write!(f, "{} before", days_text(d)),
+    });
+    let who = Lazy(|f: &mut fmt::Formatter<'_>| {
+        if root {
+            f.write_str("the root user's")
+        } else {
+            write!(f, "{}'s", s.user())
+        }
+    });
+    let user = Lazy(|f: &mut fmt::Formatter<'_>| {
+        if root {
+            f.write_str("the root user")
+        } else {
+            write!(f, "{}", s.cli_user())
+        }
+    });
     out.fail(
         Credential::Password,
-        format!(
+        format_args!(
             "{who} password_last_used {} is {where_} AWS's May 2018 gap ({} to {}): sign-ins \
              during the gap were not recorded, so the real last sign-in may be as late as {}; \
              do not delete or disable this user on this value alone",
-            t.to_zulu(),
-            gap_start().to_zulu(),
-            gap_end().to_zulu(),
+            Zulu(t),
+            Zulu(gap_start()),
+            Zulu(gap_end()),
             date(gap_end()),
         ),
     )
-    .fix(format!(
-        "Look for ConsoleLogin events of {} in CloudTrail between {} and {}, or rely on \
+    .fix(format_args!(
+        "Look for ConsoleLogin events of {user} in CloudTrail between {} and {}, or rely on \
          access-key last-used data, which AWS recorded accurately for all dates.",
-        if s.row.is_root() {
-            "the root user".to_owned()
-        } else {
-            s.cli_user()
-        },
         date(gap_start()),
         date(gap_end())
     ))

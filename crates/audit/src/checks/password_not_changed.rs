@@ -19,7 +19,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         None => {
             out.not_evaluated(
                 credential,
-                "password_enabled is not true or false".to_owned(),
+                format_args!("password_enabled is not true or false"),
             )
             .show(s, &columns[..1]);
             return;
@@ -28,7 +28,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     let Some(changed) = s.ts(Column::PasswordLastChanged) else {
         out.not_evaluated(
             credential,
-            "password_enabled is true but password_last_changed is not a time".to_owned(),
+            format_args!("password_enabled is true but password_last_changed is not a time"),
         )
         .show(s, &columns[..2]);
         return;
@@ -43,7 +43,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     let outcome = out
         .fail(
             credential,
-            format!(
+            format_args!(
                 "{}'s console password was last changed {} ({} ago), {} or more",
                 s.user(),
                 date(changed),
@@ -52,7 +52,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             ),
         )
         .age(ago)
-        .fix(format!(
+        .fix(format_args!(
             "Have {user} change the password, or force it at the next sign-in: `aws iam \
              update-login-profile --user-name {user} --password-reset-required`. An account \
              password policy with MaxPasswordAge keeps passwords from aging."
@@ -60,7 +60,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         .show(s, &columns);
     if let Some(next) = s.ts(Column::PasswordNextRotation) {
         if next <= s.as_of {
-            outcome.note(format!(
+            outcome.note(format_args!(
                 "the password policy required a new password by {}",
                 date(next)
             ));

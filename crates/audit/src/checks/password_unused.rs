@@ -14,7 +14,7 @@
 use credreport_report::{Cell, Column};
 
 use super::password_2018_gap::{password_disuse, Disuse};
-use super::{days_text, password_tracking_start, Out, Subject};
+use super::{days_text, password_tracking_start, Lazy, Out, Subject};
 use crate::config::date;
 use crate::finding::Credential;
 
@@ -33,20 +33,21 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         None => {
             out.not_evaluated(
                 credential,
-                "password_enabled is not true or false".to_owned(),
+                format_args!("password_enabled is not true or false"),
             )
             .show(s, &COLUMNS);
             return;
         }
     }
     let days = s.th.unused_days;
-    let fix = || {
-        format!(
+    let fix = Lazy(|f: &mut std::fmt::Formatter<'_>| {
+        write!(
+            f,
             "Remove the console password: `aws iam delete-login-profile --user-name {}` (access \
              keys are not affected). Disable or delete the user if it is no longer needed.",
             s.cli_user()
         )
-    };
+    });
     match s.cell(Column::PasswordLastUsed) {
         Some(Cell::Timestamp(t)) => match password_disuse(s, *t, days) {
             Disuse::Recent => out.pass(credential),
@@ -55,7 +56,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                 let outcome = out
                     .fail(
                         credential,
-                        format!(
+                        format_args!(
                             "{}'s console password was last used {} ago ({}), {} or more",
                             s.user(),
                             days_text(ago),
@@ -64,16 +65,16 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                         ),
                     )
                     .age(ago)
-                    .fix(fix())
+                    .fix(format_args!("{fix}"))
                     .show(s, &COLUMNS[..2]);
                 if let Some(caveat) = caveat {
-                    outcome.note(caveat);
+                    outcome.note(format_args!("{caveat}"));
                 }
             }
             Disuse::Open(caveat) => {
                 out.not_evaluated(
                     credential,
-                    format!(
+                    format_args!(
                         "{}'s password_last_used {} is {} or more ago, but a sign-in during AWS's \
                          May 2018 gap would be more recent than that",
                         s.user(),
@@ -81,7 +82,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                         days_text(i64::from(days))
                     ),
                 )
-                .note(caveat)
+                .note(format_args!("{caveat}"))
                 .show(s, &COLUMNS[..2]);
             }
         },
@@ -92,9 +93,10 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             let Some(set) = set else {
                 out.not_evaluated(
                     credential,
-                    "the password was never used, and neither password_last_changed nor \
-                     user_creation_time says when it was set"
-                        .to_owned(),
+                    format_args!(
+                        "the password was never used, and neither password_last_changed nor \
+                         user_creation_time says when it was set"
+                    ),
                 )
                 .show(s, &COLUMNS);
                 return;
@@ -108,7 +110,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             let outcome = out
                 .fail(
                     credential,
-                    format!(
+                    format_args!(
                         "{}'s console password has never been used since it was set {} ({} ago)",
                         s.user(),
                         date(set),
@@ -116,19 +118,19 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                     ),
                 )
                 .age(ago)
-                .fix(fix())
+                .fix(format_args!("{fix}"))
                 .show(s, &COLUMNS);
             if set < password_tracking_start() {
-                outcome.note(
+                outcome.note(format_args!(
                     "no_information also means no sign-in since IAM began tracking password \
-                     use on 2014-10-20",
-                );
+                     use on 2014-10-20"
+                ));
             }
         }
         Some(other) => {
             out.not_evaluated(
                 credential,
-                format!("password_last_used is {other} although password_enabled is true"),
+                format_args!("password_last_used is {other} although password_enabled is true"),
             )
             .show(s, &COLUMNS[..2]);
         }

@@ -4,9 +4,11 @@
 //! but keeps its last_rotated time (real reports do: audit-peers section 6, quirk 6). An
 //! inactive root key still exists and can be turned back on, so it fails too.
 
+use std::fmt;
+
 use credreport_report::{Column, KeyField, Slot};
 
-use super::{Out, Subject};
+use super::{Lazy, Out, Subject};
 use crate::config::date;
 use crate::finding::Credential;
 
@@ -19,18 +21,26 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             Column::access_key(slot, KeyField::LastUsedDate),
         ];
         let n = slot.number();
-        let created = s
-            .key_rotated(slot)
-            .map_or_else(String::new, |t| format!(", created {}", date(t)));
-        let message = match s.key_active(slot) {
-            Some(true) => format!(
-                "the root user has an active access key in slot {n}{created}, {}",
-                s.key_use(slot)
+        let rotated = s.key_rotated(slot);
+        let created = Lazy(|f: &mut fmt::Formatter<'_>| match rotated {
+            Some(t) => write!(f, ", created {}", date(t)),
+            None => Ok(()),
+        });
+        let outcome = match s.key_active(slot) {
+            Some(true) => out.fail(
+                credential,
+                format_args!(
+                    "the root user has an active access key in slot {n}{created}, {}",
+                    s.key_use(slot)
+                ),
             ),
-            Some(false) if s.key_rotated(slot).is_some() => format!(
-                "the root user has an inactive access key in slot {n}{created}, {}: it can be \
-                 made active again at any time",
-                s.key_use(slot)
+            Some(false) if rotated.is_some() => out.fail(
+                credential,
+                format_args!(
+                    "the root user has an inactive access key in slot {n}{created}, {}: it can be \
+                     made active again at any time",
+                    s.key_use(slot)
+                ),
             ),
             Some(false) => {
                 out.pass(credential);
@@ -39,14 +49,14 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             None => {
                 out.not_evaluated(
                     credential,
-                    format!("access_key_{n}_active is not true or false"),
+                    format_args!("access_key_{n}_active is not true or false"),
                 )
                 .show(s, &columns);
                 continue;
             }
         };
-        out.fail(credential, message)
-            .fix(format!(
+        outcome
+            .fix(format_args!(
                 "Sign in as {}, open Security credentials, and delete access key {n}{created} \
                  (deactivate it first if anything might still use it). Use IAM roles or IAM \
                  Identity Center for programmatic access instead.",

@@ -24,7 +24,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         None => {
             out.not_evaluated(
                 Credential::User,
-                "mfa_active is not true or false".to_owned(),
+                format_args!("mfa_active is not true or false"),
             )
             .show(s, &columns);
         }
@@ -41,18 +41,18 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                 (true, false) => "can sign in with its password",
                 (false, _) => "has an active access key or signing certificate",
             };
-            let outcome = out.fail(
+            let mut outcome = out.fail(
                 Credential::User,
-                format!("the root user has no MFA device and {how}"),
+                format_args!("the root user has no MFA device and {how}"),
             );
             if matches!(s.cell(Column::PasswordEnabled), Some(Cell::NotSupported)) {
-                outcome.note(
+                outcome = outcome.note(format_args!(
                     "password_enabled is not_supported, as AWS writes it on every root row: the \
-                     root password exists",
-                );
+                     root password exists"
+                ));
             }
             outcome
-                .fix(format!(
+                .fix(format_args!(
                     "Sign in as {}, open Security credentials, and assign an MFA device (a \
                      hardware device meets CIS 1.6 as well).",
                     s.root_account()

@@ -7,7 +7,7 @@
 use credreport_report::{Column, Slot, Timestamp};
 
 use super::password_2018_gap::{self, gap_end};
-use super::{days_text, Out, Subject};
+use super::{days_text, Out, Subject, Zulu};
 use crate::config::date;
 use crate::finding::Credential;
 
@@ -19,35 +19,34 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     ];
     let days = s.th.root_recent_use_days;
     let password = s.ts(Column::PasswordLastUsed);
-    let mut uses: Vec<(Timestamp, String)> = Vec::with_capacity(3);
-    if let Some(t) = password {
-        uses.push((t, "password sign-in".to_owned()));
-    }
-    for slot in Slot::BOTH {
+    // The most recent use; on a tie, the last of password, key 1, key 2.
+    let mut latest: Option<(Timestamp, &str)> = password.map(|t| (t, "password sign-in"));
+    for (slot, how) in [(Slot::One, "access key 1"), (Slot::Two, "access key 2")] {
         if let Some(t) = s.key_last_used(slot).and_then(|c| c.as_timestamp()) {
-            uses.push((t, format!("access key {}", slot.number())));
+            if latest.is_none_or(|(l, _)| t >= l) {
+                latest = Some((t, how));
+            }
         }
     }
-    let latest = uses.iter().max_by_key(|(t, _)| *t);
     if let Some((t, how)) = latest {
-        if !s.older_than(*t, days) {
-            let ago = s.days(*t).max(0);
+        if !s.older_than(t, days) {
+            let ago = s.days(t).max(0);
             out.fail(
                 Credential::User,
-                format!(
+                format_args!(
                     "the root user was used {} ago ({how}, {}), within the last {}",
                     days_text(ago),
-                    t.to_zulu(),
+                    Zulu(t),
                     days_text(i64::from(days))
                 ),
             )
             .age(ago)
-            .fix(format!(
+            .fix(format_args!(
                 "Find out who used {} and why (CloudTrail events with userIdentity.type Root \
                  around {}); do daily work with IAM roles or IAM Identity Center users, and keep \
                  root for the few tasks that need it.",
                 s.root_account(),
-                date(*t)
+                date(t)
             ))
             .show(s, &columns);
             return;
@@ -56,9 +55,10 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     if s.legacy() && Slot::BOTH.iter().any(|&k| s.key_present(k)) {
         out.not_evaluated(
             Credential::User,
-            "legacy report: it has no access-key last-used columns, so a recent use of the root \
-             access key cannot be ruled out"
-                .to_owned(),
+            format_args!(
+                "legacy report: it has no access-key last-used columns, so a recent use of the \
+                 root access key cannot be ruled out"
+            ),
         )
         .show(
             s,
@@ -75,13 +75,13 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         if in_gap && !s.older_than(gap_end(), days) {
             out.not_evaluated(
                 Credential::User,
-                format!(
+                format_args!(
                     "the root password may have been used during AWS's May 2018 gap, within the \
                      last {}",
                     days_text(i64::from(days))
                 ),
             )
-            .note(password_2018_gap::caveat(t))
+            .note(format_args!("{}", password_2018_gap::Caveat(t)))
             .show(s, &columns);
             return;
         }

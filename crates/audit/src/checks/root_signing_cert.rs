@@ -2,9 +2,11 @@
 //! ScoutSuite checks it among the peers; real accounts have one (audit-peers section 6,
 //! quirk 10).
 
+use std::fmt;
+
 use credreport_report::{CertField, Column, Slot};
 
-use super::{Out, Subject};
+use super::{Lazy, Out, Subject};
 use crate::config::date;
 use crate::finding::Credential;
 
@@ -19,20 +21,25 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         match s.cert_active(slot) {
             Some(false) => out.pass(credential),
             None => {
-                out.not_evaluated(credential, format!("cert_{n}_active is not true or false"))
-                    .show(s, &columns);
+                out.not_evaluated(
+                    credential,
+                    format_args!("cert_{n}_active is not true or false"),
+                )
+                .show(s, &columns);
             }
             Some(true) => {
-                let uploaded = s
-                    .cert_rotated(slot)
-                    .map_or_else(String::new, |t| format!(", uploaded {}", date(t)));
+                let rotated = s.cert_rotated(slot);
+                let uploaded = Lazy(|f: &mut fmt::Formatter<'_>| match rotated {
+                    Some(t) => write!(f, ", uploaded {}", date(t)),
+                    None => Ok(()),
+                });
                 out.fail(
                     credential,
-                    format!(
+                    format_args!(
                         "the root user has an active signing certificate in slot {n}{uploaded}"
                     ),
                 )
-                .fix(format!(
+                .fix(format_args!(
                     "Sign in as {}, open Security credentials, and delete X.509 certificate \
                      {n}{uploaded}.",
                     s.root_account()

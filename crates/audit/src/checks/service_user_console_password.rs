@@ -15,26 +15,28 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     {
         return;
     }
-    let active: Vec<Slot> = Slot::BOTH
-        .into_iter()
-        .filter(|&k| s.key_active(k) == Some(true))
-        .collect();
-    if active.is_empty() {
+    let key1 = s.key_active(Slot::One) == Some(true);
+    let key2 = s.key_active(Slot::Two) == Some(true);
+    if !key1 && !key2 {
         return;
     }
-    let mut columns = vec![
-        Column::PasswordEnabled,
-        Column::PasswordLastUsed,
-        Column::PasswordLastChanged,
-    ];
-    for &slot in &active {
-        columns.push(Column::access_key(slot, KeyField::Active));
-        columns.push(Column::access_key(slot, KeyField::LastUsedDate));
+    // The password's columns, then each active key's.
+    let mut columns = [Column::PasswordEnabled; 7];
+    columns[1] = Column::PasswordLastUsed;
+    columns[2] = Column::PasswordLastChanged;
+    let mut len = 3;
+    for (slot, active) in [(Slot::One, key1), (Slot::Two, key2)] {
+        if active {
+            columns[len] = Column::access_key(slot, KeyField::Active);
+            columns[len + 1] = Column::access_key(slot, KeyField::LastUsedDate);
+            len += 2;
+        }
     }
+    let columns = &columns[..len];
     if s.legacy() {
         out.not_evaluated(
             credential,
-            format!(
+            format_args!(
                 "legacy report: {} never used its console password and has active access keys, \
                  but the report does not say whether the keys are used",
                 s.user()
@@ -43,10 +45,10 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         .show(s, &columns[..3]);
         return;
     }
-    let used = active
-        .iter()
-        .copied()
-        .find(|&k| s.key_last_used(k).and_then(Cell::as_timestamp).is_some());
+    let used = [(Slot::One, key1), (Slot::Two, key2)]
+        .into_iter()
+        .find(|&(k, active)| active && s.key_last_used(k).and_then(Cell::as_timestamp).is_some())
+        .map(|(k, _)| k);
     let Some(used) = used else {
         out.pass(credential);
         return;
@@ -57,9 +59,9 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     else {
         out.not_evaluated(
             credential,
-            "password_last_changed and user_creation_time are not times".to_owned(),
+            format_args!("password_last_changed and user_creation_time are not times"),
         )
-        .show(s, &columns);
+        .show(s, columns);
         return;
     };
     if !s.older_than(set, s.th.never_used_grace_days) {
@@ -70,7 +72,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     let ago = s.days(set);
     out.fail(
         credential,
-        format!(
+        format_args!(
             "{} looks like a service user: its access key {} is in use ({}), but its console \
              password, set {} ({} ago), has never been used",
             s.user(),
@@ -81,9 +83,9 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         ),
     )
     .age(ago)
-    .fix(format!(
+    .fix(format_args!(
         "Remove the console password: `aws iam delete-login-profile --user-name {user}`. If a \
          person also signs in as {user}, give that person a user of their own."
     ))
-    .show(s, &columns);
+    .show(s, columns);
 }

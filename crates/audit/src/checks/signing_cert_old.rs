@@ -19,15 +19,18 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             Some(false) => continue,
             Some(true) => {}
             None => {
-                out.not_evaluated(credential, format!("cert_{n}_active is not true or false"))
-                    .show(s, &columns);
+                out.not_evaluated(
+                    credential,
+                    format_args!("cert_{n}_active is not true or false"),
+                )
+                .show(s, &columns);
                 continue;
             }
         }
         let Some(uploaded) = s.cert_rotated(slot) else {
             out.not_evaluated(
                 credential,
-                format!("certificate {n} is active but cert_{n}_last_rotated is not a time"),
+                format_args!("certificate {n} is active but cert_{n}_last_rotated is not a time"),
             )
             .show(s, &columns);
             continue;
@@ -41,7 +44,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         let ago = s.days(uploaded);
         out.fail(
             credential,
-            format!(
+            format_args!(
                 "{}'s active signing certificate {n} was uploaded {} ({} ago)",
                 s.user(),
                 date(uploaded),
@@ -49,7 +52,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             ),
         )
         .age(ago)
-        .fix(format!(
+        .fix(format_args!(
             "If it is still needed, upload a new certificate and switch to it; then delete the \
              old one (uploaded {}): `aws iam list-signing-certificates --user-name {user}` shows \
              its id, `aws iam delete-signing-certificate --user-name {user} --certificate-id <id>`.",

@@ -19,7 +19,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             let user = s.cli_user();
             out.fail(
                 Credential::User,
-                format!(
+                format_args!(
                     "{} has two active access keys: {}, {}; {}, {}",
                     s.user(),
                     s.key_label(Slot::One),
@@ -28,7 +28,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                     s.key_use(Slot::Two)
                 ),
             )
-            .fix(format!(
+            .fix(format_args!(
                 "Keep one key: move every use to it, then deactivate and delete the other \
                  (`aws iam list-access-keys --user-name {user}` shows their ids and creation \
                  dates)."
@@ -39,7 +39,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         _ => {
             out.not_evaluated(
                 Credential::User,
-                "access_key_1_active or access_key_2_active is not true or false".to_owned(),
+                format_args!("access_key_1_active or access_key_2_active is not true or false"),
             )
             .show(s, &[Column::AccessKey1Active, Column::AccessKey2Active]);
         }

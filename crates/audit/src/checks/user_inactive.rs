@@ -10,7 +10,7 @@
 use credreport_report::{Column, Slot, Timestamp};
 
 use super::password_2018_gap::{password_disuse, Disuse};
-use super::{days_text, Out, Subject};
+use super::{days_text, Lazy, Out, Subject};
 use crate::config::date;
 use crate::finding::Credential;
 
@@ -27,18 +27,17 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     let credential = Credential::User;
     let days = s.th.inactive_user_days;
     let password = s.ts(Column::PasswordLastUsed);
-    let mut latest: Option<(Timestamp, String)> =
-        password.map(|t| (t, "password sign-in".to_owned()));
-    for slot in Slot::BOTH {
+    let mut latest: Option<(Timestamp, &str)> = password.map(|t| (t, "password sign-in"));
+    for (slot, how) in [(Slot::One, "access key 1"), (Slot::Two, "access key 2")] {
         if let Some(t) = s.key_last_used(slot).and_then(|c| c.as_timestamp()) {
-            if latest.as_ref().is_none_or(|(l, _)| t > *l) {
-                latest = Some((t, format!("access key {}", slot.number())));
+            if latest.is_none_or(|(l, _)| t > l) {
+                latest = Some((t, how));
             }
         }
     }
     let mut caveat = None;
-    if let Some((t, _)) = &latest {
-        if !s.older_than(*t, days) {
+    if let Some((t, _)) = latest {
+        if !s.older_than(t, days) {
             out.pass(credential);
             return;
         }
@@ -46,7 +45,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
     if s.legacy() && Slot::BOTH.iter().any(|&k| s.key_present(k)) {
         out.not_evaluated(
             credential,
-            format!(
+            format_args!(
                 "legacy report: {} has access keys, and the report has no key last-used columns",
                 s.user()
             ),
@@ -54,15 +53,15 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         .show(s, &COLUMNS[..3]);
         return;
     }
-    if let (Some(t), Some((latest_t, _))) = (password, &latest) {
-        if t == *latest_t {
+    if let (Some(t), Some((latest_t, _))) = (password, latest) {
+        if t == latest_t {
             match password_disuse(s, t, days) {
                 Disuse::Recent => {}
                 Disuse::Stale(c) => caveat = c,
                 Disuse::Open(c) => {
                     out.not_evaluated(
                         credential,
-                        format!(
+                        format_args!(
                             "{}'s last recorded activity is a sign-in on {}, but a sign-in during \
                              AWS's May 2018 gap would be within the last {}",
                             s.user(),
@@ -70,7 +69,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
                             days_text(i64::from(days))
                         ),
                     )
-                    .note(c)
+                    .note(format_args!("{c}"))
                     .show(s, &COLUMNS);
                     return;
                 }
@@ -78,18 +77,21 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
         }
     }
     let user = s.cli_user();
-    let fix = format!(
-        "If {user} is no longer needed, delete it: remove its console password, access keys, \
-         signing certificates, MFA devices, group memberships and policies, then `aws iam \
-         delete-user --user-name {user}` (the IAM console does all of it in one step). Otherwise \
-         record why it stays (a suppression with an owner and an expiry)."
-    );
+    let fix = Lazy(|f: &mut std::fmt::Formatter<'_>| {
+        write!(
+            f,
+            "If {user} is no longer needed, delete it: remove its console password, access \
+             keys, signing certificates, MFA devices, group memberships and policies, then `aws \
+             iam delete-user --user-name {user}` (the IAM console does all of it in one step). \
+             Otherwise record why it stays (a suppression with an owner and an expiry)."
+        )
+    });
     let outcome = match latest {
         Some((t, how)) => {
             let ago = s.days(t);
             out.fail(
                 credential,
-                format!(
+                format_args!(
                     "{} has no recorded activity for {} (last: {how} on {})",
                     s.user(),
                     days_text(ago),
@@ -102,7 +104,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             let Some(created) = s.ts(Column::UserCreationTime) else {
                 out.not_evaluated(
                     credential,
-                    "no recorded activity, and user_creation_time is not a time".to_owned(),
+                    format_args!("no recorded activity, and user_creation_time is not a time"),
                 )
                 .show(s, &COLUMNS);
                 return;
@@ -124,7 +126,7 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             };
             out.fail(
                 credential,
-                format!(
+                format_args!(
                     "{} {what} since it was created {} ({} ago)",
                     s.user(),
                     date(created),
@@ -134,8 +136,8 @@ pub(crate) fn run(s: &Subject<'_>, out: &mut Out) {
             .age(ago)
         }
     };
-    outcome.fix(fix).show(s, &COLUMNS[..5]);
+    let outcome = outcome.fix(format_args!("{fix}")).show(s, &COLUMNS[..5]);
     if let Some(c) = caveat {
-        outcome.note(c);
+        outcome.note(format_args!("{c}"));
     }
 }

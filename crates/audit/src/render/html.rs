@@ -15,7 +15,7 @@ use crate::stats::{AGE_BUCKETS, USE_BUCKETS};
 pub(crate) struct Html<'w> {
     out: Box<dyn Write + 'w>,
     run: Option<RunInfo>,
-    findings: Vec<Finding>,
+    findings: Vec<Finding<'static>>,
 }
 
 impl<'w> Html<'w> {
@@ -209,8 +209,9 @@ impl Sink for Html<'_> {
         Ok(())
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
-        self.findings.push(finding);
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
+        let kept = finding.into_owned_after(self.findings.last());
+        self.findings.push(kept);
         Ok(())
     }
 
@@ -345,15 +346,16 @@ impl Sink for Html<'_> {
             }
             h.push_str("<table><thead><tr><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>\n");
             for f in failing {
-                let mut detail = esc(&f.message);
-                for note in &f.notes {
+                let text = f.text();
+                let mut detail = esc(&text.message);
+                for note in &text.notes {
                     let _ = write!(detail, "<div class=\"note\">note: {}</div>", esc(note));
                 }
-                if !f.remediation.is_empty() && change != Some(Change::Resolved) {
+                if !text.remediation.is_empty() && change != Some(Change::Resolved) {
                     let _ = write!(
                         detail,
                         "<div class=\"fix\"><b>fix:</b> {}</div>",
-                        esc(&f.remediation)
+                        esc(&text.remediation)
                     );
                 }
                 let _ = writeln!(
@@ -362,7 +364,7 @@ impl Sink for Html<'_> {
                     badge(f.severity),
                     f.check,
                     esc(f.check.info().title),
-                    esc(&f.resource),
+                    esc(&f.resource().to_string()),
                     esc(&f.source),
                     f.line
                 );
@@ -390,13 +392,13 @@ impl Sink for Html<'_> {
                     Some(s) if status == Status::Suppressed => {
                         format!("{} (owner {}, until {})", s.reason, s.owner, s.expires)
                     }
-                    _ => f.message.clone(),
+                    _ => f.message(),
                 };
                 let _ = writeln!(
                     h,
                     "<tr class=\"finding\"><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
                     f.check,
-                    esc(&f.resource),
+                    esc(&f.resource().to_string()),
                     esc(&why)
                 );
             }

@@ -12,7 +12,7 @@ use crate::render::{describe_inputs, grouped, RunInfo, Sink};
 pub(crate) struct Markdown<'w> {
     out: Box<dyn Write + 'w>,
     run: Option<RunInfo>,
-    findings: Vec<Finding>,
+    findings: Vec<Finding<'static>>,
 }
 
 impl<'w> Markdown<'w> {
@@ -48,8 +48,9 @@ impl Sink for Markdown<'_> {
         Ok(())
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
-        self.findings.push(finding);
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
+        let kept = finding.into_owned_after(self.findings.last());
+        self.findings.push(kept);
         Ok(())
     }
 
@@ -134,15 +135,16 @@ impl Sink for Markdown<'_> {
                         )?;
                         previous = Some(f.check);
                     }
-                    let mut message = cell(&f.message);
-                    for note in &f.notes {
+                    let text = f.text();
+                    let mut message = cell(&text.message);
+                    for note in &text.notes {
                         message.push_str(&format!("<br>*note:* {}", cell(note)));
                     }
                     writeln!(
                         o,
                         "| {} | {message} | {} |",
-                        code(&f.resource),
-                        cell(&f.remediation)
+                        code(&f.resource().to_string()),
+                        cell(&text.remediation)
                     )?;
                 }
             }
@@ -165,13 +167,13 @@ impl Sink for Markdown<'_> {
                     Some(s) if status == Status::Suppressed => {
                         format!("{} (owner {}, until {})", s.reason, s.owner, s.expires)
                     }
-                    _ => f.message.clone(),
+                    _ => f.message(),
                 };
                 writeln!(
                     o,
                     "| `{}` | {} | {} |",
                     f.check,
-                    code(&f.resource),
+                    code(&f.resource().to_string()),
                     cell(&why)
                 )?;
             }

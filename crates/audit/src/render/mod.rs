@@ -4,7 +4,8 @@
 //!
 //! JSON, CSV and SARIF write each finding as it arrives and keep nothing, so their memory
 //! stays flat however long the report. The table, Markdown and HTML group findings by
-//! severity, so they keep the findings (never the rows) until the end.
+//! severity, so they keep the findings until the end ([`Finding::into_owned`]: each with
+//! a shared copy of its row, from which its words are written).
 
 use std::io::{self, Write};
 
@@ -27,8 +28,9 @@ mod table;
 pub trait Sink {
     /// The run starts.
     fn begin(&mut self, run: &RunInfo) -> io::Result<()>;
-    /// One finding.
-    fn finding(&mut self, finding: Finding) -> io::Result<()>;
+    /// One finding. It may borrow the row being read: a sink that keeps it past this call
+    /// keeps [`Finding::into_owned`].
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()>;
     /// The run is over.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -188,7 +190,7 @@ fn by_check_map<S: serde::Serializer>(
 }
 
 impl TallyCounts {
-    fn add(&mut self, f: &Finding) {
+    fn add(&mut self, f: &Finding<'_>) {
         match f.change {
             Some(Change::New) => self.new += 1,
             Some(Change::Persisting) => self.persisting += 1,
@@ -251,7 +253,7 @@ impl<S: Sink> Sink for Tally<S> {
         self.inner.begin(run)
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
         self.counts.add(&finding);
         self.inner.finding(finding)
     }
@@ -268,7 +270,7 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
         (**self).begin(run)
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
         (**self).finding(finding)
     }
 
@@ -282,7 +284,7 @@ impl<S: Sink + ?Sized> Sink for &mut S {
         (**self).begin(run)
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
         (**self).finding(finding)
     }
 
@@ -295,7 +297,7 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 #[derive(Debug, Default)]
 pub struct Collect {
     /// The findings, in order.
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Finding<'static>>,
 }
 
 impl Sink for Collect {
@@ -303,8 +305,9 @@ impl Sink for Collect {
         Ok(())
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
-        self.findings.push(finding);
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
+        let kept = finding.into_owned_after(self.findings.last());
+        self.findings.push(kept);
         Ok(())
     }
 
@@ -315,7 +318,7 @@ impl Sink for Collect {
 
 /// Findings in report order, regrouped for reading: by change (with a baseline), then
 /// severity, then check; the order within a group is the report's.
-pub(crate) fn grouped(findings: &mut [Finding]) {
+pub(crate) fn grouped(findings: &mut [Finding<'_>]) {
     findings.sort_by_key(|f| {
         (
             f.change.map_or(0, |c| match c {

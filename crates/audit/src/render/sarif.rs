@@ -110,12 +110,13 @@ pub(crate) fn uri(name: &str) -> String {
     out
 }
 
-fn result(f: &Finding) -> Value {
+fn result(f: &Finding<'_>) -> Value {
+    let resource = f.resource().to_string();
     let mut location = json!({
         "physicalLocation": { "artifactLocation": { "uri": uri(&f.source) } },
         "logicalLocations": [{
             "name": f.credential.name(),
-            "fullyQualifiedName": f.resource,
+            "fullyQualifiedName": resource,
             "kind": "resource",
         }],
     });
@@ -126,14 +127,14 @@ fn result(f: &Finding) -> Value {
         Status::NotEvaluated => ("open", "none"),
         Status::Fail | Status::Suppressed => ("fail", f.severity.sarif_level()),
     };
-    let text = if f.remediation.is_empty() {
-        f.message.clone()
+    let words = f.text();
+    let text = if words.remediation.is_empty() {
+        words.message.clone()
     } else {
-        format!("{}. Fix: {}", f.message, f.remediation)
+        format!("{}. Fix: {}", words.message, words.remediation)
     };
     let evidence: serde_json::Map<String, Value> = f
-        .evidence
-        .iter()
+        .evidence_in(&words)
         .map(|e| (e.column.to_owned(), json!(e.text())))
         .collect();
     let mut r = json!({
@@ -147,14 +148,14 @@ fn result(f: &Finding) -> Value {
         "properties": {
             "severity": f.severity,
             "status": f.status,
-            "accountId": f.account_id,
-            "user": f.user,
+            "accountId": f.account_id(),
+            "user": f.user(),
             "userKind": f.user_kind,
-            "resource": f.resource,
-            "remediation": f.remediation,
+            "resource": resource,
+            "remediation": words.remediation,
             "ageDays": f.age_days,
             "evidence": evidence,
-            "notes": f.notes,
+            "notes": words.notes,
         },
     });
     if let Some(change) = f.change {
@@ -201,7 +202,7 @@ impl Sink for Sarif<'_> {
         Ok(())
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
         self.out.write_all(if self.first {
             b"\n        "
         } else {

@@ -8,7 +8,7 @@ use anstyle::{AnsiColor, Style};
 
 use crate::check::Severity;
 use crate::engine::Summary;
-use crate::finding::{Change, Finding, Status};
+use crate::finding::{Change, Finding, FindingText, Status};
 use crate::render::{describe_inputs, grouped, RunInfo, Sink};
 
 /// At most this many not-evaluated or suppressed findings are listed per check.
@@ -18,7 +18,7 @@ pub(crate) struct Table<'w> {
     out: Box<dyn Write + 'w>,
     color: bool,
     run: Option<RunInfo>,
-    findings: Vec<Finding>,
+    findings: Vec<Finding<'static>>,
 }
 
 impl<'w> Table<'w> {
@@ -57,8 +57,9 @@ impl Sink for Table<'_> {
         Ok(())
     }
 
-    fn finding(&mut self, finding: Finding) -> io::Result<()> {
-        self.findings.push(finding);
+    fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
+        let kept = finding.into_owned_after(self.findings.last());
+        self.findings.push(kept);
         Ok(())
     }
 
@@ -100,6 +101,7 @@ impl Sink for Table<'_> {
         } else {
             vec![(None, "")]
         };
+        let mut text = FindingText::default();
         for (change, title) in sections {
             let in_section: Vec<&Finding> =
                 findings.iter().filter(|f| f.change == change).collect();
@@ -140,23 +142,24 @@ impl Sink for Table<'_> {
                     writeln!(
                         self.out,
                         "    {} {}",
-                        self.paint(resource_style, &f.resource),
+                        self.paint(resource_style, &f.resource().to_string()),
                         self.paint(dim, &at)
                     )?;
-                    writeln!(self.out, "      {}", f.message)?;
-                    for note in &f.notes {
+                    f.text_into(&mut text);
+                    writeln!(self.out, "      {}", text.message)?;
+                    for note in &text.notes {
                         writeln!(
                             self.out,
                             "      {}",
                             self.paint(dim, &format!("note: {note}"))
                         )?;
                     }
-                    if !f.remediation.is_empty() && change != Some(Change::Resolved) {
+                    if !text.remediation.is_empty() && change != Some(Change::Resolved) {
                         writeln!(
                             self.out,
                             "      {} {}",
                             self.paint(bold, "fix:"),
-                            f.remediation
+                            text.remediation
                         )?;
                     }
                 }
@@ -204,12 +207,12 @@ impl Sink for Table<'_> {
                             s.owner,
                             &s.expires[..10.min(s.expires.len())]
                         ),
-                        _ => f.message.clone(),
+                        _ => f.message(),
                     };
                     writeln!(
                         self.out,
                         "    {}: {why}",
-                        self.paint(resource_style, &f.resource)
+                        self.paint(resource_style, &f.resource().to_string())
                     )?;
                 }
                 if hidden > 0 {

@@ -17,6 +17,7 @@ use credreport_report::Timestamp;
 
 use super::EXIT_ERROR;
 use crate::args::{AuditArgs, ColorArg, FormatArg, SeverityArg};
+use crate::fetch::org::newest_generated;
 use crate::input;
 
 /// Exit status when findings at or above `--fail-on` are open.
@@ -27,9 +28,13 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         list_checks()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(path) = &args.input else {
+    let fetching = args.aws.profile.is_some()
+        || args.aws.region.is_some()
+        || args.aws.endpoint_url.is_some()
+        || args.org.all_accounts;
+    if args.input.is_none() && !fetching {
         bail!("give a report file, a directory of reports, or - for standard input");
-    };
+    }
     let config = match &args.config {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -38,12 +43,33 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
         None => Config::default(),
     };
-    let (as_of, as_of_source) = match &args.as_of {
-        Some(text) => (time_arg("--as-of", text)?, AsOfSource::Given),
-        // A report file does not carry its generation time; `fetch` will pass it.
-        None => (now()?, AsOfSource::Now),
+    // Fetched reports carry their generation time, and so does a directory written by
+    // `fetch --all-accounts` (its summary.json); a report file alone does not.
+    let (inputs, generated, fetch_failures) = match &args.input {
+        Some(path) => {
+            let generated = if path.is_dir() {
+                newest_generated(path)
+            } else {
+                None
+            };
+            (open_inputs(path)?, generated, 0)
+        }
+        None => {
+            let fetched = super::fetch::for_audit(&args.aws, &args.org)?;
+            let generated = fetched.reports.iter().map(|(_, f)| f.generated).max();
+            let inputs = fetched
+                .reports
+                .into_iter()
+                .map(|(name, f)| Input::new(name, io::Cursor::new(f.content)))
+                .collect();
+            (inputs, generated, fetched.failed)
+        }
     };
-    let inputs = open_inputs(path)?;
+    let (as_of, as_of_source) = match (&args.as_of, generated) {
+        (Some(text), _) => (time_arg("--as-of", text)?, AsOfSource::Given),
+        (None, Some(generated)) => (generated, AsOfSource::Generated),
+        (None, None) => (now()?, AsOfSource::Now),
+    };
     let baseline = match &args.baseline {
         Some(old) => Some(Baseline {
             inputs: open_inputs(old)?,
@@ -82,7 +108,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         .context("writing the output")?;
     drop(sink);
     report_errors(&summary);
-    if summary.has_errors() {
+    if summary.has_errors() || fetch_failures > 0 {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     if let Some(level) = args.fail_on {

@@ -8,6 +8,7 @@ use crate::args::{Cli, Command};
 
 pub mod account;
 mod audit;
+mod fetch;
 mod report;
 mod serve;
 
@@ -18,6 +19,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Report(cmd) => report::run(cmd),
         Command::Audit(args) => audit::run(&args),
+        Command::Fetch(args) => fetch::run(&args),
         Command::Serve(args) => serve::run(args),
         Command::Account(cmd) => account::run(cmd),
     };
