@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The one test command: formatting, lints, and every test of the workspace.
+# The one test command: formatting, lints, every test of the workspace, and the end-to-end
+# scenarios with the real AWS CLI and boto3 (tests/e2e/).
 # Usage: scripts/test.sh   (CI runs exactly this through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,19 @@ fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# The fetch tests (crates/cli/tests/fetch.rs) run moto's server as a stand-in for an AWS
+# organization: install the pinned version when it is missing.
+MOTO_VERSION=5.2.1
+if ! python3 -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" >/dev/null 2>&1 \
+  || ! python3 -c "import moto.server" >/dev/null 2>&1; then
+  step "python3 -m pip install moto[server]==$MOTO_VERSION (for the fetch tests)"
+  if ! command -v python3 >/dev/null 2>&1; then
+    echo "scripts/test.sh: python3 is required for the fetch tests (moto)" >&2
+    exit 2
+  fi
+  python3 -m pip install --quiet "moto[server]==$MOTO_VERSION"
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -19,3 +33,23 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "cargo test"
 cargo test --workspace --locked
+
+step "end-to-end: the AWS CLI and boto3 against credreport serve"
+cargo build -p credreport-cli --locked
+# A bare CI machine may lack the real clients; install the exact versions the server targets.
+if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, awscli' >/dev/null 2>&1; then
+  echo "installing awscli 1.45.11 and boto3 1.43.11 for the end-to-end scenarios"
+  python3 -m pip install --quiet 'awscli==1.45.11' 'boto3==1.43.11'
+  # pip falls back to a user install where site-packages is not writable.
+  PATH="$(python3 -m site --user-base)/bin:$PATH"
+fi
+target_dir="${CARGO_TARGET_DIR:-target}"
+[[ "$target_dir" == /* ]] || target_dir="$PWD/$target_dir"
+export CREDREPORT_BIN="$target_dir/debug/credreport"
+e2e_failed=0
+bash tests/e2e/aws_cli.sh || e2e_failed=1
+python3 tests/e2e/boto3_scenario.py || e2e_failed=1
+if [[ $e2e_failed -ne 0 ]]; then
+  echo "scripts/test.sh: an end-to-end scenario failed (see FAIL lines above)" >&2
+  exit 1
+fi
