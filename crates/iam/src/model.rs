@@ -200,11 +200,14 @@ pub struct UserPolicy {
     pub document: String,
 }
 
-/// The one stored credential report of an account, and whether a build is running.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// The state of an account's credential report: when its latest complete report was
+/// generated, and whether a build is running. The report's bytes are stored apart
+/// ([`Tx::report_content`](crate::store::Tx::report_content)): they are megabytes, and the
+/// state changes on every GenerateCredentialReport.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct StoredReport {
-    /// The latest complete report: when it was generated and its CSV bytes.
-    pub complete: Option<(Timestamp, Vec<u8>)>,
+    /// When the latest complete report was generated, if there is one.
+    pub generated: Option<Timestamp>,
     /// When the running build started, if one is running (or was, before a crash).
     pub building_since: Option<Timestamp>,
 }

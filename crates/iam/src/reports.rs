@@ -13,6 +13,7 @@ use credreport_report::{write_report, Edition, Timestamp};
 
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
+use crate::model::StoredReport;
 use crate::report_build::{report_rows, AccountSnapshot};
 use crate::service::{require_account, Iam};
 use crate::store::UserQuery;
@@ -87,13 +88,18 @@ impl ReportBuild {
             .map_err(|e| Error::internal(format!("rendering the report: {e}")))?;
         let started = self.started;
         self.iam.write(&self.account, |tx| {
-            let mut report = tx.report(&self.account)?;
+            let report = tx.report(&self.account)?;
             if report.building_since != Some(started) {
                 return Ok(());
             }
-            report.complete = Some((generated, content.clone()));
-            report.building_since = None;
-            tx.put_report(&self.account, &report)
+            tx.put_report_content(&self.account, &content)?;
+            tx.put_report(
+                &self.account,
+                &StoredReport {
+                    generated: Some(generated),
+                    building_since: None,
+                },
+            )
         })
     }
 }
@@ -111,15 +117,15 @@ impl Iam {
                     return Ok((ReportState::InProgress, None));
                 }
             }
-            if let Some((generated, _)) = &report.complete {
-                if (0..REPORT_FRESH_SECS).contains(&now.secs_since(*generated)) {
+            if let Some(generated) = report.generated {
+                if (0..REPORT_FRESH_SECS).contains(&now.secs_since(generated)) {
                     if report.building_since.take().is_some() {
                         tx.put_report(account, &report)?; // an abandoned build is moot
                     }
                     return Ok((ReportState::Complete, None));
                 }
             }
-            let description = if report.complete.is_some() {
+            let description = if report.generated.is_some() {
                 "Report is older than 4 hours. Starting a new report generation task"
             } else {
                 "No report exists. Starting a new report generation task"
@@ -143,21 +149,23 @@ impl Iam {
     /// GetCredentialReport: the stored report (the previous one while a new one builds).
     pub fn credential_report(&self, account: &AccountId) -> Result<CredentialReport> {
         let now = self.now();
-        let report = self.read(|tx| {
+        let max_age = self.config().report_max_age_secs;
+        let expired =
+            |generated: Timestamp| max_age.is_some_and(|max| now.secs_since(generated) > max);
+        let (report, content) = self.read(|tx| {
             require_account(tx, account)?;
-            tx.report(account)
+            let report = tx.report(account)?;
+            let content = match report.generated {
+                Some(generated) if !expired(generated) => tx.report_content(account)?,
+                _ => None,
+            };
+            Ok((report, content))
         })?;
-        match report.complete {
-            Some((generated, content)) => {
-                if self
-                    .config()
-                    .report_max_age_secs
-                    .is_some_and(|max| now.secs_since(generated) > max)
-                {
-                    return Err(Error::ReportExpired);
-                }
-                Ok(CredentialReport { content, generated })
-            }
+        match report.generated {
+            Some(generated) if expired(generated) => Err(Error::ReportExpired),
+            Some(generated) => content
+                .map(|content| CredentialReport { content, generated })
+                .ok_or_else(|| Error::internal("a generated report has no stored bytes")),
             None if report.building_since.is_some() => Err(Error::ReportInProgress),
             None => Err(Error::ReportNotPresent),
         }

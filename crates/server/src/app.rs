@@ -16,6 +16,7 @@ use axum::Router;
 use credreport_iam::{Iam, ReportBuild};
 use credreport_report::Timestamp;
 use tokio::runtime::Handle;
+use tokio::sync::Semaphore;
 
 use crate::actions::{self, Ctx};
 use crate::error::AwsError;
@@ -33,16 +34,22 @@ pub struct ServerConfig {
     pub request_timeout: Duration,
     /// What SigV4 verification accepts.
     pub verify: VerifyOptions,
+    /// How many requests are worked on at once (verification, store, XML); the others wait
+    /// for a turn without holding a thread. More than the cores only oversubscribes them.
+    pub workers: usize,
 }
 
 impl ServerConfig {
     /// 1 MiB bodies (IAM's largest input, a policy document, is 128 KiB of text), 30 s
-    /// requests, standard SigV4 checks.
+    /// requests, standard SigV4 checks, four workers per core (a worker may wait for the
+    /// store's one writer and its `fsync` while others read).
     pub fn standard() -> ServerConfig {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
         ServerConfig {
             body_limit: 1 << 20,
             request_timeout: Duration::from_secs(30),
             verify: VerifyOptions::standard(),
+            workers: (4 * cores).clamp(4, 64),
         }
     }
 }
@@ -51,6 +58,8 @@ impl ServerConfig {
 struct AppState {
     iam: Iam,
     config: ServerConfig,
+    /// One permit per worker ([`ServerConfig::workers`]).
+    workers: Semaphore,
 }
 
 /// The router, ready to serve.
@@ -59,7 +68,11 @@ pub fn app(iam: Iam, config: ServerConfig) -> Router {
     Router::new()
         .route("/", get(query).post(query))
         .route("/health", get(health))
-        .with_state(Arc::new(AppState { iam, config }))
+        .with_state(Arc::new(AppState {
+            iam,
+            workers: Semaphore::new(config.workers.max(1)),
+            config,
+        }))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,
@@ -92,6 +105,12 @@ async fn query(
             );
             return respond(&state.iam, Err((IAM_NS, e)), "", &request_id, started);
         }
+    };
+    // Never closed, so acquiring only waits; a request that times out meanwhile gives up
+    // its place in the queue.
+    let Ok(_permit) = state.workers.acquire().await else {
+        let e = AwsError::service_failure();
+        return respond(&state.iam, Err((IAM_NS, e)), "", &request_id, started);
     };
     let handle = Handle::current();
     let (iam, id) = (state.iam.clone(), request_id.clone());

@@ -43,6 +43,17 @@ impl Xml {
         self
     }
 
+    /// `<name>` with `bytes` in standard base64 (a blob), encoded straight into the body:
+    /// a credential report is megabytes, and base64's alphabet needs no escaping.
+    pub fn blob(&mut self, name: &str, bytes: &[u8]) -> &mut Xml {
+        use base64::Engine as _;
+        self.indent();
+        let _ = write!(self.out, "<{name}>");
+        base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut self.out);
+        let _ = writeln!(self.out, "</{name}>");
+        self
+    }
+
     /// A timestamp leaf, `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn time(&mut self, name: &str, t: Timestamp) -> &mut Xml {
         self.leaf(name, &t.to_zulu())

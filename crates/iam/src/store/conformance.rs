@@ -450,8 +450,12 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.report(&a))? == StoredReport::default(),
         "no report at first",
     )?;
+    ensure(
+        read(s, |tx| tx.report_content(&a))?.is_none(),
+        "no report bytes at first",
+    )?;
     let building = StoredReport {
-        complete: None,
+        generated: None,
         building_since: Some(t(5)),
     };
     write(s, Some(&a), |tx| tx.put_report(&a, &building))?;
@@ -460,13 +464,37 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
         "a running build is listed",
     )?;
     let done = StoredReport {
-        complete: Some((t(6), b"user,arn".to_vec())),
+        generated: Some(t(6)),
         building_since: None,
     };
-    write(s, Some(&a), |tx| tx.put_report(&a, &done))?;
+    write(s, Some(&a), |tx| {
+        tx.put_report_content(&a, b"user,arn")?;
+        tx.put_report(&a, &done)
+    })?;
     ensure(
         read(s, |tx| tx.report(&a))? == done,
-        "the report reads back",
+        "the report state reads back",
+    )?;
+    ensure(
+        read(s, |tx| tx.report_content(&a))?.as_deref() == Some(&b"user,arn"[..]),
+        "the report bytes read back",
+    )?;
+    let rebuilding = StoredReport {
+        generated: Some(t(6)),
+        building_since: Some(t(7)),
+    };
+    write(s, Some(&a), |tx| tx.put_report(&a, &rebuilding))?;
+    ensure(
+        read(s, |tx| tx.report_content(&a))?.as_deref() == Some(&b"user,arn"[..]),
+        "a state change leaves the bytes alone",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.put_report_content(&a, b"user,arn,x")?;
+        tx.put_report(&a, &done)
+    })?;
+    ensure(
+        read(s, |tx| tx.report_content(&a))?.as_deref() == Some(&b"user,arn,x"[..]),
+        "new bytes replace the old",
     )?;
     ensure(
         read(s, |tx| tx.reports_building())?.is_empty(),

@@ -127,10 +127,15 @@ pub trait Tx {
     /// Deletes an inline policy.
     fn delete_user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<()>;
 
-    /// The account's stored report state.
+    /// The account's report state (small: no report bytes).
     fn report(&mut self, account: &AccountId) -> Result<StoredReport>;
-    /// Replaces the account's stored report state.
+    /// Replaces the account's report state; the report bytes are left as they are.
     fn put_report(&mut self, account: &AccountId, report: &StoredReport) -> Result<()>;
+    /// The bytes of the account's latest complete report, if any.
+    fn report_content(&mut self, account: &AccountId) -> Result<Option<Vec<u8>>>;
+    /// Replaces the bytes of the account's report. The service does it in the transaction
+    /// that sets the state's `generated`, so that state and bytes always agree.
+    fn put_report_content(&mut self, account: &AccountId, content: &[u8]) -> Result<()>;
     /// Accounts whose report build was started and not finished.
     fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>>;
 }

@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use credreport_report::Timestamp;
+use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow, TransactionBehavior};
 
 use super::{Store, Tx, UserQuery};
@@ -21,9 +22,16 @@ use crate::model::{
 };
 
 /// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../migrations/sqlite/0002_report_contents.sql"),
+];
 
-const READERS: usize = 4;
+/// Idle reader connections kept for reuse. As many as a server runs requests at once (its
+/// workers): opening a connection costs far more than a read (the file, the WAL index, the
+/// schema, and a cold statement cache), so a pool smaller than the concurrency turns most
+/// reads into an open and a close. Each idle connection holds at most its page cache.
+const READERS: usize = 64;
 
 /// The SQLite store.
 #[derive(Debug)]
@@ -199,6 +207,13 @@ fn opt_ts(v: Option<i64>) -> rusqlite::Result<Option<Timestamp>> {
     v.map(ts).transpose()
 }
 
+/// The text at column `i`, borrowed from the row (no `String` for a value only parsed).
+fn str_at<'r>(r: &'r SqlRow<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, Type::Text, Box::new(e)))
+}
+
 fn account_id(s: &str) -> rusqlite::Result<AccountId> {
     AccountId::parse(s)
         .ok_or_else(|| rusqlite::Error::InvalidColumnName(format!("bad account id {s}")))
@@ -240,77 +255,124 @@ fn account_from(r: &SqlRow<'_>) -> rusqlite::Result<Account> {
     })
 }
 
+/// The columns of a table in `SELECT *` order (the order of its `CREATE TABLE`), as an enum
+/// whose discriminants are the positions. Rows are decoded by position: looking a column up
+/// by name compares it against every column's name, for every value of every row, and that
+/// was a third of a report build's store read. `columns_match_the_schema` checks each list
+/// against the migrated database.
+macro_rules! columns {
+    ($name:ident in $table:literal { $($variant:ident = $col:literal),* $(,)? }) => {
+        #[derive(Clone, Copy)]
+        #[allow(dead_code)] // Some columns are only filtered on, never read.
+        enum $name {
+            $($variant),*
+        }
+        impl $name {
+            #[cfg(test)]
+            const TABLE: &'static str = $table;
+            #[cfg(test)]
+            const NAMES: &'static [&'static str] = &[$($col),*];
+            fn at(self) -> usize {
+                self as usize
+            }
+        }
+    };
+}
+
+columns!(UserCol in "users" {
+    AccountId = "account_id", UserId = "user_id", Name = "name", NameKey = "name_key",
+    Path = "path", Created = "created", PasswordLastUsed = "password_last_used",
+});
+columns!(LoginCol in "login_profiles" {
+    AccountId = "account_id", UserId = "user_id", Hash = "hash", Created = "created",
+    Changed = "changed", ResetRequired = "reset_required", Previous = "previous",
+});
+columns!(KeyCol in "access_keys" {
+    KeyId = "key_id", AccountId = "account_id", Owner = "owner", Secret = "secret",
+    Active = "active", Created = "created", LastUsed = "last_used",
+    LastUsedRegion = "last_used_region", LastUsedService = "last_used_service",
+});
+columns!(MfaCol in "mfa_devices" {
+    AccountId = "account_id", SerialKey = "serial_key", Serial = "serial", Name = "name",
+    Path = "path", Seed = "seed", Created = "created", Owner = "owner", Enabled = "enabled",
+    LastCounter = "last_counter",
+});
+columns!(CertCol in "signing_certificates" {
+    CertId = "cert_id", AccountId = "account_id", Owner = "owner", Body = "body",
+    DerSha256 = "der_sha256", Active = "active", Uploaded = "uploaded",
+});
+
 fn user_from(r: &SqlRow<'_>) -> rusqlite::Result<User> {
     Ok(User {
-        account: account_id(&r.get::<_, String>("account_id")?)?,
-        id: r.get("user_id")?,
-        name: r.get("name")?,
-        path: r.get("path")?,
-        created: ts(r.get("created")?)?,
-        password_last_used: opt_ts(r.get("password_last_used")?)?,
+        account: account_id(str_at(r, UserCol::AccountId.at())?)?,
+        id: r.get(UserCol::UserId.at())?,
+        name: r.get(UserCol::Name.at())?,
+        path: r.get(UserCol::Path.at())?,
+        created: ts(r.get(UserCol::Created.at())?)?,
+        password_last_used: opt_ts(r.get(UserCol::PasswordLastUsed.at())?)?,
     })
 }
 
 fn password_from(r: &SqlRow<'_>) -> rusqlite::Result<Password> {
     Ok(Password {
-        hash: PasswordHash(r.get("hash")?),
-        created: ts(r.get("created")?)?,
-        changed: ts(r.get("changed")?)?,
-        reset_required: r.get("reset_required")?,
-        previous: hashes_from_json(&r.get::<_, String>("previous")?),
+        hash: PasswordHash(r.get(LoginCol::Hash.at())?),
+        created: ts(r.get(LoginCol::Created.at())?)?,
+        changed: ts(r.get(LoginCol::Changed.at())?)?,
+        reset_required: r.get(LoginCol::ResetRequired.at())?,
+        previous: hashes_from_json(str_at(r, LoginCol::Previous.at())?),
     })
 }
 
 fn key_from(r: &SqlRow<'_>) -> rusqlite::Result<AccessKey> {
-    let last_used = match opt_ts(r.get("last_used")?)? {
+    let last_used = match opt_ts(r.get(KeyCol::LastUsed.at())?)? {
         Some(at) => Some(KeyUse {
             at,
             region: r
-                .get::<_, Option<String>>("last_used_region")?
+                .get::<_, Option<String>>(KeyCol::LastUsedRegion.at())?
                 .unwrap_or_default(),
             service: r
-                .get::<_, Option<String>>("last_used_service")?
+                .get::<_, Option<String>>(KeyCol::LastUsedService.at())?
                 .unwrap_or_default(),
         }),
         None => None,
     };
     Ok(AccessKey {
-        id: r.get("key_id")?,
-        account: account_id(&r.get::<_, String>("account_id")?)?,
-        owner: Owner::from_key(&r.get::<_, String>("owner")?),
-        secret: Sealed(r.get("secret")?),
-        active: r.get("active")?,
-        created: ts(r.get("created")?)?,
+        id: r.get(KeyCol::KeyId.at())?,
+        account: account_id(str_at(r, KeyCol::AccountId.at())?)?,
+        owner: Owner::from_key(str_at(r, KeyCol::Owner.at())?),
+        secret: Sealed(r.get(KeyCol::Secret.at())?),
+        active: r.get(KeyCol::Active.at())?,
+        created: ts(r.get(KeyCol::Created.at())?)?,
         last_used,
     })
 }
 
 fn mfa_from(r: &SqlRow<'_>) -> rusqlite::Result<MfaDevice> {
-    let owner: Option<String> = r.get("owner")?;
-    let enabled = opt_ts(r.get("enabled")?)?;
-    let last_counter: Option<i64> = r.get("last_counter")?;
+    let owner: Option<String> = r.get(MfaCol::Owner.at())?;
+    let enabled = opt_ts(r.get(MfaCol::Enabled.at())?)?;
+    let last_counter: Option<i64> = r.get(MfaCol::LastCounter.at())?;
     Ok(MfaDevice {
-        serial: r.get("serial")?,
-        account: account_id(&r.get::<_, String>("account_id")?)?,
-        name: r.get("name")?,
-        path: r.get("path")?,
-        seed: Sealed(r.get("seed")?),
-        created: ts(r.get("created")?)?,
+        serial: r.get(MfaCol::Serial.at())?,
+        account: account_id(str_at(r, MfaCol::AccountId.at())?)?,
+        name: r.get(MfaCol::Name.at())?,
+        path: r.get(MfaCol::Path.at())?,
+        seed: Sealed(r.get(MfaCol::Seed.at())?),
+        created: ts(r.get(MfaCol::Created.at())?)?,
         assignment: owner.zip(enabled).map(|(o, t)| (Owner::from_key(&o), t)),
         last_counter: last_counter.and_then(|c| u64::try_from(c).ok()),
     })
 }
 
 fn cert_from(r: &SqlRow<'_>) -> rusqlite::Result<SigningCertificate> {
-    let digest: Vec<u8> = r.get("der_sha256")?;
+    let digest: Vec<u8> = r.get(CertCol::DerSha256.at())?;
     Ok(SigningCertificate {
-        id: r.get("cert_id")?,
-        account: account_id(&r.get::<_, String>("account_id")?)?,
-        owner: Owner::from_key(&r.get::<_, String>("owner")?),
-        body: r.get("body")?,
+        id: r.get(CertCol::CertId.at())?,
+        account: account_id(str_at(r, CertCol::AccountId.at())?)?,
+        owner: Owner::from_key(str_at(r, CertCol::Owner.at())?),
+        body: r.get(CertCol::Body.at())?,
         der_sha256: digest.try_into().unwrap_or([0; 32]),
-        active: r.get("active")?,
-        uploaded: ts(r.get("uploaded")?)?,
+        active: r.get(CertCol::Active.at())?,
+        uploaded: ts(r.get(CertCol::Uploaded.at())?)?,
     })
 }
 
@@ -515,7 +577,7 @@ impl Tx for SqliteTx<'_> {
         self.all(
             "SELECT * FROM login_profiles WHERE account_id = ?1",
             [account.as_str()],
-            |r| Ok((r.get("user_id")?, password_from(r)?)),
+            |r| Ok((r.get(LoginCol::UserId.at())?, password_from(r)?)),
         )
     }
 
@@ -722,14 +784,12 @@ impl Tx for SqliteTx<'_> {
 
     fn report(&mut self, account: &AccountId) -> Result<StoredReport> {
         let row = self.one(
-            "SELECT generated, content, building_since FROM reports WHERE account_id = ?1",
+            "SELECT generated, building_since FROM reports WHERE account_id = ?1",
             [account.as_str()],
             |r| {
-                let generated = opt_ts(r.get(0)?)?;
-                let content: Option<Vec<u8>> = r.get(1)?;
                 Ok(StoredReport {
-                    complete: generated.zip(content),
-                    building_since: opt_ts(r.get(2)?)?,
+                    generated: opt_ts(r.get(0)?)?,
+                    building_since: opt_ts(r.get(1)?)?,
                 })
             },
         )?;
@@ -737,13 +797,29 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn put_report(&mut self, account: &AccountId, r: &StoredReport) -> Result<()> {
-        let (generated, content) = match &r.complete {
-            Some((t, c)) => (Some(t.unix()), Some(c.as_slice())),
-            None => (None, None),
-        };
         self.exec(
-            "REPLACE INTO reports (account_id, generated, content, building_since) VALUES (?1, ?2, ?3, ?4)",
-            params![account.as_str(), generated, content, r.building_since.map(Timestamp::unix)],
+            "REPLACE INTO reports (account_id, generated, building_since) VALUES (?1, ?2, ?3)",
+            params![
+                account.as_str(),
+                r.generated.map(Timestamp::unix),
+                r.building_since.map(Timestamp::unix)
+            ],
+        )
+        .map(drop)
+    }
+
+    fn report_content(&mut self, account: &AccountId) -> Result<Option<Vec<u8>>> {
+        self.one(
+            "SELECT content FROM report_contents WHERE account_id = ?1",
+            [account.as_str()],
+            |r| r.get(0),
+        )
+    }
+
+    fn put_report_content(&mut self, account: &AccountId, content: &[u8]) -> Result<()> {
+        self.exec(
+            "REPLACE INTO report_contents (account_id, content) VALUES (?1, ?2)",
+            params![account.as_str(), content],
         )
         .map(drop)
     }
@@ -754,5 +830,72 @@ impl Tx for SqliteTx<'_> {
             [],
             |r| Ok((account_id(&r.get::<_, String>(0)?)?, ts(r.get(1)?)?)),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // A failed set-up is a failed test.
+
+    use super::*;
+
+    #[test]
+    fn a_version_1_store_keeps_its_reports_through_migration_2() {
+        use crate::store::read;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("iam.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO accounts (id, created, organization_member) VALUES
+                     ('111111111111', 0, 0), ('222222222222', 0, 0), ('333333333333', 0, 0);
+                 INSERT INTO reports (account_id, generated, content, building_since) VALUES
+                     ('111111111111', 60, X'757365722C61726E', NULL),
+                     ('222222222222', 60, X'757365722C61726E', 120),
+                     ('333333333333', NULL, NULL, 120);",
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        let at = |secs| Timestamp::from_unix(secs);
+        for (id, generated, building_since, content) in [
+            ("111111111111", at(60), None, Some(&b"user,arn"[..])),
+            ("222222222222", at(60), at(120), Some(&b"user,arn"[..])),
+            ("333333333333", None, at(120), None),
+        ] {
+            let account = AccountId::parse(id).unwrap();
+            let (report, bytes) = read(&store, |tx| {
+                Ok((tx.report(&account)?, tx.report_content(&account)?))
+            })
+            .unwrap();
+            assert_eq!(
+                report,
+                StoredReport {
+                    generated,
+                    building_since
+                },
+                "{id}"
+            );
+            assert_eq!(bytes.as_deref(), content, "{id}");
+        }
+    }
+
+    #[test]
+    fn columns_match_the_schema() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        for (table, names) in [
+            (UserCol::TABLE, UserCol::NAMES),
+            (LoginCol::TABLE, LoginCol::NAMES),
+            (KeyCol::TABLE, KeyCol::NAMES),
+            (MfaCol::TABLE, MfaCol::NAMES),
+            (CertCol::TABLE, CertCol::NAMES),
+        ] {
+            let stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+            let actual: Vec<&str> = stmt.column_names();
+            assert_eq!(actual, names, "the columns of {table}, in order");
+        }
     }
 }

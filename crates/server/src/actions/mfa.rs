@@ -1,8 +1,6 @@
 //! CreateVirtualMFADevice, EnableMFADevice, DeactivateMFADevice, ResyncMFADevice,
 //! ListMFADevices, ListVirtualMFADevices, DeleteVirtualMFADevice.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
 use credreport_iam::model::Owner;
 use credreport_iam::Assignment;
 
@@ -44,11 +42,8 @@ pub(crate) fn create_virtual(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     x.node("VirtualMFADevice", |x| {
         // Both are blobs on the wire: the seed is its Base32 text, base64-encoded.
         x.leaf("SerialNumber", &new.device.serial)
-            .leaf(
-                "Base32StringSeed",
-                &STANDARD.encode(new.base32_seed.expose()),
-            )
-            .leaf("QRCodePNG", &STANDARD.encode(&new.qr_png));
+            .blob("Base32StringSeed", new.base32_seed.expose())
+            .blob("QRCodePNG", &new.qr_png);
     });
     Ok(Some(x))
 }

@@ -1,7 +1,5 @@
 //! GenerateCredentialReport, GetCredentialReport.
 
-use base64::Engine as _;
-
 use super::Ctx;
 use crate::error::AwsError;
 use crate::xml::Xml;
@@ -26,11 +24,8 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.authorize("iam:GetCredentialReport", ctx.any())?;
     let report = ctx.iam.credential_report(ctx.account())?;
     let mut x = Xml::new();
-    x.leaf(
-        "Content",
-        &base64::engine::general_purpose::STANDARD.encode(&report.content),
-    )
-    .leaf("ReportFormat", "text/csv")
-    .time("GeneratedTime", report.generated);
+    x.blob("Content", &report.content)
+        .leaf("ReportFormat", "text/csv")
+        .time("GeneratedTime", report.generated);
     Ok(Some(x))
 }
