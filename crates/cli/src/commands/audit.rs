@@ -5,7 +5,6 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context};
 use credreport_audit::config::parse_time;
@@ -17,6 +16,7 @@ use credreport_report::Timestamp;
 
 use super::EXIT_ERROR;
 use crate::args::{AuditArgs, ColorArg, FormatArg, SeverityArg};
+use crate::fetch::now;
 use crate::fetch::org::newest_generated;
 use crate::input;
 
@@ -136,17 +136,6 @@ fn time_arg(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
             bail!("{flag} {text:?}: expected YYYY-MM-DDTHH:MM:SSZ (or an offset) or YYYY-MM-DD")
         }
     }
-}
-
-fn now() -> anyhow::Result<Timestamp> {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_secs();
-    i64::try_from(secs)
-        .ok()
-        .and_then(Timestamp::from_unix)
-        .context("the system clock is out of range")
 }
 
 /// A file, standard input, or every `*.csv` of a directory (sorted by name).

@@ -34,7 +34,7 @@ impl Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data)
-            .env("NO_COLOR", "1")
+            .env_remove("NO_COLOR") // the log must be plain because it is a pipe, not by request
             .env_remove("CREDREPORT_MASTER_KEY")
             .env_remove("CREDREPORT_LOG")
             .stdin(Stdio::null())
@@ -56,13 +56,19 @@ impl Server {
                         .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == ':')
                         .collect();
                     if let Some(tx) = tx.take() {
-                        let _ = tx.send(addr);
+                        let _ = tx.send((addr, line));
                     }
                 }
             }
         });
         let addr = match rx.recv_timeout(START_TIMEOUT) {
-            Ok(addr) => addr,
+            Ok((addr, line)) => {
+                assert!(
+                    !line.contains('\u{1b}'),
+                    "a log written to a pipe has no terminal colour codes: {line:?}"
+                );
+                addr
+            }
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
