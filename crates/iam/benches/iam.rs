@@ -156,12 +156,12 @@ fn main() -> Result<()> {
             };
             Ok(tx.users(a, &q)?.len())
         }),
-        ("login profiles", |tx, a| Ok(tx.login_profiles(a)?.len())),
-        ("access keys", |tx, a| Ok(tx.access_keys(a)?.len())),
-        ("MFA devices", |tx, a| Ok(tx.mfa_devices(a)?.len())),
-        ("signing certificates", |tx, a| {
-            Ok(tx.signing_certificates(a)?.len())
+        ("password changes", |tx, a| {
+            Ok(tx.password_changes(a)?.len())
         }),
+        ("access keys", |tx, a| Ok(tx.key_facts(a)?.len())),
+        ("MFA owners", |tx, a| Ok(tx.mfa_owners(a)?.len())),
+        ("signing certificates", |tx, a| Ok(tx.cert_facts(a)?.len())),
     ];
     for (what, part) in parts {
         let stats = time_runs(settings.runs, || {

@@ -149,6 +149,33 @@ pub struct AccessKey {
     pub last_used: Option<KeyUse>,
 }
 
+/// What a credential report shows of an access key: everything but its secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyFacts {
+    /// `AKIA…`
+    pub id: String,
+    /// Its owner.
+    pub owner: Owner,
+    /// Active or Inactive.
+    pub active: bool,
+    /// When it was created.
+    pub created: Timestamp,
+    /// Its last use, if it was ever used.
+    pub last_used: Option<KeyUse>,
+}
+
+impl From<&AccessKey> for KeyFacts {
+    fn from(k: &AccessKey) -> KeyFacts {
+        KeyFacts {
+            id: k.id.clone(),
+            owner: k.owner.clone(),
+            active: k.active,
+            created: k.created,
+            last_used: k.last_used.clone(),
+        }
+    }
+}
+
 /// A virtual MFA device.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MfaDevice {
@@ -187,6 +214,30 @@ pub struct SigningCertificate {
     pub active: bool,
     /// When it was uploaded (the report's `cert_N_last_rotated`).
     pub uploaded: Timestamp,
+}
+
+/// What a credential report shows of a signing certificate: not its body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertFacts {
+    /// The certificate id.
+    pub id: String,
+    /// Its owner.
+    pub owner: Owner,
+    /// Active or Inactive.
+    pub active: bool,
+    /// When it was uploaded.
+    pub uploaded: Timestamp,
+}
+
+impl From<&SigningCertificate> for CertFacts {
+    fn from(c: &SigningCertificate) -> CertFacts {
+        CertFacts {
+            id: c.id.clone(),
+            owner: c.owner.clone(),
+            active: c.active,
+            uploaded: c.uploaded,
+        }
+    }
 }
 
 /// An inline user policy.

@@ -10,42 +10,39 @@ use credreport_report::{
     user_order, Cell, CertField, Column, Edition, KeyField, Row, Slot, Timestamp, ROOT_USER,
 };
 
-use crate::model::{AccessKey, Account, MfaDevice, Owner, Password, SigningCertificate, User};
+use crate::model::{Account, CertFacts, KeyFacts, Owner, User};
 
 const DAY: i64 = 86_400;
 
-/// Everything of one account that the report shows, read in one transaction.
+/// Everything of one account that the report shows, read in one transaction, and
+/// nothing more: no secret, seed, password hash or certificate body.
 #[derive(Clone, Debug)]
 pub struct AccountSnapshot {
     /// The account (root password, policy).
     pub account: Account,
     /// Its users, in any order.
     pub users: Vec<User>,
-    /// Login profiles by user id.
-    pub passwords: HashMap<String, Password>,
+    /// When each user with a password last changed it, by user id.
+    pub password_changes: HashMap<String, Timestamp>,
     /// Every access key of the account.
-    pub keys: Vec<AccessKey>,
-    /// Every virtual MFA device of the account.
-    pub mfa_devices: Vec<MfaDevice>,
+    pub keys: Vec<KeyFacts>,
+    /// The owner of every enabled MFA device of the account.
+    pub mfa_owners: Vec<Owner>,
     /// Every signing certificate of the account.
-    pub certificates: Vec<SigningCertificate>,
+    pub certificates: Vec<CertFacts>,
 }
 
 /// The report's rows: the root row first, then users by name ignoring case.
 pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
-    let mut keys: HashMap<&Owner, Vec<&AccessKey>> = HashMap::new();
+    let mut keys: HashMap<&Owner, Vec<&KeyFacts>> = HashMap::new();
     for k in &s.keys {
         keys.entry(&k.owner).or_default().push(k);
     }
-    let mut certs: HashMap<&Owner, Vec<&SigningCertificate>> = HashMap::new();
+    let mut certs: HashMap<&Owner, Vec<&CertFacts>> = HashMap::new();
     for c in &s.certificates {
         certs.entry(&c.owner).or_default().push(c);
     }
-    let with_mfa: HashSet<&Owner> = s
-        .mfa_devices
-        .iter()
-        .filter_map(|d| d.assignment.as_ref().map(|(o, _)| o))
-        .collect();
+    let with_mfa: HashSet<&Owner> = s.mfa_owners.iter().collect();
     let slots = |owner: &Owner, row: &mut Row| {
         fill_key_slots(row, keys.get(owner).map_or(&[][..], Vec::as_slice));
         fill_cert_slots(row, certs.get(owner).map_or(&[][..], Vec::as_slice));
@@ -65,7 +62,7 @@ pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
         .as_ref()
         .and_then(|p| p.max_password_age);
     for user in users {
-        let mut row = user_row(user, s.passwords.get(&user.id), max_age);
+        let mut row = user_row(user, s.password_changes.get(&user.id).copied(), max_age);
         slots(&Owner::User(user.id.clone()), &mut row);
         rows.push(row);
     }
@@ -99,22 +96,23 @@ fn root_row(account: &Account) -> Row {
         .with(Column::PasswordNextRotation, Cell::NotSupported)
 }
 
-fn user_row(user: &User, password: Option<&Password>, max_password_age: Option<u16>) -> Row {
-    let (enabled, last_used, changed, next_rotation) = match password {
+/// `password_changed`: when the user's password was last changed, if the user has one.
+fn user_row(user: &User, password_changed: Option<Timestamp>, max_age: Option<u16>) -> Row {
+    let (enabled, last_used, changed, next_rotation) = match password_changed {
         None => (
             false,
             Cell::NotApplicable,
             Cell::NotApplicable,
             Cell::NotApplicable,
         ),
-        Some(p) => {
-            let next = max_password_age
-                .and_then(|days| p.changed.checked_add_secs(i64::from(days) * DAY))
+        Some(changed) => {
+            let next = max_age
+                .and_then(|days| changed.checked_add_secs(i64::from(days) * DAY))
                 .map_or(Cell::NotApplicable, Cell::Timestamp);
             let used = user
                 .password_last_used
                 .map_or(Cell::NoInformation, Cell::Timestamp);
-            (true, used, Cell::Timestamp(p.changed), next)
+            (true, used, Cell::Timestamp(changed), next)
         }
     };
     Row::new(Edition::Current)
@@ -134,7 +132,7 @@ fn slot_order(a: (bool, Timestamp, &str), b: (bool, Timestamp, &str)) -> Orderin
     b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2))
 }
 
-fn fill_key_slots(row: &mut Row, keys: &[&AccessKey]) {
+fn fill_key_slots(row: &mut Row, keys: &[&KeyFacts]) {
     let mut keys = keys.to_vec();
     keys.sort_by(|a, b| slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id)));
     for (i, slot) in Slot::BOTH.into_iter().enumerate() {
@@ -180,7 +178,7 @@ fn fill_key_slots(row: &mut Row, keys: &[&AccessKey]) {
     }
 }
 
-fn fill_cert_slots(row: &mut Row, certs: &[&SigningCertificate]) {
+fn fill_cert_slots(row: &mut Row, certs: &[&CertFacts]) {
     let mut certs = certs.to_vec();
     certs.sort_by(|a, b| slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id)));
     for (i, slot) in Slot::BOTH.into_iter().enumerate() {

@@ -215,14 +215,15 @@ impl Iam {
                     limit: USERS_QUOTA * 2,
                 },
             )?;
-            let passwords: HashMap<_, _> = tx.login_profiles(account)?.into_iter().collect();
+            let password_changes: HashMap<_, _> =
+                tx.password_changes(account)?.into_iter().collect();
             Ok(AccountSnapshot {
                 account: account_record,
                 users,
-                passwords,
-                keys: tx.access_keys(account)?,
-                mfa_devices: tx.mfa_devices(account)?,
-                certificates: tx.signing_certificates(account)?,
+                password_changes,
+                keys: tx.key_facts(account)?,
+                mfa_owners: tx.mfa_owners(account)?,
+                certificates: tx.cert_facts(account)?,
             })
         })
     }

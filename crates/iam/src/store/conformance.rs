@@ -13,8 +13,8 @@ use super::{read, write, Store, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed,
-    SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, KeyFacts, KeyUse, MfaDevice, Owner, Password, PasswordHash,
+    Sealed, SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 /// Runs every check, each on a fresh store from `open`. Panics (with the check's name)
@@ -237,6 +237,10 @@ fn login_profiles(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.login_profiles(&a))? == vec![("AIDAALICE".to_string(), p.clone())],
         "profiles of the account",
     )?;
+    ensure(
+        read(s, |tx| tx.password_changes(&a))? == vec![("AIDAALICE".to_string(), t(6))],
+        "the report's view: when each password was changed",
+    )?;
     write(s, Some(&a), |tx| tx.delete_login_profile(&a, "AIDAALICE"))?;
     ensure(
         read(s, |tx| tx.login_profile(&a, "AIDAALICE"))?.is_none(),
@@ -275,9 +279,15 @@ fn access_keys(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.access_keys_of(&a, &Owner::Root))?.len() == 1,
         "the root's keys",
     )?;
+    let keys = read(s, |tx| tx.access_keys(&a))?;
+    ensure(keys.len() == 3, "every key of the account")?;
+    let mut facts = read(s, |tx| tx.key_facts(&a))?;
+    facts.sort_by(|x, y| x.id.cmp(&y.id));
+    let mut expected: Vec<KeyFacts> = keys.iter().map(KeyFacts::from).collect();
+    expected.sort_by(|x, y| x.id.cmp(&y.id));
     ensure(
-        read(s, |tx| tx.access_keys(&a))?.len() == 3,
-        "every key of the account",
+        facts == expected,
+        "the report's view of the keys: all but the secrets",
     )?;
     write(s, Some(&a), |tx| tx.delete_access_key("AKIA1"))?;
     ensure(read(s, |tx| tx.access_key("AKIA1"))?.is_none(), "deleted")
@@ -380,6 +390,24 @@ fn mfa_devices(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.mfa_devices(&a))?.len() == 1,
         "devices of the account",
     )?;
+    ensure(
+        read(s, |tx| tx.mfa_owners(&a))? == vec![Owner::User("AIDAALICE".into())],
+        "the report's view: the owner of an enabled device",
+    )?;
+    let unassigned = MfaDevice {
+        serial: "arn:aws:iam::111111111101:mfa/Spare".into(),
+        name: "Spare".into(),
+        assignment: None,
+        ..device.clone()
+    };
+    write(s, Some(&a), |tx| tx.put_mfa_device(&unassigned))?;
+    ensure(
+        read(s, |tx| tx.mfa_owners(&a))?.len() == 1,
+        "an unassigned device has no owner to show",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.delete_mfa_device(&a, &unassigned.serial)
+    })?;
     write(s, Some(&a), |tx| tx.delete_mfa_device(&a, &device.serial))?;
     ensure(read(s, |tx| tx.mfa_devices(&a))?.is_empty(), "deleted")
 }
@@ -405,6 +433,10 @@ fn signing_certificates(store: &Arc<dyn Store>) -> Result<()> {
     ensure(
         read(s, |tx| tx.signing_certificates(&a))? == vec![cert.clone()],
         "certificates of the account",
+    )?;
+    ensure(
+        read(s, |tx| tx.cert_facts(&a))? == vec![CertFacts::from(&cert)],
+        "the report's view of the certificates: all but the bodies",
     )?;
     write(s, Some(&a), |tx| {
         tx.delete_signing_certificate(&a, &cert.id)

@@ -12,8 +12,8 @@ use credreport_report::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, KeyUse, MfaDevice, Owner, SigningCertificate, StoredReport, User,
-    UserPolicy,
+    AccessKey, Account, CertFacts, KeyFacts, KeyUse, MfaDevice, Owner, SigningCertificate,
+    StoredReport, User, UserPolicy,
 };
 
 pub mod conformance;
@@ -126,6 +126,18 @@ pub trait Tx {
     fn put_user_policy(&mut self, account: &AccountId, policy: &UserPolicy) -> Result<()>;
     /// Deletes an inline policy.
     fn delete_user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<()>;
+
+    /// What the credential report shows of every access key of the account (no secrets),
+    /// in no particular order.
+    fn key_facts(&mut self, account: &AccountId) -> Result<Vec<KeyFacts>>;
+    /// What the report shows of every signing certificate of the account (no bodies), in
+    /// no particular order.
+    fn cert_facts(&mut self, account: &AccountId) -> Result<Vec<CertFacts>>;
+    /// When each user with a login profile last changed the password, by user id (no
+    /// hashes), in no particular order.
+    fn password_changes(&mut self, account: &AccountId) -> Result<Vec<(String, Timestamp)>>;
+    /// The owners of the account's enabled MFA devices (no seeds), in no particular order.
+    fn mfa_owners(&mut self, account: &AccountId) -> Result<Vec<Owner>>;
 
     /// The account's report state (small: no report bytes).
     fn report(&mut self, account: &AccountId) -> Result<StoredReport>;

@@ -17,8 +17,8 @@ use super::{Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
 use crate::model::{
-    AccessKey, Account, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed,
-    SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, KeyFacts, KeyUse, MfaDevice, Owner, Password, PasswordHash,
+    Sealed, SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 /// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last.
@@ -780,6 +780,63 @@ impl Tx for SqliteTx<'_> {
             params![account.as_str(), user_id, name_key(name)],
         )
         .map(drop)
+    }
+
+    fn key_facts(&mut self, account: &AccountId) -> Result<Vec<KeyFacts>> {
+        self.all(
+            "SELECT key_id, owner, active, created, last_used, last_used_region, last_used_service
+             FROM access_keys WHERE account_id = ?1",
+            [account.as_str()],
+            |r| {
+                let last_used = match opt_ts(r.get(4)?)? {
+                    Some(at) => Some(KeyUse {
+                        at,
+                        region: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        service: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    }),
+                    None => None,
+                };
+                Ok(KeyFacts {
+                    id: r.get(0)?,
+                    owner: Owner::from_key(str_at(r, 1)?),
+                    active: r.get(2)?,
+                    created: ts(r.get(3)?)?,
+                    last_used,
+                })
+            },
+        )
+    }
+
+    fn cert_facts(&mut self, account: &AccountId) -> Result<Vec<CertFacts>> {
+        self.all(
+            "SELECT cert_id, owner, active, uploaded FROM signing_certificates WHERE account_id = ?1",
+            [account.as_str()],
+            |r| {
+                Ok(CertFacts {
+                    id: r.get(0)?,
+                    owner: Owner::from_key(str_at(r, 1)?),
+                    active: r.get(2)?,
+                    uploaded: ts(r.get(3)?)?,
+                })
+            },
+        )
+    }
+
+    fn password_changes(&mut self, account: &AccountId) -> Result<Vec<(String, Timestamp)>> {
+        self.all(
+            "SELECT user_id, changed FROM login_profiles WHERE account_id = ?1",
+            [account.as_str()],
+            |r| Ok((r.get(0)?, ts(r.get(1)?)?)),
+        )
+    }
+
+    fn mfa_owners(&mut self, account: &AccountId) -> Result<Vec<Owner>> {
+        self.all(
+            "SELECT owner FROM mfa_devices
+             WHERE account_id = ?1 AND owner IS NOT NULL AND enabled IS NOT NULL",
+            [account.as_str()],
+            |r| Ok(Owner::from_key(str_at(r, 0)?)),
+        )
     }
 
     fn report(&mut self, account: &AccountId) -> Result<StoredReport> {
