@@ -55,6 +55,16 @@ pub struct Generation {
     pub build: Option<ReportBuild>,
 }
 
+impl Generation {
+    fn unchanged(state: ReportState) -> Generation {
+        Generation {
+            state,
+            description: None,
+            build: None,
+        }
+    }
+}
+
 /// A started build, to be run once.
 #[derive(Debug)]
 #[must_use = "a started build must be run, or the report stays in progress until its lease ends"]
@@ -109,21 +119,41 @@ impl Iam {
     pub fn generate_credential_report(&self, account: &AccountId) -> Result<Generation> {
         let now = self.now();
         let lease = self.config().build_lease_secs;
+        let building = |report: &StoredReport| {
+            report
+                .building_since
+                .is_some_and(|since| (0..lease).contains(&now.secs_since(since)))
+        };
+        let fresh = |report: &StoredReport| {
+            report.generated.is_some_and(|generated| {
+                (0..REPORT_FRESH_SECS).contains(&now.secs_since(generated))
+            })
+        };
+        // Most calls change nothing (clients poll this action while a build runs): decide
+        // those on a read transaction, so that polling never waits for, or holds up, the
+        // account's writer.
+        let seen = self.read(|tx| {
+            require_account(tx, account)?;
+            tx.report(account)
+        })?;
+        if building(&seen) {
+            return Ok(Generation::unchanged(ReportState::InProgress));
+        }
+        if fresh(&seen) && seen.building_since.is_none() {
+            return Ok(Generation::unchanged(ReportState::Complete));
+        }
+        // Decided again under the writer: another call may have acted in between.
         let (state, description) = self.write(account, |tx| {
             require_account(tx, account)?;
             let mut report = tx.report(account)?;
-            if let Some(since) = report.building_since {
-                if (0..lease).contains(&now.secs_since(since)) {
-                    return Ok((ReportState::InProgress, None));
-                }
+            if building(&report) {
+                return Ok((ReportState::InProgress, None));
             }
-            if let Some(generated) = report.generated {
-                if (0..REPORT_FRESH_SECS).contains(&now.secs_since(generated)) {
-                    if report.building_since.take().is_some() {
-                        tx.put_report(account, &report)?; // an abandoned build is moot
-                    }
-                    return Ok((ReportState::Complete, None));
+            if fresh(&report) {
+                if report.building_since.take().is_some() {
+                    tx.put_report(account, &report)?; // an abandoned build is moot
                 }
+                return Ok((ReportState::Complete, None));
             }
             let description = if report.generated.is_some() {
                 "Report is older than 4 hours. Starting a new report generation task"

@@ -1,5 +1,7 @@
-//! The usage windows' promise: a use inside the window costs no store write, and a use
-//! answered `Recorded` is in the store (so a restart loses nothing).
+//! What costs a store write and what does not: a use inside a usage window costs none, and
+//! a use answered `Recorded` is in the store (so a restart loses nothing); polling
+//! GenerateCredentialReport while a build runs, or once the report is fresh, never takes
+//! the account's writer.
 
 // Test harness code panics on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -11,14 +13,27 @@ use credreport_iam::model::{KeyUse, Owner};
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::MasterKey;
 use credreport_iam::store::{Store, Tx};
-use credreport_iam::{AccountId, Iam, IamConfig, ManualClock, Result, SqliteStore, UseOutcome};
+use credreport_iam::{
+    AccountId, Iam, IamConfig, ManualClock, ReportState, Result, SqliteStore, UseOutcome,
+};
 use credreport_report::Timestamp;
 
-/// A store that counts the usage writes that reach it.
+/// A store that counts the write transactions and usage writes that reach it.
 #[derive(Debug)]
 struct Counting {
     inner: SqliteStore,
+    writes: AtomicUsize,
     key_writes: AtomicUsize,
+}
+
+impl Counting {
+    fn open(path: &std::path::Path) -> Arc<Counting> {
+        Arc::new(Counting {
+            inner: SqliteStore::open(path).unwrap(),
+            writes: AtomicUsize::new(0),
+            key_writes: AtomicUsize::new(0),
+        })
+    }
 }
 
 impl Store for Counting {
@@ -30,6 +45,7 @@ impl Store for Counting {
         account: Option<&AccountId>,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
         self.inner.write(account, f)
     }
     fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
@@ -54,10 +70,7 @@ fn uses_inside_the_window_cost_no_store_write_and_recorded_uses_survive_a_restar
     let path = dir.path().join("iam.db");
     let clock = ManualClock::new(Timestamp::parse(b"2026-01-01T10:00:30Z").unwrap().0);
     let key = MasterKey::generate().unwrap();
-    let counting = Arc::new(Counting {
-        inner: SqliteStore::open(&path).unwrap(),
-        key_writes: AtomicUsize::new(0),
-    });
+    let counting = Counting::open(&path);
     let iam = Iam::new(
         counting.clone(),
         Arc::new(clock.clone()),
@@ -126,4 +139,52 @@ fn uses_inside_the_window_cost_no_store_write_and_recorded_uses_survive_a_restar
             .unwrap(),
         UseOutcome::InWindow
     );
+}
+
+#[test]
+fn polling_generate_credential_report_takes_no_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new(Timestamp::parse(b"2026-01-01T10:00:30Z").unwrap().0);
+    let counting = Counting::open(&dir.path().join("iam.db"));
+    let iam = Iam::new(
+        counting.clone(),
+        Arc::new(clock.clone()),
+        MasterKey::generate().unwrap(),
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let account = iam.create_account(None, false).unwrap().account.id;
+    let writes = || counting.writes.load(Ordering::SeqCst);
+
+    let started = iam.generate_credential_report(&account).unwrap();
+    assert_eq!(started.state, ReportState::Started);
+    let build = started.build.unwrap();
+    let before = writes();
+    for _ in 0..100 {
+        let poll = iam.generate_credential_report(&account).unwrap();
+        assert_eq!(poll.state, ReportState::InProgress);
+        assert!(poll.build.is_none());
+    }
+    assert_eq!(writes(), before, "polls while the build runs write nothing");
+
+    build.run().unwrap();
+    let built = writes();
+    assert_eq!(
+        built,
+        before + 1,
+        "the build stores its report in one write"
+    );
+    clock.advance(60);
+    for _ in 0..100 {
+        let poll = iam.generate_credential_report(&account).unwrap();
+        assert_eq!(poll.state, ReportState::Complete);
+        assert_eq!(poll.description, None);
+    }
+    assert_eq!(writes(), built, "polls of a fresh report write nothing");
+
+    clock.advance(4 * 3600); // the report is now older than 4 hours
+    let again = iam.generate_credential_report(&account).unwrap();
+    assert_eq!(again.state, ReportState::Started);
+    assert_eq!(writes(), built + 1, "starting a build is a write");
+    drop(again.build);
 }
