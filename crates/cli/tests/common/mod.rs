@@ -62,13 +62,12 @@ impl Server {
             }
         });
         let addr = match rx.recv_timeout(START_TIMEOUT) {
-            Ok((addr, line)) => {
-                assert!(
-                    !line.contains('\u{1b}'),
-                    "a log written to a pipe has no terminal colour codes: {line:?}"
-                );
-                addr
+            Ok((_, line)) if line.contains('\u{1b}') => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("a log written to a pipe has no terminal colour codes: {line:?}");
             }
+            Ok((addr, _)) => addr,
             Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
