@@ -9,21 +9,19 @@ use std::io::{self, Write};
 use crate::check::{CheckId, Severity};
 use crate::engine::Summary;
 use crate::finding::{Change, Finding, Status};
-use crate::render::{describe_inputs, grouped, RunInfo, Sink};
+use crate::render::{describe_inputs, Collect, RunInfo, Sink};
 use crate::stats::{AGE_BUCKETS, USE_BUCKETS};
 
 pub(crate) struct Html<'w> {
     out: Box<dyn Write + 'w>,
-    run: Option<RunInfo>,
-    findings: Vec<Finding<'static>>,
+    kept: Collect,
 }
 
 impl<'w> Html<'w> {
     pub(crate) fn new(out: Box<dyn Write + 'w>) -> Html<'w> {
         Html {
             out,
-            run: None,
-            findings: Vec::new(),
+            kept: Collect::default(),
         }
     }
 }
@@ -205,19 +203,15 @@ fn badge(severity: Severity) -> String {
 
 impl Sink for Html<'_> {
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
-        self.run = Some(run.clone());
-        Ok(())
+        self.kept.begin(run)
     }
 
     fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
-        let kept = finding.into_owned_after(self.findings.last());
-        self.findings.push(kept);
-        Ok(())
+        self.kept.finding(finding)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let mut findings = std::mem::take(&mut self.findings);
-        grouped(&mut findings);
+        let findings = self.kept.take_grouped();
         let t = &summary.tally;
         let st = &summary.stats;
         let mut h = String::with_capacity(64 * 1024 + findings.len() * 800);
@@ -226,7 +220,7 @@ impl Sink for Html<'_> {
         h.push_str("<title>credreport audit</title>\n<style>");
         h.push_str(STYLE);
         h.push_str("</style>\n</head>\n<body>\n<main>\n<h1>Credential report audit</h1>\n");
-        if let Some(run) = &self.run {
+        if let Some(run) = &self.kept.run {
             let _ = writeln!(
                 h,
                 "<p class=\"muted\">As of <b>{}</b> ({}) · {} {}</p>",

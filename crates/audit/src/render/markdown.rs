@@ -7,20 +7,18 @@ use std::io::{self, Write};
 use crate::check::Severity;
 use crate::engine::Summary;
 use crate::finding::{Change, Finding, Status};
-use crate::render::{describe_inputs, grouped, RunInfo, Sink};
+use crate::render::{describe_inputs, Collect, RunInfo, Sink};
 
 pub(crate) struct Markdown<'w> {
     out: Box<dyn Write + 'w>,
-    run: Option<RunInfo>,
-    findings: Vec<Finding<'static>>,
+    kept: Collect,
 }
 
 impl<'w> Markdown<'w> {
     pub(crate) fn new(out: Box<dyn Write + 'w>) -> Markdown<'w> {
         Markdown {
             out,
-            run: None,
-            findings: Vec::new(),
+            kept: Collect::default(),
         }
     }
 }
@@ -44,22 +42,18 @@ fn code(text: &str) -> String {
 
 impl Sink for Markdown<'_> {
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
-        self.run = Some(run.clone());
-        Ok(())
+        self.kept.begin(run)
     }
 
     fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
-        let kept = finding.into_owned_after(self.findings.last());
-        self.findings.push(kept);
-        Ok(())
+        self.kept.finding(finding)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let mut findings = std::mem::take(&mut self.findings);
-        grouped(&mut findings);
+        let findings = self.kept.take_grouped();
         let o = &mut self.out;
         writeln!(o, "# credreport audit\n")?;
-        if let Some(run) = &self.run {
+        if let Some(run) = &self.kept.run {
             writeln!(
                 o,
                 "As of **{}** ({}), {} {}.\n",

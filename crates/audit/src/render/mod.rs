@@ -293,15 +293,28 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     }
 }
 
-/// Keeps every finding (for a baseline, and for tests).
+/// Keeps the run and every finding: for a baseline, for tests, and for the renderers that
+/// group findings before writing (table, Markdown, HTML).
 #[derive(Debug, Default)]
 pub struct Collect {
+    /// The run, once begun.
+    pub run: Option<RunInfo>,
     /// The findings, in order.
     pub findings: Vec<Finding<'static>>,
 }
 
+impl Collect {
+    /// Takes the findings, regrouped for reading ([`grouped`]).
+    pub(crate) fn take_grouped(&mut self) -> Vec<Finding<'static>> {
+        let mut findings = std::mem::take(&mut self.findings);
+        grouped(&mut findings);
+        findings
+    }
+}
+
 impl Sink for Collect {
-    fn begin(&mut self, _run: &RunInfo) -> io::Result<()> {
+    fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
+        self.run = Some(run.clone());
         Ok(())
     }
 

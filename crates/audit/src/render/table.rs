@@ -9,7 +9,7 @@ use anstyle::{AnsiColor, Style};
 use crate::check::Severity;
 use crate::engine::Summary;
 use crate::finding::{Change, Finding, FindingText, Status};
-use crate::render::{describe_inputs, grouped, RunInfo, Sink};
+use crate::render::{describe_inputs, Collect, RunInfo, Sink};
 
 /// At most this many not-evaluated or suppressed findings are listed per check.
 const MAX_LISTED: usize = 20;
@@ -17,8 +17,7 @@ const MAX_LISTED: usize = 20;
 pub(crate) struct Table<'w> {
     out: Box<dyn Write + 'w>,
     color: bool,
-    run: Option<RunInfo>,
-    findings: Vec<Finding<'static>>,
+    kept: Collect,
 }
 
 impl<'w> Table<'w> {
@@ -26,8 +25,7 @@ impl<'w> Table<'w> {
         Table {
             out,
             color,
-            run: None,
-            findings: Vec::new(),
+            kept: Collect::default(),
         }
     }
 
@@ -53,23 +51,20 @@ pub(crate) fn severity_style(severity: Severity) -> Style {
 
 impl Sink for Table<'_> {
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
-        self.run = Some(run.clone());
-        Ok(())
+        self.kept.begin(run)
     }
 
     fn finding(&mut self, finding: Finding<'_>) -> io::Result<()> {
-        let kept = finding.into_owned_after(self.findings.last());
-        self.findings.push(kept);
-        Ok(())
+        self.kept.finding(finding)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let mut findings = std::mem::take(&mut self.findings);
-        grouped(&mut findings);
+        let findings = self.kept.take_grouped();
         let bold = Style::new().bold();
         let dim = Style::new().dimmed();
         let resource_style = Style::new().fg_color(Some(AnsiColor::Cyan.into()));
         let (as_of, source) = self
+            .kept
             .run
             .as_ref()
             .map(|r| (r.as_of.to_zulu(), r.as_of_source))
