@@ -55,23 +55,8 @@ impl Timestamp {
         min: u32,
         sec: u32,
     ) -> Option<Timestamp> {
-        let Ok(year) = u32::try_from(year) else {
-            return None;
-        };
-        if !(1..=9999).contains(&year)
-            || !(1..=12).contains(&month)
-            || day == 0
-            || day > days_in_month(year, month)
-            || hour > 23
-            || min > 59
-            || sec > 59
-        {
-            return None;
-        }
-        let days = days_from_civil(year, month, day);
-        Some(Timestamp(
-            days * SECS_PER_DAY + i64::from(hour) * 3600 + i64::from(min) * 60 + i64::from(sec),
-        ))
+        let year = u32::try_from(year).ok()?;
+        from_fields(year, month, day, hour, min, sec)
     }
 
     /// Year, month, day, hour, minute and second in UTC.
@@ -171,20 +156,7 @@ impl Timestamp {
         let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
         let (month, day) = (d(5) * 10 + d(6), d(8) * 10 + d(9));
         let (hour, min, sec) = (d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
-        if year == 0
-            || !(1..=12).contains(&month)
-            || day == 0
-            || (day > 28 && day > days_in_month(year, month))
-            || hour > 23
-            || min > 59
-            || sec > 59
-        {
-            return None;
-        }
-        let days = days_from_civil(year, month, day);
-        Some(Timestamp(
-            days * SECS_PER_DAY + i64::from(hour * 3600 + min * 60 + sec),
-        ))
+        from_fields(year, month, day, hour, min, sec)
     }
 
     /// [`Timestamp::parse`] for every spelling.
@@ -315,6 +287,33 @@ fn put(out: &mut [u8], mut v: u32) {
 
 fn is_leap(year: u32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// The instant at a UTC calendar date and time, if it is a real one in years 1-9999: the
+/// one check behind [`Timestamp::from_civil`] and both parsers.
+#[inline]
+fn from_fields(
+    year: u32,
+    month: u32,
+    day: u32,
+    hour: u32,
+    min: u32,
+    sec: u32,
+) -> Option<Timestamp> {
+    if !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || day == 0
+        || (day > 28 && day > days_in_month(year, month))
+        || hour > 23
+        || min > 59
+        || sec > 59
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(Timestamp(
+        days * SECS_PER_DAY + i64::from(hour * 3600 + min * 60 + sec),
+    ))
 }
 
 #[inline]

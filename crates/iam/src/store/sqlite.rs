@@ -323,19 +323,20 @@ fn password_from(r: &SqlRow<'_>) -> rusqlite::Result<Password> {
     })
 }
 
-fn key_from(r: &SqlRow<'_>) -> rusqlite::Result<AccessKey> {
-    let last_used = match opt_ts(r.get(KeyCol::LastUsed.at())?)? {
-        Some(at) => Some(KeyUse {
-            at,
-            region: r
-                .get::<_, Option<String>>(KeyCol::LastUsedRegion.at())?
-                .unwrap_or_default(),
-            service: r
-                .get::<_, Option<String>>(KeyCol::LastUsedService.at())?
-                .unwrap_or_default(),
-        }),
-        None => None,
+/// A key's last use from the columns at `at` (time), `at + 1` (region), `at + 2` (service).
+fn key_use_from(r: &SqlRow<'_>, at: usize) -> rusqlite::Result<Option<KeyUse>> {
+    let Some(time) = opt_ts(r.get(at)?)? else {
+        return Ok(None);
     };
+    Ok(Some(KeyUse {
+        at: time,
+        region: r.get::<_, Option<String>>(at + 1)?.unwrap_or_default(),
+        service: r.get::<_, Option<String>>(at + 2)?.unwrap_or_default(),
+    }))
+}
+
+fn key_from(r: &SqlRow<'_>) -> rusqlite::Result<AccessKey> {
+    let last_used = key_use_from(r, KeyCol::LastUsed.at())?;
     Ok(AccessKey {
         id: r.get(KeyCol::KeyId.at())?,
         account: account_id(str_at(r, KeyCol::AccountId.at())?)?,
@@ -788,20 +789,12 @@ impl Tx for SqliteTx<'_> {
              FROM access_keys WHERE account_id = ?1",
             [account.as_str()],
             |r| {
-                let last_used = match opt_ts(r.get(4)?)? {
-                    Some(at) => Some(KeyUse {
-                        at,
-                        region: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                        service: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                    }),
-                    None => None,
-                };
                 Ok(KeyFacts {
                     id: r.get(0)?,
                     owner: Owner::from_key(str_at(r, 1)?),
                     active: r.get(2)?,
                     created: ts(r.get(3)?)?,
-                    last_used,
+                    last_used: key_use_from(r, 4)?,
                 })
             },
         )
