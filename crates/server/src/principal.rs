@@ -6,16 +6,15 @@ use credreport_iam::{AccountId, Iam};
 use credreport_report::Timestamp;
 
 use crate::error::AwsError;
-use crate::sigv4::{self, SignedRequest, VerifyOptions};
+use crate::sigv4::{self, SignedRequest, Verified, VerifyOptions};
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Principal {
     account: AccountId,
     user: Option<User>,
-    access_key_id: String,
-    region: String,
-    service: String,
+    /// The checked signature: only `sigv4::verify` makes one.
+    verified: Verified,
 }
 
 impl Principal {
@@ -47,17 +46,17 @@ impl Principal {
 
     /// The access key the request was signed with.
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        self.verified.access_key_id()
     }
 
     /// The region of the credential scope.
     pub fn region(&self) -> &str {
-        &self.region
+        self.verified.region()
     }
 
     /// The service of the credential scope (`iam` or `sts`).
     pub fn service(&self) -> &str {
-        &self.service
+        self.verified.service()
     }
 }
 
@@ -80,9 +79,7 @@ pub fn authenticate(
     Ok(Principal {
         account: key.key.account.clone(),
         user: key.user,
-        access_key_id: verified.access_key_id().to_owned(),
-        region: verified.region().to_owned(),
-        service: verified.service().to_owned(),
+        verified,
     })
 }
 
