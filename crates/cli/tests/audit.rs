@@ -3,57 +3,13 @@
 //! (exit code, stdout, stderr) are in `tests/golden/audit/<case>.txt`;
 //! `UPDATE_GOLDEN=1 cargo test` rewrites them for review.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod transcript;
 
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/tests/data")
-}
-
-fn transcript(args: &[&str], stdin: Option<&[u8]>) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
-        .args(args)
-        .current_dir(data_dir())
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run credreport");
-    let mut input = child.stdin.take().expect("stdin");
-    input
-        .write_all(stdin.unwrap_or_default())
-        .expect("write stdin");
-    drop(input);
-    let out = child.wait_with_output().expect("wait");
-    let code = out.status.code().unwrap_or(-1);
-    let text = format!(
-        "$ credreport {}\nexit: {code}\n--- stdout\n{}\n--- stderr\n{}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (code, text)
-}
+use transcript::{check_golden, data_dir, transcript};
 
 fn check(case: &str, args: &[&str], stdin: Option<&[u8]>, exit: i32) {
     let (code, got) = transcript(args, stdin);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden/audit")
-        .join(format!("{case}.txt"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &got).expect("write golden");
-    } else {
-        let want =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(
-            got == want,
-            "{case}: output differs from {}\n---- expected\n{want}\n---- got\n{got}\n----",
-            path.display()
-        );
-    }
+    check_golden("audit", case, &got);
     assert_eq!(code, exit, "{case}: exit status");
 }
 

@@ -2,56 +2,14 @@
 //! `crates/report/tests/data`. Expected output (exit code, stdout, stderr) is kept in
 //! `tests/golden/<case>.txt`; `UPDATE_GOLDEN=1 cargo test` rewrites them for review.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod transcript;
 
-fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/tests/data")
-}
+use std::process::Command;
 
-/// Runs the binary in the data directory; the transcript is what a user would see.
-fn transcript(args: &[&str], stdin: Option<&[u8]>) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
-        .args(args)
-        .current_dir(data_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run credreport");
-    let mut input = child.stdin.take().expect("stdin");
-    input
-        .write_all(stdin.unwrap_or_default())
-        .expect("write stdin");
-    drop(input);
-    let out = child.wait_with_output().expect("wait");
-    format!(
-        "$ credreport {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}",
-        args.join(" "),
-        out.status
-            .code()
-            .map_or("signal".to_owned(), |c| c.to_string()),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+use transcript::{check_golden, data_dir, transcript};
 
 fn check(case: &str, args: &[&str], stdin: Option<&[u8]>) {
-    let got = transcript(args, stdin);
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(format!("{case}.txt"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &got).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(
-        got == want,
-        "{case}: output differs from {}\n---- expected\n{want}\n---- got\n{got}\n----",
-        path.display()
-    );
+    check_golden("", case, &transcript(args, stdin).1);
 }
 
 const VALID: &[&str] = &[
