@@ -42,7 +42,7 @@ pub use ids::AccountId;
 pub use keys::{NewAccessKey, SigningKey, UseOutcome, ACCESS_KEYS_QUOTA};
 pub use mfa::{Assignment, NewMfaDevice};
 pub use passwords::{LoginProfile, PasswordPolicyInput, SignIn};
-pub use report_build::{report_rows, AccountSnapshot};
+pub use report_build::{report_rows, write_account_report, AccountSnapshot};
 pub use reports::{CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS};
 pub use service::{Iam, IamConfig, Page};
 pub use store::sqlite::SqliteStore;

@@ -112,10 +112,22 @@ pub struct User {
 impl User {
     /// `arn:aws:iam::<account>:user<path><name>`
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:user{}{}",
-            self.account, self.path, self.name
-        )
+        let mut arn = String::new();
+        self.write_arn(&mut arn);
+        arn
+    }
+
+    /// Appends the ARN to `out`.
+    pub fn write_arn(&self, out: &mut String) {
+        for part in [
+            "arn:aws:iam::",
+            self.account.as_str(),
+            ":user",
+            &self.path,
+            &self.name,
+        ] {
+            out.push_str(part);
+        }
     }
 }
 

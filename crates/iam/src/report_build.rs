@@ -4,10 +4,12 @@
 //! real AWS output (see ARCHITECTURE.md, "The report's column rules").
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::io;
 
 use credreport_report::{
-    user_order, Cell, CertField, Column, Edition, KeyField, Row, Slot, Timestamp, ROOT_USER,
+    user_order, Cell, CertField, Column, Edition, KeyField, ReportWriter, Row, Slot, Timestamp,
+    ROOT_USER,
 };
 
 use crate::model::{Account, CertFacts, KeyFacts, Owner, User};
@@ -22,8 +24,8 @@ pub struct AccountSnapshot {
     pub account: Account,
     /// Its users, in any order.
     pub users: Vec<User>,
-    /// When each user with a password last changed it, by user id.
-    pub password_changes: HashMap<String, Timestamp>,
+    /// When each user with a password last changed it: (user id, time).
+    pub password_changes: Vec<(String, Timestamp)>,
     /// Every access key of the account.
     pub keys: Vec<KeyFacts>,
     /// The owner of every enabled MFA device of the account.
@@ -32,27 +34,61 @@ pub struct AccountSnapshot {
     pub certificates: Vec<CertFacts>,
 }
 
+/// The report of `s` as bytes, in the canonical form.
+pub fn write_account_report(s: &AccountSnapshot) -> io::Result<Vec<u8>> {
+    let mut writer = ReportWriter::new(Vec::new(), Edition::Current)?;
+    each_row(s, |row| writer.write_row(row))?;
+    writer.finish()
+}
+
 /// The report's rows: the root row first, then users by name ignoring case.
 pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
-    let mut keys: HashMap<&Owner, Vec<&KeyFacts>> = HashMap::new();
-    for k in &s.keys {
-        keys.entry(&k.owner).or_default().push(k);
-    }
-    let mut certs: HashMap<&Owner, Vec<&CertFacts>> = HashMap::new();
-    for c in &s.certificates {
-        certs.entry(&c.owner).or_default().push(c);
-    }
-    let with_mfa: HashSet<&Owner> = s.mfa_owners.iter().collect();
-    let slots = |owner: &Owner, row: &mut Row| {
-        fill_key_slots(row, keys.get(owner).map_or(&[][..], Vec::as_slice));
-        fill_cert_slots(row, certs.get(owner).map_or(&[][..], Vec::as_slice));
-        row.set(Column::MfaActive, with_mfa.contains(owner));
-    };
-
     let mut rows = Vec::with_capacity(s.users.len() + 1);
-    let mut root = root_row(&s.account);
-    slots(&Owner::Root, &mut root);
-    rows.push(root);
+    let done: io::Result<()> = each_row(s, |row| {
+        rows.push(row.clone());
+        Ok(())
+    });
+    debug_assert!(done.is_ok(), "collecting rows cannot fail");
+    rows
+}
+
+/// What one owner (root or a user) holds that the report shows.
+#[derive(Default)]
+struct Holdings<'a> {
+    keys: FirstTwo<'a, KeyFacts>,
+    certs: FirstTwo<'a, CertFacts>,
+    mfa: bool,
+    password_changed: Option<Timestamp>,
+}
+
+/// Hands every row of the report, in order, to `f`. One row is filled again and again, so
+/// a build allocates per account, not per user.
+fn each_row<E>(s: &AccountSnapshot, mut f: impl FnMut(&Row) -> Result<(), E>) -> Result<(), E> {
+    let mut holdings: HashMap<&str, Holdings<'_>> = HashMap::with_capacity(s.users.len() + 1);
+    for k in &s.keys {
+        let h = holdings.entry(k.owner.as_key()).or_default();
+        h.keys.offer(k, |a, b| {
+            slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id))
+        });
+    }
+    for c in &s.certificates {
+        let h = holdings.entry(c.owner.as_key()).or_default();
+        h.certs.offer(c, |a, b| {
+            slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id))
+        });
+    }
+    for owner in &s.mfa_owners {
+        holdings.entry(owner.as_key()).or_default().mfa = true;
+    }
+    for (user_id, changed) in &s.password_changes {
+        holdings.entry(user_id).or_default().password_changed = Some(*changed);
+    }
+    let none = Holdings::default();
+    let holdings_of = |key: &str| holdings.get(key).unwrap_or(&none);
+
+    let mut row = root_row(&s.account);
+    fill_slots(&mut row, holdings_of(Owner::Root.as_key()));
+    f(&row)?;
 
     let mut users: Vec<&User> = s.users.iter().collect();
     users.sort_by(|a, b| user_order(&a.name, &b.name));
@@ -62,11 +98,44 @@ pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
         .as_ref()
         .and_then(|p| p.max_password_age);
     for user in users {
-        let mut row = user_row(user, s.password_changes.get(&user.id).copied(), max_age);
-        slots(&Owner::User(user.id.clone()), &mut row);
-        rows.push(row);
+        let held = holdings_of(&user.id);
+        fill_user(&mut row, user, held.password_changed, max_age);
+        fill_slots(&mut row, held);
+        f(&row)?;
     }
-    rows
+    Ok(())
+}
+
+/// The first two of a set in an order, kept as the items arrive: the two slots of the
+/// report. IAM allows no more than two of each; should a store hold more, the report
+/// shows the first two, as it would for any two.
+struct FirstTwo<'a, T>([Option<&'a T>; 2]);
+
+impl<T> Default for FirstTwo<'_, T> {
+    fn default() -> Self {
+        FirstTwo([None, None])
+    }
+}
+
+impl<'a, T> FirstTwo<'a, T> {
+    fn offer(&mut self, item: &'a T, order: impl Fn(&T, &T) -> Ordering) {
+        match self.0 {
+            [None, _] => self.0[0] = Some(item),
+            [Some(first), second] => {
+                if order(item, first).is_lt() {
+                    self.0 = [Some(item), Some(first)];
+                } else if second.is_none_or(|second| order(item, second).is_lt()) {
+                    self.0[1] = Some(item);
+                }
+            }
+        }
+    }
+}
+
+fn fill_slots(row: &mut Row, held: &Holdings<'_>) {
+    fill_key_slots(row, held.keys.0);
+    fill_cert_slots(row, held.certs.0);
+    row.set(Column::MfaActive, held.mfa);
 }
 
 fn root_row(account: &Account) -> Row {
@@ -96,8 +165,14 @@ fn root_row(account: &Account) -> Row {
         .with(Column::PasswordNextRotation, Cell::NotSupported)
 }
 
-/// `password_changed`: when the user's password was last changed, if the user has one.
-fn user_row(user: &User, password_changed: Option<Timestamp>, max_age: Option<u16>) -> Row {
+/// The user's own columns. `password_changed`: when the user's password was last changed,
+/// if the user has one.
+fn fill_user(
+    row: &mut Row,
+    user: &User,
+    password_changed: Option<Timestamp>,
+    max_age: Option<u16>,
+) {
     let (enabled, last_used, changed, next_rotation) = match password_changed {
         None => (
             false,
@@ -115,14 +190,13 @@ fn user_row(user: &User, password_changed: Option<Timestamp>, max_age: Option<u1
             (true, used, Cell::Timestamp(changed), next)
         }
     };
-    Row::new(Edition::Current)
-        .with(Column::User, Cell::text(user.name.clone()))
-        .with(Column::Arn, Cell::text(user.arn()))
-        .with(Column::UserCreationTime, user.created)
-        .with(Column::PasswordEnabled, enabled)
-        .with(Column::PasswordLastUsed, last_used)
-        .with(Column::PasswordLastChanged, changed)
-        .with(Column::PasswordNextRotation, next_rotation)
+    row.text_mut(Column::User).push_str(&user.name);
+    user.write_arn(row.text_mut(Column::Arn));
+    row.set(Column::UserCreationTime, user.created);
+    row.set(Column::PasswordEnabled, enabled);
+    row.set(Column::PasswordLastUsed, last_used);
+    row.set(Column::PasswordLastChanged, changed);
+    row.set(Column::PasswordNextRotation, next_rotation);
 }
 
 /// The slot order of keys and certificates: Active before Inactive, then oldest first,
@@ -132,12 +206,10 @@ fn slot_order(a: (bool, Timestamp, &str), b: (bool, Timestamp, &str)) -> Orderin
     b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(b.2))
 }
 
-fn fill_key_slots(row: &mut Row, keys: &[&KeyFacts]) {
-    let mut keys = keys.to_vec();
-    keys.sort_by(|a, b| slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id)));
-    for (i, slot) in Slot::BOTH.into_iter().enumerate() {
+fn fill_key_slots(row: &mut Row, keys: [Option<&KeyFacts>; 2]) {
+    for (key, slot) in keys.into_iter().zip(Slot::BOTH) {
         let col = |f| Column::access_key(slot, f);
-        let Some(key) = keys.get(i) else {
+        let Some(key) = key else {
             row.set(col(KeyField::Active), false);
             for f in [
                 KeyField::LastRotated,
@@ -152,18 +224,11 @@ fn fill_key_slots(row: &mut Row, keys: &[&KeyFacts]) {
         row.set(col(KeyField::Active), key.active);
         // An Inactive key keeps its time: real reports show `false,2007-10-13T16:49:50+00:00`.
         row.set(col(KeyField::LastRotated), key.created);
-        let text = |s: &str| {
-            if s.is_empty() {
-                Cell::NotApplicable
-            } else {
-                Cell::text(s)
-            }
-        };
         match &key.last_used {
             Some(u) => {
                 row.set(col(KeyField::LastUsedDate), u.at);
-                row.set(col(KeyField::LastUsedRegion), text(&u.region));
-                row.set(col(KeyField::LastUsedService), text(&u.service));
+                set_text_or_na(row, col(KeyField::LastUsedRegion), &u.region);
+                set_text_or_na(row, col(KeyField::LastUsedService), &u.service);
             }
             None => {
                 for f in [
@@ -178,15 +243,53 @@ fn fill_key_slots(row: &mut Row, keys: &[&KeyFacts]) {
     }
 }
 
-fn fill_cert_slots(row: &mut Row, certs: &[&CertFacts]) {
-    let mut certs = certs.to_vec();
-    certs.sort_by(|a, b| slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id)));
-    for (i, slot) in Slot::BOTH.into_iter().enumerate() {
-        let (active, rotated) = match certs.get(i) {
+/// Text, or `N/A` when there is none.
+fn set_text_or_na(row: &mut Row, column: Column, text: &str) {
+    if text.is_empty() {
+        row.set(column, Cell::NotApplicable);
+    } else {
+        row.text_mut(column).push_str(text);
+    }
+}
+
+fn fill_cert_slots(row: &mut Row, certs: [Option<&CertFacts>; 2]) {
+    for (cert, slot) in certs.into_iter().zip(Slot::BOTH) {
+        let (active, rotated) = match cert {
             Some(c) => (c.active, Cell::Timestamp(c.uploaded)),
             None => (false, Cell::NotApplicable),
         };
         row.set(Column::cert(slot, CertField::Active), active);
         row.set(Column::cert(slot, CertField::LastRotated), rotated);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FirstTwo;
+
+    /// Whatever order three or four items arrive in, the two slots hold the first two.
+    #[test]
+    fn first_two_keeps_the_first_two_in_order_whatever_the_arrival_order() {
+        let items = [1, 2, 3, 4];
+        let arrivals: [&[usize]; 8] = [
+            &[0, 1, 2],
+            &[2, 1, 0],
+            &[1, 2, 0],
+            &[2, 0, 1],
+            &[3, 2, 1, 0],
+            &[0, 3, 1, 2],
+            &[1],
+            &[],
+        ];
+        for arrival in arrivals {
+            let mut two = FirstTwo::default();
+            for &i in arrival {
+                two.offer(&items[i], |a: &i32, b: &i32| a.cmp(b));
+            }
+            let mut sorted: Vec<i32> = arrival.iter().map(|&i| items[i]).collect();
+            sorted.sort_unstable();
+            let expected = [sorted.first().copied(), sorted.get(1).copied()];
+            assert_eq!(two.0.map(|x| x.copied()), expected, "arrival {arrival:?}");
+        }
     }
 }

@@ -7,14 +7,12 @@
 //! transaction: a report is never half-written. A build that started and never finished
 //! (its process died) is found by [`Iam::interrupted_builds`] and run again.
 
-use std::collections::HashMap;
-
-use credreport_report::{write_report, Edition, Timestamp};
+use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::StoredReport;
-use crate::report_build::{report_rows, AccountSnapshot};
+use crate::report_build::{write_account_report, AccountSnapshot};
 use crate::service::{require_account, Iam};
 use crate::store::UserQuery;
 use crate::users::USERS_QUOTA;
@@ -94,7 +92,7 @@ impl ReportBuild {
     pub fn run(self) -> Result<()> {
         let generated = self.iam.now();
         let snapshot = self.iam.snapshot(&self.account)?;
-        let content = write_report(Edition::Current, &report_rows(&snapshot))
+        let content = write_account_report(&snapshot)
             .map_err(|e| Error::internal(format!("rendering the report: {e}")))?;
         let started = self.started;
         self.iam.write(&self.account, |tx| {
@@ -245,12 +243,10 @@ impl Iam {
                     limit: USERS_QUOTA * 2,
                 },
             )?;
-            let password_changes: HashMap<_, _> =
-                tx.password_changes(account)?.into_iter().collect();
             Ok(AccountSnapshot {
                 account: account_record,
                 users,
-                password_changes,
+                password_changes: tx.password_changes(account)?,
                 keys: tx.key_facts(account)?,
                 mfa_owners: tx.mfa_owners(account)?,
                 certificates: tx.cert_facts(account)?,

@@ -51,6 +51,22 @@ impl Row {
         self
     }
 
+    /// Makes `column` an empty text cell and returns its text to be written into: a row
+    /// filled again and again (one per user) keeps its text allocations.
+    pub fn text_mut(&mut self, column: Column) -> &mut String {
+        let cell = &mut self.cells[column.index()];
+        if !matches!(cell, Cell::Text(_)) {
+            *cell = Cell::Text(String::new());
+        }
+        match cell {
+            Cell::Text(text) => {
+                text.clear();
+                text
+            }
+            _ => unreachable!("the cell was made text above"),
+        }
+    }
+
     pub(crate) fn cell_mut(&mut self, column: Column) -> &mut Cell {
         &mut self.cells[column.index()]
     }

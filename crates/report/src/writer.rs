@@ -15,7 +15,6 @@ pub struct ReportWriter<W: Write> {
     out: W,
     edition: Edition,
     line: Vec<u8>,
-    field: Vec<u8>,
 }
 
 impl<W: Write> ReportWriter<W> {
@@ -26,7 +25,6 @@ impl<W: Write> ReportWriter<W> {
             out,
             edition,
             line: Vec::with_capacity(512),
-            field: Vec::with_capacity(64),
         })
     }
 
@@ -45,11 +43,6 @@ impl<W: Write> ReportWriter<W> {
         self.line.clear();
         self.line.push(b'\n');
         for (i, (column, cell)) in row.cells().enumerate() {
-            if cell.as_text().is_some_and(|s| s.contains('\r')) {
-                return Err(invalid(format!(
-                    "{column}: text holding a carriage return cannot be read back"
-                )));
-            }
             if !cell.fits(column.kind()) {
                 return Err(invalid(format!(
                     "{column}: {cell:?} is not a {:?} value",
@@ -59,9 +52,16 @@ impl<W: Write> ReportWriter<W> {
             if i > 0 {
                 self.line.push(b',');
             }
-            self.field.clear();
-            cell.write_raw(&mut self.field);
-            push_field(&mut self.line, &self.field);
+            match cell.as_text() {
+                Some(text) if text.contains('\r') => {
+                    return Err(invalid(format!(
+                        "{column}: text holding a carriage return cannot be read back"
+                    )));
+                }
+                Some(text) => push_field(&mut self.line, text.as_bytes()),
+                // Booleans, timestamps and sentinels never need quotes.
+                None => cell.write_raw(&mut self.line),
+            }
         }
         self.out.write_all(&self.line)
     }
