@@ -5,50 +5,52 @@ use std::fmt;
 use crate::error::{Constraint, Error, Result};
 use crate::secret::random_bytes;
 
-/// A 12-digit AWS account id (kept as text: leading zeros matter).
+/// A 12-digit AWS account id (kept as its digits: leading zeros matter), held inline: every
+/// user, key and certificate read from a store carries one.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct AccountId(String);
+pub struct AccountId([u8; 12]);
 
 impl AccountId {
     /// Parses a 12-digit id.
     pub fn parse(s: &str) -> Option<AccountId> {
-        (s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| AccountId(s.to_owned()))
+        let digits: [u8; 12] = s.as_bytes().try_into().ok()?;
+        digits
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then_some(AccountId(digits))
     }
 
     /// A random id (not starting with 0, as AWS's never seem to).
     pub fn generate() -> Result<AccountId> {
         let bytes = random(12)?;
-        let id: String = bytes
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let d = if i == 0 { 1 + b % 9 } else { b % 10 };
-                char::from(b'0' + d)
-            })
-            .collect();
-        Ok(AccountId(id))
+        let mut digits = [0u8; 12];
+        for (i, (d, b)) in digits.iter_mut().zip(bytes).enumerate() {
+            *d = b'0' + if i == 0 { 1 + b % 9 } else { b % 10 };
+        }
+        Ok(AccountId(digits))
     }
 
     /// The id as text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Twelve ASCII digits (checked by every constructor) are always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 
     /// `arn:aws:iam::<id>:root`
     pub fn root_arn(&self) -> String {
-        format!("arn:aws:iam::{}:root", self.0)
+        format!("arn:aws:iam::{}:root", self.as_str())
     }
 }
 
 impl fmt::Display for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for AccountId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "AccountId({})", self.0)
+        write!(f, "AccountId({})", self.as_str())
     }
 }
 

@@ -16,6 +16,7 @@ use crate::model::{
     StoredReport, User, UserPolicy,
 };
 
+mod checkpoint;
 pub mod conformance;
 pub mod sqlite;
 
