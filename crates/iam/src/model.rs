@@ -119,15 +119,20 @@ impl User {
 
     /// Appends the ARN to `out`.
     pub fn write_arn(&self, out: &mut String) {
-        for part in [
+        for part in self.arn_parts() {
+            out.push_str(part);
+        }
+    }
+
+    /// The ARN in the pieces it is made of, to be written without building it.
+    pub fn arn_parts(&self) -> [&str; 5] {
+        [
             "arn:aws:iam::",
             self.account.as_str(),
             ":user",
             &self.path,
             &self.name,
-        ] {
-            out.push_str(part);
-        }
+        ]
     }
 }
 

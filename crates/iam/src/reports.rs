@@ -176,24 +176,41 @@ impl Iam {
 
     /// GetCredentialReport: the stored report (the previous one while a new one builds).
     pub fn credential_report(&self, account: &AccountId) -> Result<CredentialReport> {
+        let (generated, content) = self.stored_report(account, true)?;
+        content
+            .map(|content| CredentialReport { content, generated })
+            .ok_or_else(|| Error::internal("a generated report has no stored bytes"))
+    }
+
+    /// When the report GetCredentialReport would return now was generated, with the same
+    /// errors, without reading its bytes: for a caller that keeps them (encoded) already.
+    pub fn credential_report_generated(&self, account: &AccountId) -> Result<Timestamp> {
+        self.stored_report(account, false)
+            .map(|(generated, _)| generated)
+    }
+
+    /// The stored report's generated time and, with `content`, its bytes, from one read.
+    fn stored_report(
+        &self,
+        account: &AccountId,
+        content: bool,
+    ) -> Result<(Timestamp, Option<Vec<u8>>)> {
         let now = self.now();
         let max_age = self.config().report_max_age_secs;
         let expired =
             |generated: Timestamp| max_age.is_some_and(|max| now.secs_since(generated) > max);
-        let (report, content) = self.read(|tx| {
+        let (report, bytes) = self.read(|tx| {
             require_account(tx, account)?;
             let report = tx.report(account)?;
-            let content = match report.generated {
-                Some(generated) if !expired(generated) => tx.report_content(account)?,
+            let bytes = match report.generated {
+                Some(generated) if content && !expired(generated) => tx.report_content(account)?,
                 _ => None,
             };
-            Ok((report, content))
+            Ok((report, bytes))
         })?;
         match report.generated {
             Some(generated) if expired(generated) => Err(Error::ReportExpired),
-            Some(generated) => content
-                .map(|content| CredentialReport { content, generated })
-                .ok_or_else(|| Error::internal("a generated report has no stored bytes")),
+            Some(generated) => Ok((generated, bytes)),
             None if report.building_since.is_some() => Err(Error::ReportInProgress),
             None => Err(Error::ReportNotPresent),
         }

@@ -504,6 +504,10 @@ fn seed000_four_hour_rule_returns_the_frozen_report() {
         w.iam.credential_report(&w.account),
         Err(Error::ReportNotPresent)
     ));
+    assert!(matches!(
+        w.iam.credential_report_generated(&w.account),
+        Err(Error::ReportNotPresent)
+    ));
     let first = w.iam.generate_credential_report(&w.account).unwrap();
     assert_eq!(first.state, ReportState::Started);
     assert_eq!(
@@ -512,6 +516,10 @@ fn seed000_four_hour_rule_returns_the_frozen_report() {
     );
     assert!(matches!(
         w.iam.credential_report(&w.account),
+        Err(Error::ReportInProgress)
+    ));
+    assert!(matches!(
+        w.iam.credential_report_generated(&w.account),
         Err(Error::ReportInProgress)
     ));
     assert_eq!(
@@ -537,9 +545,17 @@ fn seed000_four_hour_rule_returns_the_frozen_report() {
     let fresh = w.iam.generate_credential_report(&w.account).unwrap();
     assert_eq!(fresh.state, ReportState::Started);
     assert_eq!(w.iam.credential_report(&w.account).unwrap(), report);
+    assert_eq!(
+        w.iam.credential_report_generated(&w.account).unwrap(),
+        report.generated
+    );
     fresh.build.unwrap().run().unwrap();
     let new = w.iam.credential_report(&w.account).unwrap();
     assert_eq!(new.generated, ts("2022-01-01T04:00:00Z"));
+    assert_eq!(
+        w.iam.credential_report_generated(&w.account).unwrap(),
+        new.generated
+    );
     assert!(String::from_utf8(new.content).unwrap().contains("\nlate,"));
 }
 
@@ -626,6 +642,10 @@ fn report_expired_only_when_the_operator_sets_a_maximum_age() {
     w.clock.advance(1);
     assert!(matches!(
         w.iam.credential_report(&w.account),
+        Err(Error::ReportExpired)
+    ));
+    assert!(matches!(
+        w.iam.credential_report_generated(&w.account),
         Err(Error::ReportExpired)
     ));
 }

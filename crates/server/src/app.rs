@@ -19,9 +19,11 @@ use tokio::runtime::Handle;
 use tokio::sync::Semaphore;
 
 use crate::actions::{self, Ctx};
+use crate::body::Chunks;
 use crate::error::AwsError;
 use crate::principal::authenticate;
 use crate::query::Params;
+use crate::report_cache::ReportCache;
 use crate::sigv4::{SignedRequest, VerifyOptions};
 use crate::xml::{self, IAM_NS, STS_NS};
 
@@ -37,6 +39,8 @@ pub struct ServerConfig {
     /// How many requests are worked on at once (verification, store, XML); the others wait
     /// for a turn without holding a thread. More than the cores only oversubscribes them.
     pub workers: usize,
+    /// Bytes of base64-encoded credential reports kept for GetCredentialReport.
+    pub report_cache_bytes: usize,
 }
 
 impl ServerConfig {
@@ -50,6 +54,8 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(30),
             verify: VerifyOptions::standard(),
             workers: (4 * cores).clamp(4, 64),
+            // 36 reports of the users quota (5,000 users: 1.7 MB of base64 each).
+            report_cache_bytes: 64 << 20,
         }
     }
 }
@@ -60,6 +66,7 @@ struct AppState {
     config: ServerConfig,
     /// One permit per worker ([`ServerConfig::workers`]).
     workers: Semaphore,
+    reports: Arc<ReportCache>,
 }
 
 /// The router, ready to serve.
@@ -71,6 +78,7 @@ pub fn app(iam: Iam, config: ServerConfig) -> Router {
         .with_state(Arc::new(AppState {
             iam,
             workers: Semaphore::new(config.workers.max(1)),
+            reports: Arc::new(ReportCache::new(config.report_cache_bytes)),
             config,
         }))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -142,7 +150,7 @@ async fn query(
     }
 }
 
-type Outcome = Result<(&'static str, String), (&'static str, AwsError)>;
+type Outcome = Result<(&'static str, Chunks), (&'static str, AwsError)>;
 
 fn handle_query(
     state: &AppState,
@@ -190,10 +198,16 @@ fn handle_query(
         return (action, Err((ns, e)));
     };
     let spawn_build = |build: ReportBuild| {
+        let (iam, reports) = (iam.clone(), Arc::clone(&state.reports));
         handle.spawn_blocking(move || {
             let account = build.account().clone();
             if let Err(e) = build.run() {
                 tracing::error!(account = %account, error = %e, "credential report build failed");
+                return;
+            }
+            // Encoded now, so that the GetCredentialReport that follows finds it ready.
+            if let Err(e) = reports.current(&iam, &account) {
+                tracing::warn!(account = %account, code = e.code, "encoding the new report");
             }
         });
     };
@@ -202,6 +216,7 @@ fn handle_query(
         principal: &principal,
         params: &params,
         spawn_build: &spawn_build,
+        reports: &state.reports,
     };
     let outcome = match handler(&ctx) {
         Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
@@ -222,7 +237,10 @@ fn respond(
         Err((ns, e)) => {
             let status =
                 StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            (status, xml::error_response(ns, &e, request_id))
+            (
+                status,
+                Chunks::from(xml::error_response(ns, &e, request_id)),
+            )
         }
     };
     tracing::info!(
@@ -232,7 +250,7 @@ fn respond(
         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
         "request"
     );
-    let mut response = (status, body).into_response();
+    let mut response = (status, Body::new(body)).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
     if let Ok(v) = HeaderValue::from_str(request_id) {

@@ -9,9 +9,11 @@
 pub mod actions;
 pub mod app;
 pub mod authz;
+pub mod body;
 pub mod error;
 pub mod principal;
 pub mod query;
+pub mod report_cache;
 pub mod sigv4;
 pub mod xml;
 

@@ -3,8 +3,10 @@
 
 use std::fmt::Write as _;
 
+use bytes::Bytes;
 use credreport_report::Timestamp;
 
+use crate::body::Chunks;
 use crate::error::AwsError;
 
 /// IAM's namespace.
@@ -15,14 +17,48 @@ pub const STS_NS: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 /// The body of a Result element, built element by element.
 #[derive(Debug, Default)]
 pub struct Xml {
+    /// What was written before the last shared text, in order.
+    done: Vec<Bytes>,
     out: String,
     depth: usize,
+}
+
+/// Bytes in standard base64: text that XML never needs to escape. Only [`Base64Text::encode`]
+/// makes one, so shared text written by [`Xml::shared`] cannot break the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Base64Text(Bytes);
+
+impl Base64Text {
+    /// Encodes `bytes`.
+    pub fn encode(bytes: &[u8]) -> Base64Text {
+        use base64::Engine as _;
+        Base64Text(Bytes::from(
+            base64::engine::general_purpose::STANDARD.encode(bytes),
+        ))
+    }
+
+    /// The encoded length.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it encodes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether both are the same buffer (not a copy).
+    #[cfg(test)]
+    pub(crate) fn same_buffer(&self, other: &Base64Text) -> bool {
+        self.0.as_ptr() == other.0.as_ptr() && self.0.len() == other.0.len()
+    }
 }
 
 impl Xml {
     /// An empty body at the depth of a Result's children.
     pub fn new() -> Xml {
         Xml {
+            done: Vec::new(),
             out: String::new(),
             depth: 2,
         }
@@ -34,29 +70,59 @@ impl Xml {
         }
     }
 
+    fn open_tag(&mut self, name: &str) {
+        self.indent();
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push('>');
+    }
+
+    fn close_tag(&mut self, name: &str) {
+        self.out.push_str("</");
+        self.out.push_str(name);
+        self.out.push_str(">\n");
+    }
+
     /// `<name>text</name>` with the text escaped.
     pub fn leaf(&mut self, name: &str, text: &str) -> &mut Xml {
-        self.indent();
-        let _ = write!(self.out, "<{name}>");
-        escape_into(&mut self.out, text);
-        let _ = writeln!(self.out, "</{name}>");
+        self.leaf_parts(name, &[text])
+    }
+
+    /// `<name>text</name>` where the text is `parts` one after the other, each escaped (an
+    /// ARN, say, without building it first).
+    pub fn leaf_parts(&mut self, name: &str, parts: &[&str]) -> &mut Xml {
+        self.open_tag(name);
+        for part in parts {
+            escape_into(&mut self.out, part);
+        }
+        self.close_tag(name);
         self
     }
 
-    /// `<name>` with `bytes` in standard base64 (a blob), encoded straight into the body:
-    /// a credential report is megabytes, and base64's alphabet needs no escaping.
+    /// `<name>` with `bytes` in standard base64 (a blob).
     pub fn blob(&mut self, name: &str, bytes: &[u8]) -> &mut Xml {
-        use base64::Engine as _;
-        self.indent();
-        let _ = write!(self.out, "<{name}>");
-        base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut self.out);
-        let _ = writeln!(self.out, "</{name}>");
+        self.shared(name, &Base64Text::encode(bytes))
+    }
+
+    /// `<name>` around base64 text that is shared, not copied: the body sends the same
+    /// buffer (a cached credential report's megabytes, say).
+    pub fn shared(&mut self, name: &str, text: &Base64Text) -> &mut Xml {
+        self.open_tag(name);
+        self.done.push(Bytes::from(std::mem::take(&mut self.out)));
+        self.done.push(text.0.clone());
+        self.close_tag(name);
         self
     }
 
     /// A timestamp leaf, `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn time(&mut self, name: &str, t: Timestamp) -> &mut Xml {
-        self.leaf(name, &t.to_zulu())
+        self.open_tag(name);
+        // Digits, dashes, colons, `T` and `Z`: nothing to escape.
+        for b in t.to_zulu_bytes() {
+            self.out.push(char::from(b));
+        }
+        self.close_tag(name);
+        self
     }
 
     /// A boolean leaf, `true`/`false`.
@@ -66,13 +132,13 @@ impl Xml {
 
     /// `<name>` … `</name>` around what `f` writes.
     pub fn node(&mut self, name: &str, f: impl FnOnce(&mut Xml)) -> &mut Xml {
-        self.indent();
-        let _ = writeln!(self.out, "<{name}>");
+        self.open_tag(name);
+        self.out.push('\n');
         self.depth += 1;
         f(self);
         self.depth -= 1;
         self.indent();
-        let _ = writeln!(self.out, "</{name}>");
+        self.close_tag(name);
         self
     }
 
@@ -136,13 +202,16 @@ pub fn escape_into(out: &mut String, text: &str) {
 }
 
 /// `<{op}Response>` with `<{op}Result>` (when `result` is `Some`) and the request id.
-pub fn response(op: &str, ns: &str, request_id: &str, result: Option<Xml>) -> String {
-    // Sized once: a GetCredentialReport body is megabytes, and growing by doubling copies it.
-    let body = result.as_ref().map_or(0, |r| r.out.len());
-    let mut out = String::with_capacity(body + 2 * op.len() + ns.len() + request_id.len() + 160);
+pub fn response(op: &str, ns: &str, request_id: &str, result: Option<Xml>) -> Chunks {
+    let mut body = Chunks::default();
+    let mut out = String::with_capacity(2 * op.len() + ns.len() + request_id.len() + 160);
     let _ = writeln!(out, "<{op}Response xmlns=\"{ns}\">");
     if let Some(result) = result {
         let _ = writeln!(out, "  <{op}Result>");
+        for chunk in result.done {
+            body.push(std::mem::take(&mut out));
+            body.push(chunk);
+        }
         out.push_str(&result.out);
         let _ = writeln!(out, "  </{op}Result>");
     }
@@ -150,7 +219,8 @@ pub fn response(op: &str, ns: &str, request_id: &str, result: Option<Xml>) -> St
         out,
         "  <ResponseMetadata>\n    <RequestId>{request_id}</RequestId>\n  </ResponseMetadata>\n</{op}Response>\n"
     );
-    out
+    body.push(out);
+    body
 }
 
 /// `<ErrorResponse>` as IAM writes it.
@@ -191,7 +261,26 @@ mod tests {
             "bdeddc97-b31b-11e6-b00d-4d3e5ee3c2da",
             Some(x),
         );
-        assert_eq!(body.len(), 413, "{body}");
+        assert_eq!(
+            body.len(),
+            413,
+            "{}",
+            String::from_utf8_lossy(&body.to_vec())
+        );
+    }
+
+    /// Shared text lands between its tags, with the elements around it in order.
+    #[test]
+    fn shared_text_is_written_in_place() {
+        let mut x = Xml::new();
+        x.leaf("Before", "a&b")
+            .blob("Content", b"user,arn\n")
+            .time("GeneratedTime", Timestamp::from_unix(0).unwrap());
+        let body = response("GetCredentialReport", IAM_NS, "id", Some(x)).to_vec();
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            "<GetCredentialReportResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">\n  <GetCredentialReportResult>\n    <Before>a&amp;b</Before>\n    <Content>dXNlcixhcm4K</Content>\n    <GeneratedTime>1970-01-01T00:00:00Z</GeneratedTime>\n  </GetCredentialReportResult>\n  <ResponseMetadata>\n    <RequestId>id</RequestId>\n  </ResponseMetadata>\n</GetCredentialReportResponse>\n"
+        );
     }
 
     #[test]

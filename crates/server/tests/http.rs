@@ -394,3 +394,48 @@ async fn response_text_that_looks_like_a_placeholder_is_left_alone() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_credential_report_is_sent_with_its_length_and_decodes_to_the_stored_bytes() {
+    let f = fixture();
+    let app = app(f.iam.clone(), ServerConfig::standard());
+    let call = |action: &str| {
+        let body = format!("Action={action}&Version=2010-05-08");
+        app.clone().oneshot(signed(&f.key_id, &f.secret, &body, 0))
+    };
+    let started = call("GenerateCredentialReport").await.unwrap();
+    assert_eq!(started.status(), StatusCode::OK);
+    // The build runs in the background: poll, bounded (10 s).
+    let mut answer = None;
+    for _ in 0..1000 {
+        let response = call("GetCredentialReport").await.unwrap();
+        if response.status() == StatusCode::OK {
+            answer = Some(response);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let response = answer.expect("no report within 10 s");
+    let length: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(length, body.len());
+    let body = String::from_utf8(body.to_vec()).unwrap();
+    let content = body
+        .split("<Content>")
+        .nth(1)
+        .and_then(|s| s.split("</Content>").next())
+        .unwrap();
+    use base64::Engine as _;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(content)
+        .unwrap();
+    let stored = f
+        .iam
+        .credential_report(&f.iam.account_ids().unwrap()[0])
+        .unwrap();
+    assert_eq!(decoded, stored.content);
+}

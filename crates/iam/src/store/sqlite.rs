@@ -10,6 +10,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use credreport_report::Timestamp;
+use rusqlite::config::DbConfig;
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow, TransactionBehavior};
 
@@ -116,6 +117,12 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(sql)?;
     conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sql)?;
+    // Plans that do not depend on the values bound. Without this, SQLite (built with STAT4)
+    // marks a statement whose WHERE compares an indexed column with a parameter as expired
+    // whenever its bindings are cleared, which the statement cache does after every use:
+    // each ListUsers page compiled its query again, a third of its time.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
         .map_err(sql)?;
     Ok(conn)
 }
@@ -1013,6 +1020,37 @@ mod tests {
             std::fs::metadata(&path).unwrap().len() >= before + (1 << 20)
         });
         assert!(grown, "the database file did not grow within 5 s");
+    }
+
+    /// A cached statement runs again with new values without being compiled again.
+    #[test]
+    fn cached_queries_are_not_compiled_again_for_new_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = connect(&dir.path().join("iam.db")).unwrap();
+        migrate(&conn).unwrap();
+        for (query, values) in [
+            (
+                USERS_PAGE,
+                [
+                    ["123456789012", "/", "", "10"],
+                    ["210987654321", "/a/", "b", "5"],
+                ],
+            ),
+            (KEY_FACTS, [["123456789012"; 4], ["210987654321"; 4]]),
+        ] {
+            for params in values {
+                let mut stmt = conn.prepare_cached(query).unwrap();
+                let params = &params[..stmt.parameter_count()];
+                let mut rows = stmt.query(rusqlite::params_from_iter(params)).unwrap();
+                while rows.next().unwrap().is_some() {}
+            }
+            let stmt = conn.prepare_cached(query).unwrap();
+            assert_eq!(
+                stmt.get_status(rusqlite::StatementStatus::RePrepare),
+                0,
+                "{query}"
+            );
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::authz::authorize;
 use crate::error::AwsError;
 use crate::principal::Principal;
 use crate::query::Params;
+use crate::report_cache::ReportCache;
 use crate::xml::Xml;
 
 mod access_keys;
@@ -32,6 +33,8 @@ pub struct Ctx<'a> {
     pub params: &'a Params,
     /// Starts a report build in the background.
     pub spawn_build: &'a (dyn Fn(ReportBuild) + Sync),
+    /// GetCredentialReport's encoded reports.
+    pub reports: &'a ReportCache,
 }
 
 impl std::fmt::Debug for Ctx<'_> {
@@ -169,7 +172,7 @@ pub(crate) fn user_xml(x: &mut Xml, u: &User) {
     x.leaf("Path", &u.path)
         .leaf("UserName", &u.name)
         .leaf("UserId", &u.id)
-        .leaf("Arn", &u.arn())
+        .leaf_parts("Arn", &u.arn_parts())
         .time("CreateDate", u.created);
 }
 

@@ -22,10 +22,10 @@ pub(crate) fn generate(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.authorize("iam:GetCredentialReport", ctx.any())?;
-    let report = ctx.iam.credential_report(ctx.account())?;
+    let (content, generated) = ctx.reports.current(ctx.iam, ctx.account())?;
     let mut x = Xml::new();
-    x.blob("Content", &report.content)
+    x.shared("Content", &content)
         .leaf("ReportFormat", "text/csv")
-        .time("GeneratedTime", report.generated);
+        .time("GeneratedTime", generated);
     Ok(Some(x))
 }

@@ -1,0 +1,209 @@
+//! GetCredentialReport's content, encoded once per report.
+//!
+//! A report is frozen once generated, so its base64 is too: it is kept per account with the
+//! generated time it belongs to. Each GetCredentialReport still asks the store which report
+//! is current (a few bytes of state, and every error: not present, in progress, expired) and
+//! uses the kept text only when the generated times agree; a new report never meets an old
+//! text. The texts are bounded by a byte budget, the oldest kept dropped first.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use credreport_iam::{AccountId, Iam};
+use credreport_report::Timestamp;
+
+use crate::error::AwsError;
+use crate::xml::Base64Text;
+
+/// The encoded reports kept, by account.
+#[derive(Debug)]
+pub struct ReportCache {
+    budget: usize,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    by_account: HashMap<AccountId, (Timestamp, Base64Text)>,
+    /// Accounts in the order their text was kept, oldest first.
+    order: VecDeque<AccountId>,
+    bytes: usize,
+}
+
+impl ReportCache {
+    /// Keeps at most `budget` bytes of encoded reports (0: none).
+    pub fn new(budget: usize) -> ReportCache {
+        ReportCache {
+            budget,
+            kept: Mutex::new(Kept::default()),
+        }
+    }
+
+    /// The account's current report as GetCredentialReport answers it: its content in
+    /// base64, and when it was generated.
+    pub fn current(
+        &self,
+        iam: &Iam,
+        account: &AccountId,
+    ) -> Result<(Base64Text, Timestamp), AwsError> {
+        let generated = iam.credential_report_generated(account)?;
+        if let Some(text) = self.lookup(account, generated) {
+            return Ok((text, generated));
+        }
+        // Content and time from one read: a build may have finished since the first.
+        let report = iam.credential_report(account)?;
+        let text = Base64Text::encode(&report.content);
+        self.keep(account, report.generated, &text);
+        Ok((text, report.generated))
+    }
+
+    fn lookup(&self, account: &AccountId, generated: Timestamp) -> Option<Base64Text> {
+        let kept = self.kept.lock().ok()?;
+        match kept.by_account.get(account) {
+            Some((at, text)) if *at == generated => Some(text.clone()),
+            _ => None,
+        }
+    }
+
+    fn keep(&self, account: &AccountId, generated: Timestamp, text: &Base64Text) {
+        if text.len() > self.budget {
+            return;
+        }
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        let kept = &mut *kept;
+        match kept
+            .by_account
+            .insert(account.clone(), (generated, text.clone()))
+        {
+            Some((_, old)) => kept.bytes -= old.len(),
+            None => kept.order.push_back(account.clone()),
+        }
+        kept.bytes += text.len();
+        while kept.bytes > self.budget {
+            let Some(oldest) = kept.order.pop_front() else {
+                break;
+            };
+            if let Some((_, dropped)) = kept.by_account.remove(&oldest) {
+                kept.bytes -= dropped.len();
+            }
+        }
+    }
+
+    /// How many reports are kept, and their bytes.
+    pub fn usage(&self) -> (usize, usize) {
+        self.kept
+            .lock()
+            .map_or((0, 0), |kept| (kept.by_account.len(), kept.bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // A failed set-up is a failed test.
+
+    use std::sync::Arc;
+
+    use credreport_iam::password::PasswordHasher;
+    use credreport_iam::secret::MasterKey;
+    use credreport_iam::{IamConfig, ManualClock, SqliteStore, REPORT_FRESH_SECS};
+
+    use super::*;
+
+    struct World {
+        iam: Iam,
+        clock: ManualClock,
+        _dir: tempfile::TempDir,
+    }
+
+    fn world() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("iam.db")).unwrap());
+        let clock = ManualClock::new(Timestamp::from_unix(1_800_000_000).unwrap());
+        let iam = Iam::new(
+            store,
+            Arc::new(clock.clone()),
+            MasterKey::generate().unwrap(),
+            PasswordHasher::fast_insecure_for_tests(),
+            IamConfig::standard(),
+        );
+        World {
+            iam,
+            clock,
+            _dir: dir,
+        }
+    }
+
+    impl World {
+        fn account(&self) -> AccountId {
+            self.iam.create_account(None, false).unwrap().account.id
+        }
+
+        fn build(&self, account: &AccountId) {
+            let generation = self.iam.generate_credential_report(account).unwrap();
+            generation.build.unwrap().run().unwrap();
+        }
+    }
+
+    #[test]
+    fn the_kept_text_is_answered_until_a_new_report_is_generated() {
+        let w = world();
+        let account = w.account();
+        let cache = ReportCache::new(1 << 20);
+        let err = cache.current(&w.iam, &account).unwrap_err();
+        assert_eq!(err.code, "ReportNotPresent");
+        assert_eq!(cache.usage(), (0, 0));
+
+        w.build(&account);
+        let (first, generated) = cache.current(&w.iam, &account).unwrap();
+        let (again, generated_again) = cache.current(&w.iam, &account).unwrap();
+        assert!(
+            again.same_buffer(&first),
+            "the second answer was encoded again"
+        );
+        assert_eq!(
+            (generated_again, cache.usage()),
+            (generated, (1, first.len()))
+        );
+        let stored = w.iam.credential_report(&account).unwrap().content;
+        assert_eq!(first, Base64Text::encode(&stored));
+
+        w.clock.advance(REPORT_FRESH_SECS);
+        w.iam.create_user(&account, "late", None).unwrap();
+        w.build(&account);
+        let (fresh, fresh_generated) = cache.current(&w.iam, &account).unwrap();
+        assert_eq!(
+            fresh_generated,
+            generated.checked_add_secs(REPORT_FRESH_SECS).unwrap()
+        );
+        let stored = w.iam.credential_report(&account).unwrap().content;
+        assert_eq!(fresh, Base64Text::encode(&stored));
+        assert_ne!(fresh, first);
+        assert_eq!(cache.usage(), (1, fresh.len()));
+    }
+
+    #[test]
+    fn the_budget_drops_the_oldest_and_never_keeps_what_exceeds_it() {
+        let w = world();
+        let (a, b) = (w.account(), w.account());
+        w.build(&a);
+        w.build(&b);
+        let size = Base64Text::encode(&w.iam.credential_report(&a).unwrap().content).len();
+
+        let one = ReportCache::new(size + size / 2);
+        let (text_a, _) = one.current(&w.iam, &a).unwrap();
+        let (text_b, _) = one.current(&w.iam, &b).unwrap();
+        assert_eq!(one.usage(), (1, text_b.len()));
+        let (a_again, _) = one.current(&w.iam, &a).unwrap();
+        assert!(
+            !a_again.same_buffer(&text_a),
+            "a's text outlived the budget"
+        );
+        assert_eq!(a_again, text_a);
+
+        let none = ReportCache::new(size - 1);
+        assert_eq!(none.current(&w.iam, &a).unwrap().0, text_a);
+        assert_eq!(none.usage(), (0, 0));
+    }
+}
