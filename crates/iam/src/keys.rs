@@ -1,6 +1,8 @@
 //! Access keys: creation (the secret shown once), status, deletion, the lookup that
 //! signature verification needs, and the recording of their use.
 
+use std::sync::Arc;
+
 use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
@@ -22,12 +24,16 @@ pub struct NewAccessKey {
     pub secret: Secret,
 }
 
-/// What signature verification needs about a key: its record, its secret, and the user
-/// that owns it (`None` for the root).
+/// What signature verification needs about a key: its account, owner, status and secret,
+/// and the user that owns it (`None` for the root).
 #[derive(Debug)]
 pub struct SigningKey {
-    /// The key.
-    pub key: AccessKey,
+    /// The account the key belongs to.
+    pub account: AccountId,
+    /// Its owner.
+    pub owner: Owner,
+    /// Active or Inactive.
+    pub active: bool,
     /// The secret to sign with.
     pub secret: Secret,
     /// The owning user, when the owner is not the root.
@@ -101,7 +107,9 @@ impl Iam {
                 .ok_or_else(|| no_such_key(key_id))?;
             key.active = active;
             tx.put_access_key(&key)
-        })
+        })?;
+        self.signing_keys().forget(key_id);
+        Ok(())
     }
 
     /// DeleteAccessKey. The key must belong to the owner.
@@ -118,6 +126,7 @@ impl Iam {
                 .ok_or_else(|| no_such_key(key_id))?;
             tx.delete_access_key(key_id)
         })?;
+        self.signing_keys().forget(key_id);
         self.key_windows().forget(key_id);
         Ok(())
     }
@@ -138,8 +147,14 @@ impl Iam {
     }
 
     /// The key, its secret and its user, for verifying a signature. `None` for an unknown
-    /// key; the caller refuses Inactive keys.
-    pub fn signing_key(&self, key_id: &str) -> Result<Option<SigningKey>> {
+    /// key; the caller refuses Inactive keys. Kept in memory between calls, for at most
+    /// five seconds, and dropped at once by UpdateAccessKey and DeleteAccessKey.
+    pub fn signing_key(&self, key_id: &str) -> Result<Option<Arc<SigningKey>>> {
+        let kept = self.signing_keys();
+        if let Some(key) = kept.get(key_id) {
+            return Ok(Some(key));
+        }
+        let generation = kept.generation();
         let Some((key, user)) = self.access_key(key_id)? else {
             return Ok(None);
         };
@@ -147,7 +162,15 @@ impl Iam {
             .master_key()
             .open(&key.secret.0, key.id.as_bytes())
             .map_err(|e| Error::internal(e.to_string()))?;
-        Ok(Some(SigningKey { key, secret, user }))
+        let signing = Arc::new(SigningKey {
+            account: key.account,
+            owner: key.owner,
+            active: key.active,
+            secret,
+            user,
+        });
+        kept.keep(key_id, &signing, generation);
+        Ok(Some(signing))
     }
 
     /// Records a verified request signed with `key_id` at `at`, in `region` for `service`.

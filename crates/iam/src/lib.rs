@@ -20,6 +20,7 @@ mod policies;
 mod report_build;
 mod reports;
 mod service;
+mod signing_keys;
 mod usage;
 mod users;
 

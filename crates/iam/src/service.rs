@@ -13,6 +13,7 @@ use crate::ids::AccountId;
 use crate::model::{Account, Owner, User};
 use crate::password::PasswordHasher;
 use crate::secret::MasterKey;
+use crate::signing_keys::SigningKeys;
 use crate::store::{self, Store, Tx};
 use crate::usage::{Windows, KEY_WINDOW_SECS, PASSWORD_WINDOW_SECS};
 
@@ -54,6 +55,7 @@ struct Inner {
     hasher: PasswordHasher,
     key_windows: Windows,
     password_windows: Windows,
+    signing_keys: SigningKeys,
     config: IamConfig,
 }
 
@@ -83,6 +85,7 @@ impl Iam {
                 hasher,
                 key_windows: Windows::new(KEY_WINDOW_SECS),
                 password_windows: Windows::new(PASSWORD_WINDOW_SECS),
+                signing_keys: SigningKeys::default(),
                 config,
             }),
         }
@@ -112,6 +115,10 @@ impl Iam {
 
     pub(crate) fn key_windows(&self) -> &Windows {
         &self.inner.key_windows
+    }
+
+    pub(crate) fn signing_keys(&self) -> &SigningKeys {
+        &self.inner.signing_keys
     }
 
     pub(crate) fn password_windows(&self) -> &Windows {

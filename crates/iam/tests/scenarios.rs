@@ -772,3 +772,29 @@ fn passwords_follow_the_policy_and_the_default_policy() {
         )
         .unwrap();
 }
+
+/// Signature verification's view of a key is kept between requests, and a status change or
+/// a deletion in this process shows on the very next lookup.
+#[test]
+fn a_signing_key_follows_update_and_delete_at_once() {
+    let w = world();
+    let root = Owner::Root;
+    let new = w.iam.create_access_key(&w.account, &root).unwrap();
+    let id = new.key.id.clone();
+    let first = w.iam.signing_key(&id).unwrap().unwrap();
+    assert!(first.active);
+    assert_eq!(first.secret.expose(), new.secret.expose());
+    let again = w.iam.signing_key(&id).unwrap().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "not kept");
+
+    w.iam
+        .update_access_key(&w.account, &root, &id, false)
+        .unwrap();
+    assert!(!w.iam.signing_key(&id).unwrap().unwrap().active);
+    w.iam
+        .update_access_key(&w.account, &root, &id, true)
+        .unwrap();
+    assert!(w.iam.signing_key(&id).unwrap().unwrap().active);
+    w.iam.delete_access_key(&w.account, &root, &id).unwrap();
+    assert!(w.iam.signing_key(&id).unwrap().is_none());
+}

@@ -72,13 +72,13 @@ pub fn authenticate(
     let Some(key) = iam.signing_key(&auth.access_key_id)? else {
         return Err(AwsError::invalid_client_token());
     };
-    if !key.key.active {
+    if !key.active {
         return Err(AwsError::invalid_client_token());
     }
     let verified = sigv4::verify(req, &auth, &key.secret, now, opts).map_err(sigv4_error)?;
     Ok(Principal {
-        account: key.key.account.clone(),
-        user: key.user,
+        account: key.account.clone(),
+        user: key.user.clone(),
         verified,
     })
 }

@@ -154,6 +154,8 @@ impl Xml {
             let _ = writeln!(self.out, "<{name}/>");
             return self;
         }
+        // A list's members run to a few hundred bytes each (a user is about 300).
+        self.out.reserve(items.len() * 320);
         self.node(name, |x| {
             for item in items {
                 x.node("member", |x| f(x, item));
@@ -208,12 +210,12 @@ pub fn response(op: &str, ns: &str, request_id: &str, result: Option<Xml>) -> Ch
     let _ = writeln!(out, "<{op}Response xmlns=\"{ns}\">");
     if let Some(result) = result {
         let _ = writeln!(out, "  <{op}Result>");
+        body.push(out);
         for chunk in result.done {
-            body.push(std::mem::take(&mut out));
             body.push(chunk);
         }
-        out.push_str(&result.out);
-        let _ = writeln!(out, "  </{op}Result>");
+        body.push(result.out);
+        out = format!("  </{op}Result>\n");
     }
     let _ = write!(
         out,
