@@ -8,6 +8,12 @@ mod fetch;
 mod input;
 mod open;
 
+/// mimalloc instead of glibc's allocator: the server allocates and frees per request (and
+/// megabytes per GetCredentialReport), and glibc spent a sixth of a ListUsers run in
+/// malloc, free and heap consolidation (BENCHMARKS.md, "IAM endpoint").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     commands::run(args::parse())
 }

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use axum::serve::ListenerExt as _;
 use credreport_server::{app, ServerConfig};
 
 use crate::args::ServeArgs;
@@ -38,6 +39,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let addr: SocketAddr = listener.local_addr()?;
         tracing::info!(%addr, "listening on http://{addr}");
+        // No Nagle: a GetCredentialReport answer is megabytes written in pieces, and its
+        // last short segment otherwise waits for the client's delayed ACK (40 ms here,
+        // which every p99 of that action showed).
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
         axum::serve(listener, app(iam, ServerConfig::standard()))
             .with_graceful_shutdown(shutdown())
             .await
