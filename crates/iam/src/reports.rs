@@ -87,18 +87,19 @@ impl ReportBuild {
         &self.account
     }
 
-    /// Builds and stores the report. If another process took the build over meanwhile (its
-    /// lease ran out), this one's result is dropped and theirs stands.
-    pub fn run(self) -> Result<()> {
+    /// Builds and stores the report, and answers it. If another process took the build
+    /// over meanwhile (its lease ran out), this one's result is dropped and theirs stands:
+    /// `None`.
+    pub fn run(self) -> Result<Option<CredentialReport>> {
         let generated = self.iam.now();
         let snapshot = self.iam.snapshot(&self.account)?;
         let content = write_account_report(&snapshot)
             .map_err(|e| Error::internal(format!("rendering the report: {e}")))?;
         let started = self.started;
-        self.iam.write(&self.account, |tx| {
+        let stored = self.iam.write(&self.account, |tx| {
             let report = tx.report(&self.account)?;
             if report.building_since != Some(started) {
-                return Ok(());
+                return Ok(false);
             }
             tx.put_report_content(&self.account, &content)?;
             tx.put_report(
@@ -107,8 +108,10 @@ impl ReportBuild {
                     generated: Some(generated),
                     building_since: None,
                 },
-            )
-        })
+            )?;
+            Ok(true)
+        })?;
+        Ok(stored.then_some(CredentialReport { content, generated }))
     }
 }
 

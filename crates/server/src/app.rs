@@ -198,16 +198,25 @@ fn handle_query(
         return (action, Err((ns, e)));
     };
     let spawn_build = |build: ReportBuild| {
-        let (iam, reports) = (iam.clone(), Arc::clone(&state.reports));
+        let reports = Arc::clone(&state.reports);
         handle.spawn_blocking(move || {
             let account = build.account().clone();
-            if let Err(e) = build.run() {
-                tracing::error!(account = %account, error = %e, "credential report build failed");
-                return;
-            }
-            // Encoded now, so that the GetCredentialReport that follows finds it ready.
-            if let Err(e) = reports.current(&iam, &account) {
-                tracing::warn!(account = %account, code = e.code, "encoding the new report");
+            let started = Instant::now();
+            match build.run() {
+                Ok(Some(report)) => {
+                    // Encoded now, so that the GetCredentialReport that follows finds it.
+                    reports.keep_built(&account, &report);
+                    tracing::info!(
+                        account = %account,
+                        bytes = report.content.len(),
+                        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+                        "credential report built"
+                    );
+                }
+                Ok(None) => tracing::info!(account = %account, "credential report build taken over"),
+                Err(e) => {
+                    tracing::error!(account = %account, error = %e, "credential report build failed");
+                }
             }
         });
     };

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use credreport_iam::{AccountId, Iam};
+use credreport_iam::{AccountId, CredentialReport, Iam};
 use credreport_report::Timestamp;
 
 use crate::error::AwsError;
@@ -55,6 +55,16 @@ impl ReportCache {
         let text = Base64Text::encode(&report.content);
         self.keep(account, report.generated, &text);
         Ok((text, report.generated))
+    }
+
+    /// Keeps a report a build has just stored, so that the GetCredentialReport that follows
+    /// finds it encoded.
+    pub fn keep_built(&self, account: &AccountId, report: &CredentialReport) {
+        self.keep(
+            account,
+            report.generated,
+            &Base64Text::encode(&report.content),
+        );
     }
 
     fn lookup(&self, account: &AccountId, generated: Timestamp) -> Option<Base64Text> {
@@ -140,9 +150,9 @@ mod tests {
             self.iam.create_account(None, false).unwrap().account.id
         }
 
-        fn build(&self, account: &AccountId) {
+        fn build(&self, account: &AccountId) -> CredentialReport {
             let generation = self.iam.generate_credential_report(account).unwrap();
-            generation.build.unwrap().run().unwrap();
+            generation.build.unwrap().run().unwrap().unwrap()
         }
     }
 
@@ -181,6 +191,21 @@ mod tests {
         assert_eq!(fresh, Base64Text::encode(&stored));
         assert_ne!(fresh, first);
         assert_eq!(cache.usage(), (1, fresh.len()));
+    }
+
+    #[test]
+    fn a_report_kept_by_its_build_is_answered_without_reading_it_again() {
+        let w = world();
+        let account = w.account();
+        let cache = ReportCache::new(1 << 20);
+        let built = w.build(&account);
+        cache.keep_built(&account, &built);
+        let encoded = Base64Text::encode(&built.content);
+        assert_eq!(cache.usage(), (1, encoded.len()));
+        let (first, generated) = cache.current(&w.iam, &account).unwrap();
+        let (again, _) = cache.current(&w.iam, &account).unwrap();
+        assert_eq!((&first, generated), (&encoded, built.generated));
+        assert!(again.same_buffer(&first));
     }
 
     #[test]
