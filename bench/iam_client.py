@@ -19,7 +19,6 @@ import base64
 import concurrent.futures
 import http.client
 import json
-import re
 import statistics
 import sys
 import threading
@@ -63,9 +62,20 @@ class Client:
         raise AssertionError("unreachable")
 
 
+def tag_bytes(data, name):
+    """The bytes of the first <name> element. Plain searches: a lazy regex over a report's
+    megabyte of base64 took the client 35-40 ms, most of what the end-to-end figure measured."""
+    start = data.find(b"<%s>" % name.encode())
+    if start < 0:
+        return None
+    start += len(name) + 2
+    end = data.find(b"</%s>" % name.encode(), start)
+    return data[start:end] if end >= 0 else None
+
+
 def tag(data, name):
-    m = re.search(rb"<%s>(.*?)</%s>" % (name.encode(), name.encode()), data, re.S)
-    return m.group(1).decode() if m else None
+    text = tag_bytes(data, name)
+    return text.decode() if text is not None else None
 
 
 def client_from(a):
@@ -122,7 +132,7 @@ def get_report_rows(c):
     status, data = c.call(BODIES["get-credential-report"])
     if status != 200:
         raise RuntimeError(f"GetCredentialReport: {status} {data[:300]!r}")
-    csv = base64.b64decode(tag(data, "Content"))
+    csv = base64.b64decode(tag_bytes(data, "Content"))
     return csv.count(b"\n") - 1, len(data)  # minus the header line
 
 
