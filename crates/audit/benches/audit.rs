@@ -33,6 +33,7 @@ use credreport_audit::{
     audit, AsOfSource, Config, Finding, Format, Input, RenderOptions, RunInfo, Sink, Summary,
 };
 use credreport_report::{Cell, Column, Edition, ReportReader, ReportWriter, Row, Timestamp};
+use credreport_testkit::{peak_rss_kib, Rng};
 
 const ROWS_VAR: &str = "CREDREPORT_AUDIT_BENCH_ROWS";
 const CHILD_VAR: &str = "CREDREPORT_AUDIT_BENCH_CHILD";
@@ -228,7 +229,7 @@ fn child(spec: &str) -> Result<()> {
         _ => None,
     };
     audited(Path::new(path), format)?;
-    println!("hwm_kib={}", vm_hwm_kib()?);
+    println!("hwm_kib={}", peak_rss_kib()?);
     Ok(())
 }
 
@@ -251,43 +252,27 @@ fn run_child(path: &Path, format: &str) -> Result<u64> {
         .parse()?)
 }
 
-fn vm_hwm_kib() -> Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .ok_or("no VmHWM in /proc/self/status")?;
-    Ok(line.trim().trim_end_matches("kB").trim().parse()?)
-}
-
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
-/// splitmix64: the same report every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
+/// The generator's draw this report needs (SplitMix64 with a fixed seed: the same report
+/// every run).
+trait Draws {
     /// An instant up to `days` days before the as-of time.
+    fn within(&mut self, days: u64) -> Timestamp;
+}
+
+impl Draws for Rng {
     fn within(&mut self, days: u64) -> Timestamp {
-        let back = self.next() % (days * 86_400 + 1);
+        let back = self.below(days * 86_400 + 1);
         Timestamp::from_unix(AS_OF - back as i64).unwrap_or(Timestamp::MIN)
     }
 }
 
 fn generate(path: &Path, rows: u64) -> Result<()> {
     let mut out = ReportWriter::new(BufWriter::new(File::create(path)?), Edition::Current)?;
-    let mut rng = Rng(0x5EED ^ rows);
+    let mut rng = Rng::new(0x5EED ^ rows);
     let ts = |t: Timestamp| Cell::Timestamp(t);
     let root = Row::new(Edition::Current)
         .with(Column::User, Cell::text("<root_account>"))

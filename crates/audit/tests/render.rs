@@ -106,17 +106,7 @@ fn render(s: &Scenario, format: Format) -> String {
 }
 
 fn golden(case: &str, got: &str) {
-    let path = here().join("tests/golden").join(case);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, got).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(
-        got == want,
-        "{case}: output differs from {}\n---- expected\n{want}\n---- got\n{got}\n----",
-        path.display()
-    );
+    credreport_testkit::check_golden(&here().join("tests/golden").join(case), case, got);
 }
 
 fn extension(format: Format) -> &'static str {

@@ -45,6 +45,7 @@ use credreport_iam::{
     ReportState, SqliteStore, Store, UseOutcome, KEY_WINDOW_SECS, REPORT_FRESH_SECS,
 };
 use credreport_report::{write_report, Edition, Timestamp};
+use credreport_testkit::Rng;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 /// One of the reads `Iam::snapshot` makes; answers how many records it read.
@@ -256,35 +257,21 @@ fn ts(secs: i64) -> Result<Timestamp> {
     Timestamp::from_unix(secs).ok_or_else(|| format!("{secs}: not a timestamp").into())
 }
 
-/// SplitMix64: a fixed-seed generator, so every run sees the same account.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// True with probability `percent` in 100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    /// A value in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
+/// The generator's draws this account needs (SplitMix64 with a fixed seed, so every run
+/// sees the same account).
+trait Draws {
     /// A time between `from` and `from + span` seconds.
+    fn time(&mut self, from: i64, span: i64) -> Result<Timestamp>;
+    /// An AWS-style id: `prefix` and `len` characters of base32.
+    fn id(&mut self, prefix: &str, len: usize) -> String;
+}
+
+impl Draws for Rng {
     fn time(&mut self, from: i64, span: i64) -> Result<Timestamp> {
         let offset = i64::try_from(self.below(u64::try_from(span)?))?;
         ts(from + offset)
     }
 
-    /// An AWS-style id: `prefix` and `len` characters of base32.
     fn id(&mut self, prefix: &str, len: usize) -> String {
         const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         let mut id = String::from(prefix);
@@ -313,7 +300,7 @@ struct Mix {
 fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix> {
     let created = iam.create_account(Some(account.clone()), false)?;
     let mut keys: Vec<String> = created.root_key.iter().map(|k| k.key.id.clone()).collect();
-    let mut rng = Rng(0x5eed_c0de);
+    let mut rng = Rng::new(0x5eed_c0de);
     let hash = PasswordHash(
         "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2hzYWx0YmVuY2g$ZmFrZWhhc2hmYWtlaGFzaGZha2VoYXNo"
             .into(),
@@ -429,7 +416,7 @@ fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix> {
             if rng.chance(10) {
                 for c in 0..=rng.below(2) {
                     let mut digest = [0u8; 32];
-                    digest[..8].copy_from_slice(&rng.next().to_le_bytes());
+                    digest[..8].copy_from_slice(&rng.next_u64().to_le_bytes());
                     tx.put_signing_certificate(&SigningCertificate {
                         id: rng.id("", 24),
                         account: account.clone(),

@@ -23,6 +23,7 @@ use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use credreport_report::{Cell, Column, Edition, ReportReader, ReportWriter, Row, Timestamp};
+use credreport_testkit::{peak_rss_kib, Rng};
 
 const ROWS_VAR: &str = "CREDREPORT_BENCH_ROWS";
 const CHILD_VAR: &str = "CREDREPORT_BENCH_CHILD";
@@ -57,14 +58,14 @@ fn main() -> Result<()> {
     generate(&big, rows)?;
     let generation = started.elapsed();
     let bytes = std::fs::metadata(&big)?.len();
-    let hwm_generated = vm_hwm_kib()?;
+    let hwm_generated = peak_rss_kib()?;
 
     // A first read each way that is not timed: the file is in the page cache for both, and
     // the peak memory of each is taken in turn.
     let raw_records = raw_read(&big)?;
-    let hwm_raw = vm_hwm_kib()?;
+    let hwm_raw = peak_rss_kib()?;
     let our_rows = our_read(&big)?;
-    let hwm_ours = vm_hwm_kib()?;
+    let hwm_ours = peak_rss_kib()?;
     // The timed runs alternate, so that both readers meet the same conditions.
     let (mut raw_time, mut our_time) = (Duration::MAX, Duration::MAX);
     for _ in 0..RUNS {
@@ -144,11 +145,11 @@ fn main() -> Result<()> {
 
 /// The child: read one file, then print the peak memory before and after.
 fn child(path: &Path) -> Result<()> {
-    let before = vm_hwm_kib()?;
+    let before = peak_rss_kib()?;
     let start = Instant::now();
     let rows = our_read(path)?;
     let secs = start.elapsed().as_secs_f64();
-    let after = vm_hwm_kib()?;
+    let after = peak_rss_kib()?;
     println!("rows={rows} before_kib={before} after_kib={after} secs={secs:.6}");
     Ok(())
 }
@@ -257,16 +258,6 @@ impl Drop for TempFiles {
     }
 }
 
-fn vm_hwm_kib() -> Result<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .ok_or("no VmHWM in /proc/self/status")?;
-    let kib = line.trim().trim_end_matches("kB").trim().parse::<u64>()?;
-    Ok(kib)
-}
-
 fn mib(kib: u64) -> f64 {
     kib as f64 * 1024.0 / MIB
 }
@@ -314,39 +305,29 @@ const SERVICES: [&str; 8] = [
 const START: i64 = 1_325_376_000;
 const NOW: i64 = 1_717_200_000;
 
-/// splitmix64: deterministic, so every run reads the same bytes.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// True with probability `percent` / 100.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
+/// The generator's draws this report needs (the generator is SplitMix64 with a fixed seed,
+/// so every run reads the same bytes).
+trait Draws {
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str;
     /// An instant from `from` (at or after START) to NOW.
+    fn instant(&mut self, from: i64) -> Timestamp;
+}
+
+impl Draws for Rng {
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+
     fn instant(&mut self, from: i64) -> Timestamp {
         let from = from.clamp(START, NOW);
-        let secs = from + (self.next() % (NOW - from + 1) as u64) as i64;
+        let secs = from + self.below((NOW - from + 1) as u64) as i64;
         Timestamp::from_unix(secs).unwrap_or(Timestamp::MIN)
     }
 }
 
 fn generate(path: &Path, rows: u64) -> Result<()> {
     let mut out = ReportWriter::new(BufWriter::new(File::create(path)?), Edition::Current)?;
-    let mut rng = Rng(0x00C0_FFEE ^ rows);
+    let mut rng = Rng::new(0x00C0_FFEE ^ rows);
     out.write_row(&root_row(&mut rng))?;
     let users = rows - 1;
     let pairs = (FIRST.len() * LAST.len()) as u64;
@@ -398,7 +379,7 @@ fn user_name(rng: &mut Rng, name: &mut String, first: &str, last: &str, n: u64, 
     let _ = write!(name, "{n:0width$}");
     // IAM allows `+=,.@_-` in names: some are e-mail addresses, a few hold a comma (which
     // the writer has to quote).
-    match rng.next() % 1000 {
+    match rng.next_u64() % 1000 {
         0..=199 => name.push_str("@example.com"),
         200 => name.push_str(",ops"),
         _ => {}

@@ -49,14 +49,5 @@ pub fn check_golden(dir: &str, case: &str, got: &str) {
         .join("tests/golden")
         .join(dir)
         .join(format!("{case}.txt"));
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, got).expect("write golden");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(
-        got == want,
-        "{case}: output differs from {}\n---- expected\n{want}\n---- got\n{got}\n----",
-        path.display()
-    );
+    credreport_testkit::check_golden(&path, case, got);
 }
