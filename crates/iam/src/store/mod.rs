@@ -18,6 +18,7 @@ use crate::model::{
 
 mod checkpoint;
 pub mod conformance;
+mod report_files;
 pub mod sqlite;
 
 /// A page request over users ordered by name ignoring case.

@@ -15,6 +15,7 @@ use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow, TransactionBehavior};
 
 use super::checkpoint::Checkpointer;
+use super::report_files::{self, ReportFiles};
 use super::{Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
@@ -23,12 +24,34 @@ use crate::model::{
     Sealed, SigningCertificate, StoredReport, User, UserPolicy,
 };
 
+/// One schema version: its SQL, then (in the same transaction) any code it needs.
+struct Migration {
+    sql: &'static str,
+    then: Option<fn(&Connection, &ReportFiles) -> Result<()>>,
+}
+
+const fn sql_only(sql: &'static str) -> Migration {
+    Migration { sql, then: None }
+}
+
 /// Versioned schema migrations, applied in order; `PRAGMA user_version` records the last.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-    include_str!("../../migrations/sqlite/0002_report_contents.sql"),
-    include_str!("../../migrations/sqlite/0003_report_indexes.sql"),
+const MIGRATIONS: &[Migration] = &[
+    sql_only(include_str!("../../migrations/sqlite/0001_init.sql")),
+    sql_only(include_str!(
+        "../../migrations/sqlite/0002_report_contents.sql"
+    )),
+    sql_only(include_str!(
+        "../../migrations/sqlite/0003_report_indexes.sql"
+    )),
+    Migration {
+        sql: include_str!("../../migrations/sqlite/0004_report_files.sql"),
+        then: Some(move_report_contents_to_files),
+    },
 ];
+
+/// How many times a read runs again when a report file its snapshot named was replaced
+/// meanwhile (each replacement is a whole report build, so two in a row is already rare).
+const READ_ATTEMPTS: usize = 4;
 
 /// Idle reader connections kept for reuse. As many as a server runs requests at once (its
 /// workers): opening a connection costs far more than a read (the file, the WAL index, the
@@ -57,10 +80,13 @@ pub struct SqliteStore {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     checkpointer: Checkpointer,
+    files: ReportFiles,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
+    /// Opens (creating if needed) the database file and brings its schema up to date. The
+    /// report bytes live in files in a directory beside it (`iam.db-reports/` for
+    /// `iam.db`); files left there by a process that died mid-build are removed.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         let writer = connect(path)?;
         writer
@@ -70,7 +96,13 @@ impl SqliteStore {
         writer
             .pragma_update(None, "wal_autocheckpoint", 0)
             .map_err(sql)?;
-        migrate(&writer)?;
+        let files = ReportFiles::beside(path);
+        migrate(&writer, &files)?;
+        let named = writer
+            .prepare("SELECT file FROM report_files")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(sql)?;
+        files.sweep(&named, report_files::ORPHAN_AGE);
         let checkpointer = Checkpointer::start(connect(path)?)
             .map_err(|e| Error::internal(format!("starting the checkpoint thread: {e}")))?;
         Ok(SqliteStore {
@@ -78,6 +110,7 @@ impl SqliteStore {
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
             checkpointer,
+            files,
         })
     }
 
@@ -126,7 +159,7 @@ fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-fn migrate(conn: &Connection) -> Result<()> {
+fn migrate(conn: &Connection, files: &ReportFiles) -> Result<()> {
     let version: usize = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .map_err(sql)?;
@@ -137,13 +170,55 @@ fn migrate(conn: &Connection) -> Result<()> {
         )));
     }
     for (i, migration) in MIGRATIONS.iter().enumerate().skip(version) {
-        let batch = format!(
-            "BEGIN IMMEDIATE; {migration}; PRAGMA user_version = {}; COMMIT;",
-            i + 1
-        );
-        conn.execute_batch(&batch).map_err(sql)?;
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(sql)?;
+        let step = (|| {
+            conn.execute_batch(migration.sql).map_err(sql)?;
+            if let Some(then) = migration.then {
+                then(conn, files)?;
+            }
+            conn.pragma_update(None, "user_version", i + 1)
+                .map_err(sql)?;
+            conn.execute_batch("COMMIT").map_err(sql)
+        })();
+        if step.is_err() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        step?;
     }
     Ok(())
+}
+
+/// Migration 4: each stored report's bytes into a file of its own, then `report_contents`
+/// dropped. A file written before a failure is an orphan for the sweep.
+fn move_report_contents_to_files(conn: &Connection, files: &ReportFiles) -> Result<()> {
+    let accounts: Vec<String> = conn
+        .prepare("SELECT account_id FROM report_contents")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(sql)?;
+    for id in accounts {
+        let account = AccountId::parse(&id)
+            .ok_or_else(|| Error::internal(format!("report_contents: bad account id {id}")))?;
+        let content: Vec<u8> = conn
+            .query_row(
+                "SELECT content FROM report_contents WHERE account_id = ?1",
+                [&id],
+                |r| r.get(0),
+            )
+            .map_err(sql)?;
+        let file = files.write(&account, &content)?;
+        conn.execute(
+            "INSERT INTO report_files (account_id, file, length) VALUES (?1, ?2, ?3)",
+            params![id, file, length(&content)],
+        )
+        .map_err(sql)?;
+    }
+    conn.execute_batch("DROP TABLE report_contents")
+        .map_err(sql)
+}
+
+/// A report's length as SQLite stores it.
+fn length(content: &[u8]) -> i64 {
+    i64::try_from(content.len()).unwrap_or(i64::MAX)
 }
 
 #[allow(clippy::needless_pass_by_value)]
@@ -156,16 +231,36 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
         || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
 }
 
+impl SqliteStore {
+    /// One run of `f` in a read transaction on `conn`, and whether it found a report file
+    /// gone (replaced since its snapshot named it), in which case a new snapshot will do.
+    fn read_once(
+        &self,
+        conn: &mut Connection,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> (Result<()>, bool) {
+        let tx = match conn.transaction_with_behavior(TransactionBehavior::Deferred) {
+            Ok(tx) => tx,
+            Err(e) => return (Err(sql(e)), false),
+        };
+        let mut stx = SqliteTx::new(&tx, &self.files);
+        let result = f(&mut stx);
+        let gone = stx.effects.gone;
+        (result.and_then(|()| tx.commit().map_err(sql)), gone)
+    }
+}
+
 impl Store for SqliteStore {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         let mut conn = self.reader()?;
-        let result = (|| {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Deferred)
-                .map_err(sql)?;
-            f(&mut SqliteTx { tx: &tx })?;
-            tx.commit().map_err(sql)
-        })();
+        let mut result = Ok(());
+        for _ in 0..READ_ATTEMPTS {
+            let (once, gone) = self.read_once(&mut conn, f);
+            result = once;
+            if !gone {
+                break;
+            }
+        }
         self.give_back(conn);
         result
     }
@@ -182,9 +277,23 @@ impl Store for SqliteStore {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        f(&mut SqliteTx { tx: &tx })?;
+        let mut stx = SqliteTx::new(&tx, &self.files);
+        let result = f(&mut stx);
+        let effects = stx.effects;
+        if let Err(e) = result {
+            // Rolled back (when `tx` drops): no row names the files this one wrote.
+            for file in &effects.written {
+                self.files.remove(file);
+            }
+            return Err(e);
+        }
+        // Should the commit fail, its files are left for the sweep: a failed commit may
+        // still have reached the WAL.
         tx.commit().map_err(sql)?;
         self.checkpointer.committed();
+        for file in &effects.replaced {
+            self.files.remove(file);
+        }
         Ok(())
     }
 
@@ -235,6 +344,19 @@ impl Store for SqliteStore {
 
 struct SqliteTx<'a> {
     tx: &'a rusqlite::Transaction<'a>,
+    files: &'a ReportFiles,
+    effects: FileEffects,
+}
+
+/// What a transaction did to report files, for its store to finish after it ends.
+#[derive(Default)]
+struct FileEffects {
+    /// Files written: removed if the transaction rolls back.
+    written: Vec<String>,
+    /// Files no longer named: removed once the transaction has committed.
+    replaced: Vec<String>,
+    /// A file the snapshot named was gone.
+    gone: bool,
 }
 
 fn ts(v: i64) -> rusqlite::Result<Timestamp> {
@@ -423,7 +545,15 @@ fn policy_from(r: &SqlRow<'_>) -> rusqlite::Result<UserPolicy> {
     })
 }
 
-impl SqliteTx<'_> {
+impl<'a> SqliteTx<'a> {
+    fn new(tx: &'a rusqlite::Transaction<'a>, files: &'a ReportFiles) -> SqliteTx<'a> {
+        SqliteTx {
+            tx,
+            files,
+            effects: FileEffects::default(),
+        }
+    }
+
     fn one<T>(
         &self,
         query: &str,
@@ -891,19 +1021,41 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn report_content(&mut self, account: &AccountId) -> Result<Option<Vec<u8>>> {
-        self.one(
-            "SELECT content FROM report_contents WHERE account_id = ?1",
+        let Some((file, length)) = self.one(
+            "SELECT file, length FROM report_files WHERE account_id = ?1",
             [account.as_str()],
-            |r| r.get(0),
-        )
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )?
+        else {
+            return Ok(None);
+        };
+        let length = u64::try_from(length)
+            .map_err(|_| Error::internal(format!("report file {file}: length {length}")))?;
+        match self.files.read(&file, length)? {
+            report_files::Read::Bytes(bytes) => Ok(Some(bytes)),
+            report_files::Read::Gone => {
+                self.effects.gone = true;
+                Err(Error::internal(format!(
+                    "the report file {file} was replaced during the read"
+                )))
+            }
+        }
     }
 
     fn put_report_content(&mut self, account: &AccountId, content: &[u8]) -> Result<()> {
+        let previous = self.one(
+            "SELECT file FROM report_files WHERE account_id = ?1",
+            [account.as_str()],
+            |r| r.get::<_, String>(0),
+        )?;
+        let file = self.files.write(account, content)?;
+        self.effects.written.push(file.clone());
         self.exec(
-            "REPLACE INTO report_contents (account_id, content) VALUES (?1, ?2)",
-            params![account.as_str(), content],
-        )
-        .map(drop)
+            "REPLACE INTO report_files (account_id, file, length) VALUES (?1, ?2, ?3)",
+            params![account.as_str(), file, length(content)],
+        )?;
+        self.effects.replaced.extend(previous);
+        Ok(())
     }
 
     fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>> {
@@ -920,15 +1072,22 @@ mod tests {
     #![allow(clippy::unwrap_used)] // A failed set-up is a failed test.
 
     use super::*;
+    use crate::store::{read, write};
+
+    /// A schema in memory (no report ever written, so no directory of report files).
+    fn migrated_in_memory() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn, &ReportFiles::beside(Path::new("unused-in-memory"))).unwrap();
+        conn
+    }
 
     #[test]
-    fn a_version_1_store_keeps_its_reports_through_migration_2() {
-        use crate::store::read;
+    fn a_version_1_store_keeps_its_reports_through_migrations_2_and_4() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("iam.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(MIGRATIONS[0]).unwrap();
+            conn.execute_batch(MIGRATIONS[0].sql).unwrap();
             conn.execute_batch(
                 "PRAGMA user_version = 1;
                  INSERT INTO accounts (id, created, organization_member) VALUES
@@ -962,14 +1121,128 @@ mod tests {
             );
             assert_eq!(bytes.as_deref(), content, "{id}");
         }
+        assert_eq!(report_file_names(&path).len(), 2);
+        let tables: i64 = store
+            .writer
+            .lock()
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'report_contents'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "report_contents is dropped");
+    }
+
+    fn report_file_names(db: &Path) -> Vec<String> {
+        let mut dir = db.as_os_str().to_owned();
+        dir.push("-reports");
+        let mut names: Vec<String> = std::fs::read_dir(PathBuf::from(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// A store at `dir/iam.db` with one account, `123456789012`.
+    fn store_with_account(dir: &Path) -> (SqliteStore, AccountId) {
+        let store = SqliteStore::open(&dir.join("iam.db")).unwrap();
+        let account = AccountId::parse("123456789012").unwrap();
+        write(&store, None, |tx| {
+            tx.insert_account(&Account {
+                id: account.clone(),
+                created: Timestamp::from_unix(0).unwrap(),
+                organization_member: false,
+                root_password: None,
+                root_password_last_used: None,
+                password_policy: None,
+            })
+        })
+        .unwrap();
+        (store, account)
+    }
+
+    #[test]
+    fn a_replaced_report_file_is_removed_once_the_replacement_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, account) = store_with_account(dir.path());
+        for content in [&b"first"[..], b"second", b"third"] {
+            write(&store, None, |tx| tx.put_report_content(&account, content)).unwrap();
+            let got = read(&store, |tx| tx.report_content(&account)).unwrap();
+            assert_eq!(got.as_deref(), Some(content));
+            assert_eq!(report_file_names(&store.path).len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_rolled_back_report_leaves_no_file_and_the_previous_report_stands() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, account) = store_with_account(dir.path());
+        write(&store, None, |tx| tx.put_report_content(&account, b"kept")).unwrap();
+        let before = report_file_names(&store.path);
+        let failed = write(&store, None, |tx| {
+            tx.put_report_content(&account, b"dropped")?;
+            Err::<(), _>(Error::internal("the build failed after storing"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(report_file_names(&store.path), before);
+        let got = read(&store, |tx| tx.report_content(&account)).unwrap();
+        assert_eq!(got.as_deref(), Some(&b"kept"[..]));
+    }
+
+    /// The reader's snapshot names the first file; a build replaces it (and removes the
+    /// file) before the reader opens it. The read runs again and sees the new report.
+    #[test]
+    fn a_read_whose_report_file_was_replaced_meanwhile_runs_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, account) = store_with_account(dir.path());
+        write(&store, None, |tx| tx.put_report_content(&account, b"old")).unwrap();
+        let mut runs = 0;
+        let got = read(&store, |tx| {
+            runs += 1;
+            let _ = tx.report(&account)?; // the snapshot starts here
+            if runs == 1 {
+                write(&store, None, |w| w.put_report_content(&account, b"new")).unwrap();
+            }
+            tx.report_content(&account)
+        })
+        .unwrap();
+        assert_eq!((runs, got.as_deref()), (2, Some(&b"new"[..])));
+    }
+
+    #[test]
+    fn opening_a_store_removes_old_report_files_that_no_row_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, account) = store_with_account(dir.path());
+        write(&store, None, |tx| {
+            tx.put_report_content(&account, b"report")
+        })
+        .unwrap();
+        let named = report_file_names(&store.path);
+        drop(store);
+        let reports = dir.path().join("iam.db-reports");
+        let orphan = reports.join("123456789012-00000000000000ff.csv");
+        std::fs::write(&orphan, b"a build that died before its commit").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&orphan)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - 2 * report_files::ORPHAN_AGE)
+            .unwrap();
+
+        let store = SqliteStore::open(&dir.path().join("iam.db")).unwrap();
+        assert_eq!(report_file_names(&store.path), named);
+        let got = read(&store, |tx| tx.report_content(&account)).unwrap();
+        assert_eq!(got.as_deref(), Some(&b"report"[..]));
     }
 
     /// A report build and ListUsers read an account's users; a second search per row, in
     /// the table, made that read a third slower (migration 3).
     #[test]
     fn users_are_read_from_a_covering_index() {
-        let conn = Connection::open_in_memory().unwrap();
-        migrate(&conn).unwrap();
+        let conn = migrated_in_memory();
         let plan: Vec<String> = conn
             .prepare(&format!("EXPLAIN QUERY PLAN {USERS_PAGE}"))
             .unwrap()
@@ -989,26 +1262,27 @@ mod tests {
     #[test]
     fn the_checkpoint_thread_moves_committed_pages_into_the_database_file() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("iam.db");
-        let store = SqliteStore::open(&path).unwrap();
-        let before = std::fs::metadata(&path).unwrap().len();
-        let account = AccountId::parse("123456789012").unwrap();
-        let bytes = vec![b'x'; 1 << 20];
-        crate::store::write(&store, None, |tx| {
-            tx.insert_account(&Account {
-                id: account.clone(),
-                created: Timestamp::from_unix(0).unwrap(),
-                organization_member: false,
-                root_password: None,
-                root_password_last_used: None,
-                password_policy: None,
-            })?;
-            tx.put_report_content(&account, &bytes)
+        let (store, account) = store_with_account(dir.path());
+        let before = std::fs::metadata(&store.path).unwrap().len();
+        // 2,000 users with 500-byte paths: over a megabyte of rows and index entries.
+        let path = format!("/{}/", "p".repeat(498));
+        write(&store, None, |tx| {
+            for i in 0..2_000 {
+                tx.insert_user(&User {
+                    account: account.clone(),
+                    id: format!("AIDA{i:017}"),
+                    name: format!("user{i}"),
+                    path: path.clone(),
+                    created: Timestamp::from_unix(0).unwrap(),
+                    password_last_used: None,
+                })?;
+            }
+            Ok(())
         })
         .unwrap();
         let grown = (0..200).any(|_| {
             std::thread::sleep(Duration::from_millis(25));
-            std::fs::metadata(&path).unwrap().len() >= before + (1 << 20)
+            std::fs::metadata(&store.path).unwrap().len() >= before + (1 << 20)
         });
         assert!(grown, "the database file did not grow within 5 s");
     }
@@ -1017,8 +1291,9 @@ mod tests {
     #[test]
     fn cached_queries_are_not_compiled_again_for_new_values() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = connect(&dir.path().join("iam.db")).unwrap();
-        migrate(&conn).unwrap();
+        let path = dir.path().join("iam.db");
+        let conn = connect(&path).unwrap();
+        migrate(&conn, &ReportFiles::beside(&path)).unwrap();
         for (query, values) in [
             (
                 USERS_PAGE,
@@ -1046,8 +1321,7 @@ mod tests {
 
     #[test]
     fn columns_match_the_schema() {
-        let conn = Connection::open_in_memory().unwrap();
-        migrate(&conn).unwrap();
+        let conn = migrated_in_memory();
         for (table, names) in [
             (UserCol::TABLE, UserCol::NAMES),
             (LoginCol::TABLE, LoginCol::NAMES),
