@@ -151,6 +151,41 @@ fn main() -> Result<()> {
         Ok(())
     })?;
     table.ms("(b) Iam::snapshot (store read)", &read, None);
+    // The split read against the same reads in one transaction on one thread, run by run
+    // in turn, so that both meet the same phases of the machine.
+    let (mut split, mut single) = (Vec::new(), Vec::new());
+    for _ in 0..settings.runs {
+        let t = Instant::now();
+        black_box(iam.snapshot(&account)?);
+        split.push(t.elapsed());
+        let t = Instant::now();
+        black_box(store::read(store.as_ref(), |tx| {
+            let q = UserQuery {
+                path_prefix: None,
+                after: None,
+                limit: 2 * USERS,
+            };
+            Ok((
+                tx.account(&account)?,
+                tx.users(&account, &q)?,
+                tx.password_changes(&account)?,
+                tx.mfa_owners(&account)?,
+                tx.key_facts(&account)?,
+                tx.cert_facts(&account)?,
+            ))
+        })?);
+        single.push(t.elapsed());
+    }
+    table.ms(
+        "    split: users side and keys side at once (in turn with:)",
+        &Stats::of(split),
+        None,
+    );
+    table.ms(
+        "    the same reads in one transaction, one thread",
+        &Stats::of(single),
+        None,
+    );
     let parts: [(&str, Part); 5] = [
         ("users", |tx, a| {
             let q = UserQuery {

@@ -251,26 +251,42 @@ impl Iam {
         Ok(builds)
     }
 
-    /// Everything the report shows about one account, read in one transaction.
+    /// Everything the report shows about one account, from one snapshot: the users side
+    /// and the credentials side are read at the same time where the store can.
     pub fn snapshot(&self, account: &AccountId) -> Result<AccountSnapshot> {
-        self.read(|tx| {
-            let account_record = require_account(tx, account)?;
-            let users = tx.users(
-                account,
-                &UserQuery {
+        let mut people = None;
+        let mut credentials = None;
+        self.store().read_parts(&mut [
+            &mut |tx| {
+                let account_record = require_account(tx, account)?;
+                let query = UserQuery {
                     path_prefix: None,
                     after: None,
                     limit: USERS_QUOTA * 2,
-                },
-            )?;
-            Ok(AccountSnapshot {
-                account: account_record,
-                users,
-                password_changes: tx.password_changes(account)?,
-                keys: tx.key_facts(account)?,
-                mfa_owners: tx.mfa_owners(account)?,
-                certificates: tx.cert_facts(account)?,
-            })
+                };
+                people = Some((
+                    account_record,
+                    tx.users(account, &query)?,
+                    tx.password_changes(account)?,
+                    tx.mfa_owners(account)?,
+                ));
+                Ok(())
+            },
+            &mut |tx| {
+                credentials = Some((tx.key_facts(account)?, tx.cert_facts(account)?));
+                Ok(())
+            },
+        ])?;
+        let missing = || Error::internal("a snapshot read returned nothing");
+        let (account, users, password_changes, mfa_owners) = people.ok_or_else(missing)?;
+        let (keys, certificates) = credentials.ok_or_else(missing)?;
+        Ok(AccountSnapshot {
+            account,
+            users,
+            password_changes,
+            keys,
+            mfa_owners,
+            certificates,
         })
     }
 }

@@ -4,8 +4,10 @@
 //!
 //! A backend's test calls [`run`] with a function that opens a fresh, empty store.
 
+use std::sync::mpsc::channel;
 use std::sync::Arc;
 use std::thread;
+use std::time::Duration;
 
 use credreport_report::Timestamp;
 
@@ -35,6 +37,7 @@ pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
         ("reports", reports),
         ("rollback", rollback),
         ("serialized_writes", serialized_writes),
+        ("read_parts", read_parts),
     ];
     for (name, check) in checks {
         let store = open();
@@ -577,5 +580,64 @@ fn serialized_writes(store: &Arc<dyn Store>) -> Result<()> {
     ensure(
         n == 2,
         "check-then-act inside write transactions never oversteps (two keys)",
+    )
+}
+
+/// The parts of a split read share one snapshot: a user committed by the first part, after
+/// its own read, is seen by neither, even though the second part reads only after that
+/// commit. A part's error is the result, and it leaves no transaction behind.
+fn read_parts(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let count = |tx: &mut dyn super::Tx| tx.count_users(&a);
+    let (committed, heard) = channel();
+    let (mut first, mut second) = (0, 0);
+    let second_seen = &mut second;
+    s.read_parts(&mut [
+        &mut |tx| {
+            first = count(tx)?;
+            write(s, Some(&a), |w| {
+                w.insert_user(&user(1, "AIDACAROL", "carol", "/"))
+            })?;
+            committed
+                .send(())
+                .map_err(|_| Error::internal("the second part is gone"))
+        },
+        // The receiver moves in (it cannot be shared between threads).
+        &mut move |tx| {
+            heard
+                .recv_timeout(Duration::from_secs(10))
+                .map_err(|_| Error::internal("the first part never committed"))?;
+            *second_seen = count(tx)?;
+            Ok(())
+        },
+    ])?;
+    ensure((first, second) == (2, 2), "both parts read one snapshot")?;
+
+    let failed = s.read_parts(&mut [&mut |tx| count(tx).map(drop), &mut |_| {
+        Err(Error::LimitExceeded("stop".into()))
+    }]);
+    ensure(
+        matches!(failed, Err(Error::LimitExceeded(_))),
+        "a part's error comes back",
+    )?;
+    write(s, Some(&a), |w| {
+        w.insert_user(&user(1, "AIDADAN", "dan", "/"))
+    })?;
+    let (mut first, mut second) = (0, 0);
+    s.read_parts(&mut [
+        &mut |tx| {
+            first = count(tx)?;
+            Ok(())
+        },
+        &mut |tx| {
+            second = count(tx)?;
+            Ok(())
+        },
+    ])?;
+    ensure(
+        (first, second) == (4, 4),
+        "after a failed split read, the next one sees the latest commit",
     )
 }

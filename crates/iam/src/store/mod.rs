@@ -32,6 +32,9 @@ pub struct UserQuery<'a> {
     pub limit: usize,
 }
 
+/// One part of [`Store::read_parts`]: it may run on a thread of its own.
+pub type ReadPart<'a> = dyn FnMut(&mut dyn Tx) -> Result<()> + Send + 'a;
+
 /// The record operations available inside a transaction.
 ///
 /// `put_*` inserts or replaces a whole record; `insert_*` fails with the given conflict
@@ -158,6 +161,14 @@ pub trait Tx {
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Runs `f` in a read transaction: a consistent snapshot.
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+
+    /// Runs each of `parts` in a read transaction, all of them on one snapshot, side by side
+    /// where the backend can (a report build reads an account's users and its keys at the
+    /// same time). An error from any part is the result. By default the parts run one
+    /// after the other in one transaction, which is the same snapshot.
+    fn read_parts(&self, parts: &mut [&mut ReadPart<'_>]) -> Result<()> {
+        self.read(&mut |tx| parts.iter_mut().try_for_each(|part| part(tx)))
+    }
 
     /// Runs `f` in a write transaction serialized with every other write transaction of
     /// `account` (all of them when `None`). An error from `f` rolls everything back.

@@ -16,7 +16,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow, Transaction
 
 use super::checkpoint::Checkpointer;
 use super::report_files::{self, ReportFiles};
-use super::{Store, Tx, UserQuery};
+use super::{ReadPart, Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
 use crate::model::{
@@ -66,6 +66,9 @@ const READERS: usize = 64;
 /// megabytes of report bytes in one transaction: the old pages are read to be freed and the
 /// new ones written, and with 2 MiB the cache spilled to the WAL in the middle of it.
 const WRITER_CACHE_KIB: i64 = -32 * 1024;
+
+/// How much of the database file each connection reads through a memory mapping.
+const MMAP_BYTES: i64 = 1 << 28;
 
 /// A page of an account's users (ListUsers, and every user for a report build). Answered
 /// from the `users_listing` index alone.
@@ -152,6 +155,12 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(sql)?;
     conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(sql)?;
+    // Pages read through a shared mapping of the file rather than copied into each
+    // connection's own 2 MiB cache: the readers are many, and a report build's two reads
+    // (users, keys) on two connections each found the other's pages missing from its cache
+    // (1.0x -> 1.6x for reading them side by side). Writes still go through the WAL.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)
         .map_err(sql)?;
     // Plans that do not depend on the values bound. Without this, SQLite (built with STAT4)
     // marks a statement whose WHERE compares an indexed column with a parameter as expired
@@ -253,7 +262,114 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Begins a read transaction on each of `conns`, all on the same snapshot: they begin
+    /// while this process holds the database's write lock, so no commit lands in between.
+    fn begin_on_one_snapshot(&self, conns: &[Connection]) -> Result<()> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        writer.execute_batch("BEGIN IMMEDIATE").map_err(sql)?;
+        let mut begun = 0;
+        let result = conns.iter().try_for_each(|conn| {
+            conn.execute_batch("BEGIN").map_err(sql)?;
+            begun += 1;
+            // A WAL read transaction takes its snapshot at its first read.
+            conn.query_row("SELECT 1 FROM accounts LIMIT 1", [], |_| Ok(()))
+                .optional()
+                .map(drop)
+                .map_err(sql)
+        });
+        if result.is_err() {
+            for conn in &conns[..begun] {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        }
+        let released = writer.execute_batch("ROLLBACK").map_err(sql);
+        result.and(released)
+    }
+
+    /// Runs `parts` on `conns` (one each) on one snapshot, each but the first on a thread
+    /// of its own; answers the first error, and whether any part found a report file gone.
+    fn read_parts_once(
+        &self,
+        conns: &mut [Connection],
+        parts: &mut [&mut ReadPart<'_>],
+    ) -> (Result<()>, bool) {
+        if let Err(e) = self.begin_on_one_snapshot(conns) {
+            return (Err(e), false);
+        }
+        let files = &self.files;
+        let outcomes: Vec<(Result<()>, bool)> = std::thread::scope(|scope| {
+            let mut pairs = conns.iter_mut().zip(parts.iter_mut());
+            let first = pairs.next();
+            let spawned: Vec<_> = pairs
+                .map(|(conn, part)| {
+                    std::thread::Builder::new()
+                        .name("sqlite-read-part".into())
+                        .spawn_scoped(scope, move || run_part(conn, files, &mut **part))
+                })
+                .collect();
+            let mut outcomes: Vec<_> = first
+                .map(|(conn, part)| run_part(conn, files, &mut **part))
+                .into_iter()
+                .collect();
+            outcomes.extend(spawned.into_iter().map(|spawn| {
+                match spawn {
+                    Ok(handle) => handle
+                        .join()
+                        .unwrap_or_else(|_| (Err(Error::internal("a read part panicked")), false)),
+                    Err(e) => (
+                        Err(Error::internal(format!("starting a read thread: {e}"))),
+                        false,
+                    ),
+                }
+            }));
+            outcomes
+        });
+        // A part that never ran (no thread) left its transaction open.
+        for conn in conns.iter() {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+        }
+        let gone = outcomes.iter().any(|(_, gone)| *gone);
+        let result = outcomes.into_iter().try_for_each(|(r, _)| r);
+        (result, gone)
+    }
+}
+
+/// One part of a split read, on `conn` inside a begun read transaction, which it ends.
+fn run_part(conn: &Connection, files: &ReportFiles, part: &mut ReadPart<'_>) -> (Result<()>, bool) {
+    let mut stx = SqliteTx::new(conn, files);
+    let result = part(&mut stx);
+    let gone = stx.effects.gone;
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = conn.execute_batch(end).map_err(sql);
+    (result.and(ended), gone)
+}
+
 impl Store for SqliteStore {
+    fn read_parts(&self, parts: &mut [&mut ReadPart<'_>]) -> Result<()> {
+        let mut conns = Vec::with_capacity(parts.len());
+        for _ in 0..parts.len() {
+            conns.push(self.reader()?);
+        }
+        let mut result = Ok(());
+        for _ in 0..READ_ATTEMPTS {
+            let (once, gone) = self.read_parts_once(&mut conns, parts);
+            result = once;
+            if !gone {
+                break;
+            }
+        }
+        for conn in conns {
+            self.give_back(conn);
+        }
+        result
+    }
+
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         let mut conn = self.reader()?;
         let mut result = Ok(());
@@ -345,8 +461,10 @@ impl Store for SqliteStore {
     }
 }
 
+/// A transaction's operations, on a connection inside a transaction (begun and ended by
+/// the store).
 struct SqliteTx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
     files: &'a ReportFiles,
     effects: FileEffects,
 }
@@ -549,7 +667,7 @@ fn policy_from(r: &SqlRow<'_>) -> rusqlite::Result<UserPolicy> {
 }
 
 impl<'a> SqliteTx<'a> {
-    fn new(tx: &'a rusqlite::Transaction<'a>, files: &'a ReportFiles) -> SqliteTx<'a> {
+    fn new(tx: &'a Connection, files: &'a ReportFiles) -> SqliteTx<'a> {
         SqliteTx {
             tx,
             files,
