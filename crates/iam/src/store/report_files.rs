@@ -16,6 +16,8 @@
 //!   process on the same store).
 //! - A reader's snapshot names a file that a newer report has replaced and removed: the
 //!   read finds it gone and the store runs the read again on a fresh snapshot.
+//! - The process dies before a replaced file is removed (removals run on a thread of
+//!   their own, after the commit): the file is an orphan too.
 //! - The file is shorter or longer than the row says (it was tampered with): an error,
 //!   never a wrong report.
 
@@ -24,6 +26,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Sender};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use crate::error::{Error, Result};
@@ -40,6 +44,8 @@ const EXTENSION: &str = "csv";
 #[derive(Debug)]
 pub(super) struct ReportFiles {
     dir: PathBuf,
+    /// The removal thread's queue, once started ([`ReportFiles::remove_later`]).
+    remover: Mutex<Option<Sender<PathBuf>>>,
 }
 
 /// A report file read back: its bytes, or the news that it is gone.
@@ -54,7 +60,10 @@ impl ReportFiles {
     pub(super) fn beside(db: &Path) -> ReportFiles {
         let mut dir = db.as_os_str().to_owned();
         dir.push("-reports");
-        ReportFiles { dir: dir.into() }
+        ReportFiles {
+            dir: dir.into(),
+            remover: Mutex::new(None),
+        }
     }
 
     /// Writes `content` to a new file for `account` and makes it durable, directory entry
@@ -102,6 +111,37 @@ impl ReportFiles {
     /// Removes the file `name`. Best effort: a file left behind is an orphan for the sweep.
     pub(super) fn remove(&self, name: &str) {
         let _ = fs::remove_file(self.dir.join(name));
+    }
+
+    /// Removes the file `name` soon, on a thread of its own: unlinking a report's megabytes
+    /// costs the file system about a millisecond, which the build that replaced it need not
+    /// wait for. The thread ends when the store is dropped, after the removals queued.
+    pub(super) fn remove_later(&self, name: &str) {
+        let path = self.dir.join(name);
+        let Ok(mut remover) = self.remover.lock() else {
+            let _ = fs::remove_file(path);
+            return;
+        };
+        if remover.is_none() {
+            let (queue, queued) = channel::<PathBuf>();
+            let started = std::thread::Builder::new()
+                .name("report-file-removal".into())
+                .spawn(move || {
+                    for path in queued {
+                        let _ = fs::remove_file(path);
+                    }
+                });
+            if started.is_ok() {
+                *remover = Some(queue);
+            }
+        }
+        let unsent = match remover.as_ref() {
+            Some(queue) => queue.send(path).err().map(|e| e.0),
+            None => Some(path),
+        };
+        if let Some(path) = unsent {
+            let _ = fs::remove_file(path); // No thread: at once.
+        }
     }
 
     /// Removes the report files that no row names (`named`) and that are older than
@@ -163,6 +203,12 @@ mod tests {
         }
         files.remove(&first);
         assert!(matches!(files.read(&first, 9).unwrap(), Read::Gone));
+        files.remove_later(&second);
+        let removed = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(25));
+            !dir.path().join("iam.db-reports").join(&second).exists()
+        });
+        assert!(removed, "not removed within 5 s");
     }
 
     #[test]
