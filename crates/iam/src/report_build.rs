@@ -35,19 +35,61 @@ pub struct AccountSnapshot {
     pub certificates: Vec<CertFacts>,
 }
 
-/// The report of `s` as bytes, in the canonical form.
+/// Accounts with at least this many users are rendered in two halves, on two threads.
+const SPLIT_FROM_USERS: usize = 1_000;
+
+/// The report of `s` as bytes, in the canonical form. A large account's users are rendered
+/// in two halves at once, the second on a thread of its own, and the halves joined.
 pub fn write_account_report(s: &AccountSnapshot) -> io::Result<Vec<u8>> {
     // Real rows run to about 260 bytes; one allocation for a typical report.
-    let capacity = (s.users.len() + 2) * 300;
-    let mut writer = ReportWriter::new(Vec::with_capacity(capacity), Edition::Current)?;
-    each_row(s, |row| writer.write_row(row))?;
-    writer.finish()
+    let capacity = |users: usize| (users + 2) * 300;
+    let plan = Plan::of(s);
+    let half = if plan.users.len() >= SPLIT_FROM_USERS {
+        plan.users.len() / 2
+    } else {
+        plan.users.len()
+    };
+    let (front, back) = plan.users.split_at(half);
+    let render_back = || -> io::Result<Vec<u8>> {
+        let mut writer =
+            ReportWriter::continuing(Vec::with_capacity(capacity(back.len())), Edition::Current);
+        let mut row = plan.root_row();
+        plan.user_rows(back, &mut row, |row| writer.write_row(row))?;
+        writer.finish()
+    };
+    std::thread::scope(|scope| {
+        let back_thread = (!back.is_empty()).then(|| {
+            std::thread::Builder::new()
+                .name("report-render".into())
+                .spawn_scoped(scope, render_back)
+        });
+        let mut writer = ReportWriter::new(
+            Vec::with_capacity(capacity(plan.users.len())),
+            Edition::Current,
+        )?;
+        let mut row = plan.root_row();
+        writer.write_row(&row)?;
+        plan.user_rows(front, &mut row, |row| writer.write_row(row))?;
+        let mut out = writer.finish()?;
+        let back_bytes = match back_thread {
+            None => Vec::new(),
+            Some(Ok(thread)) => thread
+                .join()
+                .map_err(|_| io::Error::other("the report's second half panicked"))??,
+            Some(Err(_)) => render_back()?, // No thread to be had: here, after the first.
+        };
+        out.extend_from_slice(&back_bytes);
+        Ok(out)
+    })
 }
 
 /// The report's rows: the root row first, then users by name ignoring case.
 pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
-    let mut rows = Vec::with_capacity(s.users.len() + 1);
-    let collected = each_row(s, |row| {
+    let plan = Plan::of(s);
+    let mut rows = Vec::with_capacity(plan.users.len() + 1);
+    let mut row = plan.root_row();
+    rows.push(row.clone());
+    let collected = plan.user_rows(&plan.users, &mut row, |row| {
         rows.push(row.clone());
         Ok::<(), Infallible>(())
     });
@@ -66,49 +108,80 @@ struct Holdings<'a> {
     password_changed: Option<Timestamp>,
 }
 
-/// Hands every row of the report, in order, to `f`. One row is filled again and again, so
-/// a build allocates per account, not per user.
-fn each_row<E>(s: &AccountSnapshot, mut f: impl FnMut(&Row) -> Result<(), E>) -> Result<(), E> {
-    let mut holdings: HashMap<&str, Holdings<'_>> = HashMap::with_capacity(s.users.len() + 1);
-    for k in &s.keys {
-        let h = holdings.entry(k.owner.as_key()).or_default();
-        h.keys.offer(k, |a, b| {
-            slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id))
-        });
-    }
-    for c in &s.certificates {
-        let h = holdings.entry(c.owner.as_key()).or_default();
-        h.certs.offer(c, |a, b| {
-            slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id))
-        });
-    }
-    for owner in &s.mfa_owners {
-        holdings.entry(owner.as_key()).or_default().mfa = true;
-    }
-    for (user_id, changed) in &s.password_changes {
-        holdings.entry(user_id).or_default().password_changed = Some(*changed);
-    }
-    let none = Holdings::default();
-    let holdings_of = |key: &str| holdings.get(key).unwrap_or(&none);
+/// What the rows are made from: who holds what, and the users in report order.
+struct Plan<'a> {
+    account: &'a Account,
+    holdings: HashMap<&'a str, Holdings<'a>>,
+    /// What an owner without credentials holds.
+    none: Holdings<'a>,
+    /// Users by name ignoring case.
+    users: Vec<&'a User>,
+    max_age: Option<u16>,
+}
 
-    let mut row = root_row(&s.account);
-    fill_slots(&mut row, holdings_of(Owner::Root.as_key()));
-    f(&row)?;
-
-    let mut users: Vec<&User> = s.users.iter().collect();
-    users.sort_by(|a, b| user_order(&a.name, &b.name));
-    let max_age = s
-        .account
-        .password_policy
-        .as_ref()
-        .and_then(|p| p.max_password_age);
-    for user in users {
-        let held = holdings_of(&user.id);
-        fill_user(&mut row, user, held.password_changed, max_age);
-        fill_slots(&mut row, held);
-        f(&row)?;
+impl<'a> Plan<'a> {
+    fn of(s: &'a AccountSnapshot) -> Plan<'a> {
+        let mut holdings: HashMap<&str, Holdings<'_>> = HashMap::with_capacity(s.users.len() + 1);
+        for k in &s.keys {
+            let h = holdings.entry(k.owner.as_key()).or_default();
+            h.keys.offer(k, |a, b| {
+                slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id))
+            });
+        }
+        for c in &s.certificates {
+            let h = holdings.entry(c.owner.as_key()).or_default();
+            h.certs.offer(c, |a, b| {
+                slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id))
+            });
+        }
+        for owner in &s.mfa_owners {
+            holdings.entry(owner.as_key()).or_default().mfa = true;
+        }
+        for (user_id, changed) in &s.password_changes {
+            holdings.entry(user_id).or_default().password_changed = Some(*changed);
+        }
+        let mut users: Vec<&User> = s.users.iter().collect();
+        users.sort_by(|a, b| user_order(&a.name, &b.name));
+        Plan {
+            account: &s.account,
+            holdings,
+            none: Holdings::default(),
+            users,
+            max_age: s
+                .account
+                .password_policy
+                .as_ref()
+                .and_then(|p| p.max_password_age),
+        }
     }
-    Ok(())
+
+    fn holdings_of(&self, key: &str) -> &Holdings<'a> {
+        self.holdings.get(key).unwrap_or(&self.none)
+    }
+
+    /// The root row, complete.
+    fn root_row(&self) -> Row {
+        let mut row = root_row(self.account);
+        fill_slots(&mut row, self.holdings_of(Owner::Root.as_key()));
+        row
+    }
+
+    /// Hands the row of each of `users`, in order, to `f`. `row` (a complete row of this
+    /// report) is filled again and again, so rendering allocates per account, not per user.
+    fn user_rows<E>(
+        &self,
+        users: &[&User],
+        row: &mut Row,
+        mut f: impl FnMut(&Row) -> Result<(), E>,
+    ) -> Result<(), E> {
+        for user in users {
+            let held = self.holdings_of(&user.id);
+            fill_user(row, user, held.password_changed, self.max_age);
+            fill_slots(row, held);
+            f(row)?;
+        }
+        Ok(())
+    }
 }
 
 /// The first two of a set in an order, kept as the items arrive: the two slots of the
@@ -270,7 +343,100 @@ fn fill_cert_slots(row: &mut Row, certs: [Option<&CertFacts>; 2]) {
 
 #[cfg(test)]
 mod tests {
-    use super::FirstTwo;
+    #![allow(clippy::unwrap_used)] // A failed set-up is a failed test.
+
+    use super::*;
+    use crate::ids::AccountId;
+    use crate::model::KeyUse;
+    use credreport_report::write_report;
+
+    fn at(secs: i64) -> Timestamp {
+        Timestamp::from_unix(1_700_000_000 + secs).unwrap()
+    }
+
+    /// `users` users, every third with a password, keys (some inactive, some used), MFA
+    /// and certificates spread among them, and root keys.
+    fn snapshot(users: usize) -> AccountSnapshot {
+        let account = AccountId::parse("123456789012").unwrap();
+        let owner = |i: usize| Owner::User(format!("AIDA{i:017}"));
+        let mut s = AccountSnapshot {
+            account: Account {
+                id: account.clone(),
+                created: at(0),
+                organization_member: false,
+                root_password: None,
+                root_password_last_used: Some(at(50)),
+                password_policy: None,
+            },
+            users: Vec::new(),
+            password_changes: Vec::new(),
+            keys: Vec::new(),
+            mfa_owners: vec![Owner::Root],
+            certificates: Vec::new(),
+        };
+        for i in 0..users {
+            // Names out of order, some differing only in case.
+            let name = if i % 7 == 0 {
+                format!("User{}", users - i)
+            } else {
+                format!("user{i}")
+            };
+            s.users.push(User {
+                account: account.clone(),
+                id: format!("AIDA{i:017}"),
+                name,
+                path: "/".into(),
+                created: at(i as i64),
+                password_last_used: (i % 6 == 0).then(|| at(9_000)),
+            });
+            if i % 3 == 0 {
+                s.password_changes.push((format!("AIDA{i:017}"), at(5_000)));
+            }
+            for k in 0..(i % 3) {
+                s.keys.push(KeyFacts {
+                    id: format!("AKIA{i:012}{k:04}"),
+                    owner: owner(i),
+                    active: (i + k) % 4 != 0,
+                    created: at(100 + k as i64),
+                    last_used: (k == 0).then(|| KeyUse {
+                        at: at(7_000),
+                        region: "us-east-1".into(),
+                        service: "iam".into(),
+                    }),
+                });
+            }
+            if i % 5 == 0 {
+                s.mfa_owners.push(owner(i));
+                s.certificates.push(CertFacts {
+                    id: format!("CERT{i:020}"),
+                    owner: owner(i),
+                    active: i % 10 == 0,
+                    uploaded: at(200),
+                });
+            }
+        }
+        s.keys.push(KeyFacts {
+            id: "AKIAROOT000000000000".into(),
+            owner: Owner::Root,
+            active: true,
+            created: at(1),
+            last_used: None,
+        });
+        s
+    }
+
+    /// Rendered in two halves on two threads (from `SPLIT_FROM_USERS` users) or whole, the
+    /// bytes are those of the rows written one after the other.
+    #[test]
+    fn the_report_rendered_in_halves_is_the_report_written_row_by_row() {
+        for users in [0, 1, 7, SPLIT_FROM_USERS - 1, SPLIT_FROM_USERS, 2_501] {
+            let s = snapshot(users);
+            let rows = report_rows(&s);
+            assert_eq!(rows.len(), users + 1);
+            let expected = write_report(Edition::Current, &rows).unwrap();
+            assert_eq!(write_account_report(&s).unwrap(), expected, "{users} users");
+        }
+    }
 
     /// Whatever order three or four items arrive in, the two slots hold the first two.
     #[test]

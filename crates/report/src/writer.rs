@@ -28,6 +28,17 @@ impl<W: Write> ReportWriter<W> {
         })
     }
 
+    /// Rows only, no header: rows that continue a report whose header and earlier rows
+    /// another writer wrote (a report rendered in parts, on several threads). What it
+    /// writes, appended to what that writer wrote, is the whole report.
+    pub fn continuing(out: W, edition: Edition) -> ReportWriter<W> {
+        ReportWriter {
+            out,
+            edition,
+            line: Vec::with_capacity(512),
+        }
+    }
+
     /// Writes one row, preceded by the line break that ends the line before it.
     ///
     /// Fails with `InvalidInput` if the row is of another edition or a cell does not fit
