@@ -1,6 +1,6 @@
 //! What the tests and benchmarks of several crates share, so that it is written once: the
-//! golden-file check, a fixed-seed generator for benchmark data, and the peak memory of
-//! this process. A dev-dependency only; nothing here ships.
+//! golden-file check, a bounded wait for what a background thread does, a fixed-seed
+//! generator for benchmark data, and the peak memory of this process. A dev-dependency only; nothing here ships.
 
 use std::error::Error;
 use std::path::Path;
@@ -22,6 +22,15 @@ pub fn check_golden(path: &Path, case: &str, got: &str) {
         "{case}: output differs from {}\n---- expected\n{want}\n---- got\n{got}\n----",
         path.display()
     );
+}
+
+/// Whether `done` becomes true within 5 s, asked every 25 ms: for what a background thread
+/// does soon, but not at once.
+pub fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    (0..200).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        done()
+    })
 }
 
 /// SplitMix64: a fixed seed gives the same sequence on every run, so a benchmark measures

@@ -204,8 +204,7 @@ mod tests {
         files.remove(&first);
         assert!(matches!(files.read(&first, 9).unwrap(), Read::Gone));
         files.remove_later(&second);
-        let removed = (0..200).any(|_| {
-            std::thread::sleep(Duration::from_millis(25));
+        let removed = credreport_testkit::eventually(|| {
             !dir.path().join("iam.db-reports").join(&second).exists()
         });
         assert!(removed, "not removed within 5 s");

@@ -340,6 +340,20 @@ impl SqliteStore {
     }
 }
 
+/// Runs a read again, on a fresh snapshot, while it found a report file gone (`read`
+/// answers its result and whether it did), at most [`READ_ATTEMPTS`] times.
+fn again_while_gone(mut read: impl FnMut() -> (Result<()>, bool)) -> Result<()> {
+    let mut result = Ok(());
+    for _ in 0..READ_ATTEMPTS {
+        let gone;
+        (result, gone) = read();
+        if !gone {
+            break;
+        }
+    }
+    result
+}
+
 /// One part of a split read, on `conn` inside a begun read transaction, which it ends.
 fn run_part(conn: &Connection, files: &ReportFiles, part: &mut ReadPart<'_>) -> (Result<()>, bool) {
     let mut stx = SqliteTx::new(conn, files);
@@ -356,14 +370,7 @@ impl Store for SqliteStore {
         for _ in 0..parts.len() {
             conns.push(self.reader()?);
         }
-        let mut result = Ok(());
-        for _ in 0..READ_ATTEMPTS {
-            let (once, gone) = self.read_parts_once(&mut conns, parts);
-            result = once;
-            if !gone {
-                break;
-            }
-        }
+        let result = again_while_gone(|| self.read_parts_once(&mut conns, parts));
         for conn in conns {
             self.give_back(conn);
         }
@@ -372,14 +379,7 @@ impl Store for SqliteStore {
 
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         let mut conn = self.reader()?;
-        let mut result = Ok(());
-        for _ in 0..READ_ATTEMPTS {
-            let (once, gone) = self.read_once(&mut conn, f);
-            result = once;
-            if !gone {
-                break;
-            }
-        }
+        let result = again_while_gone(|| self.read_once(&mut conn, f));
         self.give_back(conn);
         result
     }
@@ -1194,6 +1194,7 @@ mod tests {
 
     use super::*;
     use crate::store::{read, write};
+    use credreport_testkit::eventually;
 
     /// A schema in memory (no report ever written, so no directory of report files).
     fn migrated_in_memory() -> Connection {
@@ -1312,10 +1313,7 @@ mod tests {
             write(&store, None, |tx| tx.put_report_content(&account, content)).unwrap();
             let got = read(&store, |tx| tx.report_content(&account)).unwrap();
             assert_eq!(got.as_deref(), Some(content));
-            let one_left = (0..200).any(|_| {
-                std::thread::sleep(Duration::from_millis(25));
-                report_file_names(&store.path).len() == 1
-            });
+            let one_left = eventually(|| report_file_names(&store.path).len() == 1);
             assert!(one_left, "{:?}", report_file_names(&store.path));
         }
     }
@@ -1349,10 +1347,7 @@ mod tests {
             let _ = tx.report(&account)?; // the snapshot starts here
             if runs == 1 {
                 write(&store, None, |w| w.put_report_content(&account, b"new")).unwrap();
-                let removed = (0..200).any(|_| {
-                    std::thread::sleep(Duration::from_millis(25));
-                    report_file_names(&store.path).len() == 1
-                });
+                let removed = eventually(|| report_file_names(&store.path).len() == 1);
                 assert!(removed, "the replaced file is still there after 5 s");
             }
             tx.report_content(&account)
@@ -1440,10 +1435,8 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        let grown = (0..200).any(|_| {
-            std::thread::sleep(Duration::from_millis(25));
-            std::fs::metadata(&store.path).unwrap().len() >= before + (1 << 20)
-        });
+        let grown =
+            eventually(|| std::fs::metadata(&store.path).unwrap().len() >= before + (1 << 20));
         assert!(grown, "the database file did not grow within 5 s");
     }
 
