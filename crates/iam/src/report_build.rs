@@ -50,12 +50,10 @@ pub fn write_account_report(s: &AccountSnapshot) -> io::Result<Vec<u8>> {
         plan.users.len()
     };
     let (front, back) = plan.users.split_at(half);
-    let render_back = || -> io::Result<Vec<u8>> {
-        let mut writer =
+    let render_back = || {
+        let writer =
             ReportWriter::continuing(Vec::with_capacity(capacity(back.len())), Edition::Current);
-        let mut row = plan.root_row();
-        plan.user_rows(back, &mut row, |row| writer.write_row(row))?;
-        writer.finish()
+        plan.render(writer, false, back)
     };
     std::thread::scope(|scope| {
         let back_thread = (!back.is_empty()).then(|| {
@@ -63,14 +61,11 @@ pub fn write_account_report(s: &AccountSnapshot) -> io::Result<Vec<u8>> {
                 .name("report-render".into())
                 .spawn_scoped(scope, render_back)
         });
-        let mut writer = ReportWriter::new(
+        let writer = ReportWriter::new(
             Vec::with_capacity(capacity(plan.users.len())),
             Edition::Current,
         )?;
-        let mut row = plan.root_row();
-        writer.write_row(&row)?;
-        plan.user_rows(front, &mut row, |row| writer.write_row(row))?;
-        let mut out = writer.finish()?;
+        let mut out = plan.render(writer, true, front)?;
         let back_bytes = match back_thread {
             None => Vec::new(),
             Some(Ok(thread)) => thread
@@ -164,6 +159,21 @@ impl<'a> Plan<'a> {
         let mut row = root_row(self.account);
         fill_slots(&mut row, self.holdings_of(Owner::Root.as_key()));
         row
+    }
+
+    /// Writes the rows of `users` (after the root row, `with_root`) and answers the bytes.
+    fn render(
+        &self,
+        mut writer: ReportWriter<Vec<u8>>,
+        with_root: bool,
+        users: &[&User],
+    ) -> io::Result<Vec<u8>> {
+        let mut row = self.root_row();
+        if with_root {
+            writer.write_row(&row)?;
+        }
+        self.user_rows(users, &mut row, |row| writer.write_row(row))?;
+        writer.finish()
     }
 
     /// Hands the row of each of `users`, in order, to `f`. `row` (a complete row of this

@@ -248,21 +248,15 @@ impl SqliteStore {
     /// gone (replaced since its snapshot named it), in which case a new snapshot will do.
     fn read_once(
         &self,
-        conn: &mut Connection,
+        conn: &Connection,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> (Result<()>, bool) {
-        let tx = match conn.transaction_with_behavior(TransactionBehavior::Deferred) {
-            Ok(tx) => tx,
-            Err(e) => return (Err(sql(e)), false),
-        };
-        let mut stx = SqliteTx::new(&tx, &self.files);
-        let result = f(&mut stx);
-        let gone = stx.effects.gone;
-        (result.and_then(|()| tx.commit().map_err(sql)), gone)
+        match conn.execute_batch("BEGIN") {
+            Ok(()) => run_read(conn, &self.files, f),
+            Err(e) => (Err(sql(e)), false),
+        }
     }
-}
 
-impl SqliteStore {
     /// Begins a read transaction on each of `conns`, all on the same snapshot: they begin
     /// while this process holds the database's write lock, so no commit lands in between.
     fn begin_on_one_snapshot(&self, conns: &[Connection]) -> Result<()> {
@@ -308,11 +302,11 @@ impl SqliteStore {
                 .map(|(conn, part)| {
                     std::thread::Builder::new()
                         .name("sqlite-read-part".into())
-                        .spawn_scoped(scope, move || run_part(conn, files, &mut **part))
+                        .spawn_scoped(scope, move || run_read(conn, files, &mut **part))
                 })
                 .collect();
             let mut outcomes: Vec<_> = first
-                .map(|(conn, part)| run_part(conn, files, &mut **part))
+                .map(|(conn, part)| run_read(conn, files, &mut **part))
                 .into_iter()
                 .collect();
             outcomes.extend(spawned.into_iter().map(|spawn| {
@@ -354,10 +348,15 @@ fn again_while_gone(mut read: impl FnMut() -> (Result<()>, bool)) -> Result<()> 
     result
 }
 
-/// One part of a split read, on `conn` inside a begun read transaction, which it ends.
-fn run_part(conn: &Connection, files: &ReportFiles, part: &mut ReadPart<'_>) -> (Result<()>, bool) {
+/// Runs `f` on `conn` inside a begun read transaction, which it ends; answers its result
+/// and whether it found a report file gone.
+fn run_read(
+    conn: &Connection,
+    files: &ReportFiles,
+    f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+) -> (Result<()>, bool) {
     let mut stx = SqliteTx::new(conn, files);
-    let result = part(&mut stx);
+    let result = f(&mut stx);
     let gone = stx.effects.gone;
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     let ended = conn.execute_batch(end).map_err(sql);
@@ -378,8 +377,8 @@ impl Store for SqliteStore {
     }
 
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let mut conn = self.reader()?;
-        let result = again_while_gone(|| self.read_once(&mut conn, f));
+        let conn = self.reader()?;
+        let result = again_while_gone(|| self.read_once(&conn, f));
         self.give_back(conn);
         result
     }
