@@ -53,6 +53,9 @@ pub enum Error {
     /// from malformed input).
     #[error("{0}")]
     AccessDenied(String),
+    /// Too many requests or tries: wait and try again (IAM's `Throttling`).
+    #[error("{0}")]
+    Throttling(String),
     /// The entity is being changed by someone else right now.
     #[error("{0}")]
     EntityTemporarilyUnmodifiable(String),

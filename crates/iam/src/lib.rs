@@ -26,6 +26,7 @@ mod users;
 
 pub mod certificate;
 pub mod clock;
+pub mod console;
 pub mod error;
 pub mod ids;
 pub mod model;
@@ -38,11 +39,12 @@ pub mod totp;
 
 pub use accounts::NewAccount;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use console::{SessionToken, SignIn, SignInAs};
 pub use error::{Constraint, Error, Invalid, Result};
 pub use ids::AccountId;
 pub use keys::{NewAccessKey, SigningKey, UseOutcome, ACCESS_KEYS_QUOTA};
 pub use mfa::{Assignment, NewMfaDevice};
-pub use passwords::{LoginProfile, PasswordPolicyInput, SignIn};
+pub use passwords::{LoginProfile, PasswordPolicyInput};
 pub use report_build::{report_rows, write_account_report, AccountSnapshot};
 pub use reports::{CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS};
 pub use service::{Iam, IamConfig, Page};

@@ -279,3 +279,54 @@ pub struct StoredReport {
     /// When the running build started, if one is running (or was, before a crash).
     pub building_since: Option<Timestamp>,
 }
+
+/// How far a console sign-in has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionStage {
+    /// The password was right; the owner's MFA device's code is still to come.
+    MfaRequired,
+    /// Signed in, but the password must be changed before anything else (the login profile
+    /// requires a reset, or the password is older than the policy's maximum age).
+    PasswordChangeRequired,
+    /// Signed in.
+    SignedIn,
+}
+
+impl SessionStage {
+    /// The form stored in databases.
+    pub fn as_key(self) -> &'static str {
+        match self {
+            SessionStage::MfaRequired => "mfa",
+            SessionStage::PasswordChangeRequired => "change_password",
+            SessionStage::SignedIn => "signed_in",
+        }
+    }
+
+    /// The inverse of [`SessionStage::as_key`].
+    pub fn from_key(key: &str) -> Option<SessionStage> {
+        Some(match key {
+            "mfa" => SessionStage::MfaRequired,
+            "change_password" => SessionStage::PasswordChangeRequired,
+            "signed_in" => SessionStage::SignedIn,
+            _ => return None,
+        })
+    }
+}
+
+/// A console session as the store keeps it: never the token itself, only its SHA-256, so
+/// a copy of the database signs no one in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleSession {
+    /// SHA-256 of the session token (the cookie's value).
+    pub token_hash: [u8; 32],
+    /// The account signed in to.
+    pub account: AccountId,
+    /// Who signed in.
+    pub owner: Owner,
+    /// How far the sign-in has come.
+    pub stage: SessionStage,
+    /// When the session began.
+    pub created: Timestamp,
+    /// When it ends (12 hours after a sign-in; minutes while an MFA code is awaited).
+    pub expires: Timestamp,
+}

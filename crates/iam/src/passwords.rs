@@ -1,14 +1,12 @@
-//! Console passwords: login profiles, the account password policy, ChangePassword, and
-//! console sign-in with its 5-minute usage window.
+//! Console passwords: login profiles, the account password policy, ChangePassword and the
+//! root's password. Signing in with them is the `console` module's.
 
 use crate::error::{Constraint, Error, Invalid, Result};
 use crate::ids::AccountId;
-use crate::model::{Owner, Password, PasswordHash};
+use crate::model::{Password, PasswordHash};
 use crate::password::{check_default_policy, PasswordPolicy};
 use crate::secret::Secret;
 use crate::service::{require_account, require_user, Iam};
-use crate::totp;
-use crate::usage::PASSWORD_WINDOW_SECS;
 
 /// A login profile as GetLoginProfile shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,15 +41,6 @@ pub struct PasswordPolicyInput {
     /// Default false (absent is reported as absent).
     pub hard_expiry: Option<bool>,
 }
-
-/// A successful console sign-in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignIn {
-    /// The password must be changed before anything else.
-    pub reset_required: bool,
-}
-
-const SIGN_IN_FAILED: &str = "Your authentication information is incorrect. Please try again.";
 
 fn no_login_profile(user: &str) -> Error {
     Error::NoSuchEntity(format!("Login Profile for User {user} cannot be found."))
@@ -308,6 +297,25 @@ impl Iam {
         })
     }
 
+    /// The root user changing its own console password: the old one must be right.
+    pub fn change_root_password(
+        &self,
+        account: &AccountId,
+        old: &Secret,
+        new: &Secret,
+    ) -> Result<()> {
+        let current = self.read(|tx| Ok(require_account(tx, account)?.root_password))?;
+        let current = current.ok_or_else(|| {
+            Error::NoSuchEntity(format!(
+                "The root user of account {account} has no password."
+            ))
+        })?;
+        if !self.hasher().verify(old, &current.hash.0) {
+            return Err(Error::AccessDenied("The old password is incorrect.".into()));
+        }
+        self.set_root_password(account, Some(new))
+    }
+
     /// Sets (or removes) the root user's console password.
     pub fn set_root_password(&self, account: &AccountId, password: Option<&Secret>) -> Result<()> {
         let (policy, previous) = self.read(|tx| {
@@ -331,81 +339,6 @@ impl Iam {
             });
             tx.update_account(&a)
         })
-    }
-
-    /// A console sign-in: checks the password (and the MFA code when the owner has an MFA
-    /// device), then records the use (first use of each 5-minute span only).
-    pub fn sign_in(
-        &self,
-        account: &AccountId,
-        owner: &Owner,
-        password: &Secret,
-        mfa_code: Option<&str>,
-    ) -> Result<SignIn> {
-        let denied = || Error::AccessDenied(SIGN_IN_FAILED.into());
-        let (profile, device) = self.read(|tx| {
-            let a = tx.account(account)?.ok_or_else(denied)?;
-            let profile = match owner {
-                Owner::Root => a.root_password,
-                Owner::User(id) => tx.login_profile(account, id)?,
-            };
-            let device = tx
-                .mfa_devices(account)?
-                .into_iter()
-                .find(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner));
-            Ok((profile, device))
-        })?;
-        let profile = profile.ok_or_else(denied)?;
-        if !self.hasher().verify(password, &profile.hash.0) {
-            return Err(denied());
-        }
-        let now = self.now();
-        if let Some(device) = device {
-            let code = mfa_code.ok_or_else(denied)?;
-            let seed = self
-                .master_key()
-                .open(&device.seed.0, device.serial.as_bytes())
-                .map_err(|e| Error::internal(e.to_string()))?;
-            let counter = totp::verify_code(
-                seed.expose(),
-                code,
-                now.unix(),
-                self.config().mfa_skew_steps,
-                device.last_counter,
-            )
-            .ok_or_else(denied)?;
-            self.write(account, |tx| {
-                let mut d = tx.mfa_device(account, &device.serial)?.ok_or_else(denied)?;
-                if d.last_counter.is_some_and(|c| c >= counter) {
-                    return Err(denied());
-                }
-                d.last_counter = Some(counter);
-                tx.put_mfa_device(&d)
-            })?;
-        }
-        self.record_password_use(account, owner, now)?;
-        Ok(SignIn {
-            reset_required: profile.reset_required,
-        })
-    }
-
-    fn record_password_use(
-        &self,
-        account: &AccountId,
-        owner: &Owner,
-        at: credreport_report::Timestamp,
-    ) -> Result<()> {
-        let id = format!("{account}/{}", owner.as_key());
-        if self.password_windows().covers(&id, at) {
-            return Ok(());
-        }
-        if self
-            .store()
-            .record_password_use(account, owner, at, PASSWORD_WINDOW_SECS)?
-        {
-            self.password_windows().remember(&id, at);
-        }
-        Ok(())
     }
 
     /// UpdateAccountPasswordPolicy: replaces the whole policy (omitted fields reset).

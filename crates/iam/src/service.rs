@@ -1,13 +1,14 @@
 //! [`Iam`]: the operations of the domain, with their rules, over a [`Store`].
 //!
 //! Each group of operations lives in its own module (`accounts`, `users`, `passwords`,
-//! `keys`, `mfa`, `certs`, `policies`, `reports`) as an `impl Iam` block.
+//! `console`, `keys`, `mfa`, `certs`, `policies`, `reports`) as an `impl Iam` block.
 
 use std::sync::Arc;
 
 use credreport_report::Timestamp;
 
 use crate::clock::Clock;
+use crate::console::ConsoleState;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{Account, Owner, User};
@@ -56,6 +57,7 @@ struct Inner {
     key_windows: Windows,
     password_windows: Windows,
     signing_keys: SigningKeys,
+    console: ConsoleState,
     config: IamConfig,
 }
 
@@ -86,6 +88,7 @@ impl Iam {
                 key_windows: Windows::new(KEY_WINDOW_SECS),
                 password_windows: Windows::new(PASSWORD_WINDOW_SECS),
                 signing_keys: SigningKeys::default(),
+                console: ConsoleState::default(),
                 config,
             }),
         }
@@ -123,6 +126,10 @@ impl Iam {
 
     pub(crate) fn password_windows(&self) -> &Windows {
         &self.inner.password_windows
+    }
+
+    pub(crate) fn console_state(&self) -> &ConsoleState {
+        &self.inner.console
     }
 
     pub(crate) fn read<T>(&self, f: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {

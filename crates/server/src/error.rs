@@ -80,6 +80,7 @@ impl From<IamError> for AwsError {
             IamError::InvalidUserType(_) => ("InvalidUserType", 400),
             IamError::AccessDenied(_) => ("AccessDenied", 403),
             IamError::EntityTemporarilyUnmodifiable(_) => ("EntityTemporarilyUnmodifiable", 409),
+            IamError::Throttling(_) => ("Throttling", 400),
             // Real IAM sends ReportNotPresent without a Message element.
             IamError::ReportNotPresent => {
                 return AwsError {

@@ -15,8 +15,8 @@ use super::{read, write, Store, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, CertFacts, KeyFacts, KeyUse, MfaDevice, Owner, Password, PasswordHash,
-    Sealed, SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, ConsoleSession, KeyFacts, KeyUse, MfaDevice, Owner, Password,
+    PasswordHash, Sealed, SessionStage, SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 /// Runs every check, each on a fresh store from `open`. Panics (with the check's name)
@@ -35,6 +35,7 @@ pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
         ("signing_certificates", signing_certificates),
         ("user_policies", user_policies),
         ("reports", reports),
+        ("console_sessions", console_sessions),
         ("rollback", rollback),
         ("serialized_writes", serialized_writes),
         ("read_parts", read_parts),
@@ -534,6 +535,50 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
     ensure(
         read(s, |tx| tx.reports_building())?.is_empty(),
         "no build running",
+    )
+}
+
+fn console_sessions(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let session = |n: u8, expires: i64| ConsoleSession {
+        token_hash: [n; 32],
+        account: a.clone(),
+        owner: Owner::User("AIDAALICE".into()),
+        stage: SessionStage::MfaRequired,
+        created: t(0),
+        expires: t(expires),
+    };
+    let (mut one, two) = (session(1, 100), session(2, 50));
+    write(s, Some(&a), |tx| {
+        tx.put_console_session(&one)?;
+        tx.put_console_session(&two)
+    })?;
+    ensure(
+        read(s, |tx| tx.console_session(&[1; 32]))? == Some(one.clone()),
+        "a session reads back by its token's hash",
+    )?;
+    one.stage = SessionStage::SignedIn;
+    one.owner = Owner::Root;
+    write(s, Some(&a), |tx| tx.put_console_session(&one))?;
+    ensure(
+        read(s, |tx| tx.console_session(&[1; 32]))? == Some(one.clone()),
+        "a session's stage is replaced",
+    )?;
+    ensure(
+        write(s, Some(&a), |tx| tx.delete_expired_console_sessions(t(50)))? == 1,
+        "a session expiring at the sweep's instant is swept",
+    )?;
+    ensure(
+        read(s, |tx| tx.console_session(&[2; 32]))?.is_none(),
+        "the expired session is gone",
+    )?;
+    write(s, Some(&a), |tx| tx.delete_console_session(&[1; 32]))?;
+    write(s, Some(&a), |tx| tx.delete_console_session(&[9; 32]))?;
+    ensure(
+        read(s, |tx| tx.console_session(&[1; 32]))?.is_none(),
+        "a signed-out session is gone",
     )
 }
 

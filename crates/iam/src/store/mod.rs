@@ -12,8 +12,8 @@ use credreport_report::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, CertFacts, KeyFacts, KeyUse, MfaDevice, Owner, SigningCertificate,
-    StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, ConsoleSession, KeyFacts, KeyUse, MfaDevice, Owner,
+    SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 mod checkpoint;
@@ -155,6 +155,15 @@ pub trait Tx {
     fn put_report_content(&mut self, account: &AccountId, content: &[u8]) -> Result<()>;
     /// Accounts whose report build was started and not finished.
     fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>>;
+
+    /// A console session by the SHA-256 of its token.
+    fn console_session(&mut self, token_hash: &[u8; 32]) -> Result<Option<ConsoleSession>>;
+    /// Creates or replaces a console session.
+    fn put_console_session(&mut self, session: &ConsoleSession) -> Result<()>;
+    /// Deletes a console session (nothing when there is none).
+    fn delete_console_session(&mut self, token_hash: &[u8; 32]) -> Result<()>;
+    /// Deletes every console session that expired at or before `now`; answers how many.
+    fn delete_expired_console_sessions(&mut self, now: Timestamp) -> Result<usize>;
 }
 
 /// A backend: transactions, plus the usage-recording writes that bypass them.

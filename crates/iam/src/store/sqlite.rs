@@ -20,8 +20,8 @@ use super::{ReadPart, Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
 use crate::model::{
-    AccessKey, Account, CertFacts, KeyFacts, KeyUse, MfaDevice, Owner, Password, PasswordHash,
-    Sealed, SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, ConsoleSession, KeyFacts, KeyUse, MfaDevice, Owner, Password,
+    PasswordHash, Sealed, SessionStage, SigningCertificate, StoredReport, User, UserPolicy,
 };
 
 /// One schema version: its SQL, then (in the same transaction) any code it needs.
@@ -49,6 +49,9 @@ const MIGRATIONS: &[Migration] = &[
     },
     sql_only(include_str!(
         "../../migrations/sqlite/0005_access_keys_by_account.sql"
+    )),
+    sql_only(include_str!(
+        "../../migrations/sqlite/0006_console_sessions.sql"
     )),
 ];
 
@@ -577,6 +580,10 @@ columns!(MfaCol in "mfa_devices" {
     Path = "path", Seed = "seed", Created = "created", Owner = "owner", Enabled = "enabled",
     LastCounter = "last_counter",
 });
+columns!(SessionCol in "console_sessions" {
+    TokenHash = "token_hash", AccountId = "account_id", Owner = "owner", Stage = "stage",
+    Created = "created", Expires = "expires",
+});
 columns!(CertCol in "signing_certificates" {
     CertId = "cert_id", AccountId = "account_id", Owner = "owner", Body = "body",
     DerSha256 = "der_sha256", Active = "active", Uploaded = "uploaded",
@@ -654,6 +661,20 @@ fn cert_from(r: &SqlRow<'_>) -> rusqlite::Result<SigningCertificate> {
         der_sha256: digest.try_into().unwrap_or([0; 32]),
         active: r.get(CertCol::Active.at())?,
         uploaded: ts(r.get(CertCol::Uploaded.at())?)?,
+    })
+}
+
+fn session_from(r: &SqlRow<'_>) -> rusqlite::Result<ConsoleSession> {
+    let hash: Vec<u8> = r.get(SessionCol::TokenHash.at())?;
+    let stage = str_at(r, SessionCol::Stage.at())?;
+    Ok(ConsoleSession {
+        token_hash: hash.try_into().unwrap_or([0; 32]),
+        account: account_id(str_at(r, SessionCol::AccountId.at())?)?,
+        owner: Owner::from_key(str_at(r, SessionCol::Owner.at())?),
+        stage: SessionStage::from_key(stage)
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(format!("bad stage {stage}")))?,
+        created: ts(r.get(SessionCol::Created.at())?)?,
+        expires: ts(r.get(SessionCol::Expires.at())?)?,
     })
 }
 
@@ -1185,6 +1206,45 @@ impl Tx for SqliteTx<'_> {
             |r| Ok((account_id(&r.get::<_, String>(0)?)?, ts(r.get(1)?)?)),
         )
     }
+
+    fn console_session(&mut self, token_hash: &[u8; 32]) -> Result<Option<ConsoleSession>> {
+        self.one(
+            "SELECT * FROM console_sessions WHERE token_hash = ?1",
+            [&token_hash[..]],
+            session_from,
+        )
+    }
+
+    fn put_console_session(&mut self, s: &ConsoleSession) -> Result<()> {
+        self.exec(
+            "REPLACE INTO console_sessions (token_hash, account_id, owner, stage, created, expires)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                &s.token_hash[..],
+                s.account.as_str(),
+                s.owner.as_key(),
+                s.stage.as_key(),
+                s.created.unix(),
+                s.expires.unix()
+            ],
+        )
+        .map(drop)
+    }
+
+    fn delete_console_session(&mut self, token_hash: &[u8; 32]) -> Result<()> {
+        self.exec(
+            "DELETE FROM console_sessions WHERE token_hash = ?1",
+            [&token_hash[..]],
+        )
+        .map(drop)
+    }
+
+    fn delete_expired_console_sessions(&mut self, now: Timestamp) -> Result<usize> {
+        self.exec(
+            "DELETE FROM console_sessions WHERE expires <= ?1",
+            [now.unix()],
+        )
+    }
 }
 
 #[cfg(test)]
@@ -1480,6 +1540,7 @@ mod tests {
             (KeyCol::TABLE, KeyCol::NAMES),
             (MfaCol::TABLE, MfaCol::NAMES),
             (CertCol::TABLE, CertCol::NAMES),
+            (SessionCol::TABLE, SessionCol::NAMES),
         ] {
             let stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
             let actual: Vec<&str> = stmt.column_names();
