@@ -92,6 +92,23 @@ pub enum AccountCommand {
     /// Create an account and print its root credentials as JSON:
     /// `{"AccountId": "...", "AccessKeyId": "...", "SecretAccessKey": "..."}`.
     Create(AccountCreateArgs),
+    /// Set the root user's console password (the root signs in to the console with the
+    /// account id and this password). An organization member account has no root password.
+    SetRootPassword(SetRootPasswordArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SetRootPasswordArgs {
+    #[command(flatten)]
+    pub store: crate::open::StoreArgs,
+
+    /// The account's 12-digit id.
+    #[arg(long, value_name = "ID")]
+    pub account_id: String,
+
+    /// A file whose first line is the password (`-`: standard input).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: std::path::PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -107,6 +124,11 @@ pub struct AccountCreateArgs {
     /// (the key fields print as null), and the report's root row shows password_enabled false.
     #[arg(long)]
     pub organization_member: bool,
+
+    /// Give the root user a console password, read from the first line of this file
+    /// (`-`: standard input).
+    #[arg(long, value_name = "FILE", conflicts_with = "organization_member")]
+    pub root_password_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,4 +1,5 @@
-//! The HTTP application: `POST /` (and `GET /`) for the Query API, `GET /health`.
+//! The HTTP application: `POST /` (and `GET /`) for the Query API, `GET /health`, and the
+//! web console under `/console/` ([`crate::console`]).
 //!
 //! A request goes: body buffered under a cap → SigV4 verified ([`authenticate`]) → the key's
 //! use recorded → parameters decoded → action dispatched (authorization inside) → XML.
@@ -20,6 +21,7 @@ use tokio::sync::Semaphore;
 
 use crate::actions::{self, Ctx};
 use crate::body::Chunks;
+use crate::console::{self, Console};
 use crate::error::AwsError;
 use crate::principal::authenticate;
 use crate::query::Params;
@@ -41,6 +43,8 @@ pub struct ServerConfig {
     pub workers: usize,
     /// Bytes of base64-encoded credential reports kept for GetCredentialReport.
     pub report_cache_bytes: usize,
+    /// Mark the console's cookies `Secure` (served over TLS).
+    pub secure_cookies: bool,
 }
 
 impl ServerConfig {
@@ -56,6 +60,7 @@ impl ServerConfig {
             workers: (4 * cores).clamp(4, 64),
             // 36 reports of the users quota (5,000 users: 1.7 MB of base64 each).
             report_cache_bytes: 64 << 20,
+            secure_cookies: false,
         }
     }
 }
@@ -72,15 +77,18 @@ struct AppState {
 /// The router, ready to serve.
 pub fn app(iam: Iam, config: ServerConfig) -> Router {
     let timeout = config.request_timeout;
+    let reports = Arc::new(ReportCache::new(config.report_cache_bytes));
+    let console = Console::new(iam.clone(), Arc::clone(&reports), config.secure_cookies);
     Router::new()
         .route("/", get(query).post(query))
         .route("/health", get(health))
         .with_state(Arc::new(AppState {
             iam,
             workers: Semaphore::new(config.workers.max(1)),
-            reports: Arc::new(ReportCache::new(config.report_cache_bytes)),
+            reports,
             config,
         }))
+        .merge(console::router(Arc::new(console)))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             timeout,

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod app;
 pub mod authz;
 pub mod body;
+pub mod console;
 pub mod error;
 pub mod principal;
 pub mod query;

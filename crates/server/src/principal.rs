@@ -5,6 +5,7 @@ use credreport_iam::model::{Owner, User};
 use credreport_iam::{AccountId, Iam};
 use credreport_report::Timestamp;
 
+use crate::authz::Caller;
 use crate::error::AwsError;
 use crate::sigv4::{self, SignedRequest, Verified, VerifyOptions};
 
@@ -15,6 +16,20 @@ pub struct Principal {
     user: Option<User>,
     /// The checked signature: only `sigv4::verify` makes one.
     verified: Verified,
+}
+
+impl Caller for Principal {
+    fn account(&self) -> &AccountId {
+        &self.account
+    }
+
+    fn user(&self) -> Option<&User> {
+        self.user.as_ref()
+    }
+
+    fn arn(&self) -> String {
+        Principal::arn(self)
+    }
 }
 
 impl Principal {

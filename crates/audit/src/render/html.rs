@@ -193,6 +193,53 @@ document.getElementById('filter').addEventListener('input', function (e) {
 });
 "#;
 
+/// The run's charts as inline SVG figures: findings by severity and by check, the age of
+/// active credentials, and the last use of enabled passwords and active keys. (The HTML
+/// report and the console's Credential report page show the same.)
+pub fn charts(summary: &Summary) -> String {
+    let t = &summary.tally;
+    let st = &summary.stats;
+    let mut h = String::with_capacity(16 * 1024);
+    let by_severity: Vec<(String, u64, &str)> = Severity::DESCENDING
+        .iter()
+        .map(|&s| (s.name().to_owned(), t.failed.get(s), color(s)))
+        .collect();
+    h.push_str(&hbars("Findings by severity", &by_severity));
+    let mut by_check: Vec<(CheckId, u64)> = t.by_check.clone();
+    by_check.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let by_check: Vec<(String, u64, &str)> = by_check
+        .into_iter()
+        .map(|(id, n)| {
+            let severity = summary
+                .checks
+                .iter()
+                .find(|(c, _, _)| *c == id)
+                .map_or(id.info().severity, |(_, s, _)| s.severity);
+            (id.as_str().to_owned(), n, color(severity))
+        })
+        .collect();
+    h.push_str(&hbars("Findings by check", &by_check));
+    let ages: Vec<&str> = AGE_BUCKETS.iter().map(|(l, _)| *l).collect();
+    h.push_str(&grouped_bars(
+        "Credential age (since set, created or rotated; active credentials)",
+        &ages,
+        &[
+            ("console passwords", SERIES[0], &st.password_age),
+            ("access keys", SERIES[1], &st.key_age),
+            ("signing certificates", SERIES[2], &st.cert_age),
+        ],
+    ));
+    h.push_str(&grouped_bars(
+        "Last used (enabled passwords, active access keys)",
+        &USE_BUCKETS,
+        &[
+            ("console passwords", SERIES[0], &st.password_last_used),
+            ("access keys", SERIES[1], &st.key_last_used),
+        ],
+    ));
+    h
+}
+
 fn badge(severity: Severity) -> String {
     format!(
         "<span class=\"sev\" style=\"background:{}\">{}</span>",
@@ -276,43 +323,7 @@ impl Sink for Html<'_> {
             );
         }
         h.push_str("</div>\n<div class=\"charts\">\n");
-        let by_severity: Vec<(String, u64, &str)> = Severity::DESCENDING
-            .iter()
-            .map(|&s| (s.name().to_owned(), t.failed.get(s), color(s)))
-            .collect();
-        h.push_str(&hbars("Findings by severity", &by_severity));
-        let mut by_check: Vec<(CheckId, u64)> = t.by_check.clone();
-        by_check.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let by_check: Vec<(String, u64, &str)> = by_check
-            .into_iter()
-            .map(|(id, n)| {
-                let severity = summary
-                    .checks
-                    .iter()
-                    .find(|(c, _, _)| *c == id)
-                    .map_or(id.info().severity, |(_, s, _)| s.severity);
-                (id.as_str().to_owned(), n, color(severity))
-            })
-            .collect();
-        h.push_str(&hbars("Findings by check", &by_check));
-        let ages: Vec<&str> = AGE_BUCKETS.iter().map(|(l, _)| *l).collect();
-        h.push_str(&grouped_bars(
-            "Credential age (since set, created or rotated; active credentials)",
-            &ages,
-            &[
-                ("console passwords", SERIES[0], &st.password_age),
-                ("access keys", SERIES[1], &st.key_age),
-                ("signing certificates", SERIES[2], &st.cert_age),
-            ],
-        ));
-        h.push_str(&grouped_bars(
-            "Last used (enabled passwords, active access keys)",
-            &USE_BUCKETS,
-            &[
-                ("console passwords", SERIES[0], &st.password_last_used),
-                ("access keys", SERIES[1], &st.key_last_used),
-            ],
-        ));
+        h.push_str(&charts(summary));
         h.push_str("</div>\n");
         let diff = !summary.baseline.is_empty();
         let sections: Vec<(Option<Change>, &str)> = if diff {

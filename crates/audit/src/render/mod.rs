@@ -19,6 +19,7 @@ use credreport_report::Timestamp;
 
 mod csv;
 mod html;
+pub use html::charts;
 mod json;
 mod markdown;
 mod sarif;

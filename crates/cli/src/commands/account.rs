@@ -1,8 +1,11 @@
-//! `credreport account create`.
+//! `credreport account create` and `account set-root-password`.
 
+use std::io::Read;
+use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
+use credreport_iam::secret::Secret;
 use credreport_iam::AccountId;
 
 use crate::args::AccountCommand;
@@ -11,22 +14,91 @@ use crate::open::open;
 pub fn run(cmd: AccountCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         AccountCommand::Create(args) => {
+            // Read before anything is created: a bad file leaves no account behind.
+            let password = args
+                .root_password_file
+                .as_deref()
+                .map(read_password)
+                .transpose()?;
+            if let (Some(p), Some(file)) = (&password, &args.root_password_file) {
+                // A new account has no password policy: IAM's default one applies.
+                let text = p.expose_str().unwrap_or_default();
+                if let Err(v) = credreport_iam::password::check_default_policy(text) {
+                    bail!("{}:1: the root password is refused: {}", file.display(), v.0);
+                }
+            }
             let opened = open(&args.store)?;
-            let id = match &args.account_id {
-                Some(s) => Some(
-                    AccountId::parse(s)
-                        .with_context(|| format!("--account-id {s}: an account id is 12 digits"))?,
-                ),
-                None => None,
-            };
+            let id = args.account_id.as_deref().map(account_id).transpose()?;
             let created = opened
                 .iam
                 .create_account(id, args.organization_member)
                 .context("creating the account")?;
+            if let Some(p) = &password {
+                set_root_password(
+                    &opened.iam,
+                    &created.account.id,
+                    p,
+                    args.root_password_file.as_deref(),
+                )?;
+            }
             println!("{}", credentials_json(&created));
             Ok(ExitCode::SUCCESS)
         }
+        AccountCommand::SetRootPassword(args) => {
+            let password = read_password(&args.password_file)?;
+            let id = account_id(&args.account_id)?;
+            let opened = open(&args.store)?;
+            let account = opened
+                .iam
+                .account(&id)
+                .with_context(|| format!("--account-id {id}"))?;
+            if account.organization_member {
+                bail!("account {id} is an organization member account created without root credentials: its root user has no password");
+            }
+            set_root_password(&opened.iam, &id, &password, Some(&args.password_file))?;
+            eprintln!("set the root password of account {id}");
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn account_id(s: &str) -> anyhow::Result<AccountId> {
+    AccountId::parse(s).with_context(|| format!("--account-id {s}: an account id is 12 digits"))
+}
+
+/// The first line of `path` (`-`: standard input), without its line end.
+fn read_password(path: &Path) -> anyhow::Result<Secret> {
+    let name = path.display();
+    let mut bytes = Vec::new();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("<stdin>: cannot read the password")?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .with_context(|| format!("{name}: cannot read the password file"))?;
+    }
+    let text = String::from_utf8(bytes)
+        .ok()
+        .with_context(|| format!("{name}:1: the password is not UTF-8 text"))?;
+    let line = text.lines().next().unwrap_or("");
+    if line.is_empty() {
+        bail!("{name}:1: the password file's first line is empty");
+    }
+    Ok(Secret::from_string(line.to_owned()))
+}
+
+fn set_root_password(
+    iam: &credreport_iam::Iam,
+    id: &AccountId,
+    password: &Secret,
+    file: Option<&Path>,
+) -> anyhow::Result<()> {
+    iam.set_root_password(id, Some(password)).map_err(|e| {
+        let file = file.map_or_else(|| "<password>".to_owned(), |p| p.display().to_string());
+        anyhow::anyhow!("{file}:1: the root password is refused: {e}")
+    })
 }
 
 /// `{"AccountId": "...", "AccessKeyId": "...", "SecretAccessKey": "..."}`; the key fields are

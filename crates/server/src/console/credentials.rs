@@ -1,0 +1,645 @@
+//! A user's Security credentials (`/console/users/NAME`) and the signed-in owner's own
+//! (`/console/my-credentials`): console password, access keys, MFA, signing certificates
+//! and inline policies, each section and each action authorized as the matching API
+//! action is (a section the policies do not allow says which action it needs).
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use base64::Engine as _;
+use credreport_iam::model::{Owner, User};
+use credreport_iam::secret::Secret;
+use credreport_iam::Iam;
+use maud::{html, Markup};
+
+use super::page::{self, Nav, Notice};
+use super::session::ConsoleUser;
+use super::{Console, PageError, PageResult, Req};
+use crate::error::AwsError;
+
+/// Whose credentials a page shows.
+pub(crate) enum Whose {
+    /// An IAM user, by name.
+    User(String),
+    /// The signed-in owner (an IAM user or the root user).
+    Me,
+}
+
+/// The owner a page is about.
+struct Subject {
+    /// `None` for the root user.
+    user: Option<User>,
+    /// The signed-in owner's own page.
+    own: bool,
+}
+
+impl Subject {
+    fn owner(&self) -> Owner {
+        match &self.user {
+            Some(u) => Owner::User(u.id.clone()),
+            None => Owner::Root,
+        }
+    }
+
+    fn arn(&self, me: &ConsoleUser) -> String {
+        match &self.user {
+            Some(u) => u.arn(),
+            None => me.account_id().root_arn(),
+        }
+    }
+
+    fn name(&self) -> &str {
+        self.user.as_ref().map_or("root", |u| u.name.as_str())
+    }
+
+    /// Where its forms post.
+    fn base(&self) -> String {
+        match (&self.user, self.own) {
+            (_, true) | (None, _) => "/console/my-credentials".to_owned(),
+            (Some(u), false) => format!("/console/users/{}", percent(&u.name)),
+        }
+    }
+}
+
+fn percent(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn subject(c: &Console, me: &ConsoleUser, whose: &Whose) -> Result<Subject, PageError> {
+    Ok(match whose {
+        Whose::Me => Subject {
+            user: me.iam_user().cloned(),
+            own: true,
+        },
+        Whose::User(name) => {
+            let arn = match c.iam.user(me.account_id(), name) {
+                Ok(u) => u.arn(),
+                Err(_) => format!("arn:aws:iam::{}:user/{name}", me.account_id()),
+            };
+            me.authorize(&c.iam, "iam:GetUser", &arn)?;
+            let user = c.iam.user(me.account_id(), name)?;
+            let own = me.iam_user().is_some_and(|u| u.id == user.id);
+            Subject {
+                user: Some(user),
+                own,
+            }
+        }
+    })
+}
+
+/// GET a credentials page.
+pub(crate) fn page(c: &Console, mut req: Req, whose: Whose) -> PageResult {
+    let me = req.signed_in()?;
+    let s = subject(c, &me, &whose)?;
+    Ok(render(c, &me, &s, None, None, StatusCode::OK))
+}
+
+fn render(
+    c: &Console,
+    me: &ConsoleUser,
+    s: &Subject,
+    notice: Option<&Notice>,
+    extra: Option<Markup>,
+    status: StatusCode,
+) -> Response {
+    let title = if s.own {
+        "My security credentials".to_owned()
+    } else {
+        format!("User {}", s.name())
+    };
+    let nav = if s.own {
+        Nav::MyCredentials
+    } else {
+        Nav::Users
+    };
+    let body = html! {
+        (page::notice(notice))
+        @if let Some(extra) = extra { (extra) }
+        (summary(me, s))
+        (password_section(c, me, s))
+        (keys_section(c, me, s))
+        (mfa_section(c, me, s))
+        (certs_section(c, me, s))
+        @if s.user.is_some() { (policies_section(c, me, s)) }
+    };
+    page::html_response(status, page::signed_in(me, &title, nav, body))
+}
+
+fn summary(me: &ConsoleUser, s: &Subject) -> Markup {
+    html! {
+        section.panel aria-labelledby="summary" {
+            h2 #summary { "Summary" }
+            dl.facts {
+                dt { "Name" } dd #subject-name { (s.name()) }
+                dt { "ARN" } dd.mono { (s.arn(me)) }
+                @if let Some(u) = &s.user {
+                    dt { "Created" } dd { (page::when(u.created)) }
+                    dt { "Console sign-in last used" }
+                    dd { @match u.password_last_used { Some(t) => (page::when(t)), None => "never" } }
+                }
+            }
+        }
+    }
+}
+
+/// A section's body, or the action it needs when the policies do not allow it.
+fn allowed(
+    c: &Console,
+    me: &ConsoleUser,
+    action: &str,
+    resource: &str,
+    body: impl FnOnce() -> Markup,
+) -> Markup {
+    if me.may(&c.iam, action, resource) {
+        body()
+    } else {
+        html! { p.muted { "You need permission for " code { (action) } " to see this." } }
+    }
+}
+
+fn form_open(s: &Subject, action: &str) -> String {
+    format!("{}/{action}", s.base())
+}
+
+fn password_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
+    let arn = s.arn(me);
+    html! {
+        section.panel aria-labelledby="password" {
+            h2 #password { "Console password" }
+            @match &s.user {
+                None => {
+                    @match c.iam.account(me.account_id()) {
+                        Ok(a) if a.root_password.is_some() => p { "The root user has a console password." },
+                        _ => p { "The root user has no console password." },
+                    }
+                    a.button href="/console/change-password" { "Change password" }
+                }
+                Some(u) => (allowed(c, me, "iam:GetLoginProfile", &arn, || {
+                    let profile = c.iam.login_profile(me.account_id(), &u.name).ok();
+                    html! {
+                        @match &profile {
+                            Some(p) => p #password-state {
+                                "Enabled since " (page::when(p.created)) "."
+                                @if p.reset_required { " A new password must be set at the next sign-in." }
+                            },
+                            None => p #password-state { "Console access is disabled: the user has no password." },
+                        }
+                        @if s.own {
+                            a.button href="/console/change-password" { "Change password" }
+                        }
+                        form.stack method="post" action=(form_open(s, "password-set")) {
+                            (page::csrf(me.csrf()))
+                            label for="console-password" { @if profile.is_some() { "New password" } @else { "Password" } }
+                            input #console-password type="password" name="password" autocomplete="new-password" required;
+                            label { input type="checkbox" name="require_reset" value="true" checked[!s.own]; " User must create a new password at next sign-in" }
+                            button type="submit" { @if profile.is_some() { "Reset password" } @else { "Enable console access" } }
+                        }
+                        @if profile.is_some() {
+                            form.inline method="post" action=(form_open(s, "password-remove")) {
+                                (page::csrf(me.csrf()))
+                                button.danger type="submit" { "Disable console access" }
+                            }
+                        }
+                    }
+                }))
+            }
+        }
+    }
+}
+
+fn keys_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
+    let arn = s.arn(me);
+    html! {
+        section.panel aria-labelledby="keys" {
+            h2 #keys { "Access keys" }
+            (allowed(c, me, "iam:ListAccessKeys", &arn, || {
+                let keys = c.iam.list_access_keys(me.account_id(), &s.owner()).unwrap_or_default();
+                html! {
+                    @if keys.is_empty() { p { "No access keys." } } @else {
+                        table.wide {
+                            thead { tr { th scope="col" { "Access key ID" } th scope="col" { "Status" } th scope="col" { "Created" } th scope="col" { "Last used" } th scope="col" { "Actions" } } }
+                            tbody {
+                                @for k in &keys {
+                                    tr {
+                                        td.mono { (k.id) }
+                                        td { @if k.active { "Active" } @else { "Inactive" } }
+                                        td { (page::when(k.created)) }
+                                        td { @match &k.last_used {
+                                            Some(u) => { (page::when(u.at)) br; span.muted { (u.service) " in " (u.region) } },
+                                            None => "never",
+                                        } }
+                                        td.actions {
+                                            form.inline method="post" action=(form_open(s, "key-status")) {
+                                                (page::csrf(me.csrf()))
+                                                input type="hidden" name="key_id" value=(k.id);
+                                                input type="hidden" name="status" value=(if k.active { "Inactive" } else { "Active" });
+                                                button.secondary type="submit" { @if k.active { "Make inactive" } @else { "Make active" } }
+                                            }
+                                            form.inline method="post" action=(form_open(s, "key-delete")) {
+                                                (page::csrf(me.csrf()))
+                                                input type="hidden" name="key_id" value=(k.id);
+                                                button.danger type="submit" aria-label=(format!("Delete {}", k.id)) { "Delete" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if keys.len() < credreport_iam::ACCESS_KEYS_QUOTA {
+                        form method="post" action=(form_open(s, "key-create")) {
+                            (page::csrf(me.csrf()))
+                            button type="submit" { "Create access key" }
+                        }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn mfa_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
+    let arn = s.arn(me);
+    html! {
+        section.panel aria-labelledby="mfa" {
+            h2 #mfa { "Multi-factor authentication (MFA)" }
+            (allowed(c, me, "iam:ListMFADevices", &arn, || {
+                let devices = c.iam.list_mfa_devices(me.account_id(), &s.owner()).unwrap_or_default();
+                html! {
+                    @if devices.is_empty() { p #mfa-state { "No MFA device assigned." } } @else {
+                        table.wide {
+                            thead { tr { th scope="col" { "Device" } th scope="col" { "Assigned" } th scope="col" { "Actions" } } }
+                            tbody {
+                                @for d in &devices {
+                                    tr {
+                                        td.mono { (d.serial) }
+                                        td { @if let Some((_, at)) = &d.assignment { (page::when(*at)) } }
+                                        td {
+                                            form.inline method="post" action=(form_open(s, "mfa-deactivate")) {
+                                                (page::csrf(me.csrf()))
+                                                input type="hidden" name="serial" value=(d.serial);
+                                                button.danger type="submit" { "Remove" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    form.row method="post" action=(form_open(s, "mfa-create")) {
+                        (page::csrf(me.csrf()))
+                        div {
+                            label for="device_name" { "Device name" }
+                            input #device_name type="text" name="device_name" required value=(s.name());
+                        }
+                        button type="submit" { "Assign MFA device" }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn certs_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
+    let arn = s.arn(me);
+    html! {
+        section.panel aria-labelledby="certs" {
+            h2 #certs { "X.509 signing certificates" }
+            (allowed(c, me, "iam:ListSigningCertificates", &arn, || {
+                let certs = c.iam.list_signing_certificates(me.account_id(), &s.owner()).unwrap_or_default();
+                html! {
+                    @if certs.is_empty() { p { "No signing certificates." } } @else {
+                        table.wide {
+                            thead { tr { th scope="col" { "Certificate ID" } th scope="col" { "Status" } th scope="col" { "Uploaded" } th scope="col" { "Actions" } } }
+                            tbody {
+                                @for cert in &certs {
+                                    tr {
+                                        td.mono { (cert.id) }
+                                        td { @if cert.active { "Active" } @else { "Inactive" } }
+                                        td { (page::when(cert.uploaded)) }
+                                        td.actions {
+                                            form.inline method="post" action=(form_open(s, "cert-status")) {
+                                                (page::csrf(me.csrf()))
+                                                input type="hidden" name="certificate_id" value=(cert.id);
+                                                input type="hidden" name="status" value=(if cert.active { "Inactive" } else { "Active" });
+                                                button.secondary type="submit" { @if cert.active { "Make inactive" } @else { "Make active" } }
+                                            }
+                                            form.inline method="post" action=(form_open(s, "cert-delete")) {
+                                                (page::csrf(me.csrf()))
+                                                input type="hidden" name="certificate_id" value=(cert.id);
+                                                button.danger type="submit" { "Delete" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    form.stack method="post" action=(form_open(s, "cert-upload")) {
+                        (page::csrf(me.csrf()))
+                        label for="certificate_body" { "Certificate body (PEM)" }
+                        textarea #certificate_body name="certificate_body" required placeholder="-----BEGIN CERTIFICATE-----" {}
+                        button type="submit" { "Upload certificate" }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+fn policies_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
+    let arn = s.arn(me);
+    let name = s.name();
+    html! {
+        section.panel aria-labelledby="policies" {
+            h2 #policies { "Inline policies" }
+            (allowed(c, me, "iam:ListUserPolicies", &arn, || {
+                let names = c.iam.list_user_policies(me.account_id(), name).unwrap_or_default();
+                html! {
+                    @if names.is_empty() { p { "No inline policies." } }
+                    @for p in &names {
+                        details {
+                            summary { (p) }
+                            @match c.iam.user_policy(me.account_id(), name, p) {
+                                Ok((_, policy)) if me.may(&c.iam, "iam:GetUserPolicy", &arn) => pre.mono { (policy.document) },
+                                _ => p.muted { "You need permission for " code { "iam:GetUserPolicy" } " to see it." },
+                            }
+                            form.inline method="post" action=(form_open(s, "policy-delete")) {
+                                (page::csrf(me.csrf()))
+                                input type="hidden" name="policy_name" value=(p);
+                                button.danger type="submit" { "Delete policy" }
+                            }
+                        }
+                    }
+                    form.stack method="post" action=(form_open(s, "policy-put")) {
+                        (page::csrf(me.csrf()))
+                        label for="policy_name" { "Policy name" }
+                        input #policy_name type="text" name="policy_name" required;
+                        label for="policy_document" { "Policy document (JSON)" }
+                        textarea #policy_document name="policy_document" required {}
+                        button type="submit" { "Save policy" }
+                    }
+                }
+            }))
+        }
+    }
+}
+
+/// What an action shows after it ran: a notice, and for a new key or device what is
+/// shown only once.
+struct Done {
+    notice: String,
+    extra: Option<Markup>,
+}
+
+fn done(notice: impl Into<String>) -> Done {
+    Done {
+        notice: notice.into(),
+        extra: None,
+    }
+}
+
+/// POST an action on a credentials page.
+pub(crate) fn act(c: &Console, mut req: Req, whose: Whose, action: &str) -> PageResult {
+    let me = req.signed_in()?;
+    let s = subject(c, &me, &whose)?;
+    match run(c, &me, &s, &req, action) {
+        Ok(d) => {
+            let notice = (!d.notice.is_empty()).then_some(Notice::Success(d.notice));
+            Ok(render(c, &me, &s, notice.as_ref(), d.extra, StatusCode::OK))
+        }
+        Err(PageError::Aws(e)) if e.status < 500 && e.code != "AccessDenied" => {
+            let notice = Notice::Error(e.message.unwrap_or_else(|| e.code.to_owned()));
+            Ok(render(
+                c,
+                &me,
+                &s,
+                Some(&notice),
+                None,
+                StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
+            ))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn field<'r>(req: &'r Req, name: &'static str) -> Result<&'r str, PageError> {
+    req.field(name)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| AwsError::validation(format!("The form's {name} field is required.")).into())
+}
+
+fn status_field(req: &Req) -> Result<bool, PageError> {
+    match req.field("status") {
+        Some("Active") => Ok(true),
+        Some("Inactive") => Ok(false),
+        _ => Err(AwsError::validation("The status must be Active or Inactive.").into()),
+    }
+}
+
+fn run(
+    c: &Console,
+    me: &ConsoleUser,
+    s: &Subject,
+    req: &Req,
+    action: &str,
+) -> Result<Done, PageError> {
+    let iam: &Iam = &c.iam;
+    let account = me.account_id();
+    let arn = s.arn(me);
+    let owner = s.owner();
+    let authorize = |a: &str| me.authorize(iam, a, &arn);
+    let user_only = || {
+        s.user.as_ref().map(|u| u.name.clone()).ok_or_else(|| {
+            PageError::from(AwsError::validation(
+                "The root user's password is changed on the Change password page.",
+            ))
+        })
+    };
+    Ok(match action {
+        "password-set" => {
+            let name = user_only()?;
+            let password = Secret::from_string(field(req, "password")?.to_owned());
+            let reset = req.field("require_reset") == Some("true");
+            if iam.login_profile(account, &name).is_ok() {
+                authorize("iam:UpdateLoginProfile")?;
+                iam.update_login_profile(account, &name, Some(&password), Some(reset))?;
+                done("The password was reset.")
+            } else {
+                authorize("iam:CreateLoginProfile")?;
+                iam.create_login_profile(account, &name, &password, reset)?;
+                done("Console access was enabled.")
+            }
+        }
+        "password-remove" => {
+            let name = user_only()?;
+            authorize("iam:DeleteLoginProfile")?;
+            iam.delete_login_profile(account, &name)?;
+            done("Console access was disabled.")
+        }
+        "key-create" => {
+            authorize("iam:CreateAccessKey")?;
+            let new = iam.create_access_key(account, &owner)?;
+            let secret = new.secret.expose_str().unwrap_or_default();
+            let csv = format!(
+                "Access key ID,Secret access key\n{},{}\n",
+                new.key.id, secret
+            );
+            let href = format!(
+                "data:text/csv;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(csv)
+            );
+            let extra = html! {
+                section.panel.secret aria-labelledby="new-key" {
+                    h2 #new-key { "Access key created" }
+                    p { "This is the only time the secret access key can be seen or downloaded. Keep it safe." }
+                    dl.facts {
+                        dt { "Access key ID" } dd.mono #new-key-id { (new.key.id) }
+                        dt { "Secret access key" } dd.mono #new-key-secret { (secret) }
+                    }
+                    p { a.button href=(href) download=(format!("{}_accessKeys.csv", s.name())) { "Download .csv file" } }
+                }
+            };
+            Done {
+                notice: format!("Access key {} was created.", new.key.id),
+                extra: Some(extra),
+            }
+        }
+        "key-status" => {
+            let (key, active) = (field(req, "key_id")?, status_field(req)?);
+            authorize("iam:UpdateAccessKey")?;
+            iam.update_access_key(account, &owner, key, active)?;
+            done(format!(
+                "Access key {key} is now {}.",
+                if active { "active" } else { "inactive" }
+            ))
+        }
+        "key-delete" => {
+            let key = field(req, "key_id")?;
+            authorize("iam:DeleteAccessKey")?;
+            iam.delete_access_key(account, &owner, key)?;
+            done(format!("Access key {key} was deleted."))
+        }
+        "mfa-create" => {
+            let name = field(req, "device_name")?.trim();
+            me.authorize(
+                iam,
+                "iam:CreateVirtualMFADevice",
+                &format!("arn:aws:iam::{account}:mfa/{name}"),
+            )?;
+            authorize("iam:EnableMFADevice")?;
+            let new = iam.create_virtual_mfa_device(account, None, name)?;
+            let seed = new.base32_seed.expose_str().unwrap_or_default();
+            let qr = format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(&new.qr_png)
+            );
+            let extra = html! {
+                section.panel.secret aria-labelledby="assign" {
+                    h2 #assign { "Set up the virtual MFA device" }
+                    ol {
+                        li { "Open an authenticator app on your phone or computer." }
+                        li {
+                            "Scan this QR code with it, or type the secret key instead." br;
+                            img #mfa-qr src=(qr) alt="QR code of the MFA device's secret" width="200" height="200";
+                            details { summary { "Show secret key" } p.mono #mfa-secret { (seed) } }
+                        }
+                        li { "Enter two consecutive codes from the app." }
+                    }
+                    (enable_form(me, s, &new.device.serial))
+                }
+            };
+            Done {
+                notice: format!(
+                    "MFA device {} was created; enter two codes to assign it.",
+                    new.device.serial
+                ),
+                extra: Some(extra),
+            }
+        }
+        "mfa-enable" => {
+            let serial = field(req, "serial")?;
+            authorize("iam:EnableMFADevice")?;
+            let result = iam.enable_mfa_device(
+                account,
+                &owner,
+                serial,
+                field(req, "code1")?.trim(),
+                field(req, "code2")?.trim(),
+            );
+            if let Err(e) = result {
+                // Show the codes form again: the device stays unassigned until they verify.
+                let e = AwsError::from(e);
+                return Ok(Done {
+                    notice: String::new(),
+                    extra: Some(html! {
+                        section.panel aria-labelledby="assign" {
+                            h2 #assign { "Assign the MFA device" }
+                            (page::notice(Some(&Notice::Error(e.message.unwrap_or_default()))))
+                            (enable_form(me, s, serial))
+                        }
+                    }),
+                });
+            }
+            done("The MFA device was assigned.")
+        }
+        "mfa-deactivate" => {
+            let serial = field(req, "serial")?;
+            authorize("iam:DeactivateMFADevice")?;
+            iam.deactivate_mfa_device(account, &owner, serial)?;
+            if me.may(iam, "iam:DeleteVirtualMFADevice", serial) {
+                iam.delete_virtual_mfa_device(account, serial)?;
+            }
+            done("The MFA device was removed.")
+        }
+        "cert-upload" => {
+            authorize("iam:UploadSigningCertificate")?;
+            let cert =
+                iam.upload_signing_certificate(account, &owner, field(req, "certificate_body")?)?;
+            done(format!("Certificate {} was uploaded.", cert.id))
+        }
+        "cert-status" => {
+            let (id, active) = (field(req, "certificate_id")?, status_field(req)?);
+            authorize("iam:UpdateSigningCertificate")?;
+            iam.update_signing_certificate(account, &owner, id, active)?;
+            done(format!(
+                "Certificate {id} is now {}.",
+                if active { "active" } else { "inactive" }
+            ))
+        }
+        "cert-delete" => {
+            let id = field(req, "certificate_id")?;
+            authorize("iam:DeleteSigningCertificate")?;
+            iam.delete_signing_certificate(account, &owner, id)?;
+            done(format!("Certificate {id} was deleted."))
+        }
+        "policy-put" => {
+            let name = user_only()?;
+            let policy = field(req, "policy_name")?;
+            authorize("iam:PutUserPolicy")?;
+            iam.put_user_policy(account, &name, policy, field(req, "policy_document")?)?;
+            done(format!("Policy {policy} was saved."))
+        }
+        "policy-delete" => {
+            let name = user_only()?;
+            let policy = field(req, "policy_name")?;
+            authorize("iam:DeleteUserPolicy")?;
+            iam.delete_user_policy(account, &name, policy)?;
+            done(format!("Policy {policy} was deleted."))
+        }
+        _ => return Err(PageError::NotFound),
+    })
+}
+
+fn enable_form(me: &ConsoleUser, s: &Subject, serial: &str) -> Markup {
+    html! {
+        form.stack method="post" action=(form_open(s, "mfa-enable")) {
+            (page::csrf(me.csrf()))
+            input type="hidden" name="serial" value=(serial);
+            label for="code1" { "MFA code 1" }
+            input #code1 type="text" name="code1" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="off";
+            label for="code2" { "MFA code 2" }
+            input #code2 type="text" name="code2" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="off";
+            button type="submit" { "Add MFA" }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! The Credential report page: when the stored report was generated, the Download button
+//! (which generates first when IAM's 4-hour rule allows and the stored report is older,
+//! and sends exactly the bytes GetCredentialReport returns), and `credreport audit`'s
+//! findings on it with their severity counts, a filter and the charts.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::IntoResponse;
+use credreport_audit::{
+    audit, AsOfSource, Collect, Config, Finding, Input, Severity, Status, Summary,
+};
+use credreport_iam::{AccountId, Error, ReportState, REPORT_FRESH_SECS};
+use credreport_report::Timestamp;
+use maud::{html, Markup, PreEscaped};
+
+use super::page::{self, Nav};
+use super::{Console, PageError, PageResult, Req};
+
+/// Findings listed on the page at most (the counts and charts cover all of them).
+const LISTED: usize = 200;
+/// Accounts whose audited report is kept.
+const KEPT: usize = 16;
+/// How long a download waits for a build another request started.
+const BUILD_WAIT: Duration = Duration::from_secs(20);
+
+/// A stored report, audited: what the page shows, kept per account until a newer report.
+#[derive(Debug)]
+pub(crate) struct ReportView {
+    generated: Timestamp,
+    summary: Summary,
+    findings: Vec<Finding<'static>>,
+    charts: String,
+}
+
+/// The audited reports, by account (the latest of each).
+#[derive(Debug, Default)]
+pub(crate) struct ReportViews(Mutex<HashMap<AccountId, Arc<ReportView>>>);
+
+impl ReportViews {
+    fn get(
+        &self,
+        c: &Console,
+        account: &AccountId,
+        generated: Timestamp,
+    ) -> Result<Arc<ReportView>, PageError> {
+        let kept = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(account)
+            .filter(|v| v.generated == generated)
+            .cloned();
+        if let Some(v) = kept {
+            return Ok(v);
+        }
+        let report = c.iam.credential_report(account)?;
+        let view = Arc::new(audit_view(&report.content, report.generated)?);
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if map.len() >= KEPT && !map.contains_key(account) {
+            map.clear();
+        }
+        map.insert(account.clone(), Arc::clone(&view));
+        Ok(view)
+    }
+}
+
+/// `credreport audit` with its defaults, as of the report's generation.
+fn audit_view(content: &[u8], generated: Timestamp) -> Result<ReportView, PageError> {
+    let mut found = Collect::default();
+    let inputs = vec![Input::new("credential report", content)];
+    let summary = audit(
+        &Config::default(),
+        generated,
+        AsOfSource::Generated,
+        inputs,
+        None,
+        &mut found,
+    )
+    .map_err(|e| Error::internal(format!("auditing the stored report: {e}")))?;
+    let mut findings = found.findings;
+    findings.retain(|f| f.status == Status::Fail);
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    Ok(ReportView {
+        generated,
+        charts: credreport_audit::render::charts(&summary),
+        summary,
+        findings,
+    })
+}
+
+fn ago(now: Timestamp, then: Timestamp) -> String {
+    let mins = now.secs_since(then).max(0) / 60;
+    match (mins / 1440, mins / 60 % 24, mins % 60) {
+        (0, 0, m) => format!("{m} minutes ago"),
+        (0, h, m) => format!("{h} hours {m} minutes ago"),
+        (d, h, _) => format!("{d} days {h} hours ago"),
+    }
+}
+
+/// GET /console/credential-report
+pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
+    let me = req.signed_in()?;
+    let account = me.account_id().clone();
+    me.authorize(&c.iam, "iam:GetCredentialReport", "*")?;
+    let now = c.iam.now();
+    let generated = match c.iam.credential_report_generated(&account) {
+        Ok(t) => Some(t),
+        Err(Error::ReportNotPresent | Error::ReportInProgress | Error::ReportExpired) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let fresh = generated.is_some_and(|g| now.secs_since(g) < REPORT_FRESH_SECS);
+    let view = match generated {
+        Some(g) => Some(c.report_views.get(c, &account, g)?),
+        None => None,
+    };
+    let severity = req.field("severity").and_then(Severity::from_name);
+    let q = req.field("q").unwrap_or("").trim().to_lowercase();
+    let body = html! {
+        section.panel aria-labelledby="about" {
+            h2 #about { "Download credential report" }
+            p {
+                "The credential report lists every user of the account and the state of their "
+                "passwords, access keys, MFA devices and signing certificates. IAM generates a new "
+                "report at most once every 4 hours; until then, a download returns the stored one."
+            }
+            @match generated {
+                Some(g) => p #generated {
+                    "Stored report generated " time datetime=(g.to_zulu()) { (page::when(g)) }
+                    " (" (ago(now, g)) "). "
+                    @if fresh {
+                        "It is less than 4 hours old, so the download returns it as it is."
+                    } @else {
+                        "It is more than 4 hours old, so the download generates a new report first."
+                    }
+                },
+                None => p #generated { "No report has been generated yet: the download generates the first one." },
+            }
+            form method="post" action="/console/credential-report/download" {
+                (page::csrf(me.csrf()))
+                button #download type="submit" { "Download credential report" }
+            }
+        }
+        @if let Some(v) = &view {
+            (findings(v, severity, &q))
+            section.panel aria-labelledby="charts" {
+                h2 #charts { "Charts" }
+                div.charts { (PreEscaped(&v.charts)) }
+            }
+        }
+    };
+    Ok(page::ok(page::signed_in(
+        &me,
+        "Credential report",
+        Nav::CredentialReport,
+        body,
+    )))
+}
+
+fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
+    let t = &v.summary.tally;
+    let matching: Vec<&Finding<'static>> = v
+        .findings
+        .iter()
+        .filter(|f| severity.is_none_or(|s| f.severity == s))
+        .filter(|f| {
+            q.is_empty()
+                || f.user().to_lowercase().contains(q)
+                || f.check.as_str().contains(q)
+                || f.check.info().title.to_lowercase().contains(q)
+        })
+        .collect();
+    html! {
+        section.panel aria-labelledby="findings" {
+            h2 #findings { "Findings" }
+            p.muted {
+                "From " code { "credreport audit" } " with its default thresholds, as of the report's "
+                "generation time (" (page::when(v.generated)) "). " (v.summary.stats.rows) " rows."
+            }
+            ul.counts aria-label="Findings by severity" {
+                @for s in Severity::DESCENDING {
+                    li { span class=(format!("sev sev-{}", s.name())) { (s.name()) } ": " strong { (t.failed.get(s)) } }
+                }
+                li { "not evaluated: " strong { (t.not_evaluated) } }
+            }
+            form.row method="get" action="/console/credential-report" role="search" {
+                div {
+                    label for="severity" { "Severity" }
+                    select #severity name="severity" {
+                        option value="" selected[severity.is_none()] { "All" }
+                        @for s in Severity::DESCENDING {
+                            option value=(s.name()) selected[severity == Some(s)] { (s.name()) }
+                        }
+                    }
+                }
+                div {
+                    label for="q" { "User or check" }
+                    input #q type="search" name="q" value=(q);
+                }
+                button type="submit" { "Filter" }
+            }
+            p.muted aria-live="polite" {
+                @if matching.len() > LISTED {
+                    "Showing the first " (LISTED) " of " (matching.len()) " matching findings."
+                } @else {
+                    (matching.len()) " matching findings."
+                }
+            }
+            table.wide {
+                thead { tr { th scope="col" { "Severity" } th scope="col" { "Check" } th scope="col" { "User" } th scope="col" { "Credential" } th scope="col" { "Finding" } } }
+                tbody {
+                    @for f in matching.iter().take(LISTED) {
+                        tr {
+                            td { span class=(format!("sev sev-{}", f.severity.name())) { (f.severity.name()) } }
+                            td { code { (f.check.as_str()) } br; span.muted { (f.check.info().title) } }
+                            td { (f.user()) }
+                            td { (f.credential.name()) }
+                            td { (f.message()) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// POST /console/credential-report/download
+pub(crate) fn download(c: &Console, mut req: Req) -> PageResult {
+    let me = req.signed_in()?;
+    let account = me.account_id().clone();
+    me.authorize(&c.iam, "iam:GetCredentialReport", "*")?;
+    let now = c.iam.now();
+    let stored = c.iam.credential_report_generated(&account).ok();
+    if stored.is_none_or(|g| now.secs_since(g) >= REPORT_FRESH_SECS) {
+        me.authorize(&c.iam, "iam:GenerateCredentialReport", "*")?;
+        let generation = c.iam.generate_credential_report(&account)?;
+        match generation.build {
+            Some(build) => {
+                if let Some(report) = build.run()? {
+                    c.reports.keep_built(&account, &report);
+                }
+            }
+            None if generation.state == ReportState::InProgress => {
+                wait_for_build(c, &account, stored)?
+            }
+            None => {}
+        }
+    }
+    let report = c.iam.credential_report(&account)?;
+    let name = format!(
+        "credential-report-{}-{}.csv",
+        account.as_str(),
+        report.generated.to_zulu().replace(':', "")
+    );
+    let mut r = (StatusCode::OK, Body::from(report.content)).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    page::security_headers(h);
+    Ok(r)
+}
+
+/// Waits (bounded) until a build another request started has stored its report.
+fn wait_for_build(
+    c: &Console,
+    account: &AccountId,
+    before: Option<Timestamp>,
+) -> Result<(), PageError> {
+    let started = Instant::now();
+    while started.elapsed() < BUILD_WAIT {
+        match c.iam.credential_report_generated(account) {
+            Ok(g) if Some(g) != before => return Ok(()),
+            Ok(_) | Err(Error::ReportInProgress) => {}
+            Err(e) => return Err(e.into()),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Err(Error::ReportInProgress.into())
+}

@@ -1,0 +1,163 @@
+//! The Users page: the account's users (search by name, pages of 50) and Create user.
+
+use axum::http::StatusCode;
+use credreport_iam::secret::Secret;
+use credreport_iam::Error;
+use maud::html;
+
+use super::page::{self, Nav, Notice};
+use super::{see_other, Console, PageResult, Req};
+
+/// Users per page.
+const PAGE: usize = 50;
+/// Users a search reads at most (the users quota).
+const SEARCHED: usize = 5_000;
+
+/// GET /console/users
+pub(crate) fn list(c: &Console, req: Req) -> PageResult {
+    list_with(c, req, None, StatusCode::OK)
+}
+
+fn list_with(c: &Console, mut req: Req, notice: Option<Notice>, status: StatusCode) -> PageResult {
+    let me = req.signed_in()?;
+    let account = me.account_id().clone();
+    me.authorize(&c.iam, "iam:ListUsers", "*")?;
+    let search = req.field("search").unwrap_or("").trim().to_lowercase();
+    let marker = req.field("marker").filter(|m| !m.is_empty());
+    let (users, next) = if search.is_empty() {
+        let page = c.iam.list_users(&account, None, marker, PAGE)?;
+        (page.items, page.next)
+    } else {
+        let mut found = Vec::new();
+        let mut at: Option<String> = None;
+        let mut read = 0;
+        loop {
+            let page = c.iam.list_users(&account, None, at.as_deref(), 1000)?;
+            read += page.items.len();
+            found.extend(
+                page.items
+                    .into_iter()
+                    .filter(|u| u.name.to_lowercase().contains(&search)),
+            );
+            match page.next {
+                Some(n) if read < SEARCHED => at = Some(n),
+                _ => break,
+            }
+        }
+        (found, None)
+    };
+    let can_create = me.may(
+        &c.iam,
+        "iam:CreateUser",
+        &format!("arn:aws:iam::{account}:user/*"),
+    );
+    let body = html! {
+        (page::notice(notice.as_ref()))
+        section.panel aria-labelledby="list" {
+            h2 #list { "Users" }
+            form.row method="get" action="/console/users" role="search" {
+                div {
+                    label for="search" { "Find users by name" }
+                    input #search type="search" name="search" value=(search);
+                }
+                button type="submit" { "Search" }
+            }
+            @if users.is_empty() {
+                p { "No users." }
+            } @else {
+                table.wide {
+                    thead { tr { th scope="col" { "User name" } th scope="col" { "Path" } th scope="col" { "Created" } th scope="col" { "Console last sign-in" } } }
+                    tbody {
+                        @for u in &users {
+                            tr {
+                                td { a href=(format!("/console/users/{}", percent_encoding::utf8_percent_encode(&u.name, percent_encoding::NON_ALPHANUMERIC))) { (u.name) } }
+                                td.mono { (u.path) }
+                                td { (page::when(u.created)) }
+                                td { @match u.password_last_used { Some(t) => (page::when(t)), None => "never" } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(next) = &next {
+                p { a href=(format!("/console/users?marker={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC))) rel="next" { "Next page" } }
+            }
+        }
+        @if can_create {
+            section.panel aria-labelledby="create" {
+                h2 #create { "Create user" }
+                form.stack method="post" action="/console/users" {
+                    (page::csrf(me.csrf()))
+                    label for="user_name" { "User name" }
+                    input #user_name type="text" name="user_name" required maxlength="64";
+                    label for="path" { "Path (optional)" }
+                    input #path type="text" name="path" placeholder="/";
+                    label { input type="checkbox" name="console_access" value="true"; " Provide access to the console (a password)" }
+                    label for="new_user_password" { "Console password" }
+                    input #new_user_password type="password" name="password" autocomplete="new-password";
+                    label { input type="checkbox" name="require_reset" value="true" checked; " User must create a new password at next sign-in" }
+                    button type="submit" { "Create user" }
+                }
+            }
+        }
+    };
+    Ok(page::html_response(
+        status,
+        page::signed_in(&me, "Users", Nav::Users, body),
+    ))
+}
+
+/// POST /console/users: CreateUser, and CreateLoginProfile when console access is asked.
+pub(crate) fn create(c: &Console, mut req: Req) -> PageResult {
+    let me = req.signed_in()?;
+    let account = me.account_id().clone();
+    let name = req.field("user_name").unwrap_or("").trim().to_owned();
+    let path = req
+        .field("path")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned);
+    let arn = format!(
+        "arn:aws:iam::{account}:user{}{name}",
+        path.as_deref().unwrap_or("/")
+    );
+    me.authorize(&c.iam, "iam:CreateUser", &arn)?;
+    let console = req.field("console_access") == Some("true");
+    if console {
+        me.authorize(&c.iam, "iam:CreateLoginProfile", &arn)?;
+    }
+    let password = Secret::from_string(req.field("password").unwrap_or("").to_owned());
+    let reset = req.field("require_reset") == Some("true");
+    let created = c
+        .iam
+        .create_user(&account, &name, path.as_deref())
+        .and_then(|u| {
+            if console {
+                if let Err(e) = c
+                    .iam
+                    .create_login_profile(&account, &u.name, &password, reset)
+                {
+                    // One step for the person at the form: a refused password creates no user.
+                    let _ = c.iam.delete_user(&account, &u.name);
+                    return Err(e);
+                }
+            }
+            Ok(u)
+        });
+    req.session = None;
+    match created {
+        Ok(u) => Ok(see_other(&format!(
+            "/console/users/{}",
+            percent_encoding::utf8_percent_encode(&u.name, percent_encoding::NON_ALPHANUMERIC)
+        ))),
+        Err(Error::Internal(d)) => Err(Error::Internal(d).into()),
+        Err(e) => {
+            let e = crate::error::AwsError::from(e);
+            let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
+            let notice = Notice::Error(e.message.unwrap_or_default());
+            // Shown again with the session this request was signed in with.
+            req.session = super::session::Session::of(&c.iam, &req.headers)?;
+            list_with(c, req, Some(notice), status)
+        }
+    }
+}
