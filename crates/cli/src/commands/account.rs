@@ -24,7 +24,11 @@ pub fn run(cmd: AccountCommand) -> anyhow::Result<ExitCode> {
                 // A new account has no password policy: IAM's default one applies.
                 let text = p.expose_str().unwrap_or_default();
                 if let Err(v) = credreport_iam::password::check_default_policy(text) {
-                    bail!("{}:1: the root password is refused: {}", file.display(), v.0);
+                    bail!(
+                        "{}:1: the root password is refused: {}",
+                        file.display(),
+                        v.0
+                    );
                 }
             }
             let opened = open(&args.store)?;

@@ -1,0 +1,511 @@
+//! The console in process (`app().oneshot()`), as a browser without JavaScript drives it:
+//! cookies kept between requests, forms posted with the CSRF token the page carried.
+//! Issue 13's rules that need no real browser: sign-in failures share one message, CSRF
+//! refusals, access denied naming the action, every user-supplied string escaped, the
+//! download equal to GetCredentialReport's bytes, and the forced password change.
+
+// Test harness code panics on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use credreport_iam::password::PasswordHasher;
+use credreport_iam::secret::{MasterKey, Secret};
+use credreport_iam::{
+    AccountId, Iam, IamConfig, ManualClock, PasswordPolicyInput, SqliteStore, Store,
+};
+use credreport_report::Timestamp;
+use credreport_server::{app, ServerConfig};
+use tower::ServiceExt;
+
+const ACCOUNT: &str = "123456789012";
+const ROOT_PASSWORD: &str = "Root-Password-42";
+const NOW: &str = "2026-11-23T10:00:00Z";
+const FAILED: &str = "Your authentication information is incorrect. Please try again.";
+
+struct Fixture {
+    iam: Iam,
+    clock: ManualClock,
+    account: AccountId,
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db")).unwrap());
+    let clock = ManualClock::new(Timestamp::parse(NOW.as_bytes()).unwrap().0);
+    let iam = Iam::new(
+        store,
+        Arc::new(clock.clone()),
+        MasterKey::generate().unwrap(),
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let account = AccountId::parse(ACCOUNT).unwrap();
+    iam.create_account(Some(account.clone()), false).unwrap();
+    iam.set_root_password(&account, Some(&Secret::from_string(ROOT_PASSWORD.into())))
+        .unwrap();
+    let router = app(iam.clone(), ServerConfig::standard());
+    Fixture {
+        iam,
+        clock,
+        account,
+        router,
+        _dir: dir,
+    }
+}
+
+impl Fixture {
+    fn user(&self, name: &str, path: Option<&str>, password: Option<&str>) {
+        self.iam.create_user(&self.account, name, path).unwrap();
+        if let Some(p) = password {
+            self.iam
+                .create_login_profile(&self.account, name, &Secret::from_string(p.into()), false)
+                .unwrap();
+        }
+    }
+
+    fn browser(&self) -> Browser {
+        Browser {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            csrf: None,
+        }
+    }
+}
+
+struct Page {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map_or("", |v| v.to_str().unwrap())
+    }
+}
+
+/// Keeps cookies, and the CSRF token of the last page that had one.
+struct Browser {
+    router: Router,
+    cookies: HashMap<String, String>,
+    csrf: Option<String>,
+}
+
+impl Browser {
+    async fn send(&mut self, method: &str, path: &str, body: String) -> Page {
+        let cookie: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let mut req = Request::builder().method(method).uri(path);
+        if !cookie.is_empty() {
+            req = req.header(header::COOKIE, cookie.join("; "));
+        }
+        if method == "POST" {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        for v in resp.headers().get_all(header::SET_COOKIE) {
+            let pair = v.to_str().unwrap().split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            if v.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_owned(), v.to_owned());
+            }
+        }
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = String::from_utf8_lossy(&to_bytes(resp.into_body(), usize::MAX).await.unwrap())
+            .into_owned();
+        if let Some(at) = body.find("name=\"csrf_token\" value=\"") {
+            let rest = &body[at + 25..];
+            self.csrf = Some(rest[..rest.find('"').unwrap()].to_owned());
+        }
+        Page {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.send("GET", path, String::new()).await
+    }
+
+    /// Posts `fields` with the last page's CSRF token.
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let token = self.csrf.clone().unwrap_or_default();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_exactly(path, &all).await
+    }
+
+    async fn post_exactly(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send("POST", path, body).await
+    }
+
+    async fn sign_in(&mut self, account: &str, user: Option<&str>, password: &str) -> Page {
+        self.get("/console/signin").await;
+        let mut fields = vec![("account", account), ("password", password)];
+        match user {
+            Some(u) => fields.extend([("signin_as", "iam"), ("username", u)]),
+            None => fields.push(("signin_as", "root")),
+        }
+        self.post("/console/signin", &fields).await
+    }
+}
+
+#[tokio::test]
+async fn the_console_sends_a_visitor_without_a_session_to_sign_in() {
+    let f = fixture();
+    let mut b = f.browser();
+    for path in [
+        "/console",
+        "/console/",
+        "/console/users",
+        "/console/credential-report",
+    ] {
+        let p = b.get(path).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            p.location().starts_with("/console"),
+            "{path}: {}",
+            p.location()
+        );
+    }
+    let p = b.get("/console/signin").await;
+    assert_eq!(p.status, StatusCode::OK);
+    for field in [
+        "name=\"account\"",
+        "name=\"username\"",
+        "name=\"password\"",
+        "name=\"signin_as\" value=\"iam\"",
+        "name=\"signin_as\" value=\"root\"",
+    ] {
+        assert!(p.body.contains(field), "the sign-in form has {field}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_unknown_user_and_unknown_account_look_the_same() {
+    let f = fixture();
+    f.user("alice", None, Some("Alice-Password-1"));
+    let cases = [
+        ("wrong password", ACCOUNT, Some("alice"), "nope"),
+        ("unknown user", ACCOUNT, Some("nobody"), "Alice-Password-1"),
+        (
+            "unknown account",
+            "999999999999",
+            Some("alice"),
+            "Alice-Password-1",
+        ),
+        ("wrong root password", ACCOUNT, None, "nope"),
+    ];
+    for (what, account, user, password) in cases {
+        let mut b = f.browser();
+        let p = b.sign_in(account, user, password).await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{what}");
+        assert!(p.body.contains(FAILED), "{what}");
+        assert!(!b.cookies.contains_key("credreport_session"), "{what}");
+    }
+    let mut b = f.browser();
+    let p = b.sign_in(ACCOUNT, Some("alice"), "Alice-Password-1").await;
+    assert_eq!(
+        (p.status, p.location()),
+        (StatusCode::SEE_OTHER, "/console/")
+    );
+    let cookie = p
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("credreport_session="))
+        .unwrap();
+    for attr in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/console",
+        "Max-Age=43200",
+    ] {
+        assert!(cookie.contains(attr), "{cookie} has {attr}");
+    }
+    assert_eq!(
+        f.iam.user(&f.account, "alice").unwrap().password_last_used,
+        Some(f.iam.now())
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_is_refused_and_changes_nothing() {
+    let f = fixture();
+    let mut b = f.browser();
+    // Sign-in without the pre-session token.
+    let p = b
+        .post_exactly(
+            "/console/signin",
+            &[
+                ("account", ACCOUNT),
+                ("signin_as", "root"),
+                ("password", ROOT_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(p.body.contains("CSRF"));
+    assert_eq!(
+        f.iam.account(&f.account).unwrap().root_password_last_used,
+        None
+    );
+    b.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    for token in [None, Some("0123456789abcdef0123456789abcdef")] {
+        let mut fields = vec![("user_name", "mallory")];
+        if let Some(t) = token {
+            fields.push(("csrf_token", t));
+        }
+        let p = b.post_exactly("/console/users", &fields).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "token {token:?}");
+        assert!(
+            f.iam.user(&f.account, "mallory").is_err(),
+            "no user was created"
+        );
+    }
+    b.get("/console/users").await;
+    let p = b.post("/console/users", &[("user_name", "mallory")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert!(f.iam.user(&f.account, "mallory").is_ok());
+}
+
+#[tokio::test]
+async fn a_user_without_permission_sees_access_denied_naming_the_action() {
+    let f = fixture();
+    f.user("bob", None, Some("Bob-Password-12"));
+    let mut b = f.browser();
+    b.sign_in(ACCOUNT, Some("bob"), "Bob-Password-12").await;
+    let cases = [
+        ("/console/users", "iam:ListUsers"),
+        ("/console/credential-report", "iam:GetCredentialReport"),
+        ("/console/account-settings", "iam:GetAccountPasswordPolicy"),
+        ("/console/users/bob", "iam:GetUser"),
+    ];
+    for (path, action) in cases {
+        let p = b.get(path).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(
+            p.body
+                .contains(&format!("<code class=\"action\">{action}</code>")),
+            "{path}: {}",
+            p.body
+        );
+    }
+    b.get("/console/my-credentials").await;
+    let p = b.post("/console/credential-report/download", &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
+    assert!(p.body.contains("iam:GetCredentialReport"));
+    // The own page shows which action each section needs.
+    let p = b.get("/console/my-credentials").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("iam:ListAccessKeys"));
+}
+
+#[tokio::test]
+async fn every_user_supplied_string_is_shown_literally() {
+    let f = fixture();
+    f.user("ops,admin", Some("/<script>alert(1)</script>/"), None);
+    let mut b = f.browser();
+    let p = b
+        .sign_in(ACCOUNT, Some("<script>alert(2)</script>"), "x")
+        .await;
+    assert!(p.body.contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
+    b.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let p = b.get("/console/users?search=%3Cscript%3E").await;
+    assert!(
+        p.body.contains("value=\"&lt;script&gt;\""),
+        "the search is echoed escaped"
+    );
+    let p = b.get("/console/users").await;
+    assert!(p.body.contains(">ops,admin</a>"));
+    assert!(p.body.contains("/&lt;script&gt;alert(1)&lt;/script&gt;/"));
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*","Sid":"x"}],"Id":"</pre><script>alert(3)</script>"}"#;
+    b.get("/console/users/ops%2Cadmin").await;
+    let p = b
+        .post(
+            "/console/users/ops%2Cadmin/policy-put",
+            &[("policy_name", "p1"), ("policy_document", doc)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    for page in [&p.body, &b.get("/console/users/ops%2Cadmin").await.body] {
+        assert!(!page.contains("<script>"), "no markup from user input");
+        assert!(page.contains("&lt;/pre&gt;&lt;script&gt;alert(3)"));
+        assert!(page.contains("ops,admin"));
+    }
+}
+
+#[tokio::test]
+async fn the_download_is_the_exact_bytes_of_get_credential_report() {
+    let f = fixture();
+    f.user("alice", None, Some("Alice-Password-1"));
+    let mut b = f.browser();
+    b.sign_in(ACCOUNT, Some("alice"), "Alice-Password-1").await;
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let page = root.get("/console/credential-report").await;
+    assert!(page.body.contains("No report has been generated yet"));
+    let p = root.post("/console/credential-report/download", &[]).await;
+    assert_eq!(p.status, StatusCode::OK);
+    let stored = f.iam.credential_report(&f.account).unwrap();
+    assert_eq!(p.body.as_bytes(), stored.content.as_slice());
+    assert_eq!(p.headers[header::CONTENT_TYPE], "text/csv");
+    assert_eq!(
+        p.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"credential-report-123456789012-2026-11-23T100000Z.csv\""
+    );
+    let alice_row = p.body.lines().find(|l| l.starts_with("alice,")).unwrap();
+    assert!(
+        alice_row.contains(",true,2026-11-23T10:00:00+00:00,"),
+        "{alice_row}"
+    );
+    let root_row = p.body.lines().nth(1).unwrap();
+    assert!(root_row.starts_with("<root_account>,"));
+    assert!(
+        root_row.contains(",not_supported,2026-11-23T10:00:00+00:00,"),
+        "{root_row}"
+    );
+    // Within 4 hours the stored report is returned as it is; after, a new one is built.
+    f.clock.advance(3600);
+    root.get("/console/credential-report").await;
+    let again = root.post("/console/credential-report/download", &[]).await;
+    assert_eq!(again.body, p.body);
+    let page = root.get("/console/credential-report").await;
+    assert!(page.body.contains("less than 4 hours old"));
+    assert!(page.body.contains("Findings"));
+    assert!(page.body.contains("<svg"), "charts are inline SVG");
+    f.clock.advance(3 * 3600);
+    let page = root.get("/console/credential-report").await;
+    assert!(page.body.contains("more than 4 hours old"));
+    let newer = root.post("/console/credential-report/download", &[]).await;
+    assert_eq!(
+        newer.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"credential-report-123456789012-2026-11-23T140000Z.csv\"",
+        "a new report, generated at the download"
+    );
+    assert_eq!(
+        newer.body.as_bytes(),
+        f.iam
+            .credential_report(&f.account)
+            .unwrap()
+            .content
+            .as_slice()
+    );
+}
+
+#[tokio::test]
+async fn a_password_that_must_be_reset_is_changed_first_under_the_policy() {
+    let f = fixture();
+    f.iam
+        .update_password_policy(
+            &f.account,
+            &PasswordPolicyInput {
+                minimum_password_length: Some(14),
+                allow_users_to_change_password: Some(true),
+                ..PasswordPolicyInput::default()
+            },
+        )
+        .unwrap();
+    f.user("carol", None, None);
+    f.iam
+        .create_login_profile(
+            &f.account,
+            "carol",
+            &Secret::from_string("Temporary-Pass-1".into()),
+            true,
+        )
+        .unwrap();
+    let mut b = f.browser();
+    let p = b.sign_in(ACCOUNT, Some("carol"), "Temporary-Pass-1").await;
+    assert_eq!(p.location(), "/console/change-password");
+    let p = b.get("/console/users").await;
+    assert_eq!(
+        p.location(),
+        "/console/change-password",
+        "nothing else first"
+    );
+    b.get("/console/change-password").await;
+    let short = [
+        ("password", "Temporary-Pass-1"),
+        ("new_password", "Short-1"),
+        ("confirm_password", "Short-1"),
+    ];
+    let p = b.post("/console/change-password", &short).await;
+    assert_eq!(p.status, StatusCode::BAD_REQUEST);
+    assert!(
+        p.body
+            .contains("Password should have a minimum length of 14"),
+        "{}",
+        p.body
+    );
+    let good = [
+        ("password", "Temporary-Pass-1"),
+        ("new_password", "A-Much-Longer-Password-2"),
+        ("confirm_password", "A-Much-Longer-Password-2"),
+    ];
+    let p = b.post("/console/change-password", &good).await;
+    assert_eq!(p.location(), "/console/?notice=password-changed");
+    let p = b.get("/console/?notice=password-changed").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Your password was changed."));
+    assert!(
+        !f.iam
+            .login_profile(&f.account, "carol")
+            .unwrap()
+            .reset_required
+    );
+}
+
+#[tokio::test]
+async fn console_answers_carry_the_security_headers_and_unknown_pages_are_404() {
+    let f = fixture();
+    let mut b = f.browser();
+    let p = b.get("/console/signin").await;
+    assert_eq!(p.headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(p.headers[header::CACHE_CONTROL], "no-store");
+    assert!(p.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    b.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    assert_eq!(
+        b.get("/console/nowhere").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        b.get("/console/users/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let p = b.get("/console/static/style.css").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("@media"));
+    b.get("/console/").await;
+    let p = b.post("/console/signout", &[]).await;
+    assert_eq!(p.location(), "/console/signin");
+    assert_eq!(b.get("/console/").await.location(), "/console/signin");
+}
