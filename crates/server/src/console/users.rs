@@ -86,7 +86,7 @@ fn list_with(c: &Console, mut req: Req, notice: Option<Notice>, status: StatusCo
         @if can_create {
             section.panel aria-labelledby="create" {
                 h2 #create { "Create user" }
-                form.stack method="post" action="/console/users" {
+                form.stack #create-user method="post" action="/console/users" {
                     (page::csrf(me.csrf()))
                     label for="user_name" { "User name" }
                     input #user_name type="text" name="user_name" required maxlength="64";

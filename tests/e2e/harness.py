@@ -1,0 +1,232 @@
+"""What the end-to-end scenarios share: an environment isolated from the machine's AWS
+configuration, the checks and their "N passed, M failed" line, `credreport serve` on a
+free loopback port with a fresh data directory, and RFC 6238 codes.
+
+Import it before boto3 or botocore: it isolates them when imported.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+# Isolate botocore from the machine's AWS configuration before importing it.
+for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IAM", "AWS_ENDPOINT_URL_STS", "AWS_CA_BUNDLE",
+            "CREDREPORT_MASTER_KEY"):
+    os.environ.pop(var, None)
+os.environ.update({
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "NO_PROXY": "127.0.0.1,localhost",
+    "no_proxy": "127.0.0.1,localhost",
+})
+
+from botocore.exceptions import ClientError  # noqa: E402
+
+
+class Fatal(Exception):
+    """A step the rest of the scenario depends on failed."""
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, name):
+        self.passed += 1
+        print(f"ok   - {name}", flush=True)
+
+    def fail(self, name, detail=""):
+        self.failed += 1
+        print(f"FAIL - {name}", file=sys.stderr, flush=True)
+        for line in str(detail).splitlines():
+            print(f"       {line}", file=sys.stderr, flush=True)
+
+    def eq(self, name, actual, expected):
+        if actual == expected:
+            self.ok(name)
+        else:
+            self.fail(name, f"expected: {expected!r}\nactual:   {actual!r}")
+        return actual == expected
+
+    def true(self, name, cond, detail=""):
+        if cond:
+            self.ok(name)
+        else:
+            self.fail(name, detail)
+        return bool(cond)
+
+    def must(self, name, fn, *args, **kwargs):
+        """A setup step: it must succeed, or the scenario stops."""
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - any failure of a setup step is fatal
+            self.fail(name, f"{type(e).__name__}: {e}")
+            raise Fatal(name) from e
+        self.ok(name)
+        return result
+
+    def raises(self, name, code, fn, *args, status=None, exception=None, contains=(), **kwargs):
+        """fn(...) must raise ClientError with `code` (and the modeled class, status, text)."""
+        try:
+            fn(*args, **kwargs)
+        except ClientError as e:
+            err = e.response.get("Error", {})
+            problems = []
+            if err.get("Code") != code:
+                problems.append(f"code {err.get('Code')!r}, expected {code!r}")
+            got_status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            if status is not None and got_status != status:
+                problems.append(f"HTTP status {got_status}, expected {status}")
+            if exception is not None and not isinstance(e, exception):
+                problems.append(f"exception class {type(e).__name__}, expected {exception.__name__}")
+            message = err.get("Message") or ""
+            for needle in contains:
+                if needle not in message:
+                    problems.append(f"message lacks {needle!r}")
+            if problems:
+                self.fail(name, "\n".join(problems) + f"\nerror: {err}")
+            else:
+                self.ok(f"{name} ({code})")
+            return e
+        except Exception as e:  # noqa: BLE001
+            self.fail(name, f"expected ClientError {code}, got {type(e).__name__}: {e}")
+            return None
+        self.fail(name, f"expected ClientError {code}, the call succeeded")
+        return None
+
+
+class Server:
+    """`credreport serve` on a free loopback port with a fresh data directory."""
+
+    def __init__(self, binary):
+        self.binary = binary
+        self.tmp = tempfile.mkdtemp(prefix="credreport-e2e-")
+        self.data = os.path.join(self.tmp, "data")
+        self.log_path = os.path.join(self.tmp, "server.log")
+        self.proc = None
+        self.endpoint = None
+        self.creds = None
+
+    def start(self):
+        env = dict(os.environ, CREDREPORT_LOG="info", NO_COLOR="1")
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 30
+        pattern = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+        while time.monotonic() < deadline:
+            m = pattern.search(self.log())
+            if m:
+                self.endpoint = f"http://127.0.0.1:{m.group(1)}"
+                break
+            if self.proc.poll() is not None:
+                raise Fatal(f"the server exited ({self.proc.returncode}) before listening:\n{self.log()}")
+            time.sleep(0.1)
+        else:
+            raise Fatal("the server did not log its listening address within 30 s")
+        with open(os.path.join(self.data, "root-credentials.json")) as f:
+            self.creds = json.load(f)
+        print(f"e2e: server pid {self.proc.pid} at {self.endpoint}, account {self.creds['AccountId']}", flush=True)
+
+    def log(self):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self, show_log=False):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                print("e2e: the server did not stop on SIGTERM within 5 s; killing it", file=sys.stderr)
+                self.proc.kill()
+                self.proc.wait()
+        if show_log:
+            tail = self.log().splitlines()[-30:]
+            print("e2e: last lines of the server log:", file=sys.stderr)
+            for line in tail:
+                print(line, file=sys.stderr)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def totp_code(seed_b32, counter):
+    """The RFC 6238 code (SHA-1, 30 s, 6 digits) of a Base32 seed at a counter."""
+    text = seed_b32.decode("ascii") if isinstance(seed_b32, bytes) else seed_b32
+    text = text.strip()
+    seed = base64.b32decode(text + "=" * (-len(text) % 8))
+    h = hmac.new(seed, struct.pack(">Q", counter), hashlib.sha1).digest()
+    o = h[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def totp_counter(margin=4):
+    """The current 30-second counter, waiting first when the next step is under `margin`
+    seconds away (the server might already be there)."""
+    now = time.time()
+    if now % 30 > 30 - margin:
+        time.sleep(30.2 - now % 30)
+        now = time.time()
+    return int(now // 30)
+
+
+def totp_codes(seed_b32):
+    """Two consecutive codes, as EnableMFADevice asks: counters n-1 and n."""
+    n = totp_counter()
+    return totp_code(seed_b32, n - 1), totp_code(seed_b32, n)
+
+
+def binary_path():
+    """The built `credreport`: CREDREPORT_BIN, else the cargo target directory's debug build."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return os.environ.get("CREDREPORT_BIN") or os.path.join(
+        os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target"), "debug", "credreport")
+
+
+def run(label, scenario):
+    """Runs `scenario(checks, server)` against a fresh server; prints the closing line and
+    answers the exit status."""
+    binary = binary_path()
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        print(f"e2e: FATAL: no credreport binary at {binary!r} (set CREDREPORT_BIN)", file=sys.stderr)
+        print(f"{label}: 0 passed, 1 failed")
+        return 1
+    c = Checks()
+    server = Server(binary)
+    failed_hard = False
+    try:
+        server.start()
+        scenario(c, server)
+    except Fatal as e:
+        failed_hard = True
+        print(f"e2e: FATAL: {e}", file=sys.stderr)
+    except Exception:  # noqa: BLE001 - a crash of the scenario is a failure, with its trace
+        failed_hard = True
+        traceback.print_exc()
+    finally:
+        server.stop(show_log=failed_hard or c.failed > 0)
+    if failed_hard:
+        c.failed += 1
+    print(f"{label}: {c.passed} passed, {c.failed} failed")
+    return 0 if c.failed == 0 else 1
