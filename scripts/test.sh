@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, every test of the workspace, and the end-to-end
-# scenarios with the real AWS CLI and boto3 (tests/e2e/).
+# scenarios with the real AWS CLI and boto3, and the console in headless Chromium (tests/e2e/).
 # Usage: scripts/test.sh   (CI runs exactly this through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,12 +43,26 @@ if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, awscli' >/dev
   # pip falls back to a user install where site-packages is not writable.
   PATH="$(python3 -m site --user-base)/bin:$PATH"
 fi
+# The console's browser test drives Debian's Chromium with Playwright (its Python package;
+# the browser is the system's, never one Playwright downloads).
+if ! command -v chromium >/dev/null 2>&1; then
+  step "apt-get install chromium chromium-driver (for the console's browser test)"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+if ! python3 -c 'import playwright.sync_api' >/dev/null 2>&1; then
+  step "python3 -m pip install playwright (for the console's browser test)"
+  python3 -m pip install --quiet 'playwright==1.65.2'
+fi
 target_dir="${CARGO_TARGET_DIR:-target}"
 [[ "$target_dir" == /* ]] || target_dir="$PWD/$target_dir"
 export CREDREPORT_BIN="$target_dir/debug/credreport"
+export E2E_OUT="$target_dir/e2e/console"
 e2e_failed=0
 bash tests/e2e/aws_cli.sh || e2e_failed=1
 python3 tests/e2e/boto3_scenario.py || e2e_failed=1
+python3 tests/e2e/console_browser.py || e2e_failed=1
 if [[ $e2e_failed -ne 0 ]]; then
   echo "scripts/test.sh: an end-to-end scenario failed (see FAIL lines above)" >&2
   exit 1

@@ -1,0 +1,193 @@
+//! The console's pages on an account at the users quota (issue 13: the users list and the
+//! Credential report page under 50 ms of server time).
+//!
+//! ```text
+//! cargo bench -p credreport-server --bench console
+//! ```
+//!
+//! Setup: the IAM core benchmark's account (5,000 users with mixed credentials, the same
+//! on every run), a real `SqliteStore` in a temporary directory, a stored credential
+//! report, and root signed in to the console. Each page is requested in process through
+//! the whole application (`app().oneshot()`: routing, the session's store read, the
+//! authorization, the store reads of the page, rendering, the body collected), one
+//! request at a time; wall clock, best / median / p95 of `RUNS` after one warm-up. The
+//! Credential report page is timed cold too (its audit of the stored report is kept per
+//! account until a newer report; cold means a newer report each time).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use credreport_iam::password::PasswordHasher;
+use credreport_iam::secret::{MasterKey, Secret};
+use credreport_iam::{
+    AccountId, Iam, IamConfig, ManualClock, SqliteStore, Store, REPORT_FRESH_SECS,
+};
+use credreport_server::{app, ServerConfig};
+use tower::ServiceExt;
+
+#[path = "../../iam/benches/common/account.rs"]
+mod account;
+use account::{populate, ts, Result, ACCOUNT, DAY, START, USERS};
+
+const RUNS: usize = 40;
+const GOAL_MS: f64 = 50.0;
+const ROOT_PASSWORD: &str = "Bench-Root-Password-1";
+
+struct Session {
+    router: Router,
+    cookie: String,
+}
+
+impl Session {
+    async fn get(&self, path: &str) -> Result<usize> {
+        let req = Request::get(path)
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::empty())?;
+        let resp = self.router.clone().oneshot(req).await?;
+        if resp.status() != StatusCode::OK {
+            return Err(format!("GET {path}: {}", resp.status()).into());
+        }
+        Ok(to_bytes(resp.into_body(), usize::MAX).await?.len())
+    }
+}
+
+fn cookie_named(resp: &axum::response::Response, name: &str) -> Option<String> {
+    resp.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(name))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+async fn sign_in(router: &Router) -> Result<String> {
+    let page = router
+        .clone()
+        .oneshot(Request::get("/console/signin").body(Body::empty())?)
+        .await?;
+    let pre = cookie_named(&page, "credreport_presession=").ok_or("no pre-session cookie")?;
+    let body = String::from_utf8(to_bytes(page.into_body(), usize::MAX).await?.to_vec())?;
+    let at = body
+        .find("name=\"csrf_token\" value=\"")
+        .ok_or("no token")?
+        + 25;
+    let token = &body[at..at + 32];
+    let form =
+        format!("csrf_token={token}&account={ACCOUNT}&signin_as=root&password={ROOT_PASSWORD}");
+    let resp = router
+        .clone()
+        .oneshot(
+            Request::post("/console/signin")
+                .header(header::COOKIE, pre)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))?,
+        )
+        .await?;
+    cookie_named(&resp, "credreport_session=").ok_or_else(|| "sign-in set no session".into())
+}
+
+fn summary(name: &str, mut times: Vec<Duration>, bytes: usize) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let p95 = times[(times.len() * 95 / 100).min(times.len() - 1)];
+    println!(
+        "| {name} | {:.2} | {:.2} | {:.2} | {} | {} |",
+        ms(times[0]),
+        ms(times[times.len() / 2]),
+        ms(p95),
+        bytes,
+        if ms(p95) < GOAL_MS { "met" } else { "NOT met" }
+    );
+}
+
+fn main() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db"))?);
+    let clock = ManualClock::new(ts(START)?);
+    let iam = Iam::new(
+        Arc::clone(&store),
+        Arc::new(clock.clone()),
+        MasterKey::generate()?,
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let account = AccountId::parse(ACCOUNT).ok_or("bad account id")?;
+    let mix = populate(&iam, store.as_ref(), &account)?;
+    clock.set(ts(START + 365 * DAY)?);
+    iam.set_root_password(&account, Some(&Secret::from_string(ROOT_PASSWORD.into())))?;
+    let build = || -> Result<()> {
+        clock.advance(REPORT_FRESH_SECS);
+        if let Some(b) = iam.generate_credential_report(&account)?.build {
+            b.run()?;
+        }
+        Ok(())
+    };
+    build()?;
+    let router = app(iam.clone(), ServerConfig::standard());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut session = Session {
+        cookie: rt.block_on(sign_in(&router))?,
+        router,
+    };
+    println!(
+        "account: {} users ({} with passwords, {} access keys, {} MFA devices)\n",
+        mix.users,
+        mix.passwords,
+        mix.keys.len(),
+        mix.mfa
+    );
+    println!(
+        "| page ({USERS} users, {RUNS} runs) | best ms | median ms | p95 ms | bytes | p95 < {GOAL_MS} ms |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let pages = [
+        ("users list, first page", "/console/users"),
+        (
+            "users list, a later page",
+            "/console/users?marker=svc.deploy_02501",
+        ),
+        (
+            "users search (reads all 5,000)",
+            "/console/users?search=alice%2B04",
+        ),
+        ("a user's security credentials", "/console/users/user-02500"),
+        (
+            "credential report (audit kept)",
+            "/console/credential-report",
+        ),
+        (
+            "credential report, high only",
+            "/console/credential-report?severity=high",
+        ),
+    ];
+    for (name, path) in pages {
+        let bytes = rt.block_on(session.get(path))?;
+        let mut times = Vec::with_capacity(RUNS);
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            black_box(rt.block_on(session.get(path))?);
+            times.push(t.elapsed());
+        }
+        summary(name, times, bytes);
+    }
+    // Cold: a newer report each time, so the page audits it again.
+    let mut times = Vec::with_capacity(RUNS / 4);
+    let mut bytes = 0;
+    for _ in 0..RUNS / 4 {
+        build()?;
+        // Four hours on: within the 12-hour session for two builds only.
+        session.cookie = rt.block_on(sign_in(&session.router))?;
+        let t = Instant::now();
+        bytes = rt.block_on(session.get("/console/credential-report"))?;
+        times.push(t.elapsed());
+    }
+    summary("credential report, newly built (audit runs)", times, bytes);
+    Ok(())
+}
