@@ -147,13 +147,15 @@ fn allowed(
     me: &ConsoleUser,
     action: &str,
     resource: &str,
-    body: impl FnOnce() -> Markup,
+    body: impl FnOnce() -> Result<Markup, credreport_iam::Error>,
 ) -> Markup {
-    if me.may(&c.iam, action, resource) {
-        body()
-    } else {
-        html! { p.muted { "You need permission for " code { (action) } " to see this." } }
+    if !me.may(&c.iam, action, resource) {
+        return html! { p.muted { "You need permission for " code { (action) } " to see this." } };
     }
+    body().unwrap_or_else(|e| {
+        let e = AwsError::from(e);
+        html! { p.notice.error role="alert" { "This could not be read: " (e.message.unwrap_or_default()) } }
+    })
 }
 
 fn form_open(s: &Subject, action: &str) -> String {
@@ -174,8 +176,12 @@ fn password_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                     a.button href="/console/change-password" { "Change password" }
                 }
                 Some(u) => (allowed(c, me, "iam:GetLoginProfile", &arn, || {
-                    let profile = c.iam.login_profile(me.account_id(), &u.name).ok();
-                    html! {
+                    let profile = match c.iam.login_profile(me.account_id(), &u.name) {
+                        Ok(p) => Some(p),
+                        Err(credreport_iam::Error::NoSuchEntity(_)) => None,
+                        Err(e) => return Err(e),
+                    };
+                    Ok(html! {
                         @match &profile {
                             Some(p) => p #password-state {
                                 "Enabled since " (page::when(p.created)) "."
@@ -199,7 +205,7 @@ fn password_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                                 button.danger type="submit" { "Disable console access" }
                             }
                         }
-                    }
+                    })
                 }))
             }
         }
@@ -212,8 +218,8 @@ fn keys_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
         section.panel aria-labelledby="keys" {
             h2 #keys { "Access keys" }
             (allowed(c, me, "iam:ListAccessKeys", &arn, || {
-                let keys = c.iam.list_access_keys(me.account_id(), &s.owner()).unwrap_or_default();
-                html! {
+                let keys = c.iam.list_access_keys(me.account_id(), &s.owner())?;
+                Ok(html! {
                     @if keys.is_empty() { p { "No access keys." } } @else {
                         table.wide {
                             thead { tr { th scope="col" { "Access key ID" } th scope="col" { "Status" } th scope="col" { "Created" } th scope="col" { "Last used" } th scope="col" { "Actions" } } }
@@ -227,19 +233,7 @@ fn keys_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                                             Some(u) => { (page::when(u.at)) br; span.muted { (u.service) " in " (u.region) } },
                                             None => "never",
                                         } }
-                                        td.actions {
-                                            form.inline method="post" action=(form_open(s, "key-status")) {
-                                                (page::csrf(me.csrf()))
-                                                input type="hidden" name="key_id" value=(k.id);
-                                                input type="hidden" name="status" value=(if k.active { "Inactive" } else { "Active" });
-                                                button.secondary type="submit" { @if k.active { "Make inactive" } @else { "Make active" } }
-                                            }
-                                            form.inline method="post" action=(form_open(s, "key-delete")) {
-                                                (page::csrf(me.csrf()))
-                                                input type="hidden" name="key_id" value=(k.id);
-                                                button.danger type="submit" aria-label=(format!("Delete {}", k.id)) { "Delete" }
-                                            }
-                                        }
+                                        td.actions { (status_actions(me, s, "key", "key_id", &k.id, k.active)) }
                                     }
                                 }
                             }
@@ -251,8 +245,33 @@ fn keys_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                             button type="submit" { "Create access key" }
                         }
                     }
-                }
+                })
             }))
+        }
+    }
+}
+
+/// A credential's Make active / Make inactive and Delete buttons (`key-status`,
+/// `key-delete`; `cert-status`, `cert-delete`).
+fn status_actions(
+    me: &ConsoleUser,
+    s: &Subject,
+    kind: &str,
+    field: &str,
+    id: &str,
+    active: bool,
+) -> Markup {
+    html! {
+        form.inline method="post" action=(form_open(s, &format!("{kind}-status"))) {
+            (page::csrf(me.csrf()))
+            input type="hidden" name=(field) value=(id);
+            input type="hidden" name="status" value=(if active { "Inactive" } else { "Active" });
+            button.secondary type="submit" { @if active { "Make inactive" } @else { "Make active" } }
+        }
+        form.inline method="post" action=(form_open(s, &format!("{kind}-delete"))) {
+            (page::csrf(me.csrf()))
+            input type="hidden" name=(field) value=(id);
+            button.danger type="submit" aria-label=(format!("Delete {id}")) { "Delete" }
         }
     }
 }
@@ -263,8 +282,8 @@ fn mfa_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
         section.panel aria-labelledby="mfa" {
             h2 #mfa { "Multi-factor authentication (MFA)" }
             (allowed(c, me, "iam:ListMFADevices", &arn, || {
-                let devices = c.iam.list_mfa_devices(me.account_id(), &s.owner()).unwrap_or_default();
-                html! {
+                let devices = c.iam.list_mfa_devices(me.account_id(), &s.owner())?;
+                Ok(html! {
                     @if devices.is_empty() { p #mfa-state { "No MFA device assigned." } } @else {
                         table.wide {
                             thead { tr { th scope="col" { "Device" } th scope="col" { "Assigned" } th scope="col" { "Actions" } } }
@@ -293,7 +312,7 @@ fn mfa_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                         }
                         button type="submit" { "Assign MFA device" }
                     }
-                }
+                })
             }))
         }
     }
@@ -305,8 +324,8 @@ fn certs_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
         section.panel aria-labelledby="certs" {
             h2 #certs { "X.509 signing certificates" }
             (allowed(c, me, "iam:ListSigningCertificates", &arn, || {
-                let certs = c.iam.list_signing_certificates(me.account_id(), &s.owner()).unwrap_or_default();
-                html! {
+                let certs = c.iam.list_signing_certificates(me.account_id(), &s.owner())?;
+                Ok(html! {
                     @if certs.is_empty() { p { "No signing certificates." } } @else {
                         table.wide {
                             thead { tr { th scope="col" { "Certificate ID" } th scope="col" { "Status" } th scope="col" { "Uploaded" } th scope="col" { "Actions" } } }
@@ -316,19 +335,7 @@ fn certs_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                                         td.mono { (cert.id) }
                                         td { @if cert.active { "Active" } @else { "Inactive" } }
                                         td { (page::when(cert.uploaded)) }
-                                        td.actions {
-                                            form.inline method="post" action=(form_open(s, "cert-status")) {
-                                                (page::csrf(me.csrf()))
-                                                input type="hidden" name="certificate_id" value=(cert.id);
-                                                input type="hidden" name="status" value=(if cert.active { "Inactive" } else { "Active" });
-                                                button.secondary type="submit" { @if cert.active { "Make inactive" } @else { "Make active" } }
-                                            }
-                                            form.inline method="post" action=(form_open(s, "cert-delete")) {
-                                                (page::csrf(me.csrf()))
-                                                input type="hidden" name="certificate_id" value=(cert.id);
-                                                button.danger type="submit" { "Delete" }
-                                            }
-                                        }
+                                        td.actions { (status_actions(me, s, "cert", "certificate_id", &cert.id, cert.active)) }
                                     }
                                 }
                             }
@@ -340,7 +347,7 @@ fn certs_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                         textarea #certificate_body name="certificate_body" required placeholder="-----BEGIN CERTIFICATE-----" {}
                         button type="submit" { "Upload certificate" }
                     }
-                }
+                })
             }))
         }
     }
@@ -353,8 +360,8 @@ fn policies_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
         section.panel aria-labelledby="policies" {
             h2 #policies { "Inline policies" }
             (allowed(c, me, "iam:ListUserPolicies", &arn, || {
-                let names = c.iam.list_user_policies(me.account_id(), name).unwrap_or_default();
-                html! {
+                let names = c.iam.list_user_policies(me.account_id(), name)?;
+                Ok(html! {
                     @if names.is_empty() { p { "No inline policies." } }
                     @for p in &names {
                         details {
@@ -378,7 +385,7 @@ fn policies_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                         textarea #policy_document name="policy_document" required {}
                         button type="submit" { "Save policy" }
                     }
-                }
+                })
             }))
         }
     }

@@ -6,16 +6,17 @@ use credreport_iam::{Error, PasswordPolicyInput};
 use maud::html;
 
 use super::page::{self, Nav, Notice};
+use super::session::ConsoleUser;
 use super::{Console, PageError, PageResult, Req};
 use crate::error::AwsError;
 
 /// GET /console/account-settings
-pub(crate) fn page(c: &Console, req: Req) -> PageResult {
-    show(c, req, None, StatusCode::OK)
+pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
+    let me = req.signed_in()?;
+    show(c, &me, None, StatusCode::OK)
 }
 
-fn show(c: &Console, mut req: Req, notice: Option<Notice>, status: StatusCode) -> PageResult {
-    let me = req.signed_in()?;
+fn show(c: &Console, me: &ConsoleUser, notice: Option<Notice>, status: StatusCode) -> PageResult {
     me.authorize(&c.iam, "iam:GetAccountPasswordPolicy", "*")?;
     let policy = match c.iam.password_policy(me.account_id()) {
         Ok(p) => Some(p),
@@ -71,7 +72,7 @@ fn show(c: &Console, mut req: Req, notice: Option<Notice>, status: StatusCode) -
     };
     Ok(page::html_response(
         status,
-        page::signed_in(&me, "Account settings", Nav::AccountSettings, body),
+        page::signed_in(me, "Account settings", Nav::AccountSettings, body),
     ))
 }
 
@@ -120,16 +121,15 @@ pub(crate) fn act(c: &Console, mut req: Req, action: &str) -> PageResult {
         }
         _ => return Err(PageError::NotFound),
     };
-    req.session = super::session::Session::of(&c.iam, &req.headers)?;
     match result {
-        Ok(m) => show(c, req, Some(Notice::Success(m.to_owned())), StatusCode::OK),
+        Ok(m) => show(c, &me, Some(Notice::Success(m.to_owned())), StatusCode::OK),
         Err(Error::Internal(d)) => Err(Error::Internal(d).into()),
         Err(e) => {
             let e = AwsError::from(e);
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
             show(
                 c,
-                req,
+                &me,
                 Some(Notice::Error(e.message.unwrap_or_default())),
                 status,
             )

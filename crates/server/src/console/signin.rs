@@ -98,7 +98,12 @@ fn signin_page(c: &Console, req: &Req, f: &SignInForm<'_>, status: StatusCode) -
 
 /// GET /console/signin
 pub(crate) fn form(c: &Console, req: Req) -> PageResult {
-    if let Some(s) = &req.session {
+    // A signed-in session goes on; one waiting for its MFA code may start over.
+    if let Some(s) = req
+        .session
+        .as_ref()
+        .filter(|s| s.live.session.stage != SessionStage::MfaRequired)
+    {
         return Ok(see_other(next_page(s.live.session.stage)));
     }
     let f = SignInForm {

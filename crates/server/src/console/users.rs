@@ -6,6 +6,7 @@ use credreport_iam::Error;
 use maud::html;
 
 use super::page::{self, Nav, Notice};
+use super::session::ConsoleUser;
 use super::{see_other, Console, PageResult, Req};
 
 /// Users per page.
@@ -14,12 +15,18 @@ const PAGE: usize = 50;
 const SEARCHED: usize = 5_000;
 
 /// GET /console/users
-pub(crate) fn list(c: &Console, req: Req) -> PageResult {
-    list_with(c, req, None, StatusCode::OK)
+pub(crate) fn list(c: &Console, mut req: Req) -> PageResult {
+    let me = req.signed_in()?;
+    list_with(c, &me, &req, None, StatusCode::OK)
 }
 
-fn list_with(c: &Console, mut req: Req, notice: Option<Notice>, status: StatusCode) -> PageResult {
-    let me = req.signed_in()?;
+fn list_with(
+    c: &Console,
+    me: &ConsoleUser,
+    req: &Req,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> PageResult {
     let account = me.account_id().clone();
     me.authorize(&c.iam, "iam:ListUsers", "*")?;
     let search = req.field("search").unwrap_or("").trim().to_lowercase();
@@ -103,7 +110,7 @@ fn list_with(c: &Console, mut req: Req, notice: Option<Notice>, status: StatusCo
     };
     Ok(page::html_response(
         status,
-        page::signed_in(&me, "Users", Nav::Users, body),
+        page::signed_in(me, "Users", Nav::Users, body),
     ))
 }
 
@@ -144,7 +151,6 @@ pub(crate) fn create(c: &Console, mut req: Req) -> PageResult {
             }
             Ok(u)
         });
-    req.session = None;
     match created {
         Ok(u) => Ok(see_other(&format!(
             "/console/users/{}",
@@ -155,9 +161,7 @@ pub(crate) fn create(c: &Console, mut req: Req) -> PageResult {
             let e = crate::error::AwsError::from(e);
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
             let notice = Notice::Error(e.message.unwrap_or_default());
-            // Shown again with the session this request was signed in with.
-            req.session = super::session::Session::of(&c.iam, &req.headers)?;
-            list_with(c, req, Some(notice), status)
+            list_with(c, &me, &req, Some(notice), status)
         }
     }
 }
