@@ -61,7 +61,9 @@ export CREDREPORT_BIN="$target_dir/debug/credreport"
 export E2E_OUT="$target_dir/e2e/console"
 e2e_failed=0
 bash tests/e2e/aws_cli.sh || e2e_failed=1
+bash tests/e2e/aws_cli_identities.sh || e2e_failed=1
 python3 tests/e2e/boto3_scenario.py || e2e_failed=1
+python3 tests/e2e/boto3_identities.py || e2e_failed=1
 python3 tests/e2e/console_browser.py || e2e_failed=1
 if [[ $e2e_failed -ne 0 ]]; then
   echo "scripts/test.sh: an end-to-end scenario failed (see FAIL lines above)" >&2

@@ -17,6 +17,9 @@
 #
 # Checks: `e2e_ok NAME`, `e2e_not_ok NAME DETAIL`, `e2e_summary LABEL` (prints
 # "LABEL: N passed, M failed" and returns non-zero on any failure), `e2e_fatal MESSAGE`.
+# The AWS CLI (set O to a directory for the outputs first): `call`, `must NAME ARGS`,
+# `spawn`/`reap` (in the background), `fails NAME CODE [NEEDLE...] -- ARGS`,
+# `field FILE EXPR`, `check NAME ACTUAL EXPECTED`.
 
 E2E_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 E2E_PASSED=0
@@ -132,3 +135,107 @@ $(cat "$E2E_TMP/server.log")"
   export AWS_SECRET_ACCESS_KEY="$E2E_ROOT_SECRET"
   echo "e2e: server pid $E2E_SERVER_PID at $E2E_ENDPOINT, account $E2E_ACCOUNT"
 }
+
+# --- the AWS CLI: calls and checks (after e2e_start_server; outputs kept in $O) -----------
+
+OUT="" ERR="" RC=0
+# call ARGS...: runs `aws ARGS --endpoint-url … --output json`; sets OUT, ERR, RC.
+call() {
+  RC=0
+  aws "$@" --endpoint-url "$E2E_ENDPOINT" --output json >"$E2E_TMP/stdout" 2>"$E2E_TMP/stderr" || RC=$?
+  OUT="$(cat "$E2E_TMP/stdout")"
+  ERR="$(cat "$E2E_TMP/stderr")"
+}
+
+# must NAME ARGS...: the call must succeed; its output is kept as $O/NAME.json.
+must() {
+  local name="$1"
+  shift
+  call "$@"
+  if [[ $RC -ne 0 ]]; then
+    e2e_not_ok "$name: aws $*" "exit $RC; stderr: $ERR"
+    e2e_fatal "a setup step failed"
+  fi
+  printf '%s\n' "$OUT" >"$O/$name.json"
+  e2e_ok "$name"
+}
+
+# spawn NAME ARGS...: like `must`, but in the background (the CLI's start-up dominates the
+# run time); `reap` waits for every spawned call and checks them in the order spawned.
+SPAWNED=()
+SPAWNED_PIDS=()
+spawn() {
+  local name="$1"
+  shift
+  SPAWNED+=("$name")
+  (
+    rc=0
+    aws "$@" --endpoint-url "$E2E_ENDPOINT" --output json >"$O/$name.json" 2>"$E2E_TMP/$name.err" || rc=$?
+    echo "$rc" >"$E2E_TMP/$name.rc"
+  ) &
+  SPAWNED_PIDS+=($!)
+}
+reap() {
+  local pid name bad=0
+  for pid in "${SPAWNED_PIDS[@]}"; do
+    wait "$pid" || true
+  done
+  for name in "${SPAWNED[@]}"; do
+    if [[ "$(cat "$E2E_TMP/$name.rc" 2>/dev/null)" == "0" ]]; then
+      e2e_ok "$name"
+    else
+      e2e_not_ok "$name" "exit $(cat "$E2E_TMP/$name.rc" 2>/dev/null); stderr: $(cat "$E2E_TMP/$name.err")"
+      bad=1
+    fi
+  done
+  SPAWNED=()
+  SPAWNED_PIDS=()
+  [[ $bad -eq 0 ]] || e2e_fatal "a setup step failed"
+}
+
+# fails NAME CODE [NEEDLE...] -- ARGS...: the call must exit 255 with "(CODE)" and every
+# NEEDLE on stderr.
+fails() {
+  local name="$1" code="$2"
+  shift 2
+  local needles=()
+  while [[ "$1" != "--" ]]; do
+    needles+=("$1")
+    shift
+  done
+  shift
+  call "$@"
+  expect_failure "$name" "$code" "${needles[@]}"
+}
+
+expect_failure() {
+  local name="$1" code="$2"
+  shift 2
+  local problems=""
+  [[ $RC -eq 255 ]] || problems+="exit status $RC, expected 255"$'\n'
+  [[ "$ERR" == *"($code)"* ]] || problems+="stderr lacks ($code)"$'\n'
+  local n
+  for n in "$@"; do
+    [[ "$ERR" == *"$n"* ]] || problems+="stderr lacks '$n'"$'\n'
+  done
+  if [[ -z "$problems" ]]; then
+    e2e_ok "$name ($code)"
+  else
+    e2e_not_ok "$name" "${problems}stderr: $ERR"
+  fi
+}
+
+# field FILE PYTHON-EXPR: evaluates EXPR with `d` bound to the JSON in FILE.
+field() {
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# check NAME ACTUAL EXPECTED
+check() {
+  if [[ "$2" == "$3" ]]; then
+    e2e_ok "$1"
+  else
+    e2e_not_ok "$1" "expected: $3"$'\n'"actual:   $2"
+  fi
+}
+

@@ -65,6 +65,8 @@ impl Iam {
             let account = require_account(tx, id)?;
             let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
             let users = count(tx.count_users(id)?);
+            let groups = count(tx.count_groups(id)?);
+            let policies = count(tx.count_managed_policies(id)?);
             let keys = tx.access_keys_of(id, &Owner::Root)?;
             let devices = tx.mfa_devices(id)?;
             let in_use = devices.iter().filter(|d| d.assignment.is_some()).count();
@@ -94,14 +96,14 @@ impl Iam {
                 ("AttachedPoliciesPerUserQuota", 10),
                 ("GlobalEndpointTokenVersion", 1),
                 ("GroupPolicySizeQuota", 5120),
-                ("Groups", 0),
+                ("Groups", groups),
                 ("GroupsPerUserQuota", 10),
                 ("GroupsQuota", 300),
                 ("InstanceProfiles", 0),
                 ("InstanceProfilesQuota", 1000),
                 ("MFADevices", count(devices.len())),
                 ("MFADevicesInUse", count(in_use)),
-                ("Policies", 0),
+                ("Policies", policies),
                 ("PoliciesQuota", 1500),
                 ("PolicySizeQuota", 6144),
                 ("PolicyVersionsInUse", 0),
@@ -120,6 +122,56 @@ impl Iam {
             ];
             summary.sort_by_key(|(k, _)| *k);
             Ok(summary)
+        })
+    }
+
+    /// CreateAccountAlias: 3-63 of lower-case letters, digits and single hyphens, not
+    /// starting or ending with a hyphen, unique across accounts; it replaces the account's
+    /// alias, if any (an account has one at most).
+    pub fn create_account_alias(&self, id: &AccountId, alias: &str) -> Result<()> {
+        let bytes = alias.as_bytes();
+        let valid = (3..=63).contains(&bytes.len())
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+            && bytes.first() != Some(&b'-')
+            && bytes.last() != Some(&b'-')
+            && !alias.contains("--");
+        if !valid {
+            return Err(Error::validation(
+                "accountAlias",
+                crate::error::Constraint::Pattern("^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"),
+            ));
+        }
+        self.write(id, |tx| {
+            require_account(tx, id)?;
+            match tx.alias_owner(alias)? {
+                Some(owner) if owner == *id => Ok(()),
+                Some(_) => Err(Error::EntityAlreadyExists(format!(
+                    "The account alias {alias} already exists."
+                ))),
+                None => tx.set_account_alias(id, Some(alias)),
+            }
+        })
+    }
+
+    /// ListAccountAliases: none or one.
+    pub fn account_aliases(&self, id: &AccountId) -> Result<Vec<String>> {
+        self.read(|tx| {
+            require_account(tx, id)?;
+            Ok(tx.account_alias(id)?.into_iter().collect())
+        })
+    }
+
+    /// DeleteAccountAlias.
+    pub fn delete_account_alias(&self, id: &AccountId, alias: &str) -> Result<()> {
+        self.write(id, |tx| {
+            if tx.account_alias(id)?.as_deref() != Some(alias) {
+                return Err(Error::NoSuchEntity(format!(
+                    "The account alias {alias} cannot be found."
+                )));
+            }
+            tx.set_account_alias(id, None)
         })
     }
 

@@ -77,6 +77,16 @@ pub fn new_user_id() -> Result<String> {
     random_id("AIDA", 17)
 }
 
+/// A group's unique id: `AGPA` and 17 characters.
+pub fn new_group_id() -> Result<String> {
+    random_id("AGPA", 17)
+}
+
+/// A customer managed policy's unique id: `ANPA` and 17 characters.
+pub fn new_policy_id() -> Result<String> {
+    random_id("ANPA", 17)
+}
+
 /// An access key id: `AKIA` and 16 characters.
 pub fn new_access_key_id() -> Result<String> {
     random_id("AKIA", 16)

@@ -12,8 +12,12 @@
 #![deny(missing_docs)]
 
 mod accounts;
+pub mod aws_policies;
 mod certs;
+mod details;
+mod groups;
 mod keys;
+mod managed;
 mod mfa;
 mod passwords;
 mod policies;
@@ -21,6 +25,7 @@ mod report_build;
 mod reports;
 mod service;
 mod signing_keys;
+mod tags;
 mod usage;
 mod users;
 
@@ -40,14 +45,19 @@ pub mod totp;
 pub use accounts::NewAccount;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use console::{SessionToken, SignIn, SignInAs};
+pub use details::{AuthorizationDetails, DetailsFilter, GroupDetail, UserDetail};
 pub use error::{Constraint, Error, Invalid, Result};
+pub use groups::{GROUPS_PER_USER_QUOTA, GROUPS_QUOTA};
 pub use ids::AccountId;
 pub use keys::{NewAccessKey, SigningKey, UseOutcome, ACCESS_KEYS_QUOTA};
+pub use managed::{PolicyEntities, PolicyInfo, PolicyScope, VersionInfo};
 pub use mfa::{Assignment, NewMfaDevice};
 pub use passwords::{LoginProfile, PasswordPolicyInput};
+pub use policies::Named;
 pub use report_build::{report_rows, write_account_report, AccountSnapshot};
 pub use reports::{CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS};
 pub use service::{Iam, IamConfig, Page};
 pub use store::sqlite::SqliteStore;
 pub use store::Store;
+pub use tags::{validate_tags, Tagged, TAGS_QUOTA};
 pub use usage::{KEY_WINDOW_SECS, PASSWORD_WINDOW_SECS};

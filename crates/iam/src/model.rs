@@ -257,15 +257,176 @@ impl From<&SigningCertificate> for CertFacts {
     }
 }
 
-/// An inline user policy.
+/// The kinds of identity that policies are attached to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityKind {
+    /// An IAM user.
+    User,
+    /// An IAM group.
+    Group,
+    /// An IAM role.
+    Role,
+}
+
+impl EntityKind {
+    /// The form stored in databases: `user`, `group`, `role`.
+    pub fn as_key(self) -> &'static str {
+        match self {
+            EntityKind::User => "user",
+            EntityKind::Group => "group",
+            EntityKind::Role => "role",
+        }
+    }
+
+    /// The inverse of [`EntityKind::as_key`].
+    pub fn from_key(key: &str) -> Option<EntityKind> {
+        Some(match key {
+            "user" => EntityKind::User,
+            "group" => EntityKind::Group,
+            "role" => EntityKind::Role,
+            _ => return None,
+        })
+    }
+}
+
+/// One identity of an account, by kind and unique id (`AIDA…`, `AGPA…`, `AROA…`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Entity {
+    /// User, group or role.
+    pub kind: EntityKind,
+    /// Its unique id.
+    pub id: String,
+}
+
+impl Entity {
+    /// The user with this id.
+    pub fn user(id: &str) -> Entity {
+        Entity {
+            kind: EntityKind::User,
+            id: id.to_owned(),
+        }
+    }
+
+    /// The group with this id.
+    pub fn group(id: &str) -> Entity {
+        Entity {
+            kind: EntityKind::Group,
+            id: id.to_owned(),
+        }
+    }
+}
+
+/// An inline policy of a user, a group or a role.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserPolicy {
-    /// The user's unique id.
-    pub user: String,
+pub struct InlinePolicy {
+    /// Whose it is.
+    pub entity: Entity,
     /// The policy name.
     pub name: String,
     /// The JSON document as given.
     pub document: String,
+}
+
+/// An IAM group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The unique id (`AGPA…`).
+    pub id: String,
+    /// The name, as created (unique within the account ignoring case).
+    pub name: String,
+    /// The path.
+    pub path: String,
+    /// When it was created.
+    pub created: Timestamp,
+}
+
+impl Group {
+    /// `arn:aws:iam::<account>:group<path><name>`
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:group{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// A customer managed policy (AWS managed ones are a catalog, not stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManagedPolicy {
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The unique id (`ANPA…`).
+    pub id: String,
+    /// The name (unique within the account ignoring case).
+    pub name: String,
+    /// The path.
+    pub path: String,
+    /// The description given at creation, if any.
+    pub description: Option<String>,
+    /// When it was created.
+    pub created: Timestamp,
+    /// When its default version last changed.
+    pub updated: Timestamp,
+    /// The default version's number (`v<N>`).
+    pub default_version: u32,
+    /// The number the next version gets (IAM never reuses one).
+    pub next_version: u32,
+}
+
+impl ManagedPolicy {
+    /// `arn:aws:iam::<account>:policy<path><name>`
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:policy{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// One version of a customer managed policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVersion {
+    /// The policy's unique id.
+    pub policy_id: String,
+    /// The version number (`v<N>` on the wire).
+    pub version: u32,
+    /// The JSON document as given.
+    pub document: String,
+    /// When it was created.
+    pub created: Timestamp,
+}
+
+/// A resource that carries tags.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TagTarget {
+    /// A user, by unique id.
+    User(String),
+    /// A role, by unique id.
+    Role(String),
+    /// A customer managed policy, by unique id.
+    Policy(String),
+}
+
+impl TagTarget {
+    /// The kind and the id, as stored.
+    pub fn parts(&self) -> (&'static str, &str) {
+        match self {
+            TagTarget::User(id) => ("user", id),
+            TagTarget::Role(id) => ("role", id),
+            TagTarget::Policy(id) => ("policy", id),
+        }
+    }
+}
+
+/// A tag: a key (unique ignoring case on its resource) and a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// 1-128 characters.
+    pub key: String,
+    /// 0-256 characters.
+    pub value: String,
 }
 
 /// The state of an account's credential report: when its latest complete report was

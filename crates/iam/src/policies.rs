@@ -1,63 +1,112 @@
-//! Inline user policies: validated JSON documents, used by the server to authorize.
+//! Inline policies of users and groups (PutUserPolicy, PutGroupPolicy and their Get,
+//! Delete, List), and everything a user's requests are authorized with.
 
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{validate_name, AccountId};
-use crate::model::UserPolicy;
+use crate::model::{Entity, EntityKind, InlinePolicy};
 use crate::policy::{parse_policy, PolicyDocument};
 use crate::service::{require_user, Iam};
+use crate::store::Tx;
 
-/// IAM's quota for the inline policies of one user, counted without whitespace.
-pub const USER_POLICY_SIZE_QUOTA: usize = 2048;
-
-fn no_such_policy(name: &str) -> Error {
-    Error::NoSuchEntity(format!("The user policy with name {name} cannot be found."))
+/// An identity as the API names it: by kind and name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Named<'a> {
+    /// A user, by name.
+    User(&'a str),
+    /// A group, by name.
+    Group(&'a str),
 }
 
-fn size(document: &str) -> usize {
+impl Named<'_> {
+    fn kind(self) -> EntityKind {
+        match self {
+            Named::User(_) => EntityKind::User,
+            Named::Group(_) => EntityKind::Group,
+        }
+    }
+
+    /// IAM's quota for the inline policies of one identity, counted without whitespace.
+    fn size_quota(self) -> usize {
+        match self {
+            Named::User(_) => 2048,
+            Named::Group(_) => 5120,
+        }
+    }
+}
+
+/// The identity `who` names, and its name as created; NoSuchEntity when there is none.
+pub(crate) fn resolve(
+    tx: &mut dyn Tx,
+    account: &AccountId,
+    who: Named<'_>,
+) -> Result<(Entity, String)> {
+    match who {
+        Named::User(name) => {
+            let u = require_user(tx, account, name)?;
+            Ok((Entity::user(&u.id), u.name))
+        }
+        Named::Group(name) => {
+            let g = crate::groups::require_group(tx, account, name)?;
+            Ok((Entity::group(&g.id), g.name))
+        }
+    }
+}
+
+fn no_such_policy(who: Named<'_>, name: &str) -> Error {
+    let kind = who.kind().as_key();
+    Error::NoSuchEntity(format!(
+        "The {kind} policy with name {name} cannot be found."
+    ))
+}
+
+/// A document's size as IAM counts it: without whitespace.
+pub(crate) fn size(document: &str) -> usize {
     document.chars().filter(|c| !c.is_whitespace()).count()
 }
 
+/// The checks every policy document gets: present, at most 128 KiB of text, a valid
+/// IAM policy.
+pub(crate) fn check_document(field: &'static str, document: &str) -> Result<()> {
+    if document.is_empty() {
+        return Err(Error::validation(field, Constraint::MinLength(1)));
+    }
+    if document.chars().count() > 131_072 {
+        return Err(Error::validation(field, Constraint::MaxLength(131_072)));
+    }
+    parse_policy(document).map_err(|e| Error::MalformedPolicyDocument(e.0))?;
+    Ok(())
+}
+
 impl Iam {
-    /// PutUserPolicy: creates or replaces.
-    pub fn put_user_policy(
+    /// PutUserPolicy, PutGroupPolicy: creates or replaces.
+    pub fn put_inline_policy(
         &self,
         account: &AccountId,
-        user_name: &str,
+        who: Named<'_>,
         name: &str,
         document: &str,
     ) -> Result<()> {
         validate_name("policyName", name, 128)?;
-        if document.is_empty() {
-            return Err(Error::validation(
-                "policyDocument",
-                Constraint::MinLength(1),
-            ));
-        }
-        if document.chars().count() > 131_072 {
-            return Err(Error::validation(
-                "policyDocument",
-                Constraint::MaxLength(131_072),
-            ));
-        }
-        parse_policy(document).map_err(|e| Error::MalformedPolicyDocument(e.0))?;
+        check_document("policyDocument", document)?;
         self.write(account, |tx| {
-            let user = require_user(tx, account, user_name)?;
+            let (entity, entity_name) = resolve(tx, account, who)?;
             let others: usize = tx
-                .user_policies(account, &user.id)?
+                .inline_policies(account, &entity)?
                 .iter()
                 .filter(|p| !p.name.eq_ignore_ascii_case(name))
                 .map(|p| size(&p.document))
                 .sum();
-            if others + size(document) > USER_POLICY_SIZE_QUOTA {
+            let quota = who.size_quota();
+            if others + size(document) > quota {
                 return Err(Error::LimitExceeded(format!(
-                    "Maximum policy size of {USER_POLICY_SIZE_QUOTA} bytes exceeded for user {}",
-                    user.name
+                    "Maximum policy size of {quota} bytes exceeded for {} {entity_name}",
+                    who.kind().as_key()
                 )));
             }
-            tx.put_user_policy(
+            tx.put_inline_policy(
                 account,
-                &UserPolicy {
-                    user: user.id,
+                &InlinePolicy {
+                    entity,
                     name: name.to_owned(),
                     document: document.to_owned(),
                 },
@@ -65,60 +114,79 @@ impl Iam {
         })
     }
 
-    /// GetUserPolicy: the user's name, and the policy.
-    pub fn user_policy(
+    /// GetUserPolicy, GetGroupPolicy: the identity's name as created, and the policy.
+    pub fn inline_policy(
         &self,
         account: &AccountId,
-        user_name: &str,
+        who: Named<'_>,
         name: &str,
-    ) -> Result<(String, UserPolicy)> {
+    ) -> Result<(String, InlinePolicy)> {
         self.read(|tx| {
-            let user = require_user(tx, account, user_name)?;
+            let (entity, entity_name) = resolve(tx, account, who)?;
             let policy = tx
-                .user_policy(account, &user.id, name)?
-                .ok_or_else(|| no_such_policy(name))?;
-            Ok((user.name, policy))
+                .inline_policy(account, &entity, name)?
+                .ok_or_else(|| no_such_policy(who, name))?;
+            Ok((entity_name, policy))
         })
     }
 
-    /// DeleteUserPolicy.
-    pub fn delete_user_policy(
+    /// DeleteUserPolicy, DeleteGroupPolicy.
+    pub fn delete_inline_policy(
         &self,
         account: &AccountId,
-        user_name: &str,
+        who: Named<'_>,
         name: &str,
     ) -> Result<()> {
         self.write(account, |tx| {
-            let user = require_user(tx, account, user_name)?;
-            tx.user_policy(account, &user.id, name)?
-                .ok_or_else(|| no_such_policy(name))?;
-            tx.delete_user_policy(account, &user.id, name)
+            let (entity, _) = resolve(tx, account, who)?;
+            tx.inline_policy(account, &entity, name)?
+                .ok_or_else(|| no_such_policy(who, name))?;
+            tx.delete_inline_policy(account, &entity, name)
         })
     }
 
-    /// ListUserPolicies: the names.
-    pub fn list_user_policies(&self, account: &AccountId, user_name: &str) -> Result<Vec<String>> {
+    /// ListUserPolicies, ListGroupPolicies: the names.
+    pub fn list_inline_policies(&self, account: &AccountId, who: Named<'_>) -> Result<Vec<String>> {
         self.read(|tx| {
-            let user = require_user(tx, account, user_name)?;
+            let (entity, _) = resolve(tx, account, who)?;
             Ok(tx
-                .user_policies(account, &user.id)?
+                .inline_policies(account, &entity)?
                 .into_iter()
                 .map(|p| p.name)
                 .collect())
         })
     }
 
-    /// The parsed inline policies of a user, for authorization.
+    /// Every policy document that applies to a user's requests: its inline policies and
+    /// attached managed policies, and those of each of its groups. All read on one snapshot.
     pub fn policy_documents(
         &self,
         account: &AccountId,
         user_id: &str,
     ) -> Result<Vec<PolicyDocument>> {
-        let policies = self.read(|tx| tx.user_policies(account, user_id))?;
+        let texts = self.read(|tx| {
+            let mut entities = vec![Entity::user(user_id)];
+            entities.extend(
+                tx.groups_of_user(account, user_id)?
+                    .iter()
+                    .map(|g| Entity::group(&g.id)),
+            );
+            let mut texts = Vec::new();
+            for entity in &entities {
+                texts.extend(
+                    tx.inline_policies(account, entity)?
+                        .into_iter()
+                        .map(|p| p.document),
+                );
+                for arn in tx.attached_policies(account, entity)? {
+                    if let Some(doc) = crate::managed::default_document(tx, account, &arn)? {
+                        texts.push(doc);
+                    }
+                }
+            }
+            Ok(texts)
+        })?;
         // Stored documents were validated when put; one that no longer parses grants nothing.
-        Ok(policies
-            .iter()
-            .filter_map(|p| parse_policy(&p.document).ok())
-            .collect())
+        Ok(texts.iter().filter_map(|t| parse_policy(t).ok()).collect())
     }
 }

@@ -145,6 +145,19 @@ impl Iam {
     }
 }
 
+/// A list call's MaxItems: 1 to 1000.
+pub(crate) fn check_max_items(max_items: usize) -> Result<()> {
+    if (1..=1000).contains(&max_items) {
+        return Ok(());
+    }
+    let c = if max_items == 0 {
+        crate::error::Constraint::MinValue(1)
+    } else {
+        crate::error::Constraint::MaxValue(1000)
+    };
+    Err(Error::validation("maxItems", c))
+}
+
 /// The account, or an error naming it.
 pub(crate) fn require_account(tx: &mut dyn Tx, id: &AccountId) -> Result<Account> {
     tx.account(id)?

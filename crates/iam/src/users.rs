@@ -1,9 +1,9 @@
 //! IAM users: CreateUser, GetUser, ListUsers, DeleteUser.
 
-use crate::error::{Constraint, Error, Result};
+use crate::error::{Error, Result};
 use crate::ids::{name_key, new_user_id, validate_name, validate_path, AccountId};
-use crate::model::{Owner, User};
-use crate::service::{require_account, require_user, Iam, Page};
+use crate::model::{Entity, Owner, User};
+use crate::service::{check_max_items, require_account, require_user, Iam, Page};
 use crate::store::UserQuery;
 
 /// IAM's quota of users per account.
@@ -48,14 +48,7 @@ impl Iam {
         marker: Option<&str>,
         max_items: usize,
     ) -> Result<Page<User>> {
-        if !(1..=1000).contains(&max_items) {
-            let c = if max_items == 0 {
-                Constraint::MinValue(1)
-            } else {
-                Constraint::MaxValue(1000)
-            };
-            return Err(Error::validation("maxItems", c));
-        }
+        check_max_items(max_items)?;
         self.read(|tx| {
             require_account(tx, account)?;
             let query = UserQuery {
@@ -76,7 +69,8 @@ impl Iam {
 
     /// DeleteUser: refused with DeleteConflict while anything is attached. IAM's order of
     /// checks when several apply is not documented; this one names the login profile,
-    /// then access keys, certificates, MFA devices, then policies.
+    /// then access keys, certificates, MFA devices, inline policies, attached policies,
+    /// then groups.
     pub fn delete_user(&self, account: &AccountId, name: &str) -> Result<()> {
         let user = self.write(account, |tx| {
             let user = require_user(tx, account, name)?;
@@ -106,8 +100,15 @@ impl Iam {
             {
                 return conflict("delete MFA device");
             }
-            if !tx.user_policies(account, &user.id)?.is_empty() {
+            let entity = Entity::user(&user.id);
+            if !tx.inline_policies(account, &entity)?.is_empty() {
                 return conflict("delete policies");
+            }
+            if !tx.attached_policies(account, &entity)?.is_empty() {
+                return conflict("detach all policies");
+            }
+            if !tx.groups_of_user(account, &user.id)?.is_empty() {
+                return conflict("remove user from all groups");
             }
             tx.delete_user(account, &user.id)?;
             Ok(user)

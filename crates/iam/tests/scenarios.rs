@@ -687,7 +687,9 @@ fn deleting_a_user_with_anything_attached_is_a_conflict() {
             "inline policy",
             |w| {
                 let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}}"#;
-                w.iam.put_user_policy(&w.account, "u", "p", doc).unwrap();
+                w.iam
+                    .put_inline_policy(&w.account, credreport_iam::Named::User("u"), "p", doc)
+                    .unwrap();
             },
             "Cannot delete entity, must delete policies first.",
         ),

@@ -59,6 +59,30 @@ impl Params {
         }
     }
 
+    /// A flattened list, `Name.member.1`, `Name.member.2`, …, in order (stopping at the
+    /// first gap, as AWS's Query protocol numbers members from 1 without gaps).
+    pub fn members(&self, name: &str) -> Vec<&str> {
+        (1..)
+            .map_while(|i| self.get(&format!("{name}.member.{i}")))
+            .collect()
+    }
+
+    /// `Tags.member.N.Key` and `.Value` (a missing value is empty).
+    pub fn tags(&self) -> Vec<credreport_iam::model::Tag> {
+        let mut tags = Vec::new();
+        for i in 1.. {
+            let Some(key) = self.get(&format!("Tags.member.{i}.Key")) else {
+                break;
+            };
+            let value = self.get(&format!("Tags.member.{i}.Value")).unwrap_or("");
+            tags.push(credreport_iam::model::Tag {
+                key: key.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+        tags
+    }
+
     /// `MaxItems`: 1-1000, default 100.
     pub fn max_items(&self) -> Result<usize, AwsError> {
         let n = self.int("MaxItems", "maxItems")?.unwrap_or(100);

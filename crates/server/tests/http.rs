@@ -6,131 +6,13 @@
 // Test harness code panics on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::Arc;
+mod common;
 
 use axum::body::{to_bytes, Body};
 use axum::http::{Request, StatusCode};
-use credreport_iam::password::PasswordHasher;
-use credreport_iam::secret::MasterKey;
-use credreport_iam::{Iam, IamConfig, ManualClock, SqliteStore, Store};
-use credreport_report::Timestamp;
-use credreport_server::sigv4::{self, SignedRequest};
+use common::{code, fixture, send, signed};
 use credreport_server::{app, ServerConfig};
 use tower::ServiceExt;
-
-const NOW: &str = "2026-11-23T10:00:00Z";
-
-struct Fixture {
-    iam: Iam,
-    key_id: String,
-    secret: String,
-    _dir: tempfile::TempDir,
-}
-
-fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db")).unwrap());
-    let clock = ManualClock::new(Timestamp::parse(NOW.as_bytes()).unwrap().0);
-    let iam = Iam::new(
-        store,
-        Arc::new(clock),
-        MasterKey::generate().unwrap(),
-        PasswordHasher::fast_insecure_for_tests(),
-        IamConfig::standard(),
-    );
-    let created = iam.create_account(None, false).unwrap();
-    let key = created.root_key.unwrap();
-    Fixture {
-        iam,
-        key_id: key.key.id,
-        secret: key.secret.expose_str().unwrap().to_owned(),
-        _dir: dir,
-    }
-}
-
-/// A POST / signed as botocore signs it (content-type;host;x-amz-date), at `NOW` + `skew`.
-fn signed(key_id: &str, secret: &str, body: &str, skew_secs: i64) -> Request<Body> {
-    let t = Timestamp::parse(NOW.as_bytes())
-        .unwrap()
-        .0
-        .checked_add_secs(skew_secs)
-        .unwrap();
-    let (y, mo, d, h, mi, s) = t.civil();
-    let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
-    let scope = format!("{}/us-east-1/iam/aws4_request", &amz_date[..8]);
-    let mut headers = axum::http::HeaderMap::new();
-    headers.insert("host", "127.0.0.1:8080".parse().unwrap());
-    headers.insert(
-        "content-type",
-        "application/x-www-form-urlencoded; charset=utf-8"
-            .parse()
-            .unwrap(),
-    );
-    headers.insert("x-amz-date", amz_date.parse().unwrap());
-    let unsigned = format!(
-        "AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders=content-type;host;x-amz-date, Signature={}",
-        "0".repeat(64)
-    );
-    headers.insert("authorization", unsigned.parse().unwrap());
-    let req = SignedRequest {
-        method: "POST",
-        path: "/",
-        query: "",
-        headers: &headers,
-        body: body.as_bytes(),
-    };
-    let auth = sigv4::parse_auth(&req).unwrap();
-    let canonical = sigv4::canonical_request(&req, &auth).unwrap();
-    let key = sigv4::signing_key(
-        format!("AWS4{secret}")
-            .as_bytes()
-            .strip_prefix(b"AWS4")
-            .unwrap(),
-        &amz_date[..8],
-        "us-east-1",
-        "iam",
-    );
-    let sig = hex::encode(sigv4::signature(
-        &key,
-        &sigv4::string_to_sign(&auth, &canonical),
-    ));
-    let authorization = unsigned.replace(&"0".repeat(64), &sig);
-    let mut builder = Request::post("/");
-    for (name, value) in &headers {
-        if name != "authorization" {
-            builder = builder.header(name, value);
-        }
-    }
-    builder
-        .header("authorization", authorization)
-        .body(Body::from(body.to_owned()))
-        .unwrap()
-}
-
-async fn send(iam: &Iam, req: Request<Body>) -> (StatusCode, String, Option<String>) {
-    let response = app(iam.clone(), ServerConfig::standard())
-        .oneshot(req)
-        .await
-        .unwrap();
-    let status = response.status();
-    let request_id = response
-        .headers()
-        .get("x-amzn-requestid")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = to_bytes(response.into_body(), usize::MAX).await.unwrap();
-    (
-        status,
-        String::from_utf8(body.to_vec()).unwrap(),
-        request_id,
-    )
-}
-
-fn code(body: &str) -> &str {
-    body.split("<Code>")
-        .nth(1)
-        .and_then(|s| s.split("</Code>").next())
-        .unwrap_or("")
-}
 
 #[tokio::test]
 async fn caller_faults_are_aws_errors_with_their_status() {
@@ -309,7 +191,12 @@ async fn users_are_refused_what_no_policy_allows_and_allowed_what_one_does() {
 
     let allow = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*CredentialReport","Resource":"*"}]}"#;
     f.iam
-        .put_user_policy(&account, "bob", "reports", allow)
+        .put_inline_policy(
+            &account,
+            credreport_iam::Named::User("bob"),
+            "reports",
+            allow,
+        )
         .unwrap();
     let (status, body, _) = send(&f.iam, get()).await;
     assert_eq!(
@@ -320,7 +207,7 @@ async fn users_are_refused_what_no_policy_allows_and_allowed_what_one_does() {
 
     let deny = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iam:GetCredentialReport","Resource":"*"}}"#;
     f.iam
-        .put_user_policy(&account, "bob", "no-get", deny)
+        .put_inline_policy(&account, credreport_iam::Named::User("bob"), "no-get", deny)
         .unwrap();
     let (status, body, _) = send(&f.iam, get()).await;
     assert_eq!(

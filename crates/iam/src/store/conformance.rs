@@ -15,8 +15,9 @@ use super::{read, write, Store, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, KeyFacts, KeyUse, MfaDevice, Owner, Password,
-    PasswordHash, Sealed, SessionStage, SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, KeyFacts, KeyUse,
+    ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Sealed, SessionStage,
+    SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
 /// Runs every check, each on a fresh store from `open`. Panics (with the check's name)
@@ -33,7 +34,10 @@ pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
         ("password_use_window", password_use_window),
         ("mfa_devices", mfa_devices),
         ("signing_certificates", signing_certificates),
-        ("user_policies", user_policies),
+        ("inline_policies", inline_policies),
+        ("groups", groups),
+        ("managed_policies", managed_policies),
+        ("attachments_tags_and_aliases", attachments_tags_and_aliases),
         ("reports", reports),
         ("console_sessions", console_sessions),
         ("rollback", rollback),
@@ -451,30 +455,292 @@ fn signing_certificates(store: &Arc<dyn Store>) -> Result<()> {
     )
 }
 
-fn user_policies(store: &Arc<dyn Store>) -> Result<()> {
+fn inline_policies(store: &Arc<dyn Store>) -> Result<()> {
     setup(store)?;
     let s = store.as_ref();
     let a = acct(1);
-    let p = UserPolicy {
-        user: "AIDAALICE".into(),
+    let alice = Entity::user("AIDAALICE");
+    let ops = Entity::group("AGPAOPS");
+    let p = InlinePolicy {
+        entity: alice.clone(),
         name: "ReadReports".into(),
         document: "{}".into(),
     };
-    write(s, Some(&a), |tx| tx.put_user_policy(&a, &p))?;
+    let g = InlinePolicy {
+        entity: ops.clone(),
+        name: "ReadReports".into(),
+        document: "{\"g\":1}".into(),
+    };
+    write(s, Some(&a), |tx| {
+        tx.put_inline_policy(&a, &p)?;
+        tx.put_inline_policy(&a, &g)
+    })?;
     ensure(
-        read(s, |tx| tx.user_policy(&a, "AIDAALICE", "readreports"))? == Some(p.clone()),
+        read(s, |tx| tx.inline_policy(&a, &alice, "readreports"))? == Some(p.clone()),
         "found ignoring case",
     )?;
     ensure(
-        read(s, |tx| tx.user_policies(&a, "AIDAALICE"))? == vec![p.clone()],
-        "policies of a user",
+        read(s, |tx| tx.inline_policies(&a, &alice))? == vec![p.clone()],
+        "policies of a user, not of a group with the same policy name",
+    )?;
+    ensure(
+        read(s, |tx| tx.inline_policies(&a, &ops))? == vec![g.clone()],
+        "policies of a group",
     )?;
     write(s, Some(&a), |tx| {
-        tx.delete_user_policy(&a, "AIDAALICE", "ReadReports")
+        tx.delete_inline_policy(&a, &alice, "ReadReports")
     })?;
     ensure(
-        read(s, |tx| tx.user_policies(&a, "AIDAALICE"))?.is_empty(),
-        "deleted",
+        read(s, |tx| tx.inline_policies(&a, &alice))?.is_empty()
+            && read(s, |tx| tx.inline_policies(&a, &ops))?.len() == 1,
+        "deleted, the group's kept",
+    )
+}
+
+fn group(n: u8, id: &str, name: &str, path: &str) -> Group {
+    Group {
+        account: acct(n),
+        id: id.into(),
+        name: name.into(),
+        path: path.into(),
+        created: t(3),
+    }
+}
+
+fn groups(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let (ops, dev) = (
+        group(1, "AGPAOPS", "Ops", "/"),
+        group(1, "AGPADEV", "dev", "/eng/"),
+    );
+    write(s, Some(&a), |tx| {
+        tx.insert_group(&ops)?;
+        tx.insert_group(&dev)?;
+        tx.add_group_member(&a, "AGPAOPS", "AIDAALICE")?;
+        tx.add_group_member(&a, "AGPAOPS", "AIDAALICE")?;
+        tx.add_group_member(&a, "AGPADEV", "AIDAALICE")
+    })?;
+    ensure(
+        read(s, |tx| tx.group_by_name(&a, "OPS"))? == Some(ops.clone()),
+        "by name ignoring case",
+    )?;
+    ensure(
+        read(s, |tx| tx.group_by_id(&a, "AGPADEV"))? == Some(dev.clone()),
+        "by id",
+    )?;
+    ensure(read(s, |tx| tx.count_groups(&a))? == 2, "counted")?;
+    let all = UserQuery {
+        path_prefix: None,
+        after: None,
+        limit: 10,
+    };
+    ensure(
+        read(s, |tx| tx.groups(&a, &all))? == vec![dev.clone(), ops.clone()],
+        "in name order ignoring case",
+    )?;
+    let eng = UserQuery {
+        path_prefix: Some("/eng/"),
+        after: None,
+        limit: 10,
+    };
+    ensure(
+        read(s, |tx| tx.groups(&a, &eng))? == vec![dev.clone()],
+        "by path prefix",
+    )?;
+    let after = UserQuery {
+        path_prefix: None,
+        after: Some("dev"),
+        limit: 10,
+    };
+    ensure(
+        read(s, |tx| tx.groups(&a, &after))? == vec![ops.clone()],
+        "after a name key",
+    )?;
+    ensure(
+        read(s, |tx| tx.group_members(&a, "AGPAOPS"))?
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect::<Vec<_>>()
+            == ["AIDAALICE"],
+        "one membership, however often added",
+    )?;
+    ensure(
+        read(s, |tx| tx.groups_of_user(&a, "AIDAALICE"))? == vec![dev.clone(), ops.clone()],
+        "a user's groups",
+    )?;
+    let mut renamed = ops.clone();
+    renamed.name = "Operators".into();
+    renamed.path = "/ops/".into();
+    write(s, Some(&a), |tx| {
+        tx.update_group(&renamed)?;
+        tx.remove_group_member(&a, "AGPADEV", "AIDAALICE")?;
+        tx.delete_group(&a, "AGPADEV")
+    })?;
+    ensure(
+        read(s, |tx| tx.group_by_name(&a, "operators"))? == Some(renamed.clone()),
+        "renamed",
+    )?;
+    ensure(
+        read(s, |tx| tx.group_by_name(&a, "ops"))?.is_none(),
+        "the old name is free",
+    )?;
+    ensure(
+        read(s, |tx| tx.groups_of_user(&a, "AIDAALICE"))? == vec![renamed],
+        "removed and deleted",
+    )
+}
+
+fn managed_policies(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let mut p = ManagedPolicy {
+        account: a.clone(),
+        id: "ANPAREAD".into(),
+        name: "ReadAll".into(),
+        path: "/team/".into(),
+        description: Some("reads".into()),
+        created: t(1),
+        updated: t(1),
+        default_version: 1,
+        next_version: 2,
+    };
+    let v = |n: u32| PolicyVersion {
+        policy_id: "ANPAREAD".into(),
+        version: n,
+        document: format!("{{\"v\":{n}}}"),
+        created: t(i64::from(n)),
+    };
+    write(s, Some(&a), |tx| {
+        tx.put_managed_policy(&p)?;
+        tx.put_policy_version(&v(1))?;
+        tx.put_policy_version(&v(2))
+    })?;
+    ensure(
+        read(s, |tx| tx.managed_policy(&a, "ANPAREAD"))? == Some(p.clone()),
+        "by id",
+    )?;
+    ensure(
+        read(s, |tx| tx.managed_policy_by_name(&a, "readall"))? == Some(p.clone()),
+        "by name ignoring case",
+    )?;
+    ensure(
+        read(s, |tx| tx.managed_policy_by_name(&acct(2), "readall"))?.is_none(),
+        "per account",
+    )?;
+    let all = UserQuery {
+        path_prefix: Some("/team/"),
+        after: None,
+        limit: 10,
+    };
+    ensure(
+        read(s, |tx| tx.managed_policies(&a, &all))? == vec![p.clone()],
+        "listed by path",
+    )?;
+    ensure(read(s, |tx| tx.count_managed_policies(&a))? == 1, "counted")?;
+    ensure(
+        read(s, |tx| tx.policy_versions("ANPAREAD"))? == vec![v(1), v(2)],
+        "versions oldest first",
+    )?;
+    p.default_version = 2;
+    p.next_version = 3;
+    write(s, Some(&a), |tx| {
+        tx.put_managed_policy(&p)?;
+        tx.delete_policy_version("ANPAREAD", 1)
+    })?;
+    ensure(
+        read(s, |tx| tx.managed_policy(&a, "ANPAREAD"))? == Some(p.clone()),
+        "replaced",
+    )?;
+    ensure(
+        read(s, |tx| tx.policy_versions("ANPAREAD"))? == vec![v(2)],
+        "a version deleted",
+    )?;
+    write(s, Some(&a), |tx| tx.delete_managed_policy(&a, "ANPAREAD"))?;
+    ensure(
+        read(s, |tx| tx.managed_policy(&a, "ANPAREAD"))?.is_none()
+            && read(s, |tx| tx.policy_versions("ANPAREAD"))?.is_empty(),
+        "deleted with its versions",
+    )
+}
+
+fn attachments_tags_and_aliases(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let (alice, ops) = (Entity::user("AIDAALICE"), Entity::group("AGPAOPS"));
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    let local = "arn:aws:iam::111111111101:policy/ReadAll";
+    write(s, Some(&a), |tx| {
+        tx.attach_policy(&a, &alice, local)?;
+        tx.attach_policy(&a, &alice, admin)?;
+        tx.attach_policy(&a, &alice, admin)?;
+        tx.attach_policy(&a, &ops, admin)
+    })?;
+    ensure(
+        read(s, |tx| tx.attached_policies(&a, &alice))? == vec![local.to_owned(), admin.to_owned()],
+        "an identity's, in ARN order, once each",
+    )?;
+    ensure(
+        read(s, |tx| tx.policy_attachments(&a, admin))? == vec![ops.clone(), alice.clone()],
+        "a policy's",
+    )?;
+    ensure(
+        read(s, |tx| tx.policy_attachments(&acct(2), admin))?.is_empty(),
+        "per account",
+    )?;
+    write(s, Some(&a), |tx| tx.detach_policy(&a, &alice, admin))?;
+    ensure(
+        read(s, |tx| tx.policy_attachments(&a, admin))? == vec![ops.clone()],
+        "detached",
+    )?;
+
+    let tag = |k: &str, v: &str| Tag {
+        key: k.into(),
+        value: v.into(),
+    };
+    let user = TagTarget::User("AIDAALICE".into());
+    let policy = TagTarget::Policy("AIDAALICE".into());
+    write(s, Some(&a), |tx| {
+        tx.put_tags(&a, &user, &[tag("z", "1"), tag("a", "")])?;
+        tx.put_tags(&a, &policy, &[tag("p", "2")])
+    })?;
+    ensure(
+        read(s, |tx| tx.tags(&a, &user))? == vec![tag("z", "1"), tag("a", "")],
+        "in the order given",
+    )?;
+    ensure(
+        read(s, |tx| tx.tags(&a, &policy))? == vec![tag("p", "2")],
+        "a policy's apart from a user's with the same id",
+    )?;
+    write(s, Some(&a), |tx| tx.put_tags(&a, &user, &[tag("a", "x")]))?;
+    ensure(
+        read(s, |tx| tx.tags(&a, &user))? == vec![tag("a", "x")],
+        "replaced whole",
+    )?;
+
+    write(s, Some(&a), |tx| {
+        tx.set_account_alias(&a, Some("acme-prod"))
+    })?;
+    ensure(
+        read(s, |tx| tx.account_alias(&a))?.as_deref() == Some("acme-prod"),
+        "alias set",
+    )?;
+    ensure(
+        read(s, |tx| tx.alias_owner("acme-prod"))? == Some(a.clone()),
+        "alias owner",
+    )?;
+    write(s, Some(&a), |tx| tx.set_account_alias(&a, Some("acme")))?;
+    ensure(
+        read(s, |tx| tx.alias_owner("acme-prod"))?.is_none(),
+        "the old alias is gone",
+    )?;
+    write(s, Some(&a), |tx| tx.set_account_alias(&a, None))?;
+    ensure(
+        read(s, |tx| tx.account_alias(&a))?.is_none(),
+        "alias removed",
     )
 }
 

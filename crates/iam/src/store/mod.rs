@@ -12,8 +12,9 @@ use credreport_report::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, KeyFacts, KeyUse, MfaDevice, Owner,
-    SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, KeyFacts, KeyUse,
+    ManagedPolicy, MfaDevice, Owner, PolicyVersion, SigningCertificate, StoredReport, Tag,
+    TagTarget, User,
 };
 
 mod checkpoint;
@@ -21,7 +22,7 @@ pub mod conformance;
 mod report_files;
 pub mod sqlite;
 
-/// A page request over users ordered by name ignoring case.
+/// A page request over users (or groups, or managed policies) ordered by name ignoring case.
 #[derive(Clone, Debug, Default)]
 pub struct UserQuery<'a> {
     /// Only users whose path starts with this.
@@ -118,19 +119,124 @@ pub trait Tx {
     /// Deletes a certificate.
     fn delete_signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<()>;
 
-    /// A user's inline policy by name (ignoring case).
-    fn user_policy(
+    /// An inline policy of a user, group or role, by name (ignoring case).
+    fn inline_policy(
         &mut self,
         account: &AccountId,
-        user_id: &str,
+        entity: &Entity,
         name: &str,
-    ) -> Result<Option<UserPolicy>>;
-    /// A user's inline policies, by name.
-    fn user_policies(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<UserPolicy>>;
+    ) -> Result<Option<InlinePolicy>>;
+    /// The inline policies of a user, group or role, by name.
+    fn inline_policies(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+    ) -> Result<Vec<InlinePolicy>>;
     /// Creates or replaces an inline policy.
-    fn put_user_policy(&mut self, account: &AccountId, policy: &UserPolicy) -> Result<()>;
+    fn put_inline_policy(&mut self, account: &AccountId, policy: &InlinePolicy) -> Result<()>;
     /// Deletes an inline policy.
-    fn delete_user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<()>;
+    fn delete_inline_policy(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        name: &str,
+    ) -> Result<()>;
+
+    /// A group by name (ignoring case).
+    fn group_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<Group>>;
+    /// A group by unique id.
+    fn group_by_id(&mut self, account: &AccountId, group_id: &str) -> Result<Option<Group>>;
+    /// Groups in name order (ignoring case).
+    fn groups(&mut self, account: &AccountId, query: &UserQuery<'_>) -> Result<Vec<Group>>;
+    /// How many groups the account has.
+    fn count_groups(&mut self, account: &AccountId) -> Result<usize>;
+    /// Stores a new group (the caller has checked the name is free).
+    fn insert_group(&mut self, group: &Group) -> Result<()>;
+    /// Replaces an existing group record (a new name or path).
+    fn update_group(&mut self, group: &Group) -> Result<()>;
+    /// Deletes a group record (the caller has checked it has no members or policies).
+    fn delete_group(&mut self, account: &AccountId, group_id: &str) -> Result<()>;
+    /// Makes a user a member of a group (nothing if it is one).
+    fn add_group_member(
+        &mut self,
+        account: &AccountId,
+        group_id: &str,
+        user_id: &str,
+    ) -> Result<()>;
+    /// Removes a user from a group (nothing if it is not in it).
+    fn remove_group_member(
+        &mut self,
+        account: &AccountId,
+        group_id: &str,
+        user_id: &str,
+    ) -> Result<()>;
+    /// A group's members, in name order (ignoring case).
+    fn group_members(&mut self, account: &AccountId, group_id: &str) -> Result<Vec<User>>;
+    /// The groups a user is a member of, in name order (ignoring case).
+    fn groups_of_user(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<Group>>;
+
+    /// A customer managed policy by unique id.
+    fn managed_policy(
+        &mut self,
+        account: &AccountId,
+        policy_id: &str,
+    ) -> Result<Option<ManagedPolicy>>;
+    /// A customer managed policy by name (ignoring case).
+    fn managed_policy_by_name(
+        &mut self,
+        account: &AccountId,
+        name: &str,
+    ) -> Result<Option<ManagedPolicy>>;
+    /// Customer managed policies in name order (ignoring case).
+    fn managed_policies(
+        &mut self,
+        account: &AccountId,
+        query: &UserQuery<'_>,
+    ) -> Result<Vec<ManagedPolicy>>;
+    /// How many customer managed policies the account has.
+    fn count_managed_policies(&mut self, account: &AccountId) -> Result<usize>;
+    /// Creates or replaces a customer managed policy record.
+    fn put_managed_policy(&mut self, policy: &ManagedPolicy) -> Result<()>;
+    /// Deletes a customer managed policy and all its versions.
+    fn delete_managed_policy(&mut self, account: &AccountId, policy_id: &str) -> Result<()>;
+    /// A policy's versions, oldest first.
+    fn policy_versions(&mut self, policy_id: &str) -> Result<Vec<PolicyVersion>>;
+    /// Stores a new version.
+    fn put_policy_version(&mut self, version: &PolicyVersion) -> Result<()>;
+    /// Deletes a version.
+    fn delete_policy_version(&mut self, policy_id: &str, version: u32) -> Result<()>;
+
+    /// Attaches a managed policy (by ARN: customer or AWS managed) to an identity (nothing
+    /// if it is attached).
+    fn attach_policy(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        policy_arn: &str,
+    ) -> Result<()>;
+    /// Detaches it (nothing if it is not attached).
+    fn detach_policy(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        policy_arn: &str,
+    ) -> Result<()>;
+    /// The ARNs of the managed policies attached to an identity, in ARN order.
+    fn attached_policies(&mut self, account: &AccountId, entity: &Entity) -> Result<Vec<String>>;
+    /// The identities a managed policy is attached to.
+    fn policy_attachments(&mut self, account: &AccountId, policy_arn: &str) -> Result<Vec<Entity>>;
+
+    /// A resource's tags, in the order they were added.
+    fn tags(&mut self, account: &AccountId, target: &TagTarget) -> Result<Vec<Tag>>;
+    /// Replaces a resource's tags.
+    fn put_tags(&mut self, account: &AccountId, target: &TagTarget, tags: &[Tag]) -> Result<()>;
+
+    /// The account's alias, if it has one.
+    fn account_alias(&mut self, account: &AccountId) -> Result<Option<String>>;
+    /// The account an alias belongs to, in any account.
+    fn alias_owner(&mut self, alias: &str) -> Result<Option<AccountId>>;
+    /// Sets (`Some`) or removes (`None`) the account's alias.
+    fn set_account_alias(&mut self, account: &AccountId, alias: Option<&str>) -> Result<()>;
 
     /// What the credential report shows of every access key of the account (no secrets),
     /// in no particular order.

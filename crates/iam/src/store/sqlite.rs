@@ -20,8 +20,9 @@ use super::{ReadPart, Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, KeyFacts, KeyUse, MfaDevice, Owner, Password,
-    PasswordHash, Sealed, SessionStage, SigningCertificate, StoredReport, User, UserPolicy,
+    AccessKey, Account, CertFacts, ConsoleSession, Entity, EntityKind, Group, InlinePolicy,
+    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion,
+    Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
 /// One schema version: its SQL, then (in the same transaction) any code it needs.
@@ -52,6 +53,9 @@ const MIGRATIONS: &[Migration] = &[
     )),
     sql_only(include_str!(
         "../../migrations/sqlite/0006_console_sessions.sql"
+    )),
+    sql_only(include_str!(
+        "../../migrations/sqlite/0007_groups_and_managed_policies.sql"
     )),
 ];
 
@@ -678,11 +682,53 @@ fn session_from(r: &SqlRow<'_>) -> rusqlite::Result<ConsoleSession> {
     })
 }
 
-fn policy_from(r: &SqlRow<'_>) -> rusqlite::Result<UserPolicy> {
-    Ok(UserPolicy {
-        user: r.get("user_id")?,
+fn entity_kind(r: &SqlRow<'_>, column: &str) -> rusqlite::Result<EntityKind> {
+    let key: String = r.get(column)?;
+    EntityKind::from_key(&key)
+        .ok_or_else(|| rusqlite::Error::InvalidColumnName(format!("bad entity kind {key}")))
+}
+
+fn inline_from(r: &SqlRow<'_>) -> rusqlite::Result<InlinePolicy> {
+    Ok(InlinePolicy {
+        entity: Entity {
+            kind: entity_kind(r, "entity_kind")?,
+            id: r.get("entity_id")?,
+        },
         name: r.get("name")?,
         document: r.get("document")?,
+    })
+}
+
+fn group_from(r: &SqlRow<'_>) -> rusqlite::Result<Group> {
+    Ok(Group {
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        id: r.get("group_id")?,
+        name: r.get("name")?,
+        path: r.get("path")?,
+        created: ts(r.get("created")?)?,
+    })
+}
+
+fn managed_from(r: &SqlRow<'_>) -> rusqlite::Result<ManagedPolicy> {
+    Ok(ManagedPolicy {
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        id: r.get("policy_id")?,
+        name: r.get("name")?,
+        path: r.get("path")?,
+        description: r.get("description")?,
+        created: ts(r.get("created")?)?,
+        updated: ts(r.get("updated")?)?,
+        default_version: r.get("default_version")?,
+        next_version: r.get("next_version")?,
+    })
+}
+
+fn version_from(r: &SqlRow<'_>) -> rusqlite::Result<PolicyVersion> {
+    Ok(PolicyVersion {
+        policy_id: r.get("policy_id")?,
+        version: r.get("version")?,
+        document: r.get("document")?,
+        created: ts(r.get("created")?)?,
     })
 }
 
@@ -720,6 +766,11 @@ impl<'a> SqliteTx<'a> {
                     .collect::<rusqlite::Result<Vec<T>>>()
             })
             .map_err(sql)
+    }
+
+    fn count(&self, query: &str, params: impl rusqlite::Params) -> Result<usize> {
+        let n = self.one(query, params, |r| r.get::<_, i64>(0))?;
+        Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
     }
 
     fn exec(&self, query: &str, params: impl rusqlite::Params) -> Result<usize> {
@@ -818,12 +869,10 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn count_users(&mut self, account: &AccountId) -> Result<usize> {
-        let n = self.one(
+        self.count(
             "SELECT count(*) FROM users WHERE account_id = ?1",
             [account.as_str()],
-            |r| r.get::<_, i64>(0),
-        )?;
-        Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
+        )
     }
 
     fn insert_user(&mut self, u: &User) -> Result<()> {
@@ -1054,41 +1103,353 @@ impl Tx for SqliteTx<'_> {
         .map(drop)
     }
 
-    fn user_policy(
+    fn inline_policy(
         &mut self,
         account: &AccountId,
-        user_id: &str,
+        entity: &Entity,
         name: &str,
-    ) -> Result<Option<UserPolicy>> {
+    ) -> Result<Option<InlinePolicy>> {
         self.one(
-            "SELECT * FROM user_policies WHERE account_id = ?1 AND user_id = ?2 AND name_key = ?3",
-            params![account.as_str(), user_id, name_key(name)],
-            policy_from,
+            "SELECT * FROM inline_policies WHERE account_id = ?1 AND entity_kind = ?2 AND entity_id = ?3 AND name_key = ?4",
+            params![account.as_str(), entity.kind.as_key(), entity.id, name_key(name)],
+            inline_from,
         )
     }
 
-    fn user_policies(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<UserPolicy>> {
+    fn inline_policies(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+    ) -> Result<Vec<InlinePolicy>> {
         self.all(
-            "SELECT * FROM user_policies WHERE account_id = ?1 AND user_id = ?2 ORDER BY name_key",
+            "SELECT * FROM inline_policies WHERE account_id = ?1 AND entity_kind = ?2 AND entity_id = ?3 ORDER BY name_key",
+            params![account.as_str(), entity.kind.as_key(), entity.id],
+            inline_from,
+        )
+    }
+
+    fn put_inline_policy(&mut self, account: &AccountId, p: &InlinePolicy) -> Result<()> {
+        self.exec(
+            "REPLACE INTO inline_policies (account_id, entity_kind, entity_id, name, name_key, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![account.as_str(), p.entity.kind.as_key(), p.entity.id, p.name, name_key(&p.name), p.document],
+        )
+        .map(drop)
+    }
+
+    fn delete_inline_policy(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        name: &str,
+    ) -> Result<()> {
+        self.exec(
+            "DELETE FROM inline_policies WHERE account_id = ?1 AND entity_kind = ?2 AND entity_id = ?3 AND name_key = ?4",
+            params![account.as_str(), entity.kind.as_key(), entity.id, name_key(name)],
+        )
+        .map(drop)
+    }
+
+    fn group_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<Group>> {
+        self.one(
+            "SELECT * FROM groups WHERE account_id = ?1 AND name_key = ?2",
+            params![account.as_str(), name_key(name)],
+            group_from,
+        )
+    }
+
+    fn group_by_id(&mut self, account: &AccountId, group_id: &str) -> Result<Option<Group>> {
+        self.one(
+            "SELECT * FROM groups WHERE account_id = ?1 AND group_id = ?2",
+            params![account.as_str(), group_id],
+            group_from,
+        )
+    }
+
+    fn groups(&mut self, account: &AccountId, q: &UserQuery<'_>) -> Result<Vec<Group>> {
+        self.all(
+            "SELECT * FROM groups WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
+             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
+            params![
+                account.as_str(),
+                q.path_prefix.unwrap_or(""),
+                q.after.unwrap_or(""),
+                i64::try_from(q.limit).unwrap_or(i64::MAX)
+            ],
+            group_from,
+        )
+    }
+
+    fn count_groups(&mut self, account: &AccountId) -> Result<usize> {
+        self.count(
+            "SELECT count(*) FROM groups WHERE account_id = ?1",
+            [account.as_str()],
+        )
+    }
+
+    fn insert_group(&mut self, g: &Group) -> Result<()> {
+        self.exec(
+            "INSERT INTO groups (account_id, group_id, name, name_key, path, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![g.account.as_str(), g.id, g.name, name_key(&g.name), g.path, g.created.unix()],
+        )
+        .map(drop)
+    }
+
+    fn update_group(&mut self, g: &Group) -> Result<()> {
+        self.exec(
+            "UPDATE groups SET name = ?3, name_key = ?4, path = ?5 WHERE account_id = ?1 AND group_id = ?2",
+            params![g.account.as_str(), g.id, g.name, name_key(&g.name), g.path],
+        )
+        .map(drop)
+    }
+
+    fn delete_group(&mut self, account: &AccountId, group_id: &str) -> Result<()> {
+        self.exec(
+            "DELETE FROM groups WHERE account_id = ?1 AND group_id = ?2",
+            params![account.as_str(), group_id],
+        )
+        .map(drop)
+    }
+
+    fn add_group_member(
+        &mut self,
+        account: &AccountId,
+        group_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT OR IGNORE INTO group_members (account_id, group_id, user_id) VALUES (?1, ?2, ?3)",
+            params![account.as_str(), group_id, user_id],
+        )
+        .map(drop)
+    }
+
+    fn remove_group_member(
+        &mut self,
+        account: &AccountId,
+        group_id: &str,
+        user_id: &str,
+    ) -> Result<()> {
+        self.exec(
+            "DELETE FROM group_members WHERE account_id = ?1 AND group_id = ?2 AND user_id = ?3",
+            params![account.as_str(), group_id, user_id],
+        )
+        .map(drop)
+    }
+
+    fn group_members(&mut self, account: &AccountId, group_id: &str) -> Result<Vec<User>> {
+        self.all(
+            "SELECT u.* FROM group_members m JOIN users u ON u.user_id = m.user_id
+             WHERE m.account_id = ?1 AND m.group_id = ?2 ORDER BY u.name_key, u.name",
+            params![account.as_str(), group_id],
+            user_from,
+        )
+    }
+
+    fn groups_of_user(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<Group>> {
+        self.all(
+            "SELECT g.* FROM group_members m JOIN groups g ON g.group_id = m.group_id
+             WHERE m.account_id = ?1 AND m.user_id = ?2 ORDER BY g.name_key, g.name",
             params![account.as_str(), user_id],
-            policy_from,
+            group_from,
         )
     }
 
-    fn put_user_policy(&mut self, account: &AccountId, p: &UserPolicy) -> Result<()> {
+    fn managed_policy(
+        &mut self,
+        account: &AccountId,
+        policy_id: &str,
+    ) -> Result<Option<ManagedPolicy>> {
+        self.one(
+            "SELECT * FROM managed_policies WHERE account_id = ?1 AND policy_id = ?2",
+            params![account.as_str(), policy_id],
+            managed_from,
+        )
+    }
+
+    fn managed_policy_by_name(
+        &mut self,
+        account: &AccountId,
+        name: &str,
+    ) -> Result<Option<ManagedPolicy>> {
+        self.one(
+            "SELECT * FROM managed_policies WHERE account_id = ?1 AND name_key = ?2",
+            params![account.as_str(), name_key(name)],
+            managed_from,
+        )
+    }
+
+    fn managed_policies(
+        &mut self,
+        account: &AccountId,
+        q: &UserQuery<'_>,
+    ) -> Result<Vec<ManagedPolicy>> {
+        self.all(
+            "SELECT * FROM managed_policies WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
+             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
+            params![
+                account.as_str(),
+                q.path_prefix.unwrap_or(""),
+                q.after.unwrap_or(""),
+                i64::try_from(q.limit).unwrap_or(i64::MAX)
+            ],
+            managed_from,
+        )
+    }
+
+    fn count_managed_policies(&mut self, account: &AccountId) -> Result<usize> {
+        self.count(
+            "SELECT count(*) FROM managed_policies WHERE account_id = ?1",
+            [account.as_str()],
+        )
+    }
+
+    fn put_managed_policy(&mut self, p: &ManagedPolicy) -> Result<()> {
         self.exec(
-            "REPLACE INTO user_policies (account_id, user_id, name, name_key, document) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![account.as_str(), p.user, p.name, name_key(&p.name), p.document],
+            "REPLACE INTO managed_policies (account_id, policy_id, name, name_key, path, description, created, updated, default_version, next_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                p.account.as_str(), p.id, p.name, name_key(&p.name), p.path, p.description,
+                p.created.unix(), p.updated.unix(), p.default_version, p.next_version
+            ],
         )
         .map(drop)
     }
 
-    fn delete_user_policy(&mut self, account: &AccountId, user_id: &str, name: &str) -> Result<()> {
+    fn delete_managed_policy(&mut self, account: &AccountId, policy_id: &str) -> Result<()> {
         self.exec(
-            "DELETE FROM user_policies WHERE account_id = ?1 AND user_id = ?2 AND name_key = ?3",
-            params![account.as_str(), user_id, name_key(name)],
+            "DELETE FROM policy_versions WHERE policy_id = ?1",
+            [policy_id],
+        )?;
+        self.exec(
+            "DELETE FROM managed_policies WHERE account_id = ?1 AND policy_id = ?2",
+            params![account.as_str(), policy_id],
         )
         .map(drop)
+    }
+
+    fn policy_versions(&mut self, policy_id: &str) -> Result<Vec<PolicyVersion>> {
+        self.all(
+            "SELECT * FROM policy_versions WHERE policy_id = ?1 ORDER BY version",
+            [policy_id],
+            version_from,
+        )
+    }
+
+    fn put_policy_version(&mut self, v: &PolicyVersion) -> Result<()> {
+        self.exec(
+            "REPLACE INTO policy_versions (policy_id, version, document, created) VALUES (?1, ?2, ?3, ?4)",
+            params![v.policy_id, v.version, v.document, v.created.unix()],
+        )
+        .map(drop)
+    }
+
+    fn delete_policy_version(&mut self, policy_id: &str, version: u32) -> Result<()> {
+        self.exec(
+            "DELETE FROM policy_versions WHERE policy_id = ?1 AND version = ?2",
+            params![policy_id, version],
+        )
+        .map(drop)
+    }
+
+    fn attach_policy(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        policy_arn: &str,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT OR IGNORE INTO policy_attachments (account_id, entity_kind, entity_id, policy_arn) VALUES (?1, ?2, ?3, ?4)",
+            params![account.as_str(), entity.kind.as_key(), entity.id, policy_arn],
+        )
+        .map(drop)
+    }
+
+    fn detach_policy(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        policy_arn: &str,
+    ) -> Result<()> {
+        self.exec(
+            "DELETE FROM policy_attachments WHERE account_id = ?1 AND entity_kind = ?2 AND entity_id = ?3 AND policy_arn = ?4",
+            params![account.as_str(), entity.kind.as_key(), entity.id, policy_arn],
+        )
+        .map(drop)
+    }
+
+    fn attached_policies(&mut self, account: &AccountId, entity: &Entity) -> Result<Vec<String>> {
+        self.all(
+            "SELECT policy_arn FROM policy_attachments WHERE account_id = ?1 AND entity_kind = ?2 AND entity_id = ?3 ORDER BY policy_arn",
+            params![account.as_str(), entity.kind.as_key(), entity.id],
+            |r| r.get(0),
+        )
+    }
+
+    fn policy_attachments(&mut self, account: &AccountId, policy_arn: &str) -> Result<Vec<Entity>> {
+        self.all(
+            "SELECT entity_kind, entity_id FROM policy_attachments WHERE account_id = ?1 AND policy_arn = ?2 ORDER BY entity_kind, entity_id",
+            params![account.as_str(), policy_arn],
+            |r| {
+                Ok(Entity {
+                    kind: entity_kind(r, "entity_kind")?,
+                    id: r.get("entity_id")?,
+                })
+            },
+        )
+    }
+
+    fn tags(&mut self, account: &AccountId, target: &TagTarget) -> Result<Vec<Tag>> {
+        let (kind, id) = target.parts();
+        self.all(
+            "SELECT key, value FROM tags WHERE account_id = ?1 AND resource_kind = ?2 AND resource_id = ?3 ORDER BY position",
+            params![account.as_str(), kind, id],
+            |r| Ok(Tag { key: r.get(0)?, value: r.get(1)? }),
+        )
+    }
+
+    fn put_tags(&mut self, account: &AccountId, target: &TagTarget, tags: &[Tag]) -> Result<()> {
+        let (kind, id) = target.parts();
+        self.exec(
+            "DELETE FROM tags WHERE account_id = ?1 AND resource_kind = ?2 AND resource_id = ?3",
+            params![account.as_str(), kind, id],
+        )?;
+        for (position, t) in tags.iter().enumerate() {
+            self.exec(
+                "INSERT INTO tags (account_id, resource_kind, resource_id, position, key, value) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![account.as_str(), kind, id, i64::try_from(position).unwrap_or(i64::MAX), t.key, t.value],
+            )?;
+        }
+        Ok(())
+    }
+
+    fn account_alias(&mut self, account: &AccountId) -> Result<Option<String>> {
+        self.one(
+            "SELECT alias FROM account_aliases WHERE account_id = ?1",
+            [account.as_str()],
+            |r| r.get(0),
+        )
+    }
+
+    fn alias_owner(&mut self, alias: &str) -> Result<Option<AccountId>> {
+        self.one(
+            "SELECT account_id FROM account_aliases WHERE alias = ?1",
+            [alias],
+            |r| account_id(&r.get::<_, String>(0)?),
+        )
+    }
+
+    fn set_account_alias(&mut self, account: &AccountId, alias: Option<&str>) -> Result<()> {
+        self.exec(
+            "DELETE FROM account_aliases WHERE account_id = ?1",
+            [account.as_str()],
+        )?;
+        if let Some(alias) = alias {
+            self.exec(
+                "INSERT INTO account_aliases (alias, account_id) VALUES (?1, ?2)",
+                params![alias, account.as_str()],
+            )?;
+        }
+        Ok(())
     }
 
     fn key_facts(&mut self, account: &AccountId) -> Result<Vec<KeyFacts>> {

@@ -1,4 +1,4 @@
-//! GetAccountSummary.
+//! GetAccountSummary; CreateAccountAlias, DeleteAccountAlias, ListAccountAliases.
 
 use super::Ctx;
 use crate::error::AwsError;
@@ -16,5 +16,36 @@ pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             });
         }
     });
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccountAlias.html
+pub(crate) fn create_alias(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let alias = ctx.params.required("AccountAlias", "accountAlias")?;
+    ctx.authorize("iam:CreateAccountAlias", ctx.any())?;
+    ctx.iam.create_account_alias(ctx.account(), alias)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccountAlias.html
+pub(crate) fn delete_alias(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let alias = ctx.params.required("AccountAlias", "accountAlias")?;
+    ctx.authorize("iam:DeleteAccountAlias", ctx.any())?;
+    ctx.iam.delete_account_alias(ctx.account(), alias)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html
+pub(crate) fn list_aliases(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.params.max_items()?;
+    ctx.authorize("iam:ListAccountAliases", ctx.any())?;
+    let aliases = ctx.iam.account_aliases(ctx.account())?;
+    let mut x = Xml::new();
+    x.node("AccountAliases", |x| {
+        for a in &aliases {
+            x.leaf("member", a);
+        }
+    });
+    super::page_end(&mut x, None);
     Ok(Some(x))
 }

@@ -15,12 +15,17 @@ use crate::xml::Xml;
 mod access_keys;
 mod account;
 mod certificates;
+mod details;
+mod groups;
+mod inline_policies;
 mod login_profiles;
+mod managed_policies;
 mod mfa;
 mod password_policy;
+mod providers;
 mod reports;
 mod sts;
-mod user_policies;
+mod tags;
 mod users;
 
 /// What a handler needs.
@@ -81,11 +86,53 @@ pub fn handler(action: &str) -> Option<Handler> {
         "UpdateAccountPasswordPolicy" => password_policy::update,
         "GetAccountPasswordPolicy" => password_policy::get,
         "DeleteAccountPasswordPolicy" => password_policy::delete,
-        "PutUserPolicy" => user_policies::put,
-        "GetUserPolicy" => user_policies::get,
-        "DeleteUserPolicy" => user_policies::delete,
-        "ListUserPolicies" => user_policies::list,
+        "PutUserPolicy" => inline_policies::put_user,
+        "GetUserPolicy" => inline_policies::get_user,
+        "DeleteUserPolicy" => inline_policies::delete_user,
+        "ListUserPolicies" => inline_policies::list_user,
+        "PutGroupPolicy" => inline_policies::put_group,
+        "GetGroupPolicy" => inline_policies::get_group,
+        "DeleteGroupPolicy" => inline_policies::delete_group,
+        "ListGroupPolicies" => inline_policies::list_group,
+        "CreateGroup" => groups::create,
+        "GetGroup" => groups::get,
+        "ListGroups" => groups::list,
+        "UpdateGroup" => groups::update,
+        "DeleteGroup" => groups::delete,
+        "AddUserToGroup" => groups::add_user,
+        "RemoveUserFromGroup" => groups::remove_user,
+        "ListGroupsForUser" => groups::for_user,
+        "CreatePolicy" => managed_policies::create,
+        "GetPolicy" => managed_policies::get,
+        "ListPolicies" => managed_policies::list,
+        "DeletePolicy" => managed_policies::delete,
+        "CreatePolicyVersion" => managed_policies::create_version,
+        "GetPolicyVersion" => managed_policies::get_version,
+        "ListPolicyVersions" => managed_policies::list_versions,
+        "DeletePolicyVersion" => managed_policies::delete_version,
+        "SetDefaultPolicyVersion" => managed_policies::set_default_version,
+        "AttachUserPolicy" => managed_policies::attach_user,
+        "DetachUserPolicy" => managed_policies::detach_user,
+        "AttachGroupPolicy" => managed_policies::attach_group,
+        "DetachGroupPolicy" => managed_policies::detach_group,
+        "ListAttachedUserPolicies" => managed_policies::list_attached_user,
+        "ListAttachedGroupPolicies" => managed_policies::list_attached_group,
+        "ListEntitiesForPolicy" => managed_policies::entities,
+        "TagUser" => tags::tag_user,
+        "UntagUser" => tags::untag_user,
+        "ListUserTags" => tags::list_user,
+        "TagPolicy" => tags::tag_policy,
+        "UntagPolicy" => tags::untag_policy,
+        "ListPolicyTags" => tags::list_policy,
         "GetAccountSummary" => account::summary,
+        "GetAccountAuthorizationDetails" => details::get,
+        "CreateAccountAlias" => account::create_alias,
+        "DeleteAccountAlias" => account::delete_alias,
+        "ListAccountAliases" => account::list_aliases,
+        "ListSAMLProviders" => providers::saml,
+        "ListOpenIDConnectProviders" => providers::oidc,
+        "ListServerCertificates" => providers::server_certificates,
+        "ListServiceSpecificCredentials" => providers::service_specific_credentials,
         "GetCallerIdentity" => sts::get_caller_identity,
         _ => return None,
     })
@@ -135,6 +182,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// The ARN of a group by name (as IAM authorizes: before knowing whether it exists).
+    pub(crate) fn group_arn(&self, name: &str) -> String {
+        match self.iam.group_named(self.account(), name) {
+            Ok(g) => g.arn(),
+            Err(_) => format!("arn:aws:iam::{}:group/{name}", self.account()),
+        }
+    }
+
     /// Authorizes `action` on the user `name`, then returns the user.
     pub(crate) fn authorized_user(&self, action: &str, name: &str) -> Result<User, AwsError> {
         self.authorize(action, &self.user_arn(name))?;
@@ -174,6 +229,23 @@ pub(crate) fn user_xml(x: &mut Xml, u: &User) {
         .leaf("UserId", &u.id)
         .leaf_parts("Arn", &u.arn_parts())
         .time("CreateDate", u.created);
+}
+
+/// Markers are opaque: the last name key (or sort key), hex-encoded.
+pub(crate) fn encode_marker(key: &str) -> String {
+    hex::encode(key)
+}
+
+/// The request's `Marker`, decoded.
+pub(crate) fn decode_marker(ctx: &Ctx<'_>) -> Result<Option<String>, AwsError> {
+    let Some(marker) = ctx.params.optional("Marker") else {
+        return Ok(None);
+    };
+    hex::decode(marker)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .map(Some)
+        .ok_or_else(|| AwsError::validation("Invalid Marker."))
 }
 
 /// `IsTruncated` and, when truncated, `Marker`.

@@ -1,6 +1,6 @@
 //! CreateUser, GetUser, ListUsers, DeleteUser.
 
-use super::{page_end, user_xml, Ctx};
+use super::{decode_marker, encode_marker, page_end, user_xml, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -13,10 +13,26 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         ctx.account(),
         path.unwrap_or("/")
     );
+    let tags = ctx.params.tags();
     ctx.authorize("iam:CreateUser", &arn)?;
+    if !tags.is_empty() {
+        // Creating a user with tags needs iam:TagUser too.
+        ctx.authorize("iam:TagUser", &arn)?;
+        credreport_iam::validate_tags(&tags)?;
+    }
     let user = ctx.iam.create_user(ctx.account(), name, path)?;
+    if !tags.is_empty() {
+        ctx.iam.tag(
+            ctx.account(),
+            credreport_iam::Tagged::User(&user.name),
+            &tags,
+        )?;
+    }
     let mut x = Xml::new();
-    x.node("User", |x| user_xml(x, &user));
+    x.node("User", |x| {
+        user_xml(x, &user);
+        super::tags::tags_xml(x, &tags);
+    });
     Ok(Some(x))
 }
 
@@ -25,11 +41,15 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let mut x = Xml::new();
     match ctx.target("iam:GetUser")? {
         super::Target::User(user) => {
+            let tags = ctx
+                .iam
+                .list_tags(ctx.account(), credreport_iam::Tagged::User(&user.name))?;
             x.node("User", |x| {
                 user_xml(x, &user);
                 if let Some(t) = user.password_last_used {
                     x.time("PasswordLastUsed", t);
                 }
+                super::tags::tags_xml(x, &tags);
             });
         }
         super::Target::Root => {
@@ -55,10 +75,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         &format!("arn:aws:iam::{}:user/", ctx.account()),
     )?;
     let max = ctx.params.max_items()?;
-    let marker = match ctx.params.optional("Marker") {
-        Some(m) => Some(decode_marker(m)?),
-        None => None,
-    };
+    let marker = decode_marker(ctx)?;
     let page = ctx.iam.list_users(
         ctx.account(),
         ctx.params.optional("PathPrefix"),
@@ -77,16 +94,4 @@ pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.authorize("iam:DeleteUser", &ctx.user_arn(name))?;
     ctx.iam.delete_user(ctx.account(), name)?;
     Ok(None)
-}
-
-/// Markers are opaque: the last name key, hex-encoded.
-fn encode_marker(key: &str) -> String {
-    hex::encode(key)
-}
-
-fn decode_marker(marker: &str) -> Result<String, AwsError> {
-    hex::decode(marker)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| AwsError::validation("Invalid Marker."))
 }

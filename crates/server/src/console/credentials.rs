@@ -360,13 +360,13 @@ fn policies_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
         section.panel aria-labelledby="policies" {
             h2 #policies { "Inline policies" }
             (allowed(c, me, "iam:ListUserPolicies", &arn, || {
-                let names = c.iam.list_user_policies(me.account_id(), name)?;
+                let names = c.iam.list_inline_policies(me.account_id(), credreport_iam::Named::User(name))?;
                 Ok(html! {
                     @if names.is_empty() { p { "No inline policies." } }
                     @for p in &names {
                         details {
                             summary { (p) }
-                            @match c.iam.user_policy(me.account_id(), name, p) {
+                            @match c.iam.inline_policy(me.account_id(), credreport_iam::Named::User(name), p) {
                                 Ok((_, policy)) if me.may(&c.iam, "iam:GetUserPolicy", &arn) => pre.mono { (policy.document) },
                                 _ => p.muted { "You need permission for " code { "iam:GetUserPolicy" } " to see it." },
                             }
@@ -623,14 +623,19 @@ fn run(
             let name = user_only()?;
             let policy = field(req, "policy_name")?;
             authorize("iam:PutUserPolicy")?;
-            iam.put_user_policy(account, &name, policy, field(req, "policy_document")?)?;
+            iam.put_inline_policy(
+                account,
+                credreport_iam::Named::User(&name),
+                policy,
+                field(req, "policy_document")?,
+            )?;
             done(format!("Policy {policy} was saved."))
         }
         "policy-delete" => {
             let name = user_only()?;
             let policy = field(req, "policy_name")?;
             authorize("iam:DeleteUserPolicy")?;
-            iam.delete_user_policy(account, &name, policy)?;
+            iam.delete_inline_policy(account, credreport_iam::Named::User(&name), policy)?;
             done(format!("Policy {policy} was deleted."))
         }
         _ => return Err(PageError::NotFound),

@@ -1,0 +1,163 @@
+//! GetAccountAuthorizationDetails: every user, group and managed policy of an account with
+//! what authorizes it (users and groups with their inline policies, groups and tags read on
+//! one snapshot; attached policies and the policies' versions read after it).
+
+use crate::error::Result;
+use crate::ids::AccountId;
+use crate::managed::{PolicyInfo, PolicyScope, VersionInfo};
+use crate::model::{Entity, Group, InlinePolicy, Tag, TagTarget, User};
+use crate::service::{require_account, Iam};
+use crate::store::UserQuery;
+use crate::users::USERS_QUOTA;
+
+/// A user and what authorizes it.
+#[derive(Clone, Debug)]
+pub struct UserDetail {
+    /// The user.
+    pub user: User,
+    /// Its inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// The names of its groups.
+    pub groups: Vec<String>,
+    /// Its attached managed policies: `(name, arn)`.
+    pub attached: Vec<(String, String)>,
+    /// Its tags.
+    pub tags: Vec<Tag>,
+}
+
+/// A group and what authorizes it.
+#[derive(Clone, Debug)]
+pub struct GroupDetail {
+    /// The group.
+    pub group: Group,
+    /// Its inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// Its attached managed policies: `(name, arn)`.
+    pub attached: Vec<(String, String)>,
+}
+
+/// Which kinds GetAccountAuthorizationDetails returns (its `Filter`; all when empty).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DetailsFilter {
+    /// `User`.
+    pub users: bool,
+    /// `Group`.
+    pub groups: bool,
+    /// `LocalManagedPolicy`.
+    pub local_policies: bool,
+    /// `AWSManagedPolicy` (those attached to something in the account).
+    pub aws_policies: bool,
+}
+
+impl DetailsFilter {
+    /// Everything.
+    pub fn all() -> DetailsFilter {
+        DetailsFilter {
+            users: true,
+            groups: true,
+            local_policies: true,
+            aws_policies: true,
+        }
+    }
+}
+
+/// The account's authorization details.
+#[derive(Clone, Debug, Default)]
+pub struct AuthorizationDetails {
+    /// Users, by name ignoring case.
+    pub users: Vec<UserDetail>,
+    /// Groups, by name ignoring case.
+    pub groups: Vec<GroupDetail>,
+    /// Managed policies with every version.
+    pub policies: Vec<(PolicyInfo, Vec<VersionInfo>)>,
+}
+
+impl Iam {
+    /// GetAccountAuthorizationDetails, unpaged (the caller pages it).
+    pub fn authorization_details(
+        &self,
+        account: &AccountId,
+        filter: DetailsFilter,
+    ) -> Result<AuthorizationDetails> {
+        let everyone = UserQuery {
+            path_prefix: None,
+            after: None,
+            limit: USERS_QUOTA + 1,
+        };
+        let (users, groups) = self.read(|tx| {
+            require_account(tx, account)?;
+            let mut users = Vec::new();
+            if filter.users {
+                for user in tx.users(account, &everyone)? {
+                    let entity = Entity::user(&user.id);
+                    users.push((
+                        UserDetail {
+                            inline: tx.inline_policies(account, &entity)?,
+                            groups: tx
+                                .groups_of_user(account, &user.id)?
+                                .into_iter()
+                                .map(|g| g.name)
+                                .collect(),
+                            attached: Vec::new(),
+                            tags: tx.tags(account, &TagTarget::User(user.id.clone()))?,
+                            user,
+                        },
+                        entity,
+                    ));
+                }
+            }
+            let mut groups = Vec::new();
+            if filter.groups {
+                for group in tx.groups(account, &everyone)? {
+                    let entity = Entity::group(&group.id);
+                    groups.push((
+                        GroupDetail {
+                            inline: tx.inline_policies(account, &entity)?,
+                            attached: Vec::new(),
+                            group,
+                        },
+                        entity,
+                    ));
+                }
+            }
+            Ok((users, groups))
+        })?;
+        let mut out = AuthorizationDetails::default();
+        for (mut d, _) in users {
+            d.attached =
+                self.list_attached_policies(account, crate::Named::User(&d.user.name), None)?;
+            out.users.push(d);
+        }
+        for (mut d, _) in groups {
+            d.attached =
+                self.list_attached_policies(account, crate::Named::Group(&d.group.name), None)?;
+            out.groups.push(d);
+        }
+        let scope = match (filter.local_policies, filter.aws_policies) {
+            (true, true) => Some(PolicyScope::All),
+            (true, false) => Some(PolicyScope::Local),
+            (false, true) => Some(PolicyScope::Aws),
+            (false, false) => None,
+        };
+        if let Some(scope) = scope {
+            let mut marker: Option<String> = None;
+            loop {
+                let page =
+                    self.list_policies(account, scope, false, None, marker.as_deref(), 1000)?;
+                for p in page.items {
+                    // AWS lists the AWS managed policies in use, not its whole catalog.
+                    if p.aws_managed && p.attachment_count == 0 {
+                        continue;
+                    }
+                    let versions = self.list_policy_versions(account, &p.arn)?;
+                    out.policies.push((p, versions));
+                }
+                match page.next {
+                    Some(n) => marker = Some(n),
+                    None => break,
+                }
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,127 @@
+//! Inline policies of users and groups: Put, Get, Delete and List{User,Group}Policies.
+
+use credreport_iam::Named;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::{page_end, Ctx};
+use crate::error::AwsError;
+use crate::xml::Xml;
+
+/// RFC 3986 unreserved characters stay; everything else is percent-encoded.
+const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A policy document as the Query API returns it: URL-encoded (botocore decodes it; the
+/// Rust SDK does not).
+pub(crate) fn encoded_document(document: &str) -> String {
+    utf8_percent_encode(document, RFC3986).to_string()
+}
+
+/// Whose inline policies an action is about.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    User,
+    Group,
+}
+
+impl Kind {
+    /// `User` or `Group`, as in the action names.
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::User => "User",
+            Kind::Group => "Group",
+        }
+    }
+
+    /// The identity the request names, and its ARN for authorization.
+    pub(crate) fn named<'a>(self, ctx: &'a Ctx<'_>) -> Result<(Named<'a>, String), AwsError> {
+        Ok(match self {
+            Kind::User => {
+                let name = ctx.user_name()?;
+                (Named::User(name), ctx.user_arn(name))
+            }
+            Kind::Group => {
+                let name = ctx.params.required("GroupName", "groupName")?;
+                (Named::Group(name), ctx.group_arn(name))
+            }
+        })
+    }
+}
+
+fn policy_name<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
+    ctx.params.required("PolicyName", "policyName")
+}
+
+fn put(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let ((who, arn), name) = (kind.named(ctx)?, policy_name(ctx)?);
+    let document = ctx.params.required("PolicyDocument", "policyDocument")?;
+    ctx.authorize(&format!("iam:Put{}Policy", kind.noun()), &arn)?;
+    ctx.iam
+        .put_inline_policy(ctx.account(), who, name, document)?;
+    Ok(None)
+}
+
+fn get(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let ((who, arn), name) = (kind.named(ctx)?, policy_name(ctx)?);
+    ctx.authorize(&format!("iam:Get{}Policy", kind.noun()), &arn)?;
+    let (entity_name, policy) = ctx.iam.inline_policy(ctx.account(), who, name)?;
+    let mut x = Xml::new();
+    x.leaf(&format!("{}Name", kind.noun()), &entity_name)
+        .leaf("PolicyName", &policy.name)
+        .leaf("PolicyDocument", &encoded_document(&policy.document));
+    Ok(Some(x))
+}
+
+fn delete(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let ((who, arn), name) = (kind.named(ctx)?, policy_name(ctx)?);
+    ctx.authorize(&format!("iam:Delete{}Policy", kind.noun()), &arn)?;
+    ctx.iam.delete_inline_policy(ctx.account(), who, name)?;
+    Ok(None)
+}
+
+fn list(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let (who, arn) = kind.named(ctx)?;
+    ctx.params.max_items()?;
+    ctx.authorize(&format!("iam:List{}Policies", kind.noun()), &arn)?;
+    let names = ctx.iam.list_inline_policies(ctx.account(), who)?;
+    let mut x = Xml::new();
+    x.node("PolicyNames", |x| {
+        for n in &names {
+            x.leaf("member", n);
+        }
+    });
+    page_end(&mut x, None);
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html (and Group)
+pub(crate) fn put_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    put(ctx, Kind::User)
+}
+pub(crate) fn put_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    put(ctx, Kind::Group)
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUserPolicy.html (and Group)
+pub(crate) fn get_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    get(ctx, Kind::User)
+}
+pub(crate) fn get_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    get(ctx, Kind::Group)
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUserPolicy.html (and Group)
+pub(crate) fn delete_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    delete(ctx, Kind::User)
+}
+pub(crate) fn delete_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    delete(ctx, Kind::Group)
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserPolicies.html (and Group)
+pub(crate) fn list_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list(ctx, Kind::User)
+}
+pub(crate) fn list_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list(ctx, Kind::Group)
+}

@@ -1,0 +1,290 @@
+//! Managed policies: CreatePolicy, GetPolicy, ListPolicies, DeletePolicy, the version
+//! actions, Attach/Detach{User,Group}Policy, ListAttached{User,Group}Policies,
+//! ListEntitiesForPolicy.
+
+use credreport_iam::model::EntityKind;
+use credreport_iam::{PolicyInfo, PolicyScope, VersionInfo};
+
+use super::inline_policies::{encoded_document, Kind};
+use super::{decode_marker, encode_marker, page_end, Ctx};
+use crate::error::AwsError;
+use crate::xml::Xml;
+
+/// The Policy shape.
+fn policy_xml(x: &mut Xml, p: &PolicyInfo, description: bool) {
+    x.leaf("PolicyName", &p.name)
+        .leaf("DefaultVersionId", &p.default_version_id)
+        .leaf("PolicyId", &p.id)
+        .leaf("Path", &p.path)
+        .leaf("Arn", &p.arn)
+        .leaf("AttachmentCount", &p.attachment_count.to_string())
+        .leaf("PermissionsBoundaryUsageCount", "0")
+        .bool("IsAttachable", true);
+    if description {
+        if let Some(d) = &p.description {
+            x.leaf("Description", d);
+        }
+    }
+    x.time("CreateDate", p.created)
+        .time("UpdateDate", p.updated);
+}
+
+/// The PolicyVersion shape (the document only where asked).
+fn version_xml(x: &mut Xml, v: &VersionInfo, document: bool) {
+    if document {
+        x.leaf("Document", &encoded_document(&v.document));
+    }
+    x.leaf("VersionId", &v.version_id)
+        .bool("IsDefaultVersion", v.is_default)
+        .time("CreateDate", v.created);
+}
+
+fn arn<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
+    ctx.params.required("PolicyArn", "policyArn")
+}
+
+fn version_id<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
+    ctx.params.required("VersionId", "versionId")
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html
+pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = ctx.params.required("PolicyName", "policyName")?;
+    let document = ctx.params.required("PolicyDocument", "policyDocument")?;
+    let path = ctx.params.optional("Path");
+    let tags = ctx.params.tags();
+    let arn = format!(
+        "arn:aws:iam::{}:policy{}{name}",
+        ctx.account(),
+        path.unwrap_or("/")
+    );
+    ctx.authorize("iam:CreatePolicy", &arn)?;
+    credreport_iam::validate_tags(&tags)?;
+    let policy = ctx.iam.create_policy(
+        ctx.account(),
+        name,
+        path,
+        document,
+        ctx.params.optional("Description"),
+    )?;
+    if !tags.is_empty() {
+        ctx.iam.tag(
+            ctx.account(),
+            credreport_iam::Tagged::Policy(&policy.arn),
+            &tags,
+        )?;
+    }
+    let mut x = Xml::new();
+    x.node("Policy", |x| {
+        policy_xml(x, &policy, true);
+        super::tags::tags_xml(x, &tags);
+    });
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html
+pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let arn = arn(ctx)?;
+    ctx.authorize("iam:GetPolicy", arn)?;
+    let policy = ctx.iam.get_policy(ctx.account(), arn)?;
+    let tags = if policy.aws_managed {
+        Vec::new()
+    } else {
+        ctx.iam
+            .list_tags(ctx.account(), credreport_iam::Tagged::Policy(arn))?
+    };
+    let mut x = Xml::new();
+    x.node("Policy", |x| {
+        policy_xml(x, &policy, true);
+        super::tags::tags_xml(x, &tags);
+    });
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html
+pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize(
+        "iam:ListPolicies",
+        &format!("arn:aws:iam::{}:policy/", ctx.account()),
+    )?;
+    let scope = match ctx.params.optional("Scope").unwrap_or("All") {
+        "All" => PolicyScope::All,
+        "AWS" => PolicyScope::Aws,
+        "Local" => PolicyScope::Local,
+        _ => {
+            return Err(AwsError::validation(
+                "1 validation error detected: Value at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]",
+            ))
+        }
+    };
+    let only_attached = ctx
+        .params
+        .bool("OnlyAttached", "onlyAttached")?
+        .unwrap_or(false);
+    let max = ctx.params.max_items()?;
+    let marker = decode_marker(ctx)?;
+    let page = ctx.iam.list_policies(
+        ctx.account(),
+        scope,
+        only_attached,
+        ctx.params.optional("PathPrefix"),
+        marker.as_deref(),
+        max,
+    )?;
+    let mut x = Xml::new();
+    x.list("Policies", &page.items, |x, p| policy_xml(x, p, false));
+    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html
+pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let arn = arn(ctx)?;
+    ctx.authorize("iam:DeletePolicy", arn)?;
+    ctx.iam.delete_policy(ctx.account(), arn)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicyVersion.html
+pub(crate) fn create_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let arn = arn(ctx)?;
+    let document = ctx.params.required("PolicyDocument", "policyDocument")?;
+    let default = ctx
+        .params
+        .bool("SetAsDefault", "setAsDefault")?
+        .unwrap_or(false);
+    ctx.authorize("iam:CreatePolicyVersion", arn)?;
+    let v = ctx
+        .iam
+        .create_policy_version(ctx.account(), arn, document, default)?;
+    let mut x = Xml::new();
+    x.node("PolicyVersion", |x| version_xml(x, &v, false));
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html
+pub(crate) fn get_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let (arn, version) = (arn(ctx)?, version_id(ctx)?);
+    ctx.authorize("iam:GetPolicyVersion", arn)?;
+    let v = ctx.iam.get_policy_version(ctx.account(), arn, version)?;
+    let mut x = Xml::new();
+    x.node("PolicyVersion", |x| version_xml(x, &v, true));
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyVersions.html
+pub(crate) fn list_versions(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let arn = arn(ctx)?;
+    ctx.params.max_items()?;
+    ctx.authorize("iam:ListPolicyVersions", arn)?;
+    let versions = ctx.iam.list_policy_versions(ctx.account(), arn)?;
+    let mut x = Xml::new();
+    x.list("Versions", &versions, |x, v| version_xml(x, v, false));
+    page_end(&mut x, None);
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html
+pub(crate) fn delete_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let (arn, version) = (arn(ctx)?, version_id(ctx)?);
+    ctx.authorize("iam:DeletePolicyVersion", arn)?;
+    ctx.iam.delete_policy_version(ctx.account(), arn, version)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_SetDefaultPolicyVersion.html
+pub(crate) fn set_default_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let (arn, version) = (arn(ctx)?, version_id(ctx)?);
+    ctx.authorize("iam:SetDefaultPolicyVersion", arn)?;
+    ctx.iam
+        .set_default_policy_version(ctx.account(), arn, version)?;
+    Ok(None)
+}
+
+fn attach(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>, AwsError> {
+    let (who, target) = kind.named(ctx)?;
+    let arn = arn(ctx)?;
+    ctx.authorize(action, &target)?;
+    ctx.iam.attach_policy(ctx.account(), who, arn)?;
+    Ok(None)
+}
+
+fn detach(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>, AwsError> {
+    let (who, target) = kind.named(ctx)?;
+    let arn = arn(ctx)?;
+    ctx.authorize(action, &target)?;
+    ctx.iam.detach_policy(ctx.account(), who, arn)?;
+    Ok(None)
+}
+
+fn list_attached(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>, AwsError> {
+    let (who, target) = kind.named(ctx)?;
+    ctx.params.max_items()?;
+    ctx.authorize(action, &target)?;
+    let attached =
+        ctx.iam
+            .list_attached_policies(ctx.account(), who, ctx.params.optional("PathPrefix"))?;
+    let mut x = Xml::new();
+    x.list("AttachedPolicies", &attached, |x, (name, arn)| {
+        x.leaf("PolicyName", name).leaf("PolicyArn", arn);
+    });
+    page_end(&mut x, None);
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachUserPolicy.html (and Group)
+pub(crate) fn attach_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    attach(ctx, Kind::User, "iam:AttachUserPolicy")
+}
+pub(crate) fn attach_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    attach(ctx, Kind::Group, "iam:AttachGroupPolicy")
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html (and Group)
+pub(crate) fn detach_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    detach(ctx, Kind::User, "iam:DetachUserPolicy")
+}
+pub(crate) fn detach_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    detach(ctx, Kind::Group, "iam:DetachGroupPolicy")
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html (and Group)
+pub(crate) fn list_attached_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list_attached(ctx, Kind::User, "iam:ListAttachedUserPolicies")
+}
+pub(crate) fn list_attached_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list_attached(ctx, Kind::Group, "iam:ListAttachedGroupPolicies")
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html
+pub(crate) fn entities(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let arn = arn(ctx)?;
+    ctx.params.max_items()?;
+    let only = match ctx.params.optional("EntityFilter") {
+        None => None,
+        Some("User") => Some(EntityKind::User),
+        Some("Group") => Some(EntityKind::Group),
+        Some("Role") => Some(EntityKind::Role),
+        Some("LocalManagedPolicy" | "AWSManagedPolicy") => None,
+        Some(_) => {
+            return Err(AwsError::validation(
+                "1 validation error detected: Value at 'entityFilter' failed to satisfy constraint: Member must satisfy enum value set: [User, Role, LocalManagedPolicy, Group, AWSManagedPolicy]",
+            ))
+        }
+    };
+    ctx.authorize("iam:ListEntitiesForPolicy", arn)?;
+    let found = ctx.iam.list_entities_for_policy(
+        ctx.account(),
+        arn,
+        only,
+        ctx.params.optional("PathPrefix"),
+    )?;
+    let mut x = Xml::new();
+    x.list("PolicyGroups", &found.groups, |x, g| {
+        x.leaf("GroupName", &g.name).leaf("GroupId", &g.id);
+    });
+    x.list("PolicyUsers", &found.users, |x, u| {
+        x.leaf("UserName", &u.name).leaf("UserId", &u.id);
+    });
+    x.node("PolicyRoles", |_| {});
+    page_end(&mut x, None);
+    Ok(Some(x))
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The AWS CLI (v1) against `credreport serve`: groups, managed policies (customer and AWS
+# managed) and their attachments, tags, account aliases and GetAccountAuthorizationDetails
+# (issue 18), with their error paths as the CLI reports them.
+#
+# Usage: CREDREPORT_BIN=target/debug/credreport bash tests/e2e/aws_cli_identities.sh
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+E2E_LABEL=aws_cli_identities
+
+command -v aws >/dev/null 2>&1 || e2e_fatal "aws is required"
+e2e_start_server
+O="$E2E_TMP/o"
+mkdir -p "$O"
+A="$E2E_ACCOUNT"
+DOC='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:List*","Resource":"*"}]}'
+
+spawn create-group iam create-group --group-name Ops --path /teams/
+spawn create-user-alice iam create-user --user-name alice
+spawn create-policy iam create-policy --policy-name ReadAll --policy-document "$DOC" --tags Key=team,Value=sec
+reap
+check "the group's ARN" "$(field "$O/create-group.json" 'd["Group"]["Arn"]')" "arn:aws:iam::$A:group/teams/Ops"
+check "the policy's default version" "$(field "$O/create-policy.json" 'd["Policy"]["DefaultVersionId"]')" "v1"
+ARN="arn:aws:iam::$A:policy/ReadAll"
+ADMIN="arn:aws:iam::aws:policy/AdministratorAccess"
+
+spawn add-user-to-group iam add-user-to-group --group-name Ops --user-name alice
+spawn attach-group-policy iam attach-group-policy --group-name Ops --policy-arn "$ARN"
+spawn attach-user-policy iam attach-user-policy --user-name alice --policy-arn "$ADMIN"
+spawn tag-user iam tag-user --user-name alice --tags Key=env,Value=prod
+spawn create-account-alias iam create-account-alias --account-alias acme-prod
+reap
+
+fails "create-group again" EntityAlreadyExists "Group with name ops already exists." -- iam create-group --group-name ops
+fails "delete-group with a member" DeleteConflict -- iam delete-group --group-name Ops
+fails "delete an attached policy" DeleteConflict -- iam delete-policy --policy-arn "$ARN"
+fails "a malformed policy" MalformedPolicyDocument -- iam create-policy --policy-name Bad --policy-document '{"Statement":"x"}'
+fails "attach an unknown policy" NoSuchEntity -- iam attach-user-policy --user-name alice --policy-arn "arn:aws:iam::$A:policy/Nope"
+fails "get an unknown group" NoSuchEntity -- iam get-group --group-name Nope
+
+must get-group iam get-group --group-name Ops
+check "get-group: its members" "$(field "$O/get-group.json" '[u["UserName"] for u in d["Users"]]')" "['alice']"
+must groups-for-user iam list-groups-for-user --user-name alice
+check "list-groups-for-user" "$(field "$O/groups-for-user.json" '[g["GroupName"] for g in d["Groups"]]')" "['Ops']"
+must attached iam list-attached-user-policies --user-name alice
+check "list-attached-user-policies" "$(field "$O/attached.json" '[p["PolicyArn"] for p in d["AttachedPolicies"]]')" "['$ADMIN']"
+must entities iam list-entities-for-policy --policy-arn "$ARN"
+check "list-entities-for-policy" "$(field "$O/entities.json" '[g["GroupName"] for g in d["PolicyGroups"]]')" "['Ops']"
+must aws-policies iam list-policies --scope AWS
+check "list-policies --scope AWS has ReadOnlyAccess" "$(field "$O/aws-policies.json" '"ReadOnlyAccess" in [p["PolicyName"] for p in d["Policies"]]')" "True"
+must admin-version iam get-policy-version --policy-arn "$ADMIN" --version-id "$(aws iam get-policy --policy-arn "$ADMIN" --endpoint-url "$E2E_ENDPOINT" --query Policy.DefaultVersionId --output text)"
+check "AdministratorAccess's document" "$(field "$O/admin-version.json" 'd["PolicyVersion"]["Document"]["Statement"][0]["Action"]')" "*"
+must tags iam list-user-tags --user-name alice
+check "list-user-tags" "$(field "$O/tags.json" 'd["Tags"]')" "[{'Key': 'env', 'Value': 'prod'}]"
+must aliases iam list-account-aliases
+check "list-account-aliases" "$(field "$O/aliases.json" 'd["AccountAliases"]')" "['acme-prod']"
+must details iam get-account-authorization-details
+check "authorization details: alice's groups and policies" \
+  "$(field "$O/details.json" '[(u["UserName"], u["GroupList"], [p["PolicyName"] for p in u["AttachedManagedPolicies"]]) for u in d["UserDetailList"]]')" \
+  "[('alice', ['Ops'], ['AdministratorAccess'])]"
+must summary iam get-account-summary
+check "get-account-summary: groups and policies" "$(field "$O/summary.json" '(d["SummaryMap"]["Groups"], d["SummaryMap"]["Policies"])')" "(1, 1)"
+
+e2e_summary aws_cli_identities

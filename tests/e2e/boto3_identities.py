@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""boto3 against `credreport serve`: groups, managed policies (customer and AWS managed),
+their versions and attachments, tags, account aliases and the provider lists (issue 18),
+each with its error paths as IAM answers them, and the paginators auditors use.
+
+Usage: CREDREPORT_BIN=target/debug/credreport python3 tests/e2e/boto3_identities.py
+Ends with "boto3-identities: N passed, M failed"; exits 1 on any failure.
+"""
+
+import json
+
+from harness import run  # isolates botocore first
+
+import boto3  # noqa: E402
+from botocore.config import Config  # noqa: E402
+
+LABEL = "boto3-identities"
+NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+def doc(effect, action, resource="*"):
+    return json.dumps({"Version": "2012-10-17",
+                       "Statement": [{"Effect": effect, "Action": action, "Resource": resource}]})
+
+
+def scenario(c, server):
+    account = server.creds["AccountId"]
+    session = boto3.session.Session(aws_access_key_id=server.creds["AccessKeyId"],
+                                    aws_secret_access_key=server.creds["SecretAccessKey"],
+                                    region_name="us-east-1")
+    iam = session.client("iam", endpoint_url=server.endpoint, config=NO_RETRIES)
+    E = iam.exceptions
+
+    # Groups.
+    g = c.must("create_group", iam.create_group, GroupName="Ops", Path="/teams/")["Group"]
+    c.eq("the group's ARN and id", (g["Arn"], g["GroupId"][:4]), (f"arn:aws:iam::{account}:group/teams/Ops", "AGPA"))
+    c.raises("create_group again, other case", "EntityAlreadyExists", iam.create_group, GroupName="ops",
+             status=409, exception=E.EntityAlreadyExistsException)
+    c.raises("create_group with a bad name", "ValidationError", iam.create_group, GroupName="bad name!")
+    for name in ("alice", "bob", "carol"):
+        c.must(f"create_user {name}", iam.create_user, UserName=name)
+        c.must(f"add_user_to_group {name}", iam.add_user_to_group, GroupName="Ops", UserName=name)
+    c.must("add_user_to_group again is no error", iam.add_user_to_group, GroupName="Ops", UserName="alice")
+    c.raises("add an unknown user", "NoSuchEntity", iam.add_user_to_group, GroupName="Ops", UserName="nobody",
+             status=404, exception=E.NoSuchEntityException)
+    c.raises("add to an unknown group", "NoSuchEntity", iam.add_user_to_group, GroupName="Nope", UserName="alice")
+    page = c.must("get_group, 2 a page", iam.get_group, GroupName="Ops", MaxItems=2)
+    c.eq("first page of members", ([u["UserName"] for u in page["Users"]], page["IsTruncated"]), (["alice", "bob"], True))
+    rest = c.must("get_group, next page", iam.get_group, GroupName="Ops", Marker=page["Marker"])
+    c.eq("second page", ([u["UserName"] for u in rest["Users"]], rest["IsTruncated"]), (["carol"], False))
+    members = [u["UserName"] for p in iam.get_paginator("get_group").paginate(GroupName="Ops", PaginationConfig={"PageSize": 1})
+               for u in p["Users"]]
+    c.eq("the get_group paginator", members, ["alice", "bob", "carol"])
+    c.must("create_group Dev", iam.create_group, GroupName="Dev")
+    names = [x["GroupName"] for x in iam.list_groups()["Groups"]]
+    c.eq("list_groups by name ignoring case", names, ["Dev", "Ops"])
+    c.eq("list_groups with a path prefix", [x["GroupName"] for x in iam.list_groups(PathPrefix="/teams/")["Groups"]], ["Ops"])
+    c.eq("list_groups_for_user", [x["GroupName"] for x in iam.list_groups_for_user(UserName="alice")["Groups"]], ["Ops"])
+    c.must("update_group: a new name and path", iam.update_group, GroupName="Dev", NewGroupName="Developers", NewPath="/eng/")
+    c.eq("renamed", iam.get_group(GroupName="developers")["Group"]["Arn"], f"arn:aws:iam::{account}:group/eng/Developers")
+    c.raises("rename onto an existing name", "EntityAlreadyExists", iam.update_group, GroupName="Developers", NewGroupName="OPS")
+
+    # Group inline policies.
+    c.must("put_group_policy", iam.put_group_policy, GroupName="Ops", PolicyName="ReadReports",
+           PolicyDocument=doc("Allow", "iam:GetCredentialReport"))
+    got = c.must("get_group_policy", iam.get_group_policy, GroupName="ops", PolicyName="readreports")
+    c.eq("the group policy, decoded", (got["GroupName"], got["PolicyName"], got["PolicyDocument"]["Statement"][0]["Action"]),
+         ("Ops", "ReadReports", "iam:GetCredentialReport"))
+    c.eq("list_group_policies", iam.list_group_policies(GroupName="Ops")["PolicyNames"], ["ReadReports"])
+    c.raises("a malformed group policy", "MalformedPolicyDocument", iam.put_group_policy, GroupName="Ops",
+             PolicyName="x", PolicyDocument='{"Statement": []}', exception=E.MalformedPolicyDocumentException)
+    c.raises("get an unknown group policy", "NoSuchEntity", iam.get_group_policy, GroupName="Ops", PolicyName="none")
+    c.raises("delete_group with members", "DeleteConflict", iam.delete_group, GroupName="Ops",
+             status=409, exception=E.DeleteConflictException)
+
+    # Customer managed policies and versions.
+    p = c.must("create_policy", iam.create_policy, PolicyName="ReadAll", Path="/audit/",
+               PolicyDocument=doc("Allow", "iam:List*"), Description="lists",
+               Tags=[{"Key": "team", "Value": "security"}])["Policy"]
+    arn = f"arn:aws:iam::{account}:policy/audit/ReadAll"
+    c.eq("the policy", (p["Arn"], p["DefaultVersionId"], p["AttachmentCount"], p["PolicyId"][:4], p["IsAttachable"]),
+         (arn, "v1", 0, "ANPA", True))
+    c.raises("create_policy again", "EntityAlreadyExists", iam.create_policy, PolicyName="readall",
+             PolicyDocument=doc("Allow", "iam:List*"))
+    c.raises("a malformed managed policy", "MalformedPolicyDocument", iam.create_policy, PolicyName="Bad",
+             PolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"*","Resource":"*"}]}')
+    got = c.must("get_policy", iam.get_policy, PolicyArn=arn)["Policy"]
+    c.eq("get_policy: description and tags", (got["Description"], got.get("Tags")), ("lists", [{"Key": "team", "Value": "security"}]))
+    c.raises("get_policy of an unknown ARN", "NoSuchEntity", iam.get_policy, PolicyArn=f"arn:aws:iam::{account}:policy/Nope")
+    for i in range(2, 6):
+        v = c.must(f"create_policy_version {i}", iam.create_policy_version, PolicyArn=arn,
+                   PolicyDocument=doc("Allow", f"iam:Get{i}"), SetAsDefault=(i == 3))["PolicyVersion"]
+        c.eq(f"version v{i}", (v["VersionId"], v["IsDefaultVersion"]), (f"v{i}", i == 3))
+    c.raises("a sixth version", "LimitExceeded", iam.create_policy_version, PolicyArn=arn,
+             PolicyDocument=doc("Allow", "iam:Get6"), status=409, exception=E.LimitExceededException)
+    versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
+    c.eq("list_policy_versions, newest first", [(v["VersionId"], v["IsDefaultVersion"]) for v in versions],
+         [("v5", False), ("v4", False), ("v3", True), ("v2", False), ("v1", False)])
+    v3 = c.must("get_policy_version", iam.get_policy_version, PolicyArn=arn, VersionId="v3")["PolicyVersion"]
+    c.eq("its document, decoded", v3["Document"]["Statement"][0]["Action"], "iam:Get3")
+    c.raises("delete the default version", "DeleteConflict", iam.delete_policy_version, PolicyArn=arn, VersionId="v3")
+    c.must("set_default_policy_version v5", iam.set_default_policy_version, PolicyArn=arn, VersionId="v5")
+    c.must("delete_policy_version v3", iam.delete_policy_version, PolicyArn=arn, VersionId="v3")
+    c.raises("get a deleted version", "NoSuchEntity", iam.get_policy_version, PolicyArn=arn, VersionId="v3")
+    c.raises("a bad version id", "ValidationError", iam.get_policy_version, PolicyArn=arn, VersionId="3")
+
+    # AWS managed policies.
+    admin = "arn:aws:iam::aws:policy/AdministratorAccess"
+    a = c.must("get_policy AdministratorAccess", iam.get_policy, PolicyArn=admin)["Policy"]
+    c.eq("an AWS managed policy", (a["PolicyName"], a["Arn"]), ("AdministratorAccess", admin))
+    av = iam.get_policy_version(PolicyArn=admin, VersionId=a["DefaultVersionId"])["PolicyVersion"]
+    c.eq("its real document", av["Document"]["Statement"][0], {"Effect": "Allow", "Action": "*", "Resource": "*"})
+    aws_names = [x["PolicyName"] for p in iam.get_paginator("list_policies").paginate(Scope="AWS", PaginationConfig={"PageSize": 3})
+                 for x in p["Policies"]]
+    for name in ("AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "SecurityAudit", "IAMFullAccess",
+                 "IAMReadOnlyAccess", "AWSSupportAccess", "AWSCloudShellFullAccess"):
+        c.true(f"list_policies Scope=AWS has {name}", name in aws_names, aws_names)
+    local = [x["Arn"] for x in iam.list_policies(Scope="Local")["Policies"]]
+    c.eq("list_policies Scope=Local", local, [arn])
+    c.raises("change an AWS managed policy", "InvalidInput", iam.create_policy_version, PolicyArn=admin,
+             PolicyDocument=doc("Allow", "*"))
+
+    # Attachments.
+    c.must("attach_group_policy (customer)", iam.attach_group_policy, GroupName="Ops", PolicyArn=arn)
+    c.must("attach_user_policy (AWS)", iam.attach_user_policy, UserName="alice", PolicyArn=admin)
+    c.raises("attach an unknown policy", "NoSuchEntity", iam.attach_user_policy, UserName="alice",
+             PolicyArn=f"arn:aws:iam::{account}:policy/Nope")
+    c.raises("attach a policy of a bad ARN", "InvalidInput", iam.attach_user_policy, UserName="alice", PolicyArn="not-an-arn-of-any-kind")
+    c.eq("list_attached_group_policies", iam.list_attached_group_policies(GroupName="Ops")["AttachedPolicies"],
+         [{"PolicyName": "ReadAll", "PolicyArn": arn}])
+    c.eq("list_attached_user_policies", iam.list_attached_user_policies(UserName="alice")["AttachedPolicies"],
+         [{"PolicyName": "AdministratorAccess", "PolicyArn": admin}])
+    ents = c.must("list_entities_for_policy", iam.list_entities_for_policy, PolicyArn=admin)
+    c.eq("the policy's users and groups", ([u["UserName"] for u in ents["PolicyUsers"]], ents["PolicyGroups"], ents["PolicyRoles"]),
+         (["alice"], [], []))
+    c.eq("only attached policies", sorted(x["PolicyName"] for x in iam.list_policies(OnlyAttached=True)["Policies"]),
+         ["AdministratorAccess", "ReadAll"])
+    c.eq("attachment count", iam.get_policy(PolicyArn=admin)["Policy"]["AttachmentCount"], 1)
+    c.raises("delete an attached policy", "DeleteConflict", iam.delete_policy, PolicyArn=arn)
+    c.raises("delete a user with an attached policy", "DeleteConflict", iam.delete_user, UserName="alice")
+    for i in range(9):
+        iam.create_policy(PolicyName=f"Filler{i}", PolicyDocument=doc("Allow", "iam:GetUser"))
+        iam.attach_user_policy(UserName="bob", PolicyArn=f"arn:aws:iam::{account}:policy/Filler{i}")
+    iam.attach_user_policy(UserName="bob", PolicyArn=admin)
+    c.raises("an eleventh attached policy", "LimitExceeded", iam.attach_user_policy, UserName="bob", PolicyArn=arn)
+    c.must("detach_user_policy", iam.detach_user_policy, UserName="alice", PolicyArn=admin)
+    c.raises("detach what is not attached", "NoSuchEntity", iam.detach_user_policy, UserName="alice", PolicyArn=admin)
+
+    # Tags.
+    c.must("tag_user", iam.tag_user, UserName="alice", Tags=[{"Key": "Team", "Value": "a"}, {"Key": "env", "Value": "prod"}])
+    c.must("tag_user: the same key in another case replaces it", iam.tag_user, UserName="alice", Tags=[{"Key": "team", "Value": "b"}])
+    c.eq("list_user_tags", iam.list_user_tags(UserName="alice")["Tags"], [{"Key": "team", "Value": "b"}, {"Key": "env", "Value": "prod"}])
+    c.eq("get_user shows the tags", iam.get_user(UserName="alice")["User"]["Tags"],
+         [{"Key": "team", "Value": "b"}, {"Key": "env", "Value": "prod"}])
+    c.must("untag_user", iam.untag_user, UserName="alice", TagKeys=["TEAM"])
+    c.eq("untagged", iam.list_user_tags(UserName="alice")["Tags"], [{"Key": "env", "Value": "prod"}])
+    c.raises("duplicate keys in one call", "InvalidInput", iam.tag_user, UserName="alice",
+             Tags=[{"Key": "k", "Value": "1"}, {"Key": "K", "Value": "2"}])
+    iam.tag_user(UserName="bob", Tags=[{"Key": f"k{i}", "Value": ""} for i in range(50)])
+    c.raises("a 51st tag", "LimitExceeded", iam.tag_user, UserName="bob", Tags=[{"Key": "one-more", "Value": ""}])
+    c.eq("list_policy_tags", iam.list_policy_tags(PolicyArn=arn)["Tags"], [{"Key": "team", "Value": "security"}])
+    u = c.must("create_user with tags", iam.create_user, UserName="dave", Tags=[{"Key": "owner", "Value": "sec"}])["User"]
+    c.eq("the new user's tags", u.get("Tags"), [{"Key": "owner", "Value": "sec"}])
+
+    # Account aliases and the provider lists.
+    c.must("create_account_alias", iam.create_account_alias, AccountAlias="acme-prod")
+    c.eq("list_account_aliases", iam.list_account_aliases()["AccountAliases"], ["acme-prod"])
+    c.raises("a bad alias", "ValidationError", iam.create_account_alias, AccountAlias="Acme--Prod")
+    c.must("a new alias replaces the old", iam.create_account_alias, AccountAlias="acme")
+    c.eq("one alias", iam.list_account_aliases()["AccountAliases"], ["acme"])
+    c.raises("delete another alias", "NoSuchEntity", iam.delete_account_alias, AccountAlias="acme-prod")
+    c.must("delete_account_alias", iam.delete_account_alias, AccountAlias="acme")
+    c.eq("list_saml_providers", iam.list_saml_providers()["SAMLProviderList"], [])
+    c.eq("list_open_id_connect_providers", iam.list_open_id_connect_providers()["OpenIDConnectProviderList"], [])
+    c.eq("list_server_certificates", iam.list_server_certificates()["ServerCertificateMetadataList"], [])
+    c.eq("list_service_specific_credentials", iam.list_service_specific_credentials(UserName="alice")["ServiceSpecificCredentials"], [])
+    summary = iam.get_account_summary()["SummaryMap"]
+    c.eq("get_account_summary counts groups and policies", (summary["Groups"], summary["Policies"]), (2, 10))
+
+    # What auditors read in one call.
+    pages = list(iam.get_paginator("get_account_authorization_details").paginate(PaginationConfig={"PageSize": 2}))
+    users = {u["UserName"]: u for p in pages for u in p["UserDetailList"]}
+    groups = {g["GroupName"]: g for p in pages for g in p["GroupDetailList"]}
+    policies = {x["PolicyName"]: x for p in pages for x in p["Policies"]}
+    c.eq("authorization details: every user", sorted(users), ["alice", "bob", "carol", "dave"])
+    c.eq("a user's groups", users["carol"]["GroupList"], ["Ops"])
+    c.eq("a user's tags", users["alice"].get("Tags"), [{"Key": "env", "Value": "prod"}])
+    c.eq("a group's inline policy, decoded", groups["Ops"]["GroupPolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"],
+         "iam:GetCredentialReport")
+    c.eq("a group's attached policy", groups["Ops"]["AttachedManagedPolicies"], [{"PolicyName": "ReadAll", "PolicyArn": arn}])
+    c.eq("a policy's versions", [v["VersionId"] for v in policies["ReadAll"]["PolicyVersionList"]], ["v5", "v4", "v2", "v1"])
+    c.true("the AWS managed policies in use, not the whole catalog",
+           "AdministratorAccess" in policies and "ReadOnlyAccess" not in policies, sorted(policies))
+    only_groups = iam.get_account_authorization_details(Filter=["Group"])
+    c.eq("Filter=Group", (only_groups["UserDetailList"], sorted(g["GroupName"] for g in only_groups["GroupDetailList"]),
+                          only_groups["Policies"]), ([], ["Developers", "Ops"], []))
+
+    # Clean-up in IAM's order: members, policies, then the group.
+    for name in ("alice", "bob", "carol"):
+        c.must(f"remove_user_from_group {name}", iam.remove_user_from_group, GroupName="Ops", UserName=name)
+    c.raises("delete_group with policies", "DeleteConflict", iam.delete_group, GroupName="Ops")
+    iam.delete_group_policy(GroupName="Ops", PolicyName="ReadReports")
+    c.raises("delete_group with an attached policy", "DeleteConflict", iam.delete_group, GroupName="Ops")
+    iam.detach_group_policy(GroupName="Ops", PolicyArn=arn)
+    c.must("delete_group", iam.delete_group, GroupName="Ops")
+    c.raises("delete a policy with versions", "DeleteConflict", iam.delete_policy, PolicyArn=arn)
+    for v in ("v1", "v2", "v4"):
+        iam.delete_policy_version(PolicyArn=arn, VersionId=v)
+    c.must("delete_policy", iam.delete_policy, PolicyArn=arn)
+    c.raises("the policy is gone", "NoSuchEntity", iam.get_policy, PolicyArn=arn)
+
+
+if __name__ == "__main__":
+    raise SystemExit(run(LABEL, scenario))
