@@ -67,6 +67,8 @@ impl Iam {
             let users = count(tx.count_users(id)?);
             let groups = count(tx.count_groups(id)?);
             let policies = count(tx.count_managed_policies(id)?);
+            let roles = count(tx.count_roles(id)?);
+            let profiles = count(tx.count_instance_profiles(id)?);
             let keys = tx.access_keys_of(id, &Owner::Root)?;
             let devices = tx.mfa_devices(id)?;
             let in_use = devices.iter().filter(|d| d.assignment.is_some()).count();
@@ -99,7 +101,7 @@ impl Iam {
                 ("Groups", groups),
                 ("GroupsPerUserQuota", 10),
                 ("GroupsQuota", 300),
-                ("InstanceProfiles", 0),
+                ("InstanceProfiles", profiles),
                 ("InstanceProfilesQuota", 1000),
                 ("MFADevices", count(devices.len())),
                 ("MFADevicesInUse", count(in_use)),
@@ -110,7 +112,7 @@ impl Iam {
                 ("PolicyVersionsInUseQuota", 10000),
                 ("Providers", 0),
                 ("RolePolicySizeQuota", 10240),
-                ("Roles", 0),
+                ("Roles", roles),
                 ("RolesQuota", 1000),
                 ("ServerCertificates", 0),
                 ("ServerCertificatesQuota", 20),

@@ -1,11 +1,12 @@
-//! GetAccountAuthorizationDetails: every user, group and managed policy of an account with
-//! what authorizes it (users and groups with their inline policies, groups and tags read on
+//! GetAccountAuthorizationDetails: every user, group, role and managed policy of an account with
+//! what authorizes it (users, groups and roles with their inline policies, groups, tags and
+//! instance profiles read on
 //! one snapshot; attached policies and the policies' versions read after it).
 
 use crate::error::Result;
 use crate::ids::AccountId;
 use crate::managed::{PolicyInfo, PolicyScope, VersionInfo};
-use crate::model::{Entity, Group, InlinePolicy, Tag, TagTarget, User};
+use crate::model::{Entity, Group, InlinePolicy, InstanceProfile, Role, Tag, TagTarget, User};
 use crate::service::{require_account, Iam};
 use crate::store::UserQuery;
 use crate::users::USERS_QUOTA;
@@ -36,6 +37,21 @@ pub struct GroupDetail {
     pub attached: Vec<(String, String)>,
 }
 
+/// A role and what authorizes it.
+#[derive(Clone, Debug)]
+pub struct RoleDetail {
+    /// The role.
+    pub role: Role,
+    /// Its inline policies.
+    pub inline: Vec<InlinePolicy>,
+    /// Its attached managed policies: `(name, arn)`.
+    pub attached: Vec<(String, String)>,
+    /// The instance profiles it is in (with their roles).
+    pub profiles: Vec<(InstanceProfile, Vec<Role>)>,
+    /// Its tags.
+    pub tags: Vec<Tag>,
+}
+
 /// Which kinds GetAccountAuthorizationDetails returns (its `Filter`; all when empty).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct DetailsFilter {
@@ -43,6 +59,8 @@ pub struct DetailsFilter {
     pub users: bool,
     /// `Group`.
     pub groups: bool,
+    /// `Role`.
+    pub roles: bool,
     /// `LocalManagedPolicy`.
     pub local_policies: bool,
     /// `AWSManagedPolicy` (those attached to something in the account).
@@ -55,6 +73,7 @@ impl DetailsFilter {
         DetailsFilter {
             users: true,
             groups: true,
+            roles: true,
             local_policies: true,
             aws_policies: true,
         }
@@ -68,6 +87,8 @@ pub struct AuthorizationDetails {
     pub users: Vec<UserDetail>,
     /// Groups, by name ignoring case.
     pub groups: Vec<GroupDetail>,
+    /// Roles, by name ignoring case.
+    pub roles: Vec<RoleDetail>,
     /// Managed policies with every version.
     pub policies: Vec<(PolicyInfo, Vec<VersionInfo>)>,
 }
@@ -84,7 +105,7 @@ impl Iam {
             after: None,
             limit: USERS_QUOTA + 1,
         };
-        let (users, groups) = self.read(|tx| {
+        let (users, groups, roles) = self.read(|tx| {
             require_account(tx, account)?;
             let mut users = Vec::new();
             if filter.users {
@@ -120,7 +141,25 @@ impl Iam {
                     ));
                 }
             }
-            Ok((users, groups))
+            let mut roles = Vec::new();
+            if filter.roles {
+                for role in tx.roles(account, &everyone)? {
+                    let entity = Entity::role(&role.id);
+                    let mut profiles = Vec::new();
+                    for p in tx.profiles_of_role(account, &role.id)? {
+                        let members = tx.profile_roles(account, &p.id)?;
+                        profiles.push((p, members));
+                    }
+                    roles.push(RoleDetail {
+                        inline: tx.inline_policies(account, &entity)?,
+                        attached: Vec::new(),
+                        profiles,
+                        tags: tx.tags(account, &TagTarget::Role(role.id.clone()))?,
+                        role,
+                    });
+                }
+            }
+            Ok((users, groups, roles))
         })?;
         let mut out = AuthorizationDetails::default();
         for (mut d, _) in users {
@@ -132,6 +171,11 @@ impl Iam {
             d.attached =
                 self.list_attached_policies(account, crate::Named::Group(&d.group.name), None)?;
             out.groups.push(d);
+        }
+        for mut d in roles {
+            d.attached =
+                self.list_attached_policies(account, crate::Named::Role(&d.role.name), None)?;
+            out.roles.push(d);
         }
         let scope = match (filter.local_policies, filter.aws_policies) {
             (true, true) => Some(PolicyScope::All),

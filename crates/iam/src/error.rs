@@ -24,6 +24,9 @@ pub enum Error {
     /// Parameters that break the API model's constraints.
     #[error("{}", validation_message(.0))]
     Validation(Vec<Invalid>),
+    /// A ValidationError whose message is IAM's own sentence rather than a constraint.
+    #[error("{0}")]
+    ValidationText(String),
     /// A semantically invalid request.
     #[error("{0}")]
     InvalidInput(String),
@@ -53,6 +56,12 @@ pub enum Error {
     /// from malformed input).
     #[error("{0}")]
     AccessDenied(String),
+    /// Temporary credentials that are unknown, tampered with, or whose role is gone.
+    #[error("{0}")]
+    InvalidClientTokenId(String),
+    /// Temporary credentials past their expiration.
+    #[error("{0}")]
+    ExpiredToken(String),
     /// Too many requests or tries: wait and try again (IAM's `Throttling`).
     #[error("{0}")]
     Throttling(String),

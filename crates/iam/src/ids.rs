@@ -82,6 +82,21 @@ pub fn new_group_id() -> Result<String> {
     random_id("AGPA", 17)
 }
 
+/// A role's unique id: `AROA` and 17 characters.
+pub fn new_role_id() -> Result<String> {
+    random_id("AROA", 17)
+}
+
+/// An instance profile's unique id: `AIPA` and 17 characters.
+pub fn new_instance_profile_id() -> Result<String> {
+    random_id("AIPA", 17)
+}
+
+/// A temporary access key id (STS): `ASIA` and 16 characters.
+pub fn new_session_key_id() -> Result<String> {
+    random_id("ASIA", 16)
+}
+
 /// A customer managed policy's unique id: `ANPA` and 17 characters.
 pub fn new_policy_id() -> Result<String> {
     random_id("ANPA", 17)

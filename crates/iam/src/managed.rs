@@ -8,7 +8,7 @@ use credreport_report::Timestamp;
 use crate::aws_policies::{aws_policies, aws_policy, AwsPolicy};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, new_policy_id, validate_name, validate_path, AccountId};
-use crate::model::{EntityKind, Group, ManagedPolicy, PolicyVersion, User};
+use crate::model::{EntityKind, Group, ManagedPolicy, PolicyVersion, Role, User};
 use crate::policies::{check_document, resolve, size, Named};
 use crate::service::{check_max_items, require_account, Iam, Page};
 use crate::store::{Tx, UserQuery};
@@ -78,6 +78,8 @@ pub struct PolicyEntities {
     pub users: Vec<User>,
     /// Groups, by name ignoring case.
     pub groups: Vec<Group>,
+    /// Roles, by name ignoring case.
+    pub roles: Vec<Role>,
 }
 
 /// What an ARN names.
@@ -522,7 +524,7 @@ impl Iam {
         })
     }
 
-    /// ListEntitiesForPolicy: the users and groups it is attached to, optionally only one
+    /// ListEntitiesForPolicy: the users, groups and roles it is attached to, optionally only one
     /// kind, filtered by their path prefix.
     pub fn list_entities_for_policy(
         &self,
@@ -556,11 +558,19 @@ impl Iam {
                             out.groups.push(g);
                         }
                     }
-                    EntityKind::Role => {}
+                    EntityKind::Role => {
+                        if let Some(r) = tx
+                            .role_by_id(account, &e.id)?
+                            .filter(|r| r.path.starts_with(prefix))
+                        {
+                            out.roles.push(r);
+                        }
+                    }
                 }
             }
             out.users.sort_by_key(|u| name_key(&u.name));
             out.groups.sort_by_key(|g| name_key(&g.name));
+            out.roles.sort_by_key(|r| name_key(&r.name));
             Ok(out)
         })
     }

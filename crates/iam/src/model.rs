@@ -314,6 +314,14 @@ impl Entity {
             id: id.to_owned(),
         }
     }
+
+    /// The role with this id.
+    pub fn role(id: &str) -> Entity {
+        Entity {
+            kind: EntityKind::Role,
+            id: id.to_owned(),
+        }
+    }
 }
 
 /// An inline policy of a user, a group or a role.
@@ -347,6 +355,64 @@ impl Group {
     pub fn arn(&self) -> String {
         format!(
             "arn:aws:iam::{}:group{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// An IAM role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Role {
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The unique id (`AROA…`).
+    pub id: String,
+    /// The name, as created (unique within the account ignoring case).
+    pub name: String,
+    /// The path.
+    pub path: String,
+    /// When it was created.
+    pub created: Timestamp,
+    /// The trust policy: who may assume it.
+    pub assume_role_policy: String,
+    /// Its description, if any.
+    pub description: Option<String>,
+    /// The longest session it grants, in seconds (3,600 to 43,200).
+    pub max_session_duration: u32,
+    /// When it was last assumed, and in which region.
+    pub last_used: Option<(Timestamp, String)>,
+}
+
+impl Role {
+    /// `arn:aws:iam::<account>:role<path><name>`
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:role{}{}",
+            self.account, self.path, self.name
+        )
+    }
+}
+
+/// An instance profile: a container for at most one role, for EC2 instances.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceProfile {
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The unique id (`AIPA…`).
+    pub id: String,
+    /// The name (unique within the account ignoring case).
+    pub name: String,
+    /// The path.
+    pub path: String,
+    /// When it was created.
+    pub created: Timestamp,
+}
+
+impl InstanceProfile {
+    /// `arn:aws:iam::<account>:instance-profile<path><name>`
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:instance-profile{}{}",
             self.account, self.path, self.name
         )
     }

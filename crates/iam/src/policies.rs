@@ -1,5 +1,5 @@
-//! Inline policies of users and groups (PutUserPolicy, PutGroupPolicy and their Get,
-//! Delete, List), and everything a user's requests are authorized with.
+//! Inline policies of users, groups and roles (Put{User,Group,Role}Policy and their Get,
+//! Delete, List), and everything an identity's requests are authorized with.
 
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{validate_name, AccountId};
@@ -15,6 +15,8 @@ pub enum Named<'a> {
     User(&'a str),
     /// A group, by name.
     Group(&'a str),
+    /// A role, by name.
+    Role(&'a str),
 }
 
 impl Named<'_> {
@@ -22,6 +24,7 @@ impl Named<'_> {
         match self {
             Named::User(_) => EntityKind::User,
             Named::Group(_) => EntityKind::Group,
+            Named::Role(_) => EntityKind::Role,
         }
     }
 
@@ -30,6 +33,7 @@ impl Named<'_> {
         match self {
             Named::User(_) => 2048,
             Named::Group(_) => 5120,
+            Named::Role(_) => 10_240,
         }
     }
 }
@@ -48,6 +52,10 @@ pub(crate) fn resolve(
         Named::Group(name) => {
             let g = crate::groups::require_group(tx, account, name)?;
             Ok((Entity::group(&g.id), g.name))
+        }
+        Named::Role(name) => {
+            let r = crate::roles::require_role(tx, account, name)?;
+            Ok((Entity::role(&r.id), r.name))
         }
     }
 }
@@ -157,20 +165,23 @@ impl Iam {
         })
     }
 
-    /// Every policy document that applies to a user's requests: its inline policies and
-    /// attached managed policies, and those of each of its groups. All read on one snapshot.
+    /// Every policy document that applies to an identity's requests: its inline and
+    /// attached managed policies, and for a user those of each of its groups. All read on
+    /// one snapshot.
     pub fn policy_documents(
         &self,
         account: &AccountId,
-        user_id: &str,
+        identity: &Entity,
     ) -> Result<Vec<PolicyDocument>> {
         let texts = self.read(|tx| {
-            let mut entities = vec![Entity::user(user_id)];
-            entities.extend(
-                tx.groups_of_user(account, user_id)?
-                    .iter()
-                    .map(|g| Entity::group(&g.id)),
-            );
+            let mut entities = vec![identity.clone()];
+            if identity.kind == EntityKind::User {
+                entities.extend(
+                    tx.groups_of_user(account, &identity.id)?
+                        .iter()
+                        .map(|g| Entity::group(&g.id)),
+                );
+            }
             let mut texts = Vec::new();
             for entity in &entities {
                 texts.extend(

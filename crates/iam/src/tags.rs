@@ -1,5 +1,4 @@
-//! Tags of users and customer managed policies: TagUser, UntagUser, ListUserTags,
-//! TagPolicy, UntagPolicy, ListPolicyTags. At most 50 per resource; keys are unique
+//! Tags of users, roles and customer managed policies: Tag/Untag/List for each. At most 50 per resource; keys are unique
 //! ignoring case (tagging a key again replaces its value); keys 1-128 and values 0-256
 //! characters of letters, numbers, white space and `_.:/=+-@`; the `aws:` prefix is AWS's.
 
@@ -19,6 +18,8 @@ pub enum Tagged<'a> {
     User(&'a str),
     /// A customer managed policy, by ARN.
     Policy(&'a str),
+    /// A role, by name.
+    Role(&'a str),
 }
 
 fn tag_char(c: char) -> bool {
@@ -88,6 +89,7 @@ fn target(tx: &mut dyn Tx, account: &AccountId, what: Tagged<'_>) -> Result<TagT
         Tagged::Policy(arn) => {
             TagTarget::Policy(crate::managed::local_policy_id(tx, account, arn)?)
         }
+        Tagged::Role(name) => TagTarget::Role(crate::roles::require_role(tx, account, name)?.id),
     })
 }
 

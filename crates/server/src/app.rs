@@ -169,21 +169,25 @@ fn handle_query(
     let iam = &state.iam;
     let params = Params::parse(req.query, req.body);
     let action = params.get("Action").unwrap_or("").to_owned();
-    let sts = action == "GetCallerIdentity" || params.get("Version") == Some("2011-06-15");
+    let sts = actions::STS_ACTIONS.contains(&action.as_str())
+        || params.get("Version") == Some("2011-06-15");
     let ns = if sts { STS_NS } else { IAM_NS };
     let now = iam.now();
     let principal = match authenticate(iam, req, now, &state.config.verify) {
         Ok(p) => p,
         Err(e) => return (action, Err((ns, e))),
     };
-    if let Err(e) = iam.record_key_use(
-        principal.access_key_id(),
-        now,
-        principal.region(),
-        principal.service(),
-    ) {
-        // The use could not be recorded durably; fail the request rather than lose it.
-        return (action, Err((ns, e.into())));
+    // Temporary credentials have no stored key whose use the report shows.
+    if !principal.is_session() {
+        if let Err(e) = iam.record_key_use(
+            principal.access_key_id(),
+            now,
+            principal.region(),
+            principal.service(),
+        ) {
+            // The use could not be recorded durably; fail the request rather than lose it.
+            return (action, Err((ns, e.into())));
+        }
     }
     if action.is_empty() {
         return (
@@ -192,7 +196,7 @@ fn handle_query(
         );
     }
     let version = params.get("Version").unwrap_or("");
-    let expected = if action == "GetCallerIdentity" {
+    let expected = if actions::STS_ACTIONS.contains(&action.as_str()) {
         "2011-06-15"
     } else {
         "2010-05-08"

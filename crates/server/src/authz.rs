@@ -1,11 +1,28 @@
 //! Authorization with IAM policy semantics: the root may do everything in its account; an
-//! IAM user only what its inline policies allow, an explicit Deny winning.
+//! IAM user only what its policies and its groups' allow, a role session what its role's
+//! policies allow; an explicit Deny anywhere wins.
 
-use credreport_iam::model::User;
+use credreport_iam::model::{Entity, Role, User};
 use credreport_iam::policy::{evaluate, Decision};
 use credreport_iam::{AccountId, Iam};
 
 use crate::error::AwsError;
+
+/// Which identity a caller acts as.
+#[derive(Clone, Copy, Debug)]
+pub enum Identity<'a> {
+    /// The account's root user.
+    Root,
+    /// An IAM user.
+    User(&'a User),
+    /// A session of a role (STS AssumeRole).
+    AssumedRole {
+        /// The role.
+        role: &'a Role,
+        /// The session's name.
+        session: &'a str,
+    },
+}
 
 /// Someone whose requests are authorized: an API caller ([`crate::Principal`], from a
 /// verified signature) or a console session (from a sign-in). Both are authorized by the
@@ -13,9 +30,9 @@ use crate::error::AwsError;
 pub trait Caller {
     /// The caller's account.
     fn account(&self) -> &AccountId;
-    /// The IAM user, or `None` for the account's root user.
-    fn user(&self) -> Option<&User>;
-    /// The caller's ARN (`…:root` or the user's).
+    /// Which identity it acts as.
+    fn identity(&self) -> Identity<'_>;
+    /// The caller's ARN (`…:root`, the user's, or the assumed role session's).
     fn arn(&self) -> String;
 }
 
@@ -26,10 +43,12 @@ pub fn authorize(
     action: &str,
     resource: &str,
 ) -> Result<(), AwsError> {
-    let Some(user) = caller.user() else {
-        return Ok(());
+    let entity = match caller.identity() {
+        Identity::Root => return Ok(()),
+        Identity::User(u) => Entity::user(&u.id),
+        Identity::AssumedRole { role, .. } => Entity::role(&role.id),
     };
-    let documents = iam.policy_documents(caller.account(), &user.id)?;
+    let documents = iam.policy_documents(caller.account(), &entity)?;
     let why = match evaluate(&documents, action, resource) {
         Decision::Allow => return Ok(()),
         Decision::ExplicitDeny => "with an explicit deny in an identity-based policy".to_owned(),

@@ -1,19 +1,29 @@
 //! Who is calling. A [`Principal`] can only be made by [`authenticate`], which verifies
 //! the request's SigV4 signature against the key's secret: holding one is the proof.
+//! Long-term keys (`AKIA…`) belong to the root or an IAM user; temporary ones (`ASIA…`,
+//! from STS AssumeRole) to a role session, and come with their session token.
 
-use credreport_iam::model::{Owner, User};
+use credreport_iam::model::{Owner, Role, User};
 use credreport_iam::{AccountId, Iam};
 use credreport_report::Timestamp;
 
-use crate::authz::Caller;
+use crate::authz::{Caller, Identity};
 use crate::error::AwsError;
 use crate::sigv4::{self, SignedRequest, Verified, VerifyOptions};
+
+/// Whose credentials signed the request.
+#[derive(Debug, Clone)]
+enum Who {
+    Root,
+    User(User),
+    Role { role: Role, session: String },
+}
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Principal {
     account: AccountId,
-    user: Option<User>,
+    who: Who,
     /// The checked signature: only `sigv4::verify` makes one.
     verified: Verified,
 }
@@ -23,8 +33,12 @@ impl Caller for Principal {
         &self.account
     }
 
-    fn user(&self) -> Option<&User> {
-        self.user.as_ref()
+    fn identity(&self) -> Identity<'_> {
+        match &self.who {
+            Who::Root => Identity::Root,
+            Who::User(u) => Identity::User(u),
+            Who::Role { role, session } => Identity::AssumedRole { role, session },
+        }
     }
 
     fn arn(&self) -> String {
@@ -38,30 +52,59 @@ impl Principal {
         &self.account
     }
 
-    /// The IAM user, or `None` for the account root.
+    /// The IAM user, or `None` for the account root and for a role session.
     pub fn user(&self) -> Option<&User> {
-        self.user.as_ref()
-    }
-
-    /// The caller as a credential owner.
-    pub fn owner(&self) -> Owner {
-        match &self.user {
-            Some(u) => Owner::User(u.id.clone()),
-            None => Owner::Root,
+        match &self.who {
+            Who::User(u) => Some(u),
+            _ => None,
         }
     }
 
-    /// The caller's ARN (`…:root` or the user's ARN).
+    /// Whether the caller is the account's root user.
+    pub fn is_root(&self) -> bool {
+        matches!(self.who, Who::Root)
+    }
+
+    /// The role and session name, for a role session.
+    pub fn role_session(&self) -> Option<(&Role, &str)> {
+        match &self.who {
+            Who::Role { role, session } => Some((role, session)),
+            _ => None,
+        }
+    }
+
+    /// The caller as a credential owner (`None` for a role session, which owns none).
+    pub fn owner(&self) -> Option<Owner> {
+        match &self.who {
+            Who::Root => Some(Owner::Root),
+            Who::User(u) => Some(Owner::User(u.id.clone())),
+            Who::Role { .. } => None,
+        }
+    }
+
+    /// The caller's ARN: `…:root`, the user's ARN, or
+    /// `arn:aws:sts::<account>:assumed-role/<role>/<session>`.
     pub fn arn(&self) -> String {
-        match &self.user {
-            Some(u) => u.arn(),
-            None => self.account.root_arn(),
+        match &self.who {
+            Who::Root => self.account.root_arn(),
+            Who::User(u) => u.arn(),
+            Who::Role { role, session } => {
+                format!(
+                    "arn:aws:sts::{}:assumed-role/{}/{session}",
+                    self.account, role.name
+                )
+            }
         }
     }
 
     /// The access key the request was signed with.
     pub fn access_key_id(&self) -> &str {
         self.verified.access_key_id()
+    }
+
+    /// Whether it was signed with temporary credentials (a role session).
+    pub fn is_session(&self) -> bool {
+        matches!(self.who, Who::Role { .. })
     }
 
     /// The region of the credential scope.
@@ -76,7 +119,8 @@ impl Principal {
 }
 
 /// Verifies the request's signature and returns the caller. Unknown, deleted and Inactive
-/// keys are all InvalidClientTokenId, so a caller learns nothing about which.
+/// keys are all InvalidClientTokenId, so a caller learns nothing about which; temporary
+/// keys need their session token (an expired one is ExpiredToken).
 pub fn authenticate(
     iam: &Iam,
     req: &SignedRequest<'_>,
@@ -84,6 +128,22 @@ pub fn authenticate(
     opts: &VerifyOptions,
 ) -> Result<Principal, AwsError> {
     let auth = sigv4::parse_auth(req).map_err(sigv4_error)?;
+    if auth.access_key_id.starts_with("ASIA") {
+        let Some(token) = auth.session_token.as_deref() else {
+            return Err(AwsError::invalid_client_token());
+        };
+        let session = iam.session(&auth.access_key_id, token)?;
+        let verified =
+            sigv4::verify(req, &auth, &session.secret, now, opts).map_err(sigv4_error)?;
+        return Ok(Principal {
+            account: session.account,
+            who: Who::Role {
+                role: session.role,
+                session: session.session_name,
+            },
+            verified,
+        });
+    }
     let Some(key) = iam.signing_key(&auth.access_key_id)? else {
         return Err(AwsError::invalid_client_token());
     };
@@ -93,7 +153,7 @@ pub fn authenticate(
     let verified = sigv4::verify(req, &auth, &key.secret, now, opts).map_err(sigv4_error)?;
     Ok(Principal {
         account: key.account.clone(),
-        user: key.user.clone(),
+        who: key.user.clone().map_or(Who::Root, Who::User),
         verified,
     })
 }

@@ -74,7 +74,7 @@ async fn caller_faults_are_aws_errors_with_their_status() {
         ),
         (
             "unknown action",
-            ok("Action=CreateRole&Version=2010-05-08"),
+            ok("Action=CreateSAMLProvider&Version=2010-05-08"),
             StatusCode::BAD_REQUEST,
             "InvalidAction",
         ),

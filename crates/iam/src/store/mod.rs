@@ -12,9 +12,9 @@ use credreport_report::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, KeyFacts, KeyUse,
-    ManagedPolicy, MfaDevice, Owner, PolicyVersion, SigningCertificate, StoredReport, Tag,
-    TagTarget, User,
+    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
+    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, PolicyVersion, Role, SigningCertificate,
+    StoredReport, Tag, TagTarget, User,
 };
 
 mod checkpoint;
@@ -174,6 +174,60 @@ pub trait Tx {
     fn group_members(&mut self, account: &AccountId, group_id: &str) -> Result<Vec<User>>;
     /// The groups a user is a member of, in name order (ignoring case).
     fn groups_of_user(&mut self, account: &AccountId, user_id: &str) -> Result<Vec<Group>>;
+
+    /// A role by name (ignoring case).
+    fn role_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<Role>>;
+    /// A role by unique id.
+    fn role_by_id(&mut self, account: &AccountId, role_id: &str) -> Result<Option<Role>>;
+    /// Roles in name order (ignoring case).
+    fn roles(&mut self, account: &AccountId, query: &UserQuery<'_>) -> Result<Vec<Role>>;
+    /// How many roles the account has.
+    fn count_roles(&mut self, account: &AccountId) -> Result<usize>;
+    /// Creates or replaces a role record (the caller has checked the name is free).
+    fn put_role(&mut self, role: &Role) -> Result<()>;
+    /// Deletes a role record (the caller has checked nothing is attached).
+    fn delete_role(&mut self, account: &AccountId, role_id: &str) -> Result<()>;
+
+    /// An instance profile by name (ignoring case).
+    fn instance_profile_by_name(
+        &mut self,
+        account: &AccountId,
+        name: &str,
+    ) -> Result<Option<InstanceProfile>>;
+    /// Instance profiles in name order (ignoring case).
+    fn instance_profiles(
+        &mut self,
+        account: &AccountId,
+        query: &UserQuery<'_>,
+    ) -> Result<Vec<InstanceProfile>>;
+    /// How many instance profiles the account has.
+    fn count_instance_profiles(&mut self, account: &AccountId) -> Result<usize>;
+    /// Stores a new instance profile.
+    fn insert_instance_profile(&mut self, profile: &InstanceProfile) -> Result<()>;
+    /// Deletes an instance profile (the caller has checked it holds no role).
+    fn delete_instance_profile(&mut self, account: &AccountId, profile_id: &str) -> Result<()>;
+    /// Puts a role in an instance profile.
+    fn add_profile_role(
+        &mut self,
+        account: &AccountId,
+        profile_id: &str,
+        role_id: &str,
+    ) -> Result<()>;
+    /// Takes a role out of an instance profile.
+    fn remove_profile_role(
+        &mut self,
+        account: &AccountId,
+        profile_id: &str,
+        role_id: &str,
+    ) -> Result<()>;
+    /// The roles in an instance profile.
+    fn profile_roles(&mut self, account: &AccountId, profile_id: &str) -> Result<Vec<Role>>;
+    /// The instance profiles a role is in, in name order (ignoring case).
+    fn profiles_of_role(
+        &mut self,
+        account: &AccountId,
+        role_id: &str,
+    ) -> Result<Vec<InstanceProfile>>;
 
     /// A customer managed policy by unique id.
     fn managed_policy(

@@ -21,8 +21,9 @@ use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId};
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, EntityKind, Group, InlinePolicy,
-    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion,
-    Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    InstanceProfile, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash,
+    PolicyVersion, Role, Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget,
+    User,
 };
 
 /// One schema version: its SQL, then (in the same transaction) any code it needs.
@@ -57,6 +58,7 @@ const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../migrations/sqlite/0007_groups_and_managed_policies.sql"
     )),
+    sql_only(include_str!("../../migrations/sqlite/0008_roles.sql")),
 ];
 
 /// How many times a read runs again when a report file its snapshot named was replaced
@@ -709,6 +711,32 @@ fn group_from(r: &SqlRow<'_>) -> rusqlite::Result<Group> {
     })
 }
 
+fn role_from(r: &SqlRow<'_>) -> rusqlite::Result<Role> {
+    let last_used = opt_ts(r.get("last_used")?)?;
+    let region: Option<String> = r.get("last_used_region")?;
+    Ok(Role {
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        id: r.get("role_id")?,
+        name: r.get("name")?,
+        path: r.get("path")?,
+        created: ts(r.get("created")?)?,
+        assume_role_policy: r.get("assume_role_policy")?,
+        description: r.get("description")?,
+        max_session_duration: r.get("max_session_duration")?,
+        last_used: last_used.map(|t| (t, region.unwrap_or_default())),
+    })
+}
+
+fn profile_from(r: &SqlRow<'_>) -> rusqlite::Result<InstanceProfile> {
+    Ok(InstanceProfile {
+        account: account_id(&r.get::<_, String>("account_id")?)?,
+        id: r.get("profile_id")?,
+        name: r.get("name")?,
+        path: r.get("path")?,
+        created: ts(r.get("created")?)?,
+    })
+}
+
 fn managed_from(r: &SqlRow<'_>) -> rusqlite::Result<ManagedPolicy> {
     Ok(ManagedPolicy {
         account: account_id(&r.get::<_, String>("account_id")?)?,
@@ -1251,6 +1279,167 @@ impl Tx for SqliteTx<'_> {
              WHERE m.account_id = ?1 AND m.user_id = ?2 ORDER BY g.name_key, g.name",
             params![account.as_str(), user_id],
             group_from,
+        )
+    }
+
+    fn role_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<Role>> {
+        self.one(
+            "SELECT * FROM roles WHERE account_id = ?1 AND name_key = ?2",
+            params![account.as_str(), name_key(name)],
+            role_from,
+        )
+    }
+
+    fn role_by_id(&mut self, account: &AccountId, role_id: &str) -> Result<Option<Role>> {
+        self.one(
+            "SELECT * FROM roles WHERE account_id = ?1 AND role_id = ?2",
+            params![account.as_str(), role_id],
+            role_from,
+        )
+    }
+
+    fn roles(&mut self, account: &AccountId, q: &UserQuery<'_>) -> Result<Vec<Role>> {
+        self.all(
+            "SELECT * FROM roles WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
+             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
+            params![
+                account.as_str(),
+                q.path_prefix.unwrap_or(""),
+                q.after.unwrap_or(""),
+                i64::try_from(q.limit).unwrap_or(i64::MAX)
+            ],
+            role_from,
+        )
+    }
+
+    fn count_roles(&mut self, account: &AccountId) -> Result<usize> {
+        self.count(
+            "SELECT count(*) FROM roles WHERE account_id = ?1",
+            [account.as_str()],
+        )
+    }
+
+    fn put_role(&mut self, r: &Role) -> Result<()> {
+        self.exec(
+            "REPLACE INTO roles (account_id, role_id, name, name_key, path, created, assume_role_policy,
+             description, max_session_duration, last_used, last_used_region)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                r.account.as_str(), r.id, r.name, name_key(&r.name), r.path, r.created.unix(),
+                r.assume_role_policy, r.description, r.max_session_duration,
+                r.last_used.as_ref().map(|(t, _)| t.unix()),
+                r.last_used.as_ref().map(|(_, region)| region.as_str())
+            ],
+        )
+        .map(drop)
+    }
+
+    fn delete_role(&mut self, account: &AccountId, role_id: &str) -> Result<()> {
+        self.exec(
+            "DELETE FROM roles WHERE account_id = ?1 AND role_id = ?2",
+            params![account.as_str(), role_id],
+        )
+        .map(drop)
+    }
+
+    fn instance_profile_by_name(
+        &mut self,
+        account: &AccountId,
+        name: &str,
+    ) -> Result<Option<InstanceProfile>> {
+        self.one(
+            "SELECT * FROM instance_profiles WHERE account_id = ?1 AND name_key = ?2",
+            params![account.as_str(), name_key(name)],
+            profile_from,
+        )
+    }
+
+    fn instance_profiles(
+        &mut self,
+        account: &AccountId,
+        q: &UserQuery<'_>,
+    ) -> Result<Vec<InstanceProfile>> {
+        self.all(
+            "SELECT * FROM instance_profiles WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
+             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
+            params![
+                account.as_str(),
+                q.path_prefix.unwrap_or(""),
+                q.after.unwrap_or(""),
+                i64::try_from(q.limit).unwrap_or(i64::MAX)
+            ],
+            profile_from,
+        )
+    }
+
+    fn count_instance_profiles(&mut self, account: &AccountId) -> Result<usize> {
+        self.count(
+            "SELECT count(*) FROM instance_profiles WHERE account_id = ?1",
+            [account.as_str()],
+        )
+    }
+
+    fn insert_instance_profile(&mut self, p: &InstanceProfile) -> Result<()> {
+        self.exec(
+            "INSERT INTO instance_profiles (account_id, profile_id, name, name_key, path, created) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![p.account.as_str(), p.id, p.name, name_key(&p.name), p.path, p.created.unix()],
+        )
+        .map(drop)
+    }
+
+    fn delete_instance_profile(&mut self, account: &AccountId, profile_id: &str) -> Result<()> {
+        self.exec(
+            "DELETE FROM instance_profiles WHERE account_id = ?1 AND profile_id = ?2",
+            params![account.as_str(), profile_id],
+        )
+        .map(drop)
+    }
+
+    fn add_profile_role(
+        &mut self,
+        account: &AccountId,
+        profile_id: &str,
+        role_id: &str,
+    ) -> Result<()> {
+        self.exec(
+            "INSERT OR IGNORE INTO instance_profile_roles (account_id, profile_id, role_id) VALUES (?1, ?2, ?3)",
+            params![account.as_str(), profile_id, role_id],
+        )
+        .map(drop)
+    }
+
+    fn remove_profile_role(
+        &mut self,
+        account: &AccountId,
+        profile_id: &str,
+        role_id: &str,
+    ) -> Result<()> {
+        self.exec(
+            "DELETE FROM instance_profile_roles WHERE account_id = ?1 AND profile_id = ?2 AND role_id = ?3",
+            params![account.as_str(), profile_id, role_id],
+        )
+        .map(drop)
+    }
+
+    fn profile_roles(&mut self, account: &AccountId, profile_id: &str) -> Result<Vec<Role>> {
+        self.all(
+            "SELECT r.* FROM instance_profile_roles m JOIN roles r ON r.role_id = m.role_id
+             WHERE m.account_id = ?1 AND m.profile_id = ?2 ORDER BY r.name_key",
+            params![account.as_str(), profile_id],
+            role_from,
+        )
+    }
+
+    fn profiles_of_role(
+        &mut self,
+        account: &AccountId,
+        role_id: &str,
+    ) -> Result<Vec<InstanceProfile>> {
+        self.all(
+            "SELECT p.* FROM instance_profile_roles m JOIN instance_profiles p ON p.profile_id = m.profile_id
+             WHERE m.account_id = ?1 AND m.role_id = ?2 ORDER BY p.name_key, p.name",
+            params![account.as_str(), role_id],
+            profile_from,
         )
     }
 

@@ -1,5 +1,5 @@
-//! GetAccountAuthorizationDetails: users, groups and managed policies with what authorizes
-//! them, paged over all three lists together (`MaxItems` items a page, users first).
+//! GetAccountAuthorizationDetails: users, groups, roles and managed policies with what
+//! authorizes them, paged over the four lists together (`MaxItems` items a page, users first).
 
 use credreport_iam::model::InlinePolicy;
 use credreport_iam::{AuthorizationDetails, DetailsFilter};
@@ -22,7 +22,7 @@ fn filter(ctx: &Ctx<'_>) -> Result<DetailsFilter, AwsError> {
             "Group" => f.groups = true,
             "LocalManagedPolicy" => f.local_policies = true,
             "AWSManagedPolicy" => f.aws_policies = true,
-            "Role" => {}
+            "Role" => f.roles = true,
             _ => {
                 return Err(AwsError::validation(
                     "1 validation error detected: Value at 'filter' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [User, Role, LocalManagedPolicy, Group, AWSManagedPolicy]]",
@@ -63,9 +63,10 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let AuthorizationDetails {
         users,
         groups,
+        roles,
         policies,
     } = ctx.iam.authorization_details(ctx.account(), filter)?;
-    let total = users.len() + groups.len() + policies.len();
+    let total = users.len() + groups.len() + roles.len() + policies.len();
     let end = start.saturating_add(max).min(total);
     // The page's slice of each list, in the order users, groups, policies.
     let window = |offset: usize, len: usize| {
@@ -73,10 +74,11 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         let to = end.clamp(offset, offset + len) - offset;
         from..to
     };
-    let (n_users, n_groups) = (users.len(), groups.len());
+    let (n_users, n_groups, n_roles) = (users.len(), groups.len(), roles.len());
     let users = &users[window(0, n_users)];
     let groups = &groups[window(n_users, n_groups)];
-    let policies = &policies[window(n_users + n_groups, policies.len())];
+    let roles = &roles[window(n_users + n_groups, n_roles)];
+    let policies = &policies[window(n_users + n_groups + n_roles, policies.len())];
     let mut x = Xml::new();
     x.list("UserDetailList", users, |x, d| {
         x.leaf("Path", &d.user.path)
@@ -102,7 +104,15 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         inline_xml(x, "GroupPolicyList", &d.inline);
         attached_xml(x, &d.attached);
     });
-    x.node("RoleDetailList", |_| {});
+    x.list("RoleDetailList", roles, |x, d| {
+        super::roles::role_xml(x, &d.role, true);
+        x.list("InstanceProfileList", &d.profiles, |x, (p, members)| {
+            super::roles::profile_xml(x, p, members);
+        });
+        inline_xml(x, "RolePolicyList", &d.inline);
+        attached_xml(x, &d.attached);
+        tags_xml(x, &d.tags);
+    });
     x.list("Policies", policies, |x, (p, versions)| {
         x.leaf("PolicyName", &p.name)
             .leaf("PolicyId", &p.id)

@@ -1,4 +1,5 @@
-//! Inline policies of users and groups: Put, Get, Delete and List{User,Group}Policies.
+//! Inline policies of users, groups and roles: Put, Get, Delete and
+//! List{User,Group,Role}Policies.
 
 use credreport_iam::Named;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -25,6 +26,7 @@ pub(crate) fn encoded_document(document: &str) -> String {
 pub(crate) enum Kind {
     User,
     Group,
+    Role,
 }
 
 impl Kind {
@@ -33,6 +35,7 @@ impl Kind {
         match self {
             Kind::User => "User",
             Kind::Group => "Group",
+            Kind::Role => "Role",
         }
     }
 
@@ -46,6 +49,10 @@ impl Kind {
             Kind::Group => {
                 let name = ctx.params.required("GroupName", "groupName")?;
                 (Named::Group(name), ctx.group_arn(name))
+            }
+            Kind::Role => {
+                let name = ctx.params.required("RoleName", "roleName")?;
+                (Named::Role(name), ctx.role_arn(name))
             }
         })
     }
@@ -124,4 +131,16 @@ pub(crate) fn list_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 }
 pub(crate) fn list_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     list(ctx, Kind::Group)
+}
+pub(crate) fn put_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    put(ctx, Kind::Role)
+}
+pub(crate) fn get_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    get(ctx, Kind::Role)
+}
+pub(crate) fn delete_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    delete(ctx, Kind::Role)
+}
+pub(crate) fn list_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list(ctx, Kind::Role)
 }

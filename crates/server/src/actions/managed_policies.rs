@@ -284,7 +284,19 @@ pub(crate) fn entities(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     x.list("PolicyUsers", &found.users, |x, u| {
         x.leaf("UserName", &u.name).leaf("UserId", &u.id);
     });
-    x.node("PolicyRoles", |_| {});
+    x.list("PolicyRoles", &found.roles, |x, r| {
+        x.leaf("RoleName", &r.name).leaf("RoleId", &r.id);
+    });
     page_end(&mut x, None);
     Ok(Some(x))
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html (and Detach, ListAttached)
+pub(crate) fn attach_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    attach(ctx, Kind::Role, "iam:AttachRolePolicy")
+}
+pub(crate) fn detach_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    detach(ctx, Kind::Role, "iam:DetachRolePolicy")
+}
+pub(crate) fn list_attached_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list_attached(ctx, Kind::Role, "iam:ListAttachedRolePolicies")
 }

@@ -24,6 +24,7 @@ mod mfa;
 mod password_policy;
 mod providers;
 mod reports;
+mod roles;
 mod sts;
 mod tags;
 mod users;
@@ -53,7 +54,10 @@ impl std::fmt::Debug for Ctx<'_> {
 /// A handler: `Some(xml)` for a Result element, `None` for an action without output.
 pub type Handler = fn(&Ctx<'_>) -> Result<Option<Xml>, AwsError>;
 
-/// The actions served, by name: IAM's (`Version=2010-05-08`) and STS's GetCallerIdentity.
+/// The STS actions served on the same endpoint (`Version=2011-06-15`).
+pub const STS_ACTIONS: [&str; 2] = ["GetCallerIdentity", "AssumeRole"];
+
+/// The actions served, by name: IAM's (`Version=2010-05-08`) and STS's ([`STS_ACTIONS`]).
 pub fn handler(action: &str) -> Option<Handler> {
     Some(match action {
         "GenerateCredentialReport" => reports::generate,
@@ -118,6 +122,29 @@ pub fn handler(action: &str) -> Option<Handler> {
         "ListAttachedUserPolicies" => managed_policies::list_attached_user,
         "ListAttachedGroupPolicies" => managed_policies::list_attached_group,
         "ListEntitiesForPolicy" => managed_policies::entities,
+        "CreateRole" => roles::create,
+        "GetRole" => roles::get,
+        "ListRoles" => roles::list,
+        "UpdateRole" => roles::update,
+        "UpdateAssumeRolePolicy" => roles::update_trust,
+        "DeleteRole" => roles::delete,
+        "CreateInstanceProfile" => roles::create_profile,
+        "GetInstanceProfile" => roles::get_profile,
+        "ListInstanceProfiles" => roles::list_profiles,
+        "DeleteInstanceProfile" => roles::delete_profile,
+        "AddRoleToInstanceProfile" => roles::add_to_profile,
+        "RemoveRoleFromInstanceProfile" => roles::remove_from_profile,
+        "ListInstanceProfilesForRole" => roles::profiles_for_role,
+        "PutRolePolicy" => inline_policies::put_role,
+        "GetRolePolicy" => inline_policies::get_role,
+        "DeleteRolePolicy" => inline_policies::delete_role,
+        "ListRolePolicies" => inline_policies::list_role,
+        "AttachRolePolicy" => managed_policies::attach_role,
+        "DetachRolePolicy" => managed_policies::detach_role,
+        "ListAttachedRolePolicies" => managed_policies::list_attached_role,
+        "TagRole" => tags::tag_role,
+        "UntagRole" => tags::untag_role,
+        "ListRoleTags" => tags::list_role,
         "TagUser" => tags::tag_user,
         "UntagUser" => tags::untag_user,
         "ListUserTags" => tags::list_user,
@@ -134,6 +161,7 @@ pub fn handler(action: &str) -> Option<Handler> {
         "ListServerCertificates" => providers::server_certificates,
         "ListServiceSpecificCredentials" => providers::service_specific_credentials,
         "GetCallerIdentity" => sts::get_caller_identity,
+        "AssumeRole" => sts::assume_role,
         _ => return None,
     })
 }
@@ -190,6 +218,14 @@ impl Ctx<'_> {
         }
     }
 
+    /// The ARN of a role by name (as IAM authorizes: before knowing whether it exists).
+    pub(crate) fn role_arn(&self, name: &str) -> String {
+        match self.iam.role(self.account(), name) {
+            Ok(r) => r.arn(),
+            Err(_) => format!("arn:aws:iam::{}:role/{name}", self.account()),
+        }
+    }
+
     /// Authorizes `action` on the user `name`, then returns the user.
     pub(crate) fn authorized_user(&self, action: &str, name: &str) -> Result<User, AwsError> {
         self.authorize(action, &self.user_arn(name))?;
@@ -206,7 +242,11 @@ impl Ctx<'_> {
                     self.authorize(action, &u.arn())?;
                     Ok(Target::User(u.clone()))
                 }
-                None => Ok(Target::Root),
+                None if self.principal.is_root() => Ok(Target::Root),
+                // A role session owns no long-term credentials: IAM asks for the user.
+                None => Err(AwsError::validation(
+                    "Must specify userName when calling with non-User credentials",
+                )),
             },
         }
     }

@@ -1,6 +1,9 @@
-//! STS GetCallerIdentity, served on the same endpoint.
+//! STS on the same endpoint: GetCallerIdentity and AssumeRole.
+
+use credreport_iam::sts::{AssumeCaller, AssumeRequest};
 
 use super::Ctx;
+use crate::authz::authorize;
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -8,12 +11,65 @@ use crate::xml::Xml;
 // No permission is needed: any verified caller may ask who it is.
 pub(crate) fn get_caller_identity(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let p = ctx.principal;
-    let user_id = p
-        .user()
-        .map_or_else(|| p.account().to_string(), |u| u.id.clone());
+    let user_id = match (p.user(), p.role_session()) {
+        (Some(u), _) => u.id.clone(),
+        (None, Some((role, session))) => format!("{}:{session}", role.id),
+        (None, None) => p.account().to_string(),
+    };
     let mut x = Xml::new();
     x.leaf("Arn", &p.arn())
         .leaf("UserId", &user_id)
         .leaf("Account", p.account().as_str());
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let role_arn = ctx.params.required("RoleArn", "roleArn")?;
+    let session_name = ctx.params.required("RoleSessionName", "roleSessionName")?;
+    let duration = match ctx.params.int("DurationSeconds", "durationSeconds")? {
+        Some(d) => Some(u32::try_from(d).map_err(|_| {
+            AwsError::validation(
+                "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+            )
+        })?),
+        None => None,
+    };
+    let p = ctx.principal;
+    // The identity the trust policy names: a user's ARN, or the role's for a session.
+    let identity_arn = match (p.user(), p.role_session()) {
+        (Some(u), _) => Some(u.arn()),
+        (None, Some((role, _))) => Some(role.arn()),
+        (None, None) => None,
+    };
+    let display = p.arn();
+    let caller = AssumeCaller {
+        account: p.account(),
+        arn: identity_arn.as_deref(),
+        display_arn: &display,
+        identity_allows: !p.is_root() && authorize(ctx.iam, p, "sts:AssumeRole", role_arn).is_ok(),
+    };
+    let creds = ctx.iam.assume_role(
+        &caller,
+        &AssumeRequest {
+            role_arn,
+            session_name,
+            duration_secs: duration,
+        },
+    )?;
+    let mut x = Xml::new();
+    x.node("Credentials", |x| {
+        x.leaf("AccessKeyId", &creds.access_key_id)
+            .leaf(
+                "SecretAccessKey",
+                creds.secret.expose_str().unwrap_or_default(),
+            )
+            .leaf("SessionToken", &creds.session_token)
+            .time("Expiration", creds.expiration);
+    });
+    x.node("AssumedRoleUser", |x| {
+        x.leaf("AssumedRoleId", &creds.assumed_role_id)
+            .leaf("Arn", &creds.arn);
+    });
     Ok(Some(x))
 }

@@ -1,4 +1,4 @@
-//! TagUser, UntagUser, ListUserTags, TagPolicy, UntagPolicy, ListPolicyTags.
+//! Tag, Untag and List tags of users, roles and customer managed policies.
 
 use credreport_iam::model::Tag;
 use credreport_iam::Tagged;
@@ -16,19 +16,34 @@ pub(crate) fn tags_xml(x: &mut Xml, tags: &[Tag]) {
     }
 }
 
+/// What a tag action is about.
+#[derive(Clone, Copy)]
+enum On {
+    User,
+    Role,
+    Policy,
+}
+
 /// What the request tags, and the resource to authorize on.
-fn target<'a>(ctx: &'a Ctx<'_>, user: bool) -> Result<(Tagged<'a>, String), AwsError> {
-    if user {
-        let name = ctx.user_name()?;
-        Ok((Tagged::User(name), ctx.user_arn(name)))
-    } else {
-        let arn = ctx.params.required("PolicyArn", "policyArn")?;
-        Ok((Tagged::Policy(arn), arn.to_owned()))
+fn target<'a>(ctx: &'a Ctx<'_>, on: On) -> Result<(Tagged<'a>, String), AwsError> {
+    match on {
+        On::User => {
+            let name = ctx.user_name()?;
+            Ok((Tagged::User(name), ctx.user_arn(name)))
+        }
+        On::Role => {
+            let name = ctx.params.required("RoleName", "roleName")?;
+            Ok((Tagged::Role(name), ctx.role_arn(name)))
+        }
+        On::Policy => {
+            let arn = ctx.params.required("PolicyArn", "policyArn")?;
+            Ok((Tagged::Policy(arn), arn.to_owned()))
+        }
     }
 }
 
-fn tag(ctx: &Ctx<'_>, user: bool, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (what, resource) = target(ctx, user)?;
+fn tag(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
+    let (what, resource) = target(ctx, on)?;
     let tags = ctx.params.tags();
     if tags.is_empty() {
         return Err(AwsError::validation(
@@ -40,8 +55,8 @@ fn tag(ctx: &Ctx<'_>, user: bool, action: &str) -> Result<Option<Xml>, AwsError>
     Ok(None)
 }
 
-fn untag(ctx: &Ctx<'_>, user: bool, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (what, resource) = target(ctx, user)?;
+fn untag(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
+    let (what, resource) = target(ctx, on)?;
     let keys: Vec<String> = ctx
         .params
         .members("TagKeys")
@@ -53,8 +68,8 @@ fn untag(ctx: &Ctx<'_>, user: bool, action: &str) -> Result<Option<Xml>, AwsErro
     Ok(None)
 }
 
-fn list(ctx: &Ctx<'_>, user: bool, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (what, resource) = target(ctx, user)?;
+fn list(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
+    let (what, resource) = target(ctx, on)?;
     ctx.params.max_items()?;
     ctx.authorize(action, &resource)?;
     let tags = ctx.iam.list_tags(ctx.account(), what)?;
@@ -68,25 +83,35 @@ fn list(ctx: &Ctx<'_>, user: bool, action: &str) -> Result<Option<Xml>, AwsError
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html
 pub(crate) fn tag_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    tag(ctx, true, "iam:TagUser")
+    tag(ctx, On::User, "iam:TagUser")
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html
 pub(crate) fn untag_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    untag(ctx, true, "iam:UntagUser")
+    untag(ctx, On::User, "iam:UntagUser")
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserTags.html
 pub(crate) fn list_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list(ctx, true, "iam:ListUserTags")
+    list(ctx, On::User, "iam:ListUserTags")
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagPolicy.html
 pub(crate) fn tag_policy(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    tag(ctx, false, "iam:TagPolicy")
+    tag(ctx, On::Policy, "iam:TagPolicy")
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagPolicy.html
 pub(crate) fn untag_policy(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    untag(ctx, false, "iam:UntagPolicy")
+    untag(ctx, On::Policy, "iam:UntagPolicy")
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyTags.html
 pub(crate) fn list_policy(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list(ctx, false, "iam:ListPolicyTags")
+    list(ctx, On::Policy, "iam:ListPolicyTags")
+}
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagRole.html (and Untag, List)
+pub(crate) fn tag_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    tag(ctx, On::Role, "iam:TagRole")
+}
+pub(crate) fn untag_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    untag(ctx, On::Role, "iam:UntagRole")
+}
+pub(crate) fn list_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    list(ctx, On::Role, "iam:ListRoleTags")
 }

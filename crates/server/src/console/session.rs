@@ -15,7 +15,7 @@ use http::HeaderMap;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::authz::{authorize, Caller};
+use crate::authz::{authorize, Caller, Identity};
 use crate::console::PageError;
 
 /// The session cookie's name.
@@ -139,8 +139,11 @@ impl Caller for ConsoleUser {
         &self.account
     }
 
-    fn user(&self) -> Option<&User> {
-        self.user.as_ref()
+    fn identity(&self) -> Identity<'_> {
+        match &self.user {
+            Some(u) => Identity::User(u),
+            None => Identity::Root,
+        }
     }
 
     fn arn(&self) -> String {

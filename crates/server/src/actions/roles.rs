@@ -1,0 +1,277 @@
+//! CreateRole, GetRole, ListRoles, UpdateRole, UpdateAssumeRolePolicy, DeleteRole; the
+//! instance profile actions.
+
+use credreport_iam::model::{InstanceProfile, Role};
+use credreport_iam::NewRole;
+
+use super::inline_policies::encoded_document;
+use super::tags::tags_xml;
+use super::{decode_marker, encode_marker, page_end, Ctx};
+use crate::error::AwsError;
+use crate::xml::Xml;
+
+/// The Role shape (`detail`: with its last use, as GetRole answers).
+pub(crate) fn role_xml(x: &mut Xml, r: &Role, detail: bool) {
+    x.leaf("Path", &r.path)
+        .leaf("RoleName", &r.name)
+        .leaf("RoleId", &r.id)
+        .leaf("Arn", &r.arn())
+        .time("CreateDate", r.created)
+        .leaf(
+            "AssumeRolePolicyDocument",
+            &encoded_document(&r.assume_role_policy),
+        );
+    if let Some(d) = &r.description {
+        x.leaf("Description", d);
+    }
+    x.leaf("MaxSessionDuration", &r.max_session_duration.to_string());
+    if detail {
+        x.node("RoleLastUsed", |x| {
+            if let Some((at, region)) = &r.last_used {
+                x.time("LastUsedDate", *at).leaf("Region", region);
+            }
+        });
+    }
+}
+
+/// The InstanceProfile shape, with its roles.
+pub(crate) fn profile_xml(x: &mut Xml, p: &InstanceProfile, roles: &[Role]) {
+    x.leaf("Path", &p.path)
+        .leaf("InstanceProfileName", &p.name)
+        .leaf("InstanceProfileId", &p.id)
+        .leaf("Arn", &p.arn())
+        .time("CreateDate", p.created)
+        .list("Roles", roles, |x, r| role_xml(x, r, false));
+}
+
+fn role_name<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
+    ctx.params.required("RoleName", "roleName")
+}
+
+fn profile_name<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
+    ctx.params
+        .required("InstanceProfileName", "instanceProfileName")
+}
+
+fn session_duration(ctx: &Ctx<'_>) -> Result<Option<u32>, AwsError> {
+    match ctx.params.int("MaxSessionDuration", "maxSessionDuration")? {
+        None => Ok(None),
+        Some(n) => u32::try_from(n).map(Some).map_err(|_| {
+            AwsError::validation(
+                "1 validation error detected: Value at 'maxSessionDuration' failed to satisfy constraint: Member must have value greater than or equal to 3600",
+            )
+        }),
+    }
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = role_name(ctx)?;
+    let trust = ctx
+        .params
+        .required("AssumeRolePolicyDocument", "assumeRolePolicyDocument")?;
+    let path = ctx.params.optional("Path");
+    let tags = ctx.params.tags();
+    let arn = format!(
+        "arn:aws:iam::{}:role{}{name}",
+        ctx.account(),
+        path.unwrap_or("/")
+    );
+    ctx.authorize("iam:CreateRole", &arn)?;
+    if !tags.is_empty() {
+        ctx.authorize("iam:TagRole", &arn)?;
+        credreport_iam::validate_tags(&tags)?;
+    }
+    let role = ctx.iam.create_role(
+        ctx.account(),
+        &NewRole {
+            name,
+            path,
+            assume_role_policy: trust,
+            description: ctx.params.optional("Description"),
+            max_session_duration: session_duration(ctx)?,
+        },
+    )?;
+    if !tags.is_empty() {
+        ctx.iam.tag(
+            ctx.account(),
+            credreport_iam::Tagged::Role(&role.name),
+            &tags,
+        )?;
+    }
+    let mut x = Xml::new();
+    x.node("Role", |x| {
+        role_xml(x, &role, false);
+        tags_xml(x, &tags);
+    });
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
+pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = role_name(ctx)?;
+    ctx.authorize("iam:GetRole", &ctx.role_arn(name))?;
+    let role = ctx.iam.role(ctx.account(), name)?;
+    let tags = ctx
+        .iam
+        .list_tags(ctx.account(), credreport_iam::Tagged::Role(name))?;
+    let mut x = Xml::new();
+    x.node("Role", |x| {
+        role_xml(x, &role, true);
+        tags_xml(x, &tags);
+    });
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html
+pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize(
+        "iam:ListRoles",
+        &format!("arn:aws:iam::{}:role/", ctx.account()),
+    )?;
+    let max = ctx.params.max_items()?;
+    let marker = decode_marker(ctx)?;
+    let page = ctx.iam.list_roles(
+        ctx.account(),
+        ctx.params.optional("PathPrefix"),
+        marker.as_deref(),
+        max,
+    )?;
+    let mut x = Xml::new();
+    x.list("Roles", &page.items, |x, r| role_xml(x, r, false));
+    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html
+pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = role_name(ctx)?;
+    ctx.authorize("iam:UpdateRole", &ctx.role_arn(name))?;
+    ctx.iam.update_role(
+        ctx.account(),
+        name,
+        ctx.params.optional("Description"),
+        session_duration(ctx)?,
+    )?;
+    Ok(Some(Xml::new()))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html
+pub(crate) fn update_trust(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = role_name(ctx)?;
+    let document = ctx.params.required("PolicyDocument", "policyDocument")?;
+    ctx.authorize("iam:UpdateAssumeRolePolicy", &ctx.role_arn(name))?;
+    ctx.iam
+        .update_assume_role_policy(ctx.account(), name, document)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
+pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = role_name(ctx)?;
+    ctx.authorize("iam:DeleteRole", &ctx.role_arn(name))?;
+    ctx.iam.delete_role(ctx.account(), name)?;
+    Ok(None)
+}
+
+fn profile_arn(ctx: &Ctx<'_>, name: &str) -> String {
+    match ctx.iam.instance_profile(ctx.account(), name) {
+        Ok((p, _)) => p.arn(),
+        Err(_) => format!("arn:aws:iam::{}:instance-profile/{name}", ctx.account()),
+    }
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html
+pub(crate) fn create_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = profile_name(ctx)?;
+    let path = ctx.params.optional("Path");
+    ctx.authorize(
+        "iam:CreateInstanceProfile",
+        &format!(
+            "arn:aws:iam::{}:instance-profile{}{name}",
+            ctx.account(),
+            path.unwrap_or("/")
+        ),
+    )?;
+    let p = ctx.iam.create_instance_profile(ctx.account(), name, path)?;
+    let mut x = Xml::new();
+    x.node("InstanceProfile", |x| profile_xml(x, &p, &[]));
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html
+pub(crate) fn get_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = profile_name(ctx)?;
+    ctx.authorize("iam:GetInstanceProfile", &profile_arn(ctx, name))?;
+    let (p, roles) = ctx.iam.instance_profile(ctx.account(), name)?;
+    let mut x = Xml::new();
+    x.node("InstanceProfile", |x| profile_xml(x, &p, &roles));
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html
+pub(crate) fn list_profiles(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize(
+        "iam:ListInstanceProfiles",
+        &format!("arn:aws:iam::{}:instance-profile/", ctx.account()),
+    )?;
+    let max = ctx.params.max_items()?;
+    let marker = decode_marker(ctx)?;
+    let page = ctx.iam.list_instance_profiles(
+        ctx.account(),
+        ctx.params.optional("PathPrefix"),
+        marker.as_deref(),
+        max,
+    )?;
+    let mut x = Xml::new();
+    x.list("InstanceProfiles", &page.items, |x, (p, roles)| {
+        profile_xml(x, p, roles);
+    });
+    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html
+pub(crate) fn delete_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let name = profile_name(ctx)?;
+    ctx.authorize("iam:DeleteInstanceProfile", &profile_arn(ctx, name))?;
+    ctx.iam.delete_instance_profile(ctx.account(), name)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html
+pub(crate) fn add_to_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let (profile, role) = (profile_name(ctx)?, role_name(ctx)?);
+    ctx.authorize("iam:AddRoleToInstanceProfile", &profile_arn(ctx, profile))?;
+    ctx.iam
+        .add_role_to_instance_profile(ctx.account(), profile, role)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveRoleFromInstanceProfile.html
+pub(crate) fn remove_from_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let (profile, role) = (profile_name(ctx)?, role_name(ctx)?);
+    ctx.authorize(
+        "iam:RemoveRoleFromInstanceProfile",
+        &profile_arn(ctx, profile),
+    )?;
+    ctx.iam
+        .remove_role_from_instance_profile(ctx.account(), profile, role)?;
+    Ok(None)
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html
+pub(crate) fn profiles_for_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let role = role_name(ctx)?;
+    ctx.params.max_items()?;
+    ctx.authorize("iam:ListInstanceProfilesForRole", &ctx.role_arn(role))?;
+    let profiles = ctx
+        .iam
+        .list_instance_profiles_for_role(ctx.account(), role)?;
+    let mut x = Xml::new();
+    x.list("InstanceProfiles", &profiles, |x, (p, roles)| {
+        profile_xml(x, p, roles);
+    });
+    page_end(&mut x, None);
+    Ok(Some(x))
+}
