@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{new_secret_access_key, new_session_key_id, validate_name, AccountId};
 use crate::model::Role;
+use crate::policy::Decision;
 use crate::secret::Secret;
 use crate::service::Iam;
 use crate::trust::{parse_trust_policy, TrustCaller, TrustDecision};
@@ -32,8 +33,8 @@ pub struct AssumeCaller<'a> {
     pub arn: Option<&'a str>,
     /// The ARN to name the caller by in a refusal.
     pub display_arn: &'a str,
-    /// Whether the caller's own policies allow `sts:AssumeRole` on the role.
-    pub identity_allows: bool,
+    /// What the caller's own policies say of `sts:AssumeRole` on the role.
+    pub identity: Decision,
 }
 
 /// AssumeRole's parameters.
@@ -121,8 +122,8 @@ impl Iam {
     /// AssumeRole: temporary credentials for the role, if its trust policy and the
     /// caller's own policies allow it (a same-account caller the trust policy names needs
     /// nothing more; one allowed through its account, or from another account, needs its
-    /// own policies to allow `sts:AssumeRole` on the role too). An account's root user
-    /// may not assume roles.
+    /// own policies to allow `sts:AssumeRole` on the role too; an explicit Deny in them
+    /// always refuses). An account's root user may not assume roles.
     pub fn assume_role(
         &self,
         caller: &AssumeCaller<'_>,
@@ -164,10 +165,11 @@ impl Iam {
             "sts:AssumeRole",
         );
         let same_account = *caller.account == role_account;
-        let allowed = match decision {
-            TrustDecision::AllowsPrincipal if same_account => true,
-            TrustDecision::AllowsPrincipal | TrustDecision::AllowsAccount => caller.identity_allows,
-            TrustDecision::Deny | TrustDecision::NotAllowed => false,
+        let allowed = match (decision, caller.identity) {
+            (_, Decision::ExplicitDeny) => false,
+            (TrustDecision::AllowsPrincipal, _) if same_account => true,
+            (TrustDecision::AllowsPrincipal | TrustDecision::AllowsAccount, d) => d.is_allowed(),
+            (TrustDecision::Deny | TrustDecision::NotAllowed, _) => false,
         };
         if !allowed {
             return Err(denied());

@@ -36,6 +36,23 @@ pub trait Caller {
     fn arn(&self) -> String;
 }
 
+/// What the caller's identity-based policies say of `action` on `resource` (the root user
+/// is allowed everything in its account).
+pub fn decide(
+    iam: &Iam,
+    caller: &dyn Caller,
+    action: &str,
+    resource: &str,
+) -> Result<Decision, AwsError> {
+    let entity = match caller.identity() {
+        Identity::Root => return Ok(Decision::Allow),
+        Identity::User(u) => Entity::user(&u.id),
+        Identity::AssumedRole { role, .. } => Entity::role(&role.id),
+    };
+    let documents = iam.policy_documents(caller.account(), &entity)?;
+    Ok(evaluate(&documents, action, resource))
+}
+
 /// Allows or refuses `action` (`iam:GetCredentialReport`) on `resource` (an ARN or `*`).
 pub fn authorize(
     iam: &Iam,
@@ -43,13 +60,7 @@ pub fn authorize(
     action: &str,
     resource: &str,
 ) -> Result<(), AwsError> {
-    let entity = match caller.identity() {
-        Identity::Root => return Ok(()),
-        Identity::User(u) => Entity::user(&u.id),
-        Identity::AssumedRole { role, .. } => Entity::role(&role.id),
-    };
-    let documents = iam.policy_documents(caller.account(), &entity)?;
-    let why = match evaluate(&documents, action, resource) {
+    let why = match decide(iam, caller, action, resource)? {
         Decision::Allow => return Ok(()),
         Decision::ExplicitDeny => "with an explicit deny in an identity-based policy".to_owned(),
         Decision::ImplicitDeny => {

@@ -9,7 +9,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{code, fixture, send, signed};
+use common::{code, fixture, send, signed, signed_with};
 use credreport_iam::model::Owner;
 use credreport_iam::{AccountId, Iam, Named};
 
@@ -170,4 +170,175 @@ async fn users_are_authorized_by_their_own_and_their_groups_policies() {
             assert_eq!(got, *expected, "{}: {body}: {answer}", case.name);
         }
     }
+}
+
+/// The parts of an XML answer's element.
+fn element<'a>(body: &'a str, name: &str) -> &'a str {
+    body.split(&format!("<{name}>"))
+        .nth(1)
+        .and_then(|s| s.split(&format!("</{name}>")).next())
+        .unwrap_or("")
+}
+
+const READER_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"ACCOUNT"},"Action":"sts:AssumeRole"}]}"#;
+
+#[tokio::test]
+async fn an_assumed_role_is_limited_to_its_policies_and_its_token_expires() {
+    let f = fixture();
+    let account = f.iam.account_ids().unwrap().remove(0);
+    let ursula = f.iam.create_user(&account, "ursula", None).unwrap();
+    let key = f
+        .iam
+        .create_access_key(&account, &Owner::User(ursula.id.clone()))
+        .unwrap();
+    let secret = key.secret.expose_str().unwrap().to_owned();
+    let trust = READER_TRUST.replace("ACCOUNT", account.as_str());
+    f.iam
+        .create_role(
+            &account,
+            &credreport_iam::NewRole {
+                name: "Reader",
+                path: None,
+                assume_role_policy: &trust,
+                description: None,
+                max_session_duration: None,
+            },
+        )
+        .unwrap();
+    f.iam
+        .put_inline_policy(
+            &account,
+            Named::Role("Reader"),
+            "list",
+            &allow("iam:ListUsers"),
+        )
+        .unwrap();
+    let role_arn = format!("arn:aws:iam::{account}:role/Reader");
+    let assume = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleArn={}&RoleSessionName=audit-1&DurationSeconds=900",
+        role_arn.replace(':', "%3A").replace('/', "%2F")
+    );
+    // The trust policy names the account: ursula's own policies must allow it too.
+    let (status, body, _) = send(&f.iam, signed(&key.key.id, &secret, &assume, 0)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "AccessDenied"),
+        "{body}"
+    );
+    f.iam
+        .put_inline_policy(
+            &account,
+            Named::User("ursula"),
+            "assume",
+            &allow("sts:AssumeRole"),
+        )
+        .unwrap();
+    // The root user cannot assume roles.
+    let (status, body, _) = send(&f.iam, signed(&f.key_id, &f.secret, &assume, 0)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "AccessDenied"),
+        "root: {body}"
+    );
+    let (status, body, _) = send(&f.iam, signed(&key.key.id, &secret, &assume, 0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (id, session_secret, token) = (
+        element(&body, "AccessKeyId").to_owned(),
+        element(&body, "SecretAccessKey").to_owned(),
+        element(&body, "SessionToken").to_owned(),
+    );
+    assert!(id.starts_with("ASIA"), "{body}");
+    assert_eq!(
+        element(&body, "Arn"),
+        format!("arn:aws:sts::{account}:assumed-role/Reader/audit-1")
+    );
+    let as_session =
+        |body: &str, skew: i64| signed_with(&id, &session_secret, Some(&token), body, skew);
+    let cases = [
+        (LIST_USERS, "OK"),
+        (CREATE_USER, "AccessDenied"),
+        (
+            "Action=ListAccessKeys&Version=2010-05-08",
+            "ValidationError",
+        ),
+    ];
+    for (body, expected) in cases {
+        let (status, answer, _) = send(&f.iam, as_session(body, 0)).await;
+        let got = if status == StatusCode::OK {
+            "OK"
+        } else {
+            code(&answer)
+        };
+        assert_eq!(got, expected, "as the session: {body}: {answer}");
+    }
+    let (_, who, _) = send(
+        &f.iam,
+        as_session("Action=GetCallerIdentity&Version=2011-06-15", 0),
+    )
+    .await;
+    assert_eq!(
+        element(&who, "Arn"),
+        format!("arn:aws:sts::{account}:assumed-role/Reader/audit-1")
+    );
+    assert!(element(&who, "UserId").ends_with(":audit-1"), "{who}");
+    // Without its token, with another's, or tampered: refused.
+    let (_, body, _) = send(&f.iam, signed(&id, &session_secret, LIST_USERS, 0)).await;
+    assert_eq!(code(&body), "InvalidClientTokenId");
+    let mut bad = token.clone();
+    bad.replace_range(10..12, if &token[10..12] == "AA" { "BB" } else { "AA" });
+    let (_, body, _) = send(
+        &f.iam,
+        signed_with(&id, &session_secret, Some(&bad), LIST_USERS, 0),
+    )
+    .await;
+    assert_eq!(code(&body), "InvalidClientTokenId");
+    // 15 minutes on, the credentials have expired.
+    f.clock.advance(900);
+    let (status, body, _) = send(&f.iam, as_session(LIST_USERS, 900)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "ExpiredToken"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_trust_policy_naming_the_user_needs_no_policy_of_its_own_and_a_deny_wins() {
+    let f = fixture();
+    let account = f.iam.account_ids().unwrap().remove(0);
+    let ursula = f.iam.create_user(&account, "ursula", None).unwrap();
+    let key = f
+        .iam
+        .create_access_key(&account, &Owner::User(ursula.id.clone()))
+        .unwrap();
+    let secret = key.secret.expose_str().unwrap().to_owned();
+    let trust = READER_TRUST.replace("\"ACCOUNT\"", &format!("\"{}\"", ursula.arn()));
+    let new = credreport_iam::NewRole {
+        name: "Direct",
+        path: None,
+        assume_role_policy: &trust,
+        description: None,
+        max_session_duration: None,
+    };
+    f.iam.create_role(&account, &new).unwrap();
+    let assume = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole%2FDirect&RoleSessionName=s1"
+    );
+    let (status, body, _) = send(&f.iam, signed(&key.key.id, &secret, &assume, 0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    f.iam
+        .put_inline_policy(
+            &account,
+            Named::User("ursula"),
+            "no",
+            &deny("sts:AssumeRole"),
+        )
+        .unwrap();
+    // An explicit Deny in the caller's own policies is not overridden by the trust policy.
+    let (status, body, _) = send(&f.iam, signed(&key.key.id, &secret, &assume, 0)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::FORBIDDEN, "AccessDenied"),
+        "{body}"
+    );
 }

@@ -15,9 +15,9 @@ use super::{read, write, Store, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, KeyFacts, KeyUse,
-    ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Sealed, SessionStage,
-    SigningCertificate, StoredReport, Tag, TagTarget, User,
+    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
+    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Role,
+    Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
 /// Runs every check, each on a fresh store from `open`. Panics (with the check's name)
@@ -37,6 +37,7 @@ pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
         ("inline_policies", inline_policies),
         ("groups", groups),
         ("managed_policies", managed_policies),
+        ("roles_and_instance_profiles", roles_and_instance_profiles),
         ("attachments_tags_and_aliases", attachments_tags_and_aliases),
         ("reports", reports),
         ("console_sessions", console_sessions),
@@ -588,6 +589,110 @@ fn groups(store: &Arc<dyn Store>) -> Result<()> {
     )?;
     ensure(
         read(s, |tx| tx.groups_of_user(&a, "AIDAALICE"))? == vec![renamed],
+        "removed and deleted",
+    )
+}
+
+fn roles_and_instance_profiles(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let role = |id: &str, name: &str, path: &str| Role {
+        account: a.clone(),
+        id: id.into(),
+        name: name.into(),
+        path: path.into(),
+        created: t(4),
+        assume_role_policy: "{}".into(),
+        description: None,
+        max_session_duration: 3600,
+        last_used: None,
+    };
+    let (mut reader, admin) = (
+        role("AROAREADER", "Reader", "/"),
+        role("AROAADMIN", "admin", "/ops/"),
+    );
+    let profile = InstanceProfile {
+        account: a.clone(),
+        id: "AIPAWEB".into(),
+        name: "Web".into(),
+        path: "/".into(),
+        created: t(5),
+    };
+    write(s, Some(&a), |tx| {
+        tx.put_role(&reader)?;
+        tx.put_role(&admin)?;
+        tx.insert_instance_profile(&profile)?;
+        tx.add_profile_role(&a, "AIPAWEB", "AROAREADER")?;
+        tx.add_profile_role(&a, "AIPAWEB", "AROAREADER")
+    })?;
+    ensure(
+        read(s, |tx| tx.role_by_name(&a, "READER"))? == Some(reader.clone()),
+        "a role by name ignoring case",
+    )?;
+    ensure(
+        read(s, |tx| tx.role_by_id(&a, "AROAADMIN"))? == Some(admin.clone()),
+        "by id",
+    )?;
+    ensure(
+        read(s, |tx| tx.role_by_name(&acct(2), "reader"))?.is_none(),
+        "per account",
+    )?;
+    let all = UserQuery {
+        path_prefix: None,
+        after: None,
+        limit: 10,
+    };
+    ensure(
+        read(s, |tx| tx.roles(&a, &all))? == vec![admin.clone(), reader.clone()],
+        "in name order ignoring case",
+    )?;
+    let ops = UserQuery {
+        path_prefix: Some("/ops/"),
+        after: None,
+        limit: 10,
+    };
+    ensure(
+        read(s, |tx| tx.roles(&a, &ops))? == vec![admin.clone()],
+        "by path",
+    )?;
+    ensure(read(s, |tx| tx.count_roles(&a))? == 2, "counted")?;
+    reader.description = Some("reads".into());
+    reader.last_used = Some((t(9), "eu-west-1".into()));
+    write(s, Some(&a), |tx| tx.put_role(&reader))?;
+    ensure(
+        read(s, |tx| tx.role_by_id(&a, "AROAREADER"))? == Some(reader.clone()),
+        "replaced, last use kept",
+    )?;
+    ensure(
+        read(s, |tx| tx.instance_profile_by_name(&a, "web"))? == Some(profile.clone()),
+        "a profile by name",
+    )?;
+    ensure(
+        read(s, |tx| tx.instance_profiles(&a, &all))? == vec![profile.clone()],
+        "profiles listed",
+    )?;
+    ensure(
+        read(s, |tx| tx.count_instance_profiles(&a))? == 1,
+        "profiles counted",
+    )?;
+    ensure(
+        read(s, |tx| tx.profile_roles(&a, "AIPAWEB"))? == vec![reader.clone()],
+        "a profile's role, once",
+    )?;
+    ensure(
+        read(s, |tx| tx.profiles_of_role(&a, "AROAREADER"))? == vec![profile.clone()],
+        "a role's profiles",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.remove_profile_role(&a, "AIPAWEB", "AROAREADER")?;
+        tx.delete_instance_profile(&a, "AIPAWEB")?;
+        tx.delete_role(&a, "AROAADMIN")
+    })?;
+    ensure(
+        read(s, |tx| tx.profiles_of_role(&a, "AROAREADER"))?.is_empty()
+            && read(s, |tx| tx.instance_profile_by_name(&a, "web"))?.is_none()
+            && read(s, |tx| tx.roles(&a, &all))? == vec![reader.clone()],
         "removed and deleted",
     )
 }

@@ -3,7 +3,7 @@
 use credreport_iam::sts::{AssumeCaller, AssumeRequest};
 
 use super::Ctx;
-use crate::authz::authorize;
+use crate::authz::decide;
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -47,7 +47,7 @@ pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         account: p.account(),
         arn: identity_arn.as_deref(),
         display_arn: &display,
-        identity_allows: !p.is_root() && authorize(ctx.iam, p, "sts:AssumeRole", role_arn).is_ok(),
+        identity: decide(ctx.iam, p, "sts:AssumeRole", role_arn)?,
     };
     let creds = ctx.iam.assume_role(
         &caller,

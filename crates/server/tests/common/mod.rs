@@ -20,6 +20,7 @@ pub const NOW: &str = "2026-11-23T10:00:00Z";
 
 pub struct Fixture {
     pub iam: Iam,
+    pub clock: ManualClock,
     pub key_id: String,
     pub secret: String,
     pub _dir: tempfile::TempDir,
@@ -31,7 +32,7 @@ pub fn fixture() -> Fixture {
     let clock = ManualClock::new(Timestamp::parse(NOW.as_bytes()).unwrap().0);
     let iam = Iam::new(
         store,
-        Arc::new(clock),
+        Arc::new(clock.clone()),
         MasterKey::generate().unwrap(),
         PasswordHasher::fast_insecure_for_tests(),
         IamConfig::standard(),
@@ -40,6 +41,7 @@ pub fn fixture() -> Fixture {
     let key = created.root_key.unwrap();
     Fixture {
         iam,
+        clock,
         key_id: key.key.id,
         secret: key.secret.expose_str().unwrap().to_owned(),
         _dir: dir,
@@ -48,6 +50,18 @@ pub fn fixture() -> Fixture {
 
 /// A POST / signed as botocore signs it (content-type;host;x-amz-date), at `NOW` + `skew`.
 pub fn signed(key_id: &str, secret: &str, body: &str, skew_secs: i64) -> Request<Body> {
+    signed_with(key_id, secret, None, body, skew_secs)
+}
+
+/// The same, signed with temporary credentials and their session token (which botocore
+/// signs as `x-amz-security-token`).
+pub fn signed_with(
+    key_id: &str,
+    secret: &str,
+    token: Option<&str>,
+    body: &str,
+    skew_secs: i64,
+) -> Request<Body> {
     let t = Timestamp::parse(NOW.as_bytes())
         .unwrap()
         .0
@@ -65,8 +79,13 @@ pub fn signed(key_id: &str, secret: &str, body: &str, skew_secs: i64) -> Request
             .unwrap(),
     );
     headers.insert("x-amz-date", amz_date.parse().unwrap());
+    let mut signed_headers = "content-type;host;x-amz-date".to_owned();
+    if let Some(token) = token {
+        headers.insert("x-amz-security-token", token.parse().unwrap());
+        signed_headers.push_str(";x-amz-security-token");
+    }
     let unsigned = format!(
-        "AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders=content-type;host;x-amz-date, Signature={}",
+        "AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={signed_headers}, Signature={}",
         "0".repeat(64)
     );
     headers.insert("authorization", unsigned.parse().unwrap());
