@@ -174,15 +174,73 @@ def scenario(c, server):
     c.eq("list_open_id_connect_providers", iam.list_open_id_connect_providers()["OpenIDConnectProviderList"], [])
     c.eq("list_server_certificates", iam.list_server_certificates()["ServerCertificateMetadataList"], [])
     c.eq("list_service_specific_credentials", iam.list_service_specific_credentials(UserName="alice")["ServiceSpecificCredentials"], [])
+
+    # Roles and instance profiles.
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"}, "Action": "sts:AssumeRole"}]})
+    r = c.must("create_role", iam.create_role, RoleName="Auditor", AssumeRolePolicyDocument=trust,
+               Description="reads", MaxSessionDuration=7200, Tags=[{"Key": "team", "Value": "sec"}])["Role"]
+    c.eq("the role", (r["Arn"], r["RoleId"][:4], r["MaxSessionDuration"]), (f"arn:aws:iam::{account}:role/Auditor", "AROA", 7200))
+    c.raises("create_role again", "EntityAlreadyExists", iam.create_role, RoleName="auditor", AssumeRolePolicyDocument=trust)
+    c.raises("a trust policy with a Resource", "MalformedPolicyDocument", iam.create_role, RoleName="Bad",
+             AssumeRolePolicyDocument=trust.replace('"Action"', '"Resource": "*", "Action"'))
+    c.raises("a trust policy naming no real principal", "MalformedPolicyDocument", iam.create_role, RoleName="Bad",
+             AssumeRolePolicyDocument=trust.replace(f"arn:aws:iam::{account}:root", "nobody"))
+    got = c.must("get_role", iam.get_role, RoleName="Auditor")["Role"]
+    c.eq("get_role: the decoded trust policy and tags", (got["AssumeRolePolicyDocument"]["Statement"][0]["Action"], got.get("Tags")),
+         ("sts:AssumeRole", [{"Key": "team", "Value": "sec"}]))
+    c.eq("list_roles", [x["RoleName"] for x in iam.list_roles()["Roles"]], ["Auditor"])
+    c.must("update_role", iam.update_role, RoleName="Auditor", MaxSessionDuration=3600)
+    c.must("put_role_policy", iam.put_role_policy, RoleName="Auditor", PolicyName="list", PolicyDocument=doc("Allow", "iam:List*"))
+    c.must("attach_role_policy", iam.attach_role_policy, RoleName="Auditor", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
+    c.eq("list_attached_role_policies", [p["PolicyName"] for p in iam.list_attached_role_policies(RoleName="Auditor")["AttachedPolicies"]],
+         ["SecurityAudit"])
+    c.eq("list_entities_for_policy: roles", [x["RoleName"] for x in
+         iam.list_entities_for_policy(PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")["PolicyRoles"]], ["Auditor"])
+    c.must("create_instance_profile", iam.create_instance_profile, InstanceProfileName="Web")
+    c.must("add_role_to_instance_profile", iam.add_role_to_instance_profile, InstanceProfileName="Web", RoleName="Auditor")
+    c.eq("list_instance_profiles_for_role", [p["InstanceProfileName"] for p in
+         iam.list_instance_profiles_for_role(RoleName="Auditor")["InstanceProfiles"]], ["Web"])
+    c.raises("delete_role in a profile", "DeleteConflict", iam.delete_role, RoleName="Auditor")
+
+    # STS AssumeRole: a user allowed to assume, then the session's view.
+    c.must("a user who may assume roles", iam.put_user_policy, UserName="carol", PolicyName="assume",
+           PolicyDocument=doc("Allow", "sts:AssumeRole"))
+    ck = iam.create_access_key(UserName="carol")["AccessKey"]
+    cs = boto3.session.Session(aws_access_key_id=ck["AccessKeyId"], aws_secret_access_key=ck["SecretAccessKey"],
+                               region_name="us-east-1")
+    creds = c.must("sts assume_role as a user", cs.client("sts", endpoint_url=server.endpoint, config=NO_RETRIES).assume_role,
+                   RoleArn=f"arn:aws:iam::{account}:role/Auditor", RoleSessionName="audit", DurationSeconds=900)
+    cr = creds["Credentials"]
+    c.eq("temporary credentials", (cr["AccessKeyId"][:4], creds["AssumedRoleUser"]["Arn"]),
+         ("ASIA", f"arn:aws:sts::{account}:assumed-role/Auditor/audit"))
+    rs = boto3.session.Session(aws_access_key_id=cr["AccessKeyId"], aws_secret_access_key=cr["SecretAccessKey"],
+                               aws_session_token=cr["SessionToken"], region_name="us-east-1")
+    riam = rs.client("iam", endpoint_url=server.endpoint, config=NO_RETRIES)
+    who = rs.client("sts", endpoint_url=server.endpoint, config=NO_RETRIES).get_caller_identity()
+    c.eq("get_caller_identity as the session", who["Arn"], f"arn:aws:sts::{account}:assumed-role/Auditor/audit")
+    c.true("the session may list (its policies allow it)", len(riam.list_users()["Users"]) >= 4)
+    c.raises("but not create", "AccessDenied", riam.create_user, UserName="intruder", status=403)
+    c.raises("a session longer than the role allows", "ValidationError",
+             cs.client("sts", endpoint_url=server.endpoint, config=NO_RETRIES).assume_role,
+             RoleArn=f"arn:aws:iam::{account}:role/Auditor", RoleSessionName="xx", DurationSeconds=7200)
+    c.raises("the root user cannot assume a role", "AccessDenied",
+             session.client("sts", endpoint_url=server.endpoint, config=NO_RETRIES).assume_role,
+             RoleArn=f"arn:aws:iam::{account}:role/Auditor", RoleSessionName="root")
+
     summary = iam.get_account_summary()["SummaryMap"]
-    c.eq("get_account_summary counts groups and policies", (summary["Groups"], summary["Policies"]), (2, 10))
+    c.eq("get_account_summary counts groups, policies, roles, profiles",
+         (summary["Groups"], summary["Policies"], summary["Roles"], summary["InstanceProfiles"]), (2, 10, 1, 1))
 
     # What auditors read in one call.
     pages = list(iam.get_paginator("get_account_authorization_details").paginate(PaginationConfig={"PageSize": 2}))
     users = {u["UserName"]: u for p in pages for u in p["UserDetailList"]}
     groups = {g["GroupName"]: g for p in pages for g in p["GroupDetailList"]}
     policies = {x["PolicyName"]: x for p in pages for x in p["Policies"]}
+    roles = {x["RoleName"]: x for p in pages for x in p["RoleDetailList"]}
     c.eq("authorization details: every user", sorted(users), ["alice", "bob", "carol", "dave"])
+    c.eq("a role's policies and profiles", (roles["Auditor"]["RolePolicyList"][0]["PolicyName"],
+         [p["InstanceProfileName"] for p in roles["Auditor"]["InstanceProfileList"]]), ("list", ["Web"]))
     c.eq("a user's groups", users["carol"]["GroupList"], ["Ops"])
     c.eq("a user's tags", users["alice"].get("Tags"), [{"Key": "env", "Value": "prod"}])
     c.eq("a group's inline policy, decoded", groups["Ops"]["GroupPolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"],
@@ -208,6 +266,13 @@ def scenario(c, server):
         iam.delete_policy_version(PolicyArn=arn, VersionId=v)
     c.must("delete_policy", iam.delete_policy, PolicyArn=arn)
     c.raises("the policy is gone", "NoSuchEntity", iam.get_policy, PolicyArn=arn)
+    iam.remove_role_from_instance_profile(InstanceProfileName="Web", RoleName="Auditor")
+    iam.delete_instance_profile(InstanceProfileName="Web")
+    iam.delete_role_policy(RoleName="Auditor", PolicyName="list")
+    c.raises("delete_role with an attached policy", "DeleteConflict", iam.delete_role, RoleName="Auditor")
+    iam.detach_role_policy(RoleName="Auditor", PolicyArn="arn:aws:iam::aws:policy/SecurityAudit")
+    c.must("delete_role", iam.delete_role, RoleName="Auditor")
+    c.raises("the session's role is gone: its credentials stop working", "InvalidClientTokenId", riam.list_users)
 
 
 if __name__ == "__main__":
