@@ -129,6 +129,13 @@ pub struct AccountCreateArgs {
     /// (`-`: standard input).
     #[arg(long, value_name = "FILE", conflicts_with = "organization_member")]
     pub root_password_file: Option<std::path::PathBuf>,
+
+    /// With `--organization-member`: the organization's management account. As AWS
+    /// Organizations does, the new account gets the role `OrganizationAccountAccessRole`,
+    /// trusting that account, with `AdministratorAccess` attached: the way into an account
+    /// without root credentials.
+    #[arg(long, value_name = "ID", requires = "organization_member")]
+    pub management_account: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -182,9 +189,20 @@ pub struct OrgArgs {
     pub all_accounts: bool,
 
     /// The role to assume in each account (for example `OrganizationAccountAccessRole`,
-    /// or a role that may call iam:GenerateCredentialReport and iam:GetCredentialReport).
-    #[arg(long, value_name = "NAME", requires = "all_accounts")]
+    /// or a role that may call iam:GenerateCredentialReport and iam:GetCredentialReport);
+    /// with `--all-accounts` or `--account-id`.
+    #[arg(long, value_name = "NAME")]
     pub role_name: Option<String>,
+
+    /// One account, reached through `--role-name` (AssumeRole into
+    /// `arn:aws:iam::ID:role/NAME`; no Organizations call).
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "role_name",
+        conflicts_with = "all_accounts"
+    )]
+    pub account_id: Option<String>,
 
     /// How many accounts to fetch at once.
     #[arg(long, value_name = "N", default_value_t = 4,

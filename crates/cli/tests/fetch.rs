@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::config::Credentials;
 use common::{
-    free_port, iam_client, iam_session_client, organizations_client, stderr, stdout, sts_client,
-    Moto, Server,
+    credreport, free_port, iam_client, iam_session_client, organizations_client, stderr, stdout,
+    sts_client, Moto, Server,
 };
 use serde_json::Value;
 
@@ -530,4 +530,125 @@ async fn fetch_and_audit_every_account_of_an_organization_in_moto() {
     assert_eq!(code(&out), 0, "stderr: {err}");
     assert!(err.contains(&format!("for account {MANAGEMENT}")), "{err}");
     assert!(stdout(&out).contains("master-admin,arn:aws:iam::123456789012:user/master-admin,"));
+}
+
+/// Issue 18: an Organizations member account created without root credentials is reached
+/// through `OrganizationAccountAccessRole`, as in AWS, and `fetch --role-name` gets its
+/// report from `credreport serve` that way (no Organizations call).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_through_organization_account_access_role_from_credreport_serve() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let data = dir.join("data");
+    let created = server.credreport(&[
+        "account",
+        "create",
+        "--data-dir",
+        data.to_str().expect("path"),
+        "--organization-member",
+        "--management-account",
+        &server.account,
+    ]);
+    assert_eq!(code(&created), 0, "{}", stderr(&created));
+    let member: serde_json::Value = serde_json::from_slice(&created.stdout).expect("JSON");
+    let member = member["AccountId"].as_str().expect("id").to_owned();
+
+    // The management account's administrator: a user (the root user cannot assume roles).
+    let root = server.root_iam();
+    root.create_user()
+        .user_name("org-admin")
+        .send()
+        .await
+        .expect("CreateUser");
+    root.attach_user_policy()
+        .user_name("org-admin")
+        .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+        .send()
+        .await
+        .expect("AttachUserPolicy");
+    let key = root
+        .create_access_key()
+        .user_name("org-admin")
+        .send()
+        .await
+        .expect("CreateAccessKey");
+    let key = key.access_key().expect("AccessKey");
+    let as_admin = |args: &[&str]| {
+        credreport(
+            args,
+            &[
+                ("AWS_ACCESS_KEY_ID", key.access_key_id()),
+                ("AWS_SECRET_ACCESS_KEY", key.secret_access_key()),
+            ],
+            dir,
+        )
+    };
+    let out_file = dir.join("member.csv");
+    let out = as_admin(&[
+        "fetch",
+        "--endpoint-url",
+        &server.endpoint,
+        "--account-id",
+        &member,
+        "--role-name",
+        "OrganizationAccountAccessRole",
+        "-o",
+        out_file.to_str().expect("path"),
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains(&member), "{}", stderr(&out));
+    let (rows, _) = credreport_report::read_all(&std::fs::read(&out_file).expect("report"))
+        .expect("valid report");
+    assert_eq!(rows[0].arn(), format!("arn:aws:iam::{member}:root"));
+    assert_eq!(
+        rows[0].get(credreport_report::Column::PasswordEnabled),
+        Some(&credreport_report::Cell::Bool(false)),
+        "a member account created without root credentials (seed 001)"
+    );
+    // The same through audit; and the management account's root user is refused the role.
+    let audit = as_admin(&[
+        "audit",
+        "--endpoint-url",
+        &server.endpoint,
+        "--account-id",
+        &member,
+        "--role-name",
+        "OrganizationAccountAccessRole",
+        "--format",
+        "json",
+    ]);
+    assert!(matches!(code(&audit), 0 | 1), "{}", stderr(&audit));
+    assert!(
+        stdout(&audit).contains(&format!("fetched:{member}")),
+        "{}",
+        stdout(&audit)
+    );
+    let refused = server.credreport(&[
+        "fetch",
+        "--endpoint-url",
+        &server.endpoint,
+        "--account-id",
+        &member,
+        "--role-name",
+        "OrganizationAccountAccessRole",
+    ]);
+    assert_eq!(code(&refused), 2);
+    assert!(
+        stderr(&refused).contains("AccessDenied"),
+        "{}",
+        stderr(&refused)
+    );
+    let lone = as_admin(&[
+        "fetch",
+        "--endpoint-url",
+        &server.endpoint,
+        "--role-name",
+        "X",
+    ]);
+    assert_eq!(code(&lone), 2);
+    assert!(
+        stderr(&lone).contains("--role-name needs --all-accounts"),
+        "{}",
+        stderr(&lone)
+    );
 }

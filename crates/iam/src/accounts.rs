@@ -6,6 +6,9 @@ use crate::keys::NewAccessKey;
 use crate::model::{Account, Owner, StoredReport};
 use crate::service::{require_account, Iam};
 
+/// The role AWS Organizations creates in the accounts it creates.
+pub const ORGANIZATION_ACCESS_ROLE: &str = "OrganizationAccountAccessRole";
+
 /// A newly created account and, unless it is an Organizations member created without root
 /// credentials, its root access key (the only time its secret is shown).
 #[derive(Debug)]
@@ -47,6 +50,34 @@ impl Iam {
             Some(self.create_access_key(&id, &Owner::Root)?)
         };
         Ok(NewAccount { account, root_key })
+    }
+
+    /// What AWS Organizations puts in an account it creates: the role
+    /// `OrganizationAccountAccessRole`, trusting the management account, with
+    /// `AdministratorAccess` attached.
+    pub fn create_organization_access_role(
+        &self,
+        id: &AccountId,
+        management: &AccountId,
+    ) -> Result<()> {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{management}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+        );
+        self.create_role(
+            id,
+            &crate::NewRole {
+                name: ORGANIZATION_ACCESS_ROLE,
+                path: None,
+                assume_role_policy: &trust,
+                description: None,
+                max_session_duration: None,
+            },
+        )?;
+        self.attach_policy(
+            id,
+            crate::Named::Role(ORGANIZATION_ACCESS_ROLE),
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+        )
     }
 
     /// The account.

@@ -45,7 +45,7 @@ pub mod store;
 pub mod totp;
 pub mod trust;
 
-pub use accounts::NewAccount;
+pub use accounts::{NewAccount, ORGANIZATION_ACCESS_ROLE};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use console::{SessionToken, SignIn, SignInAs};
 pub use details::{AuthorizationDetails, DetailsFilter, GroupDetail, RoleDetail, UserDetail};

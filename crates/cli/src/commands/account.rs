@@ -31,12 +31,27 @@ pub fn run(cmd: AccountCommand) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
+            let management = args
+                .management_account
+                .as_deref()
+                .map(|m| {
+                    AccountId::parse(m).with_context(|| {
+                        format!("--management-account {m}: an account id is 12 digits")
+                    })
+                })
+                .transpose()?;
             let opened = open(&args.store)?;
             let id = args.account_id.as_deref().map(account_id).transpose()?;
             let created = opened
                 .iam
                 .create_account(id, args.organization_member)
                 .context("creating the account")?;
+            if let Some(management) = &management {
+                opened
+                    .iam
+                    .create_organization_access_role(&created.account.id, management)
+                    .context("creating OrganizationAccountAccessRole")?;
+            }
             if let Some(p) = &password {
                 set_root_password(
                     &opened.iam,

@@ -21,6 +21,7 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
         timeout: args.timeout,
         ..FetchOptions::default()
     };
+    check_org_args(&args.org)?;
     runtime()?.block_on(async {
         match &args.org.role_name {
             Some(role) if args.org.all_accounts => {
@@ -32,6 +33,14 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
             _ => single(args, &opts).await,
         }
     })
+}
+
+/// `--role-name` goes with `--all-accounts` or `--account-id`.
+fn check_org_args(org: &OrgArgs) -> anyhow::Result<()> {
+    if org.role_name.is_some() && !org.all_accounts && org.account_id.is_none() {
+        bail!("--role-name needs --all-accounts (every account of the organization) or --account-id ID (one account)");
+    }
+    Ok(())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -68,12 +77,31 @@ fn name_profile(err: anyhow::Error, aws: &AwsOptions) -> anyhow::Error {
     }
 }
 
-/// One account's report, with a progress line on a terminal.
-async fn fetch_one(aws: &AwsArgs, opts: &FetchOptions) -> anyhow::Result<Fetched> {
+/// One account's report, with a progress line on a terminal: the caller's own account's,
+/// or with `--account-id ID --role-name NAME` that account's through the role.
+async fn fetch_one(
+    aws: &AwsArgs,
+    org_args: &OrgArgs,
+    opts: &FetchOptions,
+) -> anyhow::Result<Fetched> {
     let aws = aws_options(aws);
     let config = client::load(&aws).await;
     let place = place(&aws);
-    let iam = aws_sdk_iam::Client::new(&config);
+    let iam = match (&org_args.account_id, &org_args.role_name) {
+        (Some(account), Some(role)) => {
+            let caller = org::caller(&aws_sdk_sts::Client::new(&config), &place)
+                .await
+                .map_err(|e| name_profile(e, &aws))?;
+            let organization = Organization {
+                config: config.clone(),
+                role_name: role.clone(),
+                caller,
+                place: place.clone(),
+            };
+            organization.iam_for(account).await?
+        }
+        _ => aws_sdk_iam::Client::new(&config),
+    };
     let progress = Progress::stderr();
     let line = progress.clone();
     let result = fetch_report(&iam, &place, opts, &move |m: &str| line.set(m)).await;
@@ -90,7 +118,7 @@ async fn fetch_one(aws: &AwsArgs, opts: &FetchOptions) -> anyhow::Result<Fetched
 }
 
 async fn single(args: &FetchArgs, opts: &FetchOptions) -> anyhow::Result<ExitCode> {
-    let fetched = fetch_one(&args.aws, opts).await?;
+    let fetched = fetch_one(&args.aws, &args.org, opts).await?;
     match &args.output {
         Some(path) => write_atomic(path, &fetched.content)?,
         None => {
@@ -273,6 +301,7 @@ pub struct ForAudit {
 /// Fetches what `audit --profile/--region/--endpoint-url/--all-accounts` names.
 pub fn for_audit(aws: &AwsArgs, org_args: &OrgArgs) -> anyhow::Result<ForAudit> {
     let opts = FetchOptions::default();
+    check_org_args(org_args)?;
     runtime()?.block_on(async {
         match &org_args.role_name {
             Some(role) if org_args.all_accounts => {
@@ -299,7 +328,7 @@ pub fn for_audit(aws: &AwsArgs, org_args: &OrgArgs) -> anyhow::Result<ForAudit> 
                 Ok(ForAudit { reports, failed })
             }
             _ => {
-                let fetched = fetch_one(aws, &opts).await?;
+                let fetched = fetch_one(aws, org_args, &opts).await?;
                 tell(&fetched)?;
                 let name = format!(
                     "fetched:{}",
