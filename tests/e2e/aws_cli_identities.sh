@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The AWS CLI (v1) against `credreport serve`: groups, managed policies (customer and AWS
-# managed) and their attachments, tags, account aliases and GetAccountAuthorizationDetails
-# (issue 18), with their error paths as the CLI reports them.
+# managed) and their attachments, roles and STS AssumeRole, tags, account aliases and
+# GetAccountAuthorizationDetails (issue 18), with their error paths as the CLI reports them.
 #
 # Usage: CREDREPORT_BIN=target/debug/credreport bash tests/e2e/aws_cli_identities.sh
 set -euo pipefail
@@ -58,7 +58,30 @@ must details iam get-account-authorization-details
 check "authorization details: alice's groups and policies" \
   "$(field "$O/details.json" '[(u["UserName"], u["GroupList"], [p["PolicyName"] for p in u["AttachedManagedPolicies"]]) for u in d["UserDetailList"]]')" \
   "[('alice', ['Ops'], ['AdministratorAccess'])]"
+TRUST="{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::$A:user/alice\"},\"Action\":\"sts:AssumeRole\"}]}"
+must create-role iam create-role --role-name Reader --assume-role-policy-document "$TRUST"
+check "the role's ARN" "$(field "$O/create-role.json" 'd["Role"]["Arn"]')" "arn:aws:iam::$A:role/Reader"
+fails "a trust policy with a Resource" MalformedPolicyDocument "Has prohibited field Resource" -- \
+  iam create-role --role-name Bad --assume-role-policy-document '{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole","Resource":"*"}]}'
+must attach-role-policy iam attach-role-policy --role-name Reader --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+must alice-key iam create-access-key --user-name alice
+ALICE_ID="$(field "$O/alice-key.json" 'd["AccessKey"]["AccessKeyId"]')"
+ALICE_SECRET="$(field "$O/alice-key.json" 'd["AccessKey"]["SecretAccessKey"]')"
+AWS_ACCESS_KEY_ID="$ALICE_ID" AWS_SECRET_ACCESS_KEY="$ALICE_SECRET" \
+  must assume sts assume-role --role-arn "arn:aws:iam::$A:role/Reader" --role-session-name cli
+check "assume-role: the session's ARN" "$(field "$O/assume.json" 'd["AssumedRoleUser"]["Arn"]')" "arn:aws:sts::$A:assumed-role/Reader/cli"
+S_ID="$(field "$O/assume.json" 'd["Credentials"]["AccessKeyId"]')"
+S_SECRET="$(field "$O/assume.json" 'd["Credentials"]["SecretAccessKey"]')"
+S_TOKEN="$(field "$O/assume.json" 'd["Credentials"]["SessionToken"]')"
+AWS_ACCESS_KEY_ID="$S_ID" AWS_SECRET_ACCESS_KEY="$S_SECRET" AWS_SESSION_TOKEN="$S_TOKEN" \
+  must session-identity sts get-caller-identity
+check "get-caller-identity as the session" "$(field "$O/session-identity.json" 'd["Arn"]')" "arn:aws:sts::$A:assumed-role/Reader/cli"
+AWS_ACCESS_KEY_ID="$S_ID" AWS_SECRET_ACCESS_KEY="$S_SECRET" AWS_SESSION_TOKEN="$S_TOKEN" \
+  must session-list iam list-users
+AWS_ACCESS_KEY_ID="$S_ID" AWS_SECRET_ACCESS_KEY="$S_SECRET" AWS_SESSION_TOKEN="$S_TOKEN" \
+  fails "the session may not create users" AccessDenied -- iam create-user --user-name intruder
+
 must summary iam get-account-summary
-check "get-account-summary: groups and policies" "$(field "$O/summary.json" '(d["SummaryMap"]["Groups"], d["SummaryMap"]["Policies"])')" "(1, 1)"
+check "get-account-summary: groups, policies, roles" "$(field "$O/summary.json" '(d["SummaryMap"]["Groups"], d["SummaryMap"]["Policies"], d["SummaryMap"]["Roles"])')" "(1, 1, 1)"
 
 e2e_summary aws_cli_identities

@@ -46,6 +46,8 @@ pub struct AssumeRequest<'a> {
     pub session_name: &'a str,
     /// Seconds, 900 to the role's MaxSessionDuration; 3,600 when absent.
     pub duration_secs: Option<u32>,
+    /// The region the request was signed for (the role's RoleLastUsed shows it).
+    pub region: &'a str,
 }
 
 /// Temporary credentials.
@@ -207,7 +209,7 @@ impl Iam {
             .seal(&payload, SESSION_AAD)
             .map_err(|e| Error::internal(e.to_string()))?;
         let mut role_used = role.clone();
-        role_used.last_used = Some((now, "us-east-1".to_owned()));
+        role_used.last_used = Some((now, req.region.to_owned()));
         self.write(&role_account, |tx| tx.put_role(&role_used))?;
         Ok(SessionCredentials {
             session_token: base64::engine::general_purpose::STANDARD.encode(sealed),

@@ -305,6 +305,9 @@ async fn a_user_without_permission_sees_access_denied_naming_the_action() {
         ("/console/credential-report", "iam:GetCredentialReport"),
         ("/console/account-settings", "iam:GetAccountPasswordPolicy"),
         ("/console/users/bob", "iam:GetUser"),
+        ("/console/groups", "iam:ListGroups"),
+        ("/console/roles", "iam:ListRoles"),
+        ("/console/policies", "iam:ListPolicies"),
     ];
     for (path, action) in cases {
         let p = b.get(path).await;
@@ -508,4 +511,62 @@ async fn console_answers_carry_the_security_headers_and_unknown_pages_are_404() 
     let p = b.post("/console/signout", &[]).await;
     assert_eq!(p.location(), "/console/signin");
     assert_eq!(b.get("/console/").await.location(), "/console/signin");
+}
+
+#[tokio::test]
+async fn groups_roles_and_policies_are_shown_with_what_they_hold() {
+    let f = fixture();
+    f.user("alice", None, None);
+    let a = &f.account;
+    f.iam.create_group(a, "Ops", None).unwrap();
+    f.iam.add_user_to_group(a, "Ops", "alice").unwrap();
+    f.iam
+        .attach_policy(
+            a,
+            credreport_iam::Named::Group("Ops"),
+            "arn:aws:iam::aws:policy/SecurityAudit",
+        )
+        .unwrap();
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole","Sid":"x"}]}"#;
+    f.iam
+        .create_role(
+            a,
+            &credreport_iam::NewRole {
+                name: "Auditor",
+                path: None,
+                assume_role_policy: trust,
+                description: Some("<b>reads</b>"),
+                max_session_duration: None,
+            },
+        )
+        .unwrap();
+    let mut b = f.browser();
+    b.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let cases: &[(&str, &[&str])] = &[
+        ("/console/groups", &[">Ops</a>"]),
+        ("/console/groups/Ops", &[">alice</a>", ">SecurityAudit</a>"]),
+        ("/console/roles", &[">Auditor</a>", "never"]),
+        (
+            "/console/roles/Auditor",
+            &["sts:AssumeRole", "&lt;b&gt;reads&lt;/b&gt;"],
+        ),
+        (
+            "/console/policies?scope=AWS&attached=true",
+            &[">SecurityAudit</a>"],
+        ),
+        (
+            "/console/policies/view?arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FSecurityAudit",
+            &[">Ops</a>", "iam:GenerateCredentialReport"],
+        ),
+        ("/console/users/alice", &[">Ops</a>"]),
+    ];
+    for (path, needles) in cases {
+        let p = b.get(path).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}");
+        for n in *needles {
+            assert!(p.body.contains(n), "{path} shows {n}");
+        }
+    }
+    let p = b.get("/console/policies?scope=Local").await;
+    assert!(p.body.contains("No policies."));
 }

@@ -26,6 +26,15 @@ pub(crate) fn get_caller_identity(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let role_arn = ctx.params.required("RoleArn", "roleArn")?;
+    if ctx.params.optional("Policy").is_some() || ctx.params.optional("PolicyArns.member.1").is_some() {
+        // A session policy narrows the session; this service does not evaluate one, and
+        // granting the role's full permissions instead would be wrong.
+        return Err(AwsError::new(
+            "InvalidParameterValue",
+            400,
+            "Session policies (Policy, PolicyArns) are not supported by this endpoint.",
+        ));
+    }
     let session_name = ctx.params.required("RoleSessionName", "roleSessionName")?;
     let duration = match ctx.params.int("DurationSeconds", "durationSeconds")? {
         Some(d) => Some(u32::try_from(d).map_err(|_| {
@@ -55,6 +64,7 @@ pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             role_arn,
             session_name,
             duration_secs: duration,
+            region: p.region(),
         },
     )?;
     let mut x = Xml::new();

@@ -119,7 +119,10 @@ fn render(
         (keys_section(c, me, s))
         (mfa_section(c, me, s))
         (certs_section(c, me, s))
-        @if s.user.is_some() { (policies_section(c, me, s)) }
+        @if let Some(u) = &s.user {
+            (super::identities::user_sections(c, me, &u.name, &u.arn()))
+            (policies_section(c, me, s))
+        }
     };
     page::html_response(status, page::signed_in(me, &title, nav, body))
 }

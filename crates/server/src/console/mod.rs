@@ -8,6 +8,7 @@
 
 mod credentials;
 mod home;
+mod identities;
 mod page;
 mod report;
 mod session;
@@ -241,6 +242,18 @@ fn route(c: &Console, req: Req) -> PageResult {
             let action = (*action).to_owned();
             credentials::act(c, req, credentials::Whose::Me, &action)
         }
+        (true, ["groups"]) => identities::groups(c, req),
+        (true, ["groups", name]) => {
+            let name = (*name).to_owned();
+            identities::group(c, req, &name)
+        }
+        (true, ["roles"]) => identities::roles(c, req),
+        (true, ["roles", name]) => {
+            let name = (*name).to_owned();
+            identities::role(c, req, &name)
+        }
+        (true, ["policies"]) => identities::policies(c, req),
+        (true, ["policies", "view"]) => identities::policy(c, req),
         (true, ["account-settings"]) => settings::page(c, req),
         (false, ["account-settings", action]) => {
             let action = (*action).to_owned();

@@ -16,14 +16,20 @@ pub(crate) const STYLESHEET: &str = include_str!("style.css");
 pub(crate) enum Nav {
     Dashboard,
     Users,
+    Groups,
+    Roles,
+    Policies,
     CredentialReport,
     AccountSettings,
     MyCredentials,
 }
 
-const SECTIONS: [(Nav, &str, &str); 5] = [
+const SECTIONS: [(Nav, &str, &str); 8] = [
     (Nav::Dashboard, "/console/", "Dashboard"),
     (Nav::Users, "/console/users", "Users"),
+    (Nav::Groups, "/console/groups", "Groups"),
+    (Nav::Roles, "/console/roles", "Roles"),
+    (Nav::Policies, "/console/policies", "Policies"),
     (
         Nav::CredentialReport,
         "/console/credential-report",
