@@ -26,7 +26,9 @@ pub(crate) fn get_caller_identity(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
 pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let role_arn = ctx.params.required("RoleArn", "roleArn")?;
-    if ctx.params.optional("Policy").is_some() || ctx.params.optional("PolicyArns.member.1").is_some() {
+    if ctx.params.optional("Policy").is_some()
+        || ctx.params.optional("PolicyArns.member.1").is_some()
+    {
         // A session policy narrows the session; this service does not evaluate one, and
         // granting the role's full permissions instead would be wrong.
         return Err(AwsError::new(
