@@ -75,6 +75,35 @@ pub enum Command {
     /// Manage the accounts of a store (works while a server runs on it).
     #[command(subcommand)]
     Account(AccountCommand),
+    /// See the whole system at work in one command: an organization's three years of IAM
+    /// history (people with and without MFA, passwords reset and expired, service keys
+    /// rotated or not, keys never used, signing certificates, groups, policies, a role,
+    /// and an older sandbox account), its credential report and audit, and the IAM
+    /// endpoint and console serving it until Ctrl-C. The same history on every run of the
+    /// same day; root credentials in `DIR/root-credentials.json`, as `serve` writes them.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Keep the data here (an empty or new directory); default: a temporary directory,
+    /// removed when the demo stops.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Address to listen on; `127.0.0.1:0` picks a free port (the output shows which).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+
+    /// Users of the main account (15 of them are the story's own).
+    #[arg(long, value_name = "N", default_value_t = 60,
+          value_parser = clap::value_parser!(u16).range(15..=5000))]
+    pub users: u16,
+
+    /// End the history on this day (`YYYY-MM-DD`) instead of today: the same day gives
+    /// the same report bytes.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 mod args;
 mod commands;
+mod demo;
 mod fetch;
 mod input;
 mod open;

@@ -123,16 +123,24 @@ fn set_root_password(
 /// `{"AccountId": "...", "AccessKeyId": "...", "SecretAccessKey": "..."}`; the key fields are
 /// `null` for an organization member created without root credentials.
 pub fn credentials_json(created: &credreport_iam::NewAccount) -> String {
+    let key = created.root_key.as_ref();
+    credentials_json_of(
+        created.account.id.as_str(),
+        key.map(|k| (k.key.id.as_str(), k.secret.expose_str().unwrap_or_default())),
+    )
+}
+
+/// The same object from its parts: the account id and the root key's id and secret.
+pub fn credentials_json_of(account: &str, key: Option<(&str, &str)>) -> String {
     let json = |s: Option<&str>| {
         s.map_or(serde_json::Value::Null, serde_json::Value::from)
             .to_string()
     };
-    let key = created.root_key.as_ref();
     // Written by hand to keep the documented key order.
     format!(
         "{{\"AccountId\": {}, \"AccessKeyId\": {}, \"SecretAccessKey\": {}}}",
-        json(Some(created.account.id.as_str())),
-        json(key.map(|k| k.key.id.as_str())),
-        json(key.and_then(|k| k.secret.expose_str())),
+        json(Some(account)),
+        json(key.map(|k| k.0)),
+        json(key.map(|k| k.1)),
     )
 }

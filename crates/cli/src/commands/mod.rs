@@ -8,6 +8,7 @@ use crate::args::{Cli, Command};
 
 pub mod account;
 mod audit;
+mod demo;
 mod fetch;
 mod report;
 mod serve;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fetch(args) => fetch::run(&args),
         Command::Serve(args) => serve::run(args),
         Command::Account(cmd) => account::run(cmd),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,7 +13,7 @@ use crate::commands::account::credentials_json;
 use crate::open::open;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    init_logging();
+    init_logging("info");
     let opened = open(&args.store)?;
     let iam = opened.iam;
     if iam.account_ids()?.is_empty() {
@@ -29,16 +29,28 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!(account = %build.account(), "finishing a report build interrupted by a restart");
         build.run()?;
     }
+    serve_until_shutdown(iam, args.listen, |_| {})?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves `iam` on `listen` until SIGINT or SIGTERM; `on_listening` is told the address
+/// (a port of 0 picks one) once the socket is bound, before the first request.
+pub(crate) fn serve_until_shutdown(
+    iam: credreport_iam::Iam,
+    listen: SocketAddr,
+    on_listening: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the runtime")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .with_context(|| format!("cannot listen on {}", args.listen))?;
+            .with_context(|| format!("cannot listen on {listen}"))?;
         let addr: SocketAddr = listener.local_addr()?;
         tracing::info!(%addr, "listening on http://{addr}");
+        on_listening(addr);
         // No Nagle: a GetCredentialReport answer is megabytes written in pieces, and its
         // last short segment otherwise waits for the client's delayed ACK (40 ms here,
         // which every p99 of that action showed).
@@ -52,7 +64,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .context("serving")?;
         tracing::info!("stopped");
-        anyhow::Ok(ExitCode::SUCCESS)
+        anyhow::Ok(())
     })
 }
 
@@ -72,7 +84,7 @@ async fn shutdown() {
     tracing::info!("shutting down");
 }
 
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
@@ -84,9 +96,9 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     f.sync_all()
 }
 
-fn init_logging() {
+pub(crate) fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CREDREPORT_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // Colours only for a person at a terminal: a log file or a collector gets plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

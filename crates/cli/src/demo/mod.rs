@@ -1,0 +1,4 @@
+//! `credreport demo`: an organization's three years of IAM history ([`story`]), then its
+//! credential reports, their audit, and `credreport serve` on the result.
+
+pub mod story;

@@ -1,0 +1,220 @@
+//! `credreport demo` (issue 14): it serves on a loopback port, `credreport fetch` gets both
+//! accounts' reports (the sandbox's through OrganizationAccountAccessRole), `credreport
+//! audit` finds something for every check of the auditor, and two runs ending on the same
+//! day give the same report bytes.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{credreport, stderr, stdout};
+
+const DAY: &str = "2026-11-30";
+
+/// A running demo: its endpoint and its data directory.
+struct Demo {
+    child: Child,
+    endpoint: String,
+    /// What it printed before serving.
+    welcome: String,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data: &Path) -> Demo {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--as-of",
+            DAY,
+            "--data-dir",
+        ])
+        .arg(data)
+        .env_remove("CREDREPORT_MASTER_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start credreport demo");
+    let out = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut endpoint = None;
+        let mut welcome = String::new();
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            welcome.push_str(&line);
+            welcome.push('\n');
+            if let Some(rest) = line.strip_prefix("Endpoint  ") {
+                endpoint = rest.split_whitespace().next().map(str::to_owned);
+            }
+            if line.starts_with("Serving until Ctrl-C") {
+                let _ = tx.send(endpoint.take().map(|e| (e, std::mem::take(&mut welcome))));
+            }
+        }
+    });
+    match rx.recv_timeout(Duration::from_secs(120)) {
+        Ok(Some((endpoint, welcome))) => Demo {
+            child,
+            endpoint,
+            welcome,
+        },
+        _ => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("credreport demo did not start serving within 120 s");
+        }
+    }
+}
+
+fn root_env(data: &Path) -> [(&'static str, String); 2] {
+    let creds: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("root-credentials.json"))
+            .expect("root-credentials.json"),
+    )
+    .expect("JSON");
+    let field = |k: &str| creds[k].as_str().expect("credential").to_owned();
+    [
+        ("AWS_ACCESS_KEY_ID", field("AccessKeyId")),
+        ("AWS_SECRET_ACCESS_KEY", field("SecretAccessKey")),
+    ]
+}
+
+fn run(args: &[&str], env: &[(&'static str, String)], dir: &Path) -> std::process::Output {
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    credreport(args, &env, dir)
+}
+
+/// The demo user's access key, from the demo's welcome.
+fn demo_user_env(welcome: &str) -> [(&'static str, String); 2] {
+    let line = welcome
+        .lines()
+        .skip_while(|l| !l.starts_with("demo-admin's access key"))
+        .nth(1)
+        .expect("the demo user's key line");
+    let mut parts = line
+        .split_whitespace()
+        .map(|p| p.split_once('=').expect("K=V").1.to_owned());
+    [
+        ("AWS_ACCESS_KEY_ID", parts.next().expect("id")),
+        ("AWS_SECRET_ACCESS_KEY", parts.next().expect("secret")),
+    ]
+}
+
+#[test]
+fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the_same_bytes() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path();
+    let first = dir.join("first");
+    let demo = start(&first);
+    let health = std::net::TcpStream::connect(demo.endpoint.trim_start_matches("http://"))
+        .map(|mut s| {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut body = String::new();
+            let _ = s.read_to_string(&mut body);
+            body
+        })
+        .expect("connect");
+    assert!(health.ends_with("ok\n"), "{health}");
+    let mode = std::fs::metadata(first.join("root-credentials.json")).expect("file");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&mode.permissions()) & 0o777,
+        0o600
+    );
+
+    let root = root_env(&first);
+    std::fs::create_dir(dir.join("reports")).expect("mkdir");
+    let main = run(
+        &[
+            "fetch",
+            "--endpoint-url",
+            &demo.endpoint,
+            "-o",
+            "reports/main.csv",
+        ],
+        &root,
+        dir,
+    );
+    assert_eq!(main.status.code(), Some(0), "{}", stderr(&main));
+    // The sandbox, as the organization's administrator: through the role AWS Organizations
+    // leaves in member accounts.
+    assert!(
+        demo.welcome.contains("The three worst:"),
+        "{}",
+        demo.welcome
+    );
+    assert!(demo.welcome.contains("/console/"), "{}", demo.welcome);
+    let user = demo_user_env(&demo.welcome);
+    let sandbox = run(
+        &[
+            "fetch",
+            "--endpoint-url",
+            &demo.endpoint,
+            "--account-id",
+            "210987654321",
+            "--role-name",
+            "OrganizationAccountAccessRole",
+            "-o",
+            "reports/sandbox.csv",
+        ],
+        &user,
+        dir,
+    );
+    assert_eq!(sandbox.status.code(), Some(0), "{}", stderr(&sandbox));
+    let audit = run(&["audit", "--format", "json", "reports"], &[], dir);
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr(&audit));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&audit)).expect("audit JSON");
+    let fired: BTreeSet<String> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .filter_map(|f| f["check"].as_str().map(str::to_owned))
+        .collect();
+    let all: BTreeSet<String> = credreport_audit::CheckId::ALL
+        .iter()
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let missing: Vec<_> = all.difference(&fired).collect();
+    assert!(
+        missing.is_empty(),
+        "checks that found nothing in the demo: {missing:?}"
+    );
+    drop(demo);
+
+    // The same day again, into another directory: the same report, byte for byte.
+    let second = dir.join("second");
+    let again = start(&second);
+    let main2 = run(
+        &[
+            "fetch",
+            "--endpoint-url",
+            &again.endpoint,
+            "-o",
+            "main2.csv",
+        ],
+        &root_env(&second),
+        dir,
+    );
+    assert_eq!(main2.status.code(), Some(0), "{}", stderr(&main2));
+    let (a, b) = (
+        std::fs::read(dir.join("reports/main.csv")).expect("first"),
+        std::fs::read(dir.join("main2.csv")).expect("second"),
+    );
+    assert_eq!(a, b, "two runs of the same day give the same report");
+    let (rows, _) = credreport_report::read_all(&a).expect("a valid report");
+    assert_eq!(rows.len(), 61, "root and 60 users");
+}
