@@ -173,6 +173,7 @@ def scenario(c, server):
     c.eq("list_saml_providers", iam.list_saml_providers()["SAMLProviderList"], [])
     c.eq("list_open_id_connect_providers", iam.list_open_id_connect_providers()["OpenIDConnectProviderList"], [])
     c.eq("list_server_certificates", iam.list_server_certificates()["ServerCertificateMetadataList"], [])
+    c.eq("list_ssh_public_keys", iam.list_ssh_public_keys(UserName="alice")["SSHPublicKeys"], [])
     c.eq("list_service_specific_credentials", iam.list_service_specific_credentials(UserName="alice")["ServiceSpecificCredentials"], [])
 
     # Roles and instance profiles.

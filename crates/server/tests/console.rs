@@ -570,3 +570,96 @@ async fn groups_roles_and_policies_are_shown_with_what_they_hold() {
     let p = b.get("/console/policies?scope=Local").await;
     assert!(p.body.contains("No policies."));
 }
+
+#[tokio::test]
+async fn keys_and_certificates_are_managed_from_a_users_page() {
+    let f = fixture();
+    f.user("svc", None, None);
+    let mut b = f.browser();
+    b.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    b.get("/console/users/svc").await;
+    let p = b.post("/console/users/svc/key-create", &[]).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p
+        .body
+        .contains("This is the only time the secret access key can be seen"));
+    assert!(p.body.contains("download=\"svc_accessKeys.csv\""));
+    let keys = f
+        .iam
+        .list_access_keys(
+            &f.account,
+            &credreport_iam::model::Owner::User(f.iam.user(&f.account, "svc").unwrap().id),
+        )
+        .unwrap();
+    let id = keys[0].id.clone();
+    assert!(p.body.contains(&format!("id=\"new-key-id\">{id}<")));
+    let p = b
+        .post(
+            "/console/users/svc/key-status",
+            &[("key_id", &id), ("status", "Inactive")],
+        )
+        .await;
+    assert!(
+        p.body
+            .contains(&format!("Access key {id} is now inactive.")),
+        "{}",
+        p.body
+    );
+    assert!(
+        !p.body.contains("only time the secret"),
+        "the secret is not shown again"
+    );
+    let cert = include_str!("../../iam/tests/data/cert-valid-rsa2048.pem");
+    let p = b
+        .post(
+            "/console/users/svc/cert-upload",
+            &[("certificate_body", cert)],
+        )
+        .await;
+    assert!(p.body.contains("was uploaded."), "{}", p.body);
+    let p = b
+        .post(
+            "/console/users/svc/cert-upload",
+            &[("certificate_body", "not a certificate")],
+        )
+        .await;
+    assert_eq!(
+        p.status,
+        StatusCode::BAD_REQUEST,
+        "a bad PEM is an error on the page"
+    );
+    let p = b
+        .post(
+            "/console/users/svc/cert-upload",
+            &[("certificate_body", cert)],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::CONFLICT, "the same certificate twice");
+    let certs = f
+        .iam
+        .list_signing_certificates(
+            &f.account,
+            &credreport_iam::model::Owner::User(f.iam.user(&f.account, "svc").unwrap().id),
+        )
+        .unwrap();
+    let cid = certs[0].id.clone();
+    let p = b
+        .post(
+            "/console/users/svc/cert-status",
+            &[("certificate_id", &cid), ("status", "Inactive")],
+        )
+        .await;
+    assert!(p.body.contains("is now inactive"), "{}", p.body);
+    let p = b
+        .post(
+            "/console/users/svc/cert-delete",
+            &[("certificate_id", &cid)],
+        )
+        .await;
+    assert!(p.body.contains("was deleted"), "{}", p.body);
+    let p = b
+        .post("/console/users/svc/key-delete", &[("key_id", &id)])
+        .await;
+    assert!(p.body.contains("was deleted"), "{}", p.body);
+    assert!(p.body.contains("No access keys."));
+}

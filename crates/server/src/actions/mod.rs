@@ -160,6 +160,7 @@ pub fn handler(action: &str) -> Option<Handler> {
         "ListOpenIDConnectProviders" => providers::oidc,
         "ListServerCertificates" => providers::server_certificates,
         "ListServiceSpecificCredentials" => providers::service_specific_credentials,
+        "ListSSHPublicKeys" => providers::ssh_public_keys,
         "GetCallerIdentity" => sts::get_caller_identity,
         "AssumeRole" => sts::assume_role,
         _ => return None,
