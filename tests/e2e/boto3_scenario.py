@@ -84,7 +84,11 @@ def signed_post(endpoint, key_id, secret, body, skew_seconds=0, service="iam"):
     prepared = req.prepare()
     http_req = urllib.request.Request(prepared.url, data=prepared.body, method="POST",
                                       headers=dict(prepared.headers.items()))
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    handlers = [urllib.request.ProxyHandler({})]
+    if os.environ.get("AWS_CA_BUNDLE"):
+        import ssl
+        handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=os.environ["AWS_CA_BUNDLE"])))
+    opener = urllib.request.build_opener(*handlers)
     try:
         with opener.open(http_req, timeout=10) as resp:
             return resp.status, resp.read().decode("utf-8", "replace")

@@ -110,8 +110,48 @@ class Checks:
         return None
 
 
+def make_tls(directory):
+    """A CA and a server certificate for 127.0.0.1 signed by it, made fresh (with the
+    `cryptography` package); answers the paths of the CA bundle, the certificate and the key."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "credreport e2e CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1)).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                        x509.DNSName("localhost")]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    paths = [os.path.join(directory, n) for n in ("ca.pem", "server.pem", "server.key")]
+    with open(paths[0], "wb") as f:
+        f.write(ca.public_bytes(serialization.Encoding.PEM))
+    with open(paths[1], "wb") as f:
+        f.write(cert.public_bytes(serialization.Encoding.PEM))
+    with open(paths[2], "wb") as f:
+        f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption()))
+    return paths
+
+
 class Server:
-    """`credreport serve` on a free loopback port with a fresh data directory."""
+    """`credreport serve` on a free loopback port with a fresh data directory; over HTTPS
+    with a CA made for the run when E2E_TLS=1 (clients then trust it through
+    AWS_CA_BUNDLE)."""
 
     def __init__(self, binary):
         self.binary = binary
@@ -124,16 +164,21 @@ class Server:
 
     def start(self):
         env = dict(os.environ, CREDREPORT_LOG="info", NO_COLOR="1")
+        args = [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0"]
+        scheme = "http"
+        if os.environ.get("E2E_TLS") == "1":
+            ca, cert, key = make_tls(self.tmp)
+            args += ["--tls-cert", cert, "--tls-key", key]
+            os.environ["AWS_CA_BUNDLE"] = ca
+            scheme = "https"
         with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 30
-        pattern = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
+        pattern = re.compile(r"listening on " + scheme + r"://127\.0\.0\.1:(\d+)")
         while time.monotonic() < deadline:
             m = pattern.search(self.log())
             if m:
-                self.endpoint = f"http://127.0.0.1:{m.group(1)}"
+                self.endpoint = f"{scheme}://127.0.0.1:{m.group(1)}"
                 break
             if self.proc.poll() is not None:
                 raise Fatal(f"the server exited ({self.proc.returncode}) before listening:\n{self.log()}")

@@ -107,13 +107,22 @@ e2e_start_server() {
   trap e2e_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  CREDREPORT_LOG=info "$bin" serve --data-dir "$E2E_TMP/data" --listen 127.0.0.1:0 >"$E2E_TMP/server.log" 2>&1 &
+  # E2E_TLS=1: HTTPS with a CA made for the run, trusted through AWS_CA_BUNDLE.
+  local tls=() scheme=http
+  if [[ "${E2E_TLS:-}" == 1 ]]; then
+    python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import harness; harness.make_tls(sys.argv[2])' \
+      "$E2E_REPO/tests/e2e" "$E2E_TMP" || e2e_fatal "cannot make the TLS certificates"
+    tls=(--tls-cert "$E2E_TMP/server.pem" --tls-key "$E2E_TMP/server.key")
+    export AWS_CA_BUNDLE="$E2E_TMP/ca.pem"
+    scheme=https
+  fi
+  CREDREPORT_LOG=info "$bin" serve --data-dir "$E2E_TMP/data" --listen 127.0.0.1:0 "${tls[@]}" >"$E2E_TMP/server.log" 2>&1 &
   E2E_SERVER_PID=$!
 
   # Wait (at most 30 s) for the line that names the listening address.
   local port="" i
   for ((i = 0; i < 300; i++)); do
-    port="$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$E2E_TMP/server.log" | head -n 1)"
+    port="$(sed -n "s/.*listening on $scheme:\/\/127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p" "$E2E_TMP/server.log" | head -n 1)"
     [[ -n "$port" ]] && break
     if ! kill -0 "$E2E_SERVER_PID" 2>/dev/null; then
       e2e_fatal "the server exited before listening; its log:
@@ -122,7 +131,7 @@ $(cat "$E2E_TMP/server.log")"
     sleep 0.1
   done
   [[ -n "$port" ]] || e2e_fatal "the server did not log its listening address within 30 s"
-  E2E_ENDPOINT="http://127.0.0.1:$port"
+  E2E_ENDPOINT="$scheme://127.0.0.1:$port"
 
   local creds="$E2E_TMP/data/root-credentials.json"
   [[ -s "$creds" ]] || e2e_fatal "the server wrote no $creds"

@@ -114,6 +114,21 @@ pub struct ServeArgs {
     /// Address to listen on; `127.0.0.1:0` picks a free port (the log shows which).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+/// HTTPS instead of HTTP.
+#[derive(Debug, Clone, clap::Args)]
+pub struct TlsArgs {
+    /// Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain (server first).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The certificate's PEM private key (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

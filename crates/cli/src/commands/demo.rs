@@ -110,9 +110,17 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     .with_context(|| format!("{}: cannot write the root credentials", path.display()))?;
     let summary = summarize(&iam, &populated.main)?;
     let keep = temporary.is_none();
-    serve_until_shutdown(iam, args.listen, |addr| {
-        print_welcome(&populated, &summary, addr, &dir, keep, end);
-    })?;
+    serve_until_shutdown(
+        iam,
+        args.listen,
+        &crate::args::TlsArgs {
+            tls_cert: None,
+            tls_key: None,
+        },
+        |addr| {
+            print_welcome(&populated, &summary, addr, &dir, keep, end);
+        },
+    )?;
     drop(temporary);
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@ mod demo;
 mod fetch;
 mod report;
 mod serve;
+mod tls;
 
 /// Exit status for errors: an invalid report, an unreadable file.
 pub const EXIT_ERROR: u8 = 2;

@@ -8,7 +8,7 @@ use anyhow::Context;
 use axum::serve::ListenerExt as _;
 use credreport_server::{app, ServerConfig};
 
-use crate::args::ServeArgs;
+use crate::args::{ServeArgs, TlsArgs};
 use crate::commands::account::credentials_json;
 use crate::open::open;
 
@@ -29,7 +29,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!(account = %build.account(), "finishing a report build interrupted by a restart");
         build.run()?;
     }
-    serve_until_shutdown(iam, args.listen, |_| {})?;
+    serve_until_shutdown(iam, args.listen, &args.tls, |_| {})?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -38,8 +38,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 pub(crate) fn serve_until_shutdown(
     iam: credreport_iam::Iam,
     listen: SocketAddr,
+    tls: &TlsArgs,
     on_listening: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    // Read the certificate before anything listens: a bad file is an error at start.
+    let acceptor = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Some(super::tls::acceptor(cert, key)?),
+        _ => None,
+    };
+    let config = ServerConfig {
+        secure_cookies: acceptor.is_some(),
+        ..ServerConfig::standard()
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -49,8 +59,14 @@ pub(crate) fn serve_until_shutdown(
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
         let addr: SocketAddr = listener.local_addr()?;
-        tracing::info!(%addr, "listening on http://{addr}");
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
+        tracing::info!(%addr, "listening on {scheme}://{addr}");
         on_listening(addr);
+        if let Some(acceptor) = acceptor {
+            super::tls::serve(listener, acceptor, app(iam, config), shutdown()).await?;
+            tracing::info!("stopped");
+            return anyhow::Ok(());
+        }
         // No Nagle: a GetCredentialReport answer is megabytes written in pieces, and its
         // last short segment otherwise waits for the client's delayed ACK (40 ms here,
         // which every p99 of that action showed).
@@ -59,7 +75,7 @@ pub(crate) fn serve_until_shutdown(
                 tracing::warn!(error = %e, "cannot set TCP_NODELAY");
             }
         });
-        axum::serve(listener, app(iam, ServerConfig::standard()))
+        axum::serve(listener, app(iam, config))
             .with_graceful_shutdown(shutdown())
             .await
             .context("serving")?;
