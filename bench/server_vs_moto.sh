@@ -97,7 +97,7 @@ wait_tcp() { # bounded: 200 x 0.1 s
 }
 
 mkdir -p "$tmp/data"
-"$BIN" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 2>"$tmp/server.log" &
+"$BIN" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 --account-rate 0 2>"$tmp/server.log" &
 server_pid=$!
 port=
 for _ in $(seq 200); do

@@ -117,6 +117,43 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub tls: TlsArgs,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Request-rate limits (IAM's `Throttling`, HTTP 400, past them; the SDKs retry with
+/// backoff). A rate of 0 turns a limit off.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LimitArgs {
+    /// Authenticated requests per second, per account.
+    #[arg(long, value_name = "N", default_value_t = 100.0)]
+    pub account_rate: f64,
+
+    /// How many requests an account may send at once before the rate applies.
+    #[arg(long, value_name = "N", default_value_t = 200.0)]
+    pub account_burst: f64,
+
+    /// Failed authentications per second, per source address (past them the source is
+    /// refused without checking its signatures).
+    #[arg(long, value_name = "N", default_value_t = 5.0)]
+    pub failure_rate: f64,
+
+    /// How many failed authentications a source may make at once.
+    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    pub failure_burst: f64,
+}
+
+impl LimitArgs {
+    /// The defaults, as the flags give them.
+    pub fn standard() -> LimitArgs {
+        LimitArgs {
+            account_rate: 100.0,
+            account_burst: 200.0,
+            failure_rate: 5.0,
+            failure_burst: 20.0,
+        }
+    }
 }
 
 /// HTTPS instead of HTTP.

@@ -5,12 +5,13 @@
 //! use recorded → parameters decoded → action dispatched (authorization inside) → XML.
 //! Every failure a caller can cause is an AWS error with its status; 5xx only for our faults.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::{to_bytes, Body};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -27,6 +28,7 @@ use crate::principal::authenticate;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
 use crate::sigv4::{SignedRequest, VerifyOptions};
+use crate::throttle::{Limiter, Rate};
 use crate::xml::{self, IAM_NS, STS_NS};
 
 /// How the service runs.
@@ -45,6 +47,10 @@ pub struct ServerConfig {
     pub report_cache_bytes: usize,
     /// Mark the console's cookies `Secure` (served over TLS).
     pub secure_cookies: bool,
+    /// Authenticated requests per account (IAM's `Throttling` past it).
+    pub account_rate: Rate,
+    /// Failed authentications per source address (then refused unchecked).
+    pub failure_rate: Rate,
 }
 
 impl ServerConfig {
@@ -61,6 +67,14 @@ impl ServerConfig {
             // 36 reports of the users quota (5,000 users: 1.7 MB of base64 each).
             report_cache_bytes: 64 << 20,
             secure_cookies: false,
+            account_rate: Rate {
+                per_second: 100.0,
+                burst: 200.0,
+            },
+            failure_rate: Rate {
+                per_second: 5.0,
+                burst: 20.0,
+            },
         }
     }
 }
@@ -72,9 +86,15 @@ struct AppState {
     /// One permit per worker ([`ServerConfig::workers`]).
     workers: Semaphore,
     reports: Arc<ReportCache>,
+    /// Authenticated requests, by account.
+    accounts: Limiter<credreport_iam::AccountId>,
+    /// Failed authentications, by source address.
+    failures: Limiter<IpAddr>,
 }
 
-/// The router, ready to serve.
+/// The router, ready to serve. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` (or put a `ConnectInfo` in each
+/// request's extensions) for the per-source limit to apply.
 pub fn app(iam: Iam, config: ServerConfig) -> Router {
     let timeout = config.request_timeout;
     let reports = Arc::new(ReportCache::new(config.report_cache_bytes));
@@ -86,6 +106,8 @@ pub fn app(iam: Iam, config: ServerConfig) -> Router {
             iam,
             workers: Semaphore::new(config.workers.max(1)),
             reports,
+            accounts: Limiter::new(config.account_rate),
+            failures: Limiter::new(config.failure_rate),
             config,
         }))
         .merge(console::router(Arc::new(console)))
@@ -104,9 +126,13 @@ async fn query(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    extensions: Extensions,
     body: Body,
 ) -> Response {
     let started = Instant::now();
+    let source = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let request_id = request_id();
     let body = match to_bytes(body, state.config.body_limit).await {
         Ok(b) => b,
@@ -140,7 +166,7 @@ async fn query(
             headers: &headers,
             body: &body,
         };
-        handle_query(&state2, &req, &handle, &request_id)
+        handle_query(&state2, &req, source, &handle, &request_id)
     })
     .await;
     match result {
@@ -160,9 +186,15 @@ async fn query(
 
 type Outcome = Result<(&'static str, Chunks), (&'static str, AwsError)>;
 
+/// IAM's answer to a caller over its rate.
+fn throttled() -> AwsError {
+    AwsError::new("Throttling", 400, "Rate exceeded")
+}
+
 fn handle_query(
     state: &AppState,
     req: &SignedRequest<'_>,
+    source: Option<IpAddr>,
     handle: &Handle,
     request_id: &str,
 ) -> (String, Outcome) {
@@ -173,10 +205,22 @@ fn handle_query(
         || params.get("Version") == Some("2011-06-15");
     let ns = if sts { STS_NS } else { IAM_NS };
     let now = iam.now();
+    let clock = Instant::now();
+    if source.is_some_and(|ip| !state.failures.has(&ip, clock)) {
+        return (action, Err((ns, throttled())));
+    }
     let principal = match authenticate(iam, req, now, &state.config.verify) {
         Ok(p) => p,
-        Err(e) => return (action, Err((ns, e))),
+        Err(e) => {
+            if let Some(ip) = source {
+                state.failures.take(&ip, clock);
+            }
+            return (action, Err((ns, e)));
+        }
     };
+    if !state.accounts.take(principal.account(), clock) {
+        return (action, Err((ns, throttled())));
+    }
     // Temporary credentials have no stored key whose use the report shows.
     if !principal.is_session() {
         if let Err(e) = iam.record_key_use(

@@ -16,6 +16,7 @@ pub mod principal;
 pub mod query;
 pub mod report_cache;
 pub mod sigv4;
+pub mod throttle;
 pub mod xml;
 
 pub use app::{app, ServerConfig};

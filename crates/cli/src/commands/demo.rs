@@ -110,16 +110,16 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     .with_context(|| format!("{}: cannot write the root credentials", path.display()))?;
     let summary = summarize(&iam, &populated.main)?;
     let keep = temporary.is_none();
+    let tls = crate::args::TlsArgs {
+        tls_cert: None,
+        tls_key: None,
+    };
     serve_until_shutdown(
         iam,
         args.listen,
-        &crate::args::TlsArgs {
-            tls_cert: None,
-            tls_key: None,
-        },
-        |addr| {
-            print_welcome(&populated, &summary, addr, &dir, keep, end);
-        },
+        &tls,
+        &crate::args::LimitArgs::standard(),
+        |addr| print_welcome(&populated, &summary, addr, &dir, keep, end),
     )?;
     drop(temporary);
     Ok(ExitCode::SUCCESS)

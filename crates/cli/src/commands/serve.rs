@@ -6,9 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use axum::serve::ListenerExt as _;
+use credreport_server::throttle::Rate;
 use credreport_server::{app, ServerConfig};
 
-use crate::args::{ServeArgs, TlsArgs};
+use crate::args::{LimitArgs, ServeArgs, TlsArgs};
 use crate::commands::account::credentials_json;
 use crate::open::open;
 
@@ -29,7 +30,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!(account = %build.account(), "finishing a report build interrupted by a restart");
         build.run()?;
     }
-    serve_until_shutdown(iam, args.listen, &args.tls, |_| {})?;
+    serve_until_shutdown(iam, args.listen, &args.tls, &args.limits, |_| {})?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -39,6 +40,7 @@ pub(crate) fn serve_until_shutdown(
     iam: credreport_iam::Iam,
     listen: SocketAddr,
     tls: &TlsArgs,
+    limits: &LimitArgs,
     on_listening: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     // Read the certificate before anything listens: a bad file is an error at start.
@@ -48,6 +50,14 @@ pub(crate) fn serve_until_shutdown(
     };
     let config = ServerConfig {
         secure_cookies: acceptor.is_some(),
+        account_rate: Rate {
+            per_second: limits.account_rate,
+            burst: limits.account_burst.max(1.0),
+        },
+        failure_rate: Rate {
+            per_second: limits.failure_rate,
+            burst: limits.failure_burst.max(1.0),
+        },
         ..ServerConfig::standard()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -75,10 +85,13 @@ pub(crate) fn serve_until_shutdown(
                 tracing::warn!(error = %e, "cannot set TCP_NODELAY");
             }
         });
-        axum::serve(listener, app(iam, config))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .context("serving")?;
+        axum::serve(
+            listener,
+            app(iam, config).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })

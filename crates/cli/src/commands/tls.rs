@@ -85,6 +85,8 @@ pub async fn serve(
                     return;
                 }
             };
+            // The peer's address, as `into_make_service_with_connect_info` gives it.
+            let app = app.layer(axum::Extension(axum::extract::ConnectInfo(peer)));
             let service = TowerToHyperService::new(app);
             if let Err(e) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(tls), service)

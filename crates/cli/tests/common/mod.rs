@@ -29,11 +29,17 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// `credreport serve` with more arguments.
+    pub fn start_with(extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("temporary directory");
         let data = dir.path().join("data");
         let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data)
+            .args(extra)
             .env_remove("NO_COLOR") // the log must be plain because it is a pipe, not by request
             .env_remove("CREDREPORT_MASTER_KEY")
             .env_remove("CREDREPORT_LOG")
@@ -277,6 +283,26 @@ pub fn iam_client(endpoint: &str, key_id: &str, secret: &str) -> aws_sdk_iam::Cl
         .credentials_provider(Credentials::new(key_id, secret, None, None, "test"))
         .http_client(http_client())
         .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_iam::Client::from_conf(conf)
+}
+
+/// An IAM client with the SDK's standard retry (up to `attempts` attempts, with backoff).
+pub fn iam_client_retrying(
+    endpoint: &str,
+    key_id: &str,
+    secret: &str,
+    attempts: u32,
+) -> aws_sdk_iam::Client {
+    let conf = aws_sdk_iam::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(key_id, secret, None, None, "test"))
+        .http_client(http_client())
+        .retry_config(
+            aws_sdk_iam::config::retry::RetryConfig::standard().with_max_attempts(attempts),
+        )
         .build();
     aws_sdk_iam::Client::from_conf(conf)
 }
