@@ -49,7 +49,10 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
         SqliteStore::open(&db_path)
             .with_context(|| format!("{}: cannot open the database", db_path.display()))?,
     );
-    let key = master_key(&args.data_dir)?;
+    let has_accounts = !credreport_iam::store::read(store.as_ref(), |tx| tx.account_ids())
+        .context("reading the store")?
+        .is_empty();
+    let key = master_key(&args.data_dir, has_accounts)?;
     let iam = Iam::new(
         store,
         Arc::new(SystemClock),
@@ -57,6 +60,7 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
         PasswordHasher::new(),
         IamConfig::standard(),
     );
+    check_sealed(&iam, &args.data_dir)?;
     Ok(Opened {
         iam,
         data_dir: args.data_dir.clone(),
@@ -80,14 +84,50 @@ fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
     bail!("--database-url {url}: unsupported scheme (expected sqlite://PATH)")
 }
 
-fn master_key(data_dir: &Path) -> anyhow::Result<MasterKey> {
+/// The master key: `CREDREPORT_MASTER_KEY`, else `DIR/master.key` (made on first use; a
+/// store that already holds accounts never gets a new one, since its secrets were sealed
+/// with the old).
+fn master_key(data_dir: &Path, has_accounts: bool) -> anyhow::Result<MasterKey> {
     match std::env::var(MASTER_KEY_ENV) {
         Ok(hex) => MasterKey::from_hex(&hex)
             .with_context(|| format!("{MASTER_KEY_ENV} is not a valid master key")),
         Err(_) => {
             let path = data_dir.join("master.key");
+            if has_accounts && !path.exists() {
+                bail!(
+                    "{}: the master key is missing; this store's secrets were sealed with it. \
+                     Put the file back (from a backup), or give the key in {MASTER_KEY_ENV}",
+                    path.display()
+                );
+            }
             MasterKey::load_or_create(&path)
                 .with_context(|| format!("{}: master key", path.display()))
         }
     }
+}
+
+/// Every sealed value of the store opens with the master key, or the start fails saying
+/// which: a wrong key opens none of them, a damaged value is named.
+fn check_sealed(iam: &Iam, data_dir: &Path) -> anyhow::Result<()> {
+    let check = iam
+        .check_sealed()
+        .context("checking the store's sealed values")?;
+    if check.wrong_key() {
+        bail!(
+            "the master key ({}) does not open this store's secrets: it is not the key they were sealed with",
+            if std::env::var(MASTER_KEY_ENV).is_ok() {
+                MASTER_KEY_ENV.to_owned()
+            } else {
+                data_dir.join("master.key").display().to_string()
+            }
+        );
+    }
+    if !check.is_ok() {
+        bail!(
+            "{} sealed value(s) of the store do not open (damaged on disk?): {}",
+            check.failed.len(),
+            check.failed.join("; ")
+        );
+    }
+    Ok(())
 }

@@ -24,6 +24,7 @@ mod policies;
 mod report_build;
 mod reports;
 mod roles;
+pub mod sealed;
 mod service;
 mod signing_keys;
 pub mod sts;

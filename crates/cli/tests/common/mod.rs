@@ -20,6 +20,8 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// A `credreport serve` on 127.0.0.1 with a fresh data directory.
 pub struct Server {
     child: Child,
+    /// Everything the server has logged so far.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
     pub endpoint: String,
     pub account: String,
     pub key_id: String,
@@ -50,12 +52,18 @@ impl Server {
             .expect("start credreport serve");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
-        // Reads the log to its end (so the server never blocks on a full pipe) and hands
-        // over the address once.
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = std::sync::Arc::clone(&log);
+        // Reads the log to its end (so the server never blocks on a full pipe), keeps it,
+        // and hands over the address once.
         std::thread::spawn(move || {
             let mut tx = Some(tx);
             for line in BufReader::new(stderr).lines() {
                 let Ok(line) = line else { break };
+                if let Ok(mut all) = kept.lock() {
+                    all.push_str(&line);
+                    all.push('\n');
+                }
                 if let Some(i) = line.find("listening on http://") {
                     let addr: String = line[i + "listening on http://".len()..]
                         .chars()
@@ -88,12 +96,19 @@ impl Server {
         let field = |k: &str| creds[k].as_str().expect("credential field").to_owned();
         Server {
             child,
+            log,
             endpoint: format!("http://{addr}"),
             account: field("AccountId"),
             key_id: field("AccessKeyId"),
             secret: field("SecretAccessKey"),
             dir,
         }
+    }
+
+    /// Stops the server (its directory stays until the value is dropped).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// An IAM client signed with the root key.
