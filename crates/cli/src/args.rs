@@ -82,6 +82,34 @@ pub enum Command {
     /// endpoint and console serving it until Ctrl-C. The same history on every run of the
     /// same day; root credentials in `DIR/root-credentials.json`, as `serve` writes them.
     Demo(DemoArgs),
+    /// Copy a store, online and consistent (the database and its report files in one
+    /// file), while `serve` runs on it. The master key is not in the copy: keep it apart.
+    Backup(BackupArgs),
+    /// Bring a backup back into a new data directory (put its master key there too, or
+    /// give it in CREDREPORT_MASTER_KEY).
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The data directory of the store to copy.
+    #[arg(long, value_name = "DIR", default_value = "./credreport-data")]
+    pub data_dir: PathBuf,
+
+    /// The backup file to write (whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The backup file.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+
+    /// The data directory to restore into (it must hold no store yet).
+    #[arg(long, value_name = "DIR", default_value = "./credreport-data")]
+    pub data_dir: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]

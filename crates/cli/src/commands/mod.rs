@@ -8,6 +8,7 @@ use crate::args::{Cli, Command};
 
 pub mod account;
 mod audit;
+mod backup;
 mod demo;
 mod fetch;
 mod report;
@@ -25,6 +26,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Account(cmd) => account::run(cmd),
         Command::Demo(args) => demo::run(args),
+        Command::Backup(args) => backup::backup(&args),
+        Command::Restore(args) => backup::restore(&args),
     };
     match result {
         Ok(code) => code,

@@ -17,6 +17,7 @@ use crate::model::{
     StoredReport, Tag, TagTarget, User,
 };
 
+pub mod backup;
 mod checkpoint;
 pub mod conformance;
 mod report_files;

@@ -155,7 +155,7 @@ impl SqliteStore {
     }
 }
 
-fn connect(path: &Path) -> Result<Connection> {
+pub(super) fn connect(path: &Path) -> Result<Connection> {
     let conn =
         Connection::open(path).map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
@@ -243,7 +243,7 @@ fn length(content: &[u8]) -> i64 {
 }
 
 #[allow(clippy::needless_pass_by_value)]
-fn sql(e: rusqlite::Error) -> Error {
+pub(super) fn sql(e: rusqlite::Error) -> Error {
     Error::internal(format!("sqlite: {e}"))
 }
 
