@@ -796,6 +796,43 @@ impl<'a> SqliteTx<'a> {
             .map_err(sql)
     }
 
+    /// A page of a table of named entities (groups, roles, instance profiles, managed
+    /// policies): by name key, after `q.after`, under `q.path_prefix`.
+    fn named_page<T>(
+        &self,
+        table: &str,
+        account: &AccountId,
+        q: &UserQuery<'_>,
+        f: fn(&SqlRow<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let query = format!(
+            "SELECT * FROM {table} WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
+             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4"
+        );
+        self.all(
+            &query,
+            params![
+                account.as_str(),
+                q.path_prefix.unwrap_or(""),
+                q.after.unwrap_or(""),
+                i64::try_from(q.limit).unwrap_or(i64::MAX)
+            ],
+            f,
+        )
+    }
+
+    /// A named entity by name, ignoring case.
+    fn named<T>(
+        &self,
+        table: &str,
+        account: &AccountId,
+        name: &str,
+        f: fn(&SqlRow<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Option<T>> {
+        let query = format!("SELECT * FROM {table} WHERE account_id = ?1 AND name_key = ?2");
+        self.one(&query, params![account.as_str(), name_key(name)], f)
+    }
+
     fn count(&self, query: &str, params: impl rusqlite::Params) -> Result<usize> {
         let n = self.one(query, params, |r| r.get::<_, i64>(0))?;
         Ok(usize::try_from(n.unwrap_or(0)).unwrap_or(0))
@@ -1178,11 +1215,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn group_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<Group>> {
-        self.one(
-            "SELECT * FROM groups WHERE account_id = ?1 AND name_key = ?2",
-            params![account.as_str(), name_key(name)],
-            group_from,
-        )
+        self.named("groups", account, name, group_from)
     }
 
     fn group_by_id(&mut self, account: &AccountId, group_id: &str) -> Result<Option<Group>> {
@@ -1194,17 +1227,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn groups(&mut self, account: &AccountId, q: &UserQuery<'_>) -> Result<Vec<Group>> {
-        self.all(
-            "SELECT * FROM groups WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
-             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
-            params![
-                account.as_str(),
-                q.path_prefix.unwrap_or(""),
-                q.after.unwrap_or(""),
-                i64::try_from(q.limit).unwrap_or(i64::MAX)
-            ],
-            group_from,
-        )
+        self.named_page("groups", account, q, group_from)
     }
 
     fn count_groups(&mut self, account: &AccountId) -> Result<usize> {
@@ -1283,11 +1306,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn role_by_name(&mut self, account: &AccountId, name: &str) -> Result<Option<Role>> {
-        self.one(
-            "SELECT * FROM roles WHERE account_id = ?1 AND name_key = ?2",
-            params![account.as_str(), name_key(name)],
-            role_from,
-        )
+        self.named("roles", account, name, role_from)
     }
 
     fn role_by_id(&mut self, account: &AccountId, role_id: &str) -> Result<Option<Role>> {
@@ -1299,17 +1318,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn roles(&mut self, account: &AccountId, q: &UserQuery<'_>) -> Result<Vec<Role>> {
-        self.all(
-            "SELECT * FROM roles WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
-             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
-            params![
-                account.as_str(),
-                q.path_prefix.unwrap_or(""),
-                q.after.unwrap_or(""),
-                i64::try_from(q.limit).unwrap_or(i64::MAX)
-            ],
-            role_from,
-        )
+        self.named_page("roles", account, q, role_from)
     }
 
     fn count_roles(&mut self, account: &AccountId) -> Result<usize> {
@@ -1347,11 +1356,7 @@ impl Tx for SqliteTx<'_> {
         account: &AccountId,
         name: &str,
     ) -> Result<Option<InstanceProfile>> {
-        self.one(
-            "SELECT * FROM instance_profiles WHERE account_id = ?1 AND name_key = ?2",
-            params![account.as_str(), name_key(name)],
-            profile_from,
-        )
+        self.named("instance_profiles", account, name, profile_from)
     }
 
     fn instance_profiles(
@@ -1359,17 +1364,7 @@ impl Tx for SqliteTx<'_> {
         account: &AccountId,
         q: &UserQuery<'_>,
     ) -> Result<Vec<InstanceProfile>> {
-        self.all(
-            "SELECT * FROM instance_profiles WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
-             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
-            params![
-                account.as_str(),
-                q.path_prefix.unwrap_or(""),
-                q.after.unwrap_or(""),
-                i64::try_from(q.limit).unwrap_or(i64::MAX)
-            ],
-            profile_from,
-        )
+        self.named_page("instance_profiles", account, q, profile_from)
     }
 
     fn count_instance_profiles(&mut self, account: &AccountId) -> Result<usize> {
@@ -1460,11 +1455,7 @@ impl Tx for SqliteTx<'_> {
         account: &AccountId,
         name: &str,
     ) -> Result<Option<ManagedPolicy>> {
-        self.one(
-            "SELECT * FROM managed_policies WHERE account_id = ?1 AND name_key = ?2",
-            params![account.as_str(), name_key(name)],
-            managed_from,
-        )
+        self.named("managed_policies", account, name, managed_from)
     }
 
     fn managed_policies(
@@ -1472,17 +1463,7 @@ impl Tx for SqliteTx<'_> {
         account: &AccountId,
         q: &UserQuery<'_>,
     ) -> Result<Vec<ManagedPolicy>> {
-        self.all(
-            "SELECT * FROM managed_policies WHERE account_id = ?1 AND substr(path, 1, length(?2)) = ?2
-             AND name_key > ?3 ORDER BY name_key, name LIMIT ?4",
-            params![
-                account.as_str(),
-                q.path_prefix.unwrap_or(""),
-                q.after.unwrap_or(""),
-                i64::try_from(q.limit).unwrap_or(i64::MAX)
-            ],
-            managed_from,
-        )
+        self.named_page("managed_policies", account, q, managed_from)
     }
 
     fn count_managed_policies(&mut self, account: &AccountId) -> Result<usize> {

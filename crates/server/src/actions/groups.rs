@@ -52,22 +52,15 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize(
+    let account = ctx.account();
+    super::list_named(
+        ctx,
         "iam:ListGroups",
-        &format!("arn:aws:iam::{}:group/", ctx.account()),
-    )?;
-    let max = ctx.params.max_items()?;
-    let marker = decode_marker(ctx)?;
-    let page = ctx.iam.list_groups(
-        ctx.account(),
-        ctx.params.optional("PathPrefix"),
-        marker.as_deref(),
-        max,
-    )?;
-    let mut x = Xml::new();
-    x.list("Groups", &page.items, group_xml);
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+        "group",
+        |prefix, marker, max| ctx.iam.list_groups(account, prefix, marker, max),
+        "Groups",
+        group_xml,
+    )
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateGroup.html

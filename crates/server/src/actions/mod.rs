@@ -289,6 +289,31 @@ pub(crate) fn decode_marker(ctx: &Ctx<'_>) -> Result<Option<String>, AwsError> {
         .ok_or_else(|| AwsError::validation("Invalid Marker."))
 }
 
+/// A List action over an account's named entities (ListUsers, ListGroups, ListRoles,
+/// ListInstanceProfiles): authorizes `action` on `arn:aws:iam::<account>:<kind>/`, reads
+/// `PathPrefix`, `Marker` and `MaxItems`, calls `list`, and writes the page as `element`.
+pub(crate) fn list_named<T>(
+    ctx: &Ctx<'_>,
+    action: &str,
+    kind: &str,
+    list: impl FnOnce(
+        Option<&str>,
+        Option<&str>,
+        usize,
+    ) -> credreport_iam::Result<credreport_iam::Page<T>>,
+    element: &str,
+    item: impl FnMut(&mut Xml, &T),
+) -> Result<Option<Xml>, AwsError> {
+    ctx.authorize(action, &format!("arn:aws:iam::{}:{kind}/", ctx.account()))?;
+    let max = ctx.params.max_items()?;
+    let marker = decode_marker(ctx)?;
+    let page = list(ctx.params.optional("PathPrefix"), marker.as_deref(), max)?;
+    let mut x = Xml::new();
+    x.list(element, &page.items, item);
+    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
+    Ok(Some(x))
+}
+
 /// `IsTruncated` and, when truncated, `Marker`.
 pub(crate) fn page_end(x: &mut Xml, next: Option<&str>) {
     match next {

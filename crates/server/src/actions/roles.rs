@@ -6,7 +6,7 @@ use credreport_iam::NewRole;
 
 use super::inline_policies::encoded_document;
 use super::tags::tags_xml;
-use super::{decode_marker, encode_marker, page_end, Ctx};
+use super::{page_end, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -125,22 +125,15 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize(
+    let account = ctx.account();
+    super::list_named(
+        ctx,
         "iam:ListRoles",
-        &format!("arn:aws:iam::{}:role/", ctx.account()),
-    )?;
-    let max = ctx.params.max_items()?;
-    let marker = decode_marker(ctx)?;
-    let page = ctx.iam.list_roles(
-        ctx.account(),
-        ctx.params.optional("PathPrefix"),
-        marker.as_deref(),
-        max,
-    )?;
-    let mut x = Xml::new();
-    x.list("Roles", &page.items, |x, r| role_xml(x, r, false));
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+        "role",
+        |prefix, marker, max| ctx.iam.list_roles(account, prefix, marker, max),
+        "Roles",
+        |x, r| role_xml(x, r, false),
+    )
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html
@@ -211,24 +204,15 @@ pub(crate) fn get_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html
 pub(crate) fn list_profiles(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize(
+    let account = ctx.account();
+    super::list_named(
+        ctx,
         "iam:ListInstanceProfiles",
-        &format!("arn:aws:iam::{}:instance-profile/", ctx.account()),
-    )?;
-    let max = ctx.params.max_items()?;
-    let marker = decode_marker(ctx)?;
-    let page = ctx.iam.list_instance_profiles(
-        ctx.account(),
-        ctx.params.optional("PathPrefix"),
-        marker.as_deref(),
-        max,
-    )?;
-    let mut x = Xml::new();
-    x.list("InstanceProfiles", &page.items, |x, (p, roles)| {
-        profile_xml(x, p, roles);
-    });
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+        "instance-profile",
+        |prefix, marker, max| ctx.iam.list_instance_profiles(account, prefix, marker, max),
+        "InstanceProfiles",
+        |x, (p, roles)| profile_xml(x, p, roles),
+    )
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html

@@ -1,6 +1,6 @@
 //! CreateUser, GetUser, ListUsers, DeleteUser.
 
-use super::{decode_marker, encode_marker, page_end, user_xml, Ctx};
+use super::{user_xml, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -70,22 +70,15 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize(
+    let account = ctx.account();
+    super::list_named(
+        ctx,
         "iam:ListUsers",
-        &format!("arn:aws:iam::{}:user/", ctx.account()),
-    )?;
-    let max = ctx.params.max_items()?;
-    let marker = decode_marker(ctx)?;
-    let page = ctx.iam.list_users(
-        ctx.account(),
-        ctx.params.optional("PathPrefix"),
-        marker.as_deref(),
-        max,
-    )?;
-    let mut x = Xml::new();
-    x.list("Users", &page.items, user_xml);
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+        "user",
+        |prefix, marker, max| ctx.iam.list_users(account, prefix, marker, max),
+        "Users",
+        user_xml,
+    )
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html
