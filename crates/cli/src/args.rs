@@ -170,6 +170,10 @@ pub struct LimitArgs {
     /// How many failed authentications a source may make at once.
     #[arg(long, value_name = "N", default_value_t = 20.0)]
     pub failure_burst: f64,
+
+    /// Seconds a client has to send a request's headers (slower clients are cut off).
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub header_timeout: f64,
 }
 
 impl LimitArgs {
@@ -180,6 +184,7 @@ impl LimitArgs {
             account_burst: 200.0,
             failure_rate: 5.0,
             failure_burst: 20.0,
+            header_timeout: 10.0,
         }
     }
 }

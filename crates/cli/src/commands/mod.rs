@@ -11,9 +11,9 @@ mod audit;
 mod backup;
 mod demo;
 mod fetch;
+mod listener;
 mod report;
 mod serve;
-mod tls;
 
 /// Exit status for errors: an invalid report, an unreadable file.
 pub const EXIT_ERROR: u8 = 2;

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use axum::serve::ListenerExt as _;
 use credreport_server::throttle::Rate;
 use credreport_server::{app, ServerConfig};
 
@@ -45,7 +44,7 @@ pub(crate) fn serve_until_shutdown(
 ) -> anyhow::Result<()> {
     // Read the certificate before anything listens: a bad file is an error at start.
     let acceptor = match (&tls.tls_cert, &tls.tls_key) {
-        (Some(cert), Some(key)) => Some(super::tls::acceptor(cert, key)?),
+        (Some(cert), Some(key)) => Some(super::listener::acceptor(cert, key)?),
         _ => None,
     };
     let config = ServerConfig {
@@ -72,24 +71,14 @@ pub(crate) fn serve_until_shutdown(
         let scheme = if acceptor.is_some() { "https" } else { "http" };
         tracing::info!(%addr, "listening on {scheme}://{addr}");
         on_listening(addr);
-        if let Some(acceptor) = acceptor {
-            super::tls::serve(listener, acceptor, app(iam, config), shutdown()).await?;
-            tracing::info!("stopped");
-            return anyhow::Ok(());
-        }
-        // No Nagle: a GetCredentialReport answer is megabytes written in pieces, and its
-        // last short segment otherwise waits for the client's delayed ACK (40 ms here,
-        // which every p99 of that action showed).
-        let listener = listener.tap_io(|tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %e, "cannot set TCP_NODELAY");
-            }
-        });
-        axum::serve(
+        let header_timeout = std::time::Duration::from_secs_f64(limits.header_timeout.max(0.1));
+        super::listener::serve(
             listener,
-            app(iam, config).into_make_service_with_connect_info::<SocketAddr>(),
+            acceptor,
+            app(iam, config),
+            header_timeout,
+            shutdown(),
         )
-        .with_graceful_shutdown(shutdown())
         .await
         .context("serving")?;
         tracing::info!("stopped");
