@@ -4,7 +4,8 @@
 # at 64 connections for DURATION (60 s), then the same with 512 idle keep-alive
 # connections held open beside them. Reports requests per second, latency, non-2xx and
 # 5xx answers (both must be 0), socket errors, and the server's resident memory at the
-# start, after each run and at its peak (VmHWM). Loopback only. Needs python3 with
+# start, after each run and at its peak (VmHWM), and samples it every 10 s through both
+# runs (the last line: whether memory stays flat under steady load). Loopback only. Needs python3 with
 # botocore, and wrk (installed with apt-get when missing).
 #
 # Usage: bench/load.sh [DURATION] [USERS]     (defaults: 60s 1000)
@@ -20,7 +21,10 @@ fi
 cargo build --release -p credreport-cli --locked >&2
 BIN="${CARGO_TARGET_DIR:-target}/release/credreport"
 tmp=$(mktemp -d)
-cleanup() { [[ -n "${server_pid:-}" ]] && kill "$server_pid" 2>/dev/null; [[ -n "${idle_pid:-}" ]] && kill "$idle_pid" 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+  for pid in "${sampler_pid:-}" "${idle_pid:-}" "${server_pid:-}"; do [[ -n "$pid" ]] && kill "$pid" 2>/dev/null; done
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 "$BIN" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 --account-rate 0 2>"$tmp/server.log" &
 server_pid=$!
@@ -50,6 +54,9 @@ PY
 )
 PYTHONPATH=bench python3 bench/load_mix.py --port "$port" --access-key "$AK" --secret-key "$SK" --key-id "$KEY" --out "$tmp/mix.lua"
 start_rss=$(rss VmRSS)
+# RSS every 10 s while the runs go on (bounded: stops with the server or after a day).
+(for _ in $(seq 1 8640); do rss VmRSS >>"$tmp/rss.txt" 2>/dev/null || break; sleep 10; done) &
+sampler_pid=$!
 
 run() {
   local label="$1"
@@ -82,3 +89,4 @@ sleep 2
 run "mix + 512 idle keep-alive"
 echo
 echo "RSS: $start_rss KiB at the start, peak (VmHWM) $(rss VmHWM) KiB"
+echo "RSS every 10 s (KiB): $(paste -sd' ' "$tmp/rss.txt")"
