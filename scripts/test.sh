@@ -25,6 +25,18 @@ if ! python3 -c "import moto, sys; sys.exit(moto.__version__ != '$MOTO_VERSION')
   python3 -m pip install --quiet "moto[server]==$MOTO_VERSION"
 fi
 
+# The PostgreSQL tests (the store's conformance suite, the fleet) run against a real server:
+# a throwaway cluster on a loopback port, stopped on exit, whether the run passes or fails.
+# Installs Debian's postgresql package when initdb is missing.
+if [[ -z "${CREDREPORT_TEST_DATABASE_URL:-}" ]]; then
+  step "scripts/pg_cluster.sh start (a throwaway PostgreSQL for the tests)"
+  pg_dir="$(mktemp -d /tmp/credreport-pg.XXXXXX)"
+  trap 'scripts/pg_cluster.sh stop "$pg_dir"' EXIT
+  CREDREPORT_TEST_DATABASE_URL="$(scripts/pg_cluster.sh start "$pg_dir")"
+  export CREDREPORT_TEST_DATABASE_URL
+  echo "PostgreSQL at $CREDREPORT_TEST_DATABASE_URL"
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

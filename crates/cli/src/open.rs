@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::MasterKey;
+use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::{Iam, IamConfig, SqliteStore, Store, SystemClock};
 
 /// The environment variable that may hold the master key (64 hex characters); without it
@@ -20,9 +21,11 @@ pub struct StoreArgs {
     #[arg(long, value_name = "DIR", default_value = "./credreport-data")]
     pub data_dir: PathBuf,
 
-    /// A database URL instead of the data directory's SQLite file: `sqlite://PATH`.
-    /// (PostgreSQL, `postgres://…`, is the next backend; it is not built yet.)
-    #[arg(long, value_name = "URL")]
+    /// A database instead of the data directory's SQLite file: `postgres://USER@HOST:PORT/DB`
+    /// (`?sslmode=require` for TLS, `&sslrootcert=FILE` for a private CA; several `serve`
+    /// instances may share one), or `sqlite://PATH`. The data directory still holds the
+    /// master key unless CREDREPORT_MASTER_KEY gives it (every instance needs the same).
+    #[arg(long, value_name = "URL", env = "CREDREPORT_DATABASE_URL")]
     pub database_url: Option<String>,
 }
 
@@ -41,14 +44,7 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
             args.data_dir.display()
         )
     })?;
-    let db_path = match &args.database_url {
-        None => args.data_dir.join("iam.db"),
-        Some(url) => sqlite_path(url)?,
-    };
-    let store: Arc<dyn Store> = Arc::new(
-        SqliteStore::open(&db_path)
-            .with_context(|| format!("{}: cannot open the database", db_path.display()))?,
-    );
+    let (store, sole_builder) = open_store(args.database_url.as_deref(), &args.data_dir)?;
     let has_accounts = !credreport_iam::store::read(store.as_ref(), |tx| tx.account_ids())
         .context("reading the store")?
         .is_empty();
@@ -64,24 +60,41 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
     Ok(Opened {
         iam,
         data_dir: args.data_dir.clone(),
-        sole_builder: true,
+        sole_builder,
     })
 }
 
-fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+/// The store a URL names (`None`: the data directory's SQLite file), and whether this
+/// process may assume it is the only one building reports in it (SQLite: one server per
+/// file; PostgreSQL: a fleet).
+pub fn open_store(url: Option<&str>, data_dir: &Path) -> anyhow::Result<(Arc<dyn Store>, bool)> {
+    let path = match url {
+        None => data_dir.join("iam.db"),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let url = PgUrl::parse(url)?;
+            let store =
+                PgStore::open(&url).with_context(|| format!("{url}: cannot open the database"))?;
+            return Ok((Arc::new(store), false));
+        }
+        Some(url) => sqlite_path(url)?,
+    };
+    let store = SqliteStore::open(&path)
+        .with_context(|| format!("{}: cannot open the database", path.display()))?;
+    Ok((Arc::new(store), true))
+}
+
+/// `sqlite://PATH` or `sqlite:PATH`.
+pub fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
     {
         if path.is_empty() {
-            bail!("--database-url {url}: no file path after sqlite://");
+            bail!("database URL {url}: no file path after sqlite://");
         }
         return Ok(PathBuf::from(path));
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        bail!("--database-url: the PostgreSQL store is not built yet; use sqlite://PATH or --data-dir");
-    }
-    bail!("--database-url {url}: unsupported scheme (expected sqlite://PATH)")
+    bail!("database URL {url}: unsupported scheme (expected postgres://USER@HOST:PORT/DB or sqlite://PATH)")
 }
 
 /// The master key: `CREDREPORT_MASTER_KEY`, else `DIR/master.key` (made on first use; a

@@ -44,6 +44,38 @@ impl Iam {
             tx.insert_account(&account)?;
             tx.put_report(&id, &StoredReport::default())
         })?;
+        self.finish_account(account, organization_member)
+    }
+
+    /// Creates a standalone account if the store has none, in one transaction with the
+    /// check: instances of a fleet starting together on an empty database make one.
+    pub fn create_first_account(&self) -> Result<Option<NewAccount>> {
+        let id = AccountId::generate()?;
+        let account = Account {
+            id: id.clone(),
+            created: self.now(),
+            organization_member: false,
+            root_password: None,
+            root_password_last_used: None,
+            password_policy: None,
+        };
+        let created = crate::store::write(self.store(), None, |tx| {
+            if !tx.account_ids()?.is_empty() {
+                return Ok(false);
+            }
+            tx.insert_account(&account)?;
+            tx.put_report(&id, &StoredReport::default())?;
+            Ok(true)
+        })?;
+        if !created {
+            return Ok(None);
+        }
+        self.finish_account(account, false).map(Some)
+    }
+
+    /// The root access key of a new standalone account.
+    fn finish_account(&self, account: Account, organization_member: bool) -> Result<NewAccount> {
+        let id = account.id.clone();
         let root_key = if organization_member {
             None
         } else {

@@ -14,7 +14,7 @@ use crate::ids::AccountId;
 use crate::model::StoredReport;
 use crate::report_build::{write_account_report, AccountSnapshot};
 use crate::service::{require_account, Iam};
-use crate::store::UserQuery;
+use crate::store::{BuildClaim, BuildHold, UserQuery};
 use crate::users::USERS_QUOTA;
 
 /// A report younger than this is returned as it is: "as often as once every four hours".
@@ -70,6 +70,9 @@ pub struct ReportBuild {
     iam: Iam,
     account: AccountId,
     started: Timestamp,
+    /// Where the store tells live builders from dead ones: this process's claim, held
+    /// until the build has run.
+    hold: Option<BuildHold>,
 }
 
 /// A stored report, as GetCredentialReport returns it.
@@ -111,6 +114,7 @@ impl ReportBuild {
             )?;
             Ok(true)
         })?;
+        drop(self.hold);
         Ok(stored.then_some(CredentialReport { content, generated }))
     }
 }
@@ -137,17 +141,25 @@ impl Iam {
             require_account(tx, account)?;
             tx.report(account)
         })?;
-        if building(&seen) {
-            return Ok(Generation::unchanged(ReportState::InProgress));
-        }
         if fresh(&seen) && seen.building_since.is_none() {
             return Ok(Generation::unchanged(ReportState::Complete));
         }
+        // Where the store knows whether a started build's process is alive, that decides;
+        // else the lease does.
+        let hold = match self.store().claim_build(account)? {
+            BuildClaim::Busy => return Ok(Generation::unchanged(ReportState::InProgress)),
+            BuildClaim::Held(hold) => Some(hold),
+            BuildClaim::Leased if building(&seen) => {
+                return Ok(Generation::unchanged(ReportState::InProgress))
+            }
+            BuildClaim::Leased => None,
+        };
+        let leased = hold.is_none();
         // Decided again under the writer: another call may have acted in between.
         let (state, description) = self.write(account, |tx| {
             require_account(tx, account)?;
             let mut report = tx.report(account)?;
-            if building(&report) {
+            if leased && building(&report) {
                 return Ok((ReportState::InProgress, None));
             }
             if fresh(&report) {
@@ -169,6 +181,7 @@ impl Iam {
             iam: self.clone(),
             account: account.clone(),
             started: now,
+            hold,
         });
         Ok(Generation {
             state,
@@ -219,18 +232,22 @@ impl Iam {
         }
     }
 
-    /// Builds that were started and never finished. With `take_over_all` (one process owns
-    /// the store, and it has just started) every one is taken over; otherwise only those
-    /// whose lease has run out. Run each.
+    /// Builds that were started and never finished. Where the store tells live builders
+    /// from dead ones, those whose process is gone are taken over. Otherwise, with
+    /// `take_over_all` (one process owns the store, and it has just started) every one is,
+    /// and without it only those whose lease has run out. Run each.
     pub fn interrupted_builds(&self, take_over_all: bool) -> Result<Vec<ReportBuild>> {
         let now = self.now();
         let lease = self.config().build_lease_secs;
         let building = self.read(|tx| tx.reports_building())?;
         let mut builds = Vec::new();
         for (account, since) in building {
-            if !take_over_all && now.secs_since(since) < lease {
-                continue;
-            }
+            let hold = match self.store().claim_build(&account)? {
+                BuildClaim::Busy => continue,
+                BuildClaim::Held(hold) => Some(hold),
+                BuildClaim::Leased if !take_over_all && now.secs_since(since) < lease => continue,
+                BuildClaim::Leased => None,
+            };
             let taken = self.write(&account, |tx| {
                 let mut report = tx.report(&account)?;
                 if report.building_since != Some(since) {
@@ -245,6 +262,7 @@ impl Iam {
                     iam: self.clone(),
                     account,
                     started: now,
+                    hold,
                 });
             }
         }

@@ -94,6 +94,21 @@ impl Iam {
         }
     }
 
+    /// Keeps what this process holds of access keys in step with changes other processes
+    /// make to the store, where the store announces them (see [`Store::watch_key_changes`]).
+    /// A server on a store shared by several instances calls it once at start.
+    pub fn watch_store(&self) -> Result<()> {
+        let inner = Arc::downgrade(&self.inner);
+        self.store().watch_key_changes(Arc::new(move |key_id| {
+            if let Some(inner) = inner.upgrade() {
+                match key_id {
+                    Some(id) => inner.signing_keys.forget(id),
+                    None => inner.signing_keys.forget_all(),
+                }
+            }
+        }))
+    }
+
     /// The current instant of the domain's clock.
     pub fn now(&self) -> Timestamp {
         self.inner.clock.now()

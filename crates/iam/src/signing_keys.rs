@@ -6,6 +6,10 @@
 //! process a deactivated or deleted key is refused from the next request on. An entry also
 //! lives at most [`TTL`], which bounds how long a change made by another process on the
 //! same store goes unseen (IAM itself documents that such changes take time to apply).
+//! Where the store announces changes (PostgreSQL, for a fleet: [`Iam::watch_store`]),
+//! another instance's change drops the entry as soon as it commits.
+//!
+//! [`Iam::watch_store`]: crate::Iam::watch_store
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -65,6 +69,14 @@ impl SigningKeys {
         if let Ok(mut kept) = self.kept.lock() {
             kept.generation += 1;
             kept.by_id.remove(key_id);
+        }
+    }
+
+    /// Drops every entry (changes may have been missed).
+    pub(crate) fn forget_all(&self) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.generation += 1;
+            kept.by_id.clear();
         }
     }
 }

@@ -16,10 +16,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging("info");
     let opened = open(&args.store)?;
     let iam = opened.iam;
-    if iam.account_ids()?.is_empty() {
-        let created = iam
-            .create_account(None, false)
-            .context("creating the first account")?;
+    iam.watch_store()
+        .context("listening for key changes made by other instances")?;
+    if let Some(created) = iam
+        .create_first_account()
+        .context("creating the first account")?
+    {
         let path = opened.data_dir.join("root-credentials.json");
         write_private(&path, &format!("{}\n", credentials_json(&created)))
             .with_context(|| format!("{}: cannot write the root credentials", path.display()))?;

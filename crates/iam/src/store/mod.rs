@@ -3,8 +3,8 @@
 //! the service modules, on top of those operations, so every backend enforces them the
 //! same way. One conformance suite ([`conformance`]) runs against every backend.
 //!
-//! Write transactions of one account are serialized (SQLite: one writer; PostgreSQL: the
-//! account row is locked first), which is what makes check-then-act rules such as "at most
+//! Write transactions of one account are serialized (SQLite: one writer; PostgreSQL: an
+//! advisory lock per account), which is what makes check-then-act rules such as "at most
 //! two access keys" and "one report build at a time" safe across threads and processes.
 
 use credreport_report::Timestamp;
@@ -20,6 +20,7 @@ use crate::model::{
 pub mod backup;
 mod checkpoint;
 pub mod conformance;
+pub mod postgres;
 mod report_files;
 pub mod sqlite;
 
@@ -33,6 +34,27 @@ pub struct UserQuery<'a> {
     /// At most this many.
     pub limit: usize,
 }
+
+/// Told the id of an access key that changed in the store (`None`: any may have).
+pub type KeyChanged = std::sync::Arc<dyn Fn(Option<&str>) + Send + Sync>;
+
+/// What [`Store::claim_build`] found.
+#[derive(Debug)]
+pub enum BuildClaim {
+    /// The backend cannot tell whether another process's build is still running: a build
+    /// older than its lease is presumed dead.
+    Leased,
+    /// No live process is building the account's report, and until this guard drops, this
+    /// process is the one that is (others get [`BuildClaim::Busy`]). A process that dies
+    /// lets go of it.
+    Held(BuildHold),
+    /// A live process is building it.
+    Busy,
+}
+
+/// Held while this process builds an account's report (see [`BuildClaim::Held`]).
+#[derive(Debug)]
+pub struct BuildHold(pub Box<dyn std::fmt::Debug + Send>);
 
 /// One part of [`Store::read_parts`]: it may run on a thread of its own.
 pub type ReadPart<'a> = dyn FnMut(&mut dyn Tx) -> Result<()> + Send + 'a;
@@ -361,6 +383,20 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         at: Timestamp,
         window_secs: i64,
     ) -> Result<bool>;
+
+    /// Claims the building of `account`'s report for this process, where the backend can
+    /// tell live builders from dead ones (several processes on one database). By default
+    /// it cannot: [`BuildClaim::Leased`].
+    fn claim_build(&self, _account: &AccountId) -> Result<BuildClaim> {
+        Ok(BuildClaim::Leased)
+    }
+
+    /// Calls `changed` whenever another process changes or deletes an access key, where the
+    /// backend can announce it; by default nothing is announced (what a process keeps of a
+    /// key then lives at most its short time to live).
+    fn watch_key_changes(&self, _changed: KeyChanged) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Runs `f` in a read transaction and returns its value.

@@ -1,0 +1,349 @@
+//! The PostgreSQL store: several `credreport serve` instances on one database.
+//!
+//! - Reads run in `REPEATABLE READ READ ONLY` transactions: one snapshot each.
+//! - Writes run in `READ COMMITTED` transactions serialized per account by transaction-
+//!   scoped advisory locks: a write of an account takes the fleet-wide key shared and the
+//!   account's key exclusive; a write of no particular account takes the fleet-wide key
+//!   exclusive. So the service's check-then-act rules (at most two keys, one report build
+//!   at a time) hold across instances as they do across threads.
+//! - Report bytes live in the database (`report_contents`), so every instance serves the
+//!   same bytes.
+//! - Schema migrations run at open under a session advisory lock, whichever instance opens
+//!   first; an instance refuses a schema newer than it knows.
+//! - A change to an access key is announced with `NOTIFY` in its transaction (delivered on
+//!   commit): see [`PgStore::watch_key_changes`].
+//!
+//! The driver is the synchronous `postgres` crate: the [`Store`] trait is synchronous and
+//! the server calls it from blocking threads. Connections are pooled here.
+
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use postgres::fallible_iterator::FallibleIterator;
+
+use super::{BuildClaim, BuildHold, KeyChanged, Store, Tx};
+use crate::error::{Error, Result};
+use crate::ids::AccountId;
+use crate::model::{KeyUse, Owner};
+use credreport_report::Timestamp;
+
+mod tx;
+mod url;
+
+pub use url::PgUrl;
+
+use tx::{Conn, PgTx, KEY_CHANNEL};
+
+/// Versioned schema migrations, applied in order; `credreport_schema` records the last.
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/0001_init.sql")];
+
+/// Advisory lock keys. Account keys are the account number (0 to 999,999,999,999), so
+/// these negative ones never collide with them.
+const FLEET_KEY: i64 = -1;
+const MIGRATION_KEY: i64 = -2;
+/// A report build of an account holds `BUILD_BASE + account number` for its run.
+const BUILD_BASE: i64 = 1_000_000_000_000;
+
+/// Idle connections kept for reuse.
+const IDLE: usize = 32;
+
+/// The PostgreSQL store.
+#[derive(Debug)]
+pub struct PgStore {
+    url: PgUrl,
+    idle: Arc<Mutex<Vec<Conn>>>,
+}
+
+/// A postgres error, with the server's message when there is one.
+pub(super) fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => e.to_string(),
+    }
+}
+
+pub(super) fn pg(e: postgres::Error) -> Error {
+    Error::internal(format!("postgres: {}", describe(&e)))
+}
+
+fn account_key(account: &AccountId) -> i64 {
+    account.as_str().parse().unwrap_or(0)
+}
+
+impl PgStore {
+    /// Connects and brings the schema up to date (under a lock, so that instances
+    /// starting together migrate once).
+    pub fn open(url: &PgUrl) -> Result<PgStore> {
+        let mut client = url.connect()?;
+        migrate(&mut client)?;
+        Ok(PgStore {
+            url: url.clone(),
+            idle: Arc::new(Mutex::new(vec![Conn::new(client)])),
+        })
+    }
+
+    /// The store's URL (without its password).
+    pub fn url(&self) -> &PgUrl {
+        &self.url
+    }
+
+    fn conn(&self) -> Result<Conn> {
+        let pooled = self
+            .idle
+            .lock()
+            .map_err(|_| Error::internal("postgres pool poisoned"))?
+            .pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => self.url.connect().map(Conn::new),
+        }
+    }
+
+    fn give_back(&self, conn: Conn) {
+        if conn.client.is_closed() {
+            return;
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < IDLE {
+                idle.push(conn);
+            }
+        }
+    }
+
+    /// Runs `f` between `begin` and its end on a pooled connection.
+    fn transaction(
+        &self,
+        begin: &str,
+        lock: Option<(&str, &[&(dyn postgres::types::ToSql + Sync)])>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let result = (|| {
+            conn.client.batch_execute(begin).map_err(pg)?;
+            let body = (|| {
+                if let Some((query, params)) = lock {
+                    conn.client.execute(query, params).map_err(pg)?;
+                }
+                f(&mut PgTx::new(&mut conn))
+            })();
+            let end = if body.is_ok() { "COMMIT" } else { "ROLLBACK" };
+            let ended = conn.client.batch_execute(end).map_err(pg);
+            body.and(ended)
+        })();
+        self.give_back(conn);
+        result
+    }
+}
+
+/// The session advisory lock of an account's report build, on a connection kept out of
+/// the pool while it is held; released (and the connection given back) on drop.
+struct Hold {
+    conn: Option<Conn>,
+    key: i64,
+    idle: Arc<Mutex<Vec<Conn>>>,
+}
+
+impl std::fmt::Debug for Hold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Hold({})", self.key)
+    }
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else {
+            return;
+        };
+        let released = conn
+            .client
+            .execute("SELECT pg_advisory_unlock($1)", &[&self.key])
+            .is_ok();
+        // A connection that could not release the lock is closed, which releases it.
+        if released && !conn.client.is_closed() {
+            if let Ok(mut idle) = self.idle.lock() {
+                if idle.len() < IDLE {
+                    idle.push(conn);
+                }
+            }
+        }
+    }
+}
+
+fn listen(url: &PgUrl) -> Result<postgres::Client> {
+    let mut client = url.connect()?;
+    client
+        .batch_execute(&format!("LISTEN {KEY_CHANNEL}"))
+        .map_err(pg)?;
+    Ok(client)
+}
+
+fn migrate(client: &mut postgres::Client) -> Result<()> {
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_KEY])
+        .map_err(pg)?;
+    let result = migrate_locked(client);
+    let unlocked = client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_KEY])
+        .map(drop)
+        .map_err(pg);
+    result.and(unlocked)
+}
+
+fn migrate_locked(client: &mut postgres::Client) -> Result<()> {
+    client
+        .batch_execute("CREATE TABLE IF NOT EXISTS credreport_schema (version BIGINT NOT NULL)")
+        .map_err(pg)?;
+    let version: i64 = client
+        .query_opt("SELECT max(version) FROM credreport_schema", &[])
+        .map_err(pg)?
+        .and_then(|r| r.get::<_, Option<i64>>(0))
+        .unwrap_or(0);
+    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    if version > known {
+        return Err(Error::internal(format!(
+            "the database schema is version {version}, newer than this program knows ({known}): \
+             run a newer credreport"
+        )));
+    }
+    let applied = usize::try_from(version).unwrap_or(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+        let mut tx = client.transaction().map_err(pg)?;
+        tx.batch_execute(sql).map_err(pg)?;
+        let next = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        tx.execute("DELETE FROM credreport_schema", &[])
+            .map_err(pg)?;
+        tx.execute(
+            "INSERT INTO credreport_schema (version) VALUES ($1)",
+            &[&next],
+        )
+        .map_err(pg)?;
+        tx.commit().map_err(pg)?;
+    }
+    Ok(())
+}
+
+impl Store for PgStore {
+    fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        self.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", None, f)
+    }
+
+    fn write(
+        &self,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        match account {
+            Some(account) => {
+                let key = account_key(account);
+                self.transaction(
+                    "BEGIN",
+                    Some((
+                        "SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2)",
+                        &[&FLEET_KEY, &key],
+                    )),
+                    f,
+                )
+            }
+            None => self.transaction(
+                "BEGIN",
+                Some(("SELECT pg_advisory_xact_lock($1)", &[&FLEET_KEY])),
+                f,
+            ),
+        }
+    }
+
+    fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let n = conn.client.execute(
+            "UPDATE access_keys SET last_used = $2, last_used_region = $3, last_used_service = $4
+             WHERE key_id = $1 AND (last_used IS NULL OR last_used <= $2::BIGINT - $5::BIGINT)",
+            &[
+                &key_id,
+                &used.at.unix(),
+                &used.region,
+                &used.service,
+                &window_secs,
+            ],
+        );
+        self.give_back(conn);
+        Ok(n.map_err(pg)? == 1)
+    }
+
+    fn record_password_use(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        at: Timestamp,
+        window_secs: i64,
+    ) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let n = match owner {
+            Owner::Root => conn.client.execute(
+                "UPDATE accounts SET root_password_last_used = $2
+                 WHERE id = $1 AND (root_password_last_used IS NULL OR root_password_last_used <= $2::BIGINT - $3::BIGINT)",
+                &[&account.as_str(), &at.unix(), &window_secs],
+            ),
+            Owner::User(user_id) => conn.client.execute(
+                "UPDATE users SET password_last_used = $3
+                 WHERE account_id = $1 AND user_id = $2 AND (password_last_used IS NULL OR password_last_used <= $3::BIGINT - $4::BIGINT)",
+                &[&account.as_str(), user_id, &at.unix(), &window_secs],
+            ),
+        };
+        self.give_back(conn);
+        Ok(n.map_err(pg)? == 1)
+    }
+
+    /// A session advisory lock per account: held by the building process's connection, so
+    /// it is released when that process dies, however it dies.
+    fn claim_build(&self, account: &AccountId) -> Result<BuildClaim> {
+        let key = BUILD_BASE + account_key(account);
+        let mut conn = self.conn()?;
+        let taken = conn
+            .client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+            .and_then(|r| r.try_get::<_, bool>(0));
+        match taken {
+            Ok(true) => Ok(BuildClaim::Held(BuildHold(Box::new(Hold {
+                conn: Some(conn),
+                key,
+                idle: Arc::clone(&self.idle),
+            })))),
+            Ok(false) => {
+                self.give_back(conn);
+                Ok(BuildClaim::Busy)
+            }
+            Err(e) => Err(pg(e)),
+        }
+    }
+
+    /// LISTEN/NOTIFY: every change or deletion of an access key notifies in its transaction
+    /// (so on commit, and only then); a connection of this instance listens on a thread of
+    /// its own. When that connection is lost, `changed(None)` (changes may be missed while
+    /// it is down), then it reconnects, and `changed(None)` again.
+    fn watch_key_changes(&self, changed: KeyChanged) -> Result<()> {
+        let url = self.url.clone();
+        let mut client = listen(&url)?;
+        thread::Builder::new()
+            .name("postgres-listen".into())
+            .spawn(move || loop {
+                {
+                    let mut notifications = client.notifications();
+                    let mut it = notifications.blocking_iter();
+                    while let Ok(Some(n)) = it.next() {
+                        changed(Some(n.payload()));
+                    }
+                }
+                changed(None);
+                client = loop {
+                    thread::sleep(Duration::from_millis(500));
+                    if let Ok(c) = listen(&url) {
+                        break c;
+                    }
+                };
+                changed(None);
+            })
+            .map_err(|e| Error::internal(format!("starting the postgres listener: {e}")))?;
+        Ok(())
+    }
+}

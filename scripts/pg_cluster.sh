@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests, on a loopback port.
+#
+#   scripts/pg_cluster.sh start DIR   initdb into DIR (a new directory), start the server on a
+#                                     free port of 127.0.0.1, print its URL
+#                                     (postgres://postgres@127.0.0.1:PORT/postgres)
+#   scripts/pg_cluster.sh stop DIR    stop it (immediate shutdown) and remove DIR
+#
+# Installs Debian's postgresql package with apt-get when initdb is missing. initdb and the
+# server refuse to run as root: as root, they run as the package's `postgres` user.
+# The tests take the URL from CREDREPORT_TEST_DATABASE_URL and make a database per test.
+set -euo pipefail
+
+bindir() {
+  if command -v pg_config >/dev/null 2>&1 && [[ -x "$(pg_config --bindir)/initdb" ]]; then
+    pg_config --bindir
+    return
+  fi
+  local d
+  for d in /usr/lib/postgresql/*/bin; do
+    [[ -x "$d/initdb" ]] && { echo "$d"; return; }
+  done
+  return 1
+}
+
+as_owner() {
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+cmd="${1:-}"
+dir="${2:-}"
+[[ -n "$cmd" && -n "$dir" ]] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+
+case "$cmd" in
+  start)
+    if ! bin="$(bindir)"; then
+      echo "pg_cluster.sh: apt-get install postgresql (initdb not found)" >&2
+      if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+      $SUDO apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+      bin="$(bindir)"
+    fi
+    mkdir -p "$dir"
+    [[ $(id -u) -eq 0 ]] && chown postgres "$dir"
+    port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+      || { cat "$dir/initdb.log" >&2; exit 1; }
+    # A test cluster: no fsync (the durability under test is the service's, not the disk's),
+    # enough connections for three instances and the tests' pools.
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+      || { cat "$dir/server.log" >&2; exit 1; }
+    echo "postgres://postgres@127.0.0.1:$port/postgres"
+    ;;
+  stop)
+    if bin="$(bindir)" && [[ -d "$dir/data" ]]; then
+      as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$dir"
+    ;;
+  *)
+    echo "usage: $0 start|stop DIR" >&2
+    exit 2
+    ;;
+esac
