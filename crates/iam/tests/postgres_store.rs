@@ -54,3 +54,155 @@ fn a_schema_newer_than_the_program_is_refused_by_name() {
         "{err}"
     );
 }
+
+mod fleet {
+    //! Two `Iam`s on one database: two instances of a fleet, in one process.
+
+    use super::*;
+    use credreport_iam::model::Owner;
+    use credreport_iam::password::PasswordHasher;
+    use credreport_iam::secret::MasterKey;
+    use credreport_iam::store::BuildClaim;
+    use credreport_iam::{AccountId, Iam, IamConfig, ManualClock, ReportState};
+    use credreport_report::Timestamp;
+    use std::time::{Duration, Instant};
+
+    const T0: i64 = 1_700_000_040;
+
+    fn instances(n: usize) -> (Vec<Iam>, AccountId) {
+        instances_at(n, &ManualClock::new(Timestamp::from_unix(T0).unwrap()))
+    }
+
+    fn instances_at(n: usize, clock: &ManualClock) -> (Vec<Iam>, AccountId) {
+        let url = fresh_database("fleet");
+        let key = MasterKey::from_hex(&"ab".repeat(32)).unwrap();
+        let fleet: Vec<Iam> = (0..n)
+            .map(|_| {
+                let iam = Iam::new(
+                    Arc::new(open(&url)),
+                    Arc::new(clock.clone()),
+                    key.clone(),
+                    PasswordHasher::fast_insecure_for_tests(),
+                    IamConfig::standard(),
+                );
+                iam.watch_store().unwrap();
+                iam
+            })
+            .collect();
+        let account = fleet[0].create_first_account().unwrap().unwrap().account.id;
+        assert!(
+            fleet[1].create_first_account().unwrap().is_none(),
+            "one first account"
+        );
+        (fleet, account)
+    }
+
+    #[test]
+    fn a_running_build_is_in_progress_everywhere_and_one_whose_instance_died_is_built_again() {
+        let (fleet, account) = instances(2);
+        let started = fleet[0].generate_credential_report(&account).unwrap();
+        assert_eq!(started.state, ReportState::Started);
+        let other = fleet[1].generate_credential_report(&account).unwrap();
+        assert_eq!(other.state, ReportState::InProgress, "the claim is held");
+        // The instance dies mid-build: its claim goes with it (here: dropped unrun).
+        drop(started.build);
+        let again = fleet[1].generate_credential_report(&account).unwrap();
+        assert_eq!(
+            again.state,
+            ReportState::Started,
+            "no live builder: built again"
+        );
+        let report = again.build.unwrap().run().unwrap().unwrap();
+        for iam in &fleet {
+            assert_eq!(iam.credential_report(&account).unwrap(), report);
+            let state = iam.generate_credential_report(&account).unwrap().state;
+            assert_eq!(state, ReportState::Complete);
+        }
+    }
+
+    #[test]
+    fn a_build_claim_is_exclusive_and_let_go_when_its_holder_drops_it() {
+        let url = fresh_database("claims");
+        let (a, b) = (open(&url), open(&url));
+        let account = AccountId::parse("123456789012").unwrap();
+        let other = AccountId::parse("210987654321").unwrap();
+        let held = a.claim_build(&account).unwrap();
+        assert!(matches!(held, BuildClaim::Held(_)));
+        assert!(matches!(b.claim_build(&account).unwrap(), BuildClaim::Busy));
+        assert!(matches!(
+            b.claim_build(&other).unwrap(),
+            BuildClaim::Held(_)
+        ));
+        drop(held);
+        assert!(matches!(
+            b.claim_build(&account).unwrap(),
+            BuildClaim::Held(_)
+        ));
+    }
+
+    /// Issue #16: a key's last use is recorded at most once per 15 minutes across the
+    /// fleet, whichever instance sees each use, and the latest recorded use is never lost
+    /// to an instance that remembers an older one.
+    #[test]
+    fn usage_windows_hold_across_instances() {
+        use credreport_iam::UseOutcome::{InWindow, Recorded};
+        let t = |minutes: i64| Timestamp::from_unix(T0 + minutes * 60).unwrap();
+        let (fleet, account) = instances(2);
+        let user = fleet[0].create_user(&account, "svc", None).unwrap();
+        let key = fleet[0]
+            .create_access_key(&account, &Owner::User(user.id))
+            .unwrap()
+            .key
+            .id;
+        for (instance, minute, expected) in [
+            (0, 0, Recorded),
+            (1, 5, InWindow), // another instance, inside A's window
+            (0, 14, InWindow),
+            (1, 16, Recorded), // the next window opens on B
+            (0, 17, InWindow), // A remembers minute 0, but the store has 16
+            (0, 25, InWindow),
+            (1, 31, Recorded),
+        ] {
+            let got = fleet[instance]
+                .record_key_use(&key, t(minute), "us-east-1", "iam")
+                .unwrap();
+            assert_eq!(got, expected, "instance {instance}, minute {minute}");
+        }
+        let stored = fleet[0].access_key(&key).unwrap().unwrap().0;
+        assert_eq!(stored.last_used.map(|u| u.at), Some(t(31)));
+    }
+
+    /// Issue #16: a key made inactive or deleted through instance A is refused by instance
+    /// B within 1 second, although B keeps keys in memory for 5.
+    #[test]
+    fn a_key_changed_on_one_instance_is_refused_by_the_other_within_a_second() {
+        let (fleet, account) = instances(2);
+        let user = fleet[0].create_user(&account, "alice", None).unwrap();
+        let owner = Owner::User(user.id);
+        for delete in [false, true] {
+            let key = fleet[0].create_access_key(&account, &owner).unwrap().key.id;
+            let kept = fleet[1].signing_key(&key).unwrap().unwrap();
+            assert!(kept.active);
+            let changed = Instant::now();
+            if delete {
+                fleet[0].delete_access_key(&account, &owner, &key).unwrap();
+            } else {
+                fleet[0]
+                    .update_access_key(&account, &owner, &key, false)
+                    .unwrap();
+            }
+            let refused = loop {
+                let seen = fleet[1].signing_key(&key).unwrap();
+                if seen.is_none_or(|k| !k.active) {
+                    break changed.elapsed();
+                }
+                assert!(
+                    changed.elapsed() < Duration::from_secs(1),
+                    "still accepted after 1 s"
+                );
+                std::thread::sleep(Duration::from_millis(5));
+            };
+            eprintln!("delete={delete}: refused by the other instance after {refused:?}");
+        }
+    }
+}
