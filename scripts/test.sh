@@ -77,6 +77,8 @@ bash tests/e2e/aws_cli_identities.sh || e2e_failed=1
 python3 tests/e2e/boto3_scenario.py || e2e_failed=1
 python3 tests/e2e/boto3_identities.py || e2e_failed=1
 python3 tests/e2e/console_browser.py || e2e_failed=1
+# Three instances on one PostgreSQL database behave as one IAM.
+python3 tests/e2e/fleet.py || e2e_failed=1
 # kill -9 at random moments during signed writes, 20 times: nothing acknowledged is lost.
 python3 tests/e2e/crash_durability.py 20 || e2e_failed=1
 # The same clients over HTTPS (serve --tls-cert/--tls-key, a CA made for the run).
