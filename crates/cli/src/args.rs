@@ -88,6 +88,38 @@ pub enum Command {
     /// Bring a backup back into a new data directory (put its master key there too, or
     /// give it in CREDREPORT_MASTER_KEY).
     Restore(RestoreArgs),
+    /// Move account stores between backends (SQLite and PostgreSQL).
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Copy accounts from one store to another, both ways between SQLite and PostgreSQL:
+    /// every identity, credential, policy, tag, alias and the stored credential report, each
+    /// account from one snapshot of the source in one transaction of the destination.
+    ///
+    /// Each copy is verified: the stored report's bytes are the same in both stores, and so
+    /// is a report built afresh from each. Secrets are copied sealed, so the destination is
+    /// used with the same master key. Console sessions are not copied. An account that
+    /// already exists in the destination is an error (nothing of it is written).
+    ///
+    /// URLs: `postgres://USER@HOST:PORT/DB` (as for `serve --database-url`) or
+    /// `sqlite://PATH` (a data directory's store is `sqlite://DIR/iam.db`).
+    Copy(StoreCopyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StoreCopyArgs {
+    /// The store to copy from.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The store to copy into (created, and its schema made, when new).
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+    /// Copy only this account (repeatable); default: every account of the source.
+    #[arg(long = "account", value_name = "ID")]
+    pub accounts: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -78,6 +78,10 @@ pub fn open_store(url: Option<&str>, data_dir: &Path) -> anyhow::Result<(Arc<dyn
         }
         Some(url) => sqlite_path(url)?,
     };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("{}: cannot create the directory", parent.display()))?;
+    }
     let store = SqliteStore::open(&path)
         .with_context(|| format!("{}: cannot open the database", path.display()))?;
     Ok((Arc::new(store), true))

@@ -59,7 +59,9 @@ pub use mfa::{Assignment, NewMfaDevice};
 pub use passwords::{LoginProfile, PasswordPolicyInput};
 pub use policies::Named;
 pub use report_build::{report_rows, write_account_report, AccountSnapshot};
-pub use reports::{CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS};
+pub use reports::{
+    read_snapshot, CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS,
+};
 pub use roles::{NewRole, ROLES_QUOTA};
 pub use service::{Iam, IamConfig, Page};
 pub use store::sqlite::SqliteStore;

@@ -14,7 +14,7 @@ use crate::ids::AccountId;
 use crate::model::StoredReport;
 use crate::report_build::{write_account_report, AccountSnapshot};
 use crate::service::{require_account, Iam};
-use crate::store::{BuildClaim, BuildHold, UserQuery};
+use crate::store::{BuildClaim, BuildHold, Store, UserQuery};
 use crate::users::USERS_QUOTA;
 
 /// A report younger than this is returned as it is: "as often as once every four hours".
@@ -272,39 +272,45 @@ impl Iam {
     /// Everything the report shows about one account, from one snapshot: the users side
     /// and the credentials side are read at the same time where the store can.
     pub fn snapshot(&self, account: &AccountId) -> Result<AccountSnapshot> {
-        let mut people = None;
-        let mut credentials = None;
-        self.store().read_parts(&mut [
-            &mut |tx| {
-                let account_record = require_account(tx, account)?;
-                let query = UserQuery {
-                    path_prefix: None,
-                    after: None,
-                    limit: USERS_QUOTA * 2,
-                };
-                people = Some((
-                    account_record,
-                    tx.users(account, &query)?,
-                    tx.password_changes(account)?,
-                    tx.mfa_owners(account)?,
-                ));
-                Ok(())
-            },
-            &mut |tx| {
-                credentials = Some((tx.key_facts(account)?, tx.cert_facts(account)?));
-                Ok(())
-            },
-        ])?;
-        let missing = || Error::internal("a snapshot read returned nothing");
-        let (account, users, password_changes, mfa_owners) = people.ok_or_else(missing)?;
-        let (keys, certificates) = credentials.ok_or_else(missing)?;
-        Ok(AccountSnapshot {
-            account,
-            users,
-            password_changes,
-            keys,
-            mfa_owners,
-            certificates,
-        })
+        read_snapshot(self.store(), account)
     }
+}
+
+/// Everything the report shows about one account of `store`, from one snapshot: the users
+/// side and the credentials side are read at the same time where the store can.
+pub fn read_snapshot(store: &dyn Store, account: &AccountId) -> Result<AccountSnapshot> {
+    let mut people = None;
+    let mut credentials = None;
+    store.read_parts(&mut [
+        &mut |tx| {
+            let account_record = require_account(tx, account)?;
+            let query = UserQuery {
+                path_prefix: None,
+                after: None,
+                limit: USERS_QUOTA * 2,
+            };
+            people = Some((
+                account_record,
+                tx.users(account, &query)?,
+                tx.password_changes(account)?,
+                tx.mfa_owners(account)?,
+            ));
+            Ok(())
+        },
+        &mut |tx| {
+            credentials = Some((tx.key_facts(account)?, tx.cert_facts(account)?));
+            Ok(())
+        },
+    ])?;
+    let missing = || Error::internal("a snapshot read returned nothing");
+    let (account, users, password_changes, mfa_owners) = people.ok_or_else(missing)?;
+    let (keys, certificates) = credentials.ok_or_else(missing)?;
+    Ok(AccountSnapshot {
+        account,
+        users,
+        password_changes,
+        keys,
+        mfa_owners,
+        certificates,
+    })
 }

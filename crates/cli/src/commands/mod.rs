@@ -14,6 +14,7 @@ mod fetch;
 mod listener;
 mod report;
 mod serve;
+mod store;
 
 /// Exit status for errors: an invalid report, an unreadable file.
 pub const EXIT_ERROR: u8 = 2;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Backup(args) => backup::backup(&args),
         Command::Restore(args) => backup::restore(&args),
+        Command::Store(cmd) => store::run(cmd),
     };
     match result {
         Ok(code) => code,

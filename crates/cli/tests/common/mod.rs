@@ -5,6 +5,8 @@
 //! configuration.
 #![allow(dead_code)] // each test file uses part of it
 
+pub mod demo;
+
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -36,7 +38,12 @@ impl Server {
 
     /// `credreport serve` with more arguments.
     pub fn start_with(extra: &[&str]) -> Server {
-        let dir = tempfile::tempdir().expect("temporary directory");
+        Server::start_in(tempfile::tempdir().expect("temporary directory"), extra)
+    }
+
+    /// `credreport serve --data-dir DIR/data` with more arguments. The root credentials are
+    /// those it writes when it creates the first account (empty when the store has one).
+    pub fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let data = dir.path().join("data");
         let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -88,12 +95,12 @@ impl Server {
                 panic!("credreport serve did not log its address within {START_TIMEOUT:?}");
             }
         };
-        let creds: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(data.join("root-credentials.json"))
-                .expect("root-credentials.json"),
-        )
-        .expect("root credentials JSON");
-        let field = |k: &str| creds[k].as_str().expect("credential field").to_owned();
+        let creds: serde_json::Value =
+            match std::fs::read_to_string(data.join("root-credentials.json")) {
+                Ok(text) => serde_json::from_str(&text).expect("root credentials JSON"),
+                Err(_) => serde_json::json!({}),
+            };
+        let field = |k: &str| creds[k].as_str().unwrap_or_default().to_owned();
         Server {
             child,
             log,

@@ -20,6 +20,7 @@ use crate::model::{
 pub mod backup;
 mod checkpoint;
 pub mod conformance;
+pub mod copy;
 pub mod postgres;
 mod report_files;
 pub mod sqlite;
