@@ -3,7 +3,9 @@
 #
 #   scripts/pg_cluster.sh start DIR   initdb into DIR (a new directory), start the server on a
 #                                     free port of 127.0.0.1, print its URL
-#                                     (postgres://postgres@127.0.0.1:PORT/postgres)
+#                                     (postgres://postgres@127.0.0.1:PORT/postgres). It also
+#                                     accepts TLS, with a certificate for 127.0.0.1 from a CA
+#                                     made for the cluster: DIR/ca.pem (for sslrootcert=)
 #   scripts/pg_cluster.sh stop DIR    stop it (immediate shutdown) and remove DIR
 #
 # Installs Debian's postgresql package with apt-get when initdb is missing. initdb and the
@@ -49,10 +51,20 @@ case "$cmd" in
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
+    # TLS with a CA of the cluster's own (openssl), for the tests of sslmode=require.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+      -subj "/CN=credreport test CA" -keyout "$dir/ca.key" -out "$dir/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+      -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$dir/san.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
+      -days 2 -extfile "$dir/san.ext" -out "$dir/server.pem" 2>/dev/null
+    chmod 600 "$dir/server.key"
+    [[ $(id -u) -eq 0 ]] && chown postgres "$dir/server.key" "$dir/server.pem"
     # A test cluster: no fsync (the durability under test is the service's, not the disk's),
     # enough connections for three instances and the tests' pools.
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c ssl=on -c ssl_cert_file=$dir/server.pem -c ssl_key_file=$dir/server.key" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres"
     ;;

@@ -33,7 +33,8 @@ if [[ -z "${CREDREPORT_TEST_DATABASE_URL:-}" ]]; then
   pg_dir="$(mktemp -d /tmp/credreport-pg.XXXXXX)"
   trap 'scripts/pg_cluster.sh stop "$pg_dir"' EXIT
   CREDREPORT_TEST_DATABASE_URL="$(scripts/pg_cluster.sh start "$pg_dir")"
-  export CREDREPORT_TEST_DATABASE_URL
+  CREDREPORT_TEST_DATABASE_CA="$pg_dir/ca.pem"
+  export CREDREPORT_TEST_DATABASE_URL CREDREPORT_TEST_DATABASE_CA
   echo "PostgreSQL at $CREDREPORT_TEST_DATABASE_URL"
 fi
 

@@ -206,3 +206,41 @@ mod fleet {
         }
     }
 }
+
+/// `sslmode` as the URL asks: TLS verified against `sslrootcert`, refused when the
+/// certificate does not verify, plain TCP when no `sslmode` is given.
+#[test]
+fn tls_to_the_database_is_used_when_the_url_asks_and_always_verified() {
+    let url = fresh_database("tls");
+    let ca = credreport_testkit::postgres::server_ca();
+    let database = url.rsplit('/').next().unwrap().to_owned();
+    let uses_tls = |url: &str| {
+        let store = open(url);
+        credreport_iam::store::read(&store, |tx| tx.account_ids()).unwrap();
+        // The store's pooled connection, as the server sees it.
+        let admin = credreport_testkit::postgres::server_url();
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        let rows = client
+            .query(
+                "SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid
+                 WHERE a.datname = $1",
+                &[&database],
+            )
+            .unwrap();
+        let ssl: Vec<bool> = rows.iter().map(|r| r.get(0)).collect();
+        drop(store);
+        assert_eq!(ssl.len(), 1, "one connection of the store: {ssl:?}");
+        ssl[0]
+    };
+    for mode in ["require", "verify-full", "verify-ca"] {
+        assert!(
+            uses_tls(&format!("{url}?sslmode={mode}&sslrootcert={ca}")),
+            "{mode}"
+        );
+    }
+    assert!(!uses_tls(&url), "no sslmode: plain TCP");
+    let unverified = PgStore::open(&PgUrl::parse(&format!("{url}?sslmode=require")).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(unverified.contains("certificate"), "{unverified}");
+}

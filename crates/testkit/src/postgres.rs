@@ -47,3 +47,17 @@ pub fn fresh_database(hint: &str) -> String {
         format!("{server}/{name}?{query}")
     }
 }
+
+/// The variable naming the PEM file of the CA that signed the test server's certificate
+/// (`scripts/pg_cluster.sh` writes `DIR/ca.pem`; `scripts/test.sh` sets it).
+pub const CA_VAR: &str = "CREDREPORT_TEST_DATABASE_CA";
+
+/// The CA of the test server's TLS certificate. Panics, saying how, when it is not set.
+pub fn server_ca() -> String {
+    std::env::var(CA_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{CA_VAR} is not set: the TLS test needs the test server's CA \
+             (scripts/pg_cluster.sh start DIR writes DIR/ca.pem; scripts/test.sh sets it)"
+        )
+    })
+}

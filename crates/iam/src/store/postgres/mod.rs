@@ -55,12 +55,20 @@ pub struct PgStore {
     idle: Arc<Mutex<Vec<Conn>>>,
 }
 
-/// A postgres error, with the server's message when there is one.
+/// A postgres error, with the server's message when there is one, else with its causes
+/// (a TLS handshake fails for a reason: an unknown issuer, a name mismatch).
 pub(super) fn describe(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => format!("{}: {}", db.severity(), db.message()),
-        None => e.to_string(),
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
     }
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
 }
 
 pub(super) fn pg(e: postgres::Error) -> Error {

@@ -1,11 +1,13 @@
 //! `postgres://USER[:PASSWORD]@HOST:PORT/DB?sslmode=...`: the connection settings, and
 //! TLS to the database when the URL asks for it.
 //!
-//! `sslmode=disable` (or no `sslmode`): plain TCP. `prefer` and `require` use TLS through
-//! rustls, which always verifies the server's certificate and name: against the Mozilla
-//! roots (webpki-roots), plus the PEM certificates of `sslrootcert=FILE` when given (the
-//! parameter libpq uses for a private CA). `prefer` falls back to plain TCP only when the
-//! server does not offer TLS at all.
+//! No `sslmode`, or `sslmode=disable`: plain TCP. `require`, `verify-ca` and `verify-full`
+//! use TLS through rustls, which always verifies the server's certificate and its name
+//! (so all three mean libpq's `verify-full`): against the Mozilla roots (webpki-roots),
+//! plus the PEM certificates of `sslrootcert=FILE` when given (libpq's parameter for a
+//! private CA). `prefer` does too, and falls back to plain TCP only when the server offers
+//! no TLS at all. Unlike libpq, nothing ever encrypts without verifying: a server whose
+//! certificate does not verify is refused, with the reason.
 
 use std::fmt;
 use std::path::Path;
@@ -51,9 +53,18 @@ impl PgUrl {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut kept = Vec::new();
         let mut root_cert = None;
+        let mut asked_tls = false;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             match pair.split_once('=') {
                 Some(("sslrootcert", file)) => root_cert = Some(file.to_owned()),
+                Some(("sslmode", "verify-ca" | "verify-full")) => {
+                    asked_tls = true;
+                    kept.push("sslmode=require");
+                }
+                Some(("sslmode", mode)) => {
+                    asked_tls = mode != "disable";
+                    kept.push(pair);
+                }
                 _ => kept.push(pair),
             }
         }
@@ -63,9 +74,15 @@ impl PgUrl {
             format!("{base}?{}", kept.join("&"))
         };
         let config = Config::from_str(&rebuilt).map_err(|e| bad(&e.to_string()))?;
-        let tls = match config.get_ssl_mode() {
-            SslMode::Disable => None,
-            _ => Some(tls_connector(root_cert.as_deref().map(Path::new)).map_err(|e| bad(&e))?),
+        let mut config = config;
+        let tls = if asked_tls {
+            Some(tls_connector(root_cert.as_deref().map(Path::new)).map_err(|e| bad(&e))?)
+        } else {
+            if root_cert.is_some() {
+                return Err(bad("sslrootcert without sslmode=require (or verify-full)"));
+            }
+            config.ssl_mode(SslMode::Disable);
+            None
         };
         Ok(PgUrl {
             config,
