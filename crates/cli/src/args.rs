@@ -88,6 +88,104 @@ pub enum Command {
     /// Bring a backup back into a new data directory (put its master key there too, or
     /// give it in CREDREPORT_MASTER_KEY).
     Restore(RestoreArgs),
+    /// The review history: every report fetched by `review` and `remediate` (or added),
+    /// with its audit, in one SQLite file (`DIR/history.db`; report bytes stored once).
+    ///
+    /// `list` the reports, `show` one (its findings, or `--report` its exact bytes),
+    /// `diff` two of one account (findings appeared, disappeared and persisted, and the
+    /// credential changes: new users and keys, keys deactivated, passwords removed),
+    /// `trend` an account's findings by severity over time (a table, JSON, or an HTML
+    /// page with a chart), `runs` the remediation audit trail, `add` a saved report.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// The history directory (its file is `DIR/history.db`).
+    #[arg(long, value_name = "DIR", global = true, default_value = crate::history::DEFAULT_DIR)]
+    pub history: PathBuf,
+
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// The stored reports, oldest generated first: id, account, generated, stored, how
+    /// it came (review, remediate, add), content hash, rows, open findings by severity.
+    List {
+        /// Only this account's reports.
+        #[arg(long, value_name = "ID")]
+        account: Option<String>,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// One stored report: where it came from and its findings.
+    Show {
+        /// The report's id (`history list`).
+        id: i64,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+        /// Write the report's CSV bytes, exactly as fetched, instead.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Compare two reports of one account: open findings that appeared, disappeared and
+    /// persisted (each report audited as of its own generation), and the credential
+    /// changes between them.
+    Diff {
+        /// The older report's id.
+        from: i64,
+        /// The newer report's id.
+        to: i64,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// One account's open findings by severity, report by report.
+    Trend {
+        /// The account.
+        #[arg(long, value_name = "ID")]
+        account: String,
+        /// `html` is one self-contained page with a chart and the table.
+        #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
+        format: TrendFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The remediation runs (`remediate --apply` and `--undo`): who ran each, when, on
+    /// which account, and every call made or skipped, with the state before and after.
+    Runs {
+        /// Only this run.
+        #[arg(long, value_name = "RUN_ID")]
+        run: Option<i64>,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// Add a saved report (audited as of its generation time).
+    Add {
+        /// The report (CSV, as GetCredentialReport returns it).
+        file: PathBuf,
+        /// When IAM generated it (`2026-11-23T10:00:00Z`): a saved file does not say.
+        #[arg(long, value_name = "TIME")]
+        generated: String,
+        /// Audit configuration (TOML), as for `credreport audit`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendFormat {
+    Table,
+    Json,
+    Html,
 }
 
 #[derive(Debug, clap::Args)]

@@ -129,7 +129,7 @@ fn severity(level: SeverityArg) -> Severity {
     }
 }
 
-fn time_arg(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
+pub(crate) fn time_arg(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
     match parse_time(text, false) {
         Some(t) => Ok(t),
         None => {

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 use crate::args::{Cli, Command};
 
 pub mod account;
-mod audit;
+pub(crate) mod audit;
 mod backup;
 mod demo;
 mod fetch;
+mod history;
 mod listener;
 mod report;
 mod serve;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Backup(args) => backup::backup(&args),
         Command::Restore(args) => backup::restore(&args),
+        Command::History(args) => history::run(&args),
     };
     match result {
         Ok(code) => code,
