@@ -97,6 +97,90 @@ pub enum Command {
     /// `trend` an account's findings by severity over time (a table, JSON, or an HTML
     /// page with a chart), `runs` the remediation audit trail, `add` a saved report.
     History(HistoryArgs),
+    /// Turn findings into IAM calls, safely: plan (the default: a dry run that changes
+    /// nothing), apply with a re-check of each credential just before its call, undo.
+    ///
+    /// `--plan FILE` fetches the account's report (stored in the history), audits it, and
+    /// writes the plan: UpdateAccessKey to Inactive for each access key with an open
+    /// `access-key-unused` finding, DeleteLoginProfile for each console password with an
+    /// open `password-unused` finding. Never acted on, and listed as flagged: the root
+    /// user, credentials used within the window since the report, anything in
+    /// `--allowlist` or suppressed in `--config`.
+    ///
+    /// `--apply FILE` makes the plan's calls in the plan's account. Just before each
+    /// call it reads the credential again: a key used since the plan was made, already
+    /// Inactive or gone is skipped. Every call, made or skipped, is recorded in the
+    /// history with its time, principal and the state before and after (`credreport
+    /// history runs`). A deleted password cannot be restored: a plan that deletes one
+    /// needs `--allow-password-removal`.
+    ///
+    /// `--undo RUN_ID` sets the keys that run deactivated Active again.
+    ///
+    /// Exit status: 0 success; 2 error, or an action failed (the others were made).
+    Remediate(RemediateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["plan", "apply", "undo"])))]
+pub struct RemediateArgs {
+    /// Write a plan to this file (nothing is changed).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Apply the plan in this file.
+    #[arg(long, value_name = "FILE")]
+    pub apply: Option<PathBuf>,
+
+    /// Undo a run of `--apply` (its id, in `credreport history runs`).
+    #[arg(long, value_name = "RUN_ID")]
+    pub undo: Option<i64>,
+
+    /// With `--apply`: re-check every action and say what would be done, changing nothing.
+    #[arg(long, requires = "apply")]
+    pub dry_run: bool,
+
+    /// With `--apply`: allow the plan to delete console passwords (they cannot be restored).
+    #[arg(long, requires = "apply")]
+    pub allow_password_removal: bool,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Act in this account through `--role-name` (default: the caller's own account).
+    #[arg(long, value_name = "ID", requires = "role_name")]
+    pub account_id: Option<String>,
+
+    /// The role to assume in `--account-id`.
+    #[arg(long, value_name = "NAME", requires = "account_id")]
+    pub role_name: Option<String>,
+
+    /// The history directory (reports and the audit trail).
+    #[arg(long, value_name = "DIR", default_value = crate::history::DEFAULT_DIR)]
+    pub history: PathBuf,
+
+    /// With `--plan`: the audit configuration (thresholds, users, suppressions).
+    #[arg(long, value_name = "FILE", requires = "plan")]
+    pub config: Option<PathBuf>,
+
+    /// With `--plan`: never act on these (one pattern a line: user, ARN, resource or
+    /// access key id; `*` and `?` wildcards; `#` comments).
+    #[arg(long, value_name = "FILE", requires = "plan")]
+    pub allowlist: Option<PathBuf>,
+
+    /// With `--plan`: deactivate keys unused at least this many days (default: every key
+    /// with an `access-key-unused` finding, the audit's threshold).
+    #[arg(long, value_name = "DAYS", requires = "plan")]
+    pub key_unused_days: Option<u32>,
+
+    /// With `--plan`: delete passwords unused at least this many days (default: the
+    /// audit's threshold).
+    #[arg(long, value_name = "DAYS", requires = "plan")]
+    pub password_unused_days: Option<u32>,
+
+    /// With `--plan`: take the existing report if younger than this (`4h`), as `fetch
+    /// --max-age` does.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "plan")]
+    pub max_age: Option<Duration>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -56,6 +56,7 @@ fn aws_options(args: &AwsArgs) -> AwsOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
     }
 }
 

@@ -10,9 +10,10 @@ pub mod account;
 pub(crate) mod audit;
 mod backup;
 mod demo;
-mod fetch;
+pub(crate) mod fetch;
 mod history;
-mod listener;
+pub(crate) mod listener;
+pub(crate) mod remediate;
 mod report;
 mod serve;
 
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Backup(args) => backup::backup(&args),
         Command::Restore(args) => backup::restore(&args),
         Command::History(args) => history::run(&args),
+        Command::Remediate(args) => remediate::run(&args),
     };
     match result {
         Ok(code) => code,

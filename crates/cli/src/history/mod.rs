@@ -9,6 +9,7 @@
 
 pub mod changes;
 pub mod diff;
+pub mod ingest;
 pub mod record;
 pub mod store;
 pub mod trend;

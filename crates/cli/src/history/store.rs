@@ -445,7 +445,6 @@ impl History {
     }
 
     /// Starts a remediation run; returns its id.
-    #[allow(dead_code)] // used by remediate and review
     pub fn start_run(
         &self,
         kind: &str,
@@ -471,7 +470,6 @@ impl History {
     }
 
     /// Records one call of run `run_id` (durably, before the next one is made).
-    #[allow(dead_code)] // used by remediate and review
     pub fn add_action(&self, run_id: i64, a: &Action) -> anyhow::Result<()> {
         self.conn.execute(
             "INSERT INTO actions (run_id, seq, at, action, user, access_key_id, outcome, detail, \
@@ -493,7 +491,6 @@ impl History {
     }
 
     /// Marks a run finished.
-    #[allow(dead_code)] // used by remediate and review
     pub fn finish_run(&self, run_id: i64, at: Timestamp) -> anyhow::Result<()> {
         self.conn.execute(
             "UPDATE runs SET finished = ?2 WHERE id = ?1",
