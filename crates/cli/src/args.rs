@@ -118,6 +118,42 @@ pub enum Command {
     ///
     /// Exit status: 0 success; 2 error, or an action failed (the others were made).
     Remediate(RemediateArgs),
+    /// Review every target of a `review.toml` (AWS profiles, organizations through a
+    /// role, any IAM endpoint): fetch each account's report (IAM's 4-hour rule and
+    /// `max_age` respected), audit it, store it in the history, compare it with the
+    /// account's previous report, and notify new findings at or above a severity to a
+    /// webhook (JSON or Slack text; retries with backoff).
+    ///
+    /// Once (for cron), or with `--every 24h` until SIGINT or SIGTERM. A failing account
+    /// or target is reported and never stops the others. On a terminal: progress and a
+    /// summary; otherwise JSON log lines on stderr (`CREDREPORT_LOG` sets the level) and
+    /// the summary on stdout.
+    ///
+    /// Exit status (of the last review): 0 success; 1 new findings at or above
+    /// `--fail-on`; 2 an account or target failed, or a notification was not delivered
+    /// (the rest was reviewed), or the configuration is bad.
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// The review configuration (targets, audit configuration, history, notification):
+    /// see README, "Scheduled review".
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+
+    /// Stay up and review again at this interval (`24h`, `6h`); default: review once.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub every: Option<Duration>,
+
+    /// The history directory (default: the configuration's `history`, else
+    /// ./credreport-history).
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+
+    /// Exit 1 when a review finds new findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -11,6 +11,7 @@ mod history;
 mod input;
 mod open;
 mod remediate;
+mod review;
 #[cfg(test)]
 mod simulation;
 

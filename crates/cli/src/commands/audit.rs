@@ -119,7 +119,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn severity(level: SeverityArg) -> Severity {
+pub(crate) fn severity(level: SeverityArg) -> Severity {
     match level {
         SeverityArg::Critical => Severity::Critical,
         SeverityArg::High => Severity::High,

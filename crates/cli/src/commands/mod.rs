@@ -15,6 +15,7 @@ mod history;
 pub(crate) mod listener;
 pub(crate) mod remediate;
 mod report;
+mod review;
 mod serve;
 
 /// Exit status for errors: an invalid report, an unreadable file.
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Restore(args) => backup::restore(&args),
         Command::History(args) => history::run(&args),
         Command::Remediate(args) => remediate::run(&args),
+        Command::Review(args) => review::run(&args),
     };
     match result {
         Ok(code) => code,

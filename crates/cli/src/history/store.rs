@@ -367,7 +367,6 @@ impl History {
     }
 
     /// The entry of `account` generated last before `report` (by generation time).
-    #[allow(dead_code)] // used by remediate and review
     pub fn previous(&self, report: &ReportMeta) -> anyhow::Result<Option<ReportMeta>> {
         let sql = format!(
             "SELECT {REPORT_COLUMNS} FROM reports WHERE account = ?1 AND id <> ?2 \
@@ -381,19 +380,6 @@ impl History {
                 params![report.account, report.id, report.generated.unix()],
                 report_row,
             )
-            .optional()?)
-    }
-
-    /// The newest entry of `account`.
-    #[allow(dead_code)] // used by remediate and review
-    pub fn latest(&self, account: &str) -> anyhow::Result<Option<ReportMeta>> {
-        let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM reports WHERE account = ?1 \
-             ORDER BY generated DESC, id DESC LIMIT 1"
-        );
-        Ok(self
-            .conn
-            .query_row(&sql, params![account], report_row)
             .optional()?)
     }
 
@@ -561,7 +547,6 @@ impl History {
     }
 
     /// Records a notification.
-    #[allow(dead_code)] // used by remediate and review
     pub fn add_notification(&self, n: &Notification) -> anyhow::Result<()> {
         self.conn.execute(
             "INSERT INTO notifications (report_id, at, destination, findings, delivered, \

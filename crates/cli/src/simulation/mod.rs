@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is a failed test
 
 mod remediation;
+mod review;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
