@@ -1,0 +1,282 @@
+//! `credreport review` run as cron runs it: against `credreport serve` (one account, the
+//! 4-hour rule seen from a second run, JSON logs when stderr is not a terminal), and over
+//! a moto organization of three accounts where one account refuses the role
+//! (AccessDenied): the others are reviewed and stored, the failure is named, exit 2.
+//! (The month of daily reviews with notifications runs on a simulated clock in the
+//! binary's own tests, `src/simulation/review.rs`.)
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use aws_sdk_iam::config::Credentials;
+use common::{
+    credreport, iam_client, iam_session_client, organizations_client, stderr, stdout, sts_client,
+    Moto, Server,
+};
+use serde_json::Value;
+
+const ROLE: &str = "OrganizationAccountAccessRole";
+const MANAGEMENT: &str = "123456789012";
+const ALLOW_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+const LIST_USERS_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}"#;
+
+fn history_list(dir: &std::path::Path, history: &str) -> Vec<Value> {
+    let out = credreport(
+        &["history", "--history", history, "list", "--format", "json"],
+        &[],
+        dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str::<Value>(&stdout(&out))
+        .expect("JSON")
+        .as_array()
+        .expect("array")
+        .clone()
+}
+
+#[test]
+fn review_once_stores_the_report_and_a_second_run_sees_the_same_one() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let config = dir.join("review.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "history = \"hist\"\n\n[[target]]\nname = \"local\"\nendpoint_url = \"{}\"\n",
+            server.endpoint
+        ),
+    )
+    .expect("write");
+    let config_s = config.to_str().expect("path");
+    let out = server.credreport(&["review", "--config", config_s]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "target local account {}: report 1",
+            server.account
+        )),
+        "{text}"
+    );
+    assert!(text.contains("first report of the account"), "{text}");
+    // Not a terminal: every log line is a JSON object.
+    let logs: Vec<Value> = stderr(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert!(logs.iter().any(|l| l["fields"]["message"] == "reviewed"
+        && l["fields"]["account"] == server.account.as_str()));
+
+    // Within IAM's 4 hours the same report comes back: stored once, nothing new.
+    let out = server.credreport(&["review", "--config", config_s, "--fail-on", "info"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("the same report as last time"));
+    let list = history_list(dir, dir.join("hist").to_str().expect("path"));
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["source"], "review");
+    assert_eq!(list[0]["target"], "local");
+
+    // A bad file is named with its line; nothing is reviewed.
+    std::fs::write(
+        &config,
+        "[[target]]\nname = \"x\"\nendpoint = \"http://x\"\n",
+    )
+    .expect("write");
+    let out = server.credreport(&["review", "--config", config_s]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("review.toml:3:1: unknown field `endpoint`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// POST to moto's API: from now on every request is authorized with IAM policies.
+fn enforce_iam_policies(endpoint: &str) {
+    let addr = endpoint.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).expect("moto");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        s,
+        "POST /moto-api/reset-auth HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 1\r\nConnection: close\r\n\r\n0"
+    )
+    .expect("request");
+    let mut answer = String::new();
+    let _ = s.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn review_over_an_organization_survives_one_accounts_access_denied() {
+    let moto = Moto::start();
+    let e = &moto.endpoint;
+    let orgs = organizations_client(e, "testing", "testing");
+    orgs.create_organization()
+        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+        .send()
+        .await
+        .expect("CreateOrganization");
+    for name in ["dev", "locked"] {
+        orgs.create_account()
+            .account_name(name)
+            .email(format!("{name}@example.com"))
+            .send()
+            .await
+            .expect("CreateAccount");
+    }
+    let listed = orgs.list_accounts().send().await.expect("ListAccounts");
+    let mut accounts = std::collections::BTreeMap::new();
+    for a in listed.accounts() {
+        accounts.insert(
+            a.name().expect("name").to_owned(),
+            a.id().expect("id").to_owned(),
+        );
+    }
+    assert_eq!(accounts.len(), 3);
+    // In each member account, the role: allowed everything in dev, only ListUsers in
+    // locked. In the management account, the auditor's own user and key.
+    let sts = sts_client(e, "testing", "testing");
+    for name in ["dev", "locked"] {
+        let id = &accounts[name];
+        let assumed = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{id}:role/{ROLE}"))
+            .role_session_name("setup")
+            .send()
+            .await
+            .expect("AssumeRole");
+        let c = assumed.credentials().expect("credentials");
+        let iam = iam_session_client(
+            e,
+            Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token().to_owned()),
+                None,
+                "setup",
+            ),
+        );
+        // moto's CreateAccount made the role (as Organizations does): strip what it
+        // allows, then give it the test's policy.
+        let attached = iam
+            .list_attached_role_policies()
+            .role_name(ROLE)
+            .send()
+            .await
+            .expect("ListAttachedRolePolicies");
+        for p in attached.attached_policies() {
+            iam.detach_role_policy()
+                .role_name(ROLE)
+                .policy_arn(p.policy_arn().expect("arn"))
+                .send()
+                .await
+                .expect("DetachRolePolicy");
+        }
+        let inline = iam
+            .list_role_policies()
+            .role_name(ROLE)
+            .send()
+            .await
+            .expect("ListRolePolicies");
+        for p in inline.policy_names() {
+            iam.delete_role_policy()
+                .role_name(ROLE)
+                .policy_name(p)
+                .send()
+                .await
+                .expect("DeleteRolePolicy");
+        }
+        let policy = if name == "dev" {
+            ALLOW_ALL
+        } else {
+            LIST_USERS_ONLY
+        };
+        iam.put_role_policy()
+            .role_name(ROLE)
+            .policy_name("access")
+            .policy_document(policy)
+            .send()
+            .await
+            .expect("PutRolePolicy");
+        iam.create_user()
+            .user_name(format!("{name}-admin"))
+            .send()
+            .await
+            .expect("CreateUser");
+    }
+    let iam = iam_client(e, "testing", "testing");
+    iam.create_user()
+        .user_name("auditor")
+        .send()
+        .await
+        .expect("CreateUser");
+    iam.put_user_policy()
+        .user_name("auditor")
+        .policy_name("all")
+        .policy_document(ALLOW_ALL)
+        .send()
+        .await
+        .expect("PutUserPolicy");
+    let key = iam
+        .create_access_key()
+        .user_name("auditor")
+        .send()
+        .await
+        .expect("CreateAccessKey");
+    let key = key.access_key().expect("key");
+    enforce_iam_policies(e);
+
+    let dir = moto.dir.path();
+    let config = dir.join("review.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "history = \"hist\"\nconcurrency = 2\n\n[[target]]\nname = \"org\"\nendpoint_url = \"{e}\"\norganization = true\nrole_name = \"{ROLE}\"\n"
+        ),
+    )
+    .expect("write");
+    let out = credreport(
+        &["review", "--config", config.to_str().expect("path")],
+        &[
+            ("AWS_ACCESS_KEY_ID", key.access_key_id()),
+            ("AWS_SECRET_ACCESS_KEY", key.secret_access_key()),
+        ],
+        dir,
+    );
+    let (text, err) = (stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a failed account: exit 2\n{text}\n{err}"
+    );
+    let locked = &accounts["locked"];
+    assert!(
+        // moto's AccessDenied body has no code the SDK can read: the status says it.
+        text.contains(&format!(
+            "target org account {locked}: FAILED: GenerateCredentialReport:"
+        )) && text.contains("HTTP 403"),
+        "{text}"
+    );
+    assert!(text.contains("2 account(s) reviewed, 1 failed"), "{text}");
+    let list = history_list(dir, dir.join("hist").to_str().expect("path"));
+    let stored: BTreeSet<&str> = list
+        .iter()
+        .map(|r| r["account"].as_str().expect("account"))
+        .collect();
+    assert_eq!(
+        stored,
+        BTreeSet::from([MANAGEMENT, accounts["dev"].as_str()]),
+        "one report per reachable account"
+    );
+    assert!(err
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .any(|l| l["fields"]["message"] == "account failed"
+            && l["fields"]["account"] == locked.as_str()));
+}
