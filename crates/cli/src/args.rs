@@ -492,6 +492,11 @@ pub struct FetchArgs {
 
     #[command(flatten)]
     pub org: OrgArgs,
+
+    /// Also keep each fetched report, with its audit, in this history (see `credreport
+    /// history`).
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 /// Where and as whom to reach AWS.
@@ -605,6 +610,11 @@ pub struct AuditArgs {
     /// List the checks (id, severity, CIS and Security Hub ids, title) and exit.
     #[arg(long)]
     pub list_checks: bool,
+
+    /// When fetching: also keep each report, with this audit's findings, in this history
+    /// (saved files go in with `credreport history add`).
+    #[arg(long, value_name = "DIR", conflicts_with = "input")]
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

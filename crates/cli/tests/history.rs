@@ -284,3 +284,41 @@ fn history_refuses_bad_input_with_file_and_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(common::stderr(&out).contains("history.db"));
 }
+
+#[test]
+fn fetch_and_audit_keep_fetched_reports_when_given_a_history() {
+    let server = common::Server::start();
+    let dir = server.dir.path();
+    let hist = dir.join("hist");
+    let hist_s = hist.to_str().expect("path");
+    let report = dir.join("r.csv");
+    let out = server.credreport(&[
+        "fetch",
+        "--endpoint-url",
+        &server.endpoint,
+        "-o",
+        report.to_str().expect("path"),
+        "--history",
+        hist_s,
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("kept as report 1"));
+    // The audit fetches the same report (IAM's 4 hours): kept once.
+    let out = server.credreport(&[
+        "audit",
+        "--endpoint-url",
+        &server.endpoint,
+        "--history",
+        hist_s,
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stderr(&out).contains("already kept as report 1"));
+    let list = json(&hist, &["list", "--format", "json"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1));
+    assert_eq!(list[0]["source"], "fetch");
+    assert_eq!(list[0]["account"], server.account.as_str());
+    let shown = history(&hist, &["show", "1", "--report"]);
+    assert_eq!(shown.stdout, std::fs::read(&report).expect("report"));
+}

@@ -56,6 +56,14 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
         None => {
             let fetched = super::fetch::for_audit(&args.aws, &args.org)?;
+            if let Some(dir) = &args.history {
+                crate::history::ingest::keep_fetched(
+                    dir,
+                    fetched.reports.iter().map(|(_, f)| f),
+                    &config,
+                    "audit",
+                )?;
+            }
             let generated = fetched.reports.iter().map(|(_, f)| f.generated).max();
             let inputs = fetched
                 .reports

@@ -55,3 +55,42 @@ pub fn ingest(
         findings,
     })
 }
+
+/// `fetch --history` and `audit --history`: keeps each fetched report (audited with
+/// `config`) and says so on stderr.
+pub fn keep_fetched<'a>(
+    dir: &std::path::Path,
+    reports: impl IntoIterator<Item = &'a crate::fetch::Fetched>,
+    config: &Config,
+    source: &str,
+) -> anyhow::Result<()> {
+    let mut history = History::open(dir)?;
+    let now = crate::fetch::now()?;
+    for f in reports {
+        let Some(account) = f.account.as_deref() else {
+            eprintln!("note: a report that names no account is not kept in the history");
+            continue;
+        };
+        let stored = ingest(
+            &mut history,
+            account,
+            f.generated,
+            &f.content,
+            config,
+            source,
+            None,
+            now,
+        )?;
+        eprintln!(
+            "account {account}: {} report {} in {}",
+            if stored.new {
+                "kept as"
+            } else {
+                "already kept as"
+            },
+            stored.meta.id,
+            history.path().display()
+        );
+    }
+    Ok(())
+}

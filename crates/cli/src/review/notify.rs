@@ -208,3 +208,157 @@ async fn post(notify: &Notify, payload: Bytes) -> Result<(), Failure> {
         Err(Failure::Final(format!("HTTP {status}")))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use std::convert::Infallible;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use http_body_util::Full;
+    use hyper::service::service_fn;
+    use hyper_util::rt::TokioIo;
+
+    use super::*;
+    use crate::review::config::{HumanDuration, SeverityName, WebhookUrl};
+
+    /// A webhook on 127.0.0.1 answering each request with the next status of `script`
+    /// (the last one repeats); the number of requests it got.
+    async fn webhook(script: Vec<u16>) -> (String, Arc<AtomicU32>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let count = Arc::new(AtomicU32::new(0));
+        let seen = Arc::clone(&count);
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let (seen, script) = (Arc::clone(&seen), script.clone());
+                tokio::spawn(async move {
+                    let svc = service_fn(move |_req: hyper::Request<hyper::body::Incoming>| {
+                        let n = seen.fetch_add(1, Ordering::SeqCst) as usize;
+                        let status = script[n.min(script.len() - 1)];
+                        async move {
+                            Ok::<_, Infallible>(
+                                hyper::Response::builder()
+                                    .status(status)
+                                    .body(Full::new(Bytes::new()))
+                                    .unwrap(),
+                            )
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), svc)
+                        .await;
+                });
+            }
+        });
+        (format!("http://{addr}/hook"), count)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn delivery_retries_what_may_pass_and_stops_at_what_cannot() {
+        // (answers in order, delivered, attempts)
+        let cases: &[(&[u16], bool, u32)] = &[
+            (&[200], true, 1),
+            (&[204], true, 1),
+            (&[503, 502, 200], true, 3),
+            (&[429, 200], true, 2),
+            (&[500], false, 4),
+            (&[400], false, 1),
+            (&[404, 200], false, 1),
+        ];
+        let backoff = Backoff {
+            initial: Duration::from_millis(5),
+            max: Duration::from_millis(20),
+        };
+        for (script, delivered, attempts) in cases {
+            let (url, count) = webhook(script.to_vec()).await;
+            let notify = Notify {
+                webhook: WebhookUrl(url.parse().unwrap()),
+                format: NotifyFormat::Json,
+                min_severity: SeverityName(Severity::High),
+                retries: 3,
+                timeout: HumanDuration(Duration::from_secs(5)),
+            };
+            let d = send(&notify, &json!({"x": 1}), backoff).await;
+            assert_eq!(d.delivered, *delivered, "{script:?}: {d:?}");
+            assert_eq!(d.attempts, *attempts, "{script:?}");
+            assert_eq!(count.load(Ordering::SeqCst), *attempts, "{script:?}");
+        }
+        // Nobody listening: every attempt fails to connect, and it says so.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let notify = Notify {
+            webhook: WebhookUrl(format!("http://127.0.0.1:{port}/").parse().unwrap()),
+            format: NotifyFormat::Slack,
+            min_severity: SeverityName(Severity::High),
+            retries: 1,
+            timeout: HumanDuration(Duration::from_secs(5)),
+        };
+        let d = send(&notify, &json!({"text": "x"}), backoff).await;
+        assert!(!d.delivered);
+        assert_eq!(d.attempts, 2);
+        assert!(d.error.is_some());
+    }
+
+    #[test]
+    fn slack_text_names_each_new_finding_and_json_carries_them_as_data() {
+        use crate::history::record::Counts;
+        let t = credreport_report::Timestamp::parse(b"2026-04-27T09:00:00Z")
+            .unwrap()
+            .0;
+        let report = ReportMeta {
+            id: 27,
+            account: "123456789012".into(),
+            generated: t,
+            sha256: "ab".into(),
+            stored: t,
+            source: "review".into(),
+            target: Some("prod".into()),
+            as_of: t,
+            rows: 3,
+            counts: Counts::default(),
+        };
+        let f = StoredFinding {
+            fingerprint: "access-key-unused:arn:aws:iam::123456789012:user/bot#access_key_1".into(),
+            check: "access-key-unused".into(),
+            severity: Severity::Medium,
+            status: "fail".into(),
+            user: "bot".into(),
+            arn: "arn:aws:iam::123456789012:user/bot".into(),
+            credential: "access_key_1".into(),
+            age_days: Some(45),
+            message: "bot's key was last used 45 days ago".into(),
+        };
+        let subject = Subject {
+            target: "prod",
+            report: &report,
+            previous: None,
+            min_severity: Severity::Medium,
+            new_findings: std::slice::from_ref(&f),
+        };
+        let slack = body(NotifyFormat::Slack, &subject);
+        assert_eq!(slack.as_object().unwrap().len(), 1, "only text");
+        assert_eq!(
+            slack["text"],
+            "credreport: 1 new finding at or above medium in account 123456789012 (target prod), \
+             report generated 2026-04-27T09:00:00Z\n• [medium] access-key-unused: bot's key was \
+             last used 45 days ago (arn:aws:iam::123456789012:user/bot#access_key_1)"
+        );
+        let j = body(NotifyFormat::Json, &subject);
+        assert_eq!(j["schema"], SCHEMA);
+        assert_eq!(j["previous_report"], Value::Null);
+        assert_eq!(j["new_findings"][0]["fingerprint"], f.fingerprint.as_str());
+        assert_eq!(
+            j["new_findings"][0]["resource"],
+            "arn:aws:iam::123456789012:user/bot#access_key_1"
+        );
+        assert_eq!(j["text"], slack["text"]);
+    }
+}
