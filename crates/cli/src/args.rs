@@ -179,6 +179,10 @@ pub struct RemediateArgs {
     #[arg(long, requires = "apply")]
     pub allow_password_removal: bool,
 
+    /// With `--apply`: refuse a plan older than this (`0` never refuses one).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "7d", requires = "apply")]
+    pub max_plan_age: Duration,
+
     #[command(flatten)]
     pub aws: AwsArgs,
 

@@ -86,6 +86,7 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             let opts = ApplyOptions {
                 dry_run: args.dry_run,
                 allow_password_removal: args.allow_password_removal,
+                max_plan_age: (!args.max_plan_age.is_zero()).then_some(args.max_plan_age),
             };
             apply(env, &c, &history, plan, sha, opts).await?
         }

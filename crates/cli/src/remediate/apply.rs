@@ -22,6 +22,8 @@ pub struct ApplyOptions {
     pub dry_run: bool,
     /// Let the plan delete console passwords.
     pub allow_password_removal: bool,
+    /// Refuse a plan made longer ago than this (the world it describes has moved on).
+    pub max_plan_age: Option<std::time::Duration>,
 }
 
 /// How one action ended.
@@ -206,6 +208,17 @@ pub async fn apply(
             "the plan deletes {removals} console password(s), which cannot be restored: \
              add --allow-password-removal, or take those actions out of the plan"
         );
+    }
+    if let Some(max) = opts.max_plan_age {
+        let age = env.now().secs_since(plan.created.0);
+        if age > i64::try_from(max.as_secs()).unwrap_or(i64::MAX) {
+            anyhow::bail!(
+                "the plan was made {} ({} days ago), longer ago than --max-plan-age allows: \
+                 make a new one with --plan",
+                plan.created.0.to_zulu(),
+                age / 86_400
+            );
+        }
     }
     if c.account != plan.account {
         anyhow::bail!(

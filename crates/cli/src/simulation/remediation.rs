@@ -128,9 +128,47 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     // idle's key is used between the plan and the apply.
     w.set(t0.checked_add_secs(3600).expect("time"));
     w.use_key(&idle);
-    let opts = ApplyOptions {
-        dry_run: false,
+    // A dry run re-checks and changes nothing.
+    let dry = w
+        .runtime
+        .block_on(apply(
+            &w.env,
+            &c,
+            &history,
+            &plan,
+            "sha",
+            ApplyOptions {
+                dry_run: true,
+                ..ApplyOptions::default()
+            },
+        ))
+        .expect("dry run");
+    assert_eq!(dry.run_id, None);
+    assert_eq!(dry.count("would-do"), 2);
+    assert_eq!(
+        dry.count("skipped"),
+        1,
+        "idle's key was used since the plan"
+    );
+    assert!(w.key_active("stale", &stale));
+    // A plan older than --max-plan-age is refused.
+    let day = std::time::Duration::from_secs(86_400);
+    let old = ApplyOptions {
         allow_password_removal: true,
+        max_plan_age: Some(day),
+        ..ApplyOptions::default()
+    };
+    w.set(t0.checked_add_secs(DAY + 1).expect("time"));
+    let refused = w
+        .runtime
+        .block_on(apply(&w.env, &c, &history, &plan, "sha", old))
+        .expect_err("too old");
+    assert!(refused.to_string().contains("--max-plan-age"), "{refused}");
+    w.set(t0.checked_add_secs(3600).expect("time"));
+    let opts = ApplyOptions {
+        allow_password_removal: true,
+        max_plan_age: Some(day),
+        ..ApplyOptions::default()
     };
     let run = w
         .runtime
