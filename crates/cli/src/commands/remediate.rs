@@ -191,13 +191,18 @@ fn print_run(c: &Connected, r: &RunResult) {
             o.detail
         );
     }
-    println!(
-        "{} done, {} skipped, {} failed{}",
-        r.count("done"),
-        r.count("skipped"),
-        r.count("failed"),
-        r.run_id.map_or(String::new(), |id| format!(
-            "; audit trail: credreport history runs --run {id}"
-        ))
-    );
+    match r.run_id {
+        Some(id) => println!(
+            "{} done, {} skipped, {} failed; audit trail: credreport history runs --run {id}",
+            r.count("done"),
+            r.count("skipped"),
+            r.count("failed")
+        ),
+        None => println!(
+            "{} would be done, {} skipped, {} failed; nothing was changed",
+            r.count("would-do"),
+            r.count("skipped"),
+            r.count("failed")
+        ),
+    }
 }

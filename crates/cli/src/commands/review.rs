@@ -87,7 +87,12 @@ fn exit_code(run: &ReviewRun, args: &ReviewArgs) -> ExitCode {
 /// JSON lines when nobody watches; warnings only (the progress line and the summary say
 /// the rest) on a terminal.
 fn init_logging(terminal: bool) {
-    let default = if terminal { "warn" } else { "info" };
+    // Our own events; the SDK's (an IMDS region probe, retries) only when asked for.
+    let default = if terminal {
+        "credreport=warn"
+    } else {
+        "credreport=info"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("CREDREPORT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt()

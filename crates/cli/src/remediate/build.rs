@@ -84,8 +84,8 @@ pub async fn build(
                 flagged.push(flag(
                     f,
                     "root",
-                    "the root user's credentials are never changed by a plan: the root user \
-                     removes its access keys itself"
+                    "a plan never acts on the root user: its access keys are removed, and its \
+                     use reviewed, by hand (signed in as root)"
                         .to_owned(),
                 ));
             }
