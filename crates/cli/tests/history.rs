@@ -264,6 +264,20 @@ fn history_refuses_bad_input_with_file_and_line() {
     let out = history(dir.path(), &["add", "x.csv", "--generated", "yesterday"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(common::stderr(&out).contains("--generated \"yesterday\""));
+    let out = history(dir.path(), &["list"]);
+    assert_eq!(out.status.code(), Some(2), "reading creates no history");
+    assert!(common::stderr(&out).contains("no history here"));
+    assert!(!dir.path().join("history.db").exists());
+    let week1 = data("week1.csv");
+    ok(
+        dir.path(),
+        &[
+            "add",
+            week1.to_str().expect("path"),
+            "--generated",
+            "2026-11-01T10:00:00Z",
+        ],
+    );
     let out = history(dir.path(), &["show", "7"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(common::stderr(&out).contains("no report 7 in the history"));

@@ -16,8 +16,48 @@ use crate::history::store::{Action, NewReport, Run};
 use crate::history::{audit_bytes, trend, History, ReportMeta, StoredFinding};
 
 pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
-    let mut history = History::open(&args.history)?;
     let mut out = BufWriter::new(io::stdout().lock());
+    if let HistoryCommand::Add {
+        file,
+        generated,
+        config,
+    } = &args.command
+    {
+        let generated = crate::commands::audit::time_arg("--generated", generated)?;
+        let bytes =
+            std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+        let config = load_config(config.as_deref())?;
+        let name = file.display().to_string();
+        let audited = audit_bytes(&name, &bytes, &config, generated)?;
+        let Some(account) = audited.account.clone() else {
+            bail!("{name}: the report names no account (no rows)");
+        };
+        let mut history = History::open(&args.history)?;
+        let added = history.add_report(&NewReport {
+            account: &account,
+            generated,
+            bytes: &bytes,
+            source: "add",
+            target: None,
+            audited: &audited,
+            stored: now()?,
+        })?;
+        let verb = if added.existed {
+            "already in the history as"
+        } else {
+            "stored as"
+        };
+        writeln!(
+            out,
+            "{name}: account {account}, generated {}: {verb} report {}",
+            generated.to_zulu(),
+            added.id
+        )?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // `add` creates the history once its report is read; the others only read one.
+    let history = History::open_existing(&args.history)?;
     match &args.command {
         HistoryCommand::List { account, format } => {
             let reports = history.reports(account.as_deref())?;
@@ -148,41 +188,8 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        HistoryCommand::Add {
-            file,
-            generated,
-            config,
-        } => {
-            let generated = crate::commands::audit::time_arg("--generated", generated)?;
-            let bytes =
-                std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
-            let config = load_config(config.as_deref())?;
-            let name = file.display().to_string();
-            let audited = audit_bytes(&name, &bytes, &config, generated)?;
-            let Some(account) = audited.account.clone() else {
-                bail!("{name}: the report names no account (no rows)");
-            };
-            let added = history.add_report(&NewReport {
-                account: &account,
-                generated,
-                bytes: &bytes,
-                source: "add",
-                target: None,
-                audited: &audited,
-                stored: now()?,
-            })?;
-            let verb = if added.existed {
-                "already in the history as"
-            } else {
-                "stored as"
-            };
-            writeln!(
-                out,
-                "{name}: account {account}, generated {}: {verb} report {}",
-                generated.to_zulu(),
-                added.id
-            )?;
-        }
+        // Handled above, before any history is opened.
+        HistoryCommand::Add { .. } => {}
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -242,6 +242,18 @@ impl History {
         Ok(history)
     }
 
+    /// Opens the history in `dir`, which must exist (for commands that only read).
+    pub fn open_existing(dir: &Path) -> anyhow::Result<History> {
+        let path = dir.join("history.db");
+        if !path.is_file() {
+            bail!(
+                "{}: no history here (nothing was reviewed, fetched with --history or added yet)",
+                path.display()
+            );
+        }
+        History::open(dir)
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
