@@ -378,11 +378,17 @@ impl History {
             .with_context(|| format!("no report {id} in the history ({})", self.path.display()))
     }
 
-    /// The entry of `account` generated last before `report` (by generation time).
-    pub fn previous(&self, report: &ReportMeta) -> anyhow::Result<Option<ReportMeta>> {
+    /// The review of `account` to compare a new review's report with: the latest entry
+    /// before `report` stored by a review whose notifications, if any, were all
+    /// delivered. Reports kept by `fetch`, `audit` or `remediate` never hide a finding
+    /// from a review, and a finding whose notification failed is new again next time.
+    pub fn previous_review(&self, report: &ReportMeta) -> anyhow::Result<Option<ReportMeta>> {
         let sql = format!(
-            "SELECT {REPORT_COLUMNS} FROM reports WHERE account = ?1 AND id <> ?2 \
+            "SELECT {REPORT_COLUMNS} FROM reports r WHERE account = ?1 AND id <> ?2 \
+             AND source = 'review' \
              AND (generated < ?3 OR (generated = ?3 AND id < ?2)) \
+             AND NOT EXISTS (SELECT 1 FROM notifications n \
+                             WHERE n.report_id = r.id AND n.delivered = 0) \
              ORDER BY generated DESC, id DESC LIMIT 1"
         );
         Ok(self

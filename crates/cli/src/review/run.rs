@@ -44,7 +44,8 @@ pub struct AccountDone {
     /// False when this very report (same generation, same bytes) was reviewed before:
     /// IAM's 4-hour rule gave the same one back, and nothing is new.
     pub new_report: bool,
-    /// The previous report of the account, if any.
+    /// The report compared with: the account's previous review whose notifications were
+    /// delivered (`History::previous_review`), if any.
     pub previous: Option<i64>,
     /// Open findings that were not open in the previous report, most severe first.
     pub new_findings: Vec<StoredFinding>,
@@ -251,7 +252,7 @@ async fn account_review(
         Some(&target.name),
         r.env.now(),
     )?;
-    let previous = history.previous(&stored.meta)?;
+    let previous = history.previous_review(&stored.meta)?;
     let open = stored.meta.counts.total();
     let mut done = AccountDone {
         report_id: stored.meta.id,

@@ -300,3 +300,83 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
         .iter()
         .any(|c| c.change == "key-deactivated" && c.user == "forgotten"));
 }
+
+#[test]
+fn a_notification_that_failed_is_sent_with_the_next_review() {
+    let day0 = at("2026-06-01T09:00:00Z");
+    let w = World::start(day0.checked_add_secs(-100 * DAY).expect("time"));
+    w.user_with_key("unused");
+    w.set(day0);
+    let hdir = tempfile::tempdir().expect("history dir");
+    let mut history = History::open(hdir.path()).expect("history");
+    // Day 0: nobody listens at the webhook.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("address").port()
+    };
+    let down = config(&w, &format!("http://127.0.0.1:{closed}/hook"));
+    let audit = credreport_audit::Config::default();
+    let r = Review {
+        env: &w.env,
+        config: &down,
+        audit: &audit,
+        notify_backoff: Backoff {
+            initial: Duration::from_millis(5),
+            max: Duration::from_millis(10),
+        },
+    };
+    let run = w.runtime.block_on(run_once(&r, &mut history, &|_| {}));
+    assert_eq!(
+        run.failures(),
+        1,
+        "an undelivered notification is a failure"
+    );
+    let first = done(&run);
+    let notified = first.notified.as_ref().expect("a notification was due");
+    assert!(!notified.delivered);
+    assert_eq!(notified.attempts, 4, "the first attempt and 3 retries");
+    // A report kept by fetch in between is no review: it hides nothing.
+    w.set(day0.checked_add_secs(DAY / 2).expect("time"));
+    let c = w.connect();
+    let fetched = w
+        .runtime
+        .block_on(crate::fetch::fetch_report(
+            &c.iam,
+            &c.place,
+            &w.env.fetch,
+            &|_| {},
+        ))
+        .expect("fetch");
+    crate::history::ingest::ingest(
+        &mut history,
+        &c.account,
+        fetched.generated,
+        &fetched.content,
+        &audit,
+        "fetch",
+        None,
+        w.now(),
+    )
+    .expect("ingest");
+    // Day 1: the webhook is back; what was not delivered is new again, and sent.
+    w.set(day0.checked_add_secs(DAY).expect("time"));
+    let hook = receiver(&w);
+    let up = config(&w, &hook.url);
+    let run = review(&w, &up, &mut history);
+    let second = done(&run);
+    assert_eq!(second.previous, None, "no delivered review to compare with");
+    assert!(second.notified.as_ref().is_some_and(|n| n.delivered));
+    let sent: Vec<String> = hook.bodies.lock().expect("lock")[0]["new_findings"]
+        .as_array()
+        .expect("new_findings")
+        .iter()
+        .map(|f| f["fingerprint"].as_str().expect("fingerprint").to_owned())
+        .collect();
+    assert!(sent.iter().any(|f| f.starts_with("access-key-unused:") && f.ends_with("user/unused#access_key_1")), "{sent:?}");
+    // Day 2: compared with day 1's delivered review; nothing new, nothing sent.
+    w.set(day0.checked_add_secs(2 * DAY).expect("time"));
+    let run = review(&w, &up, &mut history);
+    let third = done(&run);
+    assert_eq!(third.previous, Some(second.report_id));
+    assert!(third.notified.is_none());
+}
