@@ -96,6 +96,76 @@ fn review_once_stores_the_report_and_a_second_run_sees_the_same_one() {
     );
 }
 
+#[test]
+fn review_every_interval_reviews_again_until_sigterm() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let config = dir.join("review.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "history = \"hist\"\n\n[[target]]\nname = \"local\"\nendpoint_url = \"{}\"\n",
+            server.endpoint
+        ),
+    )
+    .expect("write");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_credreport"));
+    cmd.args([
+        "review",
+        "--config",
+        config.to_str().expect("path"),
+        "--every",
+        "1s",
+    ])
+    .current_dir(dir);
+    common::isolate(&mut cmd, dir);
+    let mut child = cmd
+        .env("AWS_ACCESS_KEY_ID", &server.key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &server.secret)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start review");
+    let stdout = child.stdout.take().expect("stdout");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let kept = std::sync::Arc::clone(&seen);
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let mut all = kept.lock().expect("lock");
+            all.push_str(&line);
+            all.push('\n');
+        }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let reviews = || {
+        seen.lock()
+            .expect("lock")
+            .matches("account(s) reviewed")
+            .count()
+    };
+    while reviews() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("wait");
+    reader.join().expect("reader");
+    let text = seen.lock().expect("lock").clone();
+    assert!(reviews() >= 2, "two reviews within a minute: {text}");
+    assert_eq!(status.code(), Some(0), "SIGTERM stops it cleanly: {text}");
+    assert!(text.contains("first report of the account"), "{text}");
+    assert!(text.contains("the same report as last time"), "{text}");
+}
+
 /// POST to moto's API: from now on every request is authorized with IAM policies.
 fn enforce_iam_policies(endpoint: &str) {
     let addr = endpoint.trim_start_matches("http://");
