@@ -350,3 +350,185 @@ async fn review_over_an_organization_survives_one_accounts_access_denied() {
         .any(|l| l["fields"]["message"] == "account failed"
             && l["fields"]["account"] == locked.as_str()));
 }
+
+/// `credreport serve --tls-cert/--tls-key` with a certificate for 127.0.0.1 from a CA made
+/// with openssl for the test; its `https://` address.
+struct TlsServe {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Drop for TlsServe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl (the end-to-end scenarios need it too)");
+    assert!(out.status.success(), "openssl {args:?}: {}", stderr(&out));
+}
+
+fn tls_serve(dir: &std::path::Path) -> TlsServe {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=credreport-test-ca",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+        ],
+    );
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .expect("write");
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            "srv.pem",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_credreport"));
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        "tls-data",
+        "--tls-cert",
+        "srv.pem",
+        "--tls-key",
+        "srv.key",
+    ])
+    .current_dir(dir)
+    .env_remove("CREDREPORT_MASTER_KEY")
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("serve");
+    let err = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut tx = Some(tx);
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            if let Some(i) = line.find("listening on https://") {
+                let addr: String = line[i + "listening on https://".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ':')
+                    .collect();
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(addr);
+                }
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve --tls-cert listens");
+    TlsServe {
+        child,
+        url: format!("https://{addr}/hooks/x"),
+    }
+}
+
+#[test]
+fn an_https_webhook_is_reached_only_with_a_trusted_certificate() {
+    let server = Server::start();
+    let dir = server.dir.path();
+    let webhook = tls_serve(dir);
+    let config = dir.join("review.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "history = \"hist\"\n\n[notify]\nwebhook = \"{}\"\nretries = 1\ntimeout = \"5s\"\n\n[[target]]\nname = \"local\"\nendpoint_url = \"{}\"\n",
+            webhook.url, server.endpoint
+        ),
+    )
+    .expect("write");
+    let config_s = config.to_str().expect("path");
+    let ca = dir.join("ca.pem");
+    // Trusted: the TLS handshake succeeds and the endpoint (an IAM endpoint, not a
+    // webhook) answers the unsigned POST with a 4xx, which is final: one attempt.
+    let out = credreport(
+        &["review", "--config", config_s],
+        &[
+            ("AWS_ACCESS_KEY_ID", server.key_id.as_str()),
+            ("AWS_SECRET_ACCESS_KEY", server.secret.as_str()),
+            ("SSL_CERT_FILE", ca.to_str().expect("path")),
+        ],
+        dir,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("notification NOT delivered after 1 attempt(s): HTTP 4"),
+        "{text}"
+    );
+    // Not trusted: the handshake fails, is retried, and nothing is sent. (Within IAM's 4
+    // hours the report is the same, and its undelivered notification is tried again.)
+    let out = credreport(
+        &["review", "--config", config_s],
+        &[
+            ("AWS_ACCESS_KEY_ID", server.key_id.as_str()),
+            ("AWS_SECRET_ACCESS_KEY", server.secret.as_str()),
+            (
+                "SSL_CERT_FILE",
+                dir.join("no-such-ca.pem").to_str().expect("path"),
+            ),
+        ],
+        dir,
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("notification NOT delivered after 2 attempt(s)"),
+        "{text}"
+    );
+    assert!(!text.contains("HTTP 4"), "{text}");
+}

@@ -582,6 +582,17 @@ impl History {
         Ok(())
     }
 
+    /// Whether a notification about `report_id` was due and never delivered.
+    pub fn notification_pending(&self, report_id: i64) -> anyhow::Result<bool> {
+        let (failed, delivered): (i64, i64) = self.conn.query_row(
+            "SELECT count(*) FILTER (WHERE delivered = 0), count(*) FILTER (WHERE delivered = 1) \
+             FROM notifications WHERE report_id = ?1",
+            params![report_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(failed > 0 && delivered == 0)
+    }
+
     /// The notifications about `report_id`.
     pub fn notifications(&self, report_id: i64) -> anyhow::Result<Vec<Notification>> {
         let mut stmt = self.conn.prepare(

@@ -42,7 +42,8 @@ pub struct AccountDone {
     pub report_id: i64,
     pub generated: credreport_report::Timestamp,
     /// False when this very report (same generation, same bytes) was reviewed before:
-    /// IAM's 4-hour rule gave the same one back, and nothing is new.
+    /// IAM's 4-hour rule gave the same one back, and nothing is new (unless its
+    /// notification failed: then it is tried again).
     pub new_report: bool,
     /// The report compared with: the account's previous review whose notifications were
     /// delivered (`History::previous_review`), if any.
@@ -263,7 +264,9 @@ async fn account_review(
         open,
         notified: None,
     };
-    if !stored.new {
+    // The same report as the last review's: nothing is new, unless its notification
+    // never got through, which is then tried again.
+    if !stored.new && !history.notification_pending(stored.meta.id)? {
         return Ok(done);
     }
     let before = match &previous {
