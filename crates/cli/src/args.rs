@@ -88,9 +88,231 @@ pub enum Command {
     /// Bring a backup back into a new data directory (put its master key there too, or
     /// give it in CREDREPORT_MASTER_KEY).
     Restore(RestoreArgs),
+    /// The review history: every report fetched by `review` and `remediate` (or added),
+    /// with its audit, in one SQLite file (`DIR/history.db`; report bytes stored once).
+    ///
+    /// `list` the reports, `show` one (its findings, or `--report` its exact bytes),
+    /// `diff` two of one account (findings appeared, disappeared and persisted, and the
+    /// credential changes: new users and keys, keys deactivated, passwords removed),
+    /// `trend` an account's findings by severity over time (a table, JSON, or an HTML
+    /// page with a chart), `runs` the remediation audit trail, `add` a saved report.
+    History(HistoryArgs),
+    /// Turn findings into IAM calls, safely: plan (the default: a dry run that changes
+    /// nothing), apply with a re-check of each credential just before its call, undo.
+    ///
+    /// `--plan FILE` fetches the account's report (stored in the history), audits it, and
+    /// writes the plan: UpdateAccessKey to Inactive for each access key with an open
+    /// `access-key-unused` finding, DeleteLoginProfile for each console password with an
+    /// open `password-unused` finding. Never acted on, and listed as flagged: the root
+    /// user, credentials used within the window since the report, anything in
+    /// `--allowlist` or suppressed in `--config`.
+    ///
+    /// `--apply FILE` makes the plan's calls in the plan's account. Just before each
+    /// call it reads the credential again: a key used since the plan was made, already
+    /// Inactive or gone is skipped. Every call, made or skipped, is recorded in the
+    /// history with its time, principal and the state before and after (`credreport
+    /// history runs`). A deleted password cannot be restored: a plan that deletes one
+    /// needs `--allow-password-removal`.
+    ///
+    /// `--undo RUN_ID` sets the keys that run deactivated Active again.
+    ///
+    /// Exit status: 0 success; 2 error, or an action failed (the others were made).
+    Remediate(RemediateArgs),
+    /// Review every target of a `review.toml` (AWS profiles, organizations through a
+    /// role, any IAM endpoint): fetch each account's report (IAM's 4-hour rule and
+    /// `max_age` respected), audit it, store it in the history, compare it with the
+    /// account's previous report, and notify new findings at or above a severity to a
+    /// webhook (JSON or Slack text; retries with backoff).
+    ///
+    /// Once (for cron), or with `--every 24h` until SIGINT or SIGTERM. A failing account
+    /// or target is reported and never stops the others. On a terminal: progress and a
+    /// summary; otherwise JSON log lines on stderr (`CREDREPORT_LOG` sets the level) and
+    /// the summary on stdout.
+    ///
+    /// Exit status (of the last review): 0 success; 1 new findings at or above
+    /// `--fail-on`; 2 an account or target failed, or a notification was not delivered
+    /// (the rest was reviewed), or the configuration is bad.
+    Review(ReviewArgs),
     /// Move account stores between backends (SQLite and PostgreSQL).
     #[command(subcommand)]
     Store(StoreCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// The review configuration (targets, audit configuration, history, notification):
+    /// see README, "Scheduled review".
+    #[arg(long, value_name = "FILE")]
+    pub config: PathBuf,
+
+    /// Stay up and review again at this interval (`24h`, `6h`); default: review once.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub every: Option<Duration>,
+
+    /// The history directory (default: the configuration's `history`, else
+    /// ./credreport-history).
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+
+    /// Exit 1 when a review finds new findings at or above this severity.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["plan", "apply", "undo"])))]
+pub struct RemediateArgs {
+    /// Write a plan to this file (nothing is changed).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+
+    /// Apply the plan in this file.
+    #[arg(long, value_name = "FILE")]
+    pub apply: Option<PathBuf>,
+
+    /// Undo a run of `--apply` (its id, in `credreport history runs`).
+    #[arg(long, value_name = "RUN_ID")]
+    pub undo: Option<i64>,
+
+    /// With `--apply`: re-check every action and say what would be done, changing nothing.
+    #[arg(long, requires = "apply")]
+    pub dry_run: bool,
+
+    /// With `--apply`: allow the plan to delete console passwords (they cannot be restored).
+    #[arg(long, requires = "apply")]
+    pub allow_password_removal: bool,
+
+    /// With `--apply`: refuse a plan older than this (`0` never refuses one).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "7d", requires = "apply")]
+    pub max_plan_age: Duration,
+
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Act in this account through `--role-name` (default: the caller's own account).
+    #[arg(long, value_name = "ID", requires = "role_name")]
+    pub account_id: Option<String>,
+
+    /// The role to assume in `--account-id`.
+    #[arg(long, value_name = "NAME", requires = "account_id")]
+    pub role_name: Option<String>,
+
+    /// The history directory (reports and the audit trail).
+    #[arg(long, value_name = "DIR", default_value = crate::history::DEFAULT_DIR)]
+    pub history: PathBuf,
+
+    /// With `--plan`: the audit configuration (thresholds, users, suppressions).
+    #[arg(long, value_name = "FILE", requires = "plan")]
+    pub config: Option<PathBuf>,
+
+    /// With `--plan`: never act on these (one pattern a line: user, ARN, resource or
+    /// access key id; `*` and `?` wildcards; `#` comments).
+    #[arg(long, value_name = "FILE", requires = "plan")]
+    pub allowlist: Option<PathBuf>,
+
+    /// With `--plan`: deactivate keys unused at least this many days (default: every key
+    /// with an `access-key-unused` finding, the audit's threshold).
+    #[arg(long, value_name = "DAYS", requires = "plan")]
+    pub key_unused_days: Option<u32>,
+
+    /// With `--plan`: delete passwords unused at least this many days (default: the
+    /// audit's threshold).
+    #[arg(long, value_name = "DAYS", requires = "plan")]
+    pub password_unused_days: Option<u32>,
+
+    /// With `--plan`: take the existing report if younger than this (`4h`), as `fetch
+    /// --max-age` does.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "plan")]
+    pub max_age: Option<Duration>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// The history directory (its file is `DIR/history.db`).
+    #[arg(long, value_name = "DIR", global = true, default_value = crate::history::DEFAULT_DIR)]
+    pub history: PathBuf,
+
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// The stored reports, oldest generated first: id, account, generated, stored, how
+    /// it came (review, remediate, add), content hash, rows, open findings by severity.
+    List {
+        /// Only this account's reports.
+        #[arg(long, value_name = "ID")]
+        account: Option<String>,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// One stored report: where it came from and its findings.
+    Show {
+        /// The report's id (`history list`).
+        id: i64,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+        /// Write the report's CSV bytes, exactly as fetched, instead.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Compare two reports of one account: open findings that appeared, disappeared and
+    /// persisted (each report audited as of its own generation), and the credential
+    /// changes between them.
+    Diff {
+        /// The older report's id.
+        from: i64,
+        /// The newer report's id.
+        to: i64,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// One account's open findings by severity, report by report.
+    Trend {
+        /// The account.
+        #[arg(long, value_name = "ID")]
+        account: String,
+        /// `html` is one self-contained page with a chart and the table.
+        #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
+        format: TrendFormat,
+        /// Write to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// The remediation runs (`remediate --apply` and `--undo`): who ran each, when, on
+    /// which account, and every call made or skipped, with the state before and after.
+    Runs {
+        /// Only this run.
+        #[arg(long, value_name = "RUN_ID")]
+        run: Option<i64>,
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+        format: HistoryFormat,
+    },
+    /// Add a saved report (audited as of its generation time).
+    Add {
+        /// The report (CSV, as GetCredentialReport returns it).
+        file: PathBuf,
+        /// When IAM generated it (`2026-11-23T10:00:00Z`): a saved file does not say.
+        #[arg(long, value_name = "TIME")]
+        generated: String,
+        /// Audit configuration (TOML), as for `credreport audit`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum HistoryFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendFormat {
+    Table,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -306,6 +528,11 @@ pub struct FetchArgs {
 
     #[command(flatten)]
     pub org: OrgArgs,
+
+    /// Also keep each fetched report, with its audit, in this history (see `credreport
+    /// history`).
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 /// Where and as whom to reach AWS.
@@ -419,6 +646,11 @@ pub struct AuditArgs {
     /// List the checks (id, severity, CIS and Security Hub ids, title) and exit.
     #[arg(long)]
     pub list_checks: bool,
+
+    /// When fetching: also keep each report, with this audit's findings, in this history
+    /// (saved files go in with `credreport history add`).
+    #[arg(long, value_name = "DIR", conflicts_with = "input")]
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

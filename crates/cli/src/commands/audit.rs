@@ -56,6 +56,14 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
         None => {
             let fetched = super::fetch::for_audit(&args.aws, &args.org)?;
+            if let Some(dir) = &args.history {
+                crate::history::ingest::keep_fetched(
+                    dir,
+                    fetched.reports.iter().map(|(_, f)| f),
+                    &config,
+                    "audit",
+                )?;
+            }
             let generated = fetched.reports.iter().map(|(_, f)| f.generated).max();
             let inputs = fetched
                 .reports
@@ -119,7 +127,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn severity(level: SeverityArg) -> Severity {
+pub(crate) fn severity(level: SeverityArg) -> Severity {
     match level {
         SeverityArg::Critical => Severity::Critical,
         SeverityArg::High => Severity::High,
@@ -129,7 +137,7 @@ fn severity(level: SeverityArg) -> Severity {
     }
 }
 
-fn time_arg(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
+pub(crate) fn time_arg(flag: &str, text: &str) -> anyhow::Result<Timestamp> {
     match parse_time(text, false) {
         Some(t) => Ok(t),
         None => {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{bail, Context};
+use credreport_audit::Config;
 
 use super::EXIT_ERROR;
 use crate::args::{AwsArgs, FetchArgs, OrgArgs};
@@ -14,6 +15,7 @@ use crate::fetch::client::{self, AwsOptions};
 use crate::fetch::org::{self, AccountResult, Member, Organization, Outcome};
 use crate::fetch::progress::{bar, Progress};
 use crate::fetch::{fetch_report, now, write_atomic, FetchOptions, Fetched};
+use crate::history::ingest::keep_fetched;
 
 pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
     let opts = FetchOptions {
@@ -28,7 +30,7 @@ pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
                 let Some(dir) = &args.output else {
                     bail!("--all-accounts writes one file per account: give the directory with -o DIR");
                 };
-                organization(&args.aws, role, &args.org, &opts, dir).await
+                organization(&args.aws, role, &args.org, &opts, dir, args.history.as_deref()).await
             }
             _ => single(args, &opts).await,
         }
@@ -56,6 +58,7 @@ fn aws_options(args: &AwsArgs) -> AwsOptions {
         profile: args.profile.clone(),
         region: args.region.clone(),
         endpoint_url: args.endpoint_url.clone(),
+        ..AwsOptions::default()
     }
 }
 
@@ -129,6 +132,9 @@ async fn single(args: &FetchArgs, opts: &FetchOptions) -> anyhow::Result<ExitCod
         }
     }
     tell(&fetched)?;
+    if let Some(dir) = &args.history {
+        keep_fetched(dir, [&fetched], &Config::default(), "fetch")?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -250,6 +256,7 @@ async fn organization(
     org_args: &OrgArgs,
     opts: &FetchOptions,
     dir: &Path,
+    history: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("{}: cannot create the directory", dir.display()))?;
@@ -271,6 +278,13 @@ async fn organization(
     text.push('\n');
     write_atomic(&summary_path, text.as_bytes())?;
     let failed = tell_all(&results)?;
+    if let Some(history) = history {
+        let fetched = results.iter().filter_map(|r| match &r.outcome {
+            Outcome::Ok(f) => Some(f.as_ref()),
+            Outcome::Failed(_) | Outcome::Skipped(_) => None,
+        });
+        keep_fetched(history, fetched, &Config::default(), "fetch")?;
+    }
     let ok = results
         .iter()
         .filter(|r| matches!(r.outcome, Outcome::Ok(_)))

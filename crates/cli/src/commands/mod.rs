@@ -7,12 +7,15 @@ use std::process::ExitCode;
 use crate::args::{Cli, Command};
 
 pub mod account;
-mod audit;
+pub(crate) mod audit;
 mod backup;
 mod demo;
-mod fetch;
-mod listener;
+pub(crate) mod fetch;
+mod history;
+pub(crate) mod listener;
+pub(crate) mod remediate;
 mod report;
+mod review;
 mod serve;
 mod store;
 
@@ -29,6 +32,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Backup(args) => backup::backup(&args),
         Command::Restore(args) => backup::restore(&args),
+        Command::History(args) => history::run(&args),
+        Command::Remediate(args) => remediate::run(&args),
+        Command::Review(args) => review::run(&args),
         Command::Store(cmd) => store::run(cmd),
     };
     match result {

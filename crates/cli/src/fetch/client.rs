@@ -10,6 +10,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_iam::config::SharedCredentialsProvider;
 use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_async::time::SharedTimeSource;
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
 /// Where and as whom to talk to AWS: `--profile`, `--region`, `--endpoint-url`.
@@ -21,6 +22,11 @@ pub struct AwsOptions {
     pub region: Option<String>,
     /// A custom endpoint for every service (a local IAM server, an emulator).
     pub endpoint_url: Option<String>,
+    /// The clock requests are signed with (default: the system's). The review and
+    /// remediation pass their own, so a simulated clock drives a whole run in tests.
+    pub time_source: Option<SharedTimeSource>,
+    /// Credentials to use instead of the standard chain's (tests against a local server).
+    pub credentials: Option<SharedCredentialsProvider>,
 }
 
 /// IAM is global: commercial-partition requests are signed for us-east-1 whatever region
@@ -50,6 +56,12 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     }
     if let Some(url) = &opts.endpoint_url {
         loader = loader.endpoint_url(url);
+    }
+    if let Some(time) = &opts.time_source {
+        loader = loader.time_source(time.clone());
+    }
+    if let Some(credentials) = &opts.credentials {
+        loader = loader.credentials_provider(credentials.clone());
     }
     let config = loader.load().await;
     let region = config

@@ -253,7 +253,8 @@ pub fn credreport(args: &[&str], env: &[(&str, &str)], cwd: &Path) -> Output {
     cmd.stdin(Stdio::null()).output().expect("run credreport")
 }
 
-fn isolate(cmd: &mut Command, dir: &Path) {
+/// Shields `cmd` from the machine's AWS configuration (as [`credreport`] does).
+pub fn isolate(cmd: &mut Command, dir: &Path) {
     for var in [
         "AWS_PROFILE",
         "AWS_DEFAULT_PROFILE",
