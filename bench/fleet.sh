@@ -82,7 +82,26 @@ for n in 1 2 3; do
   pg_ports+=("$port")
 done
 
-# load ACTION PORT...: wrk on each port at once; prints "req/s p50 p99" (sum, worst, worst).
+# CPU time (clock ticks) used so far by the processes named credreport, postgres and wrk.
+cpu() {
+  python3 - <<'PY'
+import os
+ticks = {"credreport": 0, "postgres": 0, "wrk": 0}
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:
+        continue
+    comm = stat[stat.index("(") + 1:stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2:].split()
+    if comm in ticks:
+        ticks[comm] += int(fields[11]) + int(fields[12])  # utime + stime
+print(ticks["credreport"], ticks["postgres"], ticks["wrk"])
+PY
+}
+
+# load ACTION PORT...: wrk on each port at once; prints "req/s p50 p99 errors" (sum, worst,
+# worst, sum) and where the CPU went meanwhile (credreport, postgres, wrk: percent of it).
 load() {
   local action=$1; shift
   local k=$# i=0 p
@@ -90,13 +109,15 @@ load() {
   for p in "$@"; do
     python3 "$HERE/presign.py" --port "$p" --access-key "$AK" --secret-key "$SK" --action "$action" --out "$tmp/$action-$p.lua"
   done
+  read -r c0 g0 w0 < <(cpu)
   for p in "$@"; do
     wrk -t1 -c"$conns" -d"$DURATION" --latency -s "$tmp/$action-$p.lua" "http://127.0.0.1:$p/" >"$tmp/wrk-$i.txt" 2>&1 &
     i=$((i + 1))
   done
   wait_wrk=$(jobs -p | grep -v -F -x -f <(printf '%s\n' "${pids[@]}") || true)
   for j in $wait_wrk; do wait "$j"; done
-  python3 - "$tmp" "$k" <<'PY'
+  read -r c1 g1 w1 < <(cpu)
+  python3 - "$tmp" "$k" "$((c1 - c0))" "$((g1 - g0))" "$((w1 - w0))" <<'PY'
 import re, sys
 tmp, k = sys.argv[1], int(sys.argv[2])
 def ms(v, unit):
@@ -111,7 +132,10 @@ for i in range(k):
     bad += int(m.group(1)) if m else 0
     if "Socket errors" in t:
         bad += sum(int(x) for x in re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t).groups())
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {bad}")
+used = [int(x) for x in sys.argv[3:6]]
+total = max(sum(used), 1)
+share = "/".join(f"{100 * u / total:.0f}" for u in used)
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {bad} {share}")
 PY
 }
 
@@ -122,8 +146,8 @@ for action in get-credential-report list-users; do
     set -- $setup
     backend=$1 k=$2; shift 2
     log "$action: $backend, $k instance(s), $CONNS connections, $DURATION"
-    read -r rps p50 p99 bad < <(load "$action" "$@")
-    results+=("$action|$backend|$k|$rps|$p50|$p99|$bad")
+    read -r rps p50 p99 bad share < <(load "$action" "$@")
+    results+=("$action|$backend|$k|$rps|$p50|$p99|$bad|$share")
   done
 done
 
@@ -138,11 +162,11 @@ e2e_pg=$(client e2e --port "${pg_ports[0]}" --accounts "$tmp/pg-accounts.jsonl" 
 
 echo "## Fleet: $(nproc) cores, $DURATION per run, $CONNS connections, $USERS users ($(date -u +%Y-%m-%d))"
 echo
-echo "| request | backend | instances | requests/s | p50 ms | p99 ms | errors |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| request | backend | instances | requests/s | p50 ms | p99 ms | errors | CPU % credreport/postgres/wrk |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for r in "${results[@]}"; do
-  IFS='|' read -r action backend k rps p50 p99 bad <<<"$r"
-  echo "| $action | $backend | $k | $rps | $p50 | $p99 | $bad |"
+  IFS='|' read -r action backend k rps p50 p99 bad share <<<"$r"
+  echo "| $action | $backend | $k | $rps | $p50 | $p99 | $bad | $share |"
 done
 echo
 python3 - "${results[@]}" <<'PY'
