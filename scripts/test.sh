@@ -82,6 +82,7 @@ python3 tests/e2e/console_browser.py || e2e_failed=1
 python3 tests/e2e/fleet.py || e2e_failed=1
 # kill -9 at random moments during signed writes, 20 times: nothing acknowledged is lost.
 python3 tests/e2e/crash_durability.py 20 || e2e_failed=1
+python3 tests/e2e/crash_durability.py 20 --postgres || e2e_failed=1
 # The same clients over HTTPS (serve --tls-cert/--tls-key, a CA made for the run).
 E2E_TLS=1 bash tests/e2e/aws_cli.sh || e2e_failed=1
 E2E_TLS=1 python3 tests/e2e/boto3_scenario.py || e2e_failed=1

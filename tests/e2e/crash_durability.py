@@ -11,7 +11,11 @@ checked each time:
   acknowledged before it was generated;
 - at the end, SQLite's integrity check passes on the store.
 
-Usage: CREDREPORT_BIN=target/debug/credreport python3 tests/e2e/crash_durability.py [KILLS]
+With `--postgres`, the server runs on a fresh database of the PostgreSQL server that
+CREDREPORT_TEST_DATABASE_URL names (scripts/test.sh starts one), and the last check is
+PostgreSQL's amcheck: every B-tree index verified against its table.
+
+Usage: CREDREPORT_BIN=target/debug/credreport python3 tests/e2e/crash_durability.py [KILLS] [--postgres]
 Ends with "crash: N passed, M failed" and prints the number of kills and of
 acknowledged writes checked.
 """
@@ -40,16 +44,17 @@ CONFIG = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_t
 
 
 class Node:
-    """One `credreport serve` process on the persistent data directory."""
+    """One `credreport serve` process on the persistent data directory (and database)."""
 
-    def __init__(self, binary, data):
-        self.binary, self.data = binary, data
+    def __init__(self, binary, data, database_url=None):
+        self.binary, self.data, self.database_url = binary, data, database_url
         self.proc, self.endpoint = None, None
 
     def start(self):
         log = open(os.path.join(os.path.dirname(self.data), "server.log"), "ab")
+        store = ["--database-url", self.database_url] if self.database_url else []
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0", "--account-rate", "0"],
+            [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0", "--account-rate", "0"] + store,
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.PIPE,
             env=dict(os.environ, CREDREPORT_LOG="info", NO_COLOR="1"))
         deadline = time.monotonic() + 30
@@ -189,15 +194,47 @@ def verify(c, ledger, iam, binary, tmp, cycle):
     c.true(f"after kill {cycle}: every acknowledged write is there, the report is whole", not problems, "\n".join(problems[:10]))
 
 
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def fresh_database():
+    admin = os.environ.get("CREDREPORT_TEST_DATABASE_URL")
+    if not admin:
+        raise SystemExit("crash_durability.py --postgres needs CREDREPORT_TEST_DATABASE_URL "
+                         "(scripts/pg_cluster.sh start DIR prints one)")
+    name = f"crash_{os.getpid()}"
+    psql(admin, f"CREATE DATABASE {name}")
+    base, _, query = admin.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + (("?" + query) if query else "")
+
+
+def integrity(c, data, database_url):
+    if database_url is None:
+        result = sqlite3.connect(os.path.join(data, "iam.db")).execute("PRAGMA integrity_check").fetchone()[0]
+        c.eq("SQLite's integrity check of the store", result, "ok")
+        return
+    psql(database_url, "CREATE EXTENSION IF NOT EXISTS amcheck")
+    checked = psql(database_url, """
+        SELECT count(bt_index_check(index => i.indexrelid, heapallindexed => true))
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE a.amname = 'btree' AND n.nspname = 'public'""")
+    c.true(f"PostgreSQL's amcheck of the store: {checked} B-tree indexes match their tables", int(checked) > 10)
+
+
 def main():
-    kills = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    args = [a for a in sys.argv[1:] if a != "--postgres"]
+    kills = int(args[0]) if args else 20
+    database_url = fresh_database() if "--postgres" in sys.argv[1:] else None
     binary = binary_path()
     tmp = tempfile.mkdtemp(prefix="credreport-crash-")
     data = os.path.join(tmp, "data")
     c = Checks()
     ledger = Ledger()
     rng = random.Random(20261203)
-    node = Node(binary, data)
+    node = Node(binary, data, database_url)
     try:
         for cycle in range(1, kills + 1):
             node.start()
@@ -224,12 +261,12 @@ def main():
         verify(c, ledger, iam, binary, tmp, kills)
         node.proc.send_signal(signal.SIGTERM)
         node.proc.wait(timeout=10)
-        result = sqlite3.connect(os.path.join(data, "iam.db")).execute("PRAGMA integrity_check").fetchone()[0]
-        c.eq("SQLite's integrity check of the store", result, "ok")
+        integrity(c, data, database_url)
     finally:
         if node.proc and node.proc.poll() is None:
             node.kill()
-    print(f"crash: {kills} SIGKILLs, {ledger.acked} acknowledged writes checked "
+    backend = "PostgreSQL" if database_url else "SQLite"
+    print(f"crash ({backend}): {kills} SIGKILLs, {ledger.acked} acknowledged writes checked "
           f"({len(ledger.users)} users, {len(ledger.keys)} keys, {len(ledger.mfa)} MFA devices)")
     print(f"{LABEL}: {c.passed} passed, {c.failed} failed")
     return 0 if c.failed == 0 else 1
