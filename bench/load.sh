@@ -9,6 +9,8 @@
 # botocore, and wrk (installed with apt-get when missing).
 #
 # Usage: bench/load.sh [DURATION] [USERS]     (defaults: 60s 1000)
+#        BACKEND=postgres bench/load.sh ...   the same on a PostgreSQL database (a throwaway
+#                                             cluster from scripts/pg_cluster.sh, loopback)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-60s}"
@@ -21,12 +23,21 @@ fi
 cargo build --release -p credreport-cli --locked >&2
 BIN="${CARGO_TARGET_DIR:-target}/release/credreport"
 tmp=$(mktemp -d)
+chmod 755 "$tmp" # a PostgreSQL cluster in it runs as the postgres user when this runs as root
 cleanup() {
   for pid in "${sampler_pid:-}" "${idle_pid:-}" "${server_pid:-}"; do [[ -n "$pid" ]] && kill "$pid" 2>/dev/null; done
+  [[ -d "$tmp/pg" ]] && scripts/pg_cluster.sh stop "$tmp/pg"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$BIN" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 --account-rate 0 2>"$tmp/server.log" &
+store=()
+if [[ "${BACKEND:-sqlite}" == postgres ]]; then
+  admin=$(scripts/pg_cluster.sh start "$tmp/pg")
+  psql "$admin" -qc "CREATE DATABASE load" >&2
+  store=(--database-url "${admin%/postgres}/load")
+  log "backend: PostgreSQL (${store[1]})"
+fi
+"$BIN" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 --account-rate 0 "${store[@]}" 2>"$tmp/server.log" &
 server_pid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -69,6 +80,8 @@ run() {
   echo "| $label | $rps | $p50 | $p99 | $mix | $(rss VmRSS) KiB |"
 }
 
+echo "Backend: ${BACKEND:-sqlite}"
+echo
 echo "| run (64 connections, $DURATION) | req/s | p50 | p99 | answers | RSS after |"
 echo "|---|---|---|---|---|---|"
 run "mix"

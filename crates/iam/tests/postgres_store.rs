@@ -140,6 +140,28 @@ mod fleet {
         ));
     }
 
+    /// Failed console sign-ins are counted across the fleet: five failures spread over two
+    /// instances make the next try wait on either, as they would on one.
+    #[test]
+    fn sign_in_failures_on_any_instance_count_towards_one_lockout() {
+        use credreport_iam::secret::Secret;
+        use credreport_iam::{Error, SignInAs};
+        let (fleet, account) = instances(2);
+        let wrong = Secret::from_string("not the password".into());
+        for i in 0..5 {
+            let got =
+                fleet[i % 2].console_sign_in(account.as_str(), SignInAs::User("mallory"), &wrong);
+            assert!(
+                matches!(got, Err(Error::AccessDenied(_))),
+                "try {i}: {got:?}"
+            );
+        }
+        for iam in &fleet {
+            let got = iam.console_sign_in(account.as_str(), SignInAs::User("Mallory"), &wrong);
+            assert!(matches!(got, Err(Error::Throttling(_))), "{got:?}");
+        }
+    }
+
     /// Issue #16: a key's last use is recorded at most once per 15 minutes across the
     /// fleet, whichever instance sees each use, and the latest recorded use is never lost
     /// to an instance that remembers an older one.

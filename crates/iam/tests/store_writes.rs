@@ -62,6 +62,17 @@ impl Store for Counting {
         self.inner
             .record_password_use(account, owner, at, window_secs)
     }
+    fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
+        self.inner.sign_in_failures(key, since)
+    }
+    fn record_sign_in_failure(&self, key: &str, at: Timestamp, forget: Timestamp) -> Result<()> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        self.inner.record_sign_in_failure(key, at, forget)
+    }
+    fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        self.inner.clear_sign_in_failures(key)
+    }
 }
 
 #[test]

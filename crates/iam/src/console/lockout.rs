@@ -3,79 +3,61 @@
 //! leaves the window. The count is kept for any name typed, existing or not, so the wait
 //! says nothing about whether a user exists.
 //!
-//! Kept in memory: a restart forgets the count (it bounds guessing speed; it is not a
-//! record). The map is bounded: past [`MAX_TRACKED`] names, the ones with no failure in the
-//! window are dropped, and if that is not enough the new name is not tracked.
-
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+//! Kept in the store (`Store::sign_in_failures`), so every instance of a fleet on one
+//! database counts the same tries, and a restart forgets nothing. A name is stored as the
+//! SHA-256 of what was typed (fixed size, whatever was typed), and each failure recorded
+//! also prunes every failure older than the window, so the table holds at most the last
+//! 15 minutes of failures (whose rate the server's per-source limit on failed
+//! authentications bounds).
 
 use credreport_report::Timestamp;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+use crate::store::Store;
 
 /// Failures that start a wait.
 pub const MAX_FAILURES: usize = 5;
 /// The span they are counted over: 15 minutes.
 pub const WINDOW_SECS: i64 = 15 * 60;
-/// Names tracked at once.
-const MAX_TRACKED: usize = 100_000;
 
-/// Recent failures by sign-in name.
-#[derive(Debug, Default)]
-pub(crate) struct Lockout {
-    failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
+/// The stored form of a sign-in name.
+fn stored(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
 }
 
-impl Lockout {
-    /// The seconds to wait before trying `key` again, or `None` when a try may go ahead.
-    pub(crate) fn wait(&self, key: &str, now: Timestamp) -> Option<i64> {
-        let map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let times = map.get(key)?;
-        let recent: Vec<i64> = times
-            .iter()
-            .map(|t| t.unix())
-            .filter(|t| now.unix() - t < WINDOW_SECS)
-            .collect();
-        if recent.len() < MAX_FAILURES {
-            return None;
-        }
-        // The try after the wait is allowed once the oldest counted failure has left.
-        let oldest = recent[recent.len() - MAX_FAILURES];
-        Some((oldest + WINDOW_SECS - now.unix()).max(1))
-    }
+/// The seconds to wait before trying `key` again, or `None` when a try may go ahead.
+pub(crate) fn wait(store: &dyn Store, key: &str, now: Timestamp) -> Result<Option<i64>> {
+    let since = Timestamp::from_unix(now.unix() - WINDOW_SECS + 1).unwrap_or(Timestamp::MIN);
+    let times = store.sign_in_failures(&stored(key), since)?;
+    Ok(wait_after(&times, now))
+}
 
-    /// Counts a failed try of `key`.
-    pub(crate) fn fail(&self, key: &str, now: Timestamp) {
-        let mut map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !map.contains_key(key) && map.len() >= MAX_TRACKED {
-            map.retain(|_, times| {
-                times
-                    .back()
-                    .is_some_and(|t| now.unix() - t.unix() < WINDOW_SECS)
-            });
-            if map.len() >= MAX_TRACKED {
-                return;
-            }
-        }
-        let times = map.entry(key.to_owned()).or_default();
-        times.push_back(now);
-        while times.len() > MAX_FAILURES {
-            times.pop_front();
-        }
-    }
+/// Counts a failed try of `key`.
+pub(crate) fn fail(store: &dyn Store, key: &str, now: Timestamp) -> Result<()> {
+    let forget_before = Timestamp::from_unix(now.unix() - WINDOW_SECS).unwrap_or(Timestamp::MIN);
+    store.record_sign_in_failure(&stored(key), now, forget_before)
+}
 
-    /// Forgets `key`'s failures (after a successful sign-in).
-    pub(crate) fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key);
+/// Forgets `key`'s failures (after a successful sign-in).
+pub(crate) fn clear(store: &dyn Store, key: &str) -> Result<()> {
+    store.clear_sign_in_failures(&stored(key))
+}
+
+/// The wait that failures at `times` (any order) impose at `now`.
+fn wait_after(times: &[Timestamp], now: Timestamp) -> Option<i64> {
+    let mut recent: Vec<i64> = times
+        .iter()
+        .map(|t| t.unix())
+        .filter(|t| now.unix() - t < WINDOW_SECS)
+        .collect();
+    if recent.len() < MAX_FAILURES {
+        return None;
     }
+    recent.sort_unstable();
+    // The try after the wait is allowed once the oldest counted failure has left.
+    let oldest = recent[recent.len() - MAX_FAILURES];
+    Some((oldest + WINDOW_SECS - now.unix()).max(1))
 }
 
 #[cfg(test)]
@@ -90,37 +72,32 @@ mod tests {
 
     #[test]
     fn five_failures_in_fifteen_minutes_make_the_sixth_try_wait() {
-        let l = Lockout::default();
+        let mut times = Vec::new();
         for i in 0..4 {
-            l.fail("k", t(i * 60));
-            assert_eq!(l.wait("k", t(i * 60 + 1)), None);
+            times.push(t(i * 60));
+            assert_eq!(wait_after(&times, t(i * 60 + 1)), None);
         }
-        l.fail("k", t(240));
+        times.push(t(240));
         // The oldest failure (t=0) leaves the window at t=900.
-        assert_eq!(l.wait("k", t(300)), Some(600));
-        assert_eq!(l.wait("k", t(899)), Some(1));
-        assert_eq!(l.wait("k", t(900)), None);
-        assert_eq!(l.wait("other", t(300)), None, "names are counted apart");
+        assert_eq!(wait_after(&times, t(300)), Some(600));
+        assert_eq!(wait_after(&times, t(899)), Some(1));
+        assert_eq!(wait_after(&times, t(900)), None);
     }
 
     #[test]
     fn failures_spread_over_more_than_the_window_never_lock() {
-        let l = Lockout::default();
         // Five failures 226 s apart span 904 s: never five inside 900.
+        let mut times = Vec::new();
         for i in 0..20 {
-            l.fail("k", t(i * 226));
-            assert_eq!(l.wait("k", t(i * 226)), None, "failure {i}");
+            times.push(t(i * 226));
+            assert_eq!(wait_after(&times, t(i * 226)), None, "failure {i}");
         }
     }
 
     #[test]
-    fn a_success_clears_the_count() {
-        let l = Lockout::default();
-        for i in 0..5 {
-            l.fail("k", t(i));
-        }
-        assert!(l.wait("k", t(10)).is_some());
-        l.clear("k");
-        assert_eq!(l.wait("k", t(10)), None);
+    fn a_name_is_stored_as_a_fixed_size_digest() {
+        assert_eq!(stored("123456789012\nalice").len(), 64);
+        assert_eq!(stored(&"x".repeat(10_000)).len(), 64);
+        assert_ne!(stored("a\nb"), stored("a\nc"));
     }
 }

@@ -29,7 +29,6 @@ use crate::service::Iam;
 use crate::totp;
 use crate::usage::PASSWORD_WINDOW_SECS;
 
-use lockout::Lockout;
 pub use lockout::{MAX_FAILURES, WINDOW_SECS as FAILURE_WINDOW_SECS};
 
 /// How long a console session lasts after a sign-in: 12 hours.
@@ -120,10 +119,9 @@ pub struct SignIn {
     pub reset_required: bool,
 }
 
-/// The console's memory: failed tries, and the hash that unknown names are checked against.
+/// The console's memory: the hash that unknown names are checked against.
 #[derive(Debug, Default)]
 pub(crate) struct ConsoleState {
-    lockout: Lockout,
     decoy_hash: OnceLock<String>,
 }
 
@@ -341,7 +339,7 @@ impl Iam {
         let now = self.now();
         let id = AccountId::parse(account.trim());
         let key = lockout_key(id.as_ref().map_or(account, AccountId::as_str), who);
-        if let Some(wait) = self.console_state().lockout.wait(&key, now) {
+        if let Some(wait) = lockout::wait(self.store(), &key, now)? {
             return Err(throttled(wait));
         }
         let found = match &id {
@@ -353,10 +351,10 @@ impl Iam {
             &found,
             self.password_matches(found.as_ref(), password)?,
         ) else {
-            self.console_state().lockout.fail(&key, now);
+            lockout::fail(self.store(), &key, now)?;
             return Err(denied());
         };
-        self.console_state().lockout.clear(&key);
+        lockout::clear(self.store(), &key)?;
         if let PasswordState::ExpiredHard =
             password_state(&c.owner, &c.password, c.policy.as_ref(), now)
         {
@@ -386,18 +384,18 @@ impl Iam {
         };
         let key = lockout_key(s.account.as_str(), who);
         let now = self.now();
-        if let Some(wait) = self.console_state().lockout.wait(&key, now) {
+        if let Some(wait) = lockout::wait(self.store(), &key, now)? {
             return Err(throttled(wait));
         }
         let c = self.credentials(&s.account, who)?.ok_or_else(ended)?;
         let device = c.device.as_ref().ok_or_else(ended)?;
         if let Err(e) = self.accept_mfa_code(&s.account, device, code) {
             if matches!(e, Error::AccessDenied(_)) {
-                self.console_state().lockout.fail(&key, now);
+                lockout::fail(self.store(), &key, now)?;
             }
             return Err(e);
         }
-        self.console_state().lockout.clear(&key);
+        lockout::clear(self.store(), &key)?;
         let stage = self.signed_in(&s.account, &c)?;
         self.open_session(&s.account, c.owner.clone(), stage, Some(token))
     }

@@ -32,6 +32,7 @@ pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
         ("access_keys", access_keys),
         ("key_use_window", key_use_window),
         ("password_use_window", password_use_window),
+        ("sign_in_failures", sign_in_failures),
         ("mfa_devices", mfa_devices),
         ("signing_certificates", signing_certificates),
         ("inline_policies", inline_policies),
@@ -1056,4 +1057,27 @@ fn read_parts(store: &Arc<dyn Store>) -> Result<()> {
         (first, second) == (4, 4),
         "after a failed split read, the next one sees the latest commit",
     )
+}
+
+/// Failed console sign-ins: counted per key from a time on, pruned before a time for
+/// every key, cleared per key.
+fn sign_in_failures(s: &Arc<dyn Store>) -> Result<()> {
+    let count = |key: &str, since: i64| s.sign_in_failures(key, t(since)).map(|v| v.len());
+    for at in [0, 10, 20] {
+        s.record_sign_in_failure("a", t(at), t(0))?;
+    }
+    s.record_sign_in_failure("b", t(30), t(0))?;
+    ensure(count("a", 0)? == 3, "three failures of a")?;
+    ensure(count("a", 15)? == 1, "one of them at or after 15")?;
+    ensure(count("b", 0)? == 1, "keys are counted apart")?;
+    let mut times = s.sign_in_failures("a", t(0))?;
+    times.sort();
+    ensure(times == vec![t(0), t(10), t(20)], "the times as recorded")?;
+    // Recording prunes every key's failures from before `forget_before`.
+    s.record_sign_in_failure("c", t(40), t(15))?;
+    ensure(count("a", 0)? == 1, "a's failures before 15 pruned")?;
+    ensure(count("b", 0)? == 1, "b's failure at 30 kept")?;
+    s.clear_sign_in_failures("b")?;
+    ensure(count("b", 0)? == 0, "b cleared")?;
+    ensure(count("c", 0)? == 1, "c untouched")
 }

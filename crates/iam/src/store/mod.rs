@@ -385,6 +385,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         window_secs: i64,
     ) -> Result<bool>;
 
+    /// The times of the failed console sign-ins under `key` (a digest of the name typed)
+    /// at or after `since`, in no particular order.
+    fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>>;
+
+    /// Records a failed console sign-in under `key` at `at`, and forgets every failure,
+    /// under any key, from before `forget_before`. Durable when it returns.
+    fn record_sign_in_failure(
+        &self,
+        key: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()>;
+
+    /// Forgets the failures under `key` (a sign-in succeeded).
+    fn clear_sign_in_failures(&self, key: &str) -> Result<()>;
+
     /// Claims the building of `account`'s report for this process, where the backend can
     /// tell live builders from dead ones (several processes on one database). By default
     /// it cannot: [`BuildClaim::Leased`].

@@ -59,6 +59,9 @@ const MIGRATIONS: &[Migration] = &[
         "../../migrations/sqlite/0007_groups_and_managed_policies.sql"
     )),
     sql_only(include_str!("../../migrations/sqlite/0008_roles.sql")),
+    sql_only(include_str!(
+        "../../migrations/sqlite/0009_sign_in_failures.sql"
+    )),
 ];
 
 /// How many times a read runs again when a report file its snapshot named was replaced
@@ -466,6 +469,58 @@ impl Store for SqliteStore {
         .map_err(sql)?;
         self.checkpointer.committed();
         Ok(n == 1)
+    }
+
+    fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
+        let conn = self.reader()?;
+        let times = conn
+            .prepare_cached("SELECT at FROM sign_in_failures WHERE key = ?1 AND at >= ?2")
+            .and_then(|mut s| {
+                s.query_map(params![key, since.unix()], |r| ts(r.get(0)?))?
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .map_err(sql);
+        self.give_back(conn);
+        times
+    }
+
+    fn record_sign_in_failure(
+        &self,
+        key: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()> {
+        let mut conn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        tx.execute(
+            "DELETE FROM sign_in_failures WHERE at < ?1",
+            [forget_before.unix()],
+        )
+        .map_err(sql)?;
+        tx.execute(
+            "INSERT INTO sign_in_failures (key, at) VALUES (?1, ?2)",
+            params![key, at.unix()],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        self.checkpointer.committed();
+        Ok(())
+    }
+
+    fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| Error::internal("sqlite writer poisoned"))?;
+        conn.execute("DELETE FROM sign_in_failures WHERE key = ?1", [key])
+            .map_err(sql)?;
+        self.checkpointer.committed();
+        Ok(())
     }
 }
 

@@ -36,7 +36,10 @@ pub use url::PgUrl;
 use tx::{Conn, PgTx, KEY_CHANNEL};
 
 /// Versioned schema migrations, applied in order; `credreport_schema` records the last.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/0001_init.sql"),
+    include_str!("../../../migrations/postgres/0002_sign_in_failures.sql"),
+];
 
 /// Advisory lock keys. Account keys are the account number (0 to 999,999,999,999), so
 /// these negative ones never collide with them.
@@ -300,6 +303,62 @@ impl Store for PgStore {
         };
         self.give_back(conn);
         Ok(n.map_err(pg)? == 1)
+    }
+
+    fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
+        let mut conn = self.conn()?;
+        let rows = conn.client.query(
+            "SELECT at FROM sign_in_failures WHERE key = $1 AND at >= $2",
+            &[&key, &since.unix()],
+        );
+        self.give_back(conn);
+        rows.map_err(pg)?
+            .iter()
+            .map(|r| {
+                let at: i64 = r.try_get(0).map_err(pg)?;
+                Timestamp::from_unix(at)
+                    .ok_or_else(|| Error::internal(format!("postgres: a time out of range: {at}")))
+            })
+            .collect()
+    }
+
+    fn record_sign_in_failure(
+        &self,
+        key: &str,
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let done = conn
+            .client
+            .batch_execute("BEGIN")
+            .and_then(|()| {
+                conn.client.execute(
+                    "DELETE FROM sign_in_failures WHERE at < $1",
+                    &[&forget_before.unix()],
+                )
+            })
+            .and_then(|_| {
+                conn.client.execute(
+                    "INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)",
+                    &[&key, &at.unix()],
+                )
+            })
+            .and_then(|_| conn.client.batch_execute("COMMIT"));
+        if done.is_err() {
+            let _ = conn.client.batch_execute("ROLLBACK");
+        }
+        self.give_back(conn);
+        done.map_err(pg)
+    }
+
+    fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
+        let mut conn = self.conn()?;
+        let done = conn
+            .client
+            .execute("DELETE FROM sign_in_failures WHERE key = $1", &[&key]);
+        self.give_back(conn);
+        done.map(drop).map_err(pg)
     }
 
     /// A session advisory lock per account: held by the building process's connection, so
