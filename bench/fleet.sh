@@ -82,11 +82,12 @@ for n in 1 2 3; do
   pg_ports+=("$port")
 done
 
-# CPU time (clock ticks) used so far by the processes named credreport, postgres and wrk.
+# CPU time (clock ticks) used so far by the processes named credreport and postgres, and
+# by the whole machine (the rest is the load generator and the kernel's network work).
 cpu() {
   python3 - <<'PY'
 import os
-ticks = {"credreport": 0, "postgres": 0, "wrk": 0}
+ticks = {"credreport": 0, "postgres": 0}
 for pid in filter(str.isdigit, os.listdir("/proc")):
     try:
         stat = open(f"/proc/{pid}/stat").read()
@@ -96,12 +97,15 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
     fields = stat[stat.rindex(")") + 2:].split()
     if comm in ticks:
         ticks[comm] += int(fields[11]) + int(fields[12])  # utime + stime
-print(ticks["credreport"], ticks["postgres"], ticks["wrk"])
+busy = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+total = sum(busy) - busy[3] - busy[4]  # all but idle and iowait
+print(ticks["credreport"], ticks["postgres"], total)
 PY
 }
 
 # load ACTION PORT...: wrk on each port at once; prints "req/s p50 p99 errors" (sum, worst,
-# worst, sum) and where the CPU went meanwhile (credreport, postgres, wrk: percent of it).
+# worst, sum) and where the machine's busy CPU went meanwhile (credreport, postgres, the
+# rest: percent of it).
 load() {
   local action=$1; shift
   local k=$# i=0 p
@@ -132,9 +136,9 @@ for i in range(k):
     bad += int(m.group(1)) if m else 0
     if "Socket errors" in t:
         bad += sum(int(x) for x in re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t).groups())
-used = [int(x) for x in sys.argv[3:6]]
-total = max(sum(used), 1)
-share = "/".join(f"{100 * u / total:.0f}" for u in used)
+ours, pg, busy = (int(x) for x in sys.argv[3:6])
+busy = max(busy, ours + pg, 1)
+share = "/".join(f"{100 * u / busy:.0f}" for u in (ours, pg, busy - ours - pg))
 print(f"{rps:.0f} {p50:.2f} {p99:.2f} {bad} {share}")
 PY
 }
@@ -162,7 +166,7 @@ e2e_pg=$(client e2e --port "${pg_ports[0]}" --accounts "$tmp/pg-accounts.jsonl" 
 
 echo "## Fleet: $(nproc) cores, $DURATION per run, $CONNS connections, $USERS users ($(date -u +%Y-%m-%d))"
 echo
-echo "| request | backend | instances | requests/s | p50 ms | p99 ms | errors | CPU % credreport/postgres/wrk |"
+echo "| request | backend | instances | requests/s | p50 ms | p99 ms | errors | CPU % credreport/postgres/rest |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for r in "${results[@]}"; do
   IFS='|' read -r action backend k rps p50 p99 bad share <<<"$r"

@@ -223,6 +223,9 @@ def scenario(c, nodes, admin_url, url):
            got[0]["Content"] == got[1]["Content"]
            and report_is_whole(got[0]["Content"], {f"member-{i:02d}" for i in range(30)}))
     c.eq("no build is left marked running", psql(url, "SELECT count(*) FROM reports WHERE building_since IS NOT NULL"), "0")
+    for node in nodes[1:]:
+        node.stop()
+        c.eq(f"instance {node.n} stops cleanly on SIGTERM", node.proc.returncode, 0)
 
 
 def main():

@@ -166,17 +166,51 @@ impl Drop for Hold {
         let Some(mut conn) = self.conn.take() else {
             return;
         };
-        let released = conn
-            .client
-            .execute("SELECT pg_advisory_unlock($1)", &[&self.key])
-            .is_ok();
-        // A connection that could not release the lock is closed, which releases it.
-        if released && !conn.client.is_closed() {
-            if let Ok(mut idle) = self.idle.lock() {
-                if idle.len() < IDLE {
-                    idle.push(conn);
+        let (key, idle) = (self.key, Arc::clone(&self.idle));
+        off_runtime(move || {
+            let released = conn
+                .client
+                .execute("SELECT pg_advisory_unlock($1)", &[&key])
+                .is_ok();
+            // A connection that could not release the lock is closed, which releases it.
+            if released && !conn.client.is_closed() {
+                if let Ok(mut idle) = idle.lock() {
+                    if idle.len() < IDLE {
+                        idle.push(conn);
+                    }
                 }
             }
+        });
+    }
+}
+
+impl Drop for PgStore {
+    /// Closes the idle connections (each says goodbye to the server).
+    fn drop(&mut self) {
+        let conns = self
+            .idle
+            .lock()
+            .map(|mut idle| std::mem::take(&mut *idle))
+            .unwrap_or_default();
+        off_runtime(move || drop(conns));
+    }
+}
+
+/// Runs `f` on a thread of its own and waits for it. The synchronous client blocks on a
+/// runtime of its own to talk to the server, also when a connection is dropped, which
+/// tokio forbids on a thread that drives asynchronous tasks; a store or a build claim may
+/// be dropped on one (a server shutting down).
+fn off_runtime(f: impl FnOnce() + Send + 'static) {
+    match thread::Builder::new()
+        .name("postgres-close".into())
+        .spawn(f)
+    {
+        Ok(handle) => {
+            let _ = handle.join();
+        }
+        Err(_) => {
+            // No thread to be had: leak rather than risk a panic; the server closes the
+            // connections when this process ends.
         }
     }
 }
