@@ -27,7 +27,7 @@ impl<'w> Html<'w> {
 }
 
 /// Text made safe for HTML element content and attribute values.
-pub(crate) fn esc(text: &str) -> String {
+pub fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -19,7 +19,7 @@ use credreport_report::Timestamp;
 
 mod csv;
 mod html;
-pub use html::charts;
+pub use html::{charts, esc as escape_html};
 mod json;
 mod markdown;
 mod sarif;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use credreport_audit::render::escape_html as esc;
 use credreport_audit::Severity;
 use serde_json::json;
 
@@ -17,22 +18,6 @@ fn color(severity: Severity) -> &'static str {
         Severity::Low => "#3b7dd8",
         Severity::Info => "#7b8794",
     }
-}
-
-/// Text made safe for HTML.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The table: one line per report, oldest first.
