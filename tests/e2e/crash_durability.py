@@ -7,8 +7,9 @@ checked each time:
   acknowledged status, enabled MFA devices);
 - nothing unacknowledged is half there (a user either exists whole or not at all; a key
   whose update was cut off has one of its two statuses);
-- the stored credential report is whole (credreport validates it) and shows every user
-  acknowledged before it was generated;
+- the stored credential report is whole (credreport validates it) and agrees row by row
+  with the acknowledged state at its generated time: every user, password, access key
+  and MFA device acknowledged before it is in it, and no user that never existed;
 - at the end, SQLite's integrity check passes on the store.
 
 With `--postgres`, the server runs on a fresh database of the PostgreSQL server that
@@ -20,6 +21,8 @@ Ends with "crash: N passed, M failed" and prints the number of kills and of
 acknowledged writes checked.
 """
 
+import csv
+import io
 import json
 import os
 import random
@@ -82,9 +85,9 @@ class Ledger:
     def __init__(self):
         self.lock = threading.Lock()
         self.users = {}        # name -> acknowledged at (time.time())
-        self.profiles = set()  # user names
+        self.profiles = {}     # user name -> acknowledged at
         self.keys = {}         # key id -> {"user", "statuses": allowed statuses}
-        self.mfa = set()       # (user, serial)
+        self.mfa = {}          # (user, serial) -> acknowledged at
         self.acked = 0
 
     def ack(self):
@@ -104,11 +107,11 @@ def writer(ledger, iam, prefix, stop):
             ledger.ack()
             iam.create_login_profile(UserName=name, Password=f"Crash-{name}-Pass1!")
             with ledger.lock:
-                ledger.profiles.add(name)
+                ledger.profiles[name] = time.time()
             ledger.ack()
             key = iam.create_access_key(UserName=name)["AccessKey"]["AccessKeyId"]
             with ledger.lock:
-                ledger.keys[key] = {"user": name, "statuses": {"Active"}}
+                ledger.keys[key] = {"user": name, "statuses": {"Active"}, "at": time.time()}
             ledger.ack()
             with ledger.lock:
                 ledger.keys[key]["statuses"] = {"Active", "Inactive"}  # in flight
@@ -123,7 +126,7 @@ def writer(ledger, iam, prefix, stop):
                 iam.enable_mfa_device(UserName=name, SerialNumber=dev["SerialNumber"],
                                       AuthenticationCode1=totp_code(seed, c - 1), AuthenticationCode2=totp_code(seed, c))
                 with ledger.lock:
-                    ledger.mfa.add((name, dev["SerialNumber"]))
+                    ledger.mfa[(name, dev["SerialNumber"])] = time.time()
                 ledger.ack()
             if n % 5 == 0:
                 iam.generate_credential_report()
@@ -135,13 +138,46 @@ def writer(ledger, iam, prefix, stop):
             time.sleep(0.05)
 
 
+def report_agrees(content, generated, users, profiles, keys, mfa, listed):
+    """The stored report agrees, row by row, with the state at its generated time, as far
+    as the ledger knows it: nothing in it was never created (users are never deleted
+    here), and every user, password, key and MFA device acknowledged before it is in it
+    (a second of slack on each side for clock and commit order)."""
+    problems = []
+    rows = {r["user"]: r for r in csv.DictReader(io.StringIO(content.decode()))}
+    before = lambda at: at < generated - 1  # noqa: E731
+    for name, at in users.items():
+        if before(at) and name not in rows:
+            problems.append(f"user {name}, acknowledged before the report, is not in it")
+    for name, row in rows.items():
+        if name == "<root_account>":
+            continue
+        if name not in listed:
+            problems.append(f"the report lists {name}, who never existed")
+            continue
+        if name in profiles and before(profiles[name]) and row["password_enabled"] != "true":
+            problems.append(f"{name}'s password, acknowledged before the report, is not in it")
+    keyed = {}
+    for k, v in keys.items():
+        keyed.setdefault(v["user"], []).append(v["at"])
+    for name, times in keyed.items():
+        row = rows.get(name)
+        if row is not None and any(before(t) for t in times) and row["access_key_1_last_rotated"] == "N/A":
+            problems.append(f"{name}'s access key, acknowledged before the report, is not in it")
+    for (name, _serial), at in mfa.items():
+        row = rows.get(name)
+        if row is not None and before(at) and row["mfa_active"] != "true":
+            problems.append(f"{name}'s MFA device, acknowledged before the report, is not in it")
+    return problems
+
+
 def verify(c, ledger, iam, binary, tmp, cycle):
     """Everything acknowledged is there; the stored report is whole."""
     problems = []
     with ledger.lock:
-        users, profiles = dict(ledger.users), set(ledger.profiles)
+        users, profiles = dict(ledger.users), dict(ledger.profiles)
         keys = {k: dict(v) for k, v in ledger.keys.items()}
-        mfa = set(ledger.mfa)
+        mfa = dict(ledger.mfa)
     listed = {u["UserName"] for p in iam.get_paginator("list_users").paginate() for u in p["Users"]}
     for name in users:
         if name not in listed:
@@ -184,10 +220,7 @@ def verify(c, ledger, iam, binary, tmp, cycle):
         if out.returncode != 0:
             problems.append(f"the stored report is not whole: {out.stdout}{out.stderr}")
         generated = r["GeneratedTime"].timestamp()
-        names = {line.split(",", 1)[0] for line in content.decode().splitlines()[1:]}
-        for name, at in users.items():
-            if at < generated - 1 and name not in names:
-                problems.append(f"user {name}, acknowledged before the report, is not in it")
+        problems += report_agrees(content, generated, users, profiles, keys, mfa, listed)
     except ClientError as e:
         if e.response["Error"]["Code"] not in ("ReportNotPresent", "ReportInProgress"):
             problems.append(f"GetCredentialReport: {e.response['Error']['Code']}")
