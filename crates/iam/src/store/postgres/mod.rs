@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::{BuildClaim, BuildHold, KeyChanged, Store, Tx};
+use super::{BuildClaim, BuildHold, KeyChanged, ReadPart, Store, Tx};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{KeyUse, Owner};
@@ -268,9 +268,85 @@ fn migrate_locked(client: &mut postgres::Client) -> Result<()> {
     Ok(())
 }
 
+/// A read transaction: one snapshot.
+const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
+/// Begins a read transaction on each of `conns`, all on the first one's snapshot (exported
+/// by it, adopted by the others).
+fn begin_on_one_snapshot(conns: &mut [Conn]) -> Result<()> {
+    let Some((first, others)) = conns.split_first_mut() else {
+        return Ok(());
+    };
+    first.client.batch_execute(BEGIN_READ).map_err(pg)?;
+    let snapshot: String = first
+        .client
+        .query_one("SELECT pg_export_snapshot()", &[])
+        .and_then(|r| r.try_get(0))
+        .map_err(pg)?;
+    // The id is the server's own (hex digits and dashes), safe to put in the statement.
+    let adopt = format!("SET TRANSACTION SNAPSHOT '{snapshot}'");
+    for conn in others {
+        conn.client.batch_execute(BEGIN_READ).map_err(pg)?;
+        conn.client.batch_execute(&adopt).map_err(pg)?;
+    }
+    Ok(())
+}
+
+/// Runs `part` in the read transaction begun on `conn`, and ends it.
+fn run_part(conn: &mut Conn, part: &mut ReadPart<'_>) -> Result<()> {
+    let result = part(&mut PgTx::new(conn));
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = conn.client.batch_execute(end).map_err(pg);
+    result.and(ended)
+}
+
 impl Store for PgStore {
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", None, f)
+        self.transaction(BEGIN_READ, None, f)
+    }
+
+    /// Each part on a connection of its own, side by side on threads, all on one snapshot
+    /// (`pg_export_snapshot` / `SET TRANSACTION SNAPSHOT`).
+    fn read_parts(&self, parts: &mut [&mut ReadPart<'_>]) -> Result<()> {
+        let mut conns = Vec::with_capacity(parts.len());
+        for _ in 0..parts.len() {
+            conns.push(self.conn()?);
+        }
+        let result = match begin_on_one_snapshot(&mut conns) {
+            Err(e) => Err(e),
+            Ok(()) => thread::scope(|scope| {
+                let mut pairs = conns.iter_mut().zip(parts.iter_mut());
+                let first = pairs.next();
+                let spawned: Vec<_> = pairs
+                    .map(|(conn, part)| {
+                        thread::Builder::new()
+                            .name("postgres-read-part".into())
+                            .spawn_scoped(scope, move || run_part(conn, &mut **part))
+                    })
+                    .collect();
+                let mut outcomes: Vec<Result<()>> = first
+                    .map(|(conn, part)| run_part(conn, &mut **part))
+                    .into_iter()
+                    .collect();
+                for spawn in spawned {
+                    outcomes.push(match spawn {
+                        Ok(handle) => handle
+                            .join()
+                            .unwrap_or_else(|_| Err(Error::internal("a read part panicked"))),
+                        Err(e) => Err(Error::internal(format!("starting a read thread: {e}"))),
+                    });
+                }
+                outcomes.into_iter().collect::<Result<Vec<()>>>().map(drop)
+            }),
+        };
+        for mut conn in conns {
+            if result.is_err() {
+                // A transaction begun for a part that never ran (no thread) is still open.
+                let _ = conn.client.batch_execute("ROLLBACK");
+            }
+            self.give_back(conn);
+        }
+        result
     }
 
     fn write(
