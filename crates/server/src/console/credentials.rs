@@ -230,9 +230,9 @@ fn keys_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                                 @for k in &keys {
                                     tr {
                                         td.mono { (k.id) }
-                                        td { @if k.active { "Active" } @else { "Inactive" } }
-                                        td { (page::when(k.created)) }
-                                        td { @match &k.last_used {
+                                        td data-label="Status" { @if k.active { "Active" } @else { "Inactive" } }
+                                        td data-label="Created" { (page::when(k.created)) }
+                                        td data-label="Last used" { @match &k.last_used {
                                             Some(u) => { (page::when(u.at)) br; span.muted { (u.service) " in " (u.region) } },
                                             None => "never",
                                         } }
@@ -294,7 +294,7 @@ fn mfa_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                                 @for d in &devices {
                                     tr {
                                         td.mono { (d.serial) }
-                                        td { @if let Some((_, at)) = &d.assignment { (page::when(*at)) } }
+                                        td data-label="Assigned" { @if let Some((_, at)) = &d.assignment { (page::when(*at)) } }
                                         td {
                                             form.inline method="post" action=(form_open(s, "mfa-deactivate")) {
                                                 (page::csrf(me.csrf()))
@@ -336,8 +336,8 @@ fn certs_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
                                 @for cert in &certs {
                                     tr {
                                         td.mono { (cert.id) }
-                                        td { @if cert.active { "Active" } @else { "Inactive" } }
-                                        td { (page::when(cert.uploaded)) }
+                                        td data-label="Status" { @if cert.active { "Active" } @else { "Inactive" } }
+                                        td data-label="Uploaded" { (page::when(cert.uploaded)) }
                                         td.actions { (status_actions(me, s, "cert", "certificate_id", &cert.id, cert.active)) }
                                     }
                                 }

@@ -81,8 +81,8 @@ pub(crate) fn groups(c: &Console, mut req: Req) -> PageResult {
                     thead { tr { th scope="col" { "Group name" } th scope="col" { "Path" } th scope="col" { "Created" } } }
                     tbody { @for g in &page.items { tr {
                         td { a href=(format!("/console/groups/{}", enc(&g.name))) { (g.name) } }
-                        td.mono { (g.path) }
-                        td { (page::when(g.created)) }
+                        td.mono data-label="Path" { (g.path) }
+                        td data-label="Created" { (page::when(g.created)) }
                     } } }
                 }
             }
@@ -144,8 +144,8 @@ pub(crate) fn roles(c: &Console, mut req: Req) -> PageResult {
                     thead { tr { th scope="col" { "Role name" } th scope="col" { "Path" } th scope="col" { "Last used" } } }
                     tbody { @for r in &page.items { tr {
                         td { a href=(format!("/console/roles/{}", enc(&r.name))) { (r.name) } }
-                        td.mono { (r.path) }
-                        td { @match &r.last_used { Some((t, region)) => { (page::when(*t)) " (" (region) ")" }, None => "never" } }
+                        td.mono data-label="Path" { (r.path) }
+                        td data-label="Last used" { @match &r.last_used { Some((t, region)) => { (page::when(*t)) " (" (region) ")" }, None => "never" } }
                     } } }
                 }
             }
@@ -232,8 +232,8 @@ pub(crate) fn policies(c: &Console, mut req: Req) -> PageResult {
                     thead { tr { th scope="col" { "Policy name" } th scope="col" { "Type" } th scope="col" { "Attached to" } } }
                     tbody { @for p in &page.items { tr {
                         td { (policy_link(&p.name, &p.arn)) }
-                        td { @if p.aws_managed { "AWS managed" } @else { "Customer managed" } }
-                        td { (p.attachment_count) }
+                        td data-label="Type" { @if p.aws_managed { "AWS managed" } @else { "Customer managed" } }
+                        td data-label="Attached to" { (p.attachment_count) }
                     } } }
                 }
             }

@@ -219,9 +219,9 @@ fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
                         tr {
                             td { span class=(format!("sev sev-{}", f.severity.name())) { (f.severity.name()) } }
                             td { code { (f.check.as_str()) } br; span.muted { (f.check.info().title) } }
-                            td { (f.user()) }
-                            td { (f.credential.name()) }
-                            td { (f.message()) }
+                            td data-label="User" { (f.user()) }
+                            td data-label="Credential" { (f.credential.name()) }
+                            td data-label="Finding" { (f.message()) }
                         }
                     }
                 }
