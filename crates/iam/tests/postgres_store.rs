@@ -266,3 +266,26 @@ fn tls_to_the_database_is_used_when_the_url_asks_and_always_verified() {
         .to_string();
     assert!(unverified.contains("certificate"), "{unverified}");
 }
+
+/// The server ended every session of the store (a restart, an idle timeout): the next
+/// read goes through on a new connection instead of failing with the dead one.
+#[test]
+fn a_read_survives_the_server_closing_its_pooled_connections() {
+    let url = fresh_database("reconnect");
+    let store = open(&url);
+    let ids = || credreport_iam::store::read(&store, |tx| tx.account_ids());
+    assert!(ids().unwrap().is_empty());
+    let database = url.rsplit('/').next().unwrap().to_owned();
+    let mut admin =
+        postgres::Client::connect(&credreport_testkit::postgres::server_url(), postgres::NoTls)
+            .unwrap();
+    let ended: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1",
+            &[&database],
+        )
+        .unwrap()
+        .get(0);
+    assert!(ended >= 1, "the store's pooled connection was there to end");
+    assert!(ids().unwrap().is_empty(), "read again on a new connection");
+}

@@ -130,19 +130,31 @@ impl PgStore {
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()> {
         let mut conn = self.conn()?;
+        let result = self.transaction_on(&mut conn, begin, lock, f);
+        self.give_back(conn);
+        result
+    }
+
+    /// The same on `conn`, which goes back to the pool unless it was closed.
+    fn transaction_on(
+        &self,
+        conn: &mut Conn,
+        begin: &str,
+        lock: Option<(&str, &[&(dyn postgres::types::ToSql + Sync)])>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
         let result = (|| {
             conn.client.batch_execute(begin).map_err(pg)?;
             let body = (|| {
                 if let Some((query, params)) = lock {
                     conn.client.execute(query, params).map_err(pg)?;
                 }
-                f(&mut PgTx::new(&mut conn))
+                f(&mut PgTx::new(conn))
             })();
             let end = if body.is_ok() { "COMMIT" } else { "ROLLBACK" };
             let ended = conn.client.batch_execute(end).map_err(pg);
             body.and(ended)
         })();
-        self.give_back(conn);
         result
     }
 }
@@ -301,8 +313,24 @@ fn run_part(conn: &mut Conn, part: &mut ReadPart<'_>) -> Result<()> {
 }
 
 impl Store for PgStore {
+    /// A read that failed because its pooled connection had been closed (the server
+    /// restarted, or ended idle sessions) runs once more on a new connection: a read
+    /// changed nothing, so it is safe to repeat. Writes are not repeated: their commit may
+    /// have happened.
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        self.transaction(BEGIN_READ, None, f)
+        let mut conn = self.conn()?;
+        let mut result = self.transaction_on(&mut conn, BEGIN_READ, None, f);
+        // Only a store error can mean a dead connection (a domain error is the answer);
+        // then one empty query tells.
+        let dead = |conn: &mut Conn| {
+            conn.client.is_closed() || conn.client.is_valid(Duration::from_secs(2)).is_err()
+        };
+        if matches!(result, Err(Error::Internal(_))) && dead(&mut conn) {
+            conn = self.url.connect().map(Conn::new)?;
+            result = self.transaction_on(&mut conn, BEGIN_READ, None, f);
+        }
+        self.give_back(conn);
+        result
     }
 
     /// Each part on a connection of its own, side by side on threads, all on one snapshot
