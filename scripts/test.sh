@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The one test command: formatting, lints, every test of the workspace, and the end-to-end
-# scenarios with the real AWS CLI and boto3, and the console in headless Chromium (tests/e2e/).
+# The one test command: formatting, lints, every test of the workspace (the PostgreSQL ones on a
+# throwaway server it starts), and the end-to-end scenarios with the real AWS CLI and boto3, the
+# console in headless Chromium, a fleet of three servers on PostgreSQL and the crash harness.
 # Usage: scripts/test.sh   (CI runs exactly this through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
