@@ -68,27 +68,35 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
 /// process may assume it is the only one building reports in it (SQLite: one server per
 /// file; PostgreSQL: a fleet).
 pub fn open_store(url: Option<&str>, data_dir: &Path) -> anyhow::Result<(Arc<dyn Store>, bool)> {
-    let path = match url {
-        None => data_dir.join("iam.db"),
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let url = PgUrl::parse(url)?;
-            let store =
-                PgStore::open(&url).with_context(|| format!("{url}: cannot open the database"))?;
-            return Ok((Arc::new(store), false));
-        }
-        Some(url) => sqlite_path(url)?,
-    };
+    match url {
+        Some(url) => open_url(url),
+        None => open_sqlite(&data_dir.join("iam.db")),
+    }
+}
+
+/// The store `postgres://…` or `sqlite://PATH` names (see [`open_store`]).
+pub fn open_url(url: &str) -> anyhow::Result<(Arc<dyn Store>, bool)> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let url = PgUrl::parse(url)?;
+        let store =
+            PgStore::open(&url).with_context(|| format!("{url}: cannot open the database"))?;
+        return Ok((Arc::new(store), false));
+    }
+    open_sqlite(&sqlite_path(url)?)
+}
+
+fn open_sqlite(path: &Path) -> anyhow::Result<(Arc<dyn Store>, bool)> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("{}: cannot create the directory", parent.display()))?;
     }
-    let store = SqliteStore::open(&path)
+    let store = SqliteStore::open(path)
         .with_context(|| format!("{}: cannot open the database", path.display()))?;
     Ok((Arc::new(store), true))
 }
 
 /// `sqlite://PATH` or `sqlite:PATH`.
-pub fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))

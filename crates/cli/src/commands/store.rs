@@ -1,6 +1,5 @@
 //! `credreport store copy`: accounts from one backend to another, verified.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -9,7 +8,7 @@ use credreport_iam::store::read;
 use credreport_iam::{AccountId, Error};
 
 use crate::args::{StoreCommand, StoreCopyArgs};
-use crate::open::open_store;
+use crate::open::open_url;
 
 pub fn run(cmd: StoreCommand) -> anyhow::Result<ExitCode> {
     match cmd {
@@ -18,10 +17,8 @@ pub fn run(cmd: StoreCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn copy(args: &StoreCopyArgs) -> anyhow::Result<ExitCode> {
-    // `open_store` takes a data directory for when no URL is given; here both are given.
-    let unused = Path::new(".");
-    let (from, _) = open_store(Some(&args.from), unused).context("--from")?;
-    let (to, _) = open_store(Some(&args.to), unused).context("--to")?;
+    let (from, _) = open_url(&args.from).context("--from")?;
+    let (to, _) = open_url(&args.to).context("--to")?;
     let accounts = if args.accounts.is_empty() {
         read(from.as_ref(), |tx| tx.account_ids()).context("--from: listing its accounts")?
     } else {

@@ -21,6 +21,7 @@ pub mod backup;
 mod checkpoint;
 pub mod conformance;
 pub mod copy;
+mod pool;
 pub mod postgres;
 mod report_files;
 pub mod sqlite;

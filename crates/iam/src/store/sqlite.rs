@@ -15,6 +15,7 @@ use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row as SqlRow, TransactionBehavior};
 
 use super::checkpoint::Checkpointer;
+use super::pool::Idle;
 use super::report_files::{self, ReportFiles};
 use super::{ReadPart, Store, Tx, UserQuery};
 use crate::error::{Error, Result};
@@ -96,7 +97,7 @@ const KEY_FACTS: &str = "SELECT key_id, owner, active, created, last_used, last_
 pub struct SqliteStore {
     path: PathBuf,
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Idle<Connection>,
     checkpointer: Checkpointer,
     files: ReportFiles,
 }
@@ -126,7 +127,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_owned(),
             writer: Mutex::new(writer),
-            readers: Mutex::new(Vec::new()),
+            readers: Idle::new(READERS, Vec::new()),
             checkpointer,
             files,
         })
@@ -138,23 +139,14 @@ impl SqliteStore {
     }
 
     fn reader(&self) -> Result<Connection> {
-        let pooled = self
-            .readers
-            .lock()
-            .map_err(|_| Error::internal("sqlite reader pool poisoned"))?
-            .pop();
-        match pooled {
+        match self.readers.take() {
             Some(conn) => Ok(conn),
             None => connect(&self.path),
         }
     }
 
     fn give_back(&self, conn: Connection) {
-        if let Ok(mut pool) = self.readers.lock() {
-            if pool.len() < READERS {
-                pool.push(conn);
-            }
-        }
+        self.readers.put(conn);
     }
 }
 

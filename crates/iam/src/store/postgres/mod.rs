@@ -16,12 +16,13 @@
 //! The driver is the synchronous `postgres` crate: the [`Store`] trait is synchronous and
 //! the server calls it from blocking threads. Connections are pooled here.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
 use postgres::fallible_iterator::FallibleIterator;
 
+use super::pool::Idle;
 use super::{BuildClaim, BuildHold, KeyChanged, ReadPart, Store, Tx};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
@@ -55,7 +56,7 @@ const IDLE: usize = 32;
 #[derive(Debug)]
 pub struct PgStore {
     url: PgUrl,
-    idle: Arc<Mutex<Vec<Conn>>>,
+    idle: Arc<Idle<Conn>>,
 }
 
 /// A postgres error, with the server's message when there is one, else with its causes
@@ -90,7 +91,7 @@ impl PgStore {
         migrate(&mut client)?;
         Ok(PgStore {
             url: url.clone(),
-            idle: Arc::new(Mutex::new(vec![Conn::new(client)])),
+            idle: Arc::new(Idle::new(IDLE, vec![Conn::new(client)])),
         })
     }
 
@@ -100,25 +101,15 @@ impl PgStore {
     }
 
     fn conn(&self) -> Result<Conn> {
-        let pooled = self
-            .idle
-            .lock()
-            .map_err(|_| Error::internal("postgres pool poisoned"))?
-            .pop();
-        match pooled {
+        match self.idle.take() {
             Some(conn) => Ok(conn),
             None => self.url.connect().map(Conn::new),
         }
     }
 
     fn give_back(&self, conn: Conn) {
-        if conn.client.is_closed() {
-            return;
-        }
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < IDLE {
-                idle.push(conn);
-            }
+        if !conn.client.is_closed() {
+            self.idle.put(conn);
         }
     }
 
@@ -164,7 +155,7 @@ impl PgStore {
 struct Hold {
     conn: Option<Conn>,
     key: i64,
-    idle: Arc<Mutex<Vec<Conn>>>,
+    idle: Arc<Idle<Conn>>,
 }
 
 impl std::fmt::Debug for Hold {
@@ -186,11 +177,7 @@ impl Drop for Hold {
                 .is_ok();
             // A connection that could not release the lock is closed, which releases it.
             if released && !conn.client.is_closed() {
-                if let Ok(mut idle) = idle.lock() {
-                    if idle.len() < IDLE {
-                        idle.push(conn);
-                    }
-                }
+                idle.put(conn);
             }
         });
     }
@@ -199,11 +186,7 @@ impl Drop for Hold {
 impl Drop for PgStore {
     /// Closes the idle connections (each says goodbye to the server).
     fn drop(&mut self) {
-        let conns = self
-            .idle
-            .lock()
-            .map(|mut idle| std::mem::take(&mut *idle))
-            .unwrap_or_default();
+        let conns = self.idle.drain();
         off_runtime(move || drop(conns));
     }
 }
