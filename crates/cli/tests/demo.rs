@@ -5,11 +5,12 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use common::demo::start;
-use common::{credreport, stderr, stdout};
+use common::{credreport, iam_client, stderr, stdout};
+use credreport_report::Column;
 
 fn root_env(data: &Path) -> [(&'static str, String); 2] {
     let creds: serde_json::Value = serde_json::from_str(
@@ -81,6 +82,11 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
         dir,
     );
     assert_eq!(main.status.code(), Some(0), "{}", stderr(&main));
+    list_users_says_what_the_report_says_of_passwords(
+        &demo.endpoint,
+        &root,
+        &std::fs::read(dir.join("reports/main.csv")).expect("report"),
+    );
     // The sandbox, as the organization's administrator: through the role AWS Organizations
     // leaves in member accounts.
     assert!(
@@ -149,4 +155,57 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
     assert_eq!(a, b, "two runs of the same day give the same report");
     let (rows, _) = credreport_report::read_all(&a).expect("a valid report");
     assert_eq!(rows.len(), 61, "root and 60 users");
+}
+
+/// Issue 27: tools that read ListUsers (an open-source auditor's "console access unused for
+/// 45 days" check) see each user's last sign-in, the same as the report's
+/// `password_last_used`; the demo has users whose passwords are unused for longer.
+fn list_users_says_what_the_report_says_of_passwords(
+    endpoint: &str,
+    root: &[(&'static str, String); 2],
+    report: &[u8],
+) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let iam = iam_client(endpoint, &root[0].1, &root[1].1);
+    let listed: BTreeMap<String, Option<i64>> = runtime.block_on(async {
+        let mut listed = BTreeMap::new();
+        let mut pages = iam.list_users().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            for u in page.expect("ListUsers").users() {
+                listed.insert(
+                    u.user_name().to_owned(),
+                    u.password_last_used().map(|t| t.secs()),
+                );
+            }
+        }
+        listed
+    });
+    let (rows, _) = credreport_report::read_all(report).expect("a valid report");
+    let generated = rows
+        .iter()
+        .filter_map(|r| r.get(Column::PasswordLastUsed)?.as_timestamp())
+        .map(|t| t.unix())
+        .max()
+        .expect("someone signed in");
+    let reported: BTreeMap<String, Option<i64>> = rows
+        .iter()
+        .filter(|r| !r.is_root())
+        .map(|r| {
+            let used = r
+                .get(Column::PasswordLastUsed)
+                .and_then(|c| c.as_timestamp())
+                .map(|t| t.unix());
+            (r.user().to_owned(), used)
+        })
+        .collect();
+    assert_eq!(
+        listed, reported,
+        "ListUsers' PasswordLastUsed is the report's"
+    );
+    let unused = listed
+        .values()
+        .flatten()
+        .filter(|t| generated - **t > 45 * 86_400)
+        .count();
+    assert!(unused > 0, "the demo has passwords unused for over 45 days");
 }

@@ -105,13 +105,14 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         attached_xml(x, &d.attached);
     });
     x.list("RoleDetailList", roles, |x, d| {
-        super::roles::role_xml(x, &d.role, true);
+        super::roles::role_head_xml(x, &d.role);
         x.list("InstanceProfileList", &d.profiles, |x, (p, members)| {
             super::roles::profile_xml(x, p, members);
         });
         inline_xml(x, "RolePolicyList", &d.inline);
         attached_xml(x, &d.attached);
         tags_xml(x, &d.tags);
+        super::roles::last_used_xml(x, &d.role);
     });
     x.list("Policies", policies, |x, (p, versions)| {
         x.leaf("PolicyName", &p.name)

@@ -10,13 +10,14 @@ use super::{decode_marker, encode_marker, page_end, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
-/// The Policy shape.
+/// The Policy shape, in the service model's order (Description only where asked: ListPolicies
+/// leaves it out).
 fn policy_xml(x: &mut Xml, p: &PolicyInfo, description: bool) {
     x.leaf("PolicyName", &p.name)
-        .leaf("DefaultVersionId", &p.default_version_id)
         .leaf("PolicyId", &p.id)
-        .leaf("Path", &p.path)
         .leaf("Arn", &p.arn)
+        .leaf("Path", &p.path)
+        .leaf("DefaultVersionId", &p.default_version_id)
         .leaf("AttachmentCount", &p.attachment_count.to_string())
         .leaf("PermissionsBoundaryUsageCount", "0")
         .bool("IsAttachable", true);

@@ -263,13 +263,23 @@ impl Ctx<'_> {
     }
 }
 
-/// The User shape: Path, UserName, UserId, Arn, CreateDate.
+/// The User shape's members every answer carries: Path, UserName, UserId, Arn, CreateDate
+/// (CreateUser, GetGroup's users, a virtual MFA device's user).
 pub(crate) fn user_xml(x: &mut Xml, u: &User) {
     x.leaf("Path", &u.path)
         .leaf("UserName", &u.name)
         .leaf("UserId", &u.id)
         .leaf_parts("Arn", &u.arn_parts())
         .time("CreateDate", u.created);
+}
+
+/// The User shape as ListUsers answers it: [`user_xml`] and `PasswordLastUsed`, which AWS
+/// returns "only in the GetUser and ListUsers operations" (GetUser adds the tags).
+pub(crate) fn listed_user_xml(x: &mut Xml, u: &User) {
+    user_xml(x, u);
+    if let Some(t) = u.password_last_used {
+        x.time("PasswordLastUsed", t);
+    }
 }
 
 /// Markers are opaque: the last name key (or sort key), hex-encoded.

@@ -10,8 +10,19 @@ use super::{page_end, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
-/// The Role shape (`detail`: with its last use, as GetRole answers).
-pub(crate) fn role_xml(x: &mut Xml, r: &Role, detail: bool) {
+/// The Role shape's members up to `MaxSessionDuration`, as ListRoles and CreateRole answer
+/// (GetRole adds the tags and [`last_used_xml`]).
+pub(crate) fn role_xml(x: &mut Xml, r: &Role) {
+    role_head_xml(x, r);
+    if let Some(d) = &r.description {
+        x.leaf("Description", d);
+    }
+    x.leaf("MaxSessionDuration", &r.max_session_duration.to_string());
+}
+
+/// Path, RoleName, RoleId, Arn, CreateDate, AssumeRolePolicyDocument: what the Role and
+/// RoleDetail shapes begin with.
+pub(crate) fn role_head_xml(x: &mut Xml, r: &Role) {
     x.leaf("Path", &r.path)
         .leaf("RoleName", &r.name)
         .leaf("RoleId", &r.id)
@@ -21,17 +32,15 @@ pub(crate) fn role_xml(x: &mut Xml, r: &Role, detail: bool) {
             "AssumeRolePolicyDocument",
             &encoded_document(&r.assume_role_policy),
         );
-    if let Some(d) = &r.description {
-        x.leaf("Description", d);
-    }
-    x.leaf("MaxSessionDuration", &r.max_session_duration.to_string());
-    if detail {
-        x.node("RoleLastUsed", |x| {
-            if let Some((at, region)) = &r.last_used {
-                x.time("LastUsedDate", *at).leaf("Region", region);
-            }
-        });
-    }
+}
+
+/// `RoleLastUsed` (empty when the role was never used).
+pub(crate) fn last_used_xml(x: &mut Xml, r: &Role) {
+    x.node("RoleLastUsed", |x| {
+        if let Some((at, region)) = &r.last_used {
+            x.time("LastUsedDate", *at).leaf("Region", region);
+        }
+    });
 }
 
 /// The InstanceProfile shape, with its roles.
@@ -41,7 +50,7 @@ pub(crate) fn profile_xml(x: &mut Xml, p: &InstanceProfile, roles: &[Role]) {
         .leaf("InstanceProfileId", &p.id)
         .leaf("Arn", &p.arn())
         .time("CreateDate", p.created)
-        .list("Roles", roles, |x, r| role_xml(x, r, false));
+        .list("Roles", roles, role_xml);
 }
 
 fn role_name<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
@@ -101,7 +110,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     }
     let mut x = Xml::new();
     x.node("Role", |x| {
-        role_xml(x, &role, false);
+        role_xml(x, &role);
         tags_xml(x, &tags);
     });
     Ok(Some(x))
@@ -117,8 +126,9 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         .list_tags(ctx.account(), credreport_iam::Tagged::Role(name))?;
     let mut x = Xml::new();
     x.node("Role", |x| {
-        role_xml(x, &role, true);
+        role_xml(x, &role);
         tags_xml(x, &tags);
+        last_used_xml(x, &role);
     });
     Ok(Some(x))
 }
@@ -132,7 +142,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         "role",
         |prefix, marker, max| ctx.iam.list_roles(account, prefix, marker, max),
         "Roles",
-        |x, r| role_xml(x, r, false),
+        role_xml,
     )
 }
 

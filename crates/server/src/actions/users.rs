@@ -1,6 +1,6 @@
 //! CreateUser, GetUser, ListUsers, DeleteUser.
 
-use super::{user_xml, Ctx};
+use super::{listed_user_xml, user_xml, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -45,10 +45,7 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
                 .iam
                 .list_tags(ctx.account(), credreport_iam::Tagged::User(&user.name))?;
             x.node("User", |x| {
-                user_xml(x, &user);
-                if let Some(t) = user.password_last_used {
-                    x.time("PasswordLastUsed", t);
-                }
+                listed_user_xml(x, &user);
                 super::tags::tags_xml(x, &tags);
             });
         }
@@ -77,7 +74,7 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         "user",
         |prefix, marker, max| ctx.iam.list_users(account, prefix, marker, max),
         "Users",
-        user_xml,
+        listed_user_xml,
     )
 }
 
