@@ -76,7 +76,7 @@ log "copying the store to PostgreSQL"
 "$BIN" store copy --from "sqlite://$tmp/sqlite/iam.db" --to "$PG" >&2
 pg_ports=()
 for n in 1 2 3; do
-  mkdir -p "$tmp/pg$n"
+  mkdir -m 700 -p "$tmp/pg$n"
   cp "$tmp/sqlite/master.key" "$tmp/pg$n/"
   start "pg$n" --data-dir "$tmp/pg$n" --database-url "$PG"
   pg_ports+=("$port")

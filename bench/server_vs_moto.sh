@@ -96,7 +96,7 @@ wait_tcp() { # bounded: 200 x 0.1 s
     log "nothing listens on 127.0.0.1:$1"; return 1
 }
 
-mkdir -p "$tmp/data"
+mkdir -m 700 -p "$tmp/data"
 "$BIN" serve --data-dir "$tmp/data" --listen 127.0.0.1:0 --account-rate 0 2>"$tmp/server.log" &
 server_pid=$!
 port=

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use credreport_iam::password::PasswordHasher;
+use credreport_iam::private;
 use credreport_iam::secret::MasterKey;
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::{Iam, IamConfig, SqliteStore, Store, SystemClock};
@@ -27,6 +28,12 @@ pub struct StoreArgs {
     /// master key unless CREDREPORT_MASTER_KEY gives it (every instance needs the same).
     #[arg(long, value_name = "URL", env = "CREDREPORT_DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// Start even if group or others can read or write the data directory or its store
+    /// files (by default that is refused: they hold every password hash and the sealed
+    /// secrets).
+    #[arg(long)]
+    pub allow_shared_data_dir: bool,
 }
 
 /// The opened domain and the data directory.
@@ -38,12 +45,13 @@ pub struct Opened {
 }
 
 pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
-    std::fs::create_dir_all(&args.data_dir).with_context(|| {
+    private::create_dir(&args.data_dir).with_context(|| {
         format!(
             "{}: cannot create the data directory",
             args.data_dir.display()
         )
     })?;
+    check_private(&args.data_dir, args.allow_shared_data_dir)?;
     let (store, sole_builder) = open_store(args.database_url.as_deref(), &args.data_dir)?;
     let has_accounts = !credreport_iam::store::read(store.as_ref(), |tx| tx.account_ids())
         .context("reading the store")?
@@ -62,6 +70,28 @@ pub fn open(args: &StoreArgs) -> anyhow::Result<Opened> {
         data_dir: args.data_dir.clone(),
         sole_builder,
     })
+}
+
+/// Refuses a data directory or store file that group or others can read or write, naming
+/// each and the `chmod` that fixes it, unless `allow` (then each is a warning in the log).
+pub fn check_private(dir: &Path, allow: bool) -> anyhow::Result<()> {
+    let shared = private::shared_paths(dir)
+        .with_context(|| format!("{}: cannot read the data directory", dir.display()))?;
+    if shared.is_empty() {
+        return Ok(());
+    }
+    if allow {
+        for s in &shared {
+            tracing::warn!(path = %s.path.display(), mode = format!("{:03o}", s.mode & 0o777), "readable or writable by other users (--allow-shared-data-dir)");
+        }
+        return Ok(());
+    }
+    let list: Vec<String> = shared.iter().map(|s| format!("  {s}")).collect();
+    bail!(
+        "{}: other users can read or write the data directory or its store files, which hold every password hash and the sealed secrets:\n{}\nMake them private, or start with --allow-shared-data-dir to accept this",
+        dir.display(),
+        list.join("\n")
+    )
 }
 
 /// The store a URL names (`None`: the data directory's SQLite file), and whether this
@@ -87,7 +117,7 @@ pub fn open_url(url: &str) -> anyhow::Result<(Arc<dyn Store>, bool)> {
 
 fn open_sqlite(path: &Path) -> anyhow::Result<(Arc<dyn Store>, bool)> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
+        private::create_dir(parent)
             .with_context(|| format!("{}: cannot create the directory", parent.display()))?;
     }
     let store = SqliteStore::open(path)

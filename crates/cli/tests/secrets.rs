@@ -156,7 +156,16 @@ async fn a_missing_or_wrong_master_key_or_a_damaged_secret_stops_the_start() {
         "no new key was made for a store that has secrets"
     );
 
-    std::fs::write(&key_file, format!("{}\n", "ab".repeat(32))).expect("write");
+    // An operator's key file is private (a shared one is refused before it is read).
+    let write_key = |text: &str| {
+        std::fs::write(&key_file, text).expect("write");
+        std::fs::set_permissions(
+            &key_file,
+            std::os::unix::fs::PermissionsExt::from_mode(0o600),
+        )
+        .expect("chmod");
+    };
+    write_key(&format!("{}\n", "ab".repeat(32)));
     let out = start();
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -165,7 +174,7 @@ async fn a_missing_or_wrong_master_key_or_a_damaged_secret_stops_the_start() {
         stderr(&out)
     );
 
-    std::fs::write(&key_file, &key).expect("restore");
+    write_key(&key);
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data.join("iam.db")).expect("open"));
     let account = AccountId::parse(&account).expect("id");
     let mut root_key = read(store.as_ref(), |tx| tx.access_keys(&account))

@@ -90,8 +90,10 @@ fn serve_on_the_postgres_copy_accepts_the_copied_keys() {
 
     // Another data directory with the same master key, and the PostgreSQL store.
     let second = tempfile::tempdir().expect("temporary directory");
-    std::fs::create_dir_all(second.path().join("data")).expect("dir");
-    std::fs::write(second.path().join("data/master.key"), master).expect("master key copy");
+    // Made private, as serve requires of a data directory (`install -m 600` for the key).
+    credreport_iam::private::create_dir(&second.path().join("data")).expect("dir");
+    credreport_iam::private::write(&second.path().join("data/master.key"), &master)
+        .expect("master key copy");
     let server = Server::start_in(second, &["--database-url", &pg]);
     assert!(
         server.key_id.is_empty(),

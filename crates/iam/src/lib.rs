@@ -40,6 +40,7 @@ pub mod ids;
 pub mod model;
 pub mod password;
 pub mod policy;
+pub mod private;
 pub mod qr;
 pub mod secret;
 pub mod store;

@@ -28,7 +28,7 @@ pub fn backup(args: &BackupArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn restore(args: &RestoreArgs) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(&args.data_dir).with_context(|| {
+    credreport_iam::private::create_dir(&args.data_dir).with_context(|| {
         format!(
             "{}: cannot create the data directory",
             args.data_dir.display()

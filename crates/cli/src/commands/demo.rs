@@ -64,7 +64,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
             (t.path().to_owned(), Some(t))
         }
     };
-    std::fs::create_dir_all(&dir)
+    credreport_iam::private::create_dir(&dir)
         .with_context(|| format!("{}: cannot create the data directory", dir.display()))?;
     let db = dir.join("iam.db");
     if db.exists() {

@@ -1,6 +1,6 @@
 //! `credreport serve`: the IAM endpoint.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -105,15 +105,7 @@ async fn shutdown() {
 }
 
 pub(crate) fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
+    credreport_iam::private::write(path, text.as_bytes())
 }
 
 pub(crate) fn init_logging(default: &str) {

@@ -230,9 +230,12 @@ fn to_i64(n: u64) -> i64 {
 impl History {
     /// Opens (creating if needed) the history in directory `dir`.
     pub fn open(dir: &Path) -> anyhow::Result<History> {
-        std::fs::create_dir_all(dir)
+        credreport_iam::private::create_dir(dir)
             .with_context(|| format!("{}: cannot create the history directory", dir.display()))?;
         let path = dir.join("history.db");
+        // Made 0600 before SQLite creates it: its WAL and SHM files take its mode.
+        credreport_iam::private::prepare_database(&path)
+            .with_context(|| format!("{}: cannot create the history", path.display()))?;
         let conn = Connection::open(&path)
             .with_context(|| format!("{}: cannot open the history", path.display()))?;
         let history = History { conn, path };

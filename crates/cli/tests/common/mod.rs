@@ -45,9 +45,31 @@ impl Server {
     /// those it writes when it creates the first account (empty when the store has one).
     pub fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         let data = dir.path().join("data");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_credreport"))
+        Server::start_at(dir, &data, extra, None)
+    }
+
+    /// `credreport serve --data-dir DATA` with more arguments, under `umask UMASK` when
+    /// given (through `sh`); `dir` is kept with the server.
+    pub fn start_at(
+        dir: tempfile::TempDir,
+        data: &Path,
+        extra: &[&str],
+        umask: Option<&str>,
+    ) -> Server {
+        let mut command = match umask {
+            Some(mask) => {
+                let mut c = Command::new("sh");
+                c.arg("-c")
+                    .arg(format!("umask {mask} && exec \"$@\""))
+                    .arg("sh")
+                    .arg(env!("CARGO_BIN_EXE_credreport"));
+                c
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_credreport")),
+        };
+        let mut child = command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(&data)
+            .arg(data)
             .args(extra)
             .env_remove("NO_COLOR") // the log must be plain because it is a pipe, not by request
             .env_remove("CREDREPORT_MASTER_KEY")

@@ -99,6 +99,8 @@ impl SqliteStore {
         let tmp_text = tmp
             .to_str()
             .ok_or_else(|| Error::internal(format!("{}: not a UTF-8 path", tmp.display())))?;
+        // VACUUM INTO takes an empty file: made 0600 first, the backup stays private.
+        crate::private::create_new(tmp).map_err(|e| io(tmp, &e))?;
         connect(self.path())?
             .execute("VACUUM INTO ?1", [tmp_text])
             .map_err(sql)?;
@@ -137,6 +139,9 @@ impl SqliteStore {
         }
         let tmp = temporary(db)?;
         std::fs::copy(backup, &tmp).map_err(|e| io(backup, &e))?;
+        // A copy keeps its source's mode: the restored store is private whatever the
+        // backup file's was.
+        crate::private::restrict(&tmp).map_err(|e| io(&tmp, &e))?;
         let result = (|| {
             let conn = Connection::open(&tmp).map_err(sql)?;
             let files = ReportFiles::beside(db);

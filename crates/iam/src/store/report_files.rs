@@ -22,9 +22,8 @@
 //!   never a wrong report.
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Sender};
 use std::sync::Mutex;
@@ -74,15 +73,8 @@ impl ReportFiles {
         let name = format!("{account}-{token}.{EXTENSION}");
         let path = self.dir.join(&name);
         (|| {
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(&self.dir)?;
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&path)?;
+            crate::private::create_dir(&self.dir)?;
+            let mut file = crate::private::create_new(&path)?;
             file.write_all(content)?;
             file.sync_data()?;
             File::open(&self.dir)?.sync_all()

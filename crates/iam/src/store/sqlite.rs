@@ -107,6 +107,9 @@ impl SqliteStore {
     /// report bytes live in files in a directory beside it (`iam.db-reports/` for
     /// `iam.db`); files left there by a process that died mid-build are removed.
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        // Made 0600 before SQLite creates it: its WAL and SHM files take its mode.
+        crate::private::prepare_database(path)
+            .map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
         let writer = connect(path)?;
         writer
             .pragma_update(None, "cache_size", WRITER_CACHE_KIB)
