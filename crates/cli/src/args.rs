@@ -136,6 +136,37 @@ pub enum Command {
     /// Move account stores between backends (SQLite and PostgreSQL).
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Print a shell completion script: `credreport completions bash > /etc/bash_completion.d/credreport`
+    /// (see the README for zsh, fish and PowerShell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into `--dir`:
+    /// `credreport man | man -l -`, `credreport man --dir /usr/local/share/man/man1`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `credreport completions` writes for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write `credreport.1` and one page per subcommand (`credreport-audit.1`,
+    /// `credreport-account-create.1`, ...) into this directory instead of printing the
+    /// main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -10,6 +10,7 @@ pub mod account;
 pub(crate) mod audit;
 mod backup;
 mod demo;
+mod docs;
 pub(crate) mod fetch;
 mod history;
 pub(crate) mod listener;
@@ -36,6 +37,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Remediate(args) => remediate::run(&args),
         Command::Review(args) => review::run(&args),
         Command::Store(cmd) => store::run(cmd),
+        Command::Completions(args) => docs::completions(&args),
+        Command::Man(args) => docs::man(&args),
     };
     match result {
         Ok(code) => code,
