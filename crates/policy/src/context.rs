@@ -10,7 +10,6 @@
 //! absent or hold anything, for privilege analysis; [`RequestContext::set_absent`] says a
 //! key is known to be absent).
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 
@@ -33,12 +32,25 @@ impl ContextValue {
     /// A string value; it also reads as a number, a date, a boolean or an IP address when
     /// its text is one.
     pub fn string(text: &str) -> ContextValue {
+        // Each reading is tried only when the first character allows it: a user agent or
+        // an ARN costs no failed parses.
+        let first = text.bytes().next().unwrap_or(b' ');
+        let numeric = first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.');
+        let address = (first.is_ascii_hexdigit() || first == b':') && text.contains(['.', ':']);
         ContextValue {
             text: text.into(),
-            number: parse_number(text),
-            date: Time::parse(text),
-            boolean: parse_bool(text),
-            ip: text.parse().ok(),
+            number: if numeric { parse_number(text) } else { None },
+            date: if first.is_ascii_digit() || first == b'-' {
+                Time::parse(text)
+            } else {
+                None
+            },
+            boolean: if matches!(text.len(), 4 | 5) {
+                parse_bool(text)
+            } else {
+                None
+            },
+            ip: if address { text.parse().ok() } else { None },
         }
     }
 
@@ -251,12 +263,40 @@ pub struct InvalidContextValue {
 
 #[derive(Clone, Debug)]
 struct Entry {
-    /// The key as the caller spelled it.
-    name: Box<str>,
-    /// Empty: known to be absent.
-    values: Vec<ContextValue>,
-    /// Set as a list (a multivalued key cannot be a policy variable).
-    list: bool,
+    /// The key in lowercase (the order of the entries; keys ignore case).
+    key: Box<str>,
+    values: Values,
+}
+
+/// `key` in lowercase, reusing its buffer when it is ASCII.
+fn lowercase(mut key: String) -> Box<str> {
+    if key.is_ascii() {
+        key.make_ascii_lowercase();
+        key.into()
+    } else {
+        key.to_lowercase().into()
+    }
+}
+
+/// The values of a key: most keys have one, so one needs no allocation of its own.
+#[derive(Clone, Debug)]
+enum Values {
+    /// Known to be absent.
+    Absent,
+    /// A single-valued key.
+    One(ContextValue),
+    /// A multivalued key (it cannot be a policy variable); empty is absent.
+    List(Vec<ContextValue>),
+}
+
+impl Values {
+    fn as_slice(&self) -> &[ContextValue] {
+        match self {
+            Values::Absent => &[],
+            Values::One(v) => std::slice::from_ref(v),
+            Values::List(vs) => vs,
+        }
+    }
 }
 
 /// What a context says of a key.
@@ -273,18 +313,17 @@ pub(crate) enum Lookup<'a> {
 /// The keys and values of one request. See the module documentation.
 #[derive(Clone, Default)]
 pub struct RequestContext {
-    entries: HashMap<Box<str>, Entry>,
+    /// Sorted by lowercase key (a few dozen keys: a binary search beats hashing).
+    entries: Vec<Entry>,
     open: bool,
 }
 
 impl fmt::Debug for RequestContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut entries: Vec<_> = self.entries.values().collect();
-        entries.sort_by(|a, b| a.name.cmp(&b.name));
         let mut map = f.debug_map();
-        for e in entries {
-            let texts: Vec<&str> = e.values.iter().map(ContextValue::text).collect();
-            map.entry(&e.name, &texts);
+        for e in &self.entries {
+            let texts: Vec<&str> = e.values.as_slice().iter().map(ContextValue::text).collect();
+            map.entry(&e.key, &texts);
         }
         map.finish()?;
         if self.open {
@@ -297,14 +336,17 @@ impl fmt::Debug for RequestContext {
 impl RequestContext {
     /// A complete context with no keys yet: a key that is never set is absent.
     pub fn new() -> RequestContext {
-        RequestContext::default()
+        RequestContext {
+            entries: Vec::with_capacity(24),
+            open: false,
+        }
     }
 
     /// An open context: a key that is never set is unknown (may be absent or hold any
     /// value). For privilege analysis, where the requests to come are not known.
     pub fn open() -> RequestContext {
         RequestContext {
-            entries: HashMap::new(),
+            entries: Vec::with_capacity(24),
             open: true,
         }
     }
@@ -316,7 +358,7 @@ impl RequestContext {
 
     /// Sets a single-valued key (replacing what it held).
     pub fn set(&mut self, key: &str, value: ContextValue) -> &mut Self {
-        self.put(key, vec![value], false)
+        self.put(key, Values::One(value))
     }
 
     /// Sets a multivalued key to these values (an empty list is an absent key).
@@ -325,27 +367,37 @@ impl RequestContext {
         key: &str,
         values: impl IntoIterator<Item = ContextValue>,
     ) -> &mut Self {
-        self.put(key, values.into_iter().collect(), true)
+        self.put(key, Values::List(values.into_iter().collect()))
     }
 
     /// Adds a value to a multivalued key.
     pub fn push(&mut self, key: &str, value: ContextValue) -> &mut Self {
-        let entry = self
-            .entries
-            .entry(key.to_lowercase().into())
-            .or_insert_with(|| Entry {
-                name: key.into(),
-                values: Vec::new(),
-                list: true,
-            });
-        entry.values.push(value);
-        entry.list = true;
+        let key = lowercase(key.to_owned());
+        match self.find(&key) {
+            Ok(i) => {
+                let values = &mut self.entries[i].values;
+                let mut list = match std::mem::replace(values, Values::Absent) {
+                    Values::Absent => Vec::new(),
+                    Values::One(v) => vec![v],
+                    Values::List(vs) => vs,
+                };
+                list.push(value);
+                *values = Values::List(list);
+            }
+            Err(i) => self.entries.insert(
+                i,
+                Entry {
+                    key,
+                    values: Values::List(vec![value]),
+                },
+            ),
+        }
         self
     }
 
     /// Says a key is absent (in an open context, where it would otherwise be unknown).
     pub fn set_absent(&mut self, key: &str) -> &mut Self {
-        self.put(key, Vec::new(), false)
+        self.put(key, Values::Absent)
     }
 
     /// Sets a key from SimulatePrincipalPolicy's `ContextEntry`: its declared type and its
@@ -365,21 +417,33 @@ impl RequestContext {
             })?;
             read.push(value);
         }
-        if !kind.is_list() {
-            read.truncate(1);
-        }
-        Ok(self.put(key, read, kind.is_list()))
+        let values = if kind.is_list() {
+            Values::List(read)
+        } else {
+            read.into_iter().next().map_or(Values::Absent, Values::One)
+        };
+        Ok(self.put(key, values))
     }
 
-    fn put(&mut self, key: &str, values: Vec<ContextValue>, list: bool) -> &mut Self {
-        self.entries.insert(
-            key.to_lowercase().into(),
-            Entry {
-                name: key.into(),
-                values,
-                list,
-            },
-        );
+    /// Where the key (in lowercase) is, or would be.
+    fn find(&self, lowercase_key: &str) -> Result<usize, usize> {
+        self.entries
+            .binary_search_by(|e| (*e.key).cmp(lowercase_key))
+    }
+
+    fn put(&mut self, key: &str, values: Values) -> &mut Self {
+        self.put_owned(key.to_owned(), values)
+    }
+
+    fn put_owned(&mut self, key: String, values: Values) -> &mut Self {
+        let entry = Entry {
+            key: lowercase(key),
+            values,
+        };
+        match self.find(&entry.key) {
+            Ok(i) => self.entries[i] = entry,
+            Err(i) => self.entries.insert(i, entry),
+        }
         self
     }
 
@@ -391,29 +455,32 @@ impl RequestContext {
         }
     }
 
-    /// The keys set, as spelled when set, sorted.
+    /// The keys set (absent ones too), in lowercase, sorted.
     pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.entries.values().map(|e| &*e.name).collect();
-        keys.sort_unstable();
-        keys
+        self.entries.iter().map(|e| &*e.key).collect()
     }
 
     /// What the context says of a key given in lowercase.
     pub(crate) fn lookup(&self, lowercase_key: &str) -> Lookup<'_> {
-        match self.entries.get(lowercase_key) {
-            Some(e) if e.values.is_empty() => Lookup::Absent,
-            Some(e) => Lookup::Present(&e.values),
-            None if self.open => Lookup::Unknown,
-            None => Lookup::Absent,
+        match self.find(lowercase_key) {
+            Ok(i) => match self.entries[i].values.as_slice() {
+                [] => Lookup::Absent,
+                values => Lookup::Present(values),
+            },
+            Err(_) if self.open => Lookup::Unknown,
+            Err(_) => Lookup::Absent,
         }
     }
 
     /// The value of a policy variable `${key}` (key in lowercase): the key's one value.
     /// A multivalued key has no value as a variable.
     pub(crate) fn variable(&self, lowercase_key: &str) -> Lookup<'_> {
-        match self.entries.get(lowercase_key) {
-            Some(e) if e.list || e.values.len() != 1 => Lookup::Absent,
-            _ => self.lookup(lowercase_key),
+        match self.find(lowercase_key) {
+            Ok(i) => match &self.entries[i].values {
+                Values::One(v) => Lookup::Present(std::slice::from_ref(v)),
+                Values::Absent | Values::List(_) => Lookup::Absent,
+            },
+            Err(_) => self.lookup(lowercase_key),
         }
     }
 
@@ -509,7 +576,7 @@ impl RequestContext {
     /// `aws:PrincipalTag/<key>`.
     pub fn principal_tag(&mut self, key: &str, value: &str) -> &mut Self {
         let name = format!("{}{key}", keys::PRINCIPAL_TAG_PREFIX);
-        self.set(&name, ContextValue::string(value))
+        self.put_owned(name, Values::One(ContextValue::string(value)))
     }
 
     /// `aws:TokenIssueTime` (temporary credentials only).
@@ -522,14 +589,14 @@ impl RequestContext {
     pub fn resource_tag(&mut self, key: &str, value: &str) -> &mut Self {
         let aws = format!("{}{key}", keys::RESOURCE_TAG_PREFIX);
         let iam = format!("{}{key}", keys::IAM_RESOURCE_TAG_PREFIX);
-        self.set(&aws, ContextValue::string(value));
-        self.set(&iam, ContextValue::string(value))
+        self.put_owned(aws, Values::One(ContextValue::string(value)));
+        self.put_owned(iam, Values::One(ContextValue::string(value)))
     }
 
     /// A tag the request sets: `aws:RequestTag/<key>`, and its key in `aws:TagKeys`.
     pub fn request_tag(&mut self, key: &str, value: &str) -> &mut Self {
         let name = format!("{}{key}", keys::REQUEST_TAG_PREFIX);
-        self.set(&name, ContextValue::string(value));
+        self.put_owned(name, Values::One(ContextValue::string(value)));
         self.push(keys::TAG_KEYS, ContextValue::string(key))
     }
 

@@ -58,16 +58,49 @@ impl fmt::Display for Time {
         let (y, m, d) = civil_from_days(days);
         let (secs, millis) = (in_day / 1000, in_day % 1000);
         let (hh, mm, ss) = (secs / 3600, secs / 60 % 60, secs % 60);
-        if y < 0 {
-            write!(f, "-{:04}", -y)?;
-        } else {
-            write!(f, "{y:04}")?;
+        if !(0..=9999).contains(&y) {
+            // Outside the four-digit years: the rare, slower path.
+            let sign = if y < 0 { "-" } else { "" };
+            return write!(
+                f,
+                "{sign}{:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}{}Z",
+                y.abs(),
+                Millis(millis)
+            );
         }
-        write!(f, "-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}")?;
-        if millis != 0 {
-            write!(f, ".{millis:03}")?;
-        }
+        // `aws:CurrentTime` is written for every request: digits by hand, no formatting
+        // machinery.
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut value: i128| {
+            for i in (at..at + width).rev() {
+                // A digit: 0 to 9.
+                out[i] = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        };
+        put(0, 4, y);
+        put(5, 2, m);
+        put(8, 2, d);
+        put(11, 2, hh);
+        put(14, 2, mm);
+        put(17, 2, ss);
+        put(20, 3, millis);
+        let end = if millis == 0 { 19 } else { 23 };
+        f.write_str(std::str::from_utf8(&out[..end]).map_err(|_| fmt::Error)?)?;
         f.write_str("Z")
+    }
+}
+
+/// `.mmm`, or nothing for whole seconds.
+struct Millis(i128);
+
+impl fmt::Display for Millis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            Ok(())
+        } else {
+            write!(f, ".{:03}", self.0)
+        }
     }
 }
 
@@ -247,6 +280,8 @@ mod tests {
             (1_585_699_200_000, "2020-04-01T00:00:00Z"),
             (1_585_699_200_123, "2020-04-01T00:00:00.123Z"),
             (-1, "1969-12-31T23:59:59.999Z"),
+            (253_402_300_800_000, "10000-01-01T00:00:00Z"),
+            (-62_167_219_200_001, "-0001-12-31T23:59:59.999Z"),
         ];
         for &(millis, text) in cases {
             let t = Time::from_unix_millis(millis);

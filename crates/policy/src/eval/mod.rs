@@ -279,6 +279,10 @@ impl<'r, 't, T> Scan<'r, 't, T> {
                 Effect::Deny => deny = deny.or(applies),
                 Effect::Allow => allow = allow.or(applies),
             }
+            if !T::ON && deny == Tri::Yes {
+                // Nothing else can change the decision, and nobody listens.
+                break;
+            }
         }
         (deny, allow)
     }
@@ -321,6 +325,9 @@ fn run<'a, T: Trace<'a>>(
         let (deny, allow) = scan.plain(sourced, PolicyUse::Identity);
         tally.deny = tally.deny.or(deny);
         tally.identity = tally.identity.or(allow);
+        if !T::ON && tally.deny == Tri::Yes {
+            return (Decision::ExplicitDeny, Tri::No, tally);
+        }
     }
     if let Some(resource) = &policies.resource {
         scan.resource(resource, &mut tally);
