@@ -21,7 +21,7 @@
 //!   Principal"), no `NotPrincipal`, no `Resource` ("Has prohibited field Resource"); a
 //!   resource-based policy has a `Principal` or a `NotPrincipal`, and may have a
 //!   `Resource` (absent: the resource the policy is attached to).
-//! - `Condition`: see [`crate::condition`](crate#conditions).
+//! - `Condition`: see [the crate's documentation](crate#conditions).
 //!
 //! Not checked here: the size quotas (a `LimitExceeded` error, not a malformed document),
 //! and duplicate JSON keys (the last one wins, as serde_json keeps it).

@@ -74,8 +74,8 @@
 //! # Decisions
 //!
 //! [`decide`] and [`evaluate`] combine the policies of a [`PolicySet`] (identity-based,
-//! resource-based, permissions boundary, session) by AWS's rules; see [`eval`](crate#decisions)
-//! and the `eval` module. [`evaluate`] explains: the statements that decided, with their
+//! resource-based, permissions boundary, session) by AWS's rules (the `eval` module's
+//! documentation lists them). [`evaluate`] explains: the statements that decided, with their
 //! source and positions; the context keys the policies used that the context lacked; the
 //! boundary's own answer. [`context_keys`] lists the keys a set of policies uses
 //! (GetContextKeysForPolicy).
