@@ -1,33 +1,29 @@
 //! Role trust policies (AssumeRolePolicyDocument): who may assume a role. Validated as
-//! CreateRole validates them and evaluated for one caller.
+//! CreateRole validates them and evaluated for one caller, by the policy engine
+//! (`credreport-policy`), as the resource-based policy of the role.
 //!
 //! A statement has `Effect`, `Principal` (required here; `NotPrincipal` is not supported
 //! in trust policies and is refused), `Action`/`NotAction` (`sts:AssumeRole` and its
 //! relatives) and optionally `Sid` and `Condition`; `Resource` is refused as IAM refuses it
-//! ("Has prohibited field Resource"). Principals evaluated: `{"AWS": …}` with `*`, an
-//! account id, `arn:aws:iam::<id>:root`, a user's or a role's ARN. `Service` and
-//! `Federated` principals are accepted and never match a caller of this service.
-//! Conditions fail closed, as in identity policies.
+//! ("Has prohibited field Resource"). Principals: `{"AWS": …}` with `*`, an account id,
+//! `arn:aws:iam::<id>:root`, a user's or a role's ARN, an STS session's ARN (no
+//! wildcards); `Service` and `Federated` principals name services and identity providers,
+//! never a caller of this service.
+//!
+//! Conditions are evaluated. [`TrustPolicy::evaluate`] knows only the caller, so it
+//! decides for an unknown context: an `Allow` with a condition does not allow, a `Deny`
+//! with one applies (as before conditions were evaluated); [`TrustPolicy::evaluate_in`]
+//! takes the request's context.
 
-use serde_json::{Map, Value};
+use credreport_policy::{Policy, Principal, Request, RequestContext, Tri};
 
 use crate::ids::AccountId;
-use crate::policy::{messages, wildcard_match, MalformedPolicy};
+use crate::policy::MalformedPolicy;
 
 /// A validated trust policy.
 #[derive(Clone, Debug)]
 pub struct TrustPolicy {
-    statements: Vec<TrustStatement>,
-}
-
-#[derive(Clone, Debug)]
-struct TrustStatement {
-    allow: bool,
-    /// `AWS` principals, as written.
-    aws: Vec<String>,
-    actions: Vec<String>,
-    not_action: bool,
-    conditional: bool,
+    policy: Policy,
 }
 
 /// Who asks to assume a role: its account and its ARN (a user's, or an assumed role's
@@ -55,194 +51,55 @@ pub enum TrustDecision {
     NotAllowed,
 }
 
-fn malformed(m: &str) -> MalformedPolicy {
-    MalformedPolicy(m.to_owned())
-}
-
-fn strings(value: Value) -> Result<Vec<String>, MalformedPolicy> {
-    match value {
-        Value::String(s) => Ok(vec![s]),
-        Value::Array(items) => items
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s),
-                _ => Err(malformed(messages::SYNTAX)),
-            })
-            .collect(),
-        _ => Err(malformed(messages::SYNTAX)),
-    }
-}
-
-fn valid_aws_principal(p: &str) -> bool {
-    p == "*"
-        || AccountId::parse(p).is_some()
-        || p.strip_prefix("arn:aws:iam::").is_some_and(|rest| {
-            rest.split_once(':').is_some_and(|(account, what)| {
-                AccountId::parse(account).is_some()
-                    && (what == "root" || what.starts_with("user/") || what.starts_with("role/"))
-            })
-        })
-        || p.starts_with("arn:aws:sts::")
-}
-
-fn principals(value: Value) -> Result<Vec<String>, MalformedPolicy> {
-    match value {
-        Value::String(s) if s == "*" => Ok(vec![s]),
-        Value::Object(map) => {
-            let mut aws = Vec::new();
-            for (kind, v) in map {
-                let list = strings(v)?;
-                match kind.as_str() {
-                    "AWS" => {
-                        for p in &list {
-                            if !valid_aws_principal(p) {
-                                return Err(malformed(&format!(
-                                    "Invalid principal in policy: \"AWS\":\"{p}\""
-                                )));
-                            }
-                        }
-                        aws.extend(list);
-                    }
-                    "Service" | "Federated" | "CanonicalUser" => {}
-                    _ => return Err(malformed(messages::SYNTAX)),
-                }
-            }
-            Ok(aws)
-        }
-        _ => Err(malformed(messages::SYNTAX)),
-    }
-}
-
-fn statement(raw: Map<String, Value>) -> Result<TrustStatement, MalformedPolicy> {
-    let mut allow = None;
-    let mut aws = None;
-    let mut actions = None;
-    let mut not_action = false;
-    let mut conditional = false;
-    for (key, value) in raw {
-        match key.as_str() {
-            "Sid" => {
-                if !value.is_string() {
-                    return Err(malformed(messages::SYNTAX));
-                }
-            }
-            "Effect" => {
-                allow = Some(match value.as_str() {
-                    Some("Allow") => true,
-                    Some("Deny") => false,
-                    _ => return Err(malformed(messages::SYNTAX)),
-                });
-            }
-            "Principal" => aws = Some(principals(value)?),
-            "NotPrincipal" => {
-                return Err(malformed(
-                    "NotPrincipal is not supported in a trust policy.",
-                ))
-            }
-            "Action" | "NotAction" => {
-                not_action = key == "NotAction";
-                actions = Some(strings(value)?);
-            }
-            "Condition" => conditional = value.as_object().is_some_and(|c| !c.is_empty()),
-            "Resource" | "NotResource" => {
-                return Err(malformed(&format!("Has prohibited field {key}")))
-            }
-            _ => return Err(malformed(messages::SYNTAX)),
-        }
-    }
-    let actions = actions
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| malformed(messages::NO_ACTIONS))?;
-    Ok(TrustStatement {
-        allow: allow.ok_or_else(|| malformed(messages::SYNTAX))?,
-        aws: aws.ok_or_else(|| malformed("Missing required field Principal"))?,
-        actions,
-        not_action,
-        conditional,
-    })
-}
-
 /// Validates a trust policy as CreateRole and UpdateAssumeRolePolicy do.
 pub fn parse_trust_policy(json: &str) -> Result<TrustPolicy, MalformedPolicy> {
-    let value: Value = serde_json::from_str(json).map_err(|_| malformed(messages::INVALID_JSON))?;
-    let Value::Object(top) = value else {
-        return Err(malformed(messages::SYNTAX));
-    };
-    let mut statements = Vec::new();
-    for (key, value) in top {
-        match key.as_str() {
-            "Version" | "Id" => {
-                if !value.is_string() {
-                    return Err(malformed(messages::SYNTAX));
-                }
-            }
-            "Statement" => {
-                let list = match value {
-                    Value::Array(items) => items,
-                    one @ Value::Object(_) => vec![one],
-                    _ => return Err(malformed(messages::SYNTAX)),
-                };
-                for item in list {
-                    let Value::Object(raw) = item else {
-                        return Err(malformed(messages::SYNTAX));
-                    };
-                    statements.push(statement(raw)?);
-                }
-            }
-            _ => return Err(malformed(messages::SYNTAX)),
-        }
-    }
-    if statements.is_empty() {
-        return Err(malformed(messages::SYNTAX));
-    }
-    Ok(TrustPolicy { statements })
-}
-
-/// How a written principal matches the caller: naming it, naming its account, or not.
-fn principal_match(principal: &str, caller: &TrustCaller<'_>) -> Option<TrustDecision> {
-    if principal == "*" {
-        return Some(TrustDecision::AllowsAccount);
-    }
-    let root = caller.account.root_arn();
-    if principal == caller.account.as_str() || principal == root {
-        return Some(TrustDecision::AllowsAccount);
-    }
-    (principal == caller.arn).then_some(TrustDecision::AllowsPrincipal)
+    credreport_policy::parse_trust_policy(json).map(|policy| TrustPolicy { policy })
 }
 
 impl TrustPolicy {
-    /// What this policy says of `caller` doing `action` (`sts:AssumeRole`). An explicit
-    /// Deny wins; then an Allow naming the caller; then one naming its account.
+    /// The policy, for the engine's full evaluation.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// What this policy says of `caller` doing `action` (`sts:AssumeRole`), the
+    /// request's context unknown. An explicit Deny (or one that may apply) wins; then an
+    /// Allow naming the caller; then one naming its account.
     pub fn evaluate(&self, caller: &TrustCaller<'_>, action: &str) -> TrustDecision {
-        let mut best = TrustDecision::NotAllowed;
-        for s in &self.statements {
-            let action_matches =
-                s.actions.iter().any(|a| wildcard_match(a, action, true)) != s.not_action;
-            if !action_matches {
-                continue;
-            }
-            let Some(matched) = s
-                .aws
-                .iter()
-                .filter_map(|p| principal_match(p, caller))
-                .min_by_key(|d| match d {
-                    TrustDecision::AllowsPrincipal => 0,
-                    _ => 1,
-                })
-            else {
-                continue;
-            };
-            if !s.allow {
-                return TrustDecision::Deny;
-            }
-            if s.conditional {
-                continue;
-            }
-            if matched == TrustDecision::AllowsPrincipal || best == TrustDecision::NotAllowed {
-                best = matched;
-            }
+        self.evaluate_in(caller, action, &RequestContext::open())
+    }
+
+    /// [`TrustPolicy::evaluate`] in the request's context.
+    pub fn evaluate_in(
+        &self,
+        caller: &TrustCaller<'_>,
+        action: &str,
+        context: &RequestContext,
+    ) -> TrustDecision {
+        let account = caller.account.as_str();
+        let principal = match Principal::from_arn(caller.arn) {
+            Some(p) if p.account() == Some(account) => p,
+            _ => Principal::User {
+                account,
+                arn: caller.arn,
+            },
+        };
+        let grant = self.policy.resource_grant(&Request {
+            principal,
+            action,
+            resource: "*",
+            resource_account: None,
+            context,
+        });
+        if grant.deny != Tri::No {
+            TrustDecision::Deny
+        } else if grant.to_principal.certain() || grant.to_role.certain() {
+            TrustDecision::AllowsPrincipal
+        } else if grant.to_account.certain() {
+            TrustDecision::AllowsAccount
+        } else {
+            TrustDecision::NotAllowed
         }
-        best
     }
 }
 
@@ -251,6 +108,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use crate::policy::messages;
+    use credreport_policy::ContextValue;
 
     const ACCOUNT: &str = "111111111111";
 
@@ -362,6 +221,42 @@ mod tests {
                 .evaluate(&caller, "sts:AssumeRole"),
             TrustDecision::NotAllowed
         );
+    }
+
+    #[test]
+    fn conditions_hold_in_the_requests_context() {
+        let account = AccountId::parse(ACCOUNT).unwrap();
+        let caller = TrustCaller {
+            account: &account,
+            arn: "arn:aws:iam::111111111111:user/alice",
+        };
+        let t = parse_trust_policy(
+            r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole",
+                "Condition":{"StringEquals":{"sts:ExternalId":"x"}}},
+              {"Effect":"Deny","Principal":{"AWS":"111111111111"},"Action":"sts:AssumeRole",
+                "Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
+        )
+        .unwrap();
+        let decide = |entries: &[(&str, ContextValue)]| {
+            let mut ctx = RequestContext::new();
+            for (k, v) in entries {
+                ctx.set(k, v.clone());
+            }
+            t.evaluate_in(&caller, "sts:AssumeRole", &ctx)
+        };
+        let tls = ("aws:SecureTransport", ContextValue::boolean(true));
+        let plain = ("aws:SecureTransport", ContextValue::boolean(false));
+        let id = |v: &str| ("sts:ExternalId", ContextValue::string(v));
+        assert_eq!(
+            decide(&[tls.clone(), id("x")]),
+            TrustDecision::AllowsAccount
+        );
+        assert_eq!(decide(&[tls.clone(), id("y")]), TrustDecision::NotAllowed);
+        assert_eq!(decide(&[tls]), TrustDecision::NotAllowed);
+        assert_eq!(decide(&[plain, id("x")]), TrustDecision::Deny);
+        // Without a context: the Deny may apply.
+        assert_eq!(t.evaluate(&caller, "sts:AssumeRole"), TrustDecision::Deny);
+        assert_eq!(t.policy().statement_count(), 2);
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! The `Resource` and `NotResource` elements: `*` or ARN patterns, matched case-sensitively
+//! part by part (a wildcard in the partition, service, region or account never spans a
+//! colon; the resource part after the fifth colon is matched whole), with policy variables
+//! in the resource part (Version 2012-10-17: "only in the resource portion of the ARN";
+//! a `${` before the fifth colon is plain text).
+
+use crate::context::RequestContext;
+use crate::error::MalformedPolicy;
+use crate::glob::{arn_parts, match_tokens, Glob, Tok};
+use crate::template::Template;
+use crate::tri::Tri;
+
+#[derive(Clone, Debug)]
+enum ResourcePattern {
+    /// `*`.
+    Any,
+    /// Not an ARN (refused by [`check_resource`] in documents): matches nothing.
+    Never,
+    /// The six parts, each a pattern.
+    Parts(Box<[Glob; 6]>),
+    /// The first five parts, and a resource part with variables.
+    Vars(Box<[Glob; 5]>, Template),
+}
+
+/// `Resource` (`negated == false`) or `NotResource`.
+#[derive(Clone, Debug)]
+pub(crate) struct Resources {
+    negated: bool,
+    patterns: Box<[ResourcePattern]>,
+}
+
+impl Resources {
+    /// Compiles patterns checked by [`check_resource`].
+    pub(crate) fn new(negated: bool, patterns: &[String], variables: bool) -> Resources {
+        Resources {
+            negated,
+            patterns: patterns.iter().map(|p| compile(p, variables)).collect(),
+        }
+    }
+
+    /// Whether the statement covers `resource`.
+    pub(crate) fn matches(
+        &self,
+        resource: &str,
+        ctx: &RequestContext,
+        scratch: &mut Vec<Tok>,
+        missing: &mut dyn FnMut(&str),
+    ) -> Tri {
+        let parts = arn_parts(resource);
+        let mut any = Tri::No;
+        for p in self.patterns.iter() {
+            let m = match (p, &parts) {
+                (ResourcePattern::Any, _) => Tri::Yes,
+                (ResourcePattern::Never, _) | (_, None) => Tri::No,
+                (ResourcePattern::Parts(globs), Some(parts)) => {
+                    Tri::from(globs.iter().zip(parts).all(|(g, part)| g.matches(part)))
+                }
+                (ResourcePattern::Vars(head, tail), Some(parts)) => {
+                    if head.iter().zip(parts).all(|(g, part)| g.matches(part)) {
+                        let resolved = tail.resolve(ctx, scratch, missing);
+                        resolved.with(match_tokens(scratch, parts[5]))
+                    } else {
+                        Tri::No
+                    }
+                }
+            };
+            any = any.or(m);
+            if any == Tri::Yes {
+                break;
+            }
+        }
+        if self.negated {
+            !any
+        } else {
+            any
+        }
+    }
+
+    /// The variables of its patterns, as written.
+    pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
+        self.patterns
+            .iter()
+            .filter_map(|p| match p {
+                ResourcePattern::Vars(_, t) => Some(t.variables()),
+                _ => None,
+            })
+            .flatten()
+    }
+}
+
+fn compile(pattern: &str, variables: bool) -> ResourcePattern {
+    if pattern == "*" {
+        return ResourcePattern::Any;
+    }
+    let Some(parts) = arn_parts(pattern) else {
+        return ResourcePattern::Never;
+    };
+    let head: [Glob; 5] = std::array::from_fn(|i| Glob::new(parts[i]));
+    match variables.then(|| Template::parse(parts[5], true)).flatten() {
+        Some(tail) => ResourcePattern::Vars(Box::new(head), tail),
+        None => {
+            let [a, b, c, d, e] = head;
+            ResourcePattern::Parts(Box::new([a, b, c, d, e, Glob::new(parts[5])]))
+        }
+    }
+}
+
+/// `*`, or an ARN: `arn:` and at least six `:`-separated parts (partition, service,
+/// region and account may be empty or wildcards).
+pub(crate) fn check_resource(resource: &str) -> Result<(), MalformedPolicy> {
+    if resource == "*" || (resource.starts_with("arn:") && resource.split(':').count() >= 6) {
+        Ok(())
+    } else {
+        Err(MalformedPolicy(format!(
+            "Resource {resource} must be in ARN format or \"*\"."
+        )))
+    }
+}
