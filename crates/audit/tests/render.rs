@@ -6,34 +6,13 @@
 //! Expected outputs live in `tests/golden/<case>.<ext>`; `UPDATE_GOLDEN=1 cargo test`
 //! rewrites them for review.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use credreport_audit::config::parse_time;
+use std::path::Path;
+
+use common::{here, Scenario};
 use credreport_audit::render::renderer;
-use credreport_audit::{audit, AsOfSource, Baseline, Config, Format, Input, RenderOptions};
-
-fn here() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fixture: ours in `tests/data`, or the report crate's real-format samples.
-fn fixture(name: &str) -> Vec<u8> {
-    let ours = here().join("tests/data").join(name);
-    let path = if ours.exists() {
-        ours
-    } else {
-        here().join("../report/tests/data").join(name)
-    };
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-struct Scenario {
-    name: &'static str,
-    inputs: &'static [&'static str],
-    as_of: &'static str,
-    config: Option<&'static str>,
-    baseline: Option<(&'static str, &'static str)>,
-}
+use credreport_audit::{Format, RenderOptions};
 
 const SCENARIOS: &[Scenario] = &[
     // The 2016 capture in audit-peers section 6, as of its GeneratedTime (wire reference
@@ -74,33 +53,10 @@ const SCENARIOS: &[Scenario] = &[
 ];
 
 fn render(s: &Scenario, format: Format) -> String {
-    let config = match s.config {
-        Some(name) => Config::from_toml(&String::from_utf8_lossy(&fixture(name))).expect("config"),
-        None => Config::default(),
-    };
-    let as_of = parse_time(s.as_of, false).expect("as-of");
-    let inputs = s
-        .inputs
-        .iter()
-        .map(|name| Input::new(*name, std::io::Cursor::new(fixture(name))))
-        .collect();
-    let baseline = s.baseline.map(|(name, at)| Baseline {
-        inputs: vec![Input::new(name, std::io::Cursor::new(fixture(name)))],
-        as_of: parse_time(at, false).expect("baseline as-of"),
-    });
     let mut out = Vec::new();
     {
         let mut sink = renderer(format, Box::new(&mut out), RenderOptions { color: false });
-        let summary = audit(
-            &config,
-            as_of,
-            AsOfSource::Given,
-            inputs,
-            baseline,
-            &mut sink,
-        )
-        .expect("audit");
-        assert!(!summary.has_errors(), "{}", s.name);
+        s.audit(&mut sink);
     }
     String::from_utf8(out).expect("UTF-8 output")
 }

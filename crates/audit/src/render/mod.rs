@@ -5,7 +5,8 @@
 //! JSON, CSV and SARIF write each finding as it arrives and keep nothing, so their memory
 //! stays flat however long the report. The table, Markdown and HTML group findings by
 //! severity, so they keep the findings until the end ([`Finding::into_owned`]: each with
-//! a shared copy of its row, from which its words are written).
+//! a shared copy of its row, from which its words are written), and render one
+//! [`view::View`] of them.
 
 use std::io::{self, Write};
 
@@ -24,6 +25,7 @@ mod json;
 mod markdown;
 mod sarif;
 mod table;
+pub mod view;
 
 /// Receives the findings of a run, in order: `begin`, any number of `finding`, `finish`.
 pub trait Sink {
@@ -304,15 +306,6 @@ pub struct Collect {
     pub findings: Vec<Finding<'static>>,
 }
 
-impl Collect {
-    /// Takes the findings, regrouped for reading ([`grouped`]).
-    pub(crate) fn take_grouped(&mut self) -> Vec<Finding<'static>> {
-        let mut findings = std::mem::take(&mut self.findings);
-        grouped(&mut findings);
-        findings
-    }
-}
-
 impl Sink for Collect {
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
         self.run = Some(run.clone());
@@ -328,54 +321,4 @@ impl Sink for Collect {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
     }
-}
-
-/// Findings in report order, regrouped for reading: by change (with a baseline), then
-/// severity, then check; the order within a group is the report's.
-pub(crate) fn grouped(findings: &mut [Finding<'_>]) {
-    findings.sort_by_key(|f| {
-        (
-            f.change.map_or(0, |c| match c {
-                Change::New => 0,
-                Change::Resolved => 1,
-                Change::Persisting => 2,
-            }),
-            f.status,
-            f.severity.rank(),
-            f.check,
-        )
-    });
-}
-
-/// "1 finding", "3 findings".
-pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A one-line account of the inputs: "real-output-quirks.csv (current, 7 rows, account
-/// 619193117841)".
-pub(crate) fn describe_inputs(summary: &Summary) -> Vec<String> {
-    summary
-        .inputs
-        .iter()
-        .map(|i| {
-            let edition = i.edition.map_or("unreadable", |e| e.name());
-            let accounts: Vec<&str> = i.accounts.iter().map(String::as_str).collect();
-            let accounts = match accounts.len() {
-                0 => String::new(),
-                1 => format!(", account {}", accounts[0]),
-                _ => format!(", accounts {}", accounts.join(" ")),
-            };
-            let errors = if i.error_count > 0 {
-                format!(", {}", count(i.error_count, "error", "errors"))
-            } else {
-                String::new()
-            };
-            format!(
-                "{} ({edition}, {}{accounts}{errors})",
-                i.name,
-                count(i.rows, "row", "rows")
-            )
-        })
-        .collect()
 }
