@@ -2,7 +2,7 @@
 //! stages that sit in front of a renderer ([`Tally`] counts, [`crate::diff::Diff`]
 //! compares with a baseline).
 //!
-//! JSON, CSV and SARIF write each finding as it arrives and keep nothing, so their memory
+//! JSON, CSV, SARIF, OCSF and ASFF write each finding as it arrives and keep nothing, so their memory
 //! stays flat however long the report. The table, Markdown and HTML group findings by
 //! severity, so they keep the findings until the end ([`Finding::into_owned`]: each with
 //! a shared copy of its row, from which its words are written), and render one
@@ -18,14 +18,22 @@ use crate::engine::{AsOfSource, Summary};
 use crate::finding::{Change, Finding, Status};
 use credreport_report::Timestamp;
 
+mod array;
+mod asff;
 mod csv;
 mod html;
 pub use html::{charts, esc as escape_html};
 mod json;
 mod markdown;
+mod ocsf;
+mod region;
+pub use region::Region;
 mod sarif;
+mod standards;
 mod table;
 pub mod view;
+pub use asff::SCHEMA_VERSION as ASFF_SCHEMA_VERSION;
+pub use ocsf::VERSION as OCSF_VERSION;
 
 /// Receives the findings of a run, in order: `begin`, any number of `finding`, `finish`.
 pub trait Sink {
@@ -72,20 +80,26 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page with a summary and charts.
     Html,
+    /// OCSF 1.5.0 Detection Finding events, a JSON array.
+    Ocsf,
+    /// ASFF findings, a JSON array for Security Hub's BatchImportFindings.
+    Asff,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Table,
         Format::Json,
         Format::Csv,
         Format::Sarif,
         Format::Markdown,
         Format::Html,
+        Format::Ocsf,
+        Format::Asff,
     ];
 
-    /// `table`, `json`, `csv`, `sarif`, `markdown`, `html`.
+    /// `table`, `json`, `csv`, `sarif`, `markdown`, `html`, `ocsf`, `asff`.
     pub const fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
@@ -94,20 +108,27 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
         }
     }
 
     /// Whether findings are written as they come (memory flat in the number of findings).
     pub const fn streams(self) -> bool {
-        matches!(self, Format::Json | Format::Csv | Format::Sarif)
+        matches!(
+            self,
+            Format::Json | Format::Csv | Format::Sarif | Format::Ocsf | Format::Asff
+        )
     }
 }
 
 /// Options that only some formats use.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// Table: write ANSI colors.
     pub color: bool,
+    /// OCSF and ASFF: the Region the findings are made in (ASFF: imported in).
+    pub region: Region,
 }
 
 /// The renderer for `format`, writing to `out`.
@@ -123,6 +144,8 @@ pub fn renderer<'w>(
         Format::Sarif => Box::new(sarif::Sarif::new(out)),
         Format::Markdown => Box::new(markdown::Markdown::new(out)),
         Format::Html => Box::new(html::Html::new(out)),
+        Format::Ocsf => Box::new(array::ArraySink::new(out, options.region, ocsf::event)),
+        Format::Asff => Box::new(array::ArraySink::new(out, options.region, asff::finding)),
     }
 }
 

@@ -125,7 +125,7 @@ impl Item<'_> {
 
     /// `report.csv:7`: where its row is.
     pub fn location(&self) -> String {
-        format!("{}:{}", self.finding.source, self.finding.line)
+        self.finding.location()
     }
 
     /// Its message, notes and fix into `text`. A finding that disappeared has no fix:
@@ -141,12 +141,7 @@ impl Item<'_> {
     /// and last day, or the finding's message.
     pub fn why(&self) -> String {
         match &self.finding.suppression {
-            Some(s) if self.finding.status == Status::Suppressed => format!(
-                "{} (owner {}, until {})",
-                s.reason,
-                s.owner,
-                s.expires.get(..10).unwrap_or(&s.expires)
-            ),
+            Some(s) if self.finding.status == Status::Suppressed => s.describe(),
             _ => self.finding.message(),
         }
     }
