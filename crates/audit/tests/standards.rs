@@ -349,6 +349,13 @@ fn ocsf_says_what_the_issue_asks_of_each_finding() {
             } else {
                 assert_eq!(e["remediation"]["desc"], fix, "{what}");
             }
+            let tagged: BTreeSet<String> = e["finding_info"]["tags"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|t| Some(format!("{}/{}", t["name"].as_str()?, t["value"].as_str()?)))
+                .collect();
+            assert!(requirements(check).is_subset(&tagged), "{what}: {tagged:?}");
             let compliance = &e["unmapped"]["compliance"];
             let written = strings(&compliance["requirements"]);
             assert!(

@@ -4,7 +4,9 @@
 //!
 //! - `finding_info.uid` is the finding's fingerprint; `finding_info.title` and `desc` the
 //!   check's title and description; `finding_info.analytic` the check (a rule, its id);
-//!   `finding_info.types` the ASFF finding types; `metadata.event_code` the check id.
+//!   `finding_info.types` the ASFF finding types; `finding_info.tags` its CIS and FSBP
+//!   requirements (`CIS AWS Foundations Benchmark v1.4.0`: `1.4`) and Security Hub
+//!   controls; `metadata.event_code` the check id.
 //! - `activity_id`: Create (no baseline, or a new finding), Update (a finding that
 //!   persisted), Close (one that disappeared); `type_uid` follows (`200401`...).
 //! - `severity_id`: Informational 1, Low 2, Medium 3, High 4, Critical 5. `status_id`:
@@ -118,6 +120,7 @@ pub(crate) fn event(f: &Finding<'_>, text: &FindingText, cx: &Context) -> Option
             "desc": info.description,
             "types": finding_types(info),
             "analytic": { "uid": f.check.as_str(), "name": f.check.as_str(), "type_id": RULE, "type": "Rule" },
+            "tags": tags(info),
         },
         "cloud": cloud(f, region),
         "resources": [resource(f, text, region)],
@@ -130,6 +133,19 @@ pub(crate) fn event(f: &Finding<'_>, text: &FindingText, cx: &Context) -> Option
         event["remediation"] = json!({ "desc": text.remediation });
     }
     Some(event)
+}
+
+/// The check's CIS and FSBP requirements as `finding_info.tags`, one per standard version
+/// (`CIS AWS Foundations Benchmark v1.4.0`: `1.4`), then its Security Hub controls.
+fn tags(info: &crate::CheckInfo) -> Vec<Value> {
+    let mut tags: Vec<Value> = requirements(info)
+        .iter()
+        .map(|r| json!({ "name": r.standard_version(), "value": r.id }))
+        .collect();
+    if !info.fsbp.is_empty() {
+        tags.push(json!({ "name": "AWS Security Hub controls", "values": info.fsbp }));
+    }
+    tags
 }
 
 fn cloud(f: &Finding<'_>, region: &Region) -> Value {
