@@ -18,7 +18,8 @@
 //!
 //! Peak memory (VmHWM) comes from child processes (this program run with
 //! `CREDREPORT_AUDIT_BENCH_CHILD=<path>:<format>`) that audit one file each, a tenth of the
-//! rows and all of them, so that its growth with the rows shows.
+//! rows and all of them, so that its growth with the rows shows: no output, JSON, CSV,
+//! SARIF, OCSF, ASFF and the table.
 //!
 //! No benchmark framework: wall-clock seconds.
 
@@ -114,7 +115,7 @@ fn main() -> Result<()> {
     }
     println!();
     println!("peak RSS (VmHWM) of a child process that audits one file:");
-    for format in ["none", "json", "csv", "sarif", "table"] {
+    for format in ["none", "json", "csv", "sarif", "ocsf", "asff", "table"] {
         let small_peak = run_child(small, format)?;
         let big_peak = run_child(big, format)?;
         println!(
@@ -225,6 +226,8 @@ fn child(spec: &str) -> Result<()> {
         "json" => Some(Format::Json),
         "csv" => Some(Format::Csv),
         "sarif" => Some(Format::Sarif),
+        "ocsf" => Some(Format::Ocsf),
+        "asff" => Some(Format::Asff),
         "table" => Some(Format::Table),
         _ => None,
     };

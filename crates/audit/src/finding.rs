@@ -185,6 +185,18 @@ pub struct SuppressionNote {
     pub expires: String,
 }
 
+impl SuppressionNote {
+    /// `reason (owner someone@example.com, until 2019-01-01)`: why, who, and the last day.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} (owner {}, until {})",
+            self.reason,
+            self.owner,
+            self.expires.get(..10).unwrap_or(&self.expires)
+        )
+    }
+}
+
 /// Whether a matching suppression still applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -382,6 +394,11 @@ impl<'r> Finding<'r> {
     /// `<arn>` or `<arn>#<credential>`: stable across reports.
     pub fn resource(&self) -> Resource<'_> {
         Resource(self)
+    }
+
+    /// `report.csv:7`: the report and the line of the row.
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.source, self.line)
     }
 
     /// `<check>:<resource>`: what identifies "the same finding" across two reports.

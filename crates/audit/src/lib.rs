@@ -11,8 +11,8 @@
 //!   suppressions with a reason, an owner and an expiry.
 //! - [`Auditor`]: runs the checks row by row over a [`credreport_report::ReportReader`],
 //!   keeping no rows.
-//! - [`render`]: table, JSON, CSV, SARIF 2.1.0, Markdown and HTML; [`Diff`] compares with a
-//!   baseline report.
+//! - [`render`]: table, JSON, CSV, SARIF 2.1.0, Markdown, HTML, OCSF 1.5.0 Detection
+//!   Findings and ASFF (AWS Security Hub); [`Diff`] compares with a baseline report.
 //!
 //! The crate does no I/O of its own and never reads the clock: it reads the readers and
 //! writes the writers it is handed, and the as-of time is an argument.

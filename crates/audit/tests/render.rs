@@ -6,103 +6,13 @@
 //! Expected outputs live in `tests/golden/<case>.<ext>`; `UPDATE_GOLDEN=1 cargo test`
 //! rewrites them for review.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use credreport_audit::config::parse_time;
-use credreport_audit::render::renderer;
-use credreport_audit::{audit, AsOfSource, Baseline, Config, Format, Input, RenderOptions};
-
-fn here() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fixture: ours in `tests/data`, or the report crate's real-format samples.
-fn fixture(name: &str) -> Vec<u8> {
-    let ours = here().join("tests/data").join(name);
-    let path = if ours.exists() {
-        ours
-    } else {
-        here().join("../report/tests/data").join(name)
-    };
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-struct Scenario {
-    name: &'static str,
-    inputs: &'static [&'static str],
-    as_of: &'static str,
-    config: Option<&'static str>,
-    baseline: Option<(&'static str, &'static str)>,
-}
-
-const SCENARIOS: &[Scenario] = &[
-    // The 2016 capture in audit-peers section 6, as of its GeneratedTime (wire reference
-    // section 5.7).
-    Scenario {
-        name: "real-output-quirks",
-        inputs: &["real-output-quirks.csv"],
-        as_of: "2016-11-25T14:30:42Z",
-        config: None,
-        baseline: None,
-    },
-    // Seed 003's legacy sample, as of its GeneratedTime: last-used columns missing.
-    Scenario {
-        name: "seed003-legacy",
-        inputs: &["seed003-legacy.csv"],
-        as_of: "2015-06-17T19:11:50Z",
-        config: None,
-        baseline: None,
-    },
-    // The May 2018 gap (seed 000), machine thresholds, an active and an expired
-    // suppression, a check turned off.
-    Scenario {
-        name: "mixed-2018-config",
-        inputs: &["mixed-2018.csv"],
-        as_of: "2018-08-15T00:00:00Z",
-        config: Some("mixed-2018.toml"),
-        baseline: None,
-    },
-    // A later report compared with the 2016 capture: root got MFA, kaleb was deleted,
-    // zed arrived without MFA.
-    Scenario {
-        name: "diff-quirks-later",
-        inputs: &["real-output-quirks-later.csv"],
-        as_of: "2016-12-20T00:00:00Z",
-        config: None,
-        baseline: Some(("real-output-quirks.csv", "2016-11-25T14:30:42Z")),
-    },
-];
+use common::{assert_valid, here, schema, Scenario, SCENARIOS};
+use credreport_audit::{Format, RenderOptions};
 
 fn render(s: &Scenario, format: Format) -> String {
-    let config = match s.config {
-        Some(name) => Config::from_toml(&String::from_utf8_lossy(&fixture(name))).expect("config"),
-        None => Config::default(),
-    };
-    let as_of = parse_time(s.as_of, false).expect("as-of");
-    let inputs = s
-        .inputs
-        .iter()
-        .map(|name| Input::new(*name, std::io::Cursor::new(fixture(name))))
-        .collect();
-    let baseline = s.baseline.map(|(name, at)| Baseline {
-        inputs: vec![Input::new(name, std::io::Cursor::new(fixture(name)))],
-        as_of: parse_time(at, false).expect("baseline as-of"),
-    });
-    let mut out = Vec::new();
-    {
-        let mut sink = renderer(format, Box::new(&mut out), RenderOptions { color: false });
-        let summary = audit(
-            &config,
-            as_of,
-            AsOfSource::Given,
-            inputs,
-            baseline,
-            &mut sink,
-        )
-        .expect("audit");
-        assert!(!summary.has_errors(), "{}", s.name);
-    }
-    String::from_utf8(out).expect("UTF-8 output")
+    s.render(format, RenderOptions::default())
 }
 
 fn golden(case: &str, got: &str) {
@@ -117,6 +27,8 @@ fn extension(format: Format) -> &'static str {
         Format::Sarif => "sarif",
         Format::Markdown => "md",
         Format::Html => "html",
+        Format::Ocsf => "ocsf.json",
+        Format::Asff => "asff.json",
     }
 }
 
@@ -130,18 +42,13 @@ fn golden_outputs_for_every_format() {
     }
 }
 
-fn load_schema(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("schema is JSON")
-}
-
 /// The official SARIF schema has one malformed `pattern` (`language`: `…]?$`, a stray
 /// `]`), which JavaScript engines accept but the `jsonschema` crate's ECMA-262 check
 /// rejects when it compiles the schema. Ajv users strip it the same way. It is dropped
 /// here in memory only, and only that one keyword: our logs never write `language`.
 fn sarif_validator() -> jsonschema::Validator {
     const BROKEN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
-    let mut schema = load_schema(&here().join("schemas/sarif-2.1.0-rtm.5.json"));
+    let mut schema = schema("sarif-2.1.0-rtm.5.json");
     fn strip(v: &mut serde_json::Value, removed: &mut usize) {
         match v {
             serde_json::Value::Object(map) => {
@@ -168,29 +75,24 @@ fn sarif_validator() -> jsonschema::Validator {
 }
 
 fn findings_validator() -> jsonschema::Validator {
-    let schema = load_schema(&here().join("schemas/findings.schema.json"));
+    let schema = schema("findings.schema.json");
     jsonschema::options()
         .should_validate_formats(true)
         .build(&schema)
         .expect("findings schema compiles")
 }
 
-fn assert_valid(validator: &jsonschema::Validator, what: &str, text: &str) {
+fn assert_valid_json(validator: &jsonschema::Validator, what: &str, text: &str) {
     let doc: serde_json::Value =
         serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: not JSON: {e}"));
-    let errors: Vec<String> = validator
-        .iter_errors(&doc)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .take(10)
-        .collect();
-    assert!(errors.is_empty(), "{what}: invalid:\n{}", errors.join("\n"));
+    assert_valid(validator, what, &doc);
 }
 
 #[test]
 fn sarif_is_valid_sarif_2_1_0() {
     let validator = sarif_validator();
     for s in SCENARIOS {
-        assert_valid(&validator, s.name, &render(s, Format::Sarif));
+        assert_valid_json(&validator, s.name, &render(s, Format::Sarif));
     }
     // The validator does reject what is not SARIF.
     let bad = r#"{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"message":{"text":"m"},"level":"critical"}]}]}"#;
@@ -201,7 +103,7 @@ fn sarif_is_valid_sarif_2_1_0() {
 fn json_is_valid_against_its_published_schema() {
     let validator = findings_validator();
     for s in SCENARIOS {
-        assert_valid(&validator, s.name, &render(s, Format::Json));
+        assert_valid_json(&validator, s.name, &render(s, Format::Json));
     }
     let mut doc: serde_json::Value =
         serde_json::from_str(&render(&SCENARIOS[0], Format::Json)).expect("json");

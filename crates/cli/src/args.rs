@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
+use credreport_audit::render::Region;
 
 use crate::fetch::parse_duration;
 
@@ -636,9 +637,17 @@ pub struct AuditArgs {
 
     /// Output format. `table` is colored on a terminal; `json` follows the JSON Schema in
     /// `crates/audit/schemas/findings.schema.json`; `sarif` is SARIF 2.1.0 for code scanning;
-    /// `html` is one self-contained page with charts.
+    /// `html` is one self-contained page with charts; `ocsf` is a JSON array of OCSF 1.5.0
+    /// Detection Findings; `asff` is a JSON array of AWS Security Finding Format findings
+    /// for Security Hub's BatchImportFindings.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,
+
+    /// The Region written in `ocsf` and `asff` findings (ASFF: the Region of the
+    /// ProductArn, where Security Hub imports them). Default: `--region` when fetching,
+    /// else us-east-1 (IAM is global).
+    #[arg(long, value_name = "REGION", value_parser = parse_region)]
+    pub findings_region: Option<Region>,
 
     /// Configuration (TOML): thresholds, human and machine users, checks on/off and their
     /// severities, suppressions. See `crates/audit/credreport-audit.example.toml`.
@@ -692,6 +701,13 @@ pub enum FormatArg {
     Sarif,
     Markdown,
     Html,
+    Ocsf,
+    Asff,
+}
+
+/// An AWS Region name, such as `eu-west-1`.
+pub fn parse_region(text: &str) -> Result<Region, String> {
+    Region::parse(text).ok_or_else(|| format!("{text:?} is not a Region name such as eu-west-1"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -160,3 +160,59 @@ fn output_file_and_sarif() {
         .is_some_and(|r| !r.is_empty()));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn asff_in_the_region_given() {
+    check(
+        "asff-legacy-eu-west-1",
+        &[
+            "audit",
+            "--as-of=2015-06-17T19:11:50Z",
+            "--format=asff",
+            "--findings-region=eu-west-1",
+            "seed003-legacy.csv",
+        ],
+        None,
+        0,
+    );
+    check(
+        "bad-findings-region",
+        &[
+            "audit",
+            AS_OF,
+            "--format=ocsf",
+            "--findings-region=mars",
+            "real-output-quirks.csv",
+        ],
+        None,
+        2,
+    );
+}
+
+#[test]
+fn ocsf_is_one_event_per_finding_in_us_east_1_by_default() {
+    let (code, text) = transcript(
+        &[
+            "audit",
+            AS_OF,
+            "--format=ocsf",
+            "--fail-on=critical",
+            "real-output-quirks.csv",
+        ],
+        None,
+    );
+    assert_eq!(code, 1, "--fail-on works with every format");
+    let stdout = text
+        .split_once("--- stdout\n")
+        .and_then(|(_, rest)| rest.split_once("\n--- stderr\n"))
+        .map(|(out, _)| out)
+        .expect("stdout");
+    let events: serde_json::Value = serde_json::from_str(stdout).expect("a JSON array");
+    let events = events.as_array().expect("array");
+    assert_eq!(events.len(), 23);
+    for e in events {
+        assert_eq!(e["class_uid"], 2004);
+        assert_eq!(e["cloud"]["region"], "us-east-1");
+        assert_eq!(e["cloud"]["account"]["uid"], "619193117841");
+    }
+}

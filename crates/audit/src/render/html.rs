@@ -8,8 +8,9 @@ use std::io::{self, Write};
 
 use crate::check::{CheckId, Severity};
 use crate::engine::Summary;
-use crate::finding::{Change, Finding, Status};
-use crate::render::{describe_inputs, Collect, RunInfo, Sink};
+use crate::finding::{Finding, FindingText};
+use crate::render::view::{capitalize, View, CIS_HEADER, COUNT_HEADERS, ERRORS_NOTE, TITLE};
+use crate::render::{Collect, RunInfo, Sink};
 use crate::stats::{AGE_BUCKETS, USE_BUCKETS};
 
 pub(crate) struct Html<'w> {
@@ -258,105 +259,99 @@ impl Sink for Html<'_> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let findings = self.kept.take_grouped();
-        let t = &summary.tally;
-        let st = &summary.stats;
-        let mut h = String::with_capacity(64 * 1024 + findings.len() * 800);
-        h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-        h.push_str("<title>credreport audit</title>\n<style>");
-        h.push_str(STYLE);
-        h.push_str("</style>\n</head>\n<body>\n<main>\n<h1>Credential report audit</h1>\n");
-        if let Some(run) = &self.kept.run {
-            let _ = writeln!(
-                h,
-                "<p class=\"muted\">As of <b>{}</b> ({}) · {} {}</p>",
-                run.as_of.to_zulu(),
-                match run.as_of_source {
-                    crate::AsOfSource::Given => "given",
-                    crate::AsOfSource::Generated => "report generated",
-                    crate::AsOfSource::Now => "time of the audit",
-                },
-                run.tool,
-                run.version
-            );
-        }
-        h.push_str("<ul>");
-        for line in describe_inputs(summary) {
-            let _ = write!(h, "<li>{}</li>", esc(&line));
-        }
-        for b in &summary.baseline {
-            let _ = write!(h, "<li>baseline: {}</li>", esc(&b.name));
-        }
-        h.push_str("</ul>\n<div class=\"cards\">");
-        for s in Severity::DESCENDING {
-            let _ = write!(
-                h,
-                "<div class=\"card\" style=\"border-top:4px solid {}\"><b>{}</b>{}</div>",
-                color(s),
-                t.failed.get(s),
-                s.name()
-            );
-        }
-        let mfa = (st.console_users_with_mfa * 100)
-            .checked_div(st.console_users)
-            .map_or("—".to_owned(), |p| format!("{p}%"));
+        let mut findings = std::mem::take(&mut self.kept.findings);
+        let size = 64 * 1024 + findings.len() * 800;
+        let view = View::new(self.kept.run.as_ref(), summary, &mut findings);
+        let mut h = String::with_capacity(size);
+        page(&mut h, &view);
+        self.out.write_all(h.as_bytes())?;
+        self.out.flush()
+    }
+}
+
+fn page(h: &mut String, view: &View<'_>) {
+    let c = &view.counts;
+    let st = &view.summary.stats;
+    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = write!(h, "<title>{TITLE}</title>\n<style>");
+    h.push_str(STYLE);
+    let _ = writeln!(h, "</style>\n</head>\n<body>\n<main>\n<h1>{TITLE}</h1>");
+    if let Some(a) = &view.as_of {
+        let _ = writeln!(
+            h,
+            "<p class=\"muted\">As of <b>{}</b> ({}) · {} {}</p>",
+            a.time,
+            esc(a.source),
+            a.tool,
+            a.version
+        );
+    }
+    h.push_str("<ul>");
+    for line in view.inputs.iter().chain(&view.baseline) {
+        let _ = write!(h, "<li>{}</li>", esc(line));
+    }
+    h.push_str("</ul>\n<div class=\"cards\">");
+    for s in Severity::DESCENDING {
         let _ = write!(
             h,
-            "<div class=\"card\"><b>{}</b>suppressed</div><div class=\"card\"><b>{}</b>not evaluated</div>\
-             <div class=\"card\"><b>{}</b>users ({} human, {} machine)</div>\
-             <div class=\"card\"><b>{mfa}</b>console users with MFA</div>\
-             <div class=\"card\"><b>{}</b>active access keys</div>",
-            t.suppressed,
-            t.not_evaluated,
-            st.human_users + st.machine_users,
-            st.human_users,
-            st.machine_users,
-            st.active_keys
+            "<div class=\"card\" style=\"border-top:4px solid {}\"><b>{}</b>{}</div>",
+            color(s),
+            c.failed.get(s),
+            s.name()
         );
-        if !summary.baseline.is_empty() {
-            let _ = write!(
+    }
+    let mfa = (st.console_users_with_mfa * 100)
+        .checked_div(st.console_users)
+        .map_or("—".to_owned(), |p| format!("{p}%"));
+    let _ = write!(
+        h,
+        "<div class=\"card\"><b>{}</b>suppressed</div><div class=\"card\"><b>{}</b>not evaluated</div>\
+         <div class=\"card\"><b>{}</b>users ({} human, {} machine)</div>\
+         <div class=\"card\"><b>{mfa}</b>console users with MFA</div>\
+         <div class=\"card\"><b>{}</b>active access keys</div>",
+        c.suppressed,
+        c.not_evaluated,
+        st.human_users + st.machine_users,
+        st.human_users,
+        st.machine_users,
+        st.active_keys
+    );
+    if let Some([new, resolved, persisting]) = c.changes {
+        let _ = write!(
+            h,
+            "<div class=\"card\"><b>{new}</b>new</div><div class=\"card\"><b>{resolved}</b>resolved</div>\
+             <div class=\"card\"><b>{persisting}</b>persisting</div>"
+        );
+    }
+    h.push_str("</div>\n<div class=\"charts\">\n");
+    h.push_str(&charts(view.summary));
+    h.push_str("</div>\n");
+    h.push_str("<h2>Findings</h2>\n<input type=\"search\" id=\"filter\" placeholder=\"Filter by user, check, key, text…\" aria-label=\"Filter findings\">\n");
+    // With a baseline, a section's lists are headings under it; without, beside it.
+    let list_level = if view.compared() { "h3" } else { "h2" };
+    let mut text = FindingText::default();
+    for section in &view.sections {
+        if view.compared() {
+            let _ = writeln!(
                 h,
-                "<div class=\"card\"><b>{}</b>new</div><div class=\"card\"><b>{}</b>resolved</div>\
-                 <div class=\"card\"><b>{}</b>persisting</div>",
-                t.new, t.resolved, t.persisting
+                "<h3>{} ({})</h3>",
+                section.title,
+                section.failing_count()
             );
         }
-        h.push_str("</div>\n<div class=\"charts\">\n");
-        h.push_str(&charts(summary));
-        h.push_str("</div>\n");
-        let diff = !summary.baseline.is_empty();
-        let sections: Vec<(Option<Change>, &str)> = if diff {
-            vec![
-                (Some(Change::New), "Appeared"),
-                (Some(Change::Resolved), "Disappeared"),
-                (Some(Change::Persisting), "Persisted"),
-            ]
+        if section.failing.is_empty() {
+            h.push_str("<p class=\"muted\">None.</p>\n");
         } else {
-            vec![(None, "Findings")]
-        };
-        h.push_str("<h2>Findings</h2>\n<input type=\"search\" id=\"filter\" placeholder=\"Filter by user, check, key, text…\" aria-label=\"Filter findings\">\n");
-        for (change, title) in sections {
-            let failing: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| f.change == change)
-                .filter(|f| f.status == Status::Fail || change == Some(Change::Resolved))
-                .collect();
-            if diff {
-                let _ = writeln!(h, "<h3>{title} ({})</h3>", failing.len());
-            }
-            if failing.is_empty() {
-                h.push_str("<p class=\"muted\">None.</p>\n");
-                continue;
-            }
             h.push_str("<table><thead><tr><th>severity</th><th>check</th><th>resource</th><th>finding</th></tr></thead><tbody>\n");
-            for f in failing {
-                let text = f.text();
+            for item in section.failing_items() {
+                let f = item.finding;
+                item.text_into(&mut text);
                 let mut detail = esc(&text.message);
                 for note in &text.notes {
                     let _ = write!(detail, "<div class=\"note\">note: {}</div>", esc(note));
                 }
-                if !text.remediation.is_empty() && change != Some(Change::Resolved) {
+                if !text.remediation.is_empty() {
                     let _ = write!(
                         detail,
                         "<div class=\"fix\"><b>fix:</b> {}</div>",
@@ -365,97 +360,89 @@ impl Sink for Html<'_> {
                 }
                 let _ = writeln!(
                     h,
-                    "<tr class=\"finding\"><td>{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td><code>{}</code><br><span class=\"muted\">{}:{}</span></td><td>{detail}</td></tr>",
+                    "<tr class=\"finding\"><td>{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{detail}</td></tr>",
                     badge(f.severity),
                     f.check,
                     esc(f.check.info().title),
-                    esc(&f.resource().to_string()),
-                    esc(&f.source),
-                    f.line
+                    esc(&item.resource()),
+                    esc(&item.location())
                 );
             }
             h.push_str("</tbody></table>\n");
         }
-        for (status, title) in [
-            (Status::NotEvaluated, "Not evaluated"),
-            (Status::Suppressed, "Suppressed"),
-        ] {
-            let group: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| f.status == status && f.change != Some(Change::Resolved))
-                .collect();
-            if group.is_empty() {
+        for (list, groups) in section.other_lists() {
+            if groups.is_empty() {
                 continue;
             }
+            let total: usize = groups.iter().map(|g| g.len()).sum();
             let _ = writeln!(
                 h,
-                "<h2>{title} ({})</h2>\n<table><thead><tr><th>check</th><th>resource</th><th>why</th></tr></thead><tbody>",
-                group.len()
+                "<{list_level}>{} ({total})</{list_level}>\n<table><thead><tr><th>check</th><th>resource</th><th>why</th></tr></thead><tbody>",
+                list.title()
             );
-            for f in group {
-                let why = match &f.suppression {
-                    Some(s) if status == Status::Suppressed => {
-                        format!("{} (owner {}, until {})", s.reason, s.owner, s.expires)
-                    }
-                    _ => f.message(),
-                };
-                let _ = writeln!(
-                    h,
-                    "<tr class=\"finding\"><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-                    f.check,
-                    esc(&f.resource().to_string()),
-                    esc(&why)
-                );
+            for group in groups {
+                for item in group.items() {
+                    let _ = writeln!(
+                        h,
+                        "<tr class=\"finding\"><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                        group.check,
+                        esc(&item.resource()),
+                        esc(&item.why())
+                    );
+                }
             }
             h.push_str("</tbody></table>\n");
         }
-        let errors: Vec<String> = summary
-            .inputs
-            .iter()
-            .chain(&summary.baseline)
-            .flat_map(|i| i.errors.iter().map(move |e| format!("{}:{e}", i.name)))
-            .collect();
-        if !errors.is_empty() {
-            h.push_str("<h2>Errors</h2>\n<p>Rows with errors were not audited.</p>\n<ul>");
-            for e in errors {
-                let _ = write!(h, "<li><code>{}</code></li>", esc(&e));
-            }
-            h.push_str("</ul>\n");
-        }
-        if !summary.notes.is_empty() {
-            h.push_str("<h2>Notes</h2>\n<ul>");
-            for note in &summary.notes {
-                let _ = write!(h, "<li>{}</li>", esc(note));
-            }
-            h.push_str("</ul>\n");
-        }
-        h.push_str("<h2>Checks</h2>\n<table><thead><tr><th>check</th><th>severity</th><th>CIS v1.4.0–v4.0.0 / v5.0.0 / v6.0.0</th><th>Security Hub</th><th class=\"num\">evaluated</th><th class=\"num\">passed</th><th class=\"num\">failed</th><th class=\"num\">suppressed</th><th class=\"num\">not evaluated</th></tr></thead><tbody>\n");
-        for (id, setting, c) in &summary.checks {
-            let info = id.info();
-            let cis = info.cis.map_or("—".to_owned(), |c| {
-                format!("{} / {} / {}", c.v1_4, c.v5, c.v6)
-            });
-            let severity = if setting.enabled {
-                badge(setting.severity)
-            } else {
-                "off".to_owned()
-            };
-            let _ = writeln!(
-                h,
-                "<tr><td><code>{id}</code><br><span class=\"muted\">{}</span></td><td>{severity}</td><td>{cis}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(info.title),
-                if info.fsbp.is_empty() { "—".to_owned() } else { info.fsbp.join(", ") },
-                c.evaluated,
-                c.passed,
-                c.failed,
-                c.suppressed,
-                c.not_evaluated
-            );
-        }
-        h.push_str("</tbody></table>\n</main>\n<script>");
-        h.push_str(SCRIPT);
-        h.push_str("</script>\n</body>\n</html>\n");
-        self.out.write_all(h.as_bytes())?;
-        self.out.flush()
     }
+    if !view.errors.is_empty() {
+        let _ = write!(
+            h,
+            "<h2>Errors</h2>\n<p>{}.</p>\n<ul>",
+            esc(&capitalize(ERRORS_NOTE))
+        );
+        for input in &view.errors {
+            for line in input.lines() {
+                let _ = write!(h, "<li><code>{}</code></li>", esc(&line));
+            }
+            if input.unlisted() > 0 {
+                let _ = write!(
+                    h,
+                    "<li>… and {} more in {}</li>",
+                    input.unlisted(),
+                    esc(input.name)
+                );
+            }
+        }
+        h.push_str("</ul>\n");
+    }
+    if !view.notes.is_empty() {
+        h.push_str("<h2>Notes</h2>\n<ul>");
+        for note in view.notes {
+            let _ = write!(h, "<li>{}</li>", esc(note));
+        }
+        h.push_str("</ul>\n");
+    }
+    let _ = write!(h, "<h2>Checks</h2>\n<table><thead><tr><th>check</th><th>severity</th><th>{CIS_HEADER}</th><th>Security Hub</th>");
+    for heading in COUNT_HEADERS {
+        let _ = write!(h, "<th class=\"num\">{heading}</th>");
+    }
+    h.push_str("</tr></thead><tbody>\n");
+    for row in &view.checks {
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{}</td><td>{}</td><td>{}</td>",
+            row.id,
+            esc(row.title),
+            row.severity.map_or("off".to_owned(), badge),
+            row.cis,
+            row.fsbp
+        );
+        for n in row.numbers() {
+            let _ = write!(h, "<td class=\"num\">{n}</td>");
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody></table>\n</main>\n<script>");
+    h.push_str(SCRIPT);
+    h.push_str("</script>\n</body>\n</html>\n");
 }

@@ -6,8 +6,9 @@ use std::io::{self, Write};
 
 use crate::check::Severity;
 use crate::engine::Summary;
-use crate::finding::{Change, Finding, Status};
-use crate::render::{describe_inputs, Collect, RunInfo, Sink};
+use crate::finding::{Finding, FindingText};
+use crate::render::view::{capitalize, View, CIS_HEADER, COUNT_HEADERS, ERRORS_NOTE, TITLE};
+use crate::render::{Collect, RunInfo, Sink};
 
 pub(crate) struct Markdown<'w> {
     out: Box<dyn Write + 'w>,
@@ -50,86 +51,64 @@ impl Sink for Markdown<'_> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let findings = self.kept.take_grouped();
-        let o = &mut self.out;
-        writeln!(o, "# credreport audit\n")?;
-        if let Some(run) = &self.kept.run {
-            writeln!(
-                o,
-                "As of **{}** ({}), {} {}.\n",
-                run.as_of.to_zulu(),
-                match run.as_of_source {
-                    crate::AsOfSource::Given => "given",
-                    crate::AsOfSource::Generated => "the report's generation time",
-                    crate::AsOfSource::Now => "the time of the audit",
-                },
-                run.tool,
-                run.version
-            )?;
-        }
-        for line in describe_inputs(summary) {
-            writeln!(o, "- {}", cell(&line))?;
-        }
-        for b in &summary.baseline {
-            writeln!(o, "- baseline: {}", cell(&b.name))?;
-        }
-        let t = &summary.tally;
-        writeln!(o, "\n## Summary\n")?;
-        writeln!(o, "| severity | findings |")?;
-        writeln!(o, "| --- | ---: |")?;
-        for s in Severity::DESCENDING {
-            writeln!(o, "| {s} | {} |", t.failed.get(s))?;
-        }
+        let mut findings = std::mem::take(&mut self.kept.findings);
+        let view = View::new(self.kept.run.as_ref(), summary, &mut findings);
+        write(&mut self.out, &view)?;
+        self.out.flush()
+    }
+}
+
+fn write(o: &mut dyn Write, view: &View<'_>) -> io::Result<()> {
+    writeln!(o, "# {TITLE}\n")?;
+    if let Some(a) = &view.as_of {
         writeln!(
             o,
-            "\nSuppressed: {}. Not evaluated: {}.",
-            t.suppressed, t.not_evaluated
+            "As of **{}** ({}), {} {}.\n",
+            a.time, a.source, a.tool, a.version
         )?;
-        let diff = !summary.baseline.is_empty();
-        if diff {
+    }
+    for line in view.inputs.iter().chain(&view.baseline) {
+        writeln!(o, "- {}", cell(line))?;
+    }
+    let c = &view.counts;
+    writeln!(o, "\n## Summary\n")?;
+    writeln!(o, "| severity | findings |")?;
+    writeln!(o, "| --- | ---: |")?;
+    for s in Severity::DESCENDING {
+        writeln!(o, "| {s} | {} |", c.failed.get(s))?;
+    }
+    writeln!(
+        o,
+        "\nSuppressed: {}. Not evaluated: {}.",
+        c.suppressed, c.not_evaluated
+    )?;
+    if let Some([new, resolved, persisting]) = c.changes {
+        writeln!(
+            o,
+            "Compared with the baseline: {new} new, {resolved} resolved, {persisting} persisting."
+        )?;
+    }
+    // With a baseline, a section's lists are headings under it; without, beside it.
+    let list_level = if view.compared() { "###" } else { "##" };
+    let mut text = FindingText::default();
+    for section in &view.sections {
+        writeln!(o, "\n## {} ({})", section.title, section.failing_count())?;
+        for group in &section.failing {
             writeln!(
                 o,
-                "Compared with the baseline: {} new, {} resolved, {} persisting.",
-                t.new, t.resolved, t.persisting
+                "\n### {} ({})",
+                capitalize(group.severity.name()),
+                group.count()
             )?;
-        }
-        let sections: Vec<(Option<Change>, &str)> = if diff {
-            vec![
-                (Some(Change::New), "Appeared"),
-                (Some(Change::Resolved), "Disappeared"),
-                (Some(Change::Persisting), "Persisted"),
-            ]
-        } else {
-            vec![(None, "Findings")]
-        };
-        for (change, title) in sections {
-            let failing: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| f.change == change)
-                .filter(|f| f.status == Status::Fail || change == Some(Change::Resolved))
-                .collect();
-            writeln!(o, "\n## {title} ({})", failing.len())?;
-            for severity in Severity::DESCENDING {
-                let group: Vec<&&Finding> =
-                    failing.iter().filter(|f| f.severity == severity).collect();
-                if group.is_empty() {
-                    continue;
-                }
-                let mut title = String::new();
-                title.push_str(severity.name());
-                writeln!(o, "\n### {} ({})", capitalize(&title), group.len())?;
-                let mut previous = None;
-                for f in group {
-                    if previous != Some(f.check) {
-                        writeln!(
-                            o,
-                            "\n#### `{}` {}\n\n| resource | finding | fix |\n| --- | --- | --- |",
-                            f.check,
-                            f.check.info().title
-                        )?;
-                        previous = Some(f.check);
-                    }
-                    let text = f.text();
+            for check in &group.checks {
+                writeln!(
+                    o,
+                    "\n#### `{}` {}\n\n| resource | finding | fix |\n| --- | --- | --- |",
+                    check.check,
+                    check.title()
+                )?;
+                for item in check.items() {
+                    item.text_into(&mut text);
                     let mut message = cell(&text.message);
                     for note in &text.notes {
                         message.push_str(&format!("<br>*note:* {}", cell(note)));
@@ -137,101 +116,73 @@ impl Sink for Markdown<'_> {
                     writeln!(
                         o,
                         "| {} | {message} | {} |",
-                        code(&f.resource().to_string()),
+                        code(&item.resource()),
                         cell(&text.remediation)
                     )?;
                 }
             }
         }
-        for (status, title) in [
-            (Status::NotEvaluated, "Not evaluated"),
-            (Status::Suppressed, "Suppressed"),
-        ] {
-            let group: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| f.status == status && f.change != Some(Change::Resolved))
-                .collect();
-            if group.is_empty() {
+        for (list, groups) in section.other_lists() {
+            if groups.is_empty() {
                 continue;
             }
-            writeln!(o, "\n## {title} ({})\n", group.len())?;
+            let total: usize = groups.iter().map(|g| g.len()).sum();
+            writeln!(o, "\n{list_level} {} ({total})\n", list.title())?;
             writeln!(o, "| check | resource | why |\n| --- | --- | --- |")?;
-            for f in group {
-                let why = match &f.suppression {
-                    Some(s) if status == Status::Suppressed => {
-                        format!("{} (owner {}, until {})", s.reason, s.owner, s.expires)
-                    }
-                    _ => f.message(),
-                };
+            for group in groups {
+                for item in group.items() {
+                    writeln!(
+                        o,
+                        "| `{}` | {} | {} |",
+                        group.check,
+                        code(&item.resource()),
+                        cell(&item.why())
+                    )?;
+                }
+            }
+        }
+    }
+    if !view.errors.is_empty() {
+        writeln!(o, "\n## Errors\n\n{}.\n", capitalize(ERRORS_NOTE))?;
+        for input in &view.errors {
+            for line in input.lines() {
+                writeln!(o, "- {}", code(&line))?;
+            }
+            if input.unlisted() > 0 {
                 writeln!(
                     o,
-                    "| `{}` | {} | {} |",
-                    f.check,
-                    code(&f.resource().to_string()),
-                    cell(&why)
+                    "- … and {} more in {}",
+                    input.unlisted(),
+                    cell(input.name)
                 )?;
             }
         }
-        let errors: Vec<String> = summary
-            .inputs
-            .iter()
-            .chain(&summary.baseline)
-            .flat_map(|i| i.errors.iter().map(move |e| format!("{}:{e}", i.name)))
-            .collect();
-        if !errors.is_empty() {
-            writeln!(o, "\n## Errors\n\nRows with errors were not audited.\n")?;
-            for e in errors {
-                writeln!(o, "- {}", code(&e))?;
-            }
-        }
-        if !summary.notes.is_empty() {
-            writeln!(o, "\n## Notes\n")?;
-            for note in &summary.notes {
-                writeln!(o, "- {}", cell(note))?;
-            }
-        }
-        writeln!(o, "\n## Checks\n")?;
-        writeln!(
-            o,
-            "| check | title | severity | CIS v1.4.0-v4.0.0 / v5.0.0 / v6.0.0 | Security Hub | evaluated | passed | failed | suppressed | not evaluated |"
-        )?;
-        writeln!(
-            o,
-            "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"
-        )?;
-        for (id, setting, counts) in &summary.checks {
-            let info = id.info();
-            let cis = info.cis.map_or("—".to_owned(), |c| {
-                format!("{} / {} / {}", c.v1_4, c.v5, c.v6)
-            });
-            let fsbp = if info.fsbp.is_empty() {
-                "—".to_owned()
-            } else {
-                info.fsbp.join(", ")
-            };
-            let severity = if setting.enabled {
-                setting.severity.name().to_owned()
-            } else {
-                "off".to_owned()
-            };
-            writeln!(
-                o,
-                "| `{id}` | {} | {severity} | {cis} | {fsbp} | {} | {} | {} | {} | {} |",
-                info.title,
-                counts.evaluated,
-                counts.passed,
-                counts.failed,
-                counts.suppressed,
-                counts.not_evaluated
-            )?;
-        }
-        o.flush()
     }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| {
-        f.to_uppercase().collect::<String>() + c.as_str()
-    })
+    if !view.notes.is_empty() {
+        writeln!(o, "\n## Notes\n")?;
+        for note in view.notes {
+            writeln!(o, "- {}", cell(note))?;
+        }
+    }
+    writeln!(o, "\n## Checks\n")?;
+    writeln!(
+        o,
+        "| check | title | severity | {CIS_HEADER} | Security Hub | {} |",
+        COUNT_HEADERS.join(" | ")
+    )?;
+    writeln!(o, "| --- | --- | --- | --- | --- |{}", " ---: |".repeat(5))?;
+    for row in &view.checks {
+        let numbers: Vec<String> = row.numbers().iter().map(u64::to_string).collect();
+        writeln!(
+            o,
+            "| `{}` | {} | {} | {} | {} | {} |",
+            row.id,
+            row.title,
+            row.severity.map_or("off", Severity::name),
+            row.cis,
+            row.fsbp,
+            numbers.join(" | ")
+        )?;
+    }
+    Ok(())
 }

@@ -2,10 +2,11 @@
 //! stages that sit in front of a renderer ([`Tally`] counts, [`crate::diff::Diff`]
 //! compares with a baseline).
 //!
-//! JSON, CSV and SARIF write each finding as it arrives and keep nothing, so their memory
+//! JSON, CSV, SARIF, OCSF and ASFF write each finding as it arrives and keep nothing, so their memory
 //! stays flat however long the report. The table, Markdown and HTML group findings by
 //! severity, so they keep the findings until the end ([`Finding::into_owned`]: each with
-//! a shared copy of its row, from which its words are written).
+//! a shared copy of its row, from which its words are written), and render one
+//! [`view::View`] of them.
 
 use std::io::{self, Write};
 
@@ -17,13 +18,22 @@ use crate::engine::{AsOfSource, Summary};
 use crate::finding::{Change, Finding, Status};
 use credreport_report::Timestamp;
 
+mod array;
+mod asff;
 mod csv;
 mod html;
 pub use html::{charts, esc as escape_html};
 mod json;
 mod markdown;
+mod ocsf;
+mod region;
+pub use region::Region;
 mod sarif;
+mod standards;
 mod table;
+pub mod view;
+pub use asff::SCHEMA_VERSION as ASFF_SCHEMA_VERSION;
+pub use ocsf::VERSION as OCSF_VERSION;
 
 /// Receives the findings of a run, in order: `begin`, any number of `finding`, `finish`.
 pub trait Sink {
@@ -70,20 +80,26 @@ pub enum Format {
     Markdown,
     /// One self-contained HTML page with a summary and charts.
     Html,
+    /// OCSF 1.5.0 Detection Finding events, a JSON array.
+    Ocsf,
+    /// ASFF findings, a JSON array for Security Hub's BatchImportFindings.
+    Asff,
 }
 
 impl Format {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Table,
         Format::Json,
         Format::Csv,
         Format::Sarif,
         Format::Markdown,
         Format::Html,
+        Format::Ocsf,
+        Format::Asff,
     ];
 
-    /// `table`, `json`, `csv`, `sarif`, `markdown`, `html`.
+    /// `table`, `json`, `csv`, `sarif`, `markdown`, `html`, `ocsf`, `asff`.
     pub const fn name(self) -> &'static str {
         match self {
             Format::Table => "table",
@@ -92,20 +108,27 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Markdown => "markdown",
             Format::Html => "html",
+            Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
         }
     }
 
     /// Whether findings are written as they come (memory flat in the number of findings).
     pub const fn streams(self) -> bool {
-        matches!(self, Format::Json | Format::Csv | Format::Sarif)
+        matches!(
+            self,
+            Format::Json | Format::Csv | Format::Sarif | Format::Ocsf | Format::Asff
+        )
     }
 }
 
 /// Options that only some formats use.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RenderOptions {
     /// Table: write ANSI colors.
     pub color: bool,
+    /// OCSF and ASFF: the Region the findings are made in (ASFF: imported in).
+    pub region: Region,
 }
 
 /// The renderer for `format`, writing to `out`.
@@ -121,6 +144,8 @@ pub fn renderer<'w>(
         Format::Sarif => Box::new(sarif::Sarif::new(out)),
         Format::Markdown => Box::new(markdown::Markdown::new(out)),
         Format::Html => Box::new(html::Html::new(out)),
+        Format::Ocsf => Box::new(array::ArraySink::new(out, options.region, ocsf::event)),
+        Format::Asff => Box::new(array::ArraySink::new(out, options.region, asff::finding)),
     }
 }
 
@@ -304,15 +329,6 @@ pub struct Collect {
     pub findings: Vec<Finding<'static>>,
 }
 
-impl Collect {
-    /// Takes the findings, regrouped for reading ([`grouped`]).
-    pub(crate) fn take_grouped(&mut self) -> Vec<Finding<'static>> {
-        let mut findings = std::mem::take(&mut self.findings);
-        grouped(&mut findings);
-        findings
-    }
-}
-
 impl Sink for Collect {
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
         self.run = Some(run.clone());
@@ -328,54 +344,4 @@ impl Sink for Collect {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
     }
-}
-
-/// Findings in report order, regrouped for reading: by change (with a baseline), then
-/// severity, then check; the order within a group is the report's.
-pub(crate) fn grouped(findings: &mut [Finding<'_>]) {
-    findings.sort_by_key(|f| {
-        (
-            f.change.map_or(0, |c| match c {
-                Change::New => 0,
-                Change::Resolved => 1,
-                Change::Persisting => 2,
-            }),
-            f.status,
-            f.severity.rank(),
-            f.check,
-        )
-    });
-}
-
-/// "1 finding", "3 findings".
-pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A one-line account of the inputs: "real-output-quirks.csv (current, 7 rows, account
-/// 619193117841)".
-pub(crate) fn describe_inputs(summary: &Summary) -> Vec<String> {
-    summary
-        .inputs
-        .iter()
-        .map(|i| {
-            let edition = i.edition.map_or("unreadable", |e| e.name());
-            let accounts: Vec<&str> = i.accounts.iter().map(String::as_str).collect();
-            let accounts = match accounts.len() {
-                0 => String::new(),
-                1 => format!(", account {}", accounts[0]),
-                _ => format!(", accounts {}", accounts.join(" ")),
-            };
-            let errors = if i.error_count > 0 {
-                format!(", {}", count(i.error_count, "error", "errors"))
-            } else {
-                String::new()
-            };
-            format!(
-                "{} ({edition}, {}{accounts}{errors})",
-                i.name,
-                count(i.rows, "row", "rows")
-            )
-        })
-        .collect()
 }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use credreport_audit::config::parse_time;
-use credreport_audit::render::renderer;
+use credreport_audit::render::{renderer, Region};
 use credreport_audit::{
     audit, AsOfSource, Baseline, CheckId, Config, Format, Input, RenderOptions, Severity, Summary,
 };
@@ -95,7 +95,10 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Markdown => Format::Markdown,
         FormatArg::Html => Format::Html,
+        FormatArg::Ocsf => Format::Ocsf,
+        FormatArg::Asff => Format::Asff,
     };
+    let region = findings_region(args, format)?;
     let (out, terminal): (Box<dyn Write>, bool) = match &args.output {
         Some(file) => {
             let file =
@@ -111,7 +114,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             terminal && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     };
-    let mut sink = renderer(format, out, RenderOptions { color });
+    let mut sink = renderer(format, out, RenderOptions { color, region });
     let summary = audit(&config, as_of, as_of_source, inputs, baseline, &mut sink)
         .context("writing the output")?;
     drop(sink);
@@ -125,6 +128,25 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--findings-region`, else the `--region` a fetch used, else the default; a fetch's
+/// region that is no Region name is an error only for the formats that write it.
+fn findings_region(args: &AuditArgs, format: Format) -> anyhow::Result<Region> {
+    if let Some(region) = &args.findings_region {
+        return Ok(region.clone());
+    }
+    let Some(name) = &args.aws.region else {
+        return Ok(Region::default());
+    };
+    match Region::parse(name) {
+        Some(region) => Ok(region),
+        None if matches!(format, Format::Ocsf | Format::Asff) => bail!(
+            "--region {name:?} is not a Region name to write in {} findings: give --findings-region",
+            format.name()
+        ),
+        None => Ok(Region::default()),
+    }
 }
 
 pub(crate) fn severity(level: SeverityArg) -> Severity {
