@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::fetch::parse_duration;
+use credreport_review::duration::parse_duration;
 
 /// The AWS IAM credential report, end to end: read, check, audit and convert reports.
 ///
@@ -198,7 +198,7 @@ pub struct RemediateArgs {
     pub role_name: Option<String>,
 
     /// The history directory (reports and the audit trail).
-    #[arg(long, value_name = "DIR", default_value = crate::history::DEFAULT_DIR)]
+    #[arg(long, value_name = "DIR", default_value = credreport_review::history::DEFAULT_DIR)]
     pub history: PathBuf,
 
     /// With `--plan`: the audit configuration (thresholds, users, suppressions).
@@ -229,7 +229,7 @@ pub struct RemediateArgs {
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
     /// The history directory (its file is `DIR/history.db`).
-    #[arg(long, value_name = "DIR", global = true, default_value = crate::history::DEFAULT_DIR)]
+    #[arg(long, value_name = "DIR", global = true, default_value = credreport_review::history::DEFAULT_DIR)]
     pub history: PathBuf,
 
     #[command(subcommand)]

@@ -11,11 +11,14 @@ use credreport_audit::Config;
 
 use super::EXIT_ERROR;
 use crate::args::{AwsArgs, FetchArgs, OrgArgs};
-use crate::fetch::client::{self, AwsOptions};
-use crate::fetch::org::{self, AccountResult, Member, Organization, Outcome};
-use crate::fetch::progress::{bar, Progress};
-use crate::fetch::{fetch_report, now, write_atomic, FetchOptions, Fetched};
-use crate::history::ingest::keep_fetched;
+use credreport_review::env::system_now as now;
+use credreport_review::fetch::client::{self, AwsOptions};
+use credreport_review::fetch::org::{self, AccountResult, Member, Organization, Outcome};
+use credreport_review::fetch::{fetch_report, FetchOptions, Fetched};
+
+use super::history::keep_fetched;
+use crate::output::write_atomic;
+use crate::progress::{bar, Progress};
 
 pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
     let opts = FetchOptions {

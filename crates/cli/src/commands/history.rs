@@ -9,11 +9,15 @@ use credreport_audit::Config;
 use serde_json::json;
 
 use crate::args::{HistoryArgs, HistoryCommand, HistoryFormat, TrendFormat};
-use crate::fetch::{now, write_atomic};
-use crate::history::changes::{changes, CredentialChange};
-use crate::history::diff::{diff, FindingsDiff};
-use crate::history::store::{Action, NewReport, Run};
-use crate::history::{audit_bytes, trend, History, ReportMeta, StoredFinding};
+use credreport_review::env::system_now as now;
+use credreport_review::fetch::Fetched;
+use credreport_review::history::changes::{changes, CredentialChange};
+use credreport_review::history::diff::{diff, FindingsDiff};
+use credreport_review::history::ingest::ingest;
+use credreport_review::history::store::{Action, NewReport, Run};
+use credreport_review::history::{audit_bytes, trend, History, ReportMeta, StoredFinding};
+
+use crate::output::write_atomic;
 
 pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -193,6 +197,45 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `fetch --history` and `audit --history`: keeps each fetched report (audited with
+/// `config`) and says so on stderr.
+pub fn keep_fetched<'a>(
+    dir: &std::path::Path,
+    reports: impl IntoIterator<Item = &'a Fetched>,
+    config: &Config,
+    source: &str,
+) -> anyhow::Result<()> {
+    let mut history = History::open(dir)?;
+    let now = now()?;
+    for f in reports {
+        let Some(account) = f.account.as_deref() else {
+            eprintln!("note: a report that names no account is not kept in the history");
+            continue;
+        };
+        let stored = ingest(
+            &mut history,
+            account,
+            f.generated,
+            &f.content,
+            config,
+            source,
+            None,
+            now,
+        )?;
+        eprintln!(
+            "account {account}: {} report {} in {}",
+            if stored.new {
+                "kept as"
+            } else {
+                "already kept as"
+            },
+            stored.meta.id,
+            history.path().display()
+        );
+    }
+    Ok(())
 }
 
 /// The audit configuration of `--config`, or the default one.

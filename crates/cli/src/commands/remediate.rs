@@ -6,15 +6,17 @@ use anyhow::{bail, Context};
 
 use super::EXIT_ERROR;
 use crate::args::RemediateArgs;
-use crate::env::{connect, Connected, Env};
-use crate::fetch::progress::Progress;
-use crate::fetch::{fetch_report, write_atomic};
-use crate::history::ingest::{ingest, Ingested};
-use crate::history::History;
-use crate::remediate::allowlist::Allowlist;
-use crate::remediate::apply::{apply, undo, ApplyOptions, RunResult};
-use crate::remediate::build::{build, PlanInput};
-use crate::remediate::plan::{Plan, PlanThresholds};
+use credreport_review::env::{connect, Connected, Env};
+use credreport_review::fetch::fetch_report;
+use credreport_review::history::ingest::{ingest, Ingested};
+use credreport_review::history::History;
+use credreport_review::remediate::allowlist::Allowlist;
+use credreport_review::remediate::apply::{apply, undo, ApplyOptions, RunResult};
+use credreport_review::remediate::build::make_plan;
+use credreport_review::remediate::plan::{Plan, PlanThresholds};
+
+use crate::output::write_atomic;
+use crate::progress::Progress;
 
 pub fn run(args: &RemediateArgs) -> anyhow::Result<ExitCode> {
     let env = Env::system();
@@ -36,7 +38,11 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let aws = env.aws_args(&args.aws);
+    let aws = env.aws(
+        args.aws.profile.as_deref(),
+        args.aws.region.as_deref(),
+        args.aws.endpoint_url.as_deref(),
+    );
     let c = connect(&aws, args.account_id.as_deref(), args.role_name.as_deref()).await?;
     if let Some(path) = &args.plan {
         let config = super::history::load_config(args.config.as_deref())?;
@@ -44,17 +50,16 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             Some(p) => Allowlist::read(p)?,
             None => Allowlist::default(),
         };
+        let defaults = PlanThresholds::of(&config);
         let thresholds = PlanThresholds {
-            key_unused_days: args
-                .key_unused_days
-                .unwrap_or(config.human.unused_days.min(config.machine.unused_days)),
+            key_unused_days: args.key_unused_days.unwrap_or(defaults.key_unused_days),
             password_unused_days: args
                 .password_unused_days
-                .unwrap_or(config.human.unused_days.min(config.machine.unused_days)),
+                .unwrap_or(defaults.password_unused_days),
         };
         let progress = Progress::stderr();
         let line = progress.clone();
-        let opts = crate::fetch::FetchOptions {
+        let opts = credreport_review::fetch::FetchOptions {
             max_age: args.max_age,
             ..env.fetch
         };
@@ -98,43 +103,6 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The plan for a stored report.
-pub(crate) async fn make_plan(
-    env: &Env,
-    c: &Connected,
-    stored: &Ingested,
-    report: &[u8],
-    thresholds: PlanThresholds,
-    allowlist: &Allowlist,
-) -> anyhow::Result<Plan> {
-    build(
-        &c.iam,
-        &c.place,
-        &PlanInput {
-            account: &c.account,
-            report,
-            generated: stored.meta.generated,
-            sha256: stored.meta.sha256.clone(),
-            history_id: Some(stored.meta.id),
-            findings: &stored.findings,
-            thresholds,
-            allowlist,
-            now: env.now(),
-        },
-    )
-    .await
-}
-
-/// The default configuration's thresholds (for callers without a `--config`).
-#[cfg(test)]
-pub(crate) fn default_thresholds() -> PlanThresholds {
-    let c = credreport_audit::Config::default();
-    PlanThresholds {
-        key_unused_days: c.human.unused_days.min(c.machine.unused_days),
-        password_unused_days: c.human.unused_days.min(c.machine.unused_days),
-    }
 }
 
 fn print_plan(plan: &Plan, stored: &Ingested) {

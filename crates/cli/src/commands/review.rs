@@ -8,12 +8,13 @@ use anyhow::Context;
 
 use super::EXIT_ERROR;
 use crate::args::ReviewArgs;
-use crate::env::Env;
-use crate::fetch::progress::Progress;
-use crate::history::History;
-use crate::review::config::ReviewConfig;
-use crate::review::notify::WEBHOOK_BACKOFF;
-use crate::review::run::{run_once, Review, ReviewRun, Reviewed};
+use credreport_review::env::Env;
+use credreport_review::history::History;
+use credreport_review::review::config::ReviewConfig;
+use credreport_review::review::notify::WEBHOOK_BACKOFF;
+use credreport_review::review::run::{run_once, Review, ReviewRun, Reviewed};
+
+use crate::progress::Progress;
 
 /// Exit status when new findings at or above `--fail-on` were found.
 const EXIT_FINDINGS: u8 = 1;
@@ -25,7 +26,7 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
         .history
         .clone()
         .or_else(|| config.history.clone())
-        .unwrap_or_else(|| crate::history::DEFAULT_DIR.into());
+        .unwrap_or_else(|| credreport_review::history::DEFAULT_DIR.into());
     let mut history = History::open(&dir)?;
     let terminal = std::io::stderr().is_terminal();
     init_logging(terminal);

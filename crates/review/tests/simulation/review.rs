@@ -17,14 +17,15 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 
 use super::{at, World, DAY};
-use crate::commands::remediate::{default_thresholds, make_plan};
-use crate::fetch::wait::Backoff;
-use crate::history::ingest::Ingested;
-use crate::history::History;
-use crate::remediate::allowlist::Allowlist;
-use crate::remediate::apply::{apply, ApplyOptions};
-use crate::review::config::ReviewConfig;
-use crate::review::run::{run_once, Review, ReviewRun, Reviewed};
+use credreport_review::fetch::wait::Backoff;
+use credreport_review::history::ingest::Ingested;
+use credreport_review::history::History;
+use credreport_review::remediate::allowlist::Allowlist;
+use credreport_review::remediate::apply::{apply, ApplyOptions};
+use credreport_review::remediate::build::make_plan;
+use credreport_review::remediate::plan::PlanThresholds;
+use credreport_review::review::config::ReviewConfig;
+use credreport_review::review::run::{run_once, AccountDone, Review, ReviewRun, Reviewed};
 
 /// A webhook on 127.0.0.1 that keeps every JSON body; it answers 503 to the first
 /// request it gets, 200 to the others.
@@ -125,7 +126,7 @@ fn review(w: &World, config: &ReviewConfig, history: &mut History) -> ReviewRun 
     run
 }
 
-fn done(run: &ReviewRun) -> &crate::review::run::AccountDone {
+fn done(run: &ReviewRun) -> &AccountDone {
     match &run.accounts[..] {
         [one] => match &one.outcome {
             Reviewed::Done(d) => d,
@@ -259,7 +260,7 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
             &c,
             &stored,
             &bytes,
-            default_thresholds(),
+            PlanThresholds::of(&credreport_audit::Config::default()),
             &Allowlist::default(),
         ))
         .expect("plan");
@@ -291,7 +292,7 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
         .report(today.previous.expect("previous"))
         .expect("report");
     let now = history.report(today.report_id).expect("report");
-    let changes = crate::history::changes::changes(
+    let changes = credreport_review::history::changes::changes(
         &history.content(&previous).expect("bytes"),
         &history.content(&now).expect("bytes"),
     )
@@ -340,14 +341,14 @@ fn a_notification_that_failed_is_sent_with_the_next_review() {
     let c = w.connect();
     let fetched = w
         .runtime
-        .block_on(crate::fetch::fetch_report(
+        .block_on(credreport_review::fetch::fetch_report(
             &c.iam,
             &c.place,
             &w.env.fetch,
             &|_| {},
         ))
         .expect("fetch");
-    crate::history::ingest::ingest(
+    credreport_review::history::ingest::ingest(
         &mut history,
         &c.account,
         fetched.generated,

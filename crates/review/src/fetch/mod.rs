@@ -6,25 +6,23 @@
 //!   throttling and LimitExceeded, then GetCredentialReport; `--max-age` reuse.
 //! - [`client`]: the SDK configuration (the standard credential chain) and error messages.
 //! - [`org`]: every account of an organization, through AssumeRole, concurrently.
-//! - [`progress`]: the progress line on a terminal.
 //!
 //! The bytes are kept exactly as IAM sent them; they are read (with `credreport-report`)
 //! only to refuse what is not a report and to name the account.
 
-use std::io::Write;
-use std::path::Path;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{anyhow, bail};
 use aws_sdk_iam::error::SdkError;
 use aws_sdk_iam::types::ReportStateType;
 use credreport_report::{ReportReader, Timestamp};
 
 pub mod client;
 pub mod org;
-pub mod progress;
 pub mod wait;
 
+use crate::duration::{age_phrase, human};
+use crate::env::system_now;
 use client::{describe, error_code};
 use wait::{Backoff, Jitter};
 
@@ -99,18 +97,6 @@ impl Fetched {
         }
         line
     }
-}
-
-/// The system clock as a report timestamp.
-pub fn now() -> anyhow::Result<Timestamp> {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .context("the system clock is before 1970")?
-        .as_secs();
-    i64::try_from(secs)
-        .ok()
-        .and_then(Timestamp::from_unix)
-        .context("the system clock is out of range")
 }
 
 /// Fetches the account's report with `iam`; `place` names the endpoint in messages and
@@ -284,12 +270,12 @@ where
 }
 
 fn younger(report: &Report, max_age: Duration) -> anyhow::Result<bool> {
-    let age = now()?.secs_since(report.generated);
+    let age = system_now()?.secs_since(report.generated);
     Ok(age < i64::try_from(max_age.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn too_old(report: &Report, max_age: Duration) -> anyhow::Result<anyhow::Error> {
-    let now = now()?;
+    let now = system_now()?;
     let age = now.secs_since(report.generated);
     let newer_from = report
         .generated
@@ -364,141 +350,9 @@ fn finish(report: Report, origin: Origin) -> anyhow::Result<Fetched> {
     })
 }
 
-/// `3 min ago`, `2 h 5 min ago`; a time in the future says so.
-pub fn age_phrase(age_secs: i64) -> String {
-    if age_secs < 0 {
-        format!(
-            "{} in the future: check the clock",
-            human(age_secs.unsigned_abs())
-        )
-    } else {
-        format!("{} ago", human(age_secs.unsigned_abs()))
-    }
-}
-
-/// `42 s`, `3 min`, `2 h 5 min`, `4 h`, `3 d 2 h`.
-pub fn human(secs: u64) -> String {
-    match secs {
-        0..60 => format!("{secs} s"),
-        60..3600 => format!("{} min", secs / 60),
-        3600..86400 => {
-            let (h, m) = (secs / 3600, secs % 3600 / 60);
-            if m == 0 {
-                format!("{h} h")
-            } else {
-                format!("{h} h {m} min")
-            }
-        }
-        _ => {
-            let (d, h) = (secs / 86400, secs % 86400 / 3600);
-            if h == 0 {
-                format!("{d} d")
-            } else {
-                format!("{d} d {h} h")
-            }
-        }
-    }
-}
-
-/// `30m`, `4h`, `1d`, `90s`, `1h30m`: whole numbers with a unit each (s, m, h, d).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("{text:?}: expected a duration such as 30m, 4h, 1d or 1h30m");
-    if text.is_empty() {
-        return Err(bad());
-    }
-    let mut total: u64 = 0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return Err(bad());
-        }
-        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
-        let unit = rest[digits..]
-            .chars()
-            .next()
-            .ok_or_else(|| format!("{text:?}: give a unit: s, m, h or d (for example {n}m)"))?;
-        let secs = match unit {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86400,
-            _ => return Err(bad()),
-        };
-        total = n
-            .checked_mul(secs)
-            .and_then(|s| total.checked_add(s))
-            .ok_or_else(|| format!("{text:?}: too long"))?;
-        rest = &rest[digits + unit.len_utf8()..];
-    }
-    Ok(Duration::from_secs(total))
-}
-
-/// Writes `bytes` to `path` whole or not at all: a temporary file in the same directory,
-/// flushed to disk, then renamed over `path`. A failure never leaves a truncated file.
-/// The file is private to its owner (mode 0600): a credential report says a lot.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".credreport-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a file in this directory", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("{}: cannot write", path.display()))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations() {
-        let d = |s: &str| parse_duration(s).map(|d| d.as_secs());
-        assert_eq!(d("30m"), Ok(1800));
-        assert_eq!(d("4h"), Ok(14400));
-        assert_eq!(d("1d"), Ok(86400));
-        assert_eq!(d("90s"), Ok(90));
-        assert_eq!(d("0s"), Ok(0));
-        assert_eq!(d("1h30m"), Ok(5400));
-        for bad in [
-            "",
-            "30",
-            "m",
-            "4x",
-            "-1h",
-            "1.5h",
-            "4 h",
-            "h4",
-            "99999999999999999999d",
-        ] {
-            assert!(parse_duration(bad).is_err(), "{bad:?} should be refused");
-        }
-        assert!(parse_duration("30").unwrap_err().contains("give a unit"));
-        assert!(parse_duration("18446744073709551615d")
-            .unwrap_err()
-            .contains("too long"));
-    }
-
-    #[test]
-    fn ages() {
-        assert_eq!(age_phrase(0), "0 s ago");
-        assert_eq!(age_phrase(59), "59 s ago");
-        assert_eq!(age_phrase(180), "3 min ago");
-        assert_eq!(age_phrase(3600), "1 h ago");
-        assert_eq!(age_phrase(7500), "2 h 5 min ago");
-        assert_eq!(age_phrase(86400 * 3 + 7200), "3 d 2 h ago");
-        assert_eq!(age_phrase(86400), "1 d ago");
-        assert_eq!(age_phrase(-5), "5 s in the future: check the clock");
-    }
 
     fn report(content: &str) -> Report {
         Report {
@@ -545,22 +399,5 @@ mod tests {
         assert_eq!(f.notes.len(), 2, "{:?}", f.notes);
         assert!(f.notes[0].starts_with("1 row(s) of the report could not be read (first: line 3"));
         assert!(f.notes[1].contains("no root row"));
-    }
-
-    #[test]
-    fn atomic_writes_replace_whole_files_and_leave_nothing_behind() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("r.csv");
-        write_atomic(&path, b"first").expect("write");
-        write_atomic(&path, b"second").expect("write");
-        assert_eq!(std::fs::read(&path).expect("read"), b"second");
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .expect("list")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        assert_eq!(names, ["r.csv"]);
-        let missing = dir.path().join("no/such/dir/r.csv");
-        assert!(write_atomic(&missing, b"x").is_err());
-        assert!(!missing.exists());
     }
 }

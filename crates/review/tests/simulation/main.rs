@@ -20,14 +20,14 @@ use credreport_iam::{AccountId, Iam, IamConfig, ManualClock, SqliteStore, Store}
 use credreport_report::Timestamp;
 use credreport_server::{app, ServerConfig};
 
-use crate::env::{connect, Connected, Env};
-use crate::fetch::wait::Backoff;
-use crate::fetch::FetchOptions;
+use credreport_review::env::{connect, Clock, Connected, Env};
+use credreport_review::fetch::wait::Backoff;
+use credreport_review::fetch::FetchOptions;
 
 pub const DAY: i64 = 86_400;
 
 /// An IAM endpoint on a simulated clock.
-pub struct World {
+pub(crate) struct World {
     pub iam: Iam,
     pub clock: ManualClock,
     pub account: AccountId,
@@ -76,21 +76,19 @@ impl World {
                 .expect("bind");
             let addr = listener.local_addr().expect("address");
             tokio::spawn(async move {
-                let _ = crate::commands::listener::serve(
+                let _ = axum::serve(
                     listener,
-                    None,
-                    router,
-                    Duration::from_secs(10),
-                    async {
-                        let _ = stopped.await;
-                    },
+                    router.into_make_service_with_connect_info::<SocketAddr>(),
                 )
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
                 .await;
             });
             addr
         });
         let env = Env {
-            clock: Arc::new(clock.clone()),
+            clock: Arc::new(Simulated(clock.clone())),
             credentials: Some(SharedCredentialsProvider::new(Credentials::new(
                 root.key.id.clone(),
                 root.secret.expose_str().expect("secret").to_owned(),
@@ -197,6 +195,16 @@ impl Drop for World {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+    }
+}
+
+/// The IAM endpoint's clock, as the review reads it.
+#[derive(Debug)]
+struct Simulated(ManualClock);
+
+impl Clock for Simulated {
+    fn now(&self) -> Timestamp {
+        credreport_iam::Clock::now(&self.0)
     }
 }
 

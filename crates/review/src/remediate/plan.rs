@@ -233,6 +233,18 @@ pub struct PlanThresholds {
     pub password_unused_days: u32,
 }
 
+impl PlanThresholds {
+    /// The audit configuration's: a credential the audit calls unused (the shorter of
+    /// the human and machine windows) is unused for the plan too.
+    pub fn of(config: &credreport_audit::Config) -> PlanThresholds {
+        let days = config.human.unused_days.min(config.machine.unused_days);
+        PlanThresholds {
+            key_unused_days: days,
+            password_unused_days: days,
+        }
+    }
+}
+
 /// A remediation plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -38,7 +38,7 @@ use anyhow::Context;
 use credreport_audit::Severity;
 use serde::{Deserialize, Deserializer};
 
-use crate::fetch::parse_duration;
+use crate::duration::parse_duration;
 
 /// A duration written `30m`, `4h`, `1d`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,6 +17,8 @@ use super::calls;
 use super::plan::{
     ActionKind, Flagged, Plan, PlanReport, PlanThresholds, PlannedAction, Time, FORMAT_VERSION,
 };
+use crate::env::{Connected, Env};
+use crate::history::ingest::Ingested;
 use crate::history::StoredFinding;
 
 /// What a plan is made from.
@@ -258,4 +260,31 @@ pub async fn build(
         actions,
         flagged,
     })
+}
+
+/// The plan for a stored report.
+pub async fn make_plan(
+    env: &Env,
+    c: &Connected,
+    stored: &Ingested,
+    report: &[u8],
+    thresholds: PlanThresholds,
+    allowlist: &Allowlist,
+) -> anyhow::Result<Plan> {
+    build(
+        &c.iam,
+        &c.place,
+        &PlanInput {
+            account: &c.account,
+            report,
+            generated: stored.meta.generated,
+            sha256: stored.meta.sha256.clone(),
+            history_id: Some(stored.meta.id),
+            findings: &stored.findings,
+            thresholds,
+            allowlist,
+            now: env.now(),
+        },
+    )
+    .await
 }

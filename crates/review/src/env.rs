@@ -9,13 +9,41 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context;
 use aws_sdk_iam::config::SharedCredentialsProvider;
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
-use credreport_iam::{Clock, SystemClock};
 use credreport_report::Timestamp;
 
-use crate::args::AwsArgs;
 use crate::fetch::client::{self, AwsOptions};
 use crate::fetch::org::{self, Caller, Organization};
 use crate::fetch::FetchOptions;
+
+/// A source of the current instant (the shape of `credreport_iam::Clock`, which this
+/// crate does not link: it talks to IAM over the API; the simulation adapts its
+/// `ManualClock`).
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Now, in whole seconds.
+    fn now(&self) -> Timestamp;
+}
+
+/// The system's clock.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        system_now().unwrap_or(Timestamp::MAX)
+    }
+}
+
+/// The system clock as a report timestamp; an error if it is before 1970 or past 9999.
+pub fn system_now() -> anyhow::Result<Timestamp> {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .context("the system clock is before 1970")?
+        .as_secs();
+    i64::try_from(secs)
+        .ok()
+        .and_then(Timestamp::from_unix)
+        .context("the system clock is out of range")
+}
 
 /// The world as the review and remediation see it.
 #[derive(Clone, Debug)]
@@ -68,15 +96,6 @@ impl Env {
             time_source: Some(SharedTimeSource::new(ClockTime(Arc::clone(&self.clock)))),
             credentials: self.credentials.clone(),
         }
-    }
-
-    /// The SDK options of the command line's AWS flags.
-    pub fn aws_args(&self, args: &AwsArgs) -> AwsOptions {
-        self.aws(
-            args.profile.as_deref(),
-            args.region.as_deref(),
-            args.endpoint_url.as_deref(),
-        )
     }
 }
 

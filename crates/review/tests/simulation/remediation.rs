@@ -3,15 +3,15 @@
 //! undo restores them, and the next reports show each change.
 
 use super::{at, World, DAY};
-use crate::commands::remediate::{default_thresholds, make_plan};
-use crate::fetch::fetch_report;
-use crate::history::changes::changes;
-use crate::history::diff::diff;
-use crate::history::ingest::{ingest, Ingested};
-use crate::history::History;
-use crate::remediate::allowlist::Allowlist;
-use crate::remediate::apply::{apply, undo, ApplyOptions};
-use crate::remediate::plan::{ActionKind, Plan};
+use credreport_review::fetch::fetch_report;
+use credreport_review::history::changes::changes;
+use credreport_review::history::diff::diff;
+use credreport_review::history::ingest::{ingest, Ingested};
+use credreport_review::history::History;
+use credreport_review::remediate::allowlist::Allowlist;
+use credreport_review::remediate::apply::{apply, undo, ApplyOptions};
+use credreport_review::remediate::build::make_plan;
+use credreport_review::remediate::plan::{ActionKind, Plan, PlanThresholds};
 
 /// Fetches the report now and stores it.
 fn review_now(w: &World, history: &mut History) -> (Ingested, Vec<u8>) {
@@ -70,7 +70,7 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
             &c,
             &first,
             &first_bytes,
-            default_thresholds(),
+            PlanThresholds::of(&credreport_audit::Config::default()),
             &allow,
         ))
         .expect("plan");
