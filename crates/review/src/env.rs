@@ -14,6 +14,8 @@ use credreport_report::Timestamp;
 use crate::fetch::client::{self, AwsOptions};
 use crate::fetch::org::{self, Caller, Organization};
 use crate::fetch::FetchOptions;
+use crate::remediate::apply::Session;
+use crate::remediate::sdk::SdkIam;
 
 /// A source of the current instant (the shape of `credreport_iam::Clock`, which this
 /// crate does not link: it talks to IAM over the API; the simulation adapts its
@@ -109,6 +111,26 @@ pub struct Connected {
     pub principal: String,
     /// The endpoint, as messages name it.
     pub place: String,
+}
+
+impl Connected {
+    /// Remediation's IAM calls in this account.
+    pub fn api(&self) -> SdkIam {
+        SdkIam {
+            client: self.iam.clone(),
+            place: self.place.clone(),
+        }
+    }
+
+    /// A remediation session in this account, acting as its principal with `clock`.
+    pub fn session<'a>(&'a self, api: &'a SdkIam, clock: &'a dyn Clock) -> Session<'a, SdkIam> {
+        Session {
+            iam: api,
+            account: &self.account,
+            principal: &self.principal,
+            clock,
+        }
+    }
 }
 
 /// Reaches the caller's own account, or `account` through `role` (AssumeRole).

@@ -22,5 +22,6 @@ pub mod duration;
 pub mod env;
 pub mod fetch;
 pub mod history;
+mod names;
 pub mod remediate;
 pub mod review;

@@ -61,7 +61,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
                     dir,
                     fetched.reports.iter().map(|(_, f)| f),
                     &config,
-                    "audit",
+                    credreport_review::history::Source::Audit,
                 )?;
             }
             let generated = fetched.reports.iter().map(|(_, f)| f.generated).max();

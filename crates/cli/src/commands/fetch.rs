@@ -15,6 +15,7 @@ use credreport_review::env::system_now as now;
 use credreport_review::fetch::client::{self, AwsOptions};
 use credreport_review::fetch::org::{self, AccountResult, Member, Organization, Outcome};
 use credreport_review::fetch::{fetch_report, FetchOptions, Fetched};
+use credreport_review::history::Source;
 
 use super::history::keep_fetched;
 use crate::output::write_atomic;
@@ -136,7 +137,7 @@ async fn single(args: &FetchArgs, opts: &FetchOptions) -> anyhow::Result<ExitCod
     }
     tell(&fetched)?;
     if let Some(dir) = &args.history {
-        keep_fetched(dir, [&fetched], &Config::default(), "fetch")?;
+        keep_fetched(dir, [&fetched], &Config::default(), Source::Fetch)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -286,7 +287,7 @@ async fn organization(
             Outcome::Ok(f) => Some(f.as_ref()),
             Outcome::Failed(_) | Outcome::Skipped(_) => None,
         });
-        keep_fetched(history, fetched, &Config::default(), "fetch")?;
+        keep_fetched(history, fetched, &Config::default(), Source::Fetch)?;
     }
     let ok = results
         .iter()

@@ -5,7 +5,7 @@ use credreport_audit::Config;
 use credreport_report::Timestamp;
 
 use super::record::{audit_bytes, StoredFinding};
-use super::store::{History, NewReport, ReportMeta};
+use super::store::{History, NewReport, ReportMeta, Source};
 
 /// A stored report: its entry, whether it was new to the history, and its findings.
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub fn ingest(
     generated: Timestamp,
     bytes: &[u8],
     config: &Config,
-    source: &str,
+    source: Source,
     target: Option<&str>,
     now: Timestamp,
 ) -> anyhow::Result<Ingested> {

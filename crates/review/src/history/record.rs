@@ -1,28 +1,32 @@
 //! What the history keeps of an audit: each finding as data (fingerprint, check,
-//! severity, status, credential, age, message) and the open counts by severity.
+//! severity, status, credential, age, message) in the audit's own types, and the open
+//! counts by severity.
 
 use anyhow::bail;
-use credreport_audit::{audit, AsOfSource, Collect, Config, Input, Severity, Status};
+use credreport_audit::{
+    audit, AsOfSource, CheckId, Collect, Config, Credential, Input, Severity, Status,
+};
 use credreport_report::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// One finding as the history keeps it.
+/// One finding as the history keeps it: the audit's [`credreport_audit::Finding`] without
+/// its row (the history keeps the report's bytes instead) and with its message written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredFinding {
     /// `<check>:<resource>`: the same finding in two reports has the same fingerprint.
     pub fingerprint: String,
-    /// The check id (`access-key-unused`).
-    pub check: String,
-    /// `critical` .. `info`, after the configuration's overrides.
+    /// The check.
+    pub check: CheckId,
+    /// After the configuration's overrides.
     pub severity: Severity,
-    /// `fail`, `suppressed` or `not_evaluated`.
-    pub status: String,
+    /// Failed, suppressed, or not evaluated.
+    pub status: Status,
     /// The user name as the report has it (`<root_account>` for root).
     pub user: String,
     /// The identity's ARN.
     pub arn: String,
-    /// `user`, `password`, `access_key_1`, ...
-    pub credential: String,
+    /// The credential (or the user as a whole).
+    pub credential: Credential,
     /// The age the check measured, in days.
     pub age_days: Option<i64>,
     /// The finding's message.
@@ -32,16 +36,12 @@ pub struct StoredFinding {
 impl StoredFinding {
     /// Failed and not suppressed: what counts and what is notified.
     pub fn is_open(&self) -> bool {
-        self.status == Status::Fail.name()
+        self.status == Status::Fail
     }
 
     /// `<arn>` or `<arn>#access_key_1`.
     pub fn resource(&self) -> String {
-        if self.credential == "user" {
-            self.arn.clone()
-        } else {
-            format!("{}#{}", self.arn, self.credential)
-        }
+        self.credential.resource(&self.arn)
     }
 }
 
@@ -61,14 +61,14 @@ impl Counts {
     pub fn of(findings: &[StoredFinding]) -> Counts {
         let mut c = Counts::default();
         for f in findings {
-            match f.status.as_str() {
-                "fail" => {
+            match f.status {
+                Status::Fail => {
                     if let Some(i) = Severity::DESCENDING.iter().position(|s| *s == f.severity) {
                         c.open[i] += 1;
                     }
                 }
-                "suppressed" => c.suppressed += 1,
-                _ => c.not_evaluated += 1,
+                Status::Suppressed => c.suppressed += 1,
+                Status::NotEvaluated => c.not_evaluated += 1,
             }
         }
         c
@@ -142,12 +142,12 @@ pub fn audit_bytes(
         .iter()
         .map(|f| StoredFinding {
             fingerprint: f.fingerprint(),
-            check: f.check.as_str().to_owned(),
+            check: f.check,
             severity: f.severity,
-            status: f.status.name().to_owned(),
+            status: f.status,
             user: f.user().to_owned(),
             arn: f.arn().to_owned(),
-            credential: f.credential.name().to_owned(),
+            credential: f.credential,
             age_days: f.age_days,
             message: f.message(),
         })

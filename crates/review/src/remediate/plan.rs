@@ -30,12 +30,15 @@
 //! Reading a plan checks every value while parsing, so a bad plan is refused with its
 //! file, line, column and field (`plan.json:14:25: actions: access_key_id "AKIA": …`).
 
-use std::fmt;
 use std::path::Path;
 
 use anyhow::Context;
+use credreport_audit::{CheckId, Credential};
 use credreport_report::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use super::action::ActionKind;
+use crate::names::named;
 
 /// The only plan format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -62,31 +65,6 @@ impl<'de> Deserialize<'de> for Time {
     }
 }
 
-/// What an action does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ActionKind {
-    /// UpdateAccessKey Status=Inactive (undone by Status=Active).
-    DeactivateAccessKey,
-    /// DeleteLoginProfile (cannot be undone).
-    DeleteLoginProfile,
-}
-
-impl ActionKind {
-    pub const fn name(self) -> &'static str {
-        match self {
-            ActionKind::DeactivateAccessKey => "deactivate-access-key",
-            ActionKind::DeleteLoginProfile => "delete-login-profile",
-        }
-    }
-}
-
-impl fmt::Display for ActionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// One IAM call of the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawAction")]
@@ -99,8 +77,9 @@ pub struct PlannedAction {
     pub arn: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
+    /// The key's slot in the report (`access_key_1`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub slot: Option<String>,
+    pub slot: Option<Credential>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_created: Option<Time>,
     /// The credential's last use when the plan was made (none: never used). The apply
@@ -126,7 +105,7 @@ struct RawAction {
     #[serde(default)]
     access_key_id: Option<String>,
     #[serde(default)]
-    slot: Option<String>,
+    slot: Option<Credential>,
     #[serde(default)]
     key_created: Option<Time>,
     last_used: Option<Time>,
@@ -186,6 +165,13 @@ impl TryFrom<RawAction> for PlannedAction {
                 }
             }
         }
+        if let Some(slot) = r.slot {
+            if !matches!(slot, Credential::AccessKey(_)) {
+                return Err(format!(
+                    "slot: action {id}: {slot} is not an access key's slot"
+                ));
+            }
+        }
         Ok(PlannedAction {
             id,
             action: r.action,
@@ -204,15 +190,33 @@ impl TryFrom<RawAction> for PlannedAction {
     }
 }
 
+named! {
+    /// Why a plan does not act on a finding.
+    pub enum FlagReason {
+        /// The root user's credentials are handled by hand, signed in as root.
+        Root = "root",
+        /// Used after the report, within the window.
+        UsedWithinWindow = "used-within-window",
+        /// The allowlist names it.
+        Allowlisted = "allowlisted",
+        /// A suppression in the audit configuration accepts the finding.
+        Suppressed = "suppressed",
+        /// Unused for fewer days than the plan's threshold.
+        UnderThreshold = "under-threshold",
+        /// The credential is not there (or not in the report).
+        NotFound = "not-found",
+        /// The credential is already as the action would leave it.
+        AlreadyDone = "already-done",
+    }
+}
+
 /// Something the plan will not act on, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Flagged {
     pub resource: String,
-    pub check: String,
-    /// `root`, `used-within-window`, `allowlisted`, `suppressed`, `under-threshold`,
-    /// `not-found`, `already-done`.
-    pub reason: String,
+    pub check: CheckId,
+    pub reason: FlagReason,
     pub detail: String,
 }
 
@@ -461,6 +465,17 @@ mod tests {
             let err = Plan::parse("plan.json", &text).expect_err(to).to_string();
             assert!(err.starts_with(want), "{to}: {err}");
         }
+    }
+
+    /// A plan `remediate --plan` wrote before the review loop became a library (the
+    /// simulation's, `tests/data/README.md`): read and written again, byte for byte.
+    #[test]
+    fn a_plan_written_by_the_wave2_build_reads_and_writes_back_the_same_bytes() {
+        let text = include_str!("../../tests/data/plan-wave2.json");
+        let plan = Plan::parse("plan-wave2.json", text).expect("reads");
+        assert_eq!(plan.actions.len(), 3);
+        assert_eq!(plan.flagged.len(), 3);
+        assert_eq!(plan.to_json().expect("json"), text);
     }
 
     #[test]

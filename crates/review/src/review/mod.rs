@@ -9,3 +9,4 @@
 pub mod config;
 pub mod notify;
 pub mod run;
+pub mod summary;

@@ -319,7 +319,7 @@ mod tests {
             generated: t,
             sha256: "ab".into(),
             stored: t,
-            source: "review".into(),
+            source: crate::history::Source::Review,
             target: Some("prod".into()),
             as_of: t,
             rows: 3,
@@ -327,12 +327,12 @@ mod tests {
         };
         let f = StoredFinding {
             fingerprint: "access-key-unused:arn:aws:iam::123456789012:user/bot#access_key_1".into(),
-            check: "access-key-unused".into(),
+            check: credreport_audit::CheckId::AccessKeyUnused,
             severity: Severity::Medium,
-            status: "fail".into(),
+            status: credreport_audit::Status::Fail,
             user: "bot".into(),
             arn: "arn:aws:iam::123456789012:user/bot".into(),
-            credential: "access_key_1".into(),
+            credential: credreport_audit::Credential::AccessKey(credreport_report::Slot::One),
             age_days: Some(45),
             message: "bot's key was last used 45 days ago".into(),
         };

@@ -12,7 +12,8 @@ use crate::fetch::wait::Backoff;
 use crate::fetch::{fetch_report, FetchOptions, Fetched};
 use crate::history::diff::diff;
 use crate::history::ingest::ingest;
-use crate::history::store::Notification;
+use crate::history::notifications::Notification;
+use crate::history::Source;
 use crate::history::{History, StoredFinding};
 
 /// What a review needs besides the history.
@@ -249,7 +250,7 @@ async fn account_review(
         fetched.generated,
         &fetched.content,
         r.audit,
-        "review",
+        Source::Review,
         Some(&target.name),
         r.env.now(),
     )?;

@@ -3,15 +3,18 @@
 //! undo restores them, and the next reports show each change.
 
 use super::{at, World, DAY};
+use credreport_audit::CheckId;
 use credreport_review::fetch::fetch_report;
 use credreport_review::history::changes::changes;
 use credreport_review::history::diff::diff;
 use credreport_review::history::ingest::{ingest, Ingested};
 use credreport_review::history::History;
+use credreport_review::history::Source;
+use credreport_review::remediate::action::{Outcome, TrailAction, UndoKind};
 use credreport_review::remediate::allowlist::Allowlist;
 use credreport_review::remediate::apply::{apply, undo, ApplyOptions};
-use credreport_review::remediate::build::make_plan;
-use credreport_review::remediate::plan::{ActionKind, Plan, PlanThresholds};
+use credreport_review::remediate::make_plan;
+use credreport_review::remediate::plan::{ActionKind, FlagReason, Plan, PlanThresholds};
 
 /// Fetches the report now and stores it.
 fn review_now(w: &World, history: &mut History) -> (Ingested, Vec<u8>) {
@@ -31,7 +34,7 @@ fn review_now(w: &World, history: &mut History) -> (Ingested, Vec<u8>) {
         fetched.generated,
         &fetched.content,
         &credreport_audit::Config::default(),
-        "remediate",
+        Source::Remediate,
         None,
         w.now(),
     )
@@ -66,12 +69,13 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     let plan = w
         .runtime
         .block_on(make_plan(
-            &w.env,
-            &c,
+            &c.api(),
+            &c.account,
             &first,
             &first_bytes,
             PlanThresholds::of(&credreport_audit::Config::default()),
             &allow,
+            w.now(),
         ))
         .expect("plan");
     // The plan goes through its file, as between `--plan` and `--apply`.
@@ -93,17 +97,14 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
             ),
         ]
     );
-    let flagged: Vec<(&str, &str)> = plan
-        .flagged
-        .iter()
-        .map(|f| (f.reason.as_str(), f.check.as_str()))
-        .collect();
+    let flagged: Vec<(FlagReason, CheckId)> =
+        plan.flagged.iter().map(|f| (f.reason, f.check)).collect();
     assert!(
-        flagged.contains(&("allowlisted", "access-key-unused")),
+        flagged.contains(&(FlagReason::Allowlisted, CheckId::AccessKeyUnused)),
         "{flagged:?}"
     );
     assert!(
-        flagged.contains(&("root", "root-access-key")),
+        flagged.contains(&(FlagReason::Root, CheckId::RootAccessKey)),
         "{flagged:?}"
     );
     assert!(
@@ -113,10 +114,11 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
         "a key used yesterday is not even a finding"
     );
 
+    let api = c.api();
+    let session = c.session(&api, w.env.clock.as_ref());
     // Without --allow-password-removal nothing happens at all.
     let refused = w.runtime.block_on(apply(
-        &w.env,
-        &c,
+        &session,
         &history,
         &plan,
         "sha",
@@ -132,8 +134,7 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     let dry = w
         .runtime
         .block_on(apply(
-            &w.env,
-            &c,
+            &session,
             &history,
             &plan,
             "sha",
@@ -144,9 +145,9 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
         ))
         .expect("dry run");
     assert_eq!(dry.run_id, None);
-    assert_eq!(dry.count("would-do"), 2);
+    assert_eq!(dry.count(Outcome::WouldDo), 2);
     assert_eq!(
-        dry.count("skipped"),
+        dry.count(Outcome::Skipped),
         1,
         "idle's key was used since the plan"
     );
@@ -161,7 +162,7 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     w.set(t0.checked_add_secs(DAY + 1).expect("time"));
     let refused = w
         .runtime
-        .block_on(apply(&w.env, &c, &history, &plan, "sha", old))
+        .block_on(apply(&session, &history, &plan, "sha", old))
         .expect_err("too old");
     assert!(refused.to_string().contains("--max-plan-age"), "{refused}");
     w.set(t0.checked_add_secs(3600).expect("time"));
@@ -172,16 +173,20 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     };
     let run = w
         .runtime
-        .block_on(apply(&w.env, &c, &history, &plan, "sha", opts))
+        .block_on(apply(&session, &history, &plan, "sha", opts))
         .expect("apply");
-    let outcomes: Vec<(&str, &str)> = run
+    let outcomes: Vec<(&str, Outcome)> = run
         .outcomes
         .iter()
         .map(|o| (o.user.as_str(), o.outcome))
         .collect();
     assert_eq!(
         outcomes,
-        [("carol", "done"), ("idle", "skipped"), ("stale", "done")]
+        [
+            ("carol", Outcome::Done),
+            ("idle", Outcome::Skipped),
+            ("stale", Outcome::Done)
+        ]
     );
     assert!(
         !w.key_active("stale", &stale),
@@ -242,26 +247,38 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     // Undo: the key is Active again; the password cannot come back, and says so.
     let undone = w
         .runtime
-        .block_on(undo(&w.env, &c, &history, run_id))
+        .block_on(undo(&session, &history, run_id))
         .expect("undo");
-    let outcomes: Vec<(&str, &str, &str)> = undone
+    let outcomes: Vec<(TrailAction, &str, Outcome)> = undone
         .outcomes
         .iter()
-        .map(|o| (o.action.as_str(), o.user.as_str(), o.outcome))
+        .map(|o| (o.action, o.user.as_str(), o.outcome))
         .collect();
     assert_eq!(
         outcomes,
         [
-            ("restore-login-profile", "carol", "skipped"),
-            ("reactivate-access-key", "stale", "done"),
+            (
+                TrailAction::Undo(UndoKind::RestoreLoginProfile),
+                "carol",
+                Outcome::Skipped
+            ),
+            (
+                TrailAction::Undo(UndoKind::ReactivateAccessKey),
+                "stale",
+                Outcome::Done
+            ),
         ]
     );
     assert!(w.key_active("stale", &stale));
     let again = w
         .runtime
-        .block_on(undo(&w.env, &c, &history, run_id))
+        .block_on(undo(&session, &history, run_id))
         .expect("undo twice");
-    assert_eq!(again.count("done"), 0, "a second undo changes nothing");
+    assert_eq!(
+        again.count(Outcome::Done),
+        0,
+        "a second undo changes nothing"
+    );
     w.set(t0.checked_add_secs(10 * 3600).expect("time"));
     let (_, third_bytes) = review_now(&w, &mut history);
     let change: Vec<(String, String)> = changes(&second_bytes, &third_bytes)

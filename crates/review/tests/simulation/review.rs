@@ -17,12 +17,15 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 
 use super::{at, World, DAY};
+use credreport_audit::CheckId;
 use credreport_review::fetch::wait::Backoff;
 use credreport_review::history::ingest::Ingested;
 use credreport_review::history::History;
+use credreport_review::history::Source;
+use credreport_review::remediate::action::Outcome;
 use credreport_review::remediate::allowlist::Allowlist;
 use credreport_review::remediate::apply::{apply, ApplyOptions};
-use credreport_review::remediate::build::make_plan;
+use credreport_review::remediate::make_plan;
 use credreport_review::remediate::plan::PlanThresholds;
 use credreport_review::review::config::ReviewConfig;
 use credreport_review::review::run::{run_once, AccountDone, Review, ReviewRun, Reviewed};
@@ -165,11 +168,9 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
         let today = done(&run);
         assert!(today.new_report, "day {d}: a new report every day");
         assert_eq!(today.generated, w.now());
-        if today
-            .new_findings
-            .iter()
-            .any(|f| f.check == "access-key-unused" && f.fingerprint.ends_with(fingerprint_end))
-        {
+        if today.new_findings.iter().any(|f| {
+            f.check == CheckId::AccessKeyUnused && f.fingerprint.ends_with(fingerprint_end)
+        }) {
             new_on.push(d);
         }
         assert!(
@@ -177,7 +178,7 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
                 .new_findings
                 .iter()
                 .all(|f| !(f.arn.ends_with("user/daily")
-                    && matches!(f.check.as_str(), "access-key-unused" | "user-inactive"))),
+                    && matches!(f.check, CheckId::AccessKeyUnused | CheckId::UserInactive))),
             "a key used every day is never unused"
         );
         if d == 10 {
@@ -256,12 +257,13 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
     let plan = w
         .runtime
         .block_on(make_plan(
-            &w.env,
-            &c,
+            &c.api(),
+            &c.account,
             &stored,
             &bytes,
             PlanThresholds::of(&credreport_audit::Config::default()),
             &Allowlist::default(),
+            w.now(),
         ))
         .expect("plan");
     let keys: Vec<Option<&str>> = plan
@@ -273,15 +275,14 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
     let result = w
         .runtime
         .block_on(apply(
-            &w.env,
-            &c,
+            &c.session(&c.api(), w.env.clock.as_ref()),
             &history,
             &plan,
             "sha",
             ApplyOptions::default(),
         ))
         .expect("apply");
-    assert_eq!(result.count("done"), 1);
+    assert_eq!(result.count(Outcome::Done), 1);
     assert!(!w.key_active("forgotten", &forgotten));
     assert!(w.key_active("daily", &daily));
     w.set(day0.checked_add_secs(30 * DAY).expect("time"));
@@ -354,7 +355,7 @@ fn a_notification_that_failed_is_sent_with_the_next_review() {
         fetched.generated,
         &fetched.content,
         &audit,
-        "fetch",
+        Source::Fetch,
         None,
         w.now(),
     )
