@@ -140,7 +140,7 @@ pub async fn connect(
     role: Option<&str>,
 ) -> anyhow::Result<Connected> {
     let config = client::load(aws).await;
-    let place = aws.endpoint_url.clone().unwrap_or_else(|| "AWS".to_owned());
+    let place = client::place(aws);
     let caller: Caller = org::caller(&aws_sdk_sts::Client::new(&config), &place)
         .await
         .context("who is the caller (STS GetCallerIdentity)")?;

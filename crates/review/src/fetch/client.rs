@@ -86,6 +86,13 @@ pub async fn load(opts: &AwsOptions) -> SdkConfig {
     builder.build()
 }
 
+/// The endpoint, as messages name it: the `--endpoint-url`, or `AWS`.
+pub fn place(opts: &AwsOptions) -> String {
+    opts.endpoint_url
+        .clone()
+        .unwrap_or_else(|| "AWS".to_owned())
+}
+
 /// The error code of a service error (`Throttling`, `ReportInProgress`), if it is one.
 pub fn error_code<E: ProvideErrorMetadata>(err: &SdkError<E>) -> Option<&str> {
     match err {

@@ -1,9 +1,11 @@
-//! Fetching credential reports from AWS, or any endpoint that speaks IAM's Query API: the
-//! only code of the workspace that uses the AWS SDK.
+//! Fetching credential reports from AWS, or any endpoint that speaks IAM's Query API,
+//! through the AWS SDK (with [`crate::env`] and [`crate::remediate::sdk`], the only code
+//! of the workspace that uses it).
 //!
 //! - [`fetch_report`]: GenerateCredentialReport, wait (capped exponential backoff with
 //!   jitter, [`wait`]) while the report is STARTED or INPROGRESS, on ReportInProgress,
 //!   throttling and LimitExceeded, then GetCredentialReport; `--max-age` reuse.
+//! - [`account`]: one account's report, the caller's own or through a role.
 //! - [`client`]: the SDK configuration (the standard credential chain) and error messages.
 //! - [`org`]: every account of an organization, through AssumeRole, concurrently.
 //!
@@ -17,6 +19,7 @@ use aws_sdk_iam::error::SdkError;
 use aws_sdk_iam::types::ReportStateType;
 use credreport_report::{ReportReader, Timestamp};
 
+pub mod account;
 pub mod client;
 pub mod org;
 pub mod wait;

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::client::describe;
+use super::client::{self, describe, AwsOptions};
 use super::{fetch_report, FetchOptions, Fetched};
 
 /// An account of the organization.
@@ -182,6 +182,29 @@ impl Organization {
             fetched.account = Some(account.to_owned());
         }
         Ok(fetched)
+    }
+}
+
+impl Organization {
+    /// The caller's organization, reached with `aws` (STS GetCallerIdentity), and its
+    /// accounts (Organizations ListAccounts); `role_name` is assumed in each.
+    pub async fn connect(
+        aws: &AwsOptions,
+        role_name: &str,
+    ) -> anyhow::Result<(Organization, Vec<Member>)> {
+        let config = client::load(aws).await;
+        let place = client::place(aws);
+        let caller = caller(&aws_sdk_sts::Client::new(&config), &place).await?;
+        let members = list_accounts(&aws_sdk_organizations::Client::new(&config), &place).await?;
+        Ok((
+            Organization {
+                config,
+                role_name: role_name.to_owned(),
+                caller,
+                place,
+            },
+            members,
+        ))
     }
 }
 

@@ -210,16 +210,9 @@ async fn organization(
         t.region.as_deref(),
         t.endpoint_url.as_deref(),
     );
-    let config = crate::fetch::client::load(&aws).await;
-    let place = aws.endpoint_url.clone().unwrap_or_else(|| "AWS".to_owned());
-    let caller = org::caller(&aws_sdk_sts::Client::new(&config), &place).await?;
-    let members = org::list_accounts(&aws_sdk_organizations::Client::new(&config), &place).await?;
-    let organization = std::sync::Arc::new(Organization {
-        config,
-        role_name: t.role_name.clone().unwrap_or_default(),
-        caller,
-        place,
-    });
+    let (organization, members) =
+        Organization::connect(&aws, t.role_name.as_deref().unwrap_or_default()).await?;
+    let organization = std::sync::Arc::new(organization);
     let opts = *opts;
     let results = org::fetch_all(
         members,
