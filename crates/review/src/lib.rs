@@ -23,5 +23,6 @@ pub mod env;
 pub mod fetch;
 pub mod history;
 mod names;
+mod position;
 pub mod remediate;
 pub mod review;

@@ -39,6 +39,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use super::action::ActionKind;
 use crate::names::named;
+use crate::position::{line_col, offset_of};
 
 /// The only plan format this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -343,26 +344,6 @@ impl Plan {
 
 fn is_field_name(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-}
-
-/// The byte offset of 1-based `line` and `column` in `text`.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let mut offset = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            return (offset + column.min(l.len())).min(text.len());
-        }
-        offset += l.len();
-    }
-    text.len()
-}
-
-/// The 1-based line and column of byte `offset`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = offset - before.rfind('\n').map_or(0, |n| n + 1) + 1;
-    (line, column)
 }
 
 /// The last `"field":` before byte `end`: its name and the offset of its opening quote.

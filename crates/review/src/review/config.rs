@@ -39,6 +39,7 @@ use credreport_audit::Severity;
 use serde::{Deserialize, Deserializer};
 
 use crate::duration::parse_duration;
+use crate::position::line_col;
 
 /// A duration written `30m`, `4h`, `1d`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -278,13 +279,6 @@ impl ReviewConfig {
             .with_context(|| format!("{}: cannot read", path.display()))?;
         ReviewConfig::parse(path, &text)
     }
-}
-
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |n| n + 1) + 1;
-    (line, column)
 }
 
 #[cfg(test)]
