@@ -10,13 +10,28 @@ use std::collections::{BTreeMap, BTreeSet};
 use credreport_report::{read_all, Cell, Column, KeyField, Row, Slot, Timestamp};
 use serde::Serialize;
 
+use crate::names::named;
+
+named! {
+    /// What changed.
+    pub enum ChangeKind {
+        UserCreated = "user-created",
+        UserRemoved = "user-removed",
+        KeyCreated = "key-created",
+        KeyDeactivated = "key-deactivated",
+        KeyReactivated = "key-reactivated",
+        KeyRemoved = "key-removed",
+        PasswordAdded = "password-added",
+        PasswordRemoved = "password-removed",
+        MfaEnabled = "mfa-enabled",
+        MfaDisabled = "mfa-disabled",
+    }
+}
+
 /// One change, for one user.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct CredentialChange {
-    /// `user-created`, `user-removed`, `key-created`, `key-deactivated`,
-    /// `key-reactivated`, `key-removed`, `password-added`, `password-removed`,
-    /// `mfa-enabled`, `mfa-disabled`.
-    pub change: &'static str,
+    pub change: ChangeKind,
     /// The user name (`<root_account>` for root).
     pub user: String,
     /// The identity's ARN.
@@ -91,41 +106,49 @@ pub fn changes(old: &[u8], new: &[u8]) -> Result<Vec<CredentialChange>, String> 
         };
         match (before.get(arn), after.get(arn)) {
             (None, Some(a)) => {
-                push(&mut out, "user-created", &a.user, None);
+                push(&mut out, ChangeKind::UserCreated, &a.user, None);
                 for &k in a.keys.keys() {
-                    push(&mut out, "key-created", &a.user, Some(k));
+                    push(&mut out, ChangeKind::KeyCreated, &a.user, Some(k));
                 }
                 if a.password == Some(true) {
-                    push(&mut out, "password-added", &a.user, None);
+                    push(&mut out, ChangeKind::PasswordAdded, &a.user, None);
                 }
             }
-            (Some(b), None) => push(&mut out, "user-removed", &b.user, None),
+            (Some(b), None) => push(&mut out, ChangeKind::UserRemoved, &b.user, None),
             (Some(b), Some(a)) => {
                 for (&k, &was) in &b.keys {
                     match a.keys.get(&k) {
-                        None => push(&mut out, "key-removed", &a.user, Some(k)),
+                        None => push(&mut out, ChangeKind::KeyRemoved, &a.user, Some(k)),
                         Some(&now) if was && !now => {
-                            push(&mut out, "key-deactivated", &a.user, Some(k));
+                            push(&mut out, ChangeKind::KeyDeactivated, &a.user, Some(k));
                         }
                         Some(&now) if !was && now => {
-                            push(&mut out, "key-reactivated", &a.user, Some(k));
+                            push(&mut out, ChangeKind::KeyReactivated, &a.user, Some(k));
                         }
                         Some(_) => {}
                     }
                 }
                 for &k in a.keys.keys() {
                     if !b.keys.contains_key(&k) {
-                        push(&mut out, "key-created", &a.user, Some(k));
+                        push(&mut out, ChangeKind::KeyCreated, &a.user, Some(k));
                     }
                 }
                 match (b.password, a.password) {
-                    (Some(true), Some(false)) => push(&mut out, "password-removed", &a.user, None),
-                    (Some(false), Some(true)) => push(&mut out, "password-added", &a.user, None),
+                    (Some(true), Some(false)) => {
+                        push(&mut out, ChangeKind::PasswordRemoved, &a.user, None)
+                    }
+                    (Some(false), Some(true)) => {
+                        push(&mut out, ChangeKind::PasswordAdded, &a.user, None)
+                    }
                     _ => {}
                 }
                 match (b.mfa, a.mfa) {
-                    (Some(true), Some(false)) => push(&mut out, "mfa-disabled", &a.user, None),
-                    (Some(false), Some(true)) => push(&mut out, "mfa-enabled", &a.user, None),
+                    (Some(true), Some(false)) => {
+                        push(&mut out, ChangeKind::MfaDisabled, &a.user, None)
+                    }
+                    (Some(false), Some(true)) => {
+                        push(&mut out, ChangeKind::MfaEnabled, &a.user, None)
+                    }
                     _ => {}
                 }
             }

@@ -222,7 +222,7 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     let change: Vec<(String, String)> = changes(&first_bytes, &second_bytes)
         .expect("changes")
         .into_iter()
-        .map(|c| (c.change.to_owned(), c.user))
+        .map(|c| (c.change.name().to_owned(), c.user))
         .collect();
     assert_eq!(
         change,
@@ -284,7 +284,7 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     let change: Vec<(String, String)> = changes(&second_bytes, &third_bytes)
         .expect("changes")
         .into_iter()
-        .map(|c| (c.change.to_owned(), c.user))
+        .map(|c| (c.change.name().to_owned(), c.user))
         .collect();
     assert_eq!(change, [("key-reactivated".to_owned(), "stale".to_owned())]);
     assert_eq!(history.reports(None).expect("reports").len(), 3);

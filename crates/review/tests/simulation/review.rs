@@ -19,6 +19,7 @@ use serde_json::Value;
 use super::{at, World, DAY};
 use credreport_audit::CheckId;
 use credreport_review::fetch::wait::Backoff;
+use credreport_review::history::changes::ChangeKind;
 use credreport_review::history::ingest::Ingested;
 use credreport_review::history::History;
 use credreport_review::history::Source;
@@ -300,7 +301,7 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
     .expect("changes");
     assert!(changes
         .iter()
-        .any(|c| c.change == "key-deactivated" && c.user == "forgotten"));
+        .any(|c| c.change == ChangeKind::KeyDeactivated && c.user == "forgotten"));
 }
 
 #[test]
