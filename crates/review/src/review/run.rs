@@ -267,16 +267,9 @@ async fn account_review(
         Some(p) => history.findings(p.id)?,
         None => Vec::new(),
     };
-    let mut new_findings = diff(&before, &stored.findings).appeared;
-    new_findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    done.new_findings = new_findings;
+    done.new_findings = new_findings(&before, &stored.findings);
     if let Some(n) = &r.config.notify {
-        let due: Vec<StoredFinding> = done
-            .new_findings
-            .iter()
-            .filter(|f| f.severity >= n.min_severity.0)
-            .cloned()
-            .collect();
+        let due = due(&done.new_findings, n.min_severity.0);
         if !due.is_empty() {
             let subject = Subject {
                 target: &target.name,
@@ -302,6 +295,19 @@ async fn account_review(
     Ok(done)
 }
 
+/// The open findings of `current` that were not open in `previous` (the account's
+/// previous review), most severe first, report order within a severity.
+pub fn new_findings(previous: &[StoredFinding], current: &[StoredFinding]) -> Vec<StoredFinding> {
+    let mut new = diff(previous, current).appeared;
+    new.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    new
+}
+
+/// The new findings a notification carries: those at or above `min`.
+pub fn due(new: &[StoredFinding], min: Severity) -> Vec<StoredFinding> {
+    new.iter().filter(|f| f.severity >= min).cloned().collect()
+}
+
 /// The webhook as the history names it: scheme and host only (a webhook's path is often
 /// its secret, as Slack's are).
 pub fn redact(uri: &http::Uri) -> String {
@@ -310,4 +316,97 @@ pub fn redact(uri: &http::Uri) -> String {
         uri.scheme_str().unwrap_or("http"),
         uri.authority().map_or("", |a| a.as_str())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use credreport_audit::{CheckId, Credential, Status};
+
+    use super::*;
+
+    fn finding(name: &str, severity: Severity, status: Status) -> StoredFinding {
+        StoredFinding {
+            fingerprint: name.to_owned(),
+            check: CheckId::AccessKeyUnused,
+            severity,
+            status,
+            user: name.to_owned(),
+            arn: String::new(),
+            credential: Credential::User,
+            age_days: None,
+            message: String::new(),
+        }
+    }
+
+    /// Each case: the previous review's findings, this one's, the minimum severity; the
+    /// new findings (most severe first) and those notified.
+    #[test]
+    fn new_open_findings_are_notified_from_the_minimum_severity_most_severe_first() {
+        use Severity::{Critical, High, Low, Medium};
+        use Status::{Fail, NotEvaluated, Suppressed};
+        type Case<'a> = (
+            &'a [(&'a str, Severity, Status)],
+            &'a [(&'a str, Severity, Status)],
+            Severity,
+            &'a [&'a str],
+            &'a [&'a str],
+        );
+        let cases: &[Case<'_>] = &[
+            (
+                &[],
+                &[("a", Low, Fail), ("b", Critical, Fail), ("c", High, Fail)],
+                High,
+                &["b", "c", "a"],
+                &["b", "c"],
+            ),
+            (
+                &[("a", Low, Fail)],
+                &[("a", Low, Fail), ("b", Medium, Fail)],
+                Low,
+                &["b"],
+                &["b"],
+            ),
+            // Open before and still open: not new, whatever its severity now.
+            (&[("a", Low, Fail)], &[("a", Critical, Fail)], Low, &[], &[]),
+            // Suppressed or undecided: never new.
+            (
+                &[],
+                &[("s", High, Suppressed), ("n", High, NotEvaluated)],
+                Low,
+                &[],
+                &[],
+            ),
+            // Suppressed before, open now: new.
+            (
+                &[("a", High, Suppressed)],
+                &[("a", High, Fail)],
+                High,
+                &["a"],
+                &["a"],
+            ),
+            (
+                &[],
+                &[("a", Medium, Fail), ("b", Medium, Fail)],
+                Critical,
+                &["a", "b"],
+                &[],
+            ),
+        ];
+        let make = |fs: &[(&str, Severity, Status)]| -> Vec<StoredFinding> {
+            fs.iter()
+                .map(|(n, sev, st)| finding(n, *sev, *st))
+                .collect()
+        };
+        let names =
+            |fs: &[StoredFinding]| -> Vec<String> { fs.iter().map(|f| f.user.clone()).collect() };
+        for (previous, current, min, new, notified) in cases {
+            let got = new_findings(&make(previous), &make(current));
+            assert_eq!(names(&got), *new, "{previous:?} -> {current:?}");
+            assert_eq!(
+                names(&due(&got, *min)),
+                *notified,
+                "{previous:?} -> {current:?} at {min}"
+            );
+        }
+    }
 }
