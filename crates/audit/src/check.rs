@@ -156,6 +156,15 @@ impl Serialize for CheckId {
     }
 }
 
+/// An id as [`CheckId::as_str`] writes it; any other text is an error naming it.
+impl<'de> Deserialize<'de> for CheckId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CheckId, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        CheckId::from_name(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a check id")))
+    }
+}
+
 /// Which rows a check looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use credreport_report::{Cell, Column, Row, Sentinel, Slot, Timestamp, ROOT_USER};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckId, Severity};
 use crate::checks::{Out, Subject};
@@ -37,6 +37,21 @@ impl Credential {
         }
     }
 
+    /// Every credential, in the order of their names above.
+    pub const ALL: [Credential; 6] = [
+        Credential::User,
+        Credential::Password,
+        Credential::AccessKey(Slot::One),
+        Credential::AccessKey(Slot::Two),
+        Credential::Cert(Slot::One),
+        Credential::Cert(Slot::Two),
+    ];
+
+    /// The credential with this name ([`Credential::name`]).
+    pub fn from_name(name: &str) -> Option<Credential> {
+        Credential::ALL.into_iter().find(|c| c.name() == name)
+    }
+
     /// The stable resource id of this credential of the identity with `arn`:
     /// `<arn>` for the user, `<arn>#access_key_1` and so on for a credential.
     pub fn resource(self, arn: &str) -> String {
@@ -59,8 +74,17 @@ impl Serialize for Credential {
     }
 }
 
+/// A name as [`Credential::name`] writes it; any other text is an error naming it.
+impl<'de> Deserialize<'de> for Credential {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Credential, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        Credential::from_name(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not a credential")))
+    }
+}
+
 /// What a check concluded about one credential.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// The check failed.
@@ -80,6 +104,13 @@ impl Status {
             Status::Suppressed => "suppressed",
             Status::NotEvaluated => "not_evaluated",
         }
+    }
+
+    /// The status with this name ([`Status::name`]).
+    pub fn from_name(name: &str) -> Option<Status> {
+        [Status::Fail, Status::Suppressed, Status::NotEvaluated]
+            .into_iter()
+            .find(|s| s.name() == name)
     }
 }
 
@@ -583,5 +614,46 @@ impl Serialize for Finding<'_> {
         st.serialize_field("source", &*self.source)?;
         st.serialize_field("line", &self.line)?;
         st.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Credential, Status};
+    use crate::{CheckId, Severity};
+
+    /// What the history and the remediation plan store as text reads back as the same
+    /// value, and nothing else does.
+    #[test]
+    fn names_read_back_as_what_wrote_them() {
+        fn check<T>(all: &[T], name: fn(&T) -> String, from: fn(&str) -> Option<T>)
+        where
+            T: PartialEq + std::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned,
+        {
+            for v in all {
+                assert_eq!(from(&name(v)).as_ref(), Some(v));
+                let json = serde_json::to_string(v).expect("serialize");
+                assert_eq!(json, format!("\"{}\"", name(v)));
+                assert_eq!(&serde_json::from_str::<T>(&json).expect("deserialize"), v);
+            }
+            assert_eq!(from("no-such-name"), None);
+            assert!(serde_json::from_str::<T>("\"no-such-name\"").is_err());
+        }
+        check(&CheckId::ALL, |c| c.as_str().to_owned(), CheckId::from_name);
+        check(
+            &Credential::ALL,
+            |c| c.name().to_owned(),
+            Credential::from_name,
+        );
+        check(
+            &[Status::Fail, Status::Suppressed, Status::NotEvaluated],
+            |s| s.name().to_owned(),
+            Status::from_name,
+        );
+        check(
+            &Severity::DESCENDING,
+            |s| s.name().to_owned(),
+            Severity::from_name,
+        );
     }
 }

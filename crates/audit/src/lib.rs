@@ -51,7 +51,7 @@ pub mod stats;
 
 pub use check::{CheckId, CheckInfo, Cis, Scope, Severity};
 pub use config::{CheckSetting, Config, ConfigError, Glob, Suppression, Thresholds};
-pub use diff::Diff;
+pub use diff::{Comparison, Diff};
 pub use engine::{
     AsOfSource, Auditor, CheckCounts, InputSummary, Summary, SuppressionHits, MAX_LISTED_ERRORS,
 };

@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 use credreport_audit::render::Region;
 
-use crate::fetch::parse_duration;
+use credreport_review::duration::parse_duration;
 
 /// The AWS IAM credential report, end to end: read, check, audit and convert reports.
 ///
@@ -230,7 +230,7 @@ pub struct RemediateArgs {
     pub role_name: Option<String>,
 
     /// The history directory (reports and the audit trail).
-    #[arg(long, value_name = "DIR", default_value = crate::history::DEFAULT_DIR)]
+    #[arg(long, value_name = "DIR", default_value = credreport_review::history::DEFAULT_DIR)]
     pub history: PathBuf,
 
     /// With `--plan`: the audit configuration (thresholds, users, suppressions).
@@ -261,7 +261,7 @@ pub struct RemediateArgs {
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
     /// The history directory (its file is `DIR/history.db`).
-    #[arg(long, value_name = "DIR", global = true, default_value = crate::history::DEFAULT_DIR)]
+    #[arg(long, value_name = "DIR", global = true, default_value = credreport_review::history::DEFAULT_DIR)]
     pub history: PathBuf,
 
     #[command(subcommand)]

@@ -5,15 +5,10 @@ use std::process::ExitCode;
 mod args;
 mod commands;
 mod demo;
-mod env;
-mod fetch;
-mod history;
 mod input;
 mod open;
-mod remediate;
-mod review;
-#[cfg(test)]
-mod simulation;
+mod output;
+mod progress;
 
 /// mimalloc instead of glibc's allocator: the server allocates and frees per request (and
 /// megabytes per GetCredentialReport), and glibc spent a sixth of a ListUsers run in

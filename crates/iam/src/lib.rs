@@ -40,7 +40,8 @@ pub mod ids;
 pub mod model;
 pub mod password;
 pub mod policy;
-pub mod private;
+/// Files only their owner may read (the data directory and its store files).
+pub use credreport_private as private;
 pub mod qr;
 pub mod secret;
 pub mod store;

@@ -16,9 +16,9 @@ use credreport_report::Timestamp;
 
 use super::EXIT_ERROR;
 use crate::args::{AuditArgs, ColorArg, FormatArg, SeverityArg};
-use crate::fetch::now;
-use crate::fetch::org::newest_generated;
 use crate::input;
+use credreport_review::env::system_now as now;
+use credreport_review::fetch::org::newest_generated;
 
 /// Exit status when findings at or above `--fail-on` are open.
 const EXIT_FINDINGS: u8 = 1;
@@ -57,11 +57,11 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         None => {
             let fetched = super::fetch::for_audit(&args.aws, &args.org)?;
             if let Some(dir) = &args.history {
-                crate::history::ingest::keep_fetched(
+                super::history::keep_fetched(
                     dir,
                     fetched.reports.iter().map(|(_, f)| f),
                     &config,
-                    "audit",
+                    credreport_review::history::Source::Audit,
                 )?;
             }
             let generated = fetched.reports.iter().map(|(_, f)| f.generated).max();

@@ -11,11 +11,16 @@ use credreport_audit::Config;
 
 use super::EXIT_ERROR;
 use crate::args::{AwsArgs, FetchArgs, OrgArgs};
-use crate::fetch::client::{self, AwsOptions};
-use crate::fetch::org::{self, AccountResult, Member, Organization, Outcome};
-use crate::fetch::progress::{bar, Progress};
-use crate::fetch::{fetch_report, now, write_atomic, FetchOptions, Fetched};
-use crate::history::ingest::keep_fetched;
+use credreport_review::env::system_now as now;
+use credreport_review::fetch::account::fetch_account;
+use credreport_review::fetch::client::AwsOptions;
+use credreport_review::fetch::org::{self, AccountResult, Member, Organization, Outcome};
+use credreport_review::fetch::{FetchOptions, Fetched};
+use credreport_review::history::Source;
+
+use super::history::keep_fetched;
+use crate::output::write_atomic;
+use crate::progress::{bar, Progress};
 
 pub fn run(args: &FetchArgs) -> anyhow::Result<ExitCode> {
     let opts = FetchOptions {
@@ -62,13 +67,6 @@ fn aws_options(args: &AwsArgs) -> AwsOptions {
     }
 }
 
-/// The endpoint, as messages name it.
-fn place(opts: &AwsOptions) -> String {
-    opts.endpoint_url
-        .clone()
-        .unwrap_or_else(|| "AWS".to_owned())
-}
-
 /// A credentials failure names the profile it was looking for (the SDK does not when the
 /// files are missing).
 fn name_profile(err: anyhow::Error, aws: &AwsOptions) -> anyhow::Error {
@@ -88,36 +86,15 @@ async fn fetch_one(
     opts: &FetchOptions,
 ) -> anyhow::Result<Fetched> {
     let aws = aws_options(aws);
-    let config = client::load(&aws).await;
-    let place = place(&aws);
-    let iam = match (&org_args.account_id, &org_args.role_name) {
-        (Some(account), Some(role)) => {
-            let caller = org::caller(&aws_sdk_sts::Client::new(&config), &place)
-                .await
-                .map_err(|e| name_profile(e, &aws))?;
-            let organization = Organization {
-                config: config.clone(),
-                role_name: role.clone(),
-                caller,
-                place: place.clone(),
-            };
-            organization.iam_for(account).await?
-        }
-        _ => aws_sdk_iam::Client::new(&config),
+    let through = match (&org_args.account_id, &org_args.role_name) {
+        (Some(account), Some(role)) => Some((account.as_str(), role.as_str())),
+        _ => None,
     };
     let progress = Progress::stderr();
     let line = progress.clone();
-    let result = fetch_report(&iam, &place, opts, &move |m: &str| line.set(m)).await;
+    let result = fetch_account(&aws, through, opts, &move |m: &str| line.set(m)).await;
     progress.finish();
-    let mut fetched = result.map_err(|e| name_profile(e, &aws))?;
-    if fetched.account.is_none() {
-        // A report without rows names no account; the caller's identity does.
-        let sts = aws_sdk_sts::Client::new(&config);
-        if let Ok(caller) = org::caller(&sts, &place).await {
-            fetched.account = Some(caller.account);
-        }
-    }
-    Ok(fetched)
+    result.map_err(|e| name_profile(e, &aws))
 }
 
 async fn single(args: &FetchArgs, opts: &FetchOptions) -> anyhow::Result<ExitCode> {
@@ -133,7 +110,7 @@ async fn single(args: &FetchArgs, opts: &FetchOptions) -> anyhow::Result<ExitCod
     }
     tell(&fetched)?;
     if let Some(dir) = &args.history {
-        keep_fetched(dir, [&fetched], &Config::default(), "fetch")?;
+        keep_fetched(dir, [&fetched], &Config::default(), Source::Fetch)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -150,21 +127,12 @@ fn tell(fetched: &Fetched) -> anyhow::Result<()> {
 /// The caller's organization and its accounts.
 async fn connect_org(aws: &AwsArgs, role: &str) -> anyhow::Result<(Organization, Vec<Member>)> {
     let aws = aws_options(aws);
-    let config = client::load(&aws).await;
-    let place = place(&aws);
-    let caller = org::caller(&aws_sdk_sts::Client::new(&config), &place)
+    let (organization, members) = Organization::connect(&aws, role)
         .await
         .map_err(|e| name_profile(e, &aws))?;
-    let members = org::list_accounts(&aws_sdk_organizations::Client::new(&config), &place).await?;
     if members.is_empty() {
         bail!("ListAccounts: the organization has no accounts");
     }
-    let organization = Organization {
-        config,
-        role_name: role.to_owned(),
-        caller,
-        place,
-    };
     Ok((organization, members))
 }
 
@@ -283,7 +251,7 @@ async fn organization(
             Outcome::Ok(f) => Some(f.as_ref()),
             Outcome::Failed(_) | Outcome::Skipped(_) => None,
         });
-        keep_fetched(history, fetched, &Config::default(), "fetch")?;
+        keep_fetched(history, fetched, &Config::default(), Source::Fetch)?;
     }
     let ok = results
         .iter()

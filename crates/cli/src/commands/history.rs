@@ -6,14 +6,16 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use credreport_audit::Config;
-use serde_json::json;
+use credreport_review::env::system_now as now;
+use credreport_review::fetch::Fetched;
+use credreport_review::history::changes::changes;
+use credreport_review::history::diff::diff;
+use credreport_review::history::ingest::ingest;
+use credreport_review::history::store::NewReport;
+use credreport_review::history::{audit_bytes, trend, view, History, Source};
 
 use crate::args::{HistoryArgs, HistoryCommand, HistoryFormat, TrendFormat};
-use crate::fetch::{now, write_atomic};
-use crate::history::changes::{changes, CredentialChange};
-use crate::history::diff::{diff, FindingsDiff};
-use crate::history::store::{Action, NewReport, Run};
-use crate::history::{audit_bytes, trend, History, ReportMeta, StoredFinding};
+use crate::output::write_atomic;
 
 pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -37,7 +39,7 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
             account: &account,
             generated,
             bytes: &bytes,
-            source: "add",
+            source: Source::Add,
             target: None,
             audited: &audited,
             stored: now()?,
@@ -63,19 +65,9 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
             let reports = history.reports(account.as_deref())?;
             match format {
                 HistoryFormat::Table => {
-                    write_list(&mut out, &reports)?;
-                    writeln!(
-                        out,
-                        "{} report(s); {} distinct report content(s) stored in {}",
-                        reports.len(),
-                        history.content_count()?,
-                        history.path().display()
-                    )?;
+                    view::write_list(&mut out, &reports, history.content_count()?, history.path())?
                 }
-                HistoryFormat::Json => {
-                    let list: Vec<_> = reports.iter().map(meta_json).collect();
-                    writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
-                }
+                HistoryFormat::Json => json_out(&mut out, &view::list_json(&reports))?,
             }
         }
         HistoryCommand::Show { id, format, report } => {
@@ -86,41 +78,9 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
                 let findings = history.findings(meta.id)?;
                 let notes = history.notifications(meta.id)?;
                 match format {
-                    HistoryFormat::Table => {
-                        write_show(&mut out, &meta, &findings)?;
-                        for n in &notes {
-                            writeln!(
-                                out,
-                                "notified {} at {}: {} finding(s), {} after {} attempt(s){}",
-                                n.destination,
-                                n.at.to_zulu(),
-                                n.findings,
-                                if n.delivered {
-                                    "delivered"
-                                } else {
-                                    "NOT delivered"
-                                },
-                                n.attempts,
-                                n.error
-                                    .as_deref()
-                                    .map_or(String::new(), |e| format!(": {e}"))
-                            )?;
-                        }
-                    }
+                    HistoryFormat::Table => view::write_show(&mut out, &meta, &findings, &notes)?,
                     HistoryFormat::Json => {
-                        let mut v = meta_json(&meta);
-                        v["findings"] = serde_json::to_value(&findings)?;
-                        v["notifications"] = notes
-                            .iter()
-                            .map(|n| {
-                                json!({
-                                    "destination": n.destination, "at": n.at.to_zulu(),
-                                    "findings": n.findings, "delivered": n.delivered,
-                                    "attempts": n.attempts, "error": n.error,
-                                })
-                            })
-                            .collect();
-                        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+                        json_out(&mut out, &view::show_json(&meta, &findings, &notes))?;
                     }
                 }
             }
@@ -140,11 +100,8 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
             let c = changes(&history.content(&old)?, &history.content(&new)?)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", history.path().display()))?;
             match format {
-                HistoryFormat::Table => write_diff(&mut out, &old, &new, &d, &c)?,
-                HistoryFormat::Json => {
-                    let v = diff_json(&old, &new, &d, &c);
-                    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-                }
+                HistoryFormat::Table => view::write_diff(&mut out, &old, &new, &d, &c)?,
+                HistoryFormat::Json => json_out(&mut out, &view::diff_json(&old, &new, &d, &c))?,
             }
         }
         HistoryCommand::Trend {
@@ -181,11 +138,8 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
                 all.push((r, actions));
             }
             match format {
-                HistoryFormat::Table => write_runs(&mut out, &all)?,
-                HistoryFormat::Json => {
-                    let v: Vec<_> = all.iter().map(|(r, a)| run_json(r, a)).collect();
-                    writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
-                }
+                HistoryFormat::Table => view::write_runs(&mut out, &all)?,
+                HistoryFormat::Json => json_out(&mut out, &view::runs_json(&all))?,
             }
         }
         // Handled above, before any history is opened.
@@ -193,6 +147,51 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `fetch --history` and `audit --history`: keeps each fetched report (audited with
+/// `config`) and says so on stderr.
+pub fn keep_fetched<'a>(
+    dir: &std::path::Path,
+    reports: impl IntoIterator<Item = &'a Fetched>,
+    config: &Config,
+    source: Source,
+) -> anyhow::Result<()> {
+    let mut history = History::open(dir)?;
+    let now = now()?;
+    for f in reports {
+        let Some(account) = f.account.as_deref() else {
+            eprintln!("note: a report that names no account is not kept in the history");
+            continue;
+        };
+        let stored = ingest(
+            &mut history,
+            account,
+            f.generated,
+            &f.content,
+            config,
+            source,
+            None,
+            now,
+        )?;
+        eprintln!(
+            "account {account}: {} report {} in {}",
+            if stored.new {
+                "kept as"
+            } else {
+                "already kept as"
+            },
+            stored.meta.id,
+            history.path().display()
+        );
+    }
+    Ok(())
+}
+
+/// JSON, pretty, and a newline.
+fn json_out(out: &mut dyn Write, v: &serde_json::Value) -> anyhow::Result<()> {
+    writeln!(out, "{}", serde_json::to_string_pretty(v)?)?;
+    Ok(())
 }
 
 /// The audit configuration of `--config`, or the default one.
@@ -205,250 +204,4 @@ pub fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
         }
         None => Ok(Config::default()),
     }
-}
-
-pub fn meta_json(r: &ReportMeta) -> serde_json::Value {
-    let c = &r.counts;
-    json!({
-        "id": r.id,
-        "account": r.account,
-        "generated": r.generated.to_zulu(),
-        "stored": r.stored.to_zulu(),
-        "source": r.source,
-        "target": r.target,
-        "sha256": r.sha256,
-        "rows": r.rows,
-        "as_of": r.as_of.to_zulu(),
-        "open": {
-            "critical": c.open[0], "high": c.open[1], "medium": c.open[2],
-            "low": c.open[3], "info": c.open[4],
-        },
-        "suppressed": c.suppressed,
-        "not_evaluated": c.not_evaluated,
-    })
-}
-
-fn counts_text(r: &ReportMeta) -> String {
-    let c = &r.counts;
-    format!(
-        "{}/{}/{}/{}/{}",
-        c.open[0], c.open[1], c.open[2], c.open[3], c.open[4]
-    )
-}
-
-fn write_list(out: &mut dyn Write, reports: &[ReportMeta]) -> io::Result<()> {
-    writeln!(
-        out,
-        "{:>5}  {:<12}  {:<20}  {:<20}  {:<9}  {:<12}  {:>5}  open C/H/M/L/I",
-        "id", "account", "generated", "stored", "source", "sha256", "rows"
-    )?;
-    for r in reports {
-        writeln!(
-            out,
-            "{:>5}  {:<12}  {:<20}  {:<20}  {:<9}  {:<12}  {:>5}  {}",
-            r.id,
-            r.account,
-            r.generated.to_zulu(),
-            r.stored.to_zulu(),
-            r.source,
-            &r.sha256[..12.min(r.sha256.len())],
-            r.rows,
-            counts_text(r)
-        )?;
-    }
-    if reports.is_empty() {
-        writeln!(out, "(no reports)")?;
-    }
-    Ok(())
-}
-
-fn finding_line(out: &mut dyn Write, f: &StoredFinding) -> io::Result<()> {
-    let age = f.age_days.map_or(String::new(), |d| format!(" ({d} d)"));
-    writeln!(
-        out,
-        "  {:<8}  {:<13}  {:<26}  {}{age}\n            {}",
-        f.severity.name(),
-        f.status,
-        f.check,
-        f.resource(),
-        f.message
-    )
-}
-
-fn write_show(out: &mut dyn Write, r: &ReportMeta, findings: &[StoredFinding]) -> io::Result<()> {
-    let c = &r.counts;
-    writeln!(
-        out,
-        "report {}: account {}, generated {}",
-        r.id,
-        r.account,
-        r.generated.to_zulu()
-    )?;
-    let target = r
-        .target
-        .as_deref()
-        .map_or(String::new(), |t| format!(" (target {t})"));
-    writeln!(
-        out,
-        "stored {} by {}{target}; {} rows; sha256 {}",
-        r.stored.to_zulu(),
-        r.source,
-        r.rows,
-        r.sha256
-    )?;
-    writeln!(
-        out,
-        "audited as of {}: open {} critical, {} high, {} medium, {} low, {} info; {} suppressed, {} not evaluated",
-        r.as_of.to_zulu(),
-        c.open[0], c.open[1], c.open[2], c.open[3], c.open[4], c.suppressed, c.not_evaluated
-    )?;
-    writeln!(out, "findings:")?;
-    for f in findings {
-        finding_line(out, f)?;
-    }
-    if findings.is_empty() {
-        writeln!(out, "  (none)")?;
-    }
-    Ok(())
-}
-
-fn write_runs(out: &mut dyn Write, runs: &[(Run, Vec<Action>)]) -> io::Result<()> {
-    for (r, actions) in runs {
-        let undoes = r
-            .undoes
-            .map_or(String::new(), |u| format!(" (undoes run {u})"));
-        writeln!(
-            out,
-            "run {}: {}{undoes} on account {} by {}, started {}, {}",
-            r.id,
-            r.kind,
-            r.account,
-            r.principal,
-            r.started.to_zulu(),
-            r.finished.map_or("not finished".to_owned(), |f| format!(
-                "finished {}",
-                f.to_zulu()
-            ))
-        )?;
-        for a in actions {
-            let key = a.access_key_id.as_deref().unwrap_or("-");
-            writeln!(
-                out,
-                "  {:>3}  {}  {:<8}  {:<22}  {:<20}  {key}\n       {}",
-                a.seq,
-                a.at.to_zulu(),
-                a.outcome,
-                a.action,
-                a.user,
-                a.detail
-            )?;
-            if let Some(before) = &a.before {
-                writeln!(out, "       before: {before}")?;
-            }
-            if let Some(after) = &a.after {
-                writeln!(out, "       after:  {after}")?;
-            }
-        }
-    }
-    if runs.is_empty() {
-        writeln!(out, "(no remediation runs)")?;
-    }
-    Ok(())
-}
-
-fn run_json(r: &Run, actions: &[Action]) -> serde_json::Value {
-    let parse = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-    };
-    json!({
-        "id": r.id,
-        "kind": r.kind,
-        "account": r.account,
-        "principal": r.principal,
-        "started": r.started.to_zulu(),
-        "finished": r.finished.map(|f| f.to_zulu()),
-        "plan_sha256": r.plan_sha256,
-        "undoes": r.undoes,
-        "actions": actions.iter().map(|a| json!({
-            "seq": a.seq,
-            "at": a.at.to_zulu(),
-            "action": a.action,
-            "user": a.user,
-            "access_key_id": a.access_key_id,
-            "outcome": a.outcome,
-            "detail": a.detail,
-            "before": parse(&a.before),
-            "after": parse(&a.after),
-        })).collect::<Vec<_>>(),
-    })
-}
-
-fn write_diff(
-    out: &mut dyn Write,
-    old: &ReportMeta,
-    new: &ReportMeta,
-    d: &FindingsDiff,
-    c: &[CredentialChange],
-) -> io::Result<()> {
-    writeln!(
-        out,
-        "account {}: report {} (generated {}) -> report {} (generated {})",
-        new.account,
-        old.id,
-        old.generated.to_zulu(),
-        new.id,
-        new.generated.to_zulu()
-    )?;
-    writeln!(
-        out,
-        "findings: {} appeared, {} disappeared, {} persisted; credential changes: {}",
-        d.appeared.len(),
-        d.disappeared.len(),
-        d.persisted.len(),
-        c.len()
-    )?;
-    for (title, list) in [
-        ("appeared", &d.appeared),
-        ("disappeared", &d.disappeared),
-        ("persisted", &d.persisted),
-    ] {
-        if list.is_empty() {
-            continue;
-        }
-        writeln!(out, "{title}:")?;
-        for f in list {
-            finding_line(out, f)?;
-        }
-    }
-    if !c.is_empty() {
-        writeln!(out, "credential changes:")?;
-        for ch in c {
-            let key = ch
-                .key_created
-                .as_deref()
-                .map_or(String::new(), |k| format!(" (key created {k})"));
-            writeln!(out, "  {:<17} {}{key}", ch.change, ch.user)?;
-        }
-    }
-    Ok(())
-}
-
-fn diff_json(
-    old: &ReportMeta,
-    new: &ReportMeta,
-    d: &FindingsDiff,
-    c: &[CredentialChange],
-) -> serde_json::Value {
-    json!({
-        "account": new.account,
-        "from": {"id": old.id, "generated": old.generated.to_zulu()},
-        "to": {"id": new.id, "generated": new.generated.to_zulu()},
-        "findings": {
-            "appeared": d.appeared,
-            "disappeared": d.disappeared,
-            "persisted": d.persisted,
-        },
-        "credential_changes": c,
-    })
 }

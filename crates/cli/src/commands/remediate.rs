@@ -4,17 +4,21 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
+use credreport_review::env::{connect, Env};
+use credreport_review::fetch::{fetch_report, FetchOptions};
+use credreport_review::history::ingest::ingest;
+use credreport_review::history::{History, Source};
+use credreport_review::remediate::action::Outcome;
+use credreport_review::remediate::allowlist::Allowlist;
+use credreport_review::remediate::apply::{apply, undo, ApplyOptions};
+use credreport_review::remediate::make_plan;
+use credreport_review::remediate::plan::{Plan, PlanThresholds};
+use credreport_review::remediate::view;
+
 use super::EXIT_ERROR;
 use crate::args::RemediateArgs;
-use crate::env::{connect, Connected, Env};
-use crate::fetch::progress::Progress;
-use crate::fetch::{fetch_report, write_atomic};
-use crate::history::ingest::{ingest, Ingested};
-use crate::history::History;
-use crate::remediate::allowlist::Allowlist;
-use crate::remediate::apply::{apply, undo, ApplyOptions, RunResult};
-use crate::remediate::build::{build, PlanInput};
-use crate::remediate::plan::{Plan, PlanThresholds};
+use crate::output::write_atomic;
+use crate::progress::Progress;
 
 pub fn run(args: &RemediateArgs) -> anyhow::Result<ExitCode> {
     let env = Env::system();
@@ -36,7 +40,11 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let aws = env.aws_args(&args.aws);
+    let aws = env.aws(
+        args.aws.profile.as_deref(),
+        args.aws.region.as_deref(),
+        args.aws.endpoint_url.as_deref(),
+    );
     let c = connect(&aws, args.account_id.as_deref(), args.role_name.as_deref()).await?;
     if let Some(path) = &args.plan {
         let config = super::history::load_config(args.config.as_deref())?;
@@ -44,17 +52,16 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             Some(p) => Allowlist::read(p)?,
             None => Allowlist::default(),
         };
+        let defaults = PlanThresholds::of(&config);
         let thresholds = PlanThresholds {
-            key_unused_days: args
-                .key_unused_days
-                .unwrap_or(config.human.unused_days.min(config.machine.unused_days)),
+            key_unused_days: args.key_unused_days.unwrap_or(defaults.key_unused_days),
             password_unused_days: args
                 .password_unused_days
-                .unwrap_or(config.human.unused_days.min(config.machine.unused_days)),
+                .unwrap_or(defaults.password_unused_days),
         };
         let progress = Progress::stderr();
         let line = progress.clone();
-        let opts = crate::fetch::FetchOptions {
+        let opts = FetchOptions {
             max_age: args.max_age,
             ..env.fetch
         };
@@ -67,20 +74,26 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             fetched.generated,
             &fetched.content,
             &config,
-            "remediate",
+            Source::Remediate,
             None,
             env.now(),
         )?;
-        let plan = make_plan(env, &c, &stored, &fetched.content, thresholds, &allowlist).await?;
+        let plan = make_plan(
+            &c.api(),
+            &c.account,
+            &stored,
+            &fetched.content,
+            thresholds,
+            &allowlist,
+            env.now(),
+        )
+        .await?;
         write_atomic(path, plan.to_json()?.as_bytes())?;
-        print_plan(&plan, &stored);
-        println!(
-            "plan written to {}; nothing was changed. Apply it with: credreport remediate --apply {}",
-            path.display(),
-            path.display()
-        );
+        print!("{}", view::plan(&plan, &stored, path));
         return Ok(ExitCode::SUCCESS);
     }
+    let api = c.api();
+    let session = c.session(&api, env.clock.as_ref());
     let result = match (&plan, args.undo) {
         (Some((plan, sha)), _) => {
             let opts = ApplyOptions {
@@ -88,121 +101,14 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
                 allow_password_removal: args.allow_password_removal,
                 max_plan_age: (!args.max_plan_age.is_zero()).then_some(args.max_plan_age),
             };
-            apply(env, &c, &history, plan, sha, opts).await?
+            apply(&session, &history, plan, sha, opts).await?
         }
-        (None, Some(run)) => undo(env, &c, &history, run).await?,
+        (None, Some(run)) => undo(&session, &history, run).await?,
         (None, None) => bail!("give --plan FILE, --apply FILE or --undo RUN_ID"),
     };
-    print_run(&c, &result);
-    if result.count("failed") > 0 {
+    print!("{}", view::run(&c.account, &c.principal, &result));
+    if result.count(Outcome::Failed) > 0 {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The plan for a stored report.
-pub(crate) async fn make_plan(
-    env: &Env,
-    c: &Connected,
-    stored: &Ingested,
-    report: &[u8],
-    thresholds: PlanThresholds,
-    allowlist: &Allowlist,
-) -> anyhow::Result<Plan> {
-    build(
-        &c.iam,
-        &c.place,
-        &PlanInput {
-            account: &c.account,
-            report,
-            generated: stored.meta.generated,
-            sha256: stored.meta.sha256.clone(),
-            history_id: Some(stored.meta.id),
-            findings: &stored.findings,
-            thresholds,
-            allowlist,
-            now: env.now(),
-        },
-    )
-    .await
-}
-
-/// The default configuration's thresholds (for callers without a `--config`).
-#[cfg(test)]
-pub(crate) fn default_thresholds() -> PlanThresholds {
-    let c = credreport_audit::Config::default();
-    PlanThresholds {
-        key_unused_days: c.human.unused_days.min(c.machine.unused_days),
-        password_unused_days: c.human.unused_days.min(c.machine.unused_days),
-    }
-}
-
-fn print_plan(plan: &Plan, stored: &Ingested) {
-    println!(
-        "plan for account {} (report {} in the history{}, generated {}): {} action(s), {} flagged",
-        plan.account,
-        stored.meta.id,
-        if stored.new {
-            ", new"
-        } else {
-            ", stored before"
-        },
-        stored.meta.generated.to_zulu(),
-        plan.actions.len(),
-        plan.flagged.len()
-    );
-    for a in &plan.actions {
-        let what = a
-            .access_key_id
-            .clone()
-            .unwrap_or_else(|| "console password".to_owned());
-        let irreversible = if a.reversible { "" } else { "  IRREVERSIBLE" };
-        println!(
-            "  {:>3}  {:<22}  {:<20}  {what}  unused {} days{irreversible}",
-            a.id, a.action, a.user, a.unused_days
-        );
-    }
-    if !plan.flagged.is_empty() {
-        println!("flagged (never acted on):");
-        for f in &plan.flagged {
-            println!(
-                "  {:<19}  {}  ({}): {}",
-                f.reason, f.resource, f.check, f.detail
-            );
-        }
-    }
-}
-
-fn print_run(c: &Connected, r: &RunResult) {
-    match r.run_id {
-        Some(id) => println!("run {id} in account {} as {}", c.account, c.principal),
-        None => println!(
-            "dry run in account {} as {}: nothing is changed",
-            c.account, c.principal
-        ),
-    }
-    for (i, o) in r.outcomes.iter().enumerate() {
-        println!(
-            "  {:>3}  {:<8}  {:<22}  {:<20}  {}",
-            i + 1,
-            o.outcome,
-            o.action,
-            o.user,
-            o.detail
-        );
-    }
-    match r.run_id {
-        Some(id) => println!(
-            "{} done, {} skipped, {} failed; audit trail: credreport history runs --run {id}",
-            r.count("done"),
-            r.count("skipped"),
-            r.count("failed")
-        ),
-        None => println!(
-            "{} would be done, {} skipped, {} failed; nothing was changed",
-            r.count("would-do"),
-            r.count("skipped"),
-            r.count("failed")
-        ),
-    }
 }

@@ -8,12 +8,14 @@ use anyhow::Context;
 
 use super::EXIT_ERROR;
 use crate::args::ReviewArgs;
-use crate::env::Env;
-use crate::fetch::progress::Progress;
-use crate::history::History;
-use crate::review::config::ReviewConfig;
-use crate::review::notify::WEBHOOK_BACKOFF;
-use crate::review::run::{run_once, Review, ReviewRun, Reviewed};
+use credreport_review::env::Env;
+use credreport_review::history::History;
+use credreport_review::review::config::ReviewConfig;
+use credreport_review::review::notify::WEBHOOK_BACKOFF;
+use credreport_review::review::run::{run_once, Review, ReviewRun};
+use credreport_review::review::summary;
+
+use crate::progress::Progress;
 
 /// Exit status when new findings at or above `--fail-on` were found.
 const EXIT_FINDINGS: u8 = 1;
@@ -25,7 +27,7 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
         .history
         .clone()
         .or_else(|| config.history.clone())
-        .unwrap_or_else(|| crate::history::DEFAULT_DIR.into());
+        .unwrap_or_else(|| credreport_review::history::DEFAULT_DIR.into());
     let mut history = History::open(&dir)?;
     let terminal = std::io::stderr().is_terminal();
     init_logging(terminal);
@@ -52,7 +54,7 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
             let line = progress.clone();
             let run = run_once(&review, &mut history, &move |m: &str| line.set(m)).await;
             progress.finish();
-            print_summary(&run, &history);
+            print!("{}", summary::text(&run, history.path()));
             let code = exit_code(&run, args);
             let Some(every) = args.every else {
                 return Ok(code);
@@ -103,67 +105,6 @@ fn init_logging(terminal: bool) {
     } else {
         builder.json().with_current_span(false).try_init()
     };
-}
-
-fn print_summary(run: &ReviewRun, history: &History) {
-    for (target, e) in &run.failed_targets {
-        println!("target {target}: FAILED: {e}");
-    }
-    for a in &run.accounts {
-        match &a.outcome {
-            Reviewed::Done(d) => {
-                let state = if d.new_report {
-                    match d.previous {
-                        Some(p) => format!("compared with report {p}"),
-                        None => "first report of the account".to_owned(),
-                    }
-                } else {
-                    "the same report as last time (IAM's 4-hour rule)".to_owned()
-                };
-                let notified = match &d.notified {
-                    Some(n) if n.delivered => format!(", notified ({} attempt(s))", n.attempts),
-                    Some(n) => format!(
-                        ", notification NOT delivered after {} attempt(s): {}",
-                        n.attempts,
-                        n.error.as_deref().unwrap_or("")
-                    ),
-                    None => String::new(),
-                };
-                println!(
-                    "target {} account {}: report {} generated {} ({state}): {} new, {} open{notified}",
-                    a.target,
-                    a.account,
-                    d.report_id,
-                    d.generated.to_zulu(),
-                    d.new_findings.len(),
-                    d.open
-                );
-                for f in &d.new_findings {
-                    println!(
-                        "  new {:<8} {:<24} {}",
-                        f.severity.name(),
-                        f.check,
-                        f.resource()
-                    );
-                }
-            }
-            Reviewed::Failed(e) => {
-                println!("target {} account {}: FAILED: {e}", a.target, a.account)
-            }
-            Reviewed::Skipped(why) => {
-                println!("target {} account {}: skipped: {why}", a.target, a.account);
-            }
-        }
-    }
-    println!(
-        "{} account(s) reviewed, {} failed; history in {}",
-        run.accounts
-            .iter()
-            .filter(|a| matches!(a.outcome, Reviewed::Done(_)))
-            .count(),
-        run.failures(),
-        history.path().display()
-    );
 }
 
 async fn shutdown() {
