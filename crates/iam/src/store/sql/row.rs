@@ -1,0 +1,371 @@
+//! Rows decoded by column name, strictly: a stored value that does not decode is an error
+//! naming its table, its row (by the row's key) and its column, never a default.
+//!
+//! A backend hands each row over as a [`RawRow`] (its values as [`Raw`], borrowed); the
+//! decoders read columns by name through a [`Row`]. A name is looked up among the row's
+//! columns once per query ([`Columns`] remembers where each name read so far is), so
+//! decoding by name costs about what decoding by position did.
+
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
+
+use credreport_report::Timestamp;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::ids::AccountId;
+use crate::model::{Owner, PasswordHash};
+
+/// A value as a backend holds it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Raw<'a> {
+    /// SQL `NULL`.
+    Null,
+    /// An integer.
+    Int(i64),
+    /// A boolean (PostgreSQL's `BOOLEAN`; SQLite has none).
+    Bool(bool),
+    /// Text.
+    Text(&'a str),
+    /// Bytes.
+    Bytes(&'a [u8]),
+    /// A value of a kind the store never writes (SQLite: a real number).
+    Other(&'static str),
+}
+
+impl Raw<'_> {
+    /// What kind of value it is, for messages (never the value itself: it may be a hash).
+    fn kind(&self) -> &'static str {
+        match self {
+            Raw::Null => "NULL",
+            Raw::Int(_) => "an integer",
+            Raw::Bool(_) => "a boolean",
+            Raw::Text(_) => "text",
+            Raw::Bytes(_) => "bytes",
+            Raw::Other(kind) => kind,
+        }
+    }
+}
+
+/// One row of a query's answer, as a backend has it.
+pub(crate) trait RawRow {
+    /// How many columns it has.
+    fn width(&self) -> usize;
+    /// The name of column `i`, if there is one.
+    fn name(&self, i: usize) -> Option<&str>;
+    /// The value of column `i`; `Err` says why it cannot be had (text that is not UTF-8).
+    fn value(&self, i: usize) -> Result<Raw<'_>, String>;
+}
+
+/// A table, for messages about its rows: its name and the columns of its key.
+#[derive(Debug)]
+pub(crate) struct Table {
+    pub(crate) name: &'static str,
+    pub(crate) key: &'static [&'static str],
+}
+
+/// Where each column name read so far is among the columns of one query's rows (names are
+/// compared by address first: a decoder reads the same literals row after row).
+#[derive(Debug, Default)]
+pub(crate) struct Columns {
+    found: RefCell<Vec<(&'static str, usize)>>,
+}
+
+impl Columns {
+    fn index(&self, raw: &dyn RawRow, name: &'static str) -> Option<usize> {
+        let mut found = self.found.borrow_mut();
+        if let Some(&(_, i)) = found.iter().find(|(n, _)| std::ptr::eq(*n, name)) {
+            return Some(i);
+        }
+        let i = (0..raw.width()).find(|&i| raw.name(i) == Some(name))?;
+        found.push((name, i));
+        Some(i)
+    }
+}
+
+/// A stored value that does not decode, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damaged {
+    /// The table.
+    pub table: &'static str,
+    /// The row, by its key's columns (`user_id="AIDA…"`), as far as the query read them.
+    pub row: String,
+    /// The column.
+    pub column: &'static str,
+    /// What is wrong with the value (what it is, never the value itself).
+    pub problem: String,
+}
+
+impl fmt::Display for Damaged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a stored value does not decode: table {}, row {}, column {}: {}",
+            self.table, self.row, self.column, self.problem
+        )
+    }
+}
+
+impl From<Damaged> for Error {
+    /// An internal fault: the server answers ServiceFailure and logs the message.
+    fn from(d: Damaged) -> Error {
+        Error::internal(d.to_string())
+    }
+}
+
+/// One row being decoded.
+pub(crate) struct Row<'r> {
+    raw: &'r dyn RawRow,
+    table: &'static Table,
+    columns: &'r Columns,
+}
+
+impl<'r> Row<'r> {
+    pub(crate) fn new(raw: &'r dyn RawRow, table: &'static Table, columns: &'r Columns) -> Self {
+        Row {
+            raw,
+            table,
+            columns,
+        }
+    }
+
+    /// The error for a value of `column` that does not decode.
+    pub(crate) fn damaged(&self, column: &'static str, problem: impl fmt::Display) -> Error {
+        Damaged {
+            table: self.table.name,
+            row: self.describe(),
+            column,
+            problem: problem.to_string(),
+        }
+        .into()
+    }
+
+    /// The row by the columns of its key that the query read.
+    fn describe(&self) -> String {
+        let mut out = String::new();
+        for &name in self.table.key {
+            let Some(value) = self
+                .columns
+                .index(self.raw, name)
+                .map(|i| self.raw.value(i))
+            else {
+                continue;
+            };
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            let _ = match value {
+                Ok(Raw::Int(v)) => write!(out, "{name}={v}"),
+                Ok(Raw::Text(v)) => write!(out, "{name}={:?}", shortened(v)),
+                Ok(Raw::Bytes(v)) => {
+                    write!(out, "{name}=x'{}'", hex::encode(&v[..v.len().min(32)]))
+                }
+                Ok(other) => write!(out, "{name}=({})", other.kind()),
+                Err(_) => write!(out, "{name}=(unreadable)"),
+            };
+        }
+        if out.is_empty() {
+            out.push_str("(its key was not read)");
+        }
+        out
+    }
+
+    fn raw(&self, column: &'static str) -> Result<Raw<'r>> {
+        let i = self.columns.index(self.raw, column).ok_or_else(|| {
+            Error::internal(format!(
+                "table {}: column {column} is not among the columns read",
+                self.table.name
+            ))
+        })?;
+        self.raw
+            .value(i)
+            .map_err(|problem| self.damaged(column, problem))
+    }
+
+    fn expected(&self, column: &'static str, what: &str, found: Raw<'_>) -> Error {
+        self.damaged(
+            column,
+            format_args!("expected {what}, found {}", found.kind()),
+        )
+    }
+
+    /// Text, or `None` for `NULL`.
+    pub(crate) fn opt_str(&self, column: &'static str) -> Result<Option<&'r str>> {
+        match self.raw(column)? {
+            Raw::Text(s) => Ok(Some(s)),
+            Raw::Null => Ok(None),
+            other => Err(self.expected(column, "text", other)),
+        }
+    }
+
+    /// Text (not `NULL`).
+    pub(crate) fn str(&self, column: &'static str) -> Result<&'r str> {
+        match self.raw(column)? {
+            Raw::Text(s) => Ok(s),
+            other => Err(self.expected(column, "text", other)),
+        }
+    }
+
+    /// Text (not `NULL`), owned.
+    pub(crate) fn string(&self, column: &'static str) -> Result<String> {
+        self.str(column).map(str::to_owned)
+    }
+
+    /// Text, owned, or `None` for `NULL`.
+    pub(crate) fn opt_string(&self, column: &'static str) -> Result<Option<String>> {
+        Ok(self.opt_str(column)?.map(str::to_owned))
+    }
+
+    /// Bytes (not `NULL`), owned.
+    pub(crate) fn bytes(&self, column: &'static str) -> Result<Vec<u8>> {
+        match self.raw(column)? {
+            Raw::Bytes(b) => Ok(b.to_vec()),
+            other => Err(self.expected(column, "bytes", other)),
+        }
+    }
+
+    /// A SHA-256 digest: exactly 32 bytes.
+    pub(crate) fn digest(&self, column: &'static str) -> Result<[u8; 32]> {
+        match self.raw(column)? {
+            Raw::Bytes(b) => b.try_into().map_err(|_| {
+                self.damaged(column, format_args!("expected 32 bytes, found {}", b.len()))
+            }),
+            other => Err(self.expected(column, "32 bytes", other)),
+        }
+    }
+
+    /// An integer, or `None` for `NULL`.
+    pub(crate) fn opt_int(&self, column: &'static str) -> Result<Option<i64>> {
+        match self.raw(column)? {
+            Raw::Int(v) => Ok(Some(v)),
+            Raw::Null => Ok(None),
+            other => Err(self.expected(column, "an integer", other)),
+        }
+    }
+
+    /// An integer (not `NULL`).
+    pub(crate) fn int(&self, column: &'static str) -> Result<i64> {
+        match self.raw(column)? {
+            Raw::Int(v) => Ok(v),
+            other => Err(self.expected(column, "an integer", other)),
+        }
+    }
+
+    /// An integer from 0 to `u32::MAX`.
+    pub(crate) fn u32(&self, column: &'static str) -> Result<u32> {
+        let v = self.int(column)?;
+        u32::try_from(v).map_err(|_| self.damaged(column, format_args!("{v} is out of range")))
+    }
+
+    /// A non-negative integer, or `None` for `NULL`.
+    pub(crate) fn opt_u64(&self, column: &'static str) -> Result<Option<u64>> {
+        self.opt_int(column)?
+            .map(|v| {
+                u64::try_from(v)
+                    .map_err(|_| self.damaged(column, format_args!("{v} is out of range")))
+            })
+            .transpose()
+    }
+
+    /// A boolean: PostgreSQL's, or SQLite's 0 or 1.
+    pub(crate) fn bool(&self, column: &'static str) -> Result<bool> {
+        match self.raw(column)? {
+            Raw::Bool(b) => Ok(b),
+            Raw::Int(0) => Ok(false),
+            Raw::Int(1) => Ok(true),
+            Raw::Int(v) => Err(self.damaged(column, format_args!("expected 0 or 1, found {v}"))),
+            other => Err(self.expected(column, "a boolean", other)),
+        }
+    }
+
+    /// A time (seconds since the Unix epoch), or `None` for `NULL`.
+    pub(crate) fn opt_time(&self, column: &'static str) -> Result<Option<Timestamp>> {
+        self.opt_int(column)?
+            .map(|v| {
+                Timestamp::from_unix(v).ok_or_else(|| {
+                    self.damaged(column, format_args!("{v} is not a time of years 1 to 9999"))
+                })
+            })
+            .transpose()
+    }
+
+    /// A time (not `NULL`).
+    pub(crate) fn time(&self, column: &'static str) -> Result<Timestamp> {
+        self.opt_time(column)?
+            .ok_or_else(|| self.expected(column, "a time", Raw::Null))
+    }
+
+    /// Text parsed by `parse`, which answers `None` for what is not `what`.
+    pub(crate) fn parsed<T>(
+        &self,
+        column: &'static str,
+        what: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<T> {
+        let s = self.str(column)?;
+        parse(s).ok_or_else(|| self.damaged(column, format_args!("not {what}")))
+    }
+
+    /// A 12-digit account id.
+    pub(crate) fn account(&self, column: &'static str) -> Result<AccountId> {
+        self.parsed(column, "a 12-digit account id", AccountId::parse)
+    }
+
+    /// A credential's owner: `root` or a user id.
+    pub(crate) fn owner(&self, column: &'static str) -> Result<Owner> {
+        self.parsed(column, "root or a user id", owner)
+    }
+
+    /// An owner, or `None` for `NULL`.
+    pub(crate) fn opt_owner(&self, column: &'static str) -> Result<Option<Owner>> {
+        match self.opt_str(column)? {
+            None => Ok(None),
+            Some(s) => owner(s)
+                .map(Some)
+                .ok_or_else(|| self.damaged(column, "not root or a user id")),
+        }
+    }
+
+    /// JSON text of a `T`.
+    pub(crate) fn json<T: DeserializeOwned>(&self, column: &'static str) -> Result<T> {
+        let s = self.str(column)?;
+        serde_json::from_str(s).map_err(|e| {
+            // The position and the kind of fault, never serde's text: it quotes the value.
+            self.damaged(
+                column,
+                format_args!(
+                    "not the JSON expected ({:?} fault at line {} column {})",
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
+    }
+
+    /// A list of password hashes (JSON: a list of strings).
+    pub(crate) fn hashes(&self, column: &'static str) -> Result<Vec<PasswordHash>> {
+        let list: Vec<String> = self.json(column)?;
+        Ok(list.into_iter().map(PasswordHash).collect())
+    }
+}
+
+/// `root`, or a user id (which starts with `AIDA`).
+fn owner(s: &str) -> Option<Owner> {
+    match s {
+        "root" => Some(Owner::Root),
+        _ if s.len() > 4 && s.starts_with("AIDA") => Some(Owner::User(s.to_owned())),
+        _ => None,
+    }
+}
+
+/// At most 64 characters of `s`, for a message.
+fn shortened(s: &str) -> &str {
+    s.char_indices().nth(64).map_or(s, |(i, _)| &s[..i])
+}
+
+/// The JSON the store keeps for a list of password hashes.
+pub(crate) fn hashes_json(hashes: &[PasswordHash]) -> Result<String> {
+    serde_json::to_string(&hashes.iter().map(|h| h.0.as_str()).collect::<Vec<_>>())
+        .map_err(|e| Error::internal(format!("encoding password hashes: {e}")))
+}
