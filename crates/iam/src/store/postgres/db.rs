@@ -161,7 +161,7 @@ impl Backend for PgDb<'_> {
         let statement = self.conn.statement(sql).map_err(Failure::Other)?;
         let fail = |e: postgres::Error| {
             if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
-                Failure::Conflict
+                Failure::Conflict(pg(e))
             } else {
                 Failure::Other(pg(e))
             }

@@ -56,8 +56,9 @@ pub(crate) use sql;
 /// Why a statement failed.
 #[derive(Debug)]
 pub(crate) enum Failure {
-    /// It would have broken a primary key or unique constraint.
-    Conflict,
+    /// It would have broken a primary key or unique constraint (the backend's error, for
+    /// an operation that does not expect it).
+    Conflict(Error),
     /// Anything else: a store fault.
     Other(Error),
 }
@@ -65,8 +66,7 @@ pub(crate) enum Failure {
 impl From<Failure> for Error {
     fn from(f: Failure) -> Error {
         match f {
-            Failure::Conflict => Error::internal("a unique constraint refused the change"),
-            Failure::Other(e) => e,
+            Failure::Conflict(e) | Failure::Other(e) => e,
         }
     }
 }
@@ -186,7 +186,7 @@ impl<B: Backend> SqlTx<B> {
     ) -> Result<()> {
         match self.db.execute(sql, params) {
             Ok(_) => Ok(()),
-            Err(Failure::Conflict) => Err(conflict()),
+            Err(Failure::Conflict(_)) => Err(conflict()),
             Err(Failure::Other(e)) => Err(e),
         }
     }

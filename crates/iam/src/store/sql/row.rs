@@ -3,10 +3,11 @@
 //!
 //! A backend hands each row over as a [`RawRow`] (its values as [`Raw`], borrowed); the
 //! decoders read columns by name through a [`Row`]. A name is looked up among the row's
-//! columns once per query ([`Columns`] remembers where each name read so far is), so
-//! decoding by name costs about what decoding by position did.
+//! columns once per query ([`Columns`] remembers where each name read so far is, and the
+//! next one read is found by one comparison), so decoding by name costs about what
+//! decoding by position did.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::fmt::{self, Write as _};
 
 use credreport_report::Timestamp;
@@ -64,21 +65,61 @@ pub(crate) struct Table {
     pub(crate) key: &'static [&'static str],
 }
 
-/// Where each column name read so far is among the columns of one query's rows (names are
-/// compared by address first: a decoder reads the same literals row after row).
-#[derive(Debug, Default)]
+/// How many names of one query [`Columns`] remembers (a decoder reads at most a table's
+/// columns; past this, names are looked up among the row's columns every time).
+const REMEMBERED: usize = 16;
+
+/// Where each column name read so far is among the columns of one query's rows. A name is
+/// known by the address of its literal: a decoder reads the same literals, in the same
+/// order, row after row, so the next name read is almost always the one after the last
+/// (`Row` keeps that position), and is found by one comparison of two addresses.
+#[derive(Debug)]
 pub(crate) struct Columns {
-    found: RefCell<Vec<(&'static str, usize)>>,
+    /// Each name read so far (its address and length) and its column, in reading order.
+    found: [Cell<(usize, usize, usize)>; REMEMBERED],
+    len: Cell<usize>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            found: std::array::from_fn(|_| Cell::new((0, 0, 0))),
+            len: Cell::new(0),
+        }
+    }
+}
+
+/// A name as [`Columns`] knows it.
+fn address(name: &'static str) -> (usize, usize) {
+    (name.as_ptr() as usize, name.len())
 }
 
 impl Columns {
-    fn index(&self, raw: &dyn RawRow, name: &'static str) -> Option<usize> {
-        let mut found = self.found.borrow_mut();
-        if let Some(&(_, i)) = found.iter().find(|(n, _)| std::ptr::eq(*n, name)) {
+    /// The column of `name`, trying the one at `*next` first; `*next` moves past it.
+    fn index(&self, raw: &dyn RawRow, name: &'static str, next: &Cell<usize>) -> Option<usize> {
+        let (ptr, len) = address(name);
+        let known = self.len.get();
+        let hint = next.get();
+        let at = |k: usize| {
+            let (p, l, i) = self.found[k].get();
+            (p == ptr && l == len).then_some(i)
+        };
+        if hint < known {
+            if let Some(i) = at(hint) {
+                next.set(hint + 1);
+                return Some(i);
+            }
+        }
+        if let Some((k, i)) = (0..known).find_map(|k| at(k).map(|i| (k, i))) {
+            next.set(k + 1);
             return Some(i);
         }
         let i = (0..raw.width()).find(|&i| raw.name(i) == Some(name))?;
-        found.push((name, i));
+        if known < REMEMBERED {
+            self.found[known].set((ptr, len, i));
+            self.len.set(known + 1);
+            next.set(known + 1);
+        }
         Some(i)
     }
 }
@@ -118,6 +159,8 @@ pub(crate) struct Row<'r> {
     raw: &'r dyn RawRow,
     table: &'static Table,
     columns: &'r Columns,
+    /// Where in `columns` the next name read is likely to be.
+    next: Cell<usize>,
 }
 
 impl<'r> Row<'r> {
@@ -126,6 +169,7 @@ impl<'r> Row<'r> {
             raw,
             table,
             columns,
+            next: Cell::new(0),
         }
     }
 
@@ -146,7 +190,7 @@ impl<'r> Row<'r> {
         for &name in self.table.key {
             let Some(value) = self
                 .columns
-                .index(self.raw, name)
+                .index(self.raw, name, &Cell::new(0))
                 .map(|i| self.raw.value(i))
             else {
                 continue;
@@ -171,12 +215,15 @@ impl<'r> Row<'r> {
     }
 
     fn raw(&self, column: &'static str) -> Result<Raw<'r>> {
-        let i = self.columns.index(self.raw, column).ok_or_else(|| {
-            Error::internal(format!(
-                "table {}: column {column} is not among the columns read",
-                self.table.name
-            ))
-        })?;
+        let i = self
+            .columns
+            .index(self.raw, column, &self.next)
+            .ok_or_else(|| {
+                Error::internal(format!(
+                    "table {}: column {column} is not among the columns read",
+                    self.table.name
+                ))
+            })?;
         self.raw
             .value(i)
             .map_err(|problem| self.damaged(column, problem))
@@ -368,4 +415,194 @@ fn shortened(s: &str) -> &str {
 pub(crate) fn hashes_json(hashes: &[PasswordHash]) -> Result<String> {
     serde_json::to_string(&hashes.iter().map(|h| h.0.as_str()).collect::<Vec<_>>())
         .map_err(|e| Error::internal(format!("encoding password hashes: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row of named values.
+    struct Fake(Vec<(&'static str, Raw<'static>)>);
+
+    impl RawRow for Fake {
+        fn width(&self) -> usize {
+            self.0.len()
+        }
+        fn name(&self, i: usize) -> Option<&str> {
+            self.0.get(i).map(|(name, _)| *name)
+        }
+        fn value(&self, i: usize) -> Result<Raw<'_>, String> {
+            self.0
+                .get(i)
+                .map(|(_, v)| *v)
+                .ok_or_else(|| format!("no column {i}"))
+        }
+    }
+
+    static USERS: Table = Table {
+        name: "users",
+        key: &["user_id"],
+    };
+
+    fn users_row() -> Fake {
+        Fake(vec![
+            ("account_id", Raw::Text("123456789012")),
+            ("user_id", Raw::Text("AIDAALICE")),
+            ("created", Raw::Int(1_700_000_000)),
+            ("active", Raw::Int(7)),
+            ("previous", Raw::Text("[\"$argon2id$secret\", 1]")),
+            ("hash", Raw::Bytes(&[1, 2])),
+            ("owner", Raw::Text("alice")),
+            ("when", Raw::Int(i64::MAX)),
+        ])
+    }
+
+    /// Names read in any order, again, after one that is missing: each finds its column,
+    /// on every row of the query.
+    #[test]
+    fn names_find_their_columns_whatever_the_order_of_reading() {
+        let raw = users_row();
+        let columns = Columns::default();
+        for _ in 0..3 {
+            let row = Row::new(&raw, &USERS, &columns);
+            for (name, want) in [
+                ("user_id", Raw::Text("AIDAALICE")),
+                ("created", Raw::Int(1_700_000_000)),
+                ("account_id", Raw::Text("123456789012")),
+                ("created", Raw::Int(1_700_000_000)),
+                ("hash", Raw::Bytes(&[1, 2])),
+                ("user_id", Raw::Text("AIDAALICE")),
+            ] {
+                assert_eq!(row.raw(name).unwrap(), want, "{name}");
+            }
+            assert!(row.raw("nothing").is_err());
+        }
+    }
+
+    /// More names than are remembered are still found, by looking them up each time.
+    #[test]
+    fn names_past_those_remembered_are_still_found() {
+        const NAMES: [&str; 20] = [
+            "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13",
+            "c14", "c15", "c16", "c17", "c18", "c19",
+        ];
+        let raw = Fake(
+            NAMES
+                .iter()
+                .zip(0..)
+                .map(|(name, i)| (*name, Raw::Int(i)))
+                .collect(),
+        );
+        let columns = Columns::default();
+        for _ in 0..2 {
+            let row = Row::new(&raw, &USERS, &columns);
+            for (i, name) in NAMES.iter().enumerate().rev() {
+                assert_eq!(row.int(name).unwrap(), i64::try_from(i).unwrap(), "{name}");
+            }
+        }
+    }
+
+    /// Each strict read of a value that does not decode: the message names table, row and
+    /// column, says what is wrong, and never quotes the value.
+    #[test]
+    fn values_that_do_not_decode_are_errors_naming_where_they_are() {
+        type Read = fn(&Row<'_>) -> Result<()>;
+        let cases: &[(&str, Read, &str)] = &[
+            (
+                "active",
+                |r| r.bool("active").map(drop),
+                "expected 0 or 1, found 7",
+            ),
+            (
+                "hash",
+                |r| r.digest("hash").map(drop),
+                "expected 32 bytes, found 2",
+            ),
+            (
+                "hash",
+                |r| r.str("hash").map(drop),
+                "expected text, found bytes",
+            ),
+            (
+                "user_id",
+                |r| r.bytes("user_id").map(drop),
+                "expected bytes, found text",
+            ),
+            (
+                "created",
+                |r| r.str("created").map(drop),
+                "expected text, found an integer",
+            ),
+            (
+                "owner",
+                |r| r.owner("owner").map(drop),
+                "not root or a user id",
+            ),
+            (
+                "user_id",
+                |r| r.account("user_id").map(drop),
+                "not a 12-digit account id",
+            ),
+            (
+                "when",
+                |r| r.time("when").map(drop),
+                "9223372036854775807 is not a time of years 1 to 9999",
+            ),
+            (
+                "when",
+                |r| r.u32("when").map(drop),
+                "9223372036854775807 is out of range",
+            ),
+            (
+                "previous",
+                |r| r.hashes("previous").map(drop),
+                "not the JSON expected (Data fault at line 1 column 22)",
+            ),
+        ];
+        let raw = users_row();
+        for (column, read, problem) in cases {
+            let columns = Columns::default();
+            let Err(Error::Internal(message)) = read(&Row::new(&raw, &USERS, &columns)) else {
+                panic!("{column}: no error");
+            };
+            assert_eq!(
+                message,
+                format!(
+                    "a stored value does not decode: table users, row user_id=\"AIDAALICE\", \
+                     column {column}: {problem}"
+                )
+            );
+            assert!(!message.contains("secret"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_row_is_named_by_the_key_columns_read() {
+        static KEYED: Table = Table {
+            name: "t",
+            key: &["id", "n", "b", "gone"],
+        };
+        let raw = Fake(vec![
+            ("id", Raw::Text("x")),
+            ("n", Raw::Int(3)),
+            ("b", Raw::Bytes(&[0xab; 40])),
+            ("v", Raw::Null),
+        ]);
+        let columns = Columns::default();
+        let err = Row::new(&raw, &KEYED, &columns).time("v").unwrap_err();
+        let want = format!(
+            "internal error: a stored value does not decode: table t, row id=\"x\", n=3, \
+             b=x'{}', column v: expected a time, found NULL",
+            "ab".repeat(32)
+        );
+        assert_eq!(err.to_string(), want);
+        let unkeyed = Fake(vec![("v", Raw::Null)]);
+        let err = Row::new(&unkeyed, &KEYED, &Columns::default())
+            .time("v")
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("row (its key was not read)"),
+            "{err}"
+        );
+    }
 }

@@ -111,7 +111,7 @@ impl Backend for SqliteDb<'_> {
             .and_then(|mut stmt| stmt.execute(rusqlite::params_from_iter(params)));
         match done {
             Ok(n) => Ok(u64::try_from(n).unwrap_or(u64::MAX)),
-            Err(e) if is_unique_violation(&e) => Err(Failure::Conflict),
+            Err(e) if is_unique_violation(&e) => Err(Failure::Conflict(sql_error(e))),
             Err(e) => Err(Failure::Other(sql_error(e))),
         }
     }
