@@ -62,7 +62,10 @@ const fn both(value: &'static str, problem: &'static str) -> Option<(&'static st
 
 const NOT_TEXT: Option<(&str, &str)> = Some(("X'FF'", "expected text, found bytes"));
 const NOT_BOOL: Option<(&str, &str)> = Some(("7", "expected 0 or 1, found 7"));
-const NOT_UTF8: Option<(&str, &str)> = Some(("CAST(X'C328' AS TEXT)", "text that is not UTF-8"));
+const NOT_UTF8: Option<(&str, &str)> = Some((
+    "CAST(X'C328' AS TEXT)",
+    "expected text, found text that is not UTF-8",
+));
 
 fn all_users(s: &dyn Store) -> credreport_iam::Result<()> {
     let q = UserQuery {
@@ -358,7 +361,7 @@ const CASES: &[Case] = &[
         sqlite: Some(("X'00'", "expected text, found bytes")), postgres: None,
         read: |s| read(s, |tx| tx.policy_attachments(&acct(A1), BILLING_ARN).map(drop)) },
     Case { table: "policy_attachments", column: "policy_arn", row_where: "entity_id = 'AIDAALICE0000000000001'",
-        row: "account_id=\"123456789012\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", policy_arn=(unreadable)",
+        row: "account_id=\"123456789012\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", policy_arn=(text that is not UTF-8)",
         sqlite: NOT_UTF8, postgres: None,
         read: |s| read(s, |tx| tx.attached_policies(&acct(A1), &Entity::user(ALICE)).map(drop)) },
     // tags (alice's first)

@@ -104,37 +104,28 @@ impl RawRow for postgres::Row {
         self.columns().get(i).map(postgres::Column::name)
     }
 
-    fn value(&self, i: usize) -> Result<Raw<'_>, String> {
-        let ty = self
-            .columns()
-            .get(i)
-            .map(postgres::Column::type_)
-            .ok_or_else(|| format!("no column {i}"))?;
-        let got = |e: postgres::Error| super::describe(&e);
+    fn value(&self, i: usize) -> Raw<'_> {
+        let Some(ty) = self.columns().get(i).map(postgres::Column::type_) else {
+            return Raw::Other("no such column");
+        };
         let value = match *ty {
-            Type::INT8 => self
-                .try_get::<_, Option<i64>>(i)
-                .map_err(got)?
-                .map(Raw::Int),
+            Type::INT8 => self.try_get::<_, Option<i64>>(i).map(|v| v.map(Raw::Int)),
             Type::INT4 => self
                 .try_get::<_, Option<i32>>(i)
-                .map_err(got)?
-                .map(|v| Raw::Int(v.into())),
-            Type::BOOL => self
-                .try_get::<_, Option<bool>>(i)
-                .map_err(got)?
-                .map(Raw::Bool),
+                .map(|v| v.map(|v| Raw::Int(v.into()))),
+            Type::BOOL => self.try_get::<_, Option<bool>>(i).map(|v| v.map(Raw::Bool)),
             Type::BYTEA => self
                 .try_get::<_, Option<&[u8]>>(i)
-                .map_err(got)?
-                .map(Raw::Bytes),
-            _ if <&str as postgres::types::FromSql>::accepts(ty) => self
-                .try_get::<_, Option<&str>>(i)
-                .map_err(got)?
-                .map(Raw::Text),
-            _ => Some(Raw::Other("a value of a type the store does not use")),
+                .map(|v| v.map(Raw::Bytes)),
+            _ if <&str as postgres::types::FromSql>::accepts(ty) => {
+                self.try_get::<_, Option<&str>>(i).map(|v| v.map(Raw::Text))
+            }
+            _ => return Raw::Other("a value of a type the store does not use"),
         };
-        Ok(value.unwrap_or(Raw::Null))
+        match value {
+            Ok(v) => v.unwrap_or(Raw::Null),
+            Err(_) => Raw::Other("a value the client cannot read"),
+        }
     }
 }
 

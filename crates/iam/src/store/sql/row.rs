@@ -30,7 +30,8 @@ pub(crate) enum Raw<'a> {
     Text(&'a str),
     /// Bytes.
     Bytes(&'a [u8]),
-    /// A value of a kind the store never writes (SQLite: a real number).
+    /// A value of a kind the store never writes (SQLite: a real number), or one that
+    /// cannot be read (text that is not UTF-8): what it is.
     Other(&'static str),
 }
 
@@ -54,8 +55,8 @@ pub(crate) trait RawRow {
     fn width(&self) -> usize;
     /// The name of column `i`, if there is one.
     fn name(&self, i: usize) -> Option<&str>;
-    /// The value of column `i`; `Err` says why it cannot be had (text that is not UTF-8).
-    fn value(&self, i: usize) -> Result<Raw<'_>, String>;
+    /// The value of column `i` (`Raw::Other` says what it is when it cannot be read).
+    fn value(&self, i: usize) -> Raw<'_>;
 }
 
 /// A table, for messages about its rows: its name and the columns of its key.
@@ -95,6 +96,21 @@ fn address(name: &'static str) -> (usize, usize) {
 }
 
 impl Columns {
+    /// The column of `name` if it is the one remembered at `*next` (which then moves on).
+    #[inline]
+    fn next(&self, name: &'static str, next: &Cell<usize>) -> Option<usize> {
+        let hint = next.get();
+        if hint >= self.len.get() {
+            return None;
+        }
+        let (p, l, i) = self.found.get(hint)?.get();
+        let (ptr, len) = address(name);
+        (p == ptr && l == len).then(|| {
+            next.set(hint + 1);
+            i
+        })
+    }
+
     /// The column of `name`, trying the one at `*next` first; `*next` moves past it.
     fn index(&self, raw: &dyn RawRow, name: &'static str, next: &Cell<usize>) -> Option<usize> {
         let (ptr, len) = address(name);
@@ -199,13 +215,10 @@ impl<'r> Row<'r> {
                 out.push_str(", ");
             }
             let _ = match value {
-                Ok(Raw::Int(v)) => write!(out, "{name}={v}"),
-                Ok(Raw::Text(v)) => write!(out, "{name}={:?}", shortened(v)),
-                Ok(Raw::Bytes(v)) => {
-                    write!(out, "{name}=x'{}'", hex::encode(&v[..v.len().min(32)]))
-                }
-                Ok(other) => write!(out, "{name}=({})", other.kind()),
-                Err(_) => write!(out, "{name}=(unreadable)"),
+                Raw::Int(v) => write!(out, "{name}={v}"),
+                Raw::Text(v) => write!(out, "{name}={:?}", shortened(v)),
+                Raw::Bytes(v) => write!(out, "{name}=x'{}'", hex::encode(&v[..v.len().min(32)])),
+                other => write!(out, "{name}=({})", other.kind()),
             };
         }
         if out.is_empty() {
@@ -214,19 +227,28 @@ impl<'r> Row<'r> {
         out
     }
 
+    /// The value of `column`. The column is almost always the one after the last read
+    /// (one comparison); else it is looked up.
+    #[inline]
     fn raw(&self, column: &'static str) -> Result<Raw<'r>> {
-        let i = self
-            .columns
+        let i = match self.columns.next(column, &self.next) {
+            Some(i) => i,
+            None => self.look_up(column)?,
+        };
+        Ok(self.raw.value(i))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn look_up(&self, column: &'static str) -> Result<usize> {
+        self.columns
             .index(self.raw, column, &self.next)
             .ok_or_else(|| {
                 Error::internal(format!(
                     "table {}: column {column} is not among the columns read",
                     self.table.name
                 ))
-            })?;
-        self.raw
-            .value(i)
-            .map_err(|problem| self.damaged(column, problem))
+            })
     }
 
     fn expected(&self, column: &'static str, what: &str, found: Raw<'_>) -> Error {
@@ -237,6 +259,7 @@ impl<'r> Row<'r> {
     }
 
     /// Text, or `None` for `NULL`.
+    #[inline]
     pub(crate) fn opt_str(&self, column: &'static str) -> Result<Option<&'r str>> {
         match self.raw(column)? {
             Raw::Text(s) => Ok(Some(s)),
@@ -246,6 +269,7 @@ impl<'r> Row<'r> {
     }
 
     /// Text (not `NULL`).
+    #[inline]
     pub(crate) fn str(&self, column: &'static str) -> Result<&'r str> {
         match self.raw(column)? {
             Raw::Text(s) => Ok(s),
@@ -254,11 +278,13 @@ impl<'r> Row<'r> {
     }
 
     /// Text (not `NULL`), owned.
+    #[inline]
     pub(crate) fn string(&self, column: &'static str) -> Result<String> {
         self.str(column).map(str::to_owned)
     }
 
     /// Text, owned, or `None` for `NULL`.
+    #[inline]
     pub(crate) fn opt_string(&self, column: &'static str) -> Result<Option<String>> {
         Ok(self.opt_str(column)?.map(str::to_owned))
     }
@@ -282,6 +308,7 @@ impl<'r> Row<'r> {
     }
 
     /// An integer, or `None` for `NULL`.
+    #[inline]
     pub(crate) fn opt_int(&self, column: &'static str) -> Result<Option<i64>> {
         match self.raw(column)? {
             Raw::Int(v) => Ok(Some(v)),
@@ -291,6 +318,7 @@ impl<'r> Row<'r> {
     }
 
     /// An integer (not `NULL`).
+    #[inline]
     pub(crate) fn int(&self, column: &'static str) -> Result<i64> {
         match self.raw(column)? {
             Raw::Int(v) => Ok(v),
@@ -315,6 +343,7 @@ impl<'r> Row<'r> {
     }
 
     /// A boolean: PostgreSQL's, or SQLite's 0 or 1.
+    #[inline]
     pub(crate) fn bool(&self, column: &'static str) -> Result<bool> {
         match self.raw(column)? {
             Raw::Bool(b) => Ok(b),
@@ -326,6 +355,7 @@ impl<'r> Row<'r> {
     }
 
     /// A time (seconds since the Unix epoch), or `None` for `NULL`.
+    #[inline]
     pub(crate) fn opt_time(&self, column: &'static str) -> Result<Option<Timestamp>> {
         self.opt_int(column)?
             .map(|v| {
@@ -337,6 +367,7 @@ impl<'r> Row<'r> {
     }
 
     /// A time (not `NULL`).
+    #[inline]
     pub(crate) fn time(&self, column: &'static str) -> Result<Timestamp> {
         self.opt_time(column)?
             .ok_or_else(|| self.expected(column, "a time", Raw::Null))
@@ -431,11 +462,10 @@ mod tests {
         fn name(&self, i: usize) -> Option<&str> {
             self.0.get(i).map(|(name, _)| *name)
         }
-        fn value(&self, i: usize) -> Result<Raw<'_>, String> {
+        fn value(&self, i: usize) -> Raw<'_> {
             self.0
                 .get(i)
-                .map(|(_, v)| *v)
-                .ok_or_else(|| format!("no column {i}"))
+                .map_or(Raw::Other("no such column"), |(_, v)| *v)
         }
     }
 

@@ -74,16 +74,17 @@ impl RawRow for rusqlite::Row<'_> {
         self.as_ref().column_name(i).ok()
     }
 
-    fn value(&self, i: usize) -> Result<Raw<'_>, String> {
-        Ok(match self.get_ref(i).map_err(|e| e.to_string())? {
-            ValueRef::Null => Raw::Null,
-            ValueRef::Integer(v) => Raw::Int(v),
-            ValueRef::Real(_) => Raw::Other("a real number"),
-            ValueRef::Text(v) => {
-                Raw::Text(std::str::from_utf8(v).map_err(|_| "text that is not UTF-8")?)
+    fn value(&self, i: usize) -> Raw<'_> {
+        match self.get_ref(i) {
+            Ok(ValueRef::Null) => Raw::Null,
+            Ok(ValueRef::Integer(v)) => Raw::Int(v),
+            Ok(ValueRef::Real(_)) => Raw::Other("a real number"),
+            Ok(ValueRef::Text(v)) => {
+                std::str::from_utf8(v).map_or(Raw::Other("text that is not UTF-8"), Raw::Text)
             }
-            ValueRef::Blob(v) => Raw::Bytes(v),
-        })
+            Ok(ValueRef::Blob(v)) => Raw::Bytes(v),
+            Err(_) => Raw::Other("no such column"),
+        }
     }
 }
 
