@@ -1042,7 +1042,7 @@ impl<B: Backend> Tx for SqlTx<B> {
     fn mfa_owners(&mut self, account: &AccountId) -> Result<Vec<Owner>> {
         self.all(
             sql!(
-                "SELECT account_id, serial_key, owner FROM mfa_devices
+                "SELECT serial_key, owner FROM mfa_devices
                  WHERE account_id = ?1 AND owner IS NOT NULL AND enabled IS NOT NULL"
             ),
             &values![account],
