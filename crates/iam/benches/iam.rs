@@ -4,9 +4,12 @@
 //! ```text
 //! cargo bench -p credreport-iam --bench iam
 //! CREDREPORT_BENCH_QUICK=1 cargo bench -p credreport-iam --bench iam
+//! CREDREPORT_BENCH_POSTGRES=1 cargo bench -p credreport-iam --bench iam
 //! ```
 //!
-//! Setup: a real `SqliteStore` (WAL, `synchronous=FULL`) in a temporary directory, one
+//! Setup: a real `SqliteStore` (WAL, `synchronous=FULL`) in a temporary directory (with
+//! `CREDREPORT_BENCH_POSTGRES=1`: a `PgStore` on a fresh database of the server that
+//! `CREDREPORT_TEST_DATABASE_URL` names, as the tests use), one
 //! account with a password policy (90-day maximum age) and 5,000 users (the quota) with
 //! mixed credentials, written in one transaction through `store::write` (fixed password
 //! hashes and sealed blobs: nothing verifies them here, and 3,000 argon2 hashes would
@@ -36,6 +39,7 @@ use std::time::{Duration, Instant};
 
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::MasterKey;
+use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{Tx, UserQuery};
 use credreport_iam::{
     report_rows, store, write_account_report, AccountId, Clock, Iam, IamConfig, ManualClock,
@@ -52,6 +56,7 @@ use account::{populate, ts, Result, ACCOUNT, DAY, START, USERS};
 type Part = fn(&mut dyn Tx, &AccountId) -> credreport_iam::Result<usize>;
 
 const QUICK_VAR: &str = "CREDREPORT_BENCH_QUICK";
+const POSTGRES_VAR: &str = "CREDREPORT_BENCH_POSTGRES";
 const REPORT_GOAL_MS: f64 = 20.0;
 const IN_WINDOW_GOAL: f64 = 5_000_000.0;
 
@@ -62,8 +67,13 @@ struct Settings {
     durable: Duration,
 }
 
+/// Whether the variable `name` is set to something other than empty or `0`.
+fn flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 fn main() -> Result<()> {
-    let quick = std::env::var_os(QUICK_VAR).is_some_and(|v| !v.is_empty() && v != "0");
+    let quick = flag(QUICK_VAR);
     let settings = if quick {
         Settings {
             runs: 5,
@@ -82,7 +92,14 @@ fn main() -> Result<()> {
 
     let dir = tempfile::tempdir()?;
     let clock = ManualClock::new(ts(START)?);
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db"))?);
+    let store: Arc<dyn Store> = if flag(POSTGRES_VAR) {
+        let url = credreport_testkit::postgres::fresh_database("bench");
+        println!("store: PostgreSQL, {}", PgUrl::parse(&url)?);
+        Arc::new(PgStore::open(&PgUrl::parse(&url)?)?)
+    } else {
+        println!("store: SQLite");
+        Arc::new(SqliteStore::open(&dir.path().join("iam.db"))?)
+    };
     let iam = Iam::new(
         Arc::clone(&store),
         Arc::new(clock.clone()),

@@ -9,16 +9,22 @@
 use std::sync::Arc;
 
 use credreport_iam::store::postgres::{PgStore, PgUrl};
-use credreport_iam::store::{conformance, Store};
+use credreport_iam::store::Store;
 use credreport_testkit::postgres::fresh_database;
 
 fn open(url: &str) -> PgStore {
     PgStore::open(&PgUrl::parse(url).unwrap()).unwrap()
 }
 
-#[test]
-fn postgres_store_passes_the_conformance_suite() {
-    conformance::run(&|| Arc::new(open(&fresh_database("conformance"))) as Arc<dyn Store>);
+/// Each check of the suite, a test of its own, on a database of its own.
+mod conformance {
+    use super::*;
+
+    fn fresh() -> (Arc<dyn Store>, ()) {
+        (Arc::new(open(&fresh_database("conformance"))), ())
+    }
+
+    credreport_iam::store_conformance_tests!(fresh);
 }
 
 #[test]

@@ -3,22 +3,22 @@
 // Test harness code panics on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use credreport_iam::store::{conformance, Store};
+use credreport_iam::store::Store;
 use credreport_iam::SqliteStore;
 
-#[test]
-fn sqlite_store_passes_the_conformance_suite() {
-    let dir = tempfile::tempdir().unwrap();
-    let n = AtomicUsize::new(0);
-    conformance::run(&|| {
-        let path = dir
-            .path()
-            .join(format!("store-{}.db", n.fetch_add(1, Ordering::SeqCst)));
-        Arc::new(SqliteStore::open(&path).unwrap()) as Arc<dyn Store>
-    });
+/// Each check of the suite, a test of its own, on a new file in a directory of its own.
+mod conformance {
+    use super::*;
+
+    fn fresh() -> (Arc<dyn Store>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("iam.db")).unwrap();
+        (Arc::new(store), dir)
+    }
+
+    credreport_iam::store_conformance_tests!(fresh);
 }
 
 #[test]

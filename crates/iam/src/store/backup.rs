@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection};
 
 use super::report_files::{Read, ReportFiles};
-use super::sqlite::{connect, sql, SqliteStore};
+use super::sqlite::{connect, sql_error as sql, SqliteStore};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 

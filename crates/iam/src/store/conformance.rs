@@ -2,7 +2,9 @@
 //! usage-recording windows, rollback, and the serialization of write transactions that
 //! the service's check-then-act rules rely on.
 //!
-//! A backend's test calls [`run`] with a function that opens a fresh, empty store.
+//! A backend's tests run each check as a test of its own on a fresh, empty store
+//! ([`store_conformance_tests!`](crate::store_conformance_tests)): a failure names its
+//! check, and the other checks still run.
 
 use std::sync::mpsc::channel;
 use std::sync::Arc;
@@ -20,38 +22,99 @@ use crate::model::{
     Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
-/// Runs every check, each on a fresh store from `open`. Panics (with the check's name)
-/// on the first failure, as a test should.
-pub fn run(open: &dyn Fn() -> Arc<dyn Store>) {
-    type Check = fn(&Arc<dyn Store>) -> Result<()>;
-    let checks: &[(&str, Check)] = &[
-        ("accounts", accounts),
-        ("users", users),
-        ("user_pages", user_pages),
-        ("login_profiles", login_profiles),
-        ("access_keys", access_keys),
-        ("key_use_window", key_use_window),
-        ("password_use_window", password_use_window),
-        ("sign_in_failures", sign_in_failures),
-        ("mfa_devices", mfa_devices),
-        ("signing_certificates", signing_certificates),
-        ("inline_policies", inline_policies),
-        ("groups", groups),
-        ("managed_policies", managed_policies),
-        ("roles_and_instance_profiles", roles_and_instance_profiles),
-        ("attachments_tags_and_aliases", attachments_tags_and_aliases),
-        ("reports", reports),
-        ("console_sessions", console_sessions),
-        ("rollback", rollback),
-        ("serialized_writes", serialized_writes),
-        ("read_parts", read_parts),
-    ];
-    for (name, check) in checks {
-        let store = open();
-        if let Err(e) = check(&store) {
-            panic!("store conformance check {name} failed: {e}");
-        }
+/// A check of the suite, on a fresh, empty store.
+pub type Check = fn(&Arc<dyn Store>) -> Result<()>;
+
+/// Every check, by name. A backend's tests run each as a test of its own
+/// ([`store_conformance_tests!`](crate::store_conformance_tests)).
+pub const CHECKS: &[(&str, Check)] = &[
+    ("accounts", accounts),
+    ("users", users),
+    ("user_pages", user_pages),
+    ("login_profiles", login_profiles),
+    ("access_keys", access_keys),
+    ("key_use_window", key_use_window),
+    ("password_use_window", password_use_window),
+    ("sign_in_failures", sign_in_failures),
+    ("mfa_devices", mfa_devices),
+    ("signing_certificates", signing_certificates),
+    ("inline_policies", inline_policies),
+    ("groups", groups),
+    ("managed_policies", managed_policies),
+    ("roles_and_instance_profiles", roles_and_instance_profiles),
+    ("attachments_tags_and_aliases", attachments_tags_and_aliases),
+    ("reports", reports),
+    ("console_sessions", console_sessions),
+    ("rollback", rollback),
+    ("serialized_writes", serialized_writes),
+    ("read_parts", read_parts),
+];
+
+/// The names of [`CHECKS`], in order.
+pub fn names() -> Vec<&'static str> {
+    CHECKS.iter().map(|(name, _)| *name).collect()
+}
+
+/// Runs the check `name` on a fresh store from `open`, which answers the store and what
+/// must outlive it (its directory), dropped after it. Panics, naming the check, when the
+/// check fails: this is a test.
+///
+/// # Panics
+///
+/// When there is no such check, or it fails.
+pub fn run_check<K>(name: &str, open: impl Fn() -> (Arc<dyn Store>, K)) {
+    let Some((_, check)) = CHECKS.iter().find(|(n, _)| *n == name) else {
+        panic!("there is no store conformance check {name}");
+    };
+    let (store, keep) = open();
+    let outcome = check(&store);
+    drop(store);
+    drop(keep);
+    if let Err(e) = outcome {
+        panic!("store conformance check {name} failed: {e}");
     }
+}
+
+/// One `#[test]` per conformance check (named after it), each on a fresh store from
+/// `$open` (see [`run_check`]), and one that every check of the suite has its test:
+///
+/// ```ignore
+/// mod conformance {
+///     credreport_iam::store_conformance_tests!(|| (open_a_fresh_store(), ()));
+/// }
+/// ```
+#[macro_export]
+macro_rules! store_conformance_tests {
+    ($open:expr) => {
+        $crate::__store_conformance_tests! { $open;
+            accounts users user_pages login_profiles access_keys key_use_window
+            password_use_window sign_in_failures mfa_devices signing_certificates
+            inline_policies groups managed_policies roles_and_instance_profiles
+            attachments_tags_and_aliases reports console_sessions rollback
+            serialized_writes read_parts
+        }
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __store_conformance_tests {
+    ($open:expr; $($check:ident)*) => {
+        $(
+            #[test]
+            fn $check() {
+                $crate::store::conformance::run_check(stringify!($check), $open);
+            }
+        )*
+
+        #[test]
+        fn every_check_of_the_suite_has_a_test() {
+            assert_eq!(
+                [$(stringify!($check)),*].as_slice(),
+                $crate::store::conformance::names().as_slice()
+            );
+        }
+    };
 }
 
 fn t(secs: i64) -> Timestamp {

@@ -24,6 +24,7 @@ pub mod copy;
 mod pool;
 pub mod postgres;
 mod report_files;
+mod sql;
 pub mod sqlite;
 
 /// A page request over users (or groups, or managed policies) ordered by name ignoring case.

@@ -15,6 +15,11 @@
 //!
 //! The driver is the synchronous `postgres` crate: the [`Store`] trait is synchronous and
 //! the server calls it from blocking threads. Connections are pooled here.
+//!
+//! The record operations are the store's shared ones (`store/sql/`); this module is the
+//! connections, transactions, locks, snapshots and notifications. `db.rs`: the PostgreSQL
+//! dialect of the shared statements; `migrate.rs`: the schema's history; `url.rs`: the
+//! URL.
 
 use std::sync::Arc;
 use std::thread;
@@ -29,23 +34,19 @@ use crate::ids::AccountId;
 use crate::model::{KeyUse, Owner};
 use credreport_report::Timestamp;
 
-mod tx;
+mod db;
+mod migrate;
 mod url;
 
 pub use url::PgUrl;
 
-use tx::{Conn, PgTx, KEY_CHANNEL};
-
-/// Versioned schema migrations, applied in order; `credreport_schema` records the last.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../../migrations/postgres/0001_init.sql"),
-    include_str!("../../../migrations/postgres/0002_sign_in_failures.sql"),
-];
+use super::sql::SqlTx;
+use db::{Conn, PgDb, KEY_CHANNEL};
+use migrate::migrate;
 
 /// Advisory lock keys. Account keys are the account number (0 to 999,999,999,999), so
 /// these negative ones never collide with them.
 const FLEET_KEY: i64 = -1;
-const MIGRATION_KEY: i64 = -2;
 /// A report build of an account holds `BUILD_BASE + account number` for its run.
 const BUILD_BASE: i64 = 1_000_000_000_000;
 
@@ -113,6 +114,15 @@ impl PgStore {
         }
     }
 
+    /// Runs `f` on a pooled connection outside any transaction (one statement commits on
+    /// its own).
+    fn on_conn<T>(&self, f: impl FnOnce(&mut SqlTx<PgDb<'_>>) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        let out = f(&mut SqlTx::new(PgDb::new(&mut conn)));
+        self.give_back(conn);
+        out
+    }
+
     /// Runs `f` between `begin` and its end on a pooled connection.
     fn transaction(
         &self,
@@ -140,7 +150,7 @@ impl PgStore {
                 if let Some((query, params)) = lock {
                     conn.client.execute(query, params).map_err(pg)?;
                 }
-                f(&mut PgTx::new(conn))
+                f(&mut SqlTx::new(PgDb::new(conn)))
             })();
             let end = if body.is_ok() { "COMMIT" } else { "ROLLBACK" };
             let ended = conn.client.batch_execute(end).map_err(pg);
@@ -218,51 +228,6 @@ fn listen(url: &PgUrl) -> Result<postgres::Client> {
     Ok(client)
 }
 
-fn migrate(client: &mut postgres::Client) -> Result<()> {
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_KEY])
-        .map_err(pg)?;
-    let result = migrate_locked(client);
-    let unlocked = client
-        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_KEY])
-        .map(drop)
-        .map_err(pg);
-    result.and(unlocked)
-}
-
-fn migrate_locked(client: &mut postgres::Client) -> Result<()> {
-    client
-        .batch_execute("CREATE TABLE IF NOT EXISTS credreport_schema (version BIGINT NOT NULL)")
-        .map_err(pg)?;
-    let version: i64 = client
-        .query_opt("SELECT max(version) FROM credreport_schema", &[])
-        .map_err(pg)?
-        .and_then(|r| r.get::<_, Option<i64>>(0))
-        .unwrap_or(0);
-    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
-    if version > known {
-        return Err(Error::internal(format!(
-            "the database schema is version {version}, newer than this program knows ({known}): \
-             run a newer credreport"
-        )));
-    }
-    let applied = usize::try_from(version).unwrap_or(0);
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
-        let mut tx = client.transaction().map_err(pg)?;
-        tx.batch_execute(sql).map_err(pg)?;
-        let next = i64::try_from(i + 1).unwrap_or(i64::MAX);
-        tx.execute("DELETE FROM credreport_schema", &[])
-            .map_err(pg)?;
-        tx.execute(
-            "INSERT INTO credreport_schema (version) VALUES ($1)",
-            &[&next],
-        )
-        .map_err(pg)?;
-        tx.commit().map_err(pg)?;
-    }
-    Ok(())
-}
-
 /// A read transaction: one snapshot.
 const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
@@ -289,7 +254,7 @@ fn begin_on_one_snapshot(conns: &mut [Conn]) -> Result<()> {
 
 /// Runs `part` in the read transaction begun on `conn`, and ends it.
 fn run_part(conn: &mut Conn, part: &mut ReadPart<'_>) -> Result<()> {
-    let result = part(&mut PgTx::new(conn));
+    let result = part(&mut SqlTx::new(PgDb::new(conn)));
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     let ended = conn.client.batch_execute(end).map_err(pg);
     result.and(ended)
@@ -386,20 +351,7 @@ impl Store for PgStore {
     }
 
     fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
-        let mut conn = self.conn()?;
-        let n = conn.client.execute(
-            "UPDATE access_keys SET last_used = $2, last_used_region = $3, last_used_service = $4
-             WHERE key_id = $1 AND (last_used IS NULL OR last_used <= $2::BIGINT - $5::BIGINT)",
-            &[
-                &key_id,
-                &used.at.unix(),
-                &used.region,
-                &used.service,
-                &window_secs,
-            ],
-        );
-        self.give_back(conn);
-        Ok(n.map_err(pg)? == 1)
+        self.on_conn(|tx| tx.record_key_use(key_id, used, window_secs))
     }
 
     fn record_password_use(
@@ -409,38 +361,11 @@ impl Store for PgStore {
         at: Timestamp,
         window_secs: i64,
     ) -> Result<bool> {
-        let mut conn = self.conn()?;
-        let n = match owner {
-            Owner::Root => conn.client.execute(
-                "UPDATE accounts SET root_password_last_used = $2
-                 WHERE id = $1 AND (root_password_last_used IS NULL OR root_password_last_used <= $2::BIGINT - $3::BIGINT)",
-                &[&account.as_str(), &at.unix(), &window_secs],
-            ),
-            Owner::User(user_id) => conn.client.execute(
-                "UPDATE users SET password_last_used = $3
-                 WHERE account_id = $1 AND user_id = $2 AND (password_last_used IS NULL OR password_last_used <= $3::BIGINT - $4::BIGINT)",
-                &[&account.as_str(), user_id, &at.unix(), &window_secs],
-            ),
-        };
-        self.give_back(conn);
-        Ok(n.map_err(pg)? == 1)
+        self.on_conn(|tx| tx.record_password_use(account, owner, at, window_secs))
     }
 
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
-        let mut conn = self.conn()?;
-        let rows = conn.client.query(
-            "SELECT at FROM sign_in_failures WHERE key = $1 AND at >= $2",
-            &[&key, &since.unix()],
-        );
-        self.give_back(conn);
-        rows.map_err(pg)?
-            .iter()
-            .map(|r| {
-                let at: i64 = r.try_get(0).map_err(pg)?;
-                Timestamp::from_unix(at)
-                    .ok_or_else(|| Error::internal(format!("postgres: a time out of range: {at}")))
-            })
-            .collect()
+        self.on_conn(|tx| tx.sign_in_failures(key, since))
     }
 
     fn record_sign_in_failure(
@@ -453,33 +378,20 @@ impl Store for PgStore {
         let done = conn
             .client
             .batch_execute("BEGIN")
+            .map_err(pg)
             .and_then(|()| {
-                conn.client.execute(
-                    "DELETE FROM sign_in_failures WHERE at < $1",
-                    &[&forget_before.unix()],
-                )
-            })
-            .and_then(|_| {
-                conn.client.execute(
-                    "INSERT INTO sign_in_failures (key, at) VALUES ($1, $2)",
-                    &[&key, &at.unix()],
-                )
-            })
-            .and_then(|_| conn.client.batch_execute("COMMIT"));
+                SqlTx::new(PgDb::new(&mut conn)).record_sign_in_failure(key, at, forget_before)?;
+                conn.client.batch_execute("COMMIT").map_err(pg)
+            });
         if done.is_err() {
             let _ = conn.client.batch_execute("ROLLBACK");
         }
         self.give_back(conn);
-        done.map_err(pg)
+        done
     }
 
     fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
-        let mut conn = self.conn()?;
-        let done = conn
-            .client
-            .execute("DELETE FROM sign_in_failures WHERE key = $1", &[&key]);
-        self.give_back(conn);
-        done.map(drop).map_err(pg)
+        self.on_conn(|tx| tx.clear_sign_in_failures(key))
     }
 
     /// A session advisory lock per account: held by the building process's connection, so
