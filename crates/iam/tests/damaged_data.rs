@@ -67,6 +67,15 @@ const NOT_UTF8: Option<(&str, &str)> = Some((
     "expected text, found text that is not UTF-8",
 ));
 
+/// What `populate` (shared with `stored_data.rs`, whose rows are a release's) does not
+/// write: alice's permissions boundary.
+fn boundaries(s: &dyn Store) {
+    credreport_iam::store::write(s, Some(&acct(A1)), |tx| {
+        tx.set_permissions_boundary(&acct(A1), &Entity::user(ALICE), Some(BILLING_ARN))
+    })
+    .unwrap();
+}
+
 fn all_users(s: &dyn Store) -> credreport_iam::Result<()> {
     let q = UserQuery {
         path_prefix: None,
@@ -365,6 +374,19 @@ const CASES: &[Case] = &[
         row: "account_id=\"123456789012\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", policy_arn=(text that is not UTF-8)",
         sqlite: NOT_UTF8, postgres: None,
         read: |s| read(s, |tx| tx.attached_policies(&acct(A1), &Entity::user(ALICE)).map(drop)) },
+    // permissions_boundaries (Billing caps alice)
+    Case { table: "permissions_boundaries", column: "entity_kind", row_where: "entity_id = 'AIDAALICE0000000000001'",
+        row: "account_id=\"123456789012\", entity_kind=\"robot\", entity_id=\"AIDAALICE0000000000001\"",
+        sqlite: both("'robot'", "not user, group or role"), postgres: both("'robot'", "not user, group or role"),
+        read: |s| read(s, |tx| tx.boundary_entities(&acct(A1), BILLING_ARN).map(drop)) },
+    Case { table: "permissions_boundaries", column: "entity_id", row_where: "entity_id = 'AIDAALICE0000000000001'",
+        row: "account_id=\"123456789012\", entity_kind=\"user\", entity_id=x'00'",
+        sqlite: Some(("X'00'", "expected text, found bytes")), postgres: None,
+        read: |s| read(s, |tx| tx.boundary_entities(&acct(A1), BILLING_ARN).map(drop)) },
+    Case { table: "permissions_boundaries", column: "policy_arn", row_where: "entity_id = 'AIDAALICE0000000000001'",
+        row: "account_id=\"123456789012\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\"",
+        sqlite: NOT_UTF8, postgres: None,
+        read: |s| read(s, |tx| tx.permissions_boundary(&acct(A1), &Entity::user(ALICE)).map(drop)) },
     // tags (alice's first)
     Case { table: "tags", column: "key", row_where: "resource_id = 'AIDAALICE0000000000001' AND position = 0",
         row: "account_id=\"123456789012\", resource_kind=\"user\", resource_id=\"AIDAALICE0000000000001\", position=0",
@@ -481,6 +503,7 @@ const COMPARED_ONLY: &[(&str, &str, &str)] = &[
         "selected by it (the policy's versions)",
     ),
     ("policy_attachments", "account_id", "selected by it"),
+    ("permissions_boundaries", "account_id", "selected by it"),
     (
         "group_members",
         "account_id",
@@ -562,6 +585,8 @@ fn check(case: &Case, backend: Backend) -> Option<String> {
             let path = dir.path().join("iam.db");
             let store = Arc::new(SqliteStore::open(&path).unwrap());
             populate(store.as_ref());
+            boundaries(store.as_ref());
+            boundaries(store.as_ref());
             damage_sqlite(&path, &update);
             store
         }
@@ -569,6 +594,8 @@ fn check(case: &Case, backend: Backend) -> Option<String> {
             let url = fresh_database("damaged");
             let store = Arc::new(PgStore::open(&PgUrl::parse(&url).unwrap()).unwrap());
             populate(store.as_ref());
+            boundaries(store.as_ref());
+            boundaries(store.as_ref());
             damage_postgres(&url, &update);
             store
         }
@@ -702,6 +729,7 @@ fn a_damaged_password_history_is_an_error_that_does_not_quote_it() {
     let path = dir.path().join("iam.db");
     let store = Arc::new(SqliteStore::open(&path).unwrap());
     populate(store.as_ref());
+    boundaries(store.as_ref());
     damage_sqlite(
         &path,
         "UPDATE login_profiles SET previous = 'not a list' WHERE user_id = 'AIDAALICE0000000000001'",

@@ -43,6 +43,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("managed_policies", managed_policies),
     ("roles_and_instance_profiles", roles_and_instance_profiles),
     ("attachments_tags_and_aliases", attachments_tags_and_aliases),
+    ("permissions_boundaries", permissions_boundaries),
     ("reports", reports),
     ("console_sessions", console_sessions),
     ("rollback", rollback),
@@ -90,7 +91,7 @@ macro_rules! store_conformance_tests {
             accounts users user_pages login_profiles access_keys key_use_window
             password_use_window sign_in_failures mfa_devices signing_certificates
             inline_policies groups managed_policies roles_and_instance_profiles
-            attachments_tags_and_aliases reports console_sessions rollback
+            attachments_tags_and_aliases permissions_boundaries reports console_sessions rollback
             serialized_writes read_parts
         }
     };
@@ -832,6 +833,47 @@ fn managed_policies(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.managed_policy(&a, "ANPAREAD"))?.is_none()
             && read(s, |tx| tx.policy_versions("ANPAREAD"))?.is_empty(),
         "deleted with its versions",
+    )
+}
+
+fn permissions_boundaries(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let (alice, deployer) = (Entity::user("AIDAALICE"), Entity::role("AROADEPLOYER"));
+    let power = "arn:aws:iam::aws:policy/PowerUserAccess";
+    let local = "arn:aws:iam::111111111101:policy/Cap";
+    ensure(
+        read(s, |tx| tx.permissions_boundary(&a, &alice))?.is_none(),
+        "none at first",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.set_permissions_boundary(&a, &alice, Some(local))?;
+        tx.set_permissions_boundary(&a, &alice, Some(power))?;
+        tx.set_permissions_boundary(&a, &deployer, Some(power))
+    })?;
+    ensure(
+        read(s, |tx| tx.permissions_boundary(&a, &alice))?.as_deref() == Some(power),
+        "one per identity: the last set replaces it",
+    )?;
+    ensure(
+        read(s, |tx| tx.boundary_entities(&a, power))? == vec![deployer.clone(), alice.clone()],
+        "a policy's, by kind and id",
+    )?;
+    ensure(
+        read(s, |tx| tx.boundary_entities(&a, local))?.is_empty()
+            && read(s, |tx| tx.boundary_entities(&acct(2), power))?.is_empty()
+            && read(s, |tx| tx.permissions_boundary(&acct(2), &alice))?.is_none(),
+        "replaced, and per account",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.set_permissions_boundary(&a, &alice, None)?;
+        tx.set_permissions_boundary(&a, &alice, None)
+    })?;
+    ensure(
+        read(s, |tx| tx.permissions_boundary(&a, &alice))?.is_none()
+            && read(s, |tx| tx.boundary_entities(&a, power))? == vec![deployer.clone()],
+        "removed (twice is nothing)",
     )
 }
 

@@ -30,6 +30,7 @@ struct Records {
     policies: Vec<(ManagedPolicy, Vec<PolicyVersion>)>,
     inline: Vec<InlinePolicy>,
     attachments: Vec<(Entity, Vec<String>)>,
+    boundaries: Vec<(Entity, String)>,
     tags: Vec<(TagTarget, Vec<Tag>)>,
     alias: Option<String>,
     report: StoredReport,
@@ -101,6 +102,9 @@ fn read_records(tx: &mut dyn Tx, id: &AccountId) -> Result<Records> {
     for entity in entities {
         r.inline.extend(tx.inline_policies(id, &entity)?);
         let attached = tx.attached_policies(id, &entity)?;
+        if let Some(boundary) = tx.permissions_boundary(id, &entity)? {
+            r.boundaries.push((entity.clone(), boundary));
+        }
         if !attached.is_empty() {
             r.attachments.push((entity, attached));
         }
@@ -176,6 +180,9 @@ fn write_records(tx: &mut dyn Tx, id: &AccountId, r: &Records) -> Result<()> {
         for arn in arns {
             tx.attach_policy(id, entity, arn)?;
         }
+    }
+    for (entity, arn) in &r.boundaries {
+        tx.set_permissions_boundary(id, entity, Some(arn))?;
     }
     for (target, tags) in &r.tags {
         tx.put_tags(id, target, tags)?;

@@ -306,6 +306,22 @@ pub trait Tx {
     /// The identities a managed policy is attached to.
     fn policy_attachments(&mut self, account: &AccountId, policy_arn: &str) -> Result<Vec<Entity>>;
 
+    /// The permissions boundary of a user or role (a managed policy's ARN), if it has one.
+    fn permissions_boundary(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+    ) -> Result<Option<String>>;
+    /// Sets (`Some`) or removes (`None`) the permissions boundary of a user or role.
+    fn set_permissions_boundary(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        policy_arn: Option<&str>,
+    ) -> Result<()>;
+    /// The users and roles whose permissions boundary is this policy.
+    fn boundary_entities(&mut self, account: &AccountId, policy_arn: &str) -> Result<Vec<Entity>>;
+
     /// A resource's tags, in the order they were added.
     fn tags(&mut self, account: &AccountId, target: &TagTarget) -> Result<Vec<Tag>>;
     /// Replaces a resource's tags.

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_sign_in_failures.sql"),
+    include_str!("../../../migrations/postgres/0003_permissions_boundaries.sql"),
 ];
 
 /// The advisory lock key of migrations (account keys are never negative).

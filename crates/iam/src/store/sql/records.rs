@@ -30,6 +30,7 @@ tables! {
     MANAGED_POLICIES = "managed_policies" key ["policy_id"];
     POLICY_VERSIONS = "policy_versions" key ["policy_id", "version"];
     POLICY_ATTACHMENTS = "policy_attachments" key ["account_id", "entity_kind", "entity_id", "policy_arn"];
+    PERMISSIONS_BOUNDARIES = "permissions_boundaries" key ["account_id", "entity_kind", "entity_id"];
     TAGS = "tags" key ["account_id", "resource_kind", "resource_id", "position"];
     ACCOUNT_ALIASES = "account_aliases" key ["alias"];
     REPORTS = "reports" key ["account_id"];
@@ -309,6 +310,16 @@ pub(super) const ATTACHED_ARN: Decoder<String> = Decoder {
 
 pub(super) const ATTACHED_ENTITY: Decoder<Entity> = Decoder {
     table: &POLICY_ATTACHMENTS,
+    decode: entity,
+};
+
+pub(super) const BOUNDARY_ARN: Decoder<String> = Decoder {
+    table: &PERMISSIONS_BOUNDARIES,
+    decode: |r| r.string("policy_arn"),
+};
+
+pub(super) const BOUNDARY_ENTITY: Decoder<Entity> = Decoder {
+    table: &PERMISSIONS_BOUNDARIES,
     decode: entity,
 };
 

@@ -952,6 +952,58 @@ impl<B: Backend> Tx for SqlTx<B> {
         )
     }
 
+    fn permissions_boundary(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+    ) -> Result<Option<String>> {
+        self.one(
+            sql!(
+                "SELECT * FROM permissions_boundaries WHERE account_id = ?1 AND entity_kind = ?2
+                 AND entity_id = ?3"
+            ),
+            &values![account, entity.kind.as_key(), &entity.id],
+            &rec::BOUNDARY_ARN,
+        )
+    }
+
+    fn set_permissions_boundary(
+        &mut self,
+        account: &AccountId,
+        entity: &Entity,
+        policy_arn: Option<&str>,
+    ) -> Result<()> {
+        match policy_arn {
+            Some(arn) => self.run(
+                sql!(
+                    "INSERT INTO permissions_boundaries (account_id, entity_kind, entity_id,
+                     policy_arn) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (account_id, entity_kind, entity_id)
+                     DO UPDATE SET policy_arn = excluded.policy_arn"
+                ),
+                &values![account, entity.kind.as_key(), &entity.id, arn],
+            ),
+            None => self.run(
+                sql!(
+                    "DELETE FROM permissions_boundaries WHERE account_id = ?1
+                     AND entity_kind = ?2 AND entity_id = ?3"
+                ),
+                &values![account, entity.kind.as_key(), &entity.id],
+            ),
+        }
+    }
+
+    fn boundary_entities(&mut self, account: &AccountId, policy_arn: &str) -> Result<Vec<Entity>> {
+        self.all(
+            sql!(
+                "SELECT * FROM permissions_boundaries WHERE account_id = ?1 AND policy_arn = ?2
+                 ORDER BY entity_kind, entity_id"
+            ),
+            &values![account, policy_arn],
+            &rec::BOUNDARY_ENTITY,
+        )
+    }
+
     fn tags(&mut self, account: &AccountId, target: &TagTarget) -> Result<Vec<Tag>> {
         let (kind, id) = target.parts();
         self.all(

@@ -46,6 +46,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0009_sign_in_failures.sql"
     )),
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0010_permissions_boundaries.sql"
+    )),
 ];
 
 /// Brings the schema of `conn`'s database up to date.
