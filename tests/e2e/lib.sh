@@ -116,6 +116,9 @@ e2e_start_server() {
     export AWS_CA_BUNDLE="$E2E_TMP/ca.pem"
     scheme=https
   fi
+  # The log exists before the server starts: the wait below reads it at once, and a read
+  # of a missing file would end the script (set -e, pipefail).
+  : >"$E2E_TMP/server.log"
   CREDREPORT_LOG=info "$bin" serve --data-dir "$E2E_TMP/data" --listen 127.0.0.1:0 "${tls[@]}" >"$E2E_TMP/server.log" 2>&1 &
   E2E_SERVER_PID=$!
 
