@@ -24,7 +24,7 @@ import http.client
 import re
 import sys
 
-from presign import lua_string, sign
+from presign import lua_string, wrk_request
 
 READS = [
     "Action=ListUsers&Version=2010-05-08&MaxItems=100",
@@ -98,12 +98,8 @@ def main():
 
     lines = ["requests = {}"]
     for body in READS:
-        headers = sign(a.port, a.access_key, a.secret_key, body)
-        headers["Host"] = f"127.0.0.1:{a.port}"
-        table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
-        lines.append(
-            f'table.insert(requests, wrk.format("POST", "/", {{{table}}}, {lua_string(body)}))'
-        )
+        request = wrk_request(a.port, a.access_key, a.secret_key, body)
+        lines.append(f"table.insert(requests, {request})")
     with open(a.reads, "w") as f:
         f.write("\n".join(lines) + "\n" + READS_TAIL)
 

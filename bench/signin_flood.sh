@@ -70,7 +70,7 @@ reads() {
   p50=$(awk '$1=="50%" {print $2}' "$tmp/reads-$label.txt")
   p99=$(awk '$1=="99%" {print $2}' "$tmp/reads-$label.txt")
   non2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/reads-$label.txt")
-  echo "| $label | $rps | $p50 | $p99 | ${non2xx:-0} | $(( (after - before) / hz )) s |"
+  echo "| $label | $rps | $p50 | $p99 | ${non2xx:-0} | $(awk -v t=$((after - before)) -v hz="$hz" 'BEGIN {printf "%.1f", t / hz}') s |"
 }
 
 echo "Binary: $BIN ${SERVE_ARGS:-}"
