@@ -27,7 +27,7 @@ use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
 use crate::ops::{Action, Ops, RequestContext, Service};
-use crate::pipeline::{Pipeline, Stopped};
+use crate::pipeline::{Lane, Pipeline, Stopped};
 use crate::principal::authenticate;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
@@ -153,7 +153,7 @@ async fn query(
     let handle = Handle::current();
     let answer = state
         .pipeline
-        .run(body, state.config.body_limit, move |body| {
+        .run(body, state.config.body_limit, Lane::General, move |body| {
             let query = uri.query().unwrap_or("");
             let req = SignedRequest {
                 method: method.as_str(),

@@ -31,7 +31,7 @@ use credreport_iam::Iam;
 use crate::app::ServerConfig;
 use crate::error::AwsError;
 use crate::ops::{OpError, Ops, RequestContext};
-use crate::pipeline::{Pipeline, Stopped};
+use crate::pipeline::{Lane, Pipeline, Stopped};
 use crate::query::Params;
 use crate::report_cache::ReportCache;
 use crate::throttle::Limiter;
@@ -182,9 +182,15 @@ async fn dispatch(
     body: Body,
 ) -> Response {
     let c = Arc::clone(&console);
+    let lane = match (&method, uri.path()) {
+        (&Method::POST, "/console/signin" | "/console/mfa" | "/console/change-password") => {
+            Lane::SignIn
+        }
+        _ => Lane::General,
+    };
     let answer = console
         .pipeline
-        .run(body, FORM_LIMIT, move |body| {
+        .run(body, FORM_LIMIT, lane, move |body| {
             let segments = segments(uri.path());
             let form = Params::parse(uri.query().unwrap_or(""), &body);
             let context = RequestContext::of(&extensions, &headers, c.secure, c.iam.now());
