@@ -182,16 +182,11 @@ async fn dispatch(
     body: Body,
 ) -> Response {
     let c = Arc::clone(&console);
-    let lane = match (&method, uri.path()) {
-        (&Method::POST, "/console/signin" | "/console/mfa" | "/console/change-password") => {
-            Lane::SignIn
-        }
-        _ => Lane::General,
-    };
+    let segments = segments(uri.path());
+    let lane = lane(&method, &segments);
     let answer = console
         .pipeline
         .run(body, FORM_LIMIT, lane, move |body| {
-            let segments = segments(uri.path());
             let form = Params::parse(uri.query().unwrap_or(""), &body);
             let context = RequestContext::of(&extensions, &headers, c.secure, c.iam.now());
             let req = Req {
@@ -213,6 +208,20 @@ async fn dispatch(
             "The form is larger than the console accepts (1 MiB).",
         ),
         Err(Stopped::Failed) => error_page(PageError::Aws(AwsError::service_failure()), false),
+    }
+}
+
+/// The pipeline's lane of a request: the sign-in steps (a password or an MFA code to
+/// check) wait in their own, known by the same segments [`route`] dispatches on.
+fn lane(method: &Method, segments: &[String]) -> Lane {
+    let sign_in_step = matches!(
+        segments,
+        [only] if ["signin", "mfa", "change-password"].contains(&only.as_str())
+    );
+    if *method == Method::POST && sign_in_step {
+        Lane::SignIn
+    } else {
+        Lane::General
     }
 }
 
@@ -352,6 +361,33 @@ fn error_page(e: PageError, secure: bool) -> Response {
                 e.code
             };
             page::message_page(status, title, e.message.as_deref().unwrap_or(e.code))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sign-in steps take their lane however their path is spelled, as `route` finds
+    /// them; everything else goes straight to the workers.
+    #[test]
+    fn sign_in_steps_wait_in_their_lane_however_the_path_is_written() {
+        let cases = [
+            ("POST", "/console/signin", Lane::SignIn),
+            ("POST", "/console/mfa", Lane::SignIn),
+            ("POST", "/console/change-password", Lane::SignIn),
+            ("POST", "/console//signin/", Lane::SignIn),
+            ("POST", "/console/%73ignin", Lane::SignIn),
+            ("GET", "/console/signin", Lane::General),
+            ("POST", "/console/signout", Lane::General),
+            ("POST", "/console/users", Lane::General),
+            ("POST", "/console/signin/x", Lane::General),
+            ("POST", "/console/users/signin", Lane::General),
+        ];
+        for (method, path, want) in cases {
+            let method: Method = method.parse().unwrap_or_else(|_| unreachable!());
+            assert_eq!(lane(&method, &segments(path)), want, "{method} {path}");
         }
     }
 }
