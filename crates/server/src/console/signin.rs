@@ -149,7 +149,8 @@ impl<'c> Attempt<'c> {
         };
         match attempt.source {
             Some(ip) if !c.sign_ins.take(&ip, attempt.at) => {
-                tracing::info!(source = %ip, "console sign-in refused: too many attempts from the source");
+                // Not at info: a flood would write a line per refusal.
+                tracing::debug!(source = %ip, "console sign-in refused: too many attempts from the source");
                 Err((
                     StatusCode::TOO_MANY_REQUESTS,
                     Notice::Error(TOO_MANY_ATTEMPTS.into()),
