@@ -9,6 +9,7 @@
 # botocore, and wrk (installed with apt-get when missing).
 #
 # Usage: bench/load.sh [DURATION] [USERS]     (defaults: 60s 1000)
+#        BIN=path/to/credreport bench/load.sh ...   another build (no cargo build)
 #        BACKEND=postgres bench/load.sh ...   the same on a PostgreSQL database (a throwaway
 #                                             cluster from scripts/pg_cluster.sh, loopback)
 set -euo pipefail
@@ -20,8 +21,10 @@ if ! command -v wrk >/dev/null; then
   log "installing wrk"
   apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; }
 fi
-cargo build --release -p credreport-cli --locked >&2
-BIN="${CARGO_TARGET_DIR:-target}/release/credreport"
+if [[ -z "${BIN:-}" ]]; then
+  cargo build --release -p credreport-cli --locked >&2
+  BIN="${CARGO_TARGET_DIR:-target}/release/credreport"
+fi
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # a PostgreSQL cluster in it runs as the postgres user when this runs as root
 cleanup() {

@@ -15,7 +15,7 @@ The script counts answers by status and prints them when wrk is done: non-2xx, 5
 import argparse
 import sys
 
-from presign import lua_string, sign
+from presign import wrk_request
 
 MIX = [
     (40, "Action=ListUsers&Version=2010-05-08&MaxItems=100"),
@@ -73,15 +73,8 @@ def main():
     a = p.parse_args()
     lines = ["requests = {}"]
     for weight, body in MIX:
-        body = body.format(key=a.key_id)
-        headers = sign(a.port, a.access_key, a.secret_key, body)
-        # The requests are formatted when the script loads, before wrk sets its default
-        # Host header: the signed Host goes in explicitly.
-        headers["Host"] = f"127.0.0.1:{a.port}"
-        table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
-        lines.append(
-            f"table.insert(requests, {{weight = {weight}, request = wrk.format(\"POST\", \"/\", {{{table}}}, {lua_string(body)})}})"
-        )
+        request = wrk_request(a.port, a.access_key, a.secret_key, body.format(key=a.key_id))
+        lines.append(f"table.insert(requests, {{weight = {weight}, request = {request}}})")
     with open(a.out, "w") as f:
         f.write("\n".join(lines) + "\n" + LUA_TAIL)
     return 0

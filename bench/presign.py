@@ -41,6 +41,16 @@ def sign(port, access_key, secret_key, body, region="us-east-1", service="iam"):
     return {k: v for k, v in req.headers.items() if k.lower() != "host"}
 
 
+def wrk_request(port, access_key, secret_key, body):
+    """A Lua expression for wrk: the signed POST / with `body`, formatted once. The request
+    is formatted when the script loads, before wrk sets its default Host header, so the
+    signed Host goes in explicitly."""
+    headers = sign(port, access_key, secret_key, body)
+    headers["Host"] = f"127.0.0.1:{port}"
+    table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+    return f'wrk.format("POST", "/", {{{table}}}, {lua_string(body)})'
+
+
 def lua_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

@@ -457,6 +457,16 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N", default_value_t = 20.0)]
     pub failure_burst: f64,
 
+    /// Console sign-in attempts per second, per source address (the password and MFA
+    /// steps; a successful one does not count). Past them an attempt is refused before
+    /// its password is checked.
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    pub sign_in_rate: f64,
+
+    /// How many console sign-in attempts a source may make at once.
+    #[arg(long, value_name = "N", default_value_t = 10.0)]
+    pub sign_in_burst: f64,
+
     /// Seconds a client has to send a request's headers (slower clients are cut off).
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     pub header_timeout: f64,
@@ -470,6 +480,8 @@ impl LimitArgs {
             account_burst: 200.0,
             failure_rate: 5.0,
             failure_burst: 20.0,
+            sign_in_rate: 1.0,
+            sign_in_burst: 10.0,
             header_timeout: 10.0,
         }
     }

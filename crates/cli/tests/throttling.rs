@@ -1,8 +1,14 @@
 //! Throttling as IAM does it (issue 15): past an account's request rate, `Throttling`
 //! (HTTP 400); the AWS SDK for Rust's standard retry backs off and gets through; a source
-//! that keeps failing to authenticate is refused before its signatures are checked.
+//! that keeps failing to authenticate is refused before its signatures are checked; and
+//! (issue 22) a source's console sign-in attempts past `--sign-in-burst` are refused
+//! before their passwords are checked.
 
 mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
 
 use common::{iam_client, iam_client_retrying, Server};
 
@@ -74,4 +80,76 @@ async fn a_source_that_keeps_failing_to_authenticate_is_refused_unchecked() {
     );
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     right.list_users().send().await.expect("a token came back");
+}
+
+/// One HTTP/1.1 exchange on a new connection: the status and the whole answer.
+fn exchange(addr: &str, request: &str) -> (u16, String) {
+    let mut c = TcpStream::connect(addr).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    c.write_all(request.as_bytes()).expect("request");
+    let mut answer = Vec::new();
+    let _ = c.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status: {answer}"));
+    (status, answer)
+}
+
+/// Signs in to the console as the root of `account` over a fresh form (its pre-session
+/// cookie and CSRF token): the answer's status and text.
+fn console_sign_in(addr: &str, account: &str, password: &str) -> (u16, String) {
+    let (_, form) = exchange(
+        addr,
+        "GET /console/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    let cookie = form
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, v)| v.strip_prefix("credreport_presession="))
+        .and_then(|v| v.split(';').next())
+        .expect("a pre-session cookie");
+    let at = form.find("name=\"csrf_token\" value=\"").expect("a token") + 25;
+    let token = &form[at..at + 32];
+    let body = format!("csrf_token={token}&signin_as=root&account={account}&password={password}");
+    exchange(
+        addr,
+        &format!(
+            "POST /console/signin HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: credreport_presession={cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_sign_ins_past_the_sources_burst_are_refused_before_the_password_is_checked() {
+    let server = Server::start_with(&["--sign-in-rate", "0.5", "--sign-in-burst", "2"]);
+    let addr = server.endpoint.trim_start_matches("http://").to_owned();
+    let account = server.account.clone();
+    let statuses: Vec<u16> = (0..3)
+        .map(|i| console_sign_in(&addr, &account, &format!("guess-{i}")).0)
+        .collect();
+    // The root has no console password: every guess fails (401) until the burst is spent.
+    assert_eq!(statuses, [401, 401, 429], "two guesses, then refused");
+    let (status, text) = console_sign_in(&addr, &account, "guess-again");
+    assert_eq!(status, 429);
+    assert!(
+        text.contains("Too many failed sign-in attempts from your network address"),
+        "{text}"
+    );
+    // The API is not limited by the console's attempts.
+    let root = iam_client(&server.endpoint, &server.key_id, &server.secret);
+    root.list_users()
+        .send()
+        .await
+        .expect("the API still answers");
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    assert_eq!(
+        console_sign_in(&addr, &account, "guess-later").0,
+        401,
+        "a token came back: the attempt is checked again"
+    );
 }

@@ -1,5 +1,6 @@
 //! Accounts and their root identity.
 
+use crate::arn::Arn;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::keys::NewAccessKey;
@@ -92,8 +93,9 @@ impl Iam {
         id: &AccountId,
         management: &AccountId,
     ) -> Result<()> {
+        let root = Arn::root(management);
         let trust = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{management}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{root}"}},"Action":"sts:AssumeRole"}}]}}"#
         );
         self.create_role(
             id,
@@ -108,7 +110,7 @@ impl Iam {
         self.attach_policy(
             id,
             crate::Named::Role(ORGANIZATION_ACCESS_ROLE),
-            "arn:aws:iam::aws:policy/AdministratorAccess",
+            Arn::aws_managed_policy("/", "AdministratorAccess").as_str(),
         )
     }
 

@@ -111,7 +111,7 @@ mod tests {
         for p in aws_policies() {
             assert_eq!(
                 p.arn,
-                format!("arn:aws:iam::aws:policy{}{}", p.path, p.name)
+                crate::arn::Arn::aws_managed_policy(&p.path, &p.name).into_string()
             );
             assert!(p.default_version_id.starts_with('v'), "{}", p.name);
             assert!(p.id.starts_with("ANPA"), "{}: {}", p.name, p.id);

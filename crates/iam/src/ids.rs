@@ -38,7 +38,7 @@ impl AccountId {
 
     /// `arn:aws:iam::<id>:root`
     pub fn root_arn(&self) -> String {
-        format!("arn:aws:iam::{}:root", self.as_str())
+        crate::arn::Arn::root(self).into_string()
     }
 }
 

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+pub mod arn;
 pub mod aws_policies;
 mod certs;
 mod details;
@@ -49,6 +50,7 @@ pub mod totp;
 pub mod trust;
 
 pub use accounts::{NewAccount, ORGANIZATION_ACCESS_ROLE};
+pub use arn::{Arn, ArnError, IamKind};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use console::{SessionToken, SignIn, SignInAs};
 pub use details::{AuthorizationDetails, DetailsFilter, GroupDetail, RoleDetail, UserDetail};

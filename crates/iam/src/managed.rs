@@ -5,6 +5,7 @@
 
 use credreport_report::Timestamp;
 
+use crate::arn::{Arn, IamKind, IAM_PREFIX};
 use crate::aws_policies::{aws_policies, aws_policy, AwsPolicy};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, new_policy_id, validate_name, validate_path, AccountId};
@@ -113,14 +114,18 @@ fn target(tx: &mut dyn Tx, account: &AccountId, arn: &str) -> Result<Target> {
     if let Some(p) = aws_policy(arn) {
         return Ok(Target::Aws(p));
     }
-    let prefix = format!("arn:aws:iam::{account}:policy/");
-    let Some(rest) = arn.strip_prefix(&prefix) else {
-        if arn.starts_with("arn:aws:iam::") {
+    let parsed = Arn::parse(arn).ok();
+    let local = parsed
+        .as_ref()
+        .filter(|a| a.account() == account.as_str())
+        .and_then(Arn::iam_resource)
+        .filter(|(kind, _, _)| *kind == IamKind::Policy);
+    let Some((_, _, name)) = local else {
+        if arn.starts_with(IAM_PREFIX) {
             return Err(not_attachable(arn));
         }
         return Err(Error::InvalidInput(format!("ARN {arn} is not valid.")));
     };
-    let name = rest.rsplit('/').next().unwrap_or(rest);
     match tx.managed_policy_by_name(account, name)? {
         Some(p) if p.arn() == arn => Ok(Target::Local(p)),
         _ => Err(Error::NoSuchEntity(format!("Policy {arn} was not found."))),

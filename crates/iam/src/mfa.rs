@@ -2,6 +2,7 @@
 //! only with two consecutive valid TOTP codes, deactivated, resynced, deleted when
 //! unassigned.
 
+use crate::arn::{Arn, IamKind};
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{validate_name, validate_path, AccountId};
 use crate::model::{MfaDevice, Owner, Sealed, User};
@@ -57,7 +58,7 @@ impl Iam {
         validate_name("virtualMFADeviceName", name, 226)?;
         let path = path.unwrap_or("/");
         validate_path("path", path)?;
-        let serial = format!("arn:aws:iam::{account}:mfa{path}{name}");
+        let serial = Arn::iam(account, IamKind::Mfa, path, name).into_string();
         let seed = totp::generate_seed().map_err(|e| Error::internal(e.to_string()))?;
         let sealed = self
             .master_key()

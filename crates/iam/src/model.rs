@@ -7,6 +7,7 @@ use std::fmt;
 
 use credreport_report::Timestamp;
 
+use crate::arn::{Arn, IamKind};
 use crate::ids::AccountId;
 use crate::password::PasswordPolicy;
 
@@ -112,9 +113,12 @@ pub struct User {
 impl User {
     /// `arn:aws:iam::<account>:user<path><name>`
     pub fn arn(&self) -> String {
-        let mut arn = String::new();
-        self.write_arn(&mut arn);
-        arn
+        self.to_arn().into_string()
+    }
+
+    /// The ARN as an [`Arn`].
+    pub fn to_arn(&self) -> Arn {
+        Arn::iam(&self.account, IamKind::User, &self.path, &self.name)
     }
 
     /// Appends the ARN to `out`.
@@ -125,14 +129,8 @@ impl User {
     }
 
     /// The ARN in the pieces it is made of, to be written without building it.
-    pub fn arn_parts(&self) -> [&str; 5] {
-        [
-            "arn:aws:iam::",
-            self.account.as_str(),
-            ":user",
-            &self.path,
-            &self.name,
-        ]
+    pub fn arn_parts(&self) -> [&str; 6] {
+        Arn::iam_parts(self.account.as_str(), IamKind::User, &self.path, &self.name)
     }
 }
 
@@ -353,10 +351,12 @@ pub struct Group {
 impl Group {
     /// `arn:aws:iam::<account>:group<path><name>`
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:group{}{}",
-            self.account, self.path, self.name
-        )
+        self.to_arn().into_string()
+    }
+
+    /// The ARN as an [`Arn`].
+    pub fn to_arn(&self) -> Arn {
+        Arn::iam(&self.account, IamKind::Group, &self.path, &self.name)
     }
 }
 
@@ -386,10 +386,12 @@ pub struct Role {
 impl Role {
     /// `arn:aws:iam::<account>:role<path><name>`
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:role{}{}",
-            self.account, self.path, self.name
-        )
+        self.to_arn().into_string()
+    }
+
+    /// The ARN as an [`Arn`].
+    pub fn to_arn(&self) -> Arn {
+        Arn::iam(&self.account, IamKind::Role, &self.path, &self.name)
     }
 }
 
@@ -411,9 +413,16 @@ pub struct InstanceProfile {
 impl InstanceProfile {
     /// `arn:aws:iam::<account>:instance-profile<path><name>`
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:instance-profile{}{}",
-            self.account, self.path, self.name
+        self.to_arn().into_string()
+    }
+
+    /// The ARN as an [`Arn`].
+    pub fn to_arn(&self) -> Arn {
+        Arn::iam(
+            &self.account,
+            IamKind::InstanceProfile,
+            &self.path,
+            &self.name,
         )
     }
 }
@@ -444,10 +453,12 @@ pub struct ManagedPolicy {
 impl ManagedPolicy {
     /// `arn:aws:iam::<account>:policy<path><name>`
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:iam::{}:policy{}{}",
-            self.account, self.path, self.name
-        )
+        self.to_arn().into_string()
+    }
+
+    /// The ARN as an [`Arn`].
+    pub fn to_arn(&self) -> Arn {
+        Arn::iam(&self.account, IamKind::Policy, &self.path, &self.name)
     }
 }
 

@@ -10,6 +10,7 @@ use base64::Engine as _;
 use credreport_report::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::arn::{Arn, IamKind};
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{new_secret_access_key, new_session_key_id, validate_name, AccountId};
 use crate::model::Role;
@@ -95,7 +96,7 @@ impl Session {
 }
 
 fn assumed_role_arn(account: &AccountId, role: &str, session: &str) -> String {
-    format!("arn:aws:sts::{account}:assumed-role/{role}/{session}")
+    Arn::assumed_role(account, role, session).into_string()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -113,11 +114,13 @@ fn invalid_token() -> Error {
 }
 
 /// `arn:aws:iam::<account>:role/<path><name>` into the account and the name.
-fn parse_role_arn(arn: &str) -> Option<(AccountId, &str)> {
-    let rest = arn.strip_prefix("arn:aws:iam::")?;
-    let (account, path) = rest.split_once(":role/")?;
-    let name = path.rsplit('/').next()?;
-    Some((AccountId::parse(account)?, name))
+fn parse_role_arn(arn: &str) -> Option<(AccountId, String)> {
+    let arn = Arn::parse(arn).ok()?;
+    let (kind, _, name) = arn.iam_resource()?;
+    if kind != IamKind::Role {
+        return None;
+    }
+    Some((arn.account_id()?, name.to_owned()))
 }
 
 impl Iam {
@@ -155,7 +158,7 @@ impl Iam {
         };
         let caller_arn = caller.arn.ok_or_else(denied)?;
         let role = self
-            .read(|tx| tx.role_by_name(&role_account, name))?
+            .read(|tx| tx.role_by_name(&role_account, &name))?
             .filter(|r| r.arn() == req.role_arn)
             .ok_or_else(denied)?;
         let trust = parse_trust_policy(&role.assume_role_policy).map_err(|_| denied())?;

@@ -1,16 +1,19 @@
 //! The HTTP application: `POST /` (and `GET /`) for the Query API, `GET /health`, and the
 //! web console under `/console/` ([`crate::console`]).
 //!
-//! A request goes: body buffered under a cap → SigV4 verified ([`authenticate`]) → the key's
-//! use recorded → parameters decoded → action dispatched (authorization inside) → XML.
-//! Every failure a caller can cause is an AWS error with its status; 5xx only for our faults.
+//! Both the API and the console run through one [`Pipeline`]: the body read under its
+//! limit, a worker permit, then the handler on a blocking thread. An API request then
+//! goes: source not over its failure limit → SigV4 verified ([`authenticate`]) → the
+//! account's rate → the key's use recorded → action decoded → handler, which calls the
+//! operations layer ([`crate::ops`]: authorize, then act) → XML. Every failure a caller
+//! can cause is an AWS error with its status; 5xx only for our faults.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::{to_bytes, Body};
-use axum::extract::{ConnectInfo, State};
+use axum::body::Body;
+use axum::extract::State;
 use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,12 +21,13 @@ use axum::Router;
 use credreport_iam::{Iam, ReportBuild};
 use credreport_report::Timestamp;
 use tokio::runtime::Handle;
-use tokio::sync::Semaphore;
 
 use crate::actions::{self, Ctx};
 use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
+use crate::ops::{Action, Ops, RequestContext, Service};
+use crate::pipeline::{Lane, Pipeline, Stopped};
 use crate::principal::authenticate;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
@@ -51,6 +55,10 @@ pub struct ServerConfig {
     pub account_rate: Rate,
     /// Failed authentications per source address (then refused unchecked).
     pub failure_rate: Rate,
+    /// Console sign-in attempts per source address (password and MFA steps; a
+    /// successful one gives its token back, so failures are what count). Past it an
+    /// attempt is refused before its password is hashed.
+    pub sign_in_rate: Rate,
 }
 
 impl ServerConfig {
@@ -75,6 +83,10 @@ impl ServerConfig {
                 per_second: 5.0,
                 burst: 20.0,
             },
+            sign_in_rate: Rate {
+                per_second: 1.0,
+                burst: 10.0,
+            },
         }
     }
 }
@@ -83,8 +95,8 @@ impl ServerConfig {
 struct AppState {
     iam: Iam,
     config: ServerConfig,
-    /// One permit per worker ([`ServerConfig::workers`]).
-    workers: Semaphore,
+    /// The worker permits, shared with the console.
+    pipeline: Arc<Pipeline>,
     reports: Arc<ReportCache>,
     /// Authenticated requests, by account.
     accounts: Limiter<credreport_iam::AccountId>,
@@ -98,13 +110,19 @@ struct AppState {
 pub fn app(iam: Iam, config: ServerConfig) -> Router {
     let timeout = config.request_timeout;
     let reports = Arc::new(ReportCache::new(config.report_cache_bytes));
-    let console = Console::new(iam.clone(), Arc::clone(&reports), config.secure_cookies);
+    let pipeline = Arc::new(Pipeline::new(config.workers));
+    let console = Console::new(
+        iam.clone(),
+        Arc::clone(&reports),
+        Arc::clone(&pipeline),
+        &config,
+    );
     Router::new()
         .route("/", get(query).post(query))
         .route("/health", get(health))
         .with_state(Arc::new(AppState {
             iam,
-            workers: Semaphore::new(config.workers.max(1)),
+            pipeline,
             reports,
             accounts: Limiter::new(config.account_rate),
             failures: Limiter::new(config.failure_rate),
@@ -130,13 +148,26 @@ async fn query(
     body: Body,
 ) -> Response {
     let started = Instant::now();
-    let source = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
     let request_id = request_id();
-    let body = match to_bytes(body, state.config.body_limit).await {
-        Ok(b) => b,
-        Err(_) => {
+    let (id, s) = (request_id.clone(), Arc::clone(&state));
+    let handle = Handle::current();
+    let answer = state
+        .pipeline
+        .run(body, state.config.body_limit, Lane::General, move |body| {
+            let query = uri.query().unwrap_or("");
+            let req = SignedRequest {
+                method: method.as_str(),
+                path: uri.path(),
+                query,
+                headers: &headers,
+                body: &body,
+            };
+            handle_query(&s, &req, &extensions, &handle, &id)
+        })
+        .await;
+    let (action, outcome) = match answer {
+        Ok(answer) => answer,
+        Err(Stopped::TooLarge) => {
             let e = AwsError::new(
                 "RequestEntityTooLarge",
                 413,
@@ -145,43 +176,11 @@ async fn query(
                     state.config.body_limit
                 ),
             );
-            return respond(&state.iam, Err((IAM_NS, e)), "", &request_id, started);
+            (String::new(), Err((IAM_NS, e)))
         }
+        Err(Stopped::Failed) => (String::new(), Err((IAM_NS, AwsError::service_failure()))),
     };
-    // Never closed, so acquiring only waits; a request that times out meanwhile gives up
-    // its place in the queue.
-    let Ok(_permit) = state.workers.acquire().await else {
-        let e = AwsError::service_failure();
-        return respond(&state.iam, Err((IAM_NS, e)), "", &request_id, started);
-    };
-    let handle = Handle::current();
-    let (iam, id) = (state.iam.clone(), request_id.clone());
-    let state2 = Arc::clone(&state);
-    let result = tokio::task::spawn_blocking(move || {
-        let query = uri.query().unwrap_or("");
-        let req = SignedRequest {
-            method: method.as_str(),
-            path: uri.path(),
-            query,
-            headers: &headers,
-            body: &body,
-        };
-        handle_query(&state2, &req, source, &handle, &request_id)
-    })
-    .await;
-    match result {
-        Ok((action, outcome)) => respond(&iam, outcome, &action, &id, started),
-        Err(e) => {
-            tracing::error!(request_id = %id, error = %e, "request handler failed");
-            respond(
-                &iam,
-                Err((IAM_NS, AwsError::service_failure())),
-                "",
-                &id,
-                started,
-            )
-        }
-    }
+    respond(&state.iam, outcome, &action, &request_id, started)
 }
 
 type Outcome = Result<(&'static str, Chunks), (&'static str, AwsError)>;
@@ -194,17 +193,21 @@ fn throttled() -> AwsError {
 fn handle_query(
     state: &AppState,
     req: &SignedRequest<'_>,
-    source: Option<IpAddr>,
+    extensions: &Extensions,
     handle: &Handle,
     request_id: &str,
 ) -> (String, Outcome) {
     let iam = &state.iam;
     let params = Params::parse(req.query, req.body);
     let action = params.get("Action").unwrap_or("").to_owned();
-    let sts = actions::STS_ACTIONS.contains(&action.as_str())
-        || params.get("Version") == Some("2011-06-15");
+    let known = Action::from_name(&action);
+    let service = known.map(Action::service);
+    let sts =
+        service == Some(Service::Sts) || params.get("Version") == Some(Service::Sts.version());
     let ns = if sts { STS_NS } else { IAM_NS };
     let now = iam.now();
+    let context = RequestContext::of(extensions, req.headers, state.config.secure_cookies, now);
+    let source: Option<IpAddr> = context.source();
     let clock = Instant::now();
     if source.is_some_and(|ip| !state.failures.has(&ip, clock)) {
         return (action, Err((ns, throttled())));
@@ -240,12 +243,10 @@ fn handle_query(
         );
     }
     let version = params.get("Version").unwrap_or("");
-    let expected = if actions::STS_ACTIONS.contains(&action.as_str()) {
-        "2011-06-15"
-    } else {
-        "2010-05-08"
-    };
-    let Some(handler) = actions::handler(&action).filter(|_| version == expected) else {
+    let Some(handler) = known
+        .filter(|a| a.service().version() == version)
+        .map(actions::handler)
+    else {
         let e = AwsError::new(
             "InvalidAction",
             400,
@@ -276,8 +277,9 @@ fn handle_query(
             }
         });
     };
+    let context = context.with_region(principal.region());
     let ctx = Ctx {
-        iam,
+        ops: Ops::new(iam, &principal, &context),
         principal: &principal,
         params: &params,
         spawn_build: &spawn_build,

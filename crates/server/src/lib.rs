@@ -1,9 +1,12 @@
 //! IAM's Query API for the credential report: the only crate that knows the wire.
 //!
-//! [`app()`] is the HTTP application. A request is verified by [`sigv4`] (a [`Principal`]
-//! can only come out of that), authorized by [`authz`] with IAM policy semantics, decoded
-//! by [`query`], handled by one of [`actions`], and answered in IAM's XML ([`xml`]).
-//! Domain errors become AWS error codes in one place, [`error`].
+//! [`app()`] is the HTTP application. Every request, API or console, takes one pipeline
+//! (body under its limit, a worker permit, a blocking handler). An API request is verified
+//! by [`sigv4`] (a [`Principal`] can only come out of that), decoded by [`query`], handled
+//! by one of [`actions`], and answered in IAM's XML ([`xml`]); a console page is rendered by
+//! [`console`]. Both act through the operations layer, [`ops`]: authorize (by [`authz`],
+//! with IAM policy semantics), then act on the domain. Domain errors become AWS error
+//! codes in one place, [`error`].
 #![deny(missing_docs)]
 
 pub mod actions;
@@ -12,6 +15,8 @@ pub mod authz;
 pub mod body;
 pub mod console;
 pub mod error;
+pub mod ops;
+mod pipeline;
 pub mod principal;
 pub mod query;
 pub mod report_cache;

@@ -4,7 +4,7 @@
 //! from STS AssumeRole) to a role session, and come with their session token.
 
 use credreport_iam::model::{Owner, Role, User};
-use credreport_iam::{AccountId, Iam};
+use credreport_iam::{AccountId, Arn, Iam};
 use credreport_report::Timestamp;
 
 use crate::authz::{Caller, Identity};
@@ -41,7 +41,7 @@ impl Caller for Principal {
         }
     }
 
-    fn arn(&self) -> String {
+    fn arn(&self) -> Arn {
         Principal::arn(self)
     }
 }
@@ -84,16 +84,11 @@ impl Principal {
 
     /// The caller's ARN: `…:root`, the user's ARN, or
     /// `arn:aws:sts::<account>:assumed-role/<role>/<session>`.
-    pub fn arn(&self) -> String {
+    pub fn arn(&self) -> Arn {
         match &self.who {
-            Who::Root => self.account.root_arn(),
-            Who::User(u) => u.arn(),
-            Who::Role { role, session } => {
-                format!(
-                    "arn:aws:sts::{}:assumed-role/{}/{session}",
-                    self.account, role.name
-                )
-            }
+            Who::Root => Arn::root(&self.account),
+            Who::User(u) => u.to_arn(),
+            Who::Role { role, session } => Arn::assumed_role(&self.account, &role.name, session),
         }
     }
 

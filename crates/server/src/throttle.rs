@@ -1,7 +1,11 @@
 //! Request-rate limits, as IAM throttles: a token bucket per account for authenticated
 //! requests (past it: `Throttling`, HTTP 400, which the SDKs' standard retry backs off
-//! from), and one per source address for failed authentications (so guessing keys or
-//! signatures is slow, and costs no signature check once over the limit).
+//! from), one per source address for failed authentications (so guessing keys or
+//! signatures is slow, and costs no signature check once over the limit), and one per
+//! source address for console sign-in attempts (taken before the password is hashed,
+//! given back when the attempt succeeds: guessing passwords under made-up names, which
+//! the per-name lockout never sees, costs at most the burst and then the rate of argon2
+//! verifications per source).
 //!
 //! Buckets live in memory, one instance's; at most [`MAX_BUCKETS`] are kept (idle full
 //! buckets are dropped first). Time is passed in, so tests need no sleeping.
@@ -93,6 +97,22 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
         }
     }
 
+    /// Gives back a token taken for `key` (an attempt that turned out not to count), never
+    /// beyond the burst.
+    pub fn give_back(&self, key: &K, now: Instant) {
+        if self.rate.is_off() {
+            return;
+        }
+        let mut map = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(b) = map.get_mut(key) {
+            self.refill(b, now);
+            b.tokens = (b.tokens + 1.0).min(self.rate.burst);
+        }
+    }
+
     /// Whether `key` has a token left, without taking one.
     pub fn has(&self, key: &K, now: Instant) -> bool {
         if self.rate.is_off() {
@@ -140,6 +160,27 @@ mod tests {
             "never more than the burst"
         );
         assert!(!l.take(&"a", t0 + Duration::from_secs(10)));
+    }
+
+    #[test]
+    fn a_token_given_back_is_there_again_but_never_beyond_the_burst() {
+        let l = Limiter::new(Rate {
+            per_second: 1.0,
+            burst: 2.0,
+        });
+        let t0 = Instant::now();
+        assert!(l.take(&"a", t0) && l.take(&"a", t0));
+        assert!(!l.has(&"a", t0), "the burst is spent");
+        l.give_back(&"a", t0);
+        assert!(l.take(&"a", t0), "a successful attempt does not count");
+        assert!(!l.take(&"a", t0));
+        let later = t0 + Duration::from_secs(60);
+        l.give_back(&"a", later);
+        l.give_back(&"a", later);
+        assert!(l.take(&"a", later) && l.take(&"a", later));
+        assert!(!l.take(&"a", later), "never more than the burst");
+        l.give_back(&"b", t0);
+        assert!(l.take(&"b", t0) && l.take(&"b", t0) && !l.take(&"b", t0));
     }
 
     #[test]

@@ -8,9 +8,11 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body};
+use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use credreport_iam::password::PasswordHasher;
@@ -19,6 +21,7 @@ use credreport_iam::{
     AccountId, Iam, IamConfig, ManualClock, PasswordPolicyInput, SqliteStore, Store,
 };
 use credreport_report::Timestamp;
+use credreport_server::throttle::Rate;
 use credreport_server::{app, ServerConfig};
 use tower::ServiceExt;
 
@@ -26,6 +29,8 @@ const ACCOUNT: &str = "123456789012";
 const ROOT_PASSWORD: &str = "Root-Password-42";
 const NOW: &str = "2026-11-23T10:00:00Z";
 const FAILED: &str = "Your authentication information is incorrect. Please try again.";
+const TOO_MANY: &str =
+    "Too many failed sign-in attempts from your network address. Wait a moment and try again.";
 
 struct Fixture {
     iam: Iam,
@@ -36,6 +41,10 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    fixture_with(ServerConfig::standard())
+}
+
+fn fixture_with(config: ServerConfig) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db")).unwrap());
     let clock = ManualClock::new(Timestamp::parse(NOW.as_bytes()).unwrap().0);
@@ -50,7 +59,7 @@ fn fixture() -> Fixture {
     iam.create_account(Some(account.clone()), false).unwrap();
     iam.set_root_password(&account, Some(&Secret::from_string(ROOT_PASSWORD.into())))
         .unwrap();
-    let router = app(iam.clone(), ServerConfig::standard());
+    let router = app(iam.clone(), config);
     Fixture {
         iam,
         clock,
@@ -75,6 +84,15 @@ impl Fixture {
             router: self.router.clone(),
             cookies: HashMap::new(),
             csrf: None,
+            source: None,
+        }
+    }
+
+    /// A browser whose requests come from `ip` (as `serve` gives each request its peer).
+    fn browser_at(&self, ip: &str) -> Browser {
+        Browser {
+            source: Some(SocketAddr::new(ip.parse().unwrap(), 50_000)),
+            ..self.browser()
         }
     }
 }
@@ -98,6 +116,8 @@ struct Browser {
     router: Router,
     cookies: HashMap<String, String>,
     csrf: Option<String>,
+    /// The peer address its requests carry, if any.
+    source: Option<SocketAddr>,
 }
 
 impl Browser {
@@ -113,6 +133,9 @@ impl Browser {
         }
         if method == "POST" {
             req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        if let Some(peer) = self.source {
+            req = req.extension(ConnectInfo(peer));
         }
         let resp = self
             .router
@@ -252,6 +275,65 @@ async fn wrong_password_unknown_user_and_unknown_account_look_the_same() {
         f.iam.user(&f.account, "alice").unwrap().password_last_used,
         Some(f.iam.now())
     );
+}
+
+/// Issue 22: sign-in attempts are limited per source address, before any password is
+/// checked, whatever the names typed (made-up names never meet the per-name lockout); a
+/// refused attempt is not counted against the name, and a successful one gives its token
+/// back.
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_source_before_any_password_is_checked() {
+    let f = fixture_with(ServerConfig {
+        // A burst of 3 and (for the test's length) no refill.
+        sign_in_rate: Rate {
+            per_second: 0.000_1,
+            burst: 3.0,
+        },
+        ..ServerConfig::standard()
+    });
+    f.user("alice", None, Some("Alice-Password-1"));
+    // (user, password, status, refused unchecked): one source's attempts in order.
+    let steps: &[(&str, &str, StatusCode, bool)] = &[
+        ("made-up-1", "guess", StatusCode::UNAUTHORIZED, false),
+        ("made-up-2", "guess", StatusCode::UNAUTHORIZED, false),
+        ("alice", "Alice-Password-1", StatusCode::SEE_OTHER, false),
+        ("made-up-3", "guess", StatusCode::UNAUTHORIZED, false),
+        ("made-up-4", "guess", StatusCode::TOO_MANY_REQUESTS, true),
+        ("alice", "wrong-1", StatusCode::TOO_MANY_REQUESTS, true),
+        ("alice", "wrong-2", StatusCode::TOO_MANY_REQUESTS, true),
+        ("alice", "wrong-3", StatusCode::TOO_MANY_REQUESTS, true),
+        ("alice", "wrong-4", StatusCode::TOO_MANY_REQUESTS, true),
+        ("alice", "wrong-5", StatusCode::TOO_MANY_REQUESTS, true),
+        (
+            "alice",
+            "Alice-Password-1",
+            StatusCode::TOO_MANY_REQUESTS,
+            true,
+        ),
+    ];
+    let mut b = f.browser_at("192.0.2.1");
+    for (i, &(user, password, status, refused)) in steps.iter().enumerate() {
+        let p = b.sign_in(ACCOUNT, Some(user), password).await;
+        let got = (p.status, p.body.contains(TOO_MANY));
+        assert_eq!(got, (status, refused), "attempt {i}: {user}");
+        b.cookies.remove("credreport_session");
+    }
+    // Another source is not limited by the first's attempts, and the five refused
+    // guesses at alice's password were never counted towards her lockout.
+    let mut other = f.browser_at("192.0.2.2");
+    let p = other
+        .sign_in(ACCOUNT, Some("alice"), "Alice-Password-1")
+        .await;
+    assert_eq!(
+        (p.status, p.location()),
+        (StatusCode::SEE_OTHER, "/console/")
+    );
+    // Without a peer address (in-process callers) there is no per-source limit.
+    let mut local = f.browser();
+    for _ in 0..5 {
+        let p = local.sign_in(ACCOUNT, Some("made-up"), "guess").await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    }
 }
 
 #[tokio::test]

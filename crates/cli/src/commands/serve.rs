@@ -59,6 +59,10 @@ pub(crate) fn serve_until_shutdown(
             per_second: limits.failure_rate,
             burst: limits.failure_burst.max(1.0),
         },
+        sign_in_rate: Rate {
+            per_second: limits.sign_in_rate,
+            burst: limits.sign_in_burst.max(1.0),
+        },
         ..ServerConfig::standard()
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -1,6 +1,6 @@
 //! CreateAccessKey, UpdateAccessKey, DeleteAccessKey, ListAccessKeys, GetAccessKeyLastUsed.
 
-use credreport_iam::model::{AccessKey, Owner};
+use credreport_iam::model::AccessKey;
 
 use super::{page_end, Ctx};
 use crate::error::AwsError;
@@ -16,8 +16,7 @@ fn status(k: &AccessKey) -> &'static str {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html
 pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let target = ctx.target("iam:CreateAccessKey")?;
-    let new = ctx.iam.create_access_key(ctx.account(), &target.owner())?;
+    let (target, new) = ctx.ops.create_access_key(ctx.user_or_caller())?;
     let secret = new.secret.expose_str().unwrap_or_default().to_owned();
     let mut x = Xml::new();
     x.node("AccessKey", |x| {
@@ -38,26 +37,22 @@ fn key_id<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
 pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let id = key_id(ctx)?;
     let active = ctx.params.status()?;
-    let target = ctx.target("iam:UpdateAccessKey")?;
-    ctx.iam
-        .update_access_key(ctx.account(), &target.owner(), id, active)?;
+    ctx.ops
+        .update_access_key(ctx.user_or_caller(), id, active)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccessKey.html
 pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let id = key_id(ctx)?;
-    let target = ctx.target("iam:DeleteAccessKey")?;
-    ctx.iam
-        .delete_access_key(ctx.account(), &target.owner(), id)?;
+    ctx.ops.delete_access_key(ctx.user_or_caller(), id)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccessKeys.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.params.max_items()?;
-    let target = ctx.target("iam:ListAccessKeys")?;
-    let keys = ctx.iam.list_access_keys(ctx.account(), &target.owner())?;
+    let (target, keys) = ctx.ops.list_access_keys(ctx.user_or_caller())?;
     let mut x = Xml::new();
     x.list("AccessKeyMetadata", &keys, |x, k| {
         x.leaf("UserName", target.name())
@@ -72,28 +67,10 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccessKeyLastUsed.html
 pub(crate) fn last_used(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let id = key_id(ctx)?;
-    // A key of another account, or no key at all, is AccessDenied, as real IAM answers.
-    let denied = || {
-        AwsError::access_denied(format!(
-            "User: {} is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key {id}",
-            ctx.principal.arn()
-        ))
-    };
-    let Some((key, user)) = ctx
-        .iam
-        .access_key(id)?
-        .filter(|(k, _)| k.account == *ctx.account())
-    else {
-        return Err(denied());
-    };
-    let (resource, name) = match (&key.owner, &user) {
-        (Owner::User(_), Some(u)) => (u.arn(), u.name.clone()),
-        _ => (ctx.account().root_arn(), "root".to_owned()),
-    };
-    ctx.authorize("iam:GetAccessKeyLastUsed", &resource)?;
+    let used = ctx.ops.access_key_last_used(id)?;
     let mut x = Xml::new();
-    x.leaf("UserName", &name)
-        .node("AccessKeyLastUsed", |x| match &key.last_used {
+    x.leaf("UserName", &used.user_name)
+        .node("AccessKeyLastUsed", |x| match &used.last_used {
             Some(u) => {
                 let or_na = |s: &str| {
                     if s.is_empty() {

@@ -6,8 +6,7 @@ use crate::xml::Xml;
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountSummary.html
 pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:GetAccountSummary", ctx.any())?;
-    let entries = ctx.iam.account_summary(ctx.account())?;
+    let entries = ctx.ops.account_summary()?;
     let mut x = Xml::new();
     x.node("SummaryMap", |x| {
         for (key, value) in &entries {
@@ -22,24 +21,21 @@ pub(crate) fn summary(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccountAlias.html
 pub(crate) fn create_alias(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let alias = ctx.params.required("AccountAlias", "accountAlias")?;
-    ctx.authorize("iam:CreateAccountAlias", ctx.any())?;
-    ctx.iam.create_account_alias(ctx.account(), alias)?;
+    ctx.ops.create_account_alias(alias)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccountAlias.html
 pub(crate) fn delete_alias(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let alias = ctx.params.required("AccountAlias", "accountAlias")?;
-    ctx.authorize("iam:DeleteAccountAlias", ctx.any())?;
-    ctx.iam.delete_account_alias(ctx.account(), alias)?;
+    ctx.ops.delete_account_alias(alias)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html
 pub(crate) fn list_aliases(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.params.max_items()?;
-    ctx.authorize("iam:ListAccountAliases", ctx.any())?;
-    let aliases = ctx.iam.account_aliases(ctx.account())?;
+    let aliases = ctx.ops.list_account_aliases()?;
     let mut x = Xml::new();
     x.node("AccountAliases", |x| {
         for a in &aliases {

@@ -3,11 +3,12 @@
 
 use credreport_iam::model::SigningCertificate;
 
-use super::{page_end, Ctx, Target};
+use super::{page_end, Ctx};
 use crate::error::AwsError;
+use crate::ops::CredentialOwner;
 use crate::xml::Xml;
 
-fn cert_xml(x: &mut Xml, target: &Target, c: &SigningCertificate) {
+fn cert_xml(x: &mut Xml, target: &CredentialOwner, c: &SigningCertificate) {
     x.leaf("UserName", target.name())
         .leaf("CertificateId", &c.id)
         .leaf("CertificateBody", &c.body)
@@ -22,10 +23,9 @@ fn cert_id<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UploadSigningCertificate.html
 pub(crate) fn upload(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let body = ctx.params.required("CertificateBody", "certificateBody")?;
-    let target = ctx.target("iam:UploadSigningCertificate")?;
-    let cert = ctx
-        .iam
-        .upload_signing_certificate(ctx.account(), &target.owner(), body)?;
+    let (target, cert) = ctx
+        .ops
+        .upload_signing_certificate(ctx.user_or_caller(), body)?;
     let mut x = Xml::new();
     x.node("Certificate", |x| cert_xml(x, &target, &cert));
     Ok(Some(x))
@@ -35,28 +35,23 @@ pub(crate) fn upload(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let id = cert_id(ctx)?;
     let active = ctx.params.status()?;
-    let target = ctx.target("iam:UpdateSigningCertificate")?;
-    ctx.iam
-        .update_signing_certificate(ctx.account(), &target.owner(), id, active)?;
+    ctx.ops
+        .update_signing_certificate(ctx.user_or_caller(), id, active)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteSigningCertificate.html
 pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let id = cert_id(ctx)?;
-    let target = ctx.target("iam:DeleteSigningCertificate")?;
-    ctx.iam
-        .delete_signing_certificate(ctx.account(), &target.owner(), id)?;
+    ctx.ops
+        .delete_signing_certificate(ctx.user_or_caller(), id)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSigningCertificates.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.params.max_items()?;
-    let target = ctx.target("iam:ListSigningCertificates")?;
-    let certs = ctx
-        .iam
-        .list_signing_certificates(ctx.account(), &target.owner())?;
+    let (target, certs) = ctx.ops.list_signing_certificates(ctx.user_or_caller())?;
     let mut x = Xml::new();
     x.list("Certificates", &certs, |x, c| cert_xml(x, &target, c));
     page_end(&mut x, None);

@@ -59,13 +59,12 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             .parse::<usize>()
             .map_err(|_| AwsError::validation("Invalid Marker."))?,
     };
-    ctx.authorize("iam:GetAccountAuthorizationDetails", ctx.any())?;
     let AuthorizationDetails {
         users,
         groups,
         roles,
         policies,
-    } = ctx.iam.authorization_details(ctx.account(), filter)?;
+    } = ctx.ops.authorization_details(filter)?;
     let total = users.len() + groups.len() + roles.len() + policies.len();
     let end = start.saturating_add(max).min(total);
     // The page's slice of each list, in the order users, groups, policies.

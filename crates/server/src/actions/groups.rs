@@ -3,7 +3,7 @@
 
 use credreport_iam::model::Group;
 
-use super::{decode_marker, encode_marker, page_end, user_xml, Ctx};
+use super::{decode_marker, encode_marker, list_args, page_end, page_xml, user_xml, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -23,14 +23,7 @@ fn group_name<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateGroup.html
 pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = group_name(ctx)?;
-    let path = ctx.params.optional("Path");
-    let arn = format!(
-        "arn:aws:iam::{}:group{}{name}",
-        ctx.account(),
-        path.unwrap_or("/")
-    );
-    ctx.authorize("iam:CreateGroup", &arn)?;
-    let group = ctx.iam.create_group(ctx.account(), name, path)?;
+    let group = ctx.ops.create_group(name, ctx.params.optional("Path"))?;
     let mut x = Xml::new();
     x.node("Group", |x| group_xml(x, &group));
     Ok(Some(x))
@@ -41,34 +34,24 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = group_name(ctx)?;
     let max = ctx.params.max_items()?;
     let marker = decode_marker(ctx)?;
-    ctx.authorize("iam:GetGroup", &ctx.group_arn(name))?;
-    let (group, users) = ctx.iam.group(ctx.account(), name, marker.as_deref(), max)?;
+    let (group, users) = ctx.ops.get_group(name, marker.as_deref(), max)?;
     let mut x = Xml::new();
     x.node("Group", |x| group_xml(x, &group));
     x.list("Users", &users.items, user_xml);
-    page_end(&mut x, users.next.map(|n| encode_marker(&n)).as_deref());
+    page_end(&mut x, users.next.as_deref().map(encode_marker).as_deref());
     Ok(Some(x))
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let account = ctx.account();
-    super::list_named(
-        ctx,
-        "iam:ListGroups",
-        "group",
-        |prefix, marker, max| ctx.iam.list_groups(account, prefix, marker, max),
-        "Groups",
-        group_xml,
-    )
+    let page = ctx.ops.list_groups(list_args(ctx))?;
+    Ok(page_xml(&page, "Groups", group_xml))
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateGroup.html
 pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = group_name(ctx)?;
-    ctx.authorize("iam:UpdateGroup", &ctx.group_arn(name))?;
-    ctx.iam.update_group(
-        ctx.account(),
+    ctx.ops.update_group(
         name,
         ctx.params.optional("NewGroupName"),
         ctx.params.optional("NewPath"),
@@ -78,25 +61,21 @@ pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroup.html
 pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let name = group_name(ctx)?;
-    ctx.authorize("iam:DeleteGroup", &ctx.group_arn(name))?;
-    ctx.iam.delete_group(ctx.account(), name)?;
+    ctx.ops.delete_group(group_name(ctx)?)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddUserToGroup.html
 pub(crate) fn add_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (group, user) = (group_name(ctx)?, ctx.user_name()?);
-    ctx.authorize("iam:AddUserToGroup", &ctx.group_arn(group))?;
-    ctx.iam.add_user_to_group(ctx.account(), group, user)?;
+    ctx.ops.add_user_to_group(group, user)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html
 pub(crate) fn remove_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (group, user) = (group_name(ctx)?, ctx.user_name()?);
-    ctx.authorize("iam:RemoveUserFromGroup", &ctx.group_arn(group))?;
-    ctx.iam.remove_user_from_group(ctx.account(), group, user)?;
+    ctx.ops.remove_user_from_group(group, user)?;
     Ok(None)
 }
 
@@ -105,12 +84,6 @@ pub(crate) fn for_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let user = ctx.user_name()?;
     let max = ctx.params.max_items()?;
     let marker = decode_marker(ctx)?;
-    ctx.authorize("iam:ListGroupsForUser", &ctx.user_arn(user))?;
-    let page = ctx
-        .iam
-        .list_groups_for_user(ctx.account(), user, marker.as_deref(), max)?;
-    let mut x = Xml::new();
-    x.list("Groups", &page.items, group_xml);
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+    let page = ctx.ops.list_groups_for_user(user, marker.as_deref(), max)?;
+    Ok(page_xml(&page, "Groups", group_xml))
 }

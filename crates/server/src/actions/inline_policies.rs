@@ -21,7 +21,7 @@ pub(crate) fn encoded_document(document: &str) -> String {
     utf8_percent_encode(document, RFC3986).to_string()
 }
 
-/// Whose inline policies an action is about.
+/// Whose policies an action is about.
 #[derive(Clone, Copy)]
 pub(crate) enum Kind {
     User,
@@ -30,7 +30,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// `User` or `Group`, as in the action names.
+    /// `User`, `Group` or `Role`, as in the element names (`UserName`).
     fn noun(self) -> &'static str {
         match self {
             Kind::User => "User",
@@ -39,21 +39,12 @@ impl Kind {
         }
     }
 
-    /// The identity the request names, and its ARN for authorization.
-    pub(crate) fn named<'a>(self, ctx: &'a Ctx<'_>) -> Result<(Named<'a>, String), AwsError> {
+    /// The identity the request names.
+    pub(crate) fn named<'a>(self, ctx: &'a Ctx<'_>) -> Result<Named<'a>, AwsError> {
         Ok(match self {
-            Kind::User => {
-                let name = ctx.user_name()?;
-                (Named::User(name), ctx.user_arn(name))
-            }
-            Kind::Group => {
-                let name = ctx.params.required("GroupName", "groupName")?;
-                (Named::Group(name), ctx.group_arn(name))
-            }
-            Kind::Role => {
-                let name = ctx.params.required("RoleName", "roleName")?;
-                (Named::Role(name), ctx.role_arn(name))
-            }
+            Kind::User => Named::User(ctx.user_name()?),
+            Kind::Group => Named::Group(ctx.params.required("GroupName", "groupName")?),
+            Kind::Role => Named::Role(ctx.params.required("RoleName", "roleName")?),
         })
     }
 }
@@ -63,18 +54,15 @@ fn policy_name<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
 }
 
 fn put(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
-    let ((who, arn), name) = (kind.named(ctx)?, policy_name(ctx)?);
+    let (who, name) = (kind.named(ctx)?, policy_name(ctx)?);
     let document = ctx.params.required("PolicyDocument", "policyDocument")?;
-    ctx.authorize(&format!("iam:Put{}Policy", kind.noun()), &arn)?;
-    ctx.iam
-        .put_inline_policy(ctx.account(), who, name, document)?;
+    ctx.ops.put_inline_policy(who, name, document)?;
     Ok(None)
 }
 
 fn get(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
-    let ((who, arn), name) = (kind.named(ctx)?, policy_name(ctx)?);
-    ctx.authorize(&format!("iam:Get{}Policy", kind.noun()), &arn)?;
-    let (entity_name, policy) = ctx.iam.inline_policy(ctx.account(), who, name)?;
+    let (who, name) = (kind.named(ctx)?, policy_name(ctx)?);
+    let (entity_name, policy) = ctx.ops.get_inline_policy(who, name)?;
     let mut x = Xml::new();
     x.leaf(&format!("{}Name", kind.noun()), &entity_name)
         .leaf("PolicyName", &policy.name)
@@ -83,17 +71,15 @@ fn get(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
 }
 
 fn delete(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
-    let ((who, arn), name) = (kind.named(ctx)?, policy_name(ctx)?);
-    ctx.authorize(&format!("iam:Delete{}Policy", kind.noun()), &arn)?;
-    ctx.iam.delete_inline_policy(ctx.account(), who, name)?;
+    let (who, name) = (kind.named(ctx)?, policy_name(ctx)?);
+    ctx.ops.delete_inline_policy(who, name)?;
     Ok(None)
 }
 
 fn list(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
-    let (who, arn) = kind.named(ctx)?;
+    let who = kind.named(ctx)?;
     ctx.params.max_items()?;
-    ctx.authorize(&format!("iam:List{}Policies", kind.noun()), &arn)?;
-    let names = ctx.iam.list_inline_policies(ctx.account(), who)?;
+    let names = ctx.ops.list_inline_policies(who)?;
     let mut x = Xml::new();
     x.node("PolicyNames", |x| {
         for n in &names {
@@ -103,7 +89,6 @@ fn list(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
     page_end(&mut x, None);
     Ok(Some(x))
 }
-
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutUserPolicy.html (and Group)
 pub(crate) fn put_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     put(ctx, Kind::User)

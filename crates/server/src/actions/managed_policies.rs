@@ -6,8 +6,9 @@ use credreport_iam::model::EntityKind;
 use credreport_iam::{PolicyInfo, PolicyScope, VersionInfo};
 
 use super::inline_policies::{encoded_document, Kind};
-use super::{decode_marker, encode_marker, page_end, Ctx};
+use super::{decode_marker, page_end, page_xml, Ctx};
 use crate::error::AwsError;
+use crate::ops::{Later, PolicyListArgs};
 use crate::xml::Xml;
 
 /// The Policy shape, in the service model's order (Description only where asked: ListPolicies
@@ -52,29 +53,14 @@ fn version_id<'a>(ctx: &'a Ctx<'_>) -> Result<&'a str, AwsError> {
 pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = ctx.params.required("PolicyName", "policyName")?;
     let document = ctx.params.required("PolicyDocument", "policyDocument")?;
-    let path = ctx.params.optional("Path");
     let tags = ctx.params.tags();
-    let arn = format!(
-        "arn:aws:iam::{}:policy{}{name}",
-        ctx.account(),
-        path.unwrap_or("/")
-    );
-    ctx.authorize("iam:CreatePolicy", &arn)?;
-    credreport_iam::validate_tags(&tags)?;
-    let policy = ctx.iam.create_policy(
-        ctx.account(),
+    let policy = ctx.ops.create_policy(
         name,
-        path,
+        ctx.params.optional("Path"),
         document,
         ctx.params.optional("Description"),
+        &tags,
     )?;
-    if !tags.is_empty() {
-        ctx.iam.tag(
-            ctx.account(),
-            credreport_iam::Tagged::Policy(&policy.arn),
-            &tags,
-        )?;
-    }
     let mut x = Xml::new();
     x.node("Policy", |x| {
         policy_xml(x, &policy, true);
@@ -85,15 +71,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicy.html
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let arn = arn(ctx)?;
-    ctx.authorize("iam:GetPolicy", arn)?;
-    let policy = ctx.iam.get_policy(ctx.account(), arn)?;
-    let tags = if policy.aws_managed {
-        Vec::new()
-    } else {
-        ctx.iam
-            .list_tags(ctx.account(), credreport_iam::Tagged::Policy(arn))?
-    };
+    let (policy, tags) = ctx.ops.get_policy(arn(ctx)?)?;
     let mut x = Xml::new();
     x.node("Policy", |x| {
         policy_xml(x, &policy, true);
@@ -102,12 +80,8 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     Ok(Some(x))
 }
 
-// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html
-pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize(
-        "iam:ListPolicies",
-        &format!("arn:aws:iam::{}:policy/", ctx.account()),
-    )?;
+/// ListPolicies' parameters (validated after authorization).
+fn list_args<'a>(ctx: &'a Ctx<'_>) -> Later<PolicyListArgs<'a>> {
     let scope = match ctx.params.optional("Scope").unwrap_or("All") {
         "All" => PolicyScope::All,
         "AWS" => PolicyScope::Aws,
@@ -124,25 +98,24 @@ pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         .unwrap_or(false);
     let max = ctx.params.max_items()?;
     let marker = decode_marker(ctx)?;
-    let page = ctx.iam.list_policies(
-        ctx.account(),
+    Ok(PolicyListArgs {
         scope,
         only_attached,
-        ctx.params.optional("PathPrefix"),
-        marker.as_deref(),
+        path_prefix: ctx.params.optional("PathPrefix"),
+        marker,
         max,
-    )?;
-    let mut x = Xml::new();
-    x.list("Policies", &page.items, |x, p| policy_xml(x, p, false));
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+    })
+}
+
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicies.html
+pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let page = ctx.ops.list_policies(list_args(ctx))?;
+    Ok(page_xml(&page, "Policies", |x, p| policy_xml(x, p, false)))
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicy.html
 pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let arn = arn(ctx)?;
-    ctx.authorize("iam:DeletePolicy", arn)?;
-    ctx.iam.delete_policy(ctx.account(), arn)?;
+    ctx.ops.delete_policy(arn(ctx)?)?;
     Ok(None)
 }
 
@@ -154,10 +127,7 @@ pub(crate) fn create_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         .params
         .bool("SetAsDefault", "setAsDefault")?
         .unwrap_or(false);
-    ctx.authorize("iam:CreatePolicyVersion", arn)?;
-    let v = ctx
-        .iam
-        .create_policy_version(ctx.account(), arn, document, default)?;
+    let v = ctx.ops.create_policy_version(arn, document, default)?;
     let mut x = Xml::new();
     x.node("PolicyVersion", |x| version_xml(x, &v, false));
     Ok(Some(x))
@@ -166,8 +136,7 @@ pub(crate) fn create_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetPolicyVersion.html
 pub(crate) fn get_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (arn, version) = (arn(ctx)?, version_id(ctx)?);
-    ctx.authorize("iam:GetPolicyVersion", arn)?;
-    let v = ctx.iam.get_policy_version(ctx.account(), arn, version)?;
+    let v = ctx.ops.get_policy_version(arn, version)?;
     let mut x = Xml::new();
     x.node("PolicyVersion", |x| version_xml(x, &v, true));
     Ok(Some(x))
@@ -177,8 +146,7 @@ pub(crate) fn get_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 pub(crate) fn list_versions(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let arn = arn(ctx)?;
     ctx.params.max_items()?;
-    ctx.authorize("iam:ListPolicyVersions", arn)?;
-    let versions = ctx.iam.list_policy_versions(ctx.account(), arn)?;
+    let versions = ctx.ops.list_policy_versions(arn)?;
     let mut x = Xml::new();
     x.list("Versions", &versions, |x, v| version_xml(x, v, false));
     page_end(&mut x, None);
@@ -188,43 +156,35 @@ pub(crate) fn list_versions(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeletePolicyVersion.html
 pub(crate) fn delete_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (arn, version) = (arn(ctx)?, version_id(ctx)?);
-    ctx.authorize("iam:DeletePolicyVersion", arn)?;
-    ctx.iam.delete_policy_version(ctx.account(), arn, version)?;
+    ctx.ops.delete_policy_version(arn, version)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_SetDefaultPolicyVersion.html
 pub(crate) fn set_default_version(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (arn, version) = (arn(ctx)?, version_id(ctx)?);
-    ctx.authorize("iam:SetDefaultPolicyVersion", arn)?;
-    ctx.iam
-        .set_default_policy_version(ctx.account(), arn, version)?;
+    ctx.ops.set_default_policy_version(arn, version)?;
     Ok(None)
 }
 
-fn attach(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (who, target) = kind.named(ctx)?;
-    let arn = arn(ctx)?;
-    ctx.authorize(action, &target)?;
-    ctx.iam.attach_policy(ctx.account(), who, arn)?;
+fn attach(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let who = kind.named(ctx)?;
+    ctx.ops.attach_policy(who, arn(ctx)?)?;
     Ok(None)
 }
 
-fn detach(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (who, target) = kind.named(ctx)?;
-    let arn = arn(ctx)?;
-    ctx.authorize(action, &target)?;
-    ctx.iam.detach_policy(ctx.account(), who, arn)?;
+fn detach(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let who = kind.named(ctx)?;
+    ctx.ops.detach_policy(who, arn(ctx)?)?;
     Ok(None)
 }
 
-fn list_attached(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (who, target) = kind.named(ctx)?;
+fn list_attached(ctx: &Ctx<'_>, kind: Kind) -> Result<Option<Xml>, AwsError> {
+    let who = kind.named(ctx)?;
     ctx.params.max_items()?;
-    ctx.authorize(action, &target)?;
-    let attached =
-        ctx.iam
-            .list_attached_policies(ctx.account(), who, ctx.params.optional("PathPrefix"))?;
+    let attached = ctx
+        .ops
+        .list_attached_policies(who, ctx.params.optional("PathPrefix"))?;
     let mut x = Xml::new();
     x.list("AttachedPolicies", &attached, |x, (name, arn)| {
         x.leaf("PolicyName", name).leaf("PolicyArn", arn);
@@ -235,24 +195,24 @@ fn list_attached(ctx: &Ctx<'_>, kind: Kind, action: &str) -> Result<Option<Xml>,
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachUserPolicy.html (and Group)
 pub(crate) fn attach_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    attach(ctx, Kind::User, "iam:AttachUserPolicy")
+    attach(ctx, Kind::User)
 }
 pub(crate) fn attach_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    attach(ctx, Kind::Group, "iam:AttachGroupPolicy")
+    attach(ctx, Kind::Group)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DetachUserPolicy.html (and Group)
 pub(crate) fn detach_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    detach(ctx, Kind::User, "iam:DetachUserPolicy")
+    detach(ctx, Kind::User)
 }
 pub(crate) fn detach_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    detach(ctx, Kind::Group, "iam:DetachGroupPolicy")
+    detach(ctx, Kind::Group)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAttachedUserPolicies.html (and Group)
 pub(crate) fn list_attached_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list_attached(ctx, Kind::User, "iam:ListAttachedUserPolicies")
+    list_attached(ctx, Kind::User)
 }
 pub(crate) fn list_attached_group(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list_attached(ctx, Kind::Group, "iam:ListAttachedGroupPolicies")
+    list_attached(ctx, Kind::Group)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html
@@ -271,13 +231,9 @@ pub(crate) fn entities(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             ))
         }
     };
-    ctx.authorize("iam:ListEntitiesForPolicy", arn)?;
-    let found = ctx.iam.list_entities_for_policy(
-        ctx.account(),
-        arn,
-        only,
-        ctx.params.optional("PathPrefix"),
-    )?;
+    let found = ctx
+        .ops
+        .list_entities_for_policy(arn, only, ctx.params.optional("PathPrefix"))?;
     let mut x = Xml::new();
     x.list("PolicyGroups", &found.groups, |x, g| {
         x.leaf("GroupName", &g.name).leaf("GroupId", &g.id);
@@ -293,11 +249,11 @@ pub(crate) fn entities(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachRolePolicy.html (and Detach, ListAttached)
 pub(crate) fn attach_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    attach(ctx, Kind::Role, "iam:AttachRolePolicy")
+    attach(ctx, Kind::Role)
 }
 pub(crate) fn detach_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    detach(ctx, Kind::Role, "iam:DetachRolePolicy")
+    detach(ctx, Kind::Role)
 }
 pub(crate) fn list_attached_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list_attached(ctx, Kind::Role, "iam:ListAttachedRolePolicies")
+    list_attached(ctx, Kind::Role)
 }

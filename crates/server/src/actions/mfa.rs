@@ -27,17 +27,7 @@ pub(crate) fn create_virtual(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         .params
         .required("VirtualMFADeviceName", "virtualMFADeviceName")?;
     let path = ctx.params.optional("Path");
-    ctx.authorize(
-        "iam:CreateVirtualMFADevice",
-        &format!(
-            "arn:aws:iam::{}:mfa{}{name}",
-            ctx.account(),
-            path.unwrap_or("/")
-        ),
-    )?;
-    let new = ctx
-        .iam
-        .create_virtual_mfa_device(ctx.account(), path, name)?;
+    let new = ctx.ops.create_virtual_mfa_device(path, name)?;
     let mut x = Xml::new();
     x.node("VirtualMFADevice", |x| {
         // Both are blobs on the wire: the seed is its Base32 text, base64-encoded.
@@ -51,35 +41,31 @@ pub(crate) fn create_virtual(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_EnableMFADevice.html
 pub(crate) fn enable(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (serial, (c1, c2)) = (serial(ctx)?, codes(ctx)?);
-    let target = ctx.target("iam:EnableMFADevice")?;
-    ctx.iam
-        .enable_mfa_device(ctx.account(), &target.owner(), serial, c1, c2)?;
+    ctx.ops
+        .enable_mfa_device(ctx.user_or_caller(), serial, (c1, c2))?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeactivateMFADevice.html
 pub(crate) fn deactivate(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let serial = serial(ctx)?;
-    let target = ctx.target("iam:DeactivateMFADevice")?;
-    ctx.iam
-        .deactivate_mfa_device(ctx.account(), &target.owner(), serial)?;
+    ctx.ops
+        .deactivate_mfa_device(ctx.user_or_caller(), serial)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResyncMFADevice.html
 pub(crate) fn resync(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (serial, (c1, c2)) = (serial(ctx)?, codes(ctx)?);
-    let target = ctx.target("iam:ResyncMFADevice")?;
-    ctx.iam
-        .resync_mfa_device(ctx.account(), &target.owner(), serial, c1, c2)?;
+    ctx.ops
+        .resync_mfa_device(ctx.user_or_caller(), serial, (c1, c2))?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListMFADevices.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.params.max_items()?;
-    let target = ctx.target("iam:ListMFADevices")?;
-    let devices = ctx.iam.list_mfa_devices(ctx.account(), &target.owner())?;
+    let (target, devices) = ctx.ops.list_mfa_devices(ctx.user_or_caller())?;
     let mut x = Xml::new();
     x.list("MFADevices", &devices, |x, d| {
         x.leaf("UserName", target.name())
@@ -105,9 +91,7 @@ pub(crate) fn list_virtual(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             ))
         }
     };
-    ctx.authorize("iam:ListVirtualMFADevices", ctx.any())?;
-    let devices = ctx.iam.list_virtual_mfa_devices(ctx.account(), filter)?;
-    let account = ctx.iam.account(ctx.account())?;
+    let (devices, account) = ctx.ops.list_virtual_mfa_devices(filter)?;
     let mut x = Xml::new();
     x.list("VirtualMFADevices", &devices, |x, (d, user)| {
         x.leaf("SerialNumber", &d.serial);
@@ -137,7 +121,6 @@ pub(crate) fn list_virtual(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteVirtualMFADevice.html
 pub(crate) fn delete_virtual(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let serial = serial(ctx)?;
-    ctx.authorize("iam:DeleteVirtualMFADevice", serial)?;
-    ctx.iam.delete_virtual_mfa_device(ctx.account(), serial)?;
+    ctx.ops.delete_virtual_mfa_device(serial)?;
     Ok(None)
 }

@@ -1,12 +1,13 @@
-//! IAM's actions: one table from action name to handler, one module per resource group.
-//! Each handler authorizes first (with the target's real ARN), then calls the domain, then
-//! writes its Result element. Handlers run on a blocking thread: the domain is synchronous.
+//! IAM's actions over the Query protocol: one table from [`Action`] to handler, one module
+//! per resource group. A handler reads its parameters, calls the operation of the same
+//! name ([`crate::ops::Ops`], which authorizes, then acts), and writes its Result element.
+//! Handlers run on a blocking thread: the domain is synchronous.
 
-use credreport_iam::model::{Owner, User};
-use credreport_iam::{Iam, ReportBuild};
+use credreport_iam::model::User;
+use credreport_iam::ReportBuild;
 
-use crate::authz::authorize;
 use crate::error::AwsError;
+use crate::ops::{Action, Later, ListArgs, Ops};
 use crate::principal::Principal;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
@@ -31,8 +32,8 @@ mod users;
 
 /// What a handler needs.
 pub struct Ctx<'a> {
-    /// The domain.
-    pub iam: &'a Iam,
+    /// The operations, as the verified caller.
+    pub ops: Ops<'a>,
     /// The verified caller.
     pub principal: &'a Principal,
     /// The request's parameters.
@@ -54,212 +55,125 @@ impl std::fmt::Debug for Ctx<'_> {
 /// A handler: `Some(xml)` for a Result element, `None` for an action without output.
 pub type Handler = fn(&Ctx<'_>) -> Result<Option<Xml>, AwsError>;
 
-/// The STS actions served on the same endpoint (`Version=2011-06-15`).
-pub const STS_ACTIONS: [&str; 2] = ["GetCallerIdentity", "AssumeRole"];
-
-/// The actions served, by name: IAM's (`Version=2010-05-08`) and STS's ([`STS_ACTIONS`]).
-pub fn handler(action: &str) -> Option<Handler> {
-    Some(match action {
-        "GenerateCredentialReport" => reports::generate,
-        "GetCredentialReport" => reports::get,
-        "CreateUser" => users::create,
-        "GetUser" => users::get,
-        "ListUsers" => users::list,
-        "DeleteUser" => users::delete,
-        "CreateLoginProfile" => login_profiles::create,
-        "GetLoginProfile" => login_profiles::get,
-        "UpdateLoginProfile" => login_profiles::update,
-        "DeleteLoginProfile" => login_profiles::delete,
-        "ChangePassword" => login_profiles::change_password,
-        "CreateAccessKey" => access_keys::create,
-        "UpdateAccessKey" => access_keys::update,
-        "DeleteAccessKey" => access_keys::delete,
-        "ListAccessKeys" => access_keys::list,
-        "GetAccessKeyLastUsed" => access_keys::last_used,
-        "CreateVirtualMFADevice" => mfa::create_virtual,
-        "EnableMFADevice" => mfa::enable,
-        "DeactivateMFADevice" => mfa::deactivate,
-        "ResyncMFADevice" => mfa::resync,
-        "ListMFADevices" => mfa::list,
-        "ListVirtualMFADevices" => mfa::list_virtual,
-        "DeleteVirtualMFADevice" => mfa::delete_virtual,
-        "UploadSigningCertificate" => certificates::upload,
-        "UpdateSigningCertificate" => certificates::update,
-        "DeleteSigningCertificate" => certificates::delete,
-        "ListSigningCertificates" => certificates::list,
-        "UpdateAccountPasswordPolicy" => password_policy::update,
-        "GetAccountPasswordPolicy" => password_policy::get,
-        "DeleteAccountPasswordPolicy" => password_policy::delete,
-        "PutUserPolicy" => inline_policies::put_user,
-        "GetUserPolicy" => inline_policies::get_user,
-        "DeleteUserPolicy" => inline_policies::delete_user,
-        "ListUserPolicies" => inline_policies::list_user,
-        "PutGroupPolicy" => inline_policies::put_group,
-        "GetGroupPolicy" => inline_policies::get_group,
-        "DeleteGroupPolicy" => inline_policies::delete_group,
-        "ListGroupPolicies" => inline_policies::list_group,
-        "CreateGroup" => groups::create,
-        "GetGroup" => groups::get,
-        "ListGroups" => groups::list,
-        "UpdateGroup" => groups::update,
-        "DeleteGroup" => groups::delete,
-        "AddUserToGroup" => groups::add_user,
-        "RemoveUserFromGroup" => groups::remove_user,
-        "ListGroupsForUser" => groups::for_user,
-        "CreatePolicy" => managed_policies::create,
-        "GetPolicy" => managed_policies::get,
-        "ListPolicies" => managed_policies::list,
-        "DeletePolicy" => managed_policies::delete,
-        "CreatePolicyVersion" => managed_policies::create_version,
-        "GetPolicyVersion" => managed_policies::get_version,
-        "ListPolicyVersions" => managed_policies::list_versions,
-        "DeletePolicyVersion" => managed_policies::delete_version,
-        "SetDefaultPolicyVersion" => managed_policies::set_default_version,
-        "AttachUserPolicy" => managed_policies::attach_user,
-        "DetachUserPolicy" => managed_policies::detach_user,
-        "AttachGroupPolicy" => managed_policies::attach_group,
-        "DetachGroupPolicy" => managed_policies::detach_group,
-        "ListAttachedUserPolicies" => managed_policies::list_attached_user,
-        "ListAttachedGroupPolicies" => managed_policies::list_attached_group,
-        "ListEntitiesForPolicy" => managed_policies::entities,
-        "CreateRole" => roles::create,
-        "GetRole" => roles::get,
-        "ListRoles" => roles::list,
-        "UpdateRole" => roles::update,
-        "UpdateAssumeRolePolicy" => roles::update_trust,
-        "DeleteRole" => roles::delete,
-        "CreateInstanceProfile" => roles::create_profile,
-        "GetInstanceProfile" => roles::get_profile,
-        "ListInstanceProfiles" => roles::list_profiles,
-        "DeleteInstanceProfile" => roles::delete_profile,
-        "AddRoleToInstanceProfile" => roles::add_to_profile,
-        "RemoveRoleFromInstanceProfile" => roles::remove_from_profile,
-        "ListInstanceProfilesForRole" => roles::profiles_for_role,
-        "PutRolePolicy" => inline_policies::put_role,
-        "GetRolePolicy" => inline_policies::get_role,
-        "DeleteRolePolicy" => inline_policies::delete_role,
-        "ListRolePolicies" => inline_policies::list_role,
-        "AttachRolePolicy" => managed_policies::attach_role,
-        "DetachRolePolicy" => managed_policies::detach_role,
-        "ListAttachedRolePolicies" => managed_policies::list_attached_role,
-        "TagRole" => tags::tag_role,
-        "UntagRole" => tags::untag_role,
-        "ListRoleTags" => tags::list_role,
-        "TagUser" => tags::tag_user,
-        "UntagUser" => tags::untag_user,
-        "ListUserTags" => tags::list_user,
-        "TagPolicy" => tags::tag_policy,
-        "UntagPolicy" => tags::untag_policy,
-        "ListPolicyTags" => tags::list_policy,
-        "GetAccountSummary" => account::summary,
-        "GetAccountAuthorizationDetails" => details::get,
-        "CreateAccountAlias" => account::create_alias,
-        "DeleteAccountAlias" => account::delete_alias,
-        "ListAccountAliases" => account::list_aliases,
-        "ListSAMLProviders" => providers::saml,
-        "ListOpenIDConnectProviders" => providers::oidc,
-        "ListServerCertificates" => providers::server_certificates,
-        "ListServiceSpecificCredentials" => providers::service_specific_credentials,
-        "ListSSHPublicKeys" => providers::ssh_public_keys,
-        "GetCallerIdentity" => sts::get_caller_identity,
-        "AssumeRole" => sts::assume_role,
-        _ => return None,
-    })
-}
-
-/// A credential's target: the named user, or the caller.
-pub(crate) enum Target {
-    /// The account root (the caller is the root and named no user).
-    Root,
-    /// An IAM user.
-    User(User),
-}
-
-impl Target {
-    pub(crate) fn owner(&self) -> Owner {
-        match self {
-            Target::Root => Owner::Root,
-            Target::User(u) => Owner::User(u.id.clone()),
-        }
-    }
-
-    /// The name shown in responses (`root` for the root, as IAM does for root keys).
-    pub(crate) fn name(&self) -> &str {
-        match self {
-            Target::Root => "root",
-            Target::User(u) => &u.name,
-        }
+/// The handler of each action served: IAM's (`Version=2010-05-08`) and STS's
+/// (`Version=2011-06-15`); the compiler holds the table to every [`Action`].
+pub fn handler(action: Action) -> Handler {
+    match action {
+        Action::GenerateCredentialReport => reports::generate,
+        Action::GetCredentialReport => reports::get,
+        Action::CreateUser => users::create,
+        Action::GetUser => users::get,
+        Action::ListUsers => users::list,
+        Action::DeleteUser => users::delete,
+        Action::CreateLoginProfile => login_profiles::create,
+        Action::GetLoginProfile => login_profiles::get,
+        Action::UpdateLoginProfile => login_profiles::update,
+        Action::DeleteLoginProfile => login_profiles::delete,
+        Action::ChangePassword => login_profiles::change_password,
+        Action::CreateAccessKey => access_keys::create,
+        Action::UpdateAccessKey => access_keys::update,
+        Action::DeleteAccessKey => access_keys::delete,
+        Action::ListAccessKeys => access_keys::list,
+        Action::GetAccessKeyLastUsed => access_keys::last_used,
+        Action::CreateVirtualMFADevice => mfa::create_virtual,
+        Action::EnableMFADevice => mfa::enable,
+        Action::DeactivateMFADevice => mfa::deactivate,
+        Action::ResyncMFADevice => mfa::resync,
+        Action::ListMFADevices => mfa::list,
+        Action::ListVirtualMFADevices => mfa::list_virtual,
+        Action::DeleteVirtualMFADevice => mfa::delete_virtual,
+        Action::UploadSigningCertificate => certificates::upload,
+        Action::UpdateSigningCertificate => certificates::update,
+        Action::DeleteSigningCertificate => certificates::delete,
+        Action::ListSigningCertificates => certificates::list,
+        Action::UpdateAccountPasswordPolicy => password_policy::update,
+        Action::GetAccountPasswordPolicy => password_policy::get,
+        Action::DeleteAccountPasswordPolicy => password_policy::delete,
+        Action::PutUserPolicy => inline_policies::put_user,
+        Action::GetUserPolicy => inline_policies::get_user,
+        Action::DeleteUserPolicy => inline_policies::delete_user,
+        Action::ListUserPolicies => inline_policies::list_user,
+        Action::PutGroupPolicy => inline_policies::put_group,
+        Action::GetGroupPolicy => inline_policies::get_group,
+        Action::DeleteGroupPolicy => inline_policies::delete_group,
+        Action::ListGroupPolicies => inline_policies::list_group,
+        Action::CreateGroup => groups::create,
+        Action::GetGroup => groups::get,
+        Action::ListGroups => groups::list,
+        Action::UpdateGroup => groups::update,
+        Action::DeleteGroup => groups::delete,
+        Action::AddUserToGroup => groups::add_user,
+        Action::RemoveUserFromGroup => groups::remove_user,
+        Action::ListGroupsForUser => groups::for_user,
+        Action::CreatePolicy => managed_policies::create,
+        Action::GetPolicy => managed_policies::get,
+        Action::ListPolicies => managed_policies::list,
+        Action::DeletePolicy => managed_policies::delete,
+        Action::CreatePolicyVersion => managed_policies::create_version,
+        Action::GetPolicyVersion => managed_policies::get_version,
+        Action::ListPolicyVersions => managed_policies::list_versions,
+        Action::DeletePolicyVersion => managed_policies::delete_version,
+        Action::SetDefaultPolicyVersion => managed_policies::set_default_version,
+        Action::AttachUserPolicy => managed_policies::attach_user,
+        Action::DetachUserPolicy => managed_policies::detach_user,
+        Action::AttachGroupPolicy => managed_policies::attach_group,
+        Action::DetachGroupPolicy => managed_policies::detach_group,
+        Action::ListAttachedUserPolicies => managed_policies::list_attached_user,
+        Action::ListAttachedGroupPolicies => managed_policies::list_attached_group,
+        Action::ListEntitiesForPolicy => managed_policies::entities,
+        Action::CreateRole => roles::create,
+        Action::GetRole => roles::get,
+        Action::ListRoles => roles::list,
+        Action::UpdateRole => roles::update,
+        Action::UpdateAssumeRolePolicy => roles::update_trust,
+        Action::DeleteRole => roles::delete,
+        Action::CreateInstanceProfile => roles::create_profile,
+        Action::GetInstanceProfile => roles::get_profile,
+        Action::ListInstanceProfiles => roles::list_profiles,
+        Action::DeleteInstanceProfile => roles::delete_profile,
+        Action::AddRoleToInstanceProfile => roles::add_to_profile,
+        Action::RemoveRoleFromInstanceProfile => roles::remove_from_profile,
+        Action::ListInstanceProfilesForRole => roles::profiles_for_role,
+        Action::PutRolePolicy => inline_policies::put_role,
+        Action::GetRolePolicy => inline_policies::get_role,
+        Action::DeleteRolePolicy => inline_policies::delete_role,
+        Action::ListRolePolicies => inline_policies::list_role,
+        Action::AttachRolePolicy => managed_policies::attach_role,
+        Action::DetachRolePolicy => managed_policies::detach_role,
+        Action::ListAttachedRolePolicies => managed_policies::list_attached_role,
+        Action::TagRole => tags::tag_role,
+        Action::UntagRole => tags::untag_role,
+        Action::ListRoleTags => tags::list_role,
+        Action::TagUser => tags::tag_user,
+        Action::UntagUser => tags::untag_user,
+        Action::ListUserTags => tags::list_user,
+        Action::TagPolicy => tags::tag_policy,
+        Action::UntagPolicy => tags::untag_policy,
+        Action::ListPolicyTags => tags::list_policy,
+        Action::GetAccountSummary => account::summary,
+        Action::GetAccountAuthorizationDetails => details::get,
+        Action::CreateAccountAlias => account::create_alias,
+        Action::DeleteAccountAlias => account::delete_alias,
+        Action::ListAccountAliases => account::list_aliases,
+        Action::ListSAMLProviders => providers::saml,
+        Action::ListOpenIDConnectProviders => providers::oidc,
+        Action::ListServerCertificates => providers::server_certificates,
+        Action::ListServiceSpecificCredentials => providers::service_specific_credentials,
+        Action::ListSSHPublicKeys => providers::ssh_public_keys,
+        Action::GetCallerIdentity => sts::get_caller_identity,
+        Action::AssumeRole => sts::assume_role,
     }
 }
 
 impl Ctx<'_> {
-    /// Authorizes `action` on `resource`.
-    pub(crate) fn authorize(&self, action: &str, resource: &str) -> Result<(), AwsError> {
-        authorize(self.iam, self.principal, action, resource)
-    }
-
-    /// The caller's account id.
-    pub(crate) fn account(&self) -> &credreport_iam::AccountId {
-        self.principal.account()
-    }
-
-    /// The ARN of a user by name (as IAM authorizes: before knowing whether it exists).
-    pub(crate) fn user_arn(&self, name: &str) -> String {
-        match self.iam.user(self.account(), name) {
-            Ok(u) => u.arn(),
-            Err(_) => format!("arn:aws:iam::{}:user/{name}", self.account()),
-        }
-    }
-
-    /// The ARN of a group by name (as IAM authorizes: before knowing whether it exists).
-    pub(crate) fn group_arn(&self, name: &str) -> String {
-        match self.iam.group_named(self.account(), name) {
-            Ok(g) => g.arn(),
-            Err(_) => format!("arn:aws:iam::{}:group/{name}", self.account()),
-        }
-    }
-
-    /// The ARN of a role by name (as IAM authorizes: before knowing whether it exists).
-    pub(crate) fn role_arn(&self, name: &str) -> String {
-        match self.iam.role(self.account(), name) {
-            Ok(r) => r.arn(),
-            Err(_) => format!("arn:aws:iam::{}:role/{name}", self.account()),
-        }
-    }
-
-    /// Authorizes `action` on the user `name`, then returns the user.
-    pub(crate) fn authorized_user(&self, action: &str, name: &str) -> Result<User, AwsError> {
-        self.authorize(action, &self.user_arn(name))?;
-        Ok(self.iam.user(self.account(), name)?)
-    }
-
-    /// The target of an action whose `UserName` defaults to the caller: authorizes `action`
-    /// on it, then returns it.
-    pub(crate) fn target(&self, action: &str) -> Result<Target, AwsError> {
-        match self.params.optional("UserName") {
-            Some(name) => Ok(Target::User(self.authorized_user(action, name)?)),
-            None => match self.principal.user() {
-                Some(u) => {
-                    self.authorize(action, &u.arn())?;
-                    Ok(Target::User(u.clone()))
-                }
-                None if self.principal.is_root() => Ok(Target::Root),
-                // A role session owns no long-term credentials: IAM asks for the user.
-                None => Err(AwsError::validation(
-                    "Must specify userName when calling with non-User credentials",
-                )),
-            },
-        }
-    }
-
     /// A required `UserName`.
     pub(crate) fn user_name(&self) -> Result<&str, AwsError> {
         self.params.required("UserName", "userName")
     }
 
-    /// `*`: actions without resource-level permissions.
-    pub(crate) fn any(&self) -> &'static str {
-        "*"
+    /// An optional `UserName`: the user an action is about, else the caller.
+    pub(crate) fn user_or_caller(&self) -> Option<&str> {
+        self.params.optional("UserName")
     }
 }
 
@@ -299,29 +213,28 @@ pub(crate) fn decode_marker(ctx: &Ctx<'_>) -> Result<Option<String>, AwsError> {
         .ok_or_else(|| AwsError::validation("Invalid Marker."))
 }
 
-/// A List action over an account's named entities (ListUsers, ListGroups, ListRoles,
-/// ListInstanceProfiles): authorizes `action` on `arn:aws:iam::<account>:<kind>/`, reads
-/// `PathPrefix`, `Marker` and `MaxItems`, calls `list`, and writes the page as `element`.
-pub(crate) fn list_named<T>(
-    ctx: &Ctx<'_>,
-    action: &str,
-    kind: &str,
-    list: impl FnOnce(
-        Option<&str>,
-        Option<&str>,
-        usize,
-    ) -> credreport_iam::Result<credreport_iam::Page<T>>,
-    element: &str,
-    item: impl FnMut(&mut Xml, &T),
-) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize(action, &format!("arn:aws:iam::{}:{kind}/", ctx.account()))?;
+/// A List action's `PathPrefix`, `MaxItems` and `Marker`, validated after authorization
+/// (ListUsers, ListGroups, ListRoles, ListInstanceProfiles).
+pub(crate) fn list_args<'a>(ctx: &'a Ctx<'_>) -> Later<ListArgs<'a>> {
     let max = ctx.params.max_items()?;
     let marker = decode_marker(ctx)?;
-    let page = list(ctx.params.optional("PathPrefix"), marker.as_deref(), max)?;
+    Ok(ListArgs {
+        path_prefix: ctx.params.optional("PathPrefix"),
+        marker,
+        max,
+    })
+}
+
+/// A page of a List action's entities as `element`, then where the next page starts.
+pub(crate) fn page_xml<T>(
+    page: &credreport_iam::Page<T>,
+    element: &str,
+    item: impl FnMut(&mut Xml, &T),
+) -> Option<Xml> {
     let mut x = Xml::new();
     x.list(element, &page.items, item);
-    page_end(&mut x, page.next.map(|n| encode_marker(&n)).as_deref());
-    Ok(Some(x))
+    page_end(&mut x, page.next.as_deref().map(encode_marker).as_deref());
+    Some(x)
 }
 
 /// `IsTruncated` and, when truncated, `Marker`.

@@ -23,15 +23,13 @@ pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         password_reuse_prevention: p.int("PasswordReusePrevention", "passwordReusePrevention")?,
         hard_expiry: p.bool("HardExpiry", "hardExpiry")?,
     };
-    ctx.authorize("iam:UpdateAccountPasswordPolicy", ctx.any())?;
-    ctx.iam.update_password_policy(ctx.account(), &input)?;
+    ctx.ops.update_password_policy(&input)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountPasswordPolicy.html
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:GetAccountPasswordPolicy", ctx.any())?;
-    let p = ctx.iam.password_policy(ctx.account())?;
+    let p = ctx.ops.get_password_policy()?;
     let mut x = Xml::new();
     x.node("PasswordPolicy", |x| {
         x.leaf(
@@ -63,7 +61,6 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteAccountPasswordPolicy.html
 pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:DeleteAccountPasswordPolicy", ctx.any())?;
-    ctx.iam.delete_password_policy(ctx.account())?;
+    ctx.ops.delete_password_policy()?;
     Ok(None)
 }

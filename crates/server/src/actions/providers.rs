@@ -6,11 +6,12 @@
 
 use super::{page_end, Ctx};
 use crate::error::AwsError;
+use crate::ops::ProviderList;
 use crate::xml::Xml;
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSAMLProviders.html
 pub(crate) fn saml(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:ListSAMLProviders", ctx.any())?;
+    ctx.ops.list_providers(ProviderList::Saml, None)?;
     let mut x = Xml::new();
     x.node("SAMLProviderList", |_| {});
     Ok(Some(x))
@@ -18,7 +19,7 @@ pub(crate) fn saml(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOpenIDConnectProviders.html
 pub(crate) fn oidc(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:ListOpenIDConnectProviders", ctx.any())?;
+    ctx.ops.list_providers(ProviderList::OpenIdConnect, None)?;
     let mut x = Xml::new();
     x.node("OpenIDConnectProviderList", |_| {});
     Ok(Some(x))
@@ -27,10 +28,8 @@ pub(crate) fn oidc(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServerCertificates.html
 pub(crate) fn server_certificates(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.params.max_items()?;
-    ctx.authorize(
-        "iam:ListServerCertificates",
-        &format!("arn:aws:iam::{}:server-certificate/", ctx.account()),
-    )?;
+    ctx.ops
+        .list_providers(ProviderList::ServerCertificates, None)?;
     let mut x = Xml::new();
     x.node("ServerCertificateMetadataList", |_| {});
     page_end(&mut x, None);
@@ -39,15 +38,10 @@ pub(crate) fn server_certificates(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListServiceSpecificCredentials.html
 pub(crate) fn service_specific_credentials(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let resource = match ctx.params.optional("UserName") {
-        Some(name) => {
-            // IAM answers NoSuchEntity for a user that does not exist.
-            ctx.iam.user(ctx.account(), name)?;
-            ctx.user_arn(name)
-        }
-        None => ctx.principal.arn(),
-    };
-    ctx.authorize("iam:ListServiceSpecificCredentials", &resource)?;
+    ctx.ops.list_providers(
+        ProviderList::ServiceSpecificCredentials,
+        ctx.user_or_caller(),
+    )?;
     let mut x = Xml::new();
     x.node("ServiceSpecificCredentials", |_| {});
     Ok(Some(x))
@@ -56,14 +50,8 @@ pub(crate) fn service_specific_credentials(ctx: &Ctx<'_>) -> Result<Option<Xml>,
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html
 pub(crate) fn ssh_public_keys(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     ctx.params.max_items()?;
-    let resource = match ctx.params.optional("UserName") {
-        Some(name) => {
-            ctx.iam.user(ctx.account(), name)?;
-            ctx.user_arn(name)
-        }
-        None => ctx.principal.arn(),
-    };
-    ctx.authorize("iam:ListSSHPublicKeys", &resource)?;
+    ctx.ops
+        .list_providers(ProviderList::SshPublicKeys, ctx.user_or_caller())?;
     let mut x = Xml::new();
     x.node("SSHPublicKeys", |_| {});
     page_end(&mut x, None);

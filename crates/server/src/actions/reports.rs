@@ -6,8 +6,7 @@ use crate::xml::Xml;
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html
 pub(crate) fn generate(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:GenerateCredentialReport", ctx.any())?;
-    let generation = ctx.iam.generate_credential_report(ctx.account())?;
+    let generation = ctx.ops.generate_credential_report()?;
     if let Some(build) = generation.build {
         (ctx.spawn_build)(build);
     }
@@ -21,8 +20,7 @@ pub(crate) fn generate(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetCredentialReport.html
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.authorize("iam:GetCredentialReport", ctx.any())?;
-    let (content, generated) = ctx.reports.current(ctx.iam, ctx.account())?;
+    let (content, generated) = ctx.ops.get_credential_report(ctx.reports)?;
     let mut x = Xml::new();
     x.shared("Content", &content)
         .leaf("ReportFormat", "text/csv")

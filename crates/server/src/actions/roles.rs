@@ -6,7 +6,7 @@ use credreport_iam::NewRole;
 
 use super::inline_policies::encoded_document;
 use super::tags::tags_xml;
-use super::{page_end, Ctx};
+use super::{list_args, page_end, page_xml, Ctx};
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -79,35 +79,18 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let trust = ctx
         .params
         .required("AssumeRolePolicyDocument", "assumeRolePolicyDocument")?;
-    let path = ctx.params.optional("Path");
     let tags = ctx.params.tags();
-    let arn = format!(
-        "arn:aws:iam::{}:role{}{name}",
-        ctx.account(),
-        path.unwrap_or("/")
-    );
-    ctx.authorize("iam:CreateRole", &arn)?;
-    if !tags.is_empty() {
-        ctx.authorize("iam:TagRole", &arn)?;
-        credreport_iam::validate_tags(&tags)?;
-    }
-    let role = ctx.iam.create_role(
-        ctx.account(),
+    let role = ctx.ops.create_role(
         &NewRole {
             name,
-            path,
+            path: ctx.params.optional("Path"),
             assume_role_policy: trust,
             description: ctx.params.optional("Description"),
-            max_session_duration: session_duration(ctx)?,
+            max_session_duration: None,
         },
+        session_duration(ctx),
+        &tags,
     )?;
-    if !tags.is_empty() {
-        ctx.iam.tag(
-            ctx.account(),
-            credreport_iam::Tagged::Role(&role.name),
-            &tags,
-        )?;
-    }
     let mut x = Xml::new();
     x.node("Role", |x| {
         role_xml(x, &role);
@@ -118,12 +101,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let name = role_name(ctx)?;
-    ctx.authorize("iam:GetRole", &ctx.role_arn(name))?;
-    let role = ctx.iam.role(ctx.account(), name)?;
-    let tags = ctx
-        .iam
-        .list_tags(ctx.account(), credreport_iam::Tagged::Role(name))?;
+    let (role, tags) = ctx.ops.get_role(role_name(ctx)?)?;
     let mut x = Xml::new();
     x.node("Role", |x| {
         role_xml(x, &role);
@@ -135,26 +113,17 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html
 pub(crate) fn list(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let account = ctx.account();
-    super::list_named(
-        ctx,
-        "iam:ListRoles",
-        "role",
-        |prefix, marker, max| ctx.iam.list_roles(account, prefix, marker, max),
-        "Roles",
-        role_xml,
-    )
+    let page = ctx.ops.list_roles(list_args(ctx))?;
+    Ok(page_xml(&page, "Roles", role_xml))
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html
 pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = role_name(ctx)?;
-    ctx.authorize("iam:UpdateRole", &ctx.role_arn(name))?;
-    ctx.iam.update_role(
-        ctx.account(),
+    ctx.ops.update_role(
         name,
         ctx.params.optional("Description"),
-        session_duration(ctx)?,
+        session_duration(ctx),
     )?;
     Ok(Some(Xml::new()))
 }
@@ -163,40 +132,22 @@ pub(crate) fn update(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 pub(crate) fn update_trust(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = role_name(ctx)?;
     let document = ctx.params.required("PolicyDocument", "policyDocument")?;
-    ctx.authorize("iam:UpdateAssumeRolePolicy", &ctx.role_arn(name))?;
-    ctx.iam
-        .update_assume_role_policy(ctx.account(), name, document)?;
+    ctx.ops.update_assume_role_policy(name, document)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
 pub(crate) fn delete(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let name = role_name(ctx)?;
-    ctx.authorize("iam:DeleteRole", &ctx.role_arn(name))?;
-    ctx.iam.delete_role(ctx.account(), name)?;
+    ctx.ops.delete_role(role_name(ctx)?)?;
     Ok(None)
-}
-
-fn profile_arn(ctx: &Ctx<'_>, name: &str) -> String {
-    match ctx.iam.instance_profile(ctx.account(), name) {
-        Ok((p, _)) => p.arn(),
-        Err(_) => format!("arn:aws:iam::{}:instance-profile/{name}", ctx.account()),
-    }
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html
 pub(crate) fn create_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = profile_name(ctx)?;
-    let path = ctx.params.optional("Path");
-    ctx.authorize(
-        "iam:CreateInstanceProfile",
-        &format!(
-            "arn:aws:iam::{}:instance-profile{}{name}",
-            ctx.account(),
-            path.unwrap_or("/")
-        ),
-    )?;
-    let p = ctx.iam.create_instance_profile(ctx.account(), name, path)?;
+    let p = ctx
+        .ops
+        .create_instance_profile(name, ctx.params.optional("Path"))?;
     let mut x = Xml::new();
     x.node("InstanceProfile", |x| profile_xml(x, &p, &[]));
     Ok(Some(x))
@@ -204,9 +155,7 @@ pub(crate) fn create_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetInstanceProfile.html
 pub(crate) fn get_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let name = profile_name(ctx)?;
-    ctx.authorize("iam:GetInstanceProfile", &profile_arn(ctx, name))?;
-    let (p, roles) = ctx.iam.instance_profile(ctx.account(), name)?;
+    let (p, roles) = ctx.ops.get_instance_profile(profile_name(ctx)?)?;
     let mut x = Xml::new();
     x.node("InstanceProfile", |x| profile_xml(x, &p, &roles));
     Ok(Some(x))
@@ -214,43 +163,29 @@ pub(crate) fn get_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html
 pub(crate) fn list_profiles(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let account = ctx.account();
-    super::list_named(
-        ctx,
-        "iam:ListInstanceProfiles",
-        "instance-profile",
-        |prefix, marker, max| ctx.iam.list_instance_profiles(account, prefix, marker, max),
-        "InstanceProfiles",
-        |x, (p, roles)| profile_xml(x, p, roles),
-    )
+    let page = ctx.ops.list_instance_profiles(list_args(ctx))?;
+    Ok(page_xml(&page, "InstanceProfiles", |x, (p, roles)| {
+        profile_xml(x, p, roles);
+    }))
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteInstanceProfile.html
 pub(crate) fn delete_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let name = profile_name(ctx)?;
-    ctx.authorize("iam:DeleteInstanceProfile", &profile_arn(ctx, name))?;
-    ctx.iam.delete_instance_profile(ctx.account(), name)?;
+    ctx.ops.delete_instance_profile(profile_name(ctx)?)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html
 pub(crate) fn add_to_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (profile, role) = (profile_name(ctx)?, role_name(ctx)?);
-    ctx.authorize("iam:AddRoleToInstanceProfile", &profile_arn(ctx, profile))?;
-    ctx.iam
-        .add_role_to_instance_profile(ctx.account(), profile, role)?;
+    ctx.ops.add_role_to_instance_profile(profile, role)?;
     Ok(None)
 }
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveRoleFromInstanceProfile.html
 pub(crate) fn remove_from_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let (profile, role) = (profile_name(ctx)?, role_name(ctx)?);
-    ctx.authorize(
-        "iam:RemoveRoleFromInstanceProfile",
-        &profile_arn(ctx, profile),
-    )?;
-    ctx.iam
-        .remove_role_from_instance_profile(ctx.account(), profile, role)?;
+    ctx.ops.remove_role_from_instance_profile(profile, role)?;
     Ok(None)
 }
 
@@ -258,10 +193,7 @@ pub(crate) fn remove_from_profile(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError
 pub(crate) fn profiles_for_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let role = role_name(ctx)?;
     ctx.params.max_items()?;
-    ctx.authorize("iam:ListInstanceProfilesForRole", &ctx.role_arn(role))?;
-    let profiles = ctx
-        .iam
-        .list_instance_profiles_for_role(ctx.account(), role)?;
+    let profiles = ctx.ops.list_instance_profiles_for_role(role)?;
     let mut x = Xml::new();
     x.list("InstanceProfiles", &profiles, |x, (p, roles)| {
         profile_xml(x, p, roles);

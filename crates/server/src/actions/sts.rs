@@ -1,9 +1,6 @@
 //! STS on the same endpoint: GetCallerIdentity and AssumeRole.
 
-use credreport_iam::sts::{AssumeCaller, AssumeRequest};
-
 use super::Ctx;
-use crate::authz::decide;
 use crate::error::AwsError;
 use crate::xml::Xml;
 
@@ -17,7 +14,7 @@ pub(crate) fn get_caller_identity(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError
         (None, None) => p.account().to_string(),
     };
     let mut x = Xml::new();
-    x.leaf("Arn", &p.arn())
+    x.leaf("Arn", p.arn().as_str())
         .leaf("UserId", &user_id)
         .leaf("Account", p.account().as_str());
     Ok(Some(x))
@@ -46,29 +43,7 @@ pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         })?),
         None => None,
     };
-    let p = ctx.principal;
-    // The identity the trust policy names: a user's ARN, or the role's for a session.
-    let identity_arn = match (p.user(), p.role_session()) {
-        (Some(u), _) => Some(u.arn()),
-        (None, Some((role, _))) => Some(role.arn()),
-        (None, None) => None,
-    };
-    let display = p.arn();
-    let caller = AssumeCaller {
-        account: p.account(),
-        arn: identity_arn.as_deref(),
-        display_arn: &display,
-        identity: decide(ctx.iam, p, "sts:AssumeRole", role_arn)?,
-    };
-    let creds = ctx.iam.assume_role(
-        &caller,
-        &AssumeRequest {
-            role_arn,
-            session_name,
-            duration_secs: duration,
-            region: p.region(),
-        },
-    )?;
+    let creds = ctx.ops.assume_role(role_arn, session_name, duration)?;
     let mut x = Xml::new();
     x.node("Credentials", |x| {
         x.leaf("AccessKeyId", &creds.access_key_id)

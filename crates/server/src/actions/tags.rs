@@ -24,55 +24,43 @@ enum On {
     Policy,
 }
 
-/// What the request tags, and the resource to authorize on.
-fn target<'a>(ctx: &'a Ctx<'_>, on: On) -> Result<(Tagged<'a>, String), AwsError> {
-    match on {
-        On::User => {
-            let name = ctx.user_name()?;
-            Ok((Tagged::User(name), ctx.user_arn(name)))
-        }
-        On::Role => {
-            let name = ctx.params.required("RoleName", "roleName")?;
-            Ok((Tagged::Role(name), ctx.role_arn(name)))
-        }
-        On::Policy => {
-            let arn = ctx.params.required("PolicyArn", "policyArn")?;
-            Ok((Tagged::Policy(arn), arn.to_owned()))
-        }
-    }
+/// What the request tags.
+fn target<'a>(ctx: &'a Ctx<'_>, on: On) -> Result<Tagged<'a>, AwsError> {
+    Ok(match on {
+        On::User => Tagged::User(ctx.user_name()?),
+        On::Role => Tagged::Role(ctx.params.required("RoleName", "roleName")?),
+        On::Policy => Tagged::Policy(ctx.params.required("PolicyArn", "policyArn")?),
+    })
 }
 
-fn tag(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (what, resource) = target(ctx, on)?;
+fn tag(ctx: &Ctx<'_>, on: On) -> Result<Option<Xml>, AwsError> {
+    let what = target(ctx, on)?;
     let tags = ctx.params.tags();
     if tags.is_empty() {
         return Err(AwsError::validation(
             "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must not be null",
         ));
     }
-    ctx.authorize(action, &resource)?;
-    ctx.iam.tag(ctx.account(), what, &tags)?;
+    ctx.ops.tag(what, &tags)?;
     Ok(None)
 }
 
-fn untag(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (what, resource) = target(ctx, on)?;
+fn untag(ctx: &Ctx<'_>, on: On) -> Result<Option<Xml>, AwsError> {
+    let what = target(ctx, on)?;
     let keys: Vec<String> = ctx
         .params
         .members("TagKeys")
         .into_iter()
         .map(str::to_owned)
         .collect();
-    ctx.authorize(action, &resource)?;
-    ctx.iam.untag(ctx.account(), what, &keys)?;
+    ctx.ops.untag(what, &keys)?;
     Ok(None)
 }
 
-fn list(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
-    let (what, resource) = target(ctx, on)?;
+fn list(ctx: &Ctx<'_>, on: On) -> Result<Option<Xml>, AwsError> {
+    let what = target(ctx, on)?;
     ctx.params.max_items()?;
-    ctx.authorize(action, &resource)?;
-    let tags = ctx.iam.list_tags(ctx.account(), what)?;
+    let tags = ctx.ops.list_tags(what)?;
     let mut x = Xml::new();
     x.list("Tags", &tags, |x, t| {
         x.leaf("Key", &t.key).leaf("Value", &t.value);
@@ -83,35 +71,35 @@ fn list(ctx: &Ctx<'_>, on: On, action: &str) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html
 pub(crate) fn tag_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    tag(ctx, On::User, "iam:TagUser")
+    tag(ctx, On::User)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html
 pub(crate) fn untag_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    untag(ctx, On::User, "iam:UntagUser")
+    untag(ctx, On::User)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserTags.html
 pub(crate) fn list_user(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list(ctx, On::User, "iam:ListUserTags")
+    list(ctx, On::User)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagPolicy.html
 pub(crate) fn tag_policy(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    tag(ctx, On::Policy, "iam:TagPolicy")
+    tag(ctx, On::Policy)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagPolicy.html
 pub(crate) fn untag_policy(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    untag(ctx, On::Policy, "iam:UntagPolicy")
+    untag(ctx, On::Policy)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListPolicyTags.html
 pub(crate) fn list_policy(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list(ctx, On::Policy, "iam:ListPolicyTags")
+    list(ctx, On::Policy)
 }
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagRole.html (and Untag, List)
 pub(crate) fn tag_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    tag(ctx, On::Role, "iam:TagRole")
+    tag(ctx, On::Role)
 }
 pub(crate) fn untag_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    untag(ctx, On::Role, "iam:UntagRole")
+    untag(ctx, On::Role)
 }
 pub(crate) fn list_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    list(ctx, On::Role, "iam:ListRoleTags")
+    list(ctx, On::Role)
 }

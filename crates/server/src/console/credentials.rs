@@ -6,15 +6,16 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 use base64::Engine as _;
-use credreport_iam::model::{Owner, User};
+use credreport_iam::model::User;
 use credreport_iam::secret::Secret;
-use credreport_iam::Iam;
+use credreport_iam::{Arn, Named};
 use maud::{html, Markup};
 
 use super::page::{self, Nav, Notice};
 use super::session::ConsoleUser;
 use super::{Console, PageError, PageResult, Req};
 use crate::error::AwsError;
+use crate::ops::{Action, ConsolePassword, GetUser, OpError, OpResult, Ops};
 
 /// Whose credentials a page shows.
 pub(crate) enum Whose {
@@ -30,25 +31,26 @@ struct Subject {
     user: Option<User>,
     /// The signed-in owner's own page.
     own: bool,
+    /// The user the page's operations name: `None` for the signed-in owner's own page
+    /// (the operations then act on the caller).
+    named: Option<String>,
 }
 
 impl Subject {
-    fn owner(&self) -> Owner {
+    fn arn(&self, me: &ConsoleUser) -> Arn {
         match &self.user {
-            Some(u) => Owner::User(u.id.clone()),
-            None => Owner::Root,
-        }
-    }
-
-    fn arn(&self, me: &ConsoleUser) -> String {
-        match &self.user {
-            Some(u) => u.arn(),
-            None => me.account_id().root_arn(),
+            Some(u) => u.to_arn(),
+            None => Arn::root(me.account_id()),
         }
     }
 
     fn name(&self) -> &str {
         self.user.as_ref().map_or("root", |u| u.name.as_str())
+    }
+
+    /// The `UserName` of the page's operations.
+    fn who(&self) -> Option<&str> {
+        self.named.as_deref()
     }
 
     /// Where its forms post.
@@ -64,23 +66,20 @@ fn percent(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-fn subject(c: &Console, me: &ConsoleUser, whose: &Whose) -> Result<Subject, PageError> {
+fn subject(ops: &Ops<'_>, me: &ConsoleUser, whose: &Whose) -> Result<Subject, PageError> {
     Ok(match whose {
         Whose::Me => Subject {
             user: me.iam_user().cloned(),
             own: true,
+            named: None,
         },
         Whose::User(name) => {
-            let arn = match c.iam.user(me.account_id(), name) {
-                Ok(u) => u.arn(),
-                Err(_) => format!("arn:aws:iam::{}:user/{name}", me.account_id()),
-            };
-            me.authorize(&c.iam, "iam:GetUser", &arn)?;
-            let user = c.iam.user(me.account_id(), name)?;
+            let user = ops.user(name)?;
             let own = me.iam_user().is_some_and(|u| u.id == user.id);
             Subject {
                 user: Some(user),
                 own,
+                named: Some(name.clone()),
             }
         }
     })
@@ -89,12 +88,13 @@ fn subject(c: &Console, me: &ConsoleUser, whose: &Whose) -> Result<Subject, Page
 /// GET a credentials page.
 pub(crate) fn page(c: &Console, mut req: Req, whose: Whose) -> PageResult {
     let me = req.signed_in()?;
-    let s = subject(c, &me, &whose)?;
-    Ok(render(c, &me, &s, None, None, StatusCode::OK))
+    let ops = c.ops(&me, &req);
+    let s = subject(&ops, &me, &whose)?;
+    Ok(render(&ops, &me, &s, None, None, StatusCode::OK))
 }
 
 fn render(
-    c: &Console,
+    ops: &Ops<'_>,
     me: &ConsoleUser,
     s: &Subject,
     notice: Option<&Notice>,
@@ -115,13 +115,13 @@ fn render(
         (page::notice(notice))
         @if let Some(extra) = extra { (extra) }
         (summary(me, s))
-        (password_section(c, me, s))
-        (keys_section(c, me, s))
-        (mfa_section(c, me, s))
-        (certs_section(c, me, s))
+        (password_section(ops, me, s))
+        (keys_section(ops, me, s))
+        (mfa_section(ops, me, s))
+        (certs_section(ops, me, s))
         @if let Some(u) = &s.user {
-            (super::identities::user_sections(c, me, &u.name, &u.arn()))
-            (policies_section(c, me, s))
+            (super::identities::user_sections(ops, &u.name))
+            (policies_section(ops, me, s))
         }
     };
     page::html_response(status, page::signed_in(me, &title, nav, body))
@@ -145,110 +145,107 @@ fn summary(me: &ConsoleUser, s: &Subject) -> Markup {
 }
 
 /// A section's body, or the action it needs when the policies do not allow it.
-fn allowed(
-    c: &Console,
-    me: &ConsoleUser,
-    action: &str,
-    resource: &str,
-    body: impl FnOnce() -> Result<Markup, credreport_iam::Error>,
-) -> Markup {
-    if !me.may(&c.iam, action, resource) {
-        return html! { p.muted { "You need permission for " code { (action) } " to see this." } };
+fn section<T>(result: OpResult<T>, body: impl FnOnce(T) -> Markup) -> Markup {
+    match result {
+        Ok(t) => body(t),
+        Err(OpError::Denied { action, .. }) => needs(action),
+        Err(e) => {
+            let e = AwsError::from(e);
+            html! { p.notice.error role="alert" { "This could not be read: " (e.message.unwrap_or_default()) } }
+        }
     }
-    body().unwrap_or_else(|e| {
-        let e = AwsError::from(e);
-        html! { p.notice.error role="alert" { "This could not be read: " (e.message.unwrap_or_default()) } }
-    })
+}
+
+/// What a reader without the permission sees in place of a section.
+pub(crate) fn needs(action: Action) -> Markup {
+    html! { p.muted { "You need permission for " code { (action.policy_name()) } " to see this." } }
 }
 
 fn form_open(s: &Subject, action: &str) -> String {
     format!("{}/{action}", s.base())
 }
 
-fn password_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
-    let arn = s.arn(me);
+fn password_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
     html! {
         section.panel aria-labelledby="password" {
             h2 #password { "Console password" }
             @match &s.user {
                 None => {
-                    @match c.iam.account(me.account_id()) {
-                        Ok(a) if a.root_password.is_some() => p { "The root user has a console password." },
+                    @match ops.get_user(None) {
+                        Ok(GetUser::Root(a)) if a.root_password.is_some() => p { "The root user has a console password." },
                         _ => p { "The root user has no console password." },
                     }
                     a.button href="/console/change-password" { "Change password" }
                 }
-                Some(u) => (allowed(c, me, "iam:GetLoginProfile", &arn, || {
-                    let profile = match c.iam.login_profile(me.account_id(), &u.name) {
-                        Ok(p) => Some(p),
-                        Err(credreport_iam::Error::NoSuchEntity(_)) => None,
-                        Err(e) => return Err(e),
-                    };
-                    Ok(html! {
-                        @match &profile {
-                            Some(p) => p #password-state {
-                                "Enabled since " (page::when(p.created)) "."
-                                @if p.reset_required { " A new password must be set at the next sign-in." }
-                            },
-                            None => p #password-state { "Console access is disabled: the user has no password." },
-                        }
-                        @if s.own {
-                            a.button href="/console/change-password" { "Change password" }
-                        }
-                        form.stack method="post" action=(form_open(s, "password-set")) {
+                Some(u) => (section(login_profile(ops, &u.name), |profile| html! {
+                    @match &profile {
+                        Some(p) => p #password-state {
+                            "Enabled since " (page::when(p.created)) "."
+                            @if p.reset_required { " A new password must be set at the next sign-in." }
+                        },
+                        None => p #password-state { "Console access is disabled: the user has no password." },
+                    }
+                    @if s.own {
+                        a.button href="/console/change-password" { "Change password" }
+                    }
+                    form.stack method="post" action=(form_open(s, "password-set")) {
+                        (page::csrf(me.csrf()))
+                        label for="console-password" { @if profile.is_some() { "New password" } @else { "Password" } }
+                        input #console-password type="password" name="password" autocomplete="new-password" required;
+                        label { input type="checkbox" name="require_reset" value="true" checked[!s.own]; " User must create a new password at next sign-in" }
+                        button type="submit" { @if profile.is_some() { "Reset password" } @else { "Enable console access" } }
+                    }
+                    @if profile.is_some() {
+                        form.inline method="post" action=(form_open(s, "password-remove")) {
                             (page::csrf(me.csrf()))
-                            label for="console-password" { @if profile.is_some() { "New password" } @else { "Password" } }
-                            input #console-password type="password" name="password" autocomplete="new-password" required;
-                            label { input type="checkbox" name="require_reset" value="true" checked[!s.own]; " User must create a new password at next sign-in" }
-                            button type="submit" { @if profile.is_some() { "Reset password" } @else { "Enable console access" } }
+                            button.danger type="submit" { "Disable console access" }
                         }
-                        @if profile.is_some() {
-                            form.inline method="post" action=(form_open(s, "password-remove")) {
-                                (page::csrf(me.csrf()))
-                                button.danger type="submit" { "Disable console access" }
-                            }
-                        }
-                    })
+                    }
                 }))
             }
         }
     }
 }
 
-fn keys_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
-    let arn = s.arn(me);
+/// The user's login profile, `None` when the user has no password.
+fn login_profile(ops: &Ops<'_>, name: &str) -> OpResult<Option<credreport_iam::LoginProfile>> {
+    match ops.get_login_profile(name) {
+        Ok(p) => Ok(Some(p)),
+        Err(OpError::Iam(credreport_iam::Error::NoSuchEntity(_))) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn keys_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
     html! {
         section.panel aria-labelledby="keys" {
             h2 #keys { "Access keys" }
-            (allowed(c, me, "iam:ListAccessKeys", &arn, || {
-                let keys = c.iam.list_access_keys(me.account_id(), &s.owner())?;
-                Ok(html! {
-                    @if keys.is_empty() { p { "No access keys." } } @else {
-                        table.wide {
-                            thead { tr { th scope="col" { "Access key ID" } th scope="col" { "Status" } th scope="col" { "Created" } th scope="col" { "Last used" } th scope="col" { "Actions" } } }
-                            tbody {
-                                @for k in &keys {
-                                    tr {
-                                        td.mono { (k.id) }
-                                        td data-label="Status" { @if k.active { "Active" } @else { "Inactive" } }
-                                        td data-label="Created" { (page::when(k.created)) }
-                                        td data-label="Last used" { @match &k.last_used {
-                                            Some(u) => { (page::when(u.at)) br; span.muted { (u.service) " in " (u.region) } },
-                                            None => "never",
-                                        } }
-                                        td.actions { (status_actions(me, s, "key", "key_id", &k.id, k.active)) }
-                                    }
+            (section(ops.list_access_keys(s.who()), |(_, keys)| html! {
+                @if keys.is_empty() { p { "No access keys." } } @else {
+                    table.wide {
+                        thead { tr { th scope="col" { "Access key ID" } th scope="col" { "Status" } th scope="col" { "Created" } th scope="col" { "Last used" } th scope="col" { "Actions" } } }
+                        tbody {
+                            @for k in &keys {
+                                tr {
+                                    td.mono { (k.id) }
+                                    td data-label="Status" { @if k.active { "Active" } @else { "Inactive" } }
+                                    td data-label="Created" { (page::when(k.created)) }
+                                    td data-label="Last used" { @match &k.last_used {
+                                        Some(u) => { (page::when(u.at)) br; span.muted { (u.service) " in " (u.region) } },
+                                        None => "never",
+                                    } }
+                                    td.actions { (status_actions(me, s, "key", "key_id", &k.id, k.active)) }
                                 }
                             }
                         }
                     }
-                    @if keys.len() < credreport_iam::ACCESS_KEYS_QUOTA {
-                        form method="post" action=(form_open(s, "key-create")) {
-                            (page::csrf(me.csrf()))
-                            button type="submit" { "Create access key" }
-                        }
+                }
+                @if keys.len() < credreport_iam::ACCESS_KEYS_QUOTA {
+                    form method="post" action=(form_open(s, "key-create")) {
+                        (page::csrf(me.csrf()))
+                        button type="submit" { "Create access key" }
                     }
-                })
+                }
             }))
         }
     }
@@ -279,116 +276,104 @@ fn status_actions(
     }
 }
 
-fn mfa_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
-    let arn = s.arn(me);
+fn mfa_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
     html! {
         section.panel aria-labelledby="mfa" {
             h2 #mfa { "Multi-factor authentication (MFA)" }
-            (allowed(c, me, "iam:ListMFADevices", &arn, || {
-                let devices = c.iam.list_mfa_devices(me.account_id(), &s.owner())?;
-                Ok(html! {
-                    @if devices.is_empty() { p #mfa-state { "No MFA device assigned." } } @else {
-                        table.wide {
-                            thead { tr { th scope="col" { "Device" } th scope="col" { "Assigned" } th scope="col" { "Actions" } } }
-                            tbody {
-                                @for d in &devices {
-                                    tr {
-                                        td.mono { (d.serial) }
-                                        td data-label="Assigned" { @if let Some((_, at)) = &d.assignment { (page::when(*at)) } }
-                                        td {
-                                            form.inline method="post" action=(form_open(s, "mfa-deactivate")) {
-                                                (page::csrf(me.csrf()))
-                                                input type="hidden" name="serial" value=(d.serial);
-                                                button.danger type="submit" { "Remove" }
-                                            }
+            (section(ops.list_mfa_devices(s.who()), |(_, devices)| html! {
+                @if devices.is_empty() { p #mfa-state { "No MFA device assigned." } } @else {
+                    table.wide {
+                        thead { tr { th scope="col" { "Device" } th scope="col" { "Assigned" } th scope="col" { "Actions" } } }
+                        tbody {
+                            @for d in &devices {
+                                tr {
+                                    td.mono { (d.serial) }
+                                    td data-label="Assigned" { @if let Some((_, at)) = &d.assignment { (page::when(*at)) } }
+                                    td {
+                                        form.inline method="post" action=(form_open(s, "mfa-deactivate")) {
+                                            (page::csrf(me.csrf()))
+                                            input type="hidden" name="serial" value=(d.serial);
+                                            button.danger type="submit" { "Remove" }
                                         }
                                     }
                                 }
                             }
                         }
                     }
-                    form.row method="post" action=(form_open(s, "mfa-create")) {
-                        (page::csrf(me.csrf()))
-                        div {
-                            label for="device_name" { "Device name" }
-                            input #device_name type="text" name="device_name" required value=(s.name());
-                        }
-                        button type="submit" { "Assign MFA device" }
+                }
+                form.row method="post" action=(form_open(s, "mfa-create")) {
+                    (page::csrf(me.csrf()))
+                    div {
+                        label for="device_name" { "Device name" }
+                        input #device_name type="text" name="device_name" required value=(s.name());
                     }
-                })
+                    button type="submit" { "Assign MFA device" }
+                }
             }))
         }
     }
 }
 
-fn certs_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
-    let arn = s.arn(me);
+fn certs_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
     html! {
         section.panel aria-labelledby="certs" {
             h2 #certs { "X.509 signing certificates" }
-            (allowed(c, me, "iam:ListSigningCertificates", &arn, || {
-                let certs = c.iam.list_signing_certificates(me.account_id(), &s.owner())?;
-                Ok(html! {
-                    @if certs.is_empty() { p { "No signing certificates." } } @else {
-                        table.wide {
-                            thead { tr { th scope="col" { "Certificate ID" } th scope="col" { "Status" } th scope="col" { "Uploaded" } th scope="col" { "Actions" } } }
-                            tbody {
-                                @for cert in &certs {
-                                    tr {
-                                        td.mono { (cert.id) }
-                                        td data-label="Status" { @if cert.active { "Active" } @else { "Inactive" } }
-                                        td data-label="Uploaded" { (page::when(cert.uploaded)) }
-                                        td.actions { (status_actions(me, s, "cert", "certificate_id", &cert.id, cert.active)) }
-                                    }
+            (section(ops.list_signing_certificates(s.who()), |(_, certs)| html! {
+                @if certs.is_empty() { p { "No signing certificates." } } @else {
+                    table.wide {
+                        thead { tr { th scope="col" { "Certificate ID" } th scope="col" { "Status" } th scope="col" { "Uploaded" } th scope="col" { "Actions" } } }
+                        tbody {
+                            @for cert in &certs {
+                                tr {
+                                    td.mono { (cert.id) }
+                                    td data-label="Status" { @if cert.active { "Active" } @else { "Inactive" } }
+                                    td data-label="Uploaded" { (page::when(cert.uploaded)) }
+                                    td.actions { (status_actions(me, s, "cert", "certificate_id", &cert.id, cert.active)) }
                                 }
                             }
                         }
                     }
-                    form.stack method="post" action=(form_open(s, "cert-upload")) {
-                        (page::csrf(me.csrf()))
-                        label for="certificate_body" { "Certificate body (PEM)" }
-                        textarea #certificate_body name="certificate_body" required placeholder="-----BEGIN CERTIFICATE-----" {}
-                        button type="submit" { "Upload certificate" }
-                    }
-                })
+                }
+                form.stack method="post" action=(form_open(s, "cert-upload")) {
+                    (page::csrf(me.csrf()))
+                    label for="certificate_body" { "Certificate body (PEM)" }
+                    textarea #certificate_body name="certificate_body" required placeholder="-----BEGIN CERTIFICATE-----" {}
+                    button type="submit" { "Upload certificate" }
+                }
             }))
         }
     }
 }
 
-fn policies_section(c: &Console, me: &ConsoleUser, s: &Subject) -> Markup {
-    let arn = s.arn(me);
-    let name = s.name();
+fn policies_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
+    let who = Named::User(s.name());
     html! {
         section.panel aria-labelledby="policies" {
             h2 #policies { "Inline policies" }
-            (allowed(c, me, "iam:ListUserPolicies", &arn, || {
-                let names = c.iam.list_inline_policies(me.account_id(), credreport_iam::Named::User(name))?;
-                Ok(html! {
-                    @if names.is_empty() { p { "No inline policies." } }
-                    @for p in &names {
-                        details {
-                            summary { (p) }
-                            @match c.iam.inline_policy(me.account_id(), credreport_iam::Named::User(name), p) {
-                                Ok((_, policy)) if me.may(&c.iam, "iam:GetUserPolicy", &arn) => pre.mono { (policy.document) },
-                                _ => p.muted { "You need permission for " code { "iam:GetUserPolicy" } " to see it." },
-                            }
-                            form.inline method="post" action=(form_open(s, "policy-delete")) {
-                                (page::csrf(me.csrf()))
-                                input type="hidden" name="policy_name" value=(p);
-                                button.danger type="submit" { "Delete policy" }
-                            }
+            (section(ops.list_inline_policies(who), |names| html! {
+                @if names.is_empty() { p { "No inline policies." } }
+                @for p in &names {
+                    details {
+                        summary { (p) }
+                        @match ops.get_inline_policy(who, p) {
+                            Ok((_, policy)) => pre.mono { (policy.document) },
+                            Err(_) => p.muted { "You need permission for " code { (Action::GetUserPolicy.policy_name()) } " to see it." },
+                        }
+                        form.inline method="post" action=(form_open(s, "policy-delete")) {
+                            (page::csrf(me.csrf()))
+                            input type="hidden" name="policy_name" value=(p);
+                            button.danger type="submit" { "Delete policy" }
                         }
                     }
-                    form.stack method="post" action=(form_open(s, "policy-put")) {
-                        (page::csrf(me.csrf()))
-                        label for="policy_name" { "Policy name" }
-                        input #policy_name type="text" name="policy_name" required;
-                        label for="policy_document" { "Policy document (JSON)" }
-                        textarea #policy_document name="policy_document" required {}
-                        button type="submit" { "Save policy" }
-                    }
-                })
+                }
+                form.stack method="post" action=(form_open(s, "policy-put")) {
+                    (page::csrf(me.csrf()))
+                    label for="policy_name" { "Policy name" }
+                    input #policy_name type="text" name="policy_name" required;
+                    label for="policy_document" { "Policy document (JSON)" }
+                    textarea #policy_document name="policy_document" required {}
+                    button type="submit" { "Save policy" }
+                }
             }))
         }
     }
@@ -411,16 +396,24 @@ fn done(notice: impl Into<String>) -> Done {
 /// POST an action on a credentials page.
 pub(crate) fn act(c: &Console, mut req: Req, whose: Whose, action: &str) -> PageResult {
     let me = req.signed_in()?;
-    let s = subject(c, &me, &whose)?;
-    match run(c, &me, &s, &req, action) {
+    let ops = c.ops(&me, &req);
+    let s = subject(&ops, &me, &whose)?;
+    match run(&ops, &me, &s, &req, action) {
         Ok(d) => {
             let notice = (!d.notice.is_empty()).then_some(Notice::Success(d.notice));
-            Ok(render(c, &me, &s, notice.as_ref(), d.extra, StatusCode::OK))
+            Ok(render(
+                &ops,
+                &me,
+                &s,
+                notice.as_ref(),
+                d.extra,
+                StatusCode::OK,
+            ))
         }
         Err(PageError::Aws(e)) if e.status < 500 && e.code != "AccessDenied" => {
             let notice = Notice::Error(e.message.unwrap_or_else(|| e.code.to_owned()));
             Ok(render(
-                c,
+                &ops,
                 &me,
                 &s,
                 Some(&notice),
@@ -447,17 +440,13 @@ fn status_field(req: &Req) -> Result<bool, PageError> {
 }
 
 fn run(
-    c: &Console,
+    ops: &Ops<'_>,
     me: &ConsoleUser,
     s: &Subject,
     req: &Req,
     action: &str,
 ) -> Result<Done, PageError> {
-    let iam: &Iam = &c.iam;
-    let account = me.account_id();
-    let arn = s.arn(me);
-    let owner = s.owner();
-    let authorize = |a: &str| me.authorize(iam, a, &arn);
+    let who = s.who();
     let user_only = || {
         s.user.as_ref().map(|u| u.name.clone()).ok_or_else(|| {
             PageError::from(AwsError::validation(
@@ -470,25 +459,18 @@ fn run(
             let name = user_only()?;
             let password = Secret::from_string(field(req, "password")?.to_owned());
             let reset = req.field("require_reset") == Some("true");
-            if iam.login_profile(account, &name).is_ok() {
-                authorize("iam:UpdateLoginProfile")?;
-                iam.update_login_profile(account, &name, Some(&password), Some(reset))?;
-                done("The password was reset.")
-            } else {
-                authorize("iam:CreateLoginProfile")?;
-                iam.create_login_profile(account, &name, &password, reset)?;
-                done("Console access was enabled.")
+            match ops.set_console_password(&name, &password, reset)? {
+                ConsolePassword::Reset => done("The password was reset."),
+                ConsolePassword::Enabled => done("Console access was enabled."),
             }
         }
         "password-remove" => {
             let name = user_only()?;
-            authorize("iam:DeleteLoginProfile")?;
-            iam.delete_login_profile(account, &name)?;
+            ops.delete_login_profile(&name)?;
             done("Console access was disabled.")
         }
         "key-create" => {
-            authorize("iam:CreateAccessKey")?;
-            let new = iam.create_access_key(account, &owner)?;
+            let (_, new) = ops.create_access_key(who)?;
             let secret = new.secret.expose_str().unwrap_or_default();
             let csv = format!(
                 "Access key ID,Secret access key\n{},{}\n",
@@ -516,8 +498,7 @@ fn run(
         }
         "key-status" => {
             let (key, active) = (field(req, "key_id")?, status_field(req)?);
-            authorize("iam:UpdateAccessKey")?;
-            iam.update_access_key(account, &owner, key, active)?;
+            ops.update_access_key(who, key, active)?;
             done(format!(
                 "Access key {key} is now {}.",
                 if active { "active" } else { "inactive" }
@@ -525,19 +506,12 @@ fn run(
         }
         "key-delete" => {
             let key = field(req, "key_id")?;
-            authorize("iam:DeleteAccessKey")?;
-            iam.delete_access_key(account, &owner, key)?;
+            ops.delete_access_key(who, key)?;
             done(format!("Access key {key} was deleted."))
         }
         "mfa-create" => {
             let name = field(req, "device_name")?.trim();
-            me.authorize(
-                iam,
-                "iam:CreateVirtualMFADevice",
-                &format!("arn:aws:iam::{account}:mfa/{name}"),
-            )?;
-            authorize("iam:EnableMFADevice")?;
-            let new = iam.create_virtual_mfa_device(account, None, name)?;
+            let new = ops.create_mfa_device_for(who, name)?;
             let seed = new.base32_seed.expose_str().unwrap_or_default();
             let qr = format!(
                 "data:image/png;base64,{}",
@@ -568,49 +542,39 @@ fn run(
         }
         "mfa-enable" => {
             let serial = field(req, "serial")?;
-            authorize("iam:EnableMFADevice")?;
-            let result = iam.enable_mfa_device(
-                account,
-                &owner,
-                serial,
-                field(req, "code1")?.trim(),
-                field(req, "code2")?.trim(),
-            );
-            if let Err(e) = result {
-                // Show the codes form again: the device stays unassigned until they verify.
-                let e = AwsError::from(e);
-                return Ok(Done {
-                    notice: String::new(),
-                    extra: Some(html! {
-                        section.panel aria-labelledby="assign" {
-                            h2 #assign { "Assign the MFA device" }
-                            (page::notice(Some(&Notice::Error(e.message.unwrap_or_default()))))
-                            (enable_form(me, s, serial))
-                        }
-                    }),
-                });
+            let codes = (field(req, "code1")?.trim(), field(req, "code2")?.trim());
+            match ops.enable_mfa_device(who, serial, codes) {
+                Ok(()) => done("The MFA device was assigned."),
+                Err(e @ OpError::Denied { .. }) => return Err(e.into()),
+                Err(e) => {
+                    // Show the codes form again: the device stays unassigned until they verify.
+                    let e = AwsError::from(e);
+                    Done {
+                        notice: String::new(),
+                        extra: Some(html! {
+                            section.panel aria-labelledby="assign" {
+                                h2 #assign { "Assign the MFA device" }
+                                (page::notice(Some(&Notice::Error(e.message.unwrap_or_default()))))
+                                (enable_form(me, s, serial))
+                            }
+                        }),
+                    }
+                }
             }
-            done("The MFA device was assigned.")
         }
         "mfa-deactivate" => {
             let serial = field(req, "serial")?;
-            authorize("iam:DeactivateMFADevice")?;
-            iam.deactivate_mfa_device(account, &owner, serial)?;
-            if me.may(iam, "iam:DeleteVirtualMFADevice", serial) {
-                iam.delete_virtual_mfa_device(account, serial)?;
-            }
+            ops.remove_mfa_device(who, serial)?;
             done("The MFA device was removed.")
         }
         "cert-upload" => {
-            authorize("iam:UploadSigningCertificate")?;
-            let cert =
-                iam.upload_signing_certificate(account, &owner, field(req, "certificate_body")?)?;
+            let body = field(req, "certificate_body")?;
+            let (_, cert) = ops.upload_signing_certificate(who, body)?;
             done(format!("Certificate {} was uploaded.", cert.id))
         }
         "cert-status" => {
             let (id, active) = (field(req, "certificate_id")?, status_field(req)?);
-            authorize("iam:UpdateSigningCertificate")?;
-            iam.update_signing_certificate(account, &owner, id, active)?;
+            ops.update_signing_certificate(who, id, active)?;
             done(format!(
                 "Certificate {id} is now {}.",
                 if active { "active" } else { "inactive" }
@@ -618,27 +582,20 @@ fn run(
         }
         "cert-delete" => {
             let id = field(req, "certificate_id")?;
-            authorize("iam:DeleteSigningCertificate")?;
-            iam.delete_signing_certificate(account, &owner, id)?;
+            ops.delete_signing_certificate(who, id)?;
             done(format!("Certificate {id} was deleted."))
         }
         "policy-put" => {
             let name = user_only()?;
             let policy = field(req, "policy_name")?;
-            authorize("iam:PutUserPolicy")?;
-            iam.put_inline_policy(
-                account,
-                credreport_iam::Named::User(&name),
-                policy,
-                field(req, "policy_document")?,
-            )?;
+            let document = field(req, "policy_document")?;
+            ops.put_inline_policy(Named::User(&name), policy, document)?;
             done(format!("Policy {policy} was saved."))
         }
         "policy-delete" => {
             let name = user_only()?;
             let policy = field(req, "policy_name")?;
-            authorize("iam:DeleteUserPolicy")?;
-            iam.delete_inline_policy(account, credreport_iam::Named::User(&name), policy)?;
+            ops.delete_inline_policy(Named::User(&name), policy)?;
             done(format!("Policy {policy} was deleted."))
         }
         _ => return Err(PageError::NotFound),

@@ -13,11 +13,8 @@ pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
         Some("password-changed") => Some(Notice::Success("Your password was changed.".into())),
         _ => None,
     };
-    let summary = if me.may(&c.iam, "iam:GetAccountSummary", "*") {
-        c.iam.account_summary(me.account_id()).ok()
-    } else {
-        None
-    };
+    // Shown when the policies allow GetAccountSummary.
+    let summary = c.ops(&me, &req).account_summary().ok();
     let get = |k: &str| {
         summary
             .as_ref()

@@ -2,14 +2,15 @@
 //! authorized as the matching API reads are (ListGroups, GetGroup, ListRoles, GetRole,
 //! ListPolicies, GetPolicy, …).
 
-use credreport_iam::model::InlinePolicy;
 use credreport_iam::{Named, PolicyScope};
 use maud::{html, Markup};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 
+use super::credentials::needs;
 use super::page::{self, Nav};
-use super::session::ConsoleUser;
 use super::{Console, PageResult, Req};
+use crate::error::AwsError;
+use crate::ops::{ListArgs, OpError, Ops, PolicyListArgs, PolicyView};
 
 fn enc(s: &str) -> String {
     utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
@@ -19,60 +20,56 @@ fn policy_link(name: &str, arn: &str) -> Markup {
     html! { a href=(format!("/console/policies/view?arn={}", enc(arn))) { (name) } }
 }
 
+/// How a list the policies allow but the store could not read shows.
+fn failed(e: OpError) -> Markup {
+    let text = match e {
+        OpError::Iam(e) => e.to_string(),
+        e => AwsError::from(e).message.unwrap_or_default(),
+    };
+    html! { p.notice.error { (text) } }
+}
+
 /// A section listing inline policies with their documents, and one of attached policies.
-fn policies_markup(c: &Console, me: &ConsoleUser, who: Named<'_>, arn: &str, kind: &str) -> Markup {
-    let inline: Vec<InlinePolicy> = c
-        .iam
-        .list_inline_policies(me.account_id(), who)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| {
-            c.iam
-                .inline_policy(me.account_id(), who, n)
-                .ok()
-                .map(|(_, p)| p)
-        })
-        .collect();
-    let list_inline = format!("iam:List{kind}Policies");
-    let list_attached = format!("iam:ListAttached{kind}Policies");
+fn policies_markup(ops: &Ops<'_>, who: Named<'_>) -> Markup {
     html! {
         section.panel aria-labelledby="attached" {
             h2 #attached { "Attached managed policies" }
-            @if me.may(&c.iam, &list_attached, arn) {
-                @match c.iam.list_attached_policies(me.account_id(), who, None) {
-                    Ok(list) if list.is_empty() => p { "None." },
-                    Ok(list) => ul { @for (name, parn) in &list { li { (policy_link(name, parn)) } } },
-                    Err(e) => p.notice.error { (e.to_string()) },
-                }
-            } @else {
-                p.muted { "You need permission for " code { (list_attached) } " to see this." }
+            @match ops.list_attached_policies(who, None) {
+                Ok(list) if list.is_empty() => p { "None." },
+                Ok(list) => ul { @for (name, parn) in &list { li { (policy_link(name, parn)) } } },
+                Err(OpError::Denied { action, .. }) => (needs(action)),
+                Err(e) => (failed(e)),
             }
         }
         section.panel aria-labelledby="inline" {
             h2 #inline { "Inline policies" }
-            @if me.may(&c.iam, &list_inline, arn) {
-                @if inline.is_empty() { p { "None." } }
-                @for p in &inline {
-                    details { summary { (p.name) } pre.mono { (p.document) } }
-                }
-            } @else {
-                p.muted { "You need permission for " code { (list_inline) } " to see this." }
+            @match ops.inline_policy_documents(who) {
+                Ok(inline) => {
+                    @if inline.is_empty() { p { "None." } }
+                    @for p in &inline {
+                        details { summary { (p.name) } pre.mono { (p.document) } }
+                    }
+                },
+                Err(OpError::Denied { action, .. }) => (needs(action)),
+                Err(_) => p { "None." },
             }
         }
+    }
+}
+
+/// The first page of a console list.
+fn first_page(req: &Req) -> ListArgs<'_> {
+    ListArgs {
+        path_prefix: None,
+        marker: req.field("marker").map(str::to_owned),
+        max: 100,
     }
 }
 
 /// GET /console/groups
 pub(crate) fn groups(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    me.authorize(
-        &c.iam,
-        "iam:ListGroups",
-        &format!("arn:aws:iam::{}:group/", me.account_id()),
-    )?;
-    let page = c
-        .iam
-        .list_groups(me.account_id(), None, req.field("marker"), 100)?;
+    let page = c.ops(&me, &req).list_groups(Ok(first_page(&req)))?;
     let body = html! {
         section.panel aria-labelledby="list" {
             h2 #list { "Groups" }
@@ -95,12 +92,8 @@ pub(crate) fn groups(c: &Console, mut req: Req) -> PageResult {
 /// GET /console/groups/NAME
 pub(crate) fn group(c: &Console, mut req: Req, name: &str) -> PageResult {
     let me = req.signed_in()?;
-    let arn = c.iam.group_named(me.account_id(), name).map_or_else(
-        |_| format!("arn:aws:iam::{}:group/{name}", me.account_id()),
-        |g| g.arn(),
-    );
-    me.authorize(&c.iam, "iam:GetGroup", &arn)?;
-    let (group, members) = c.iam.group(me.account_id(), name, None, 1000)?;
+    let ops = c.ops(&me, &req);
+    let (group, members) = ops.get_group(name, None, 1000)?;
     let body = html! {
         section.panel aria-labelledby="summary" {
             h2 #summary { "Summary" }
@@ -115,7 +108,7 @@ pub(crate) fn group(c: &Console, mut req: Req, name: &str) -> PageResult {
             @if members.items.is_empty() { p { "None." } }
             ul { @for u in &members.items { li { a href=(format!("/console/users/{}", enc(&u.name))) { (u.name) } } } }
         }
-        (policies_markup(c, &me, Named::Group(&group.name), &arn, "Group"))
+        (policies_markup(&ops, Named::Group(&group.name)))
     };
     Ok(page::ok(page::signed_in(
         &me,
@@ -128,14 +121,7 @@ pub(crate) fn group(c: &Console, mut req: Req, name: &str) -> PageResult {
 /// GET /console/roles
 pub(crate) fn roles(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    me.authorize(
-        &c.iam,
-        "iam:ListRoles",
-        &format!("arn:aws:iam::{}:role/", me.account_id()),
-    )?;
-    let page = c
-        .iam
-        .list_roles(me.account_id(), None, req.field("marker"), 100)?;
+    let page = c.ops(&me, &req).list_roles(Ok(first_page(&req)))?;
     let body = html! {
         section.panel aria-labelledby="list" {
             h2 #list { "Roles" }
@@ -158,12 +144,8 @@ pub(crate) fn roles(c: &Console, mut req: Req) -> PageResult {
 /// GET /console/roles/NAME
 pub(crate) fn role(c: &Console, mut req: Req, name: &str) -> PageResult {
     let me = req.signed_in()?;
-    let arn = c.iam.role(me.account_id(), name).map_or_else(
-        |_| format!("arn:aws:iam::{}:role/{name}", me.account_id()),
-        |r| r.arn(),
-    );
-    me.authorize(&c.iam, "iam:GetRole", &arn)?;
-    let role = c.iam.role(me.account_id(), name)?;
+    let ops = c.ops(&me, &req);
+    let role = ops.role(name)?;
     let body = html! {
         section.panel aria-labelledby="summary" {
             h2 #summary { "Summary" }
@@ -180,7 +162,7 @@ pub(crate) fn role(c: &Console, mut req: Req, name: &str) -> PageResult {
             h2 #trust { "Trust policy" }
             pre.mono { (role.assume_role_policy) }
         }
-        (policies_markup(c, &me, Named::Role(&role.name), &arn, "Role"))
+        (policies_markup(&ops, Named::Role(&role.name)))
     };
     Ok(page::ok(page::signed_in(
         &me,
@@ -193,25 +175,19 @@ pub(crate) fn role(c: &Console, mut req: Req, name: &str) -> PageResult {
 /// GET /console/policies (`scope`: All, AWS, Local; `attached`: only those in use)
 pub(crate) fn policies(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    me.authorize(
-        &c.iam,
-        "iam:ListPolicies",
-        &format!("arn:aws:iam::{}:policy/", me.account_id()),
-    )?;
     let scope = match req.field("scope") {
         Some("AWS") => PolicyScope::Aws,
         Some("Local") => PolicyScope::Local,
         _ => PolicyScope::All,
     };
     let attached = req.field("attached") == Some("true");
-    let page = c.iam.list_policies(
-        me.account_id(),
+    let page = c.ops(&me, &req).list_policies(Ok(PolicyListArgs {
         scope,
-        attached,
-        None,
-        req.field("marker"),
-        100,
-    )?;
+        only_attached: attached,
+        path_prefix: None,
+        marker: req.field("marker").map(str::to_owned),
+        max: 100,
+    }))?;
     let body = html! {
         section.panel aria-labelledby="list" {
             h2 #list { "Managed policies" }
@@ -250,15 +226,12 @@ pub(crate) fn policies(c: &Console, mut req: Req) -> PageResult {
 /// GET /console/policies/view?arn=ARN
 pub(crate) fn policy(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    let arn = req.field("arn").unwrap_or("").to_owned();
-    me.authorize(&c.iam, "iam:GetPolicy", &arn)?;
-    let p = c.iam.get_policy(me.account_id(), &arn)?;
-    let version = c
-        .iam
-        .get_policy_version(me.account_id(), &arn, &p.default_version_id)?;
-    let entities = c
-        .iam
-        .list_entities_for_policy(me.account_id(), &arn, None, None)?;
+    let arn = req.field("arn").unwrap_or("");
+    let PolicyView {
+        policy: p,
+        version,
+        entities,
+    } = c.ops(&me, &req).policy_view(arn)?;
     let body = html! {
         section.panel aria-labelledby="summary" {
             h2 #summary { "Summary" }
@@ -292,30 +265,24 @@ pub(crate) fn policy(c: &Console, mut req: Req) -> PageResult {
 }
 
 /// The groups and attached policies sections of a user's page.
-pub(crate) fn user_sections(c: &Console, me: &ConsoleUser, user: &str, arn: &str) -> Markup {
+pub(crate) fn user_sections(ops: &Ops<'_>, user: &str) -> Markup {
     html! {
         section.panel aria-labelledby="groups" {
             h2 #groups { "Groups" }
-            @if me.may(&c.iam, "iam:ListGroupsForUser", arn) {
-                @match c.iam.list_groups_for_user(me.account_id(), user, None, 100) {
-                    Ok(page) if page.items.is_empty() => p { "Not in any group." },
-                    Ok(page) => ul { @for g in &page.items { li { a href=(format!("/console/groups/{}", enc(&g.name))) { (g.name) } } } },
-                    Err(e) => p.notice.error { (e.to_string()) },
-                }
-            } @else {
-                p.muted { "You need permission for " code { "iam:ListGroupsForUser" } " to see this." }
+            @match ops.list_groups_for_user(user, None, 100) {
+                Ok(page) if page.items.is_empty() => p { "Not in any group." },
+                Ok(page) => ul { @for g in &page.items { li { a href=(format!("/console/groups/{}", enc(&g.name))) { (g.name) } } } },
+                Err(OpError::Denied { action, .. }) => (needs(action)),
+                Err(e) => (failed(e)),
             }
         }
         section.panel aria-labelledby="user-attached" {
             h2 #user-attached { "Attached managed policies" }
-            @if me.may(&c.iam, "iam:ListAttachedUserPolicies", arn) {
-                @match c.iam.list_attached_policies(me.account_id(), Named::User(user), None) {
-                    Ok(list) if list.is_empty() => p { "None." },
-                    Ok(list) => ul { @for (name, parn) in &list { li { (policy_link(name, parn)) } } },
-                    Err(e) => p.notice.error { (e.to_string()) },
-                }
-            } @else {
-                p.muted { "You need permission for " code { "iam:ListAttachedUserPolicies" } " to see this." }
+            @match ops.list_attached_policies(Named::User(user), None) {
+                Ok(list) if list.is_empty() => p { "None." },
+                Ok(list) => ul { @for (name, parn) in &list { li { (policy_link(name, parn)) } } },
+                Err(OpError::Denied { action, .. }) => (needs(action)),
+                Err(e) => (failed(e)),
             }
         }
     }

@@ -1,10 +1,11 @@
 //! The web console, under `/console/` on the API's listener: server-rendered HTML (maud
 //! escapes every value it interpolates), one embedded stylesheet, no JavaScript.
 //!
-//! A page is a thin view over the same [`Iam`] operations and the same authorization
-//! ([`crate::authz`]) as the matching API action: no second path to the store. Requests
-//! are dispatched in one table ([`route`]); each runs on a blocking thread, like the API's.
-//! Every POST carries a CSRF token ([`session`]), checked here before any handler runs.
+//! A page is a thin view over the same operations as the matching API action
+//! ([`crate::ops::Ops`]: the same action names, resources and authorization): no second
+//! path to the store. Requests are dispatched in one table ([`route`]) and take the API's
+//! pipeline (form under its limit, a worker permit, a blocking thread). Every POST carries
+//! a CSRF token ([`session`]), checked here before any handler runs.
 
 mod credentials;
 mod home;
@@ -16,19 +17,24 @@ mod settings;
 mod signin;
 mod users;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body};
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use credreport_iam::Iam;
 
+use crate::app::ServerConfig;
 use crate::error::AwsError;
+use crate::ops::{OpError, Ops, RequestContext};
+use crate::pipeline::{Lane, Pipeline, Stopped};
 use crate::query::Params;
 use crate::report_cache::ReportCache;
+use crate::throttle::Limiter;
 
 use session::{token_matches, Session};
 pub use session::{CSRF_FIELD, PRESESSION_COOKIE, SESSION_COOKIE};
@@ -45,16 +51,32 @@ pub(crate) struct Console {
     pub(crate) secure: bool,
     /// The stored reports, audited, for the Credential report page.
     pub(crate) report_views: report::ReportViews,
+    /// The worker permits, shared with the API.
+    pipeline: Arc<Pipeline>,
+    /// Sign-in attempts, by source address ([`ServerConfig::sign_in_rate`]).
+    pub(crate) sign_ins: Limiter<IpAddr>,
 }
 
 impl Console {
-    pub(crate) fn new(iam: Iam, reports: Arc<ReportCache>, secure: bool) -> Console {
+    pub(crate) fn new(
+        iam: Iam,
+        reports: Arc<ReportCache>,
+        pipeline: Arc<Pipeline>,
+        config: &ServerConfig,
+    ) -> Console {
         Console {
             iam,
             reports,
-            secure,
+            secure: config.secure_cookies,
             report_views: report::ReportViews::default(),
+            pipeline,
+            sign_ins: Limiter::new(config.sign_in_rate),
         }
+    }
+
+    /// The operations, as the signed-in `me`, in `req`.
+    pub(crate) fn ops<'a>(&'a self, me: &'a session::ConsoleUser, req: &'a Req) -> Ops<'a> {
+        Ops::new(&self.iam, me, &req.context)
     }
 }
 
@@ -67,6 +89,8 @@ pub(crate) struct Req {
     /// The query string's and the body's fields (the body wins on a clash).
     pub(crate) form: Params,
     pub(crate) session: Option<Session>,
+    /// What the request knows (its source address, for the sign-in limit).
+    pub(crate) context: RequestContext,
 }
 
 impl Req {
@@ -110,6 +134,19 @@ impl From<AwsError> for PageError {
     }
 }
 
+impl From<OpError> for PageError {
+    fn from(e: OpError) -> PageError {
+        match e {
+            OpError::Denied { action, error } => PageError::Denied {
+                action: action.policy_name().to_owned(),
+                message: error.message.unwrap_or_default(),
+            },
+            OpError::Iam(e) => e.into(),
+            OpError::Aws(e) => PageError::Aws(e),
+        }
+    }
+}
+
 pub(crate) type PageResult = Result<Response, PageError>;
 
 /// The console's routes, for the app to merge.
@@ -141,33 +178,51 @@ async fn dispatch(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    extensions: Extensions,
     body: Body,
 ) -> Response {
-    let Ok(body) = to_bytes(body, FORM_LIMIT).await else {
-        return page::message_page(
+    let c = Arc::clone(&console);
+    let segments = segments(uri.path());
+    let lane = lane(&method, &segments);
+    let answer = console
+        .pipeline
+        .run(body, FORM_LIMIT, lane, move |body| {
+            let form = Params::parse(uri.query().unwrap_or(""), &body);
+            let context = RequestContext::of(&extensions, &headers, c.secure, c.iam.now());
+            let req = Req {
+                method,
+                segments,
+                headers,
+                form,
+                session: None,
+                context,
+            };
+            handle(&c, req).unwrap_or_else(|e| error_page(e, c.secure))
+        })
+        .await;
+    match answer {
+        Ok(page) => page,
+        Err(Stopped::TooLarge) => page::message_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Too large",
             "The form is larger than the console accepts (1 MiB).",
-        );
-    };
-    let c = Arc::clone(&console);
-    let answer = tokio::task::spawn_blocking(move || {
-        let segments = segments(uri.path());
-        let form = Params::parse(uri.query().unwrap_or(""), &body);
-        let req = Req {
-            method,
-            segments,
-            headers,
-            form,
-            session: None,
-        };
-        handle(&c, req).unwrap_or_else(|e| error_page(e, console.secure))
-    })
-    .await;
-    answer.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "console handler failed");
-        error_page(PageError::Aws(AwsError::service_failure()), false)
-    })
+        ),
+        Err(Stopped::Failed) => error_page(PageError::Aws(AwsError::service_failure()), false),
+    }
+}
+
+/// The pipeline's lane of a request: the sign-in steps (a password or an MFA code to
+/// check) wait in their own, known by the same segments [`route`] dispatches on.
+fn lane(method: &Method, segments: &[String]) -> Lane {
+    let sign_in_step = matches!(
+        segments,
+        [only] if ["signin", "mfa", "change-password"].contains(&only.as_str())
+    );
+    if *method == Method::POST && sign_in_step {
+        Lane::SignIn
+    } else {
+        Lane::General
+    }
 }
 
 /// `/console/users/a%2Bb/keys` → `["users", "a+b", "keys"]`.
@@ -306,6 +361,33 @@ fn error_page(e: PageError, secure: bool) -> Response {
                 e.code
             };
             page::message_page(status, title, e.message.as_deref().unwrap_or(e.code))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sign-in steps take their lane however their path is spelled, as `route` finds
+    /// them; everything else goes straight to the workers.
+    #[test]
+    fn sign_in_steps_wait_in_their_lane_however_the_path_is_written() {
+        let cases = [
+            ("POST", "/console/signin", Lane::SignIn),
+            ("POST", "/console/mfa", Lane::SignIn),
+            ("POST", "/console/change-password", Lane::SignIn),
+            ("POST", "/console//signin/", Lane::SignIn),
+            ("POST", "/console/%73ignin", Lane::SignIn),
+            ("GET", "/console/signin", Lane::General),
+            ("POST", "/console/signout", Lane::General),
+            ("POST", "/console/users", Lane::General),
+            ("POST", "/console/signin/x", Lane::General),
+            ("POST", "/console/users/signin", Lane::General),
+        ];
+        for (method, path, want) in cases {
+            let method: Method = method.parse().unwrap_or_else(|_| unreachable!());
+            assert_eq!(lane(&method, &segments(path)), want, "{method} {path}");
         }
     }
 }

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -13,19 +12,18 @@ use axum::response::IntoResponse;
 use credreport_audit::{
     audit, AsOfSource, Collect, Config, Finding, Input, Severity, Status, Summary,
 };
-use credreport_iam::{AccountId, Error, ReportState, REPORT_FRESH_SECS};
+use credreport_iam::{AccountId, Error, REPORT_FRESH_SECS};
 use credreport_report::Timestamp;
 use maud::{html, Markup, PreEscaped};
 
 use super::page::{self, Nav};
 use super::{Console, PageError, PageResult, Req};
+use crate::ops::Ops;
 
 /// Findings listed on the page at most (the counts and charts cover all of them).
 const LISTED: usize = 200;
 /// Accounts whose audited report is kept.
 const KEPT: usize = 16;
-/// How long a download waits for a build another request started.
-const BUILD_WAIT: Duration = Duration::from_secs(20);
 
 /// A stored report, audited: what the page shows, kept per account until a newer report.
 #[derive(Debug)]
@@ -41,12 +39,8 @@ pub(crate) struct ReportView {
 pub(crate) struct ReportViews(Mutex<HashMap<AccountId, Arc<ReportView>>>);
 
 impl ReportViews {
-    fn get(
-        &self,
-        c: &Console,
-        account: &AccountId,
-        generated: Timestamp,
-    ) -> Result<Arc<ReportView>, PageError> {
+    fn get(&self, ops: &Ops<'_>, generated: Timestamp) -> Result<Arc<ReportView>, PageError> {
+        let account = ops.account();
         let kept = self
             .0
             .lock()
@@ -57,7 +51,7 @@ impl ReportViews {
         if let Some(v) = kept {
             return Ok(v);
         }
-        let report = c.iam.credential_report(account)?;
+        let report = ops.credential_report()?;
         let view = Arc::new(audit_view(&report.content, report.generated)?);
         let mut map = self
             .0
@@ -107,17 +101,12 @@ fn ago(now: Timestamp, then: Timestamp) -> String {
 /// GET /console/credential-report
 pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    let account = me.account_id().clone();
-    me.authorize(&c.iam, "iam:GetCredentialReport", "*")?;
+    let ops = c.ops(&me, &req);
+    let generated = ops.credential_report_generated()?;
     let now = c.iam.now();
-    let generated = match c.iam.credential_report_generated(&account) {
-        Ok(t) => Some(t),
-        Err(Error::ReportNotPresent | Error::ReportInProgress | Error::ReportExpired) => None,
-        Err(e) => return Err(e.into()),
-    };
     let fresh = generated.is_some_and(|g| now.secs_since(g) < REPORT_FRESH_SECS);
     let view = match generated {
-        Some(g) => Some(c.report_views.get(c, &account, g)?),
+        Some(g) => Some(c.report_views.get(&ops, g)?),
         None => None,
     };
     let severity = req.field("severity").and_then(Severity::from_name);
@@ -233,29 +222,10 @@ fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
 /// POST /console/credential-report/download
 pub(crate) fn download(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    let account = me.account_id().clone();
-    me.authorize(&c.iam, "iam:GetCredentialReport", "*")?;
-    let now = c.iam.now();
-    let stored = c.iam.credential_report_generated(&account).ok();
-    if stored.is_none_or(|g| now.secs_since(g) >= REPORT_FRESH_SECS) {
-        me.authorize(&c.iam, "iam:GenerateCredentialReport", "*")?;
-        let generation = c.iam.generate_credential_report(&account)?;
-        match generation.build {
-            Some(build) => {
-                if let Some(report) = build.run()? {
-                    c.reports.keep_built(&account, &report);
-                }
-            }
-            None if generation.state == ReportState::InProgress => {
-                wait_for_build(c, &account, stored)?
-            }
-            None => {}
-        }
-    }
-    let report = c.iam.credential_report(&account)?;
+    let report = c.ops(&me, &req).download_credential_report(&c.reports)?;
     let name = format!(
         "credential-report-{}-{}.csv",
-        account.as_str(),
+        me.account_id().as_str(),
         report.generated.to_zulu().replace(':', "")
     );
     let mut r = (StatusCode::OK, Body::from(report.content)).into_response();
@@ -266,22 +236,4 @@ pub(crate) fn download(c: &Console, mut req: Req) -> PageResult {
     }
     page::security_headers(h);
     Ok(r)
-}
-
-/// Waits (bounded) until a build another request started has stored its report.
-fn wait_for_build(
-    c: &Console,
-    account: &AccountId,
-    before: Option<Timestamp>,
-) -> Result<(), PageError> {
-    let started = Instant::now();
-    while started.elapsed() < BUILD_WAIT {
-        match c.iam.credential_report_generated(account) {
-            Ok(g) if Some(g) != before => return Ok(()),
-            Ok(_) | Err(Error::ReportInProgress) => {}
-            Err(e) => return Err(e.into()),
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err(Error::ReportInProgress.into())
 }

@@ -9,13 +9,13 @@
 
 use credreport_iam::console::LiveSession;
 use credreport_iam::model::{SessionStage, User};
-use credreport_iam::{AccountId, Iam, SessionToken};
+use credreport_iam::{AccountId, Arn, Iam, SessionToken};
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::authz::{authorize, Caller, Identity};
+use crate::authz::{Caller, Identity};
 use crate::console::PageError;
 
 /// The session cookie's name.
@@ -146,10 +146,10 @@ impl Caller for ConsoleUser {
         }
     }
 
-    fn arn(&self) -> String {
+    fn arn(&self) -> Arn {
         match &self.user {
-            Some(u) => u.arn(),
-            None => self.account.root_arn(),
+            Some(u) => u.to_arn(),
+            None => Arn::root(&self.account),
         }
     }
 }
@@ -178,20 +178,6 @@ impl ConsoleUser {
     /// The session's token.
     pub fn token(&self) -> &SessionToken {
         &self.token
-    }
-
-    /// Authorizes `action` on `resource` with the same policies as the API; a refusal is
-    /// the access-denied page naming the action.
-    pub fn authorize(&self, iam: &Iam, action: &str, resource: &str) -> Result<(), PageError> {
-        authorize(iam, self, action, resource).map_err(|e| PageError::Denied {
-            action: action.to_owned(),
-            message: e.message.unwrap_or_default(),
-        })
-    }
-
-    /// Whether `action` on `resource` would be allowed (to show a section or a button).
-    pub fn may(&self, iam: &Iam, action: &str, resource: &str) -> bool {
-        authorize(iam, self, action, resource).is_ok()
     }
 }
 

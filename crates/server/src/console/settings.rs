@@ -9,18 +9,18 @@ use super::page::{self, Nav, Notice};
 use super::session::ConsoleUser;
 use super::{Console, PageError, PageResult, Req};
 use crate::error::AwsError;
+use crate::ops::{OpError, Ops};
 
 /// GET /console/account-settings
 pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    show(c, &me, None, StatusCode::OK)
+    show(&c.ops(&me, &req), &me, None, StatusCode::OK)
 }
 
-fn show(c: &Console, me: &ConsoleUser, notice: Option<Notice>, status: StatusCode) -> PageResult {
-    me.authorize(&c.iam, "iam:GetAccountPasswordPolicy", "*")?;
-    let policy = match c.iam.password_policy(me.account_id()) {
+fn show(ops: &Ops<'_>, me: &ConsoleUser, notice: Option<Notice>, status: StatusCode) -> PageResult {
+    let policy = match ops.get_password_policy() {
         Ok(p) => Some(p),
-        Err(Error::NoSuchEntity(_)) => None,
+        Err(OpError::Iam(Error::NoSuchEntity(_))) => None,
         Err(e) => return Err(e.into()),
     };
     let shown = policy.clone().unwrap_or_default();
@@ -93,10 +93,9 @@ fn number(req: &Req, name: &'static str) -> Result<Option<i64>, PageError> {
 /// POST /console/account-settings/{update,delete}
 pub(crate) fn act(c: &Console, mut req: Req, action: &str) -> PageResult {
     let me = req.signed_in()?;
-    let account = me.account_id().clone();
+    let ops = c.ops(&me, &req);
     let result = match action {
         "update" => {
-            me.authorize(&c.iam, "iam:UpdateAccountPasswordPolicy", "*")?;
             let flag = |n: &str| Some(req.field(n) == Some("true"));
             let input = PasswordPolicyInput {
                 minimum_password_length: number(&req, "minimum_password_length")?,
@@ -109,26 +108,28 @@ pub(crate) fn act(c: &Console, mut req: Req, action: &str) -> PageResult {
                 password_reuse_prevention: number(&req, "password_reuse_prevention")?,
                 hard_expiry: flag("hard_expiry"),
             };
-            c.iam
-                .update_password_policy(&account, &input)
+            ops.update_password_policy(&input)
                 .map(|()| "The password policy was saved.")
         }
-        "delete" => {
-            me.authorize(&c.iam, "iam:DeleteAccountPasswordPolicy", "*")?;
-            c.iam
-                .delete_password_policy(&account)
-                .map(|()| "The password policy was deleted.")
-        }
+        "delete" => ops
+            .delete_password_policy()
+            .map(|()| "The password policy was deleted."),
         _ => return Err(PageError::NotFound),
     };
     match result {
-        Ok(m) => show(c, &me, Some(Notice::Success(m.to_owned())), StatusCode::OK),
-        Err(Error::Internal(d)) => Err(Error::Internal(d).into()),
+        Ok(m) => show(
+            &ops,
+            &me,
+            Some(Notice::Success(m.to_owned())),
+            StatusCode::OK,
+        ),
+        Err(OpError::Iam(Error::Internal(d))) => Err(Error::Internal(d).into()),
+        Err(e @ OpError::Denied { .. }) => Err(e.into()),
         Err(e) => {
             let e = AwsError::from(e);
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);
             show(
-                c,
+                &ops,
                 &me,
                 Some(Notice::Error(e.message.unwrap_or_default())),
                 status,

@@ -4,6 +4,9 @@
 //! them): `account`, `username`, `password`, `signin_as` (`iam` or `root`); `mfa_code`;
 //! `password`, `new_password`, `confirm_password`.
 
+use std::net::IpAddr;
+use std::time::Instant;
+
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use credreport_iam::console::Opened;
@@ -17,8 +20,8 @@ use super::session::{
     self, form_token, set_cookie, ConsoleUser, PRESESSION_COOKIE, SESSION_COOKIE,
 };
 use super::{see_other, Console, PageError, PageResult, Req};
-use crate::authz::Caller;
 use crate::error::AwsError;
+use crate::ops::{Action, OpError};
 
 /// Where a session at `stage` goes next.
 fn next_page(stage: SessionStage) -> &'static str {
@@ -124,6 +127,47 @@ fn failure(e: Error) -> Result<(StatusCode, Notice), PageError> {
     })
 }
 
+/// What a source over its sign-in limit is told (the attempt was not checked).
+pub(crate) const TOO_MANY_ATTEMPTS: &str =
+    "Too many failed sign-in attempts from your network address. Wait a moment and try again.";
+
+/// A sign-in step's place under its source's limit ([`Console::sign_ins`]): taken before
+/// the step checks anything (a password hash, an MFA code), given back if it succeeds.
+struct Attempt<'c> {
+    console: &'c Console,
+    source: Option<IpAddr>,
+    at: Instant,
+}
+
+impl<'c> Attempt<'c> {
+    /// A token for the request's source, or the refusal (429) when it has none left.
+    fn take(c: &'c Console, req: &Req) -> Result<Attempt<'c>, (StatusCode, Notice)> {
+        let attempt = Attempt {
+            console: c,
+            source: req.context.source(),
+            at: Instant::now(),
+        };
+        match attempt.source {
+            Some(ip) if !c.sign_ins.take(&ip, attempt.at) => {
+                // Not at info: a flood would write a line per refusal.
+                tracing::debug!(source = %ip, "console sign-in refused: too many attempts from the source");
+                Err((
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Notice::Error(TOO_MANY_ATTEMPTS.into()),
+                ))
+            }
+            _ => Ok(attempt),
+        }
+    }
+
+    /// The step succeeded: it does not count against the source.
+    fn succeeded(self) {
+        if let Some(ip) = self.source {
+            self.console.sign_ins.give_back(&ip, self.at);
+        }
+    }
+}
+
 /// POST /console/signin
 pub(crate) fn submit(c: &Console, req: Req) -> PageResult {
     let account = req.field("account").unwrap_or("").trim();
@@ -135,21 +179,30 @@ pub(crate) fn submit(c: &Console, req: Req) -> PageResult {
     } else {
         SignInAs::User(username)
     };
+    let refill = |status: StatusCode, notice: Notice| -> PageResult {
+        let f = SignInForm {
+            account,
+            username,
+            root,
+            notice: Some(notice),
+        };
+        Ok(signin_page(c, &req, &f, status))
+    };
+    // Before the password is hashed: a source over its limit costs no argon2.
+    let attempt = match Attempt::take(c, &req) {
+        Ok(a) => a,
+        Err((status, notice)) => return refill(status, notice),
+    };
     let password = Secret::from_string(req.field("password").unwrap_or("").to_owned());
     match c.iam.console_sign_in(account, who, &password) {
         Ok(o) => {
+            attempt.succeeded();
             tracing::info!(account = %o.session.account, owner = o.session.owner.as_key(), stage = o.session.stage.as_key(), "console sign-in");
             Ok(opened(c, &o))
         }
         Err(e) => {
             let (status, notice) = failure(e)?;
-            let f = SignInForm {
-                account,
-                username,
-                root,
-                notice: Some(notice),
-            };
-            Ok(signin_page(c, &req, &f, status))
+            refill(status, notice)
         }
     }
 }
@@ -193,29 +246,21 @@ pub(crate) fn mfa_submit(c: &Console, req: Req) -> PageResult {
     if s.live.session.stage != SessionStage::MfaRequired {
         return Ok(see_other(next_page(s.live.session.stage)));
     }
+    let attempt = match Attempt::take(c, &req) {
+        Ok(a) => a,
+        Err((status, notice)) => return Ok(mfa_page(&s.csrf(), Some(&notice), status)),
+    };
     match c
         .iam
         .console_mfa(&s.token, req.field("mfa_code").unwrap_or(""))
     {
-        Ok(o) => Ok(opened(c, &o)),
+        Ok(o) => {
+            attempt.succeeded();
+            Ok(opened(c, &o))
+        }
         Err(e) => {
             let (status, notice) = failure(e)?;
             Ok(mfa_page(&s.csrf(), Some(&notice), status))
-        }
-    }
-}
-
-/// Whether the signed-in owner may change the password: the root always; a user when the
-/// account policy allows users to, or a policy grants iam:ChangePassword on the user
-/// (as for the ChangePassword action).
-fn may_change(c: &Console, me: &ConsoleUser) -> bool {
-    match me.iam_user() {
-        None => true,
-        Some(u) => {
-            c.iam
-                .password_policy(me.account_id())
-                .is_ok_and(|p| p.allow_users_to_change_password)
-                || me.may(&c.iam, "iam:ChangePassword", &u.arn())
         }
     }
 }
@@ -249,7 +294,7 @@ fn change_page(
                     p {
                         "You are not allowed to change your own password: the account's password policy "
                         "does not let users change their passwords and no policy grants "
-                        code { "iam:ChangePassword" } ". Ask your administrator to set a new password."
+                        code { (Action::ChangePassword.policy_name()) } ". Ask your administrator to set a new password."
                     }
                 }
                 @if forced {
@@ -276,27 +321,28 @@ fn changing(req: &mut Req) -> Result<(ConsoleUser, bool), PageError> {
 /// GET /console/change-password
 pub(crate) fn change_form(c: &Console, mut req: Req) -> PageResult {
     let (me, forced) = changing(&mut req)?;
-    let allowed = may_change(c, &me);
+    let allowed = c.ops(&me, &req).may_change_own_password();
     Ok(change_page(&me, forced, allowed, None, StatusCode::OK))
 }
 
 /// POST /console/change-password
 pub(crate) fn change_submit(c: &Console, mut req: Req) -> PageResult {
     let (me, forced) = changing(&mut req)?;
-    if !may_change(c, &me) {
+    let ops = c.ops(&me, &req);
+    if !ops.may_change_own_password() {
         return Ok(change_page(&me, forced, false, None, StatusCode::FORBIDDEN));
     }
     let old = Secret::from_string(req.field("password").unwrap_or("").to_owned());
     let new = req.field("new_password").unwrap_or("");
     let result = if Some(new) != req.field("confirm_password") {
-        Err(Error::InvalidInput(
+        Err(OpError::Iam(Error::InvalidInput(
             "The new password and its confirmation do not match.".into(),
-        ))
+        )))
     } else {
         let new = Secret::from_string(new.to_owned());
         match me.iam_user() {
-            Some(u) => c.iam.change_password(me.account(), &u.id, &old, &new),
-            None => c.iam.change_root_password(me.account(), &old, &new),
+            Some(_) => ops.change_password(&old, &new),
+            None => ops.change_root_password(&old, &new),
         }
     };
     match result {
@@ -304,7 +350,7 @@ pub(crate) fn change_submit(c: &Console, mut req: Req) -> PageResult {
             c.iam.console_password_changed(me.token())?;
             Ok(see_other("/console/?notice=password-changed"))
         }
-        Err(Error::Internal(detail)) => Err(Error::Internal(detail).into()),
+        Err(OpError::Iam(Error::Internal(detail))) => Err(Error::Internal(detail).into()),
         Err(e) => {
             let e = AwsError::from(e);
             let notice = Notice::Error(e.message.unwrap_or_default());

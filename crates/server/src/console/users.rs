@@ -8,6 +8,7 @@ use maud::html;
 use super::page::{self, Nav, Notice};
 use super::session::ConsoleUser;
 use super::{see_other, Console, PageResult, Req};
+use crate::ops::{ListArgs, OpError};
 
 /// Users per page.
 const PAGE: usize = 50;
@@ -27,37 +28,20 @@ fn list_with(
     notice: Option<Notice>,
     status: StatusCode,
 ) -> PageResult {
-    let account = me.account_id().clone();
-    me.authorize(&c.iam, "iam:ListUsers", "*")?;
+    let ops = c.ops(me, req);
     let search = req.field("search").unwrap_or("").trim().to_lowercase();
     let marker = req.field("marker").filter(|m| !m.is_empty());
     let (users, next) = if search.is_empty() {
-        let page = c.iam.list_users(&account, None, marker, PAGE)?;
+        let page = ops.list_users(Ok(ListArgs {
+            path_prefix: None,
+            marker: marker.map(str::to_owned),
+            max: PAGE,
+        }))?;
         (page.items, page.next)
     } else {
-        let mut found = Vec::new();
-        let mut at: Option<String> = None;
-        let mut read = 0;
-        loop {
-            let page = c.iam.list_users(&account, None, at.as_deref(), 1000)?;
-            read += page.items.len();
-            found.extend(
-                page.items
-                    .into_iter()
-                    .filter(|u| u.name.to_lowercase().contains(&search)),
-            );
-            match page.next {
-                Some(n) if read < SEARCHED => at = Some(n),
-                _ => break,
-            }
-        }
-        (found, None)
+        (ops.find_users(&search, SEARCHED)?, None)
     };
-    let can_create = me.may(
-        &c.iam,
-        "iam:CreateUser",
-        &format!("arn:aws:iam::{account}:user/*"),
-    );
+    let can_create = ops.may_create_users();
     let body = html! {
         (page::notice(notice.as_ref()))
         section.panel aria-labelledby="list" {
@@ -117,46 +101,25 @@ fn list_with(
 /// POST /console/users: CreateUser, and CreateLoginProfile when console access is asked.
 pub(crate) fn create(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    let account = me.account_id().clone();
     let name = req.field("user_name").unwrap_or("").trim().to_owned();
     let path = req
         .field("path")
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_owned);
-    let arn = format!(
-        "arn:aws:iam::{account}:user{}{name}",
-        path.as_deref().unwrap_or("/")
-    );
-    me.authorize(&c.iam, "iam:CreateUser", &arn)?;
-    let console = req.field("console_access") == Some("true");
-    if console {
-        me.authorize(&c.iam, "iam:CreateLoginProfile", &arn)?;
-    }
     let password = Secret::from_string(req.field("password").unwrap_or("").to_owned());
-    let reset = req.field("require_reset") == Some("true");
+    let console = (req.field("console_access") == Some("true"))
+        .then(|| (&password, req.field("require_reset") == Some("true")));
     let created = c
-        .iam
-        .create_user(&account, &name, path.as_deref())
-        .and_then(|u| {
-            if console {
-                if let Err(e) = c
-                    .iam
-                    .create_login_profile(&account, &u.name, &password, reset)
-                {
-                    // One step for the person at the form: a refused password creates no user.
-                    let _ = c.iam.delete_user(&account, &u.name);
-                    return Err(e);
-                }
-            }
-            Ok(u)
-        });
+        .ops(&me, &req)
+        .create_user_with_password(&name, path.as_deref(), console);
     match created {
         Ok(u) => Ok(see_other(&format!(
             "/console/users/{}",
             percent_encoding::utf8_percent_encode(&u.name, percent_encoding::NON_ALPHANUMERIC)
         ))),
-        Err(Error::Internal(d)) => Err(Error::Internal(d).into()),
+        Err(OpError::Iam(Error::Internal(d))) => Err(Error::Internal(d).into()),
+        Err(e @ OpError::Denied { .. }) => Err(e.into()),
         Err(e) => {
             let e = crate::error::AwsError::from(e);
             let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST);

@@ -1,0 +1,203 @@
+//! The operations layer: authorize, then act. Every IAM action the API serves and every
+//! console page calls the [`Ops`] method of what it does; the method authorizes the
+//! action ([`Action`], a typed name) on its resource ([`Resource`], an [`Arn`] built by the
+//! `iam` crate), then calls [`Iam`]. Handlers and pages only parse their input and render
+//! the answer (XML or HTML) around these calls.
+//!
+//! Every authorization passes through [`Ops::decide`], with the caller, the action, the
+//! resource and what the request knows ([`RequestContext`]): the one place where a
+//! richer policy evaluation (conditions on the request context) or a record of each
+//! authorized call (last-accessed data) plugs in.
+//!
+//! Each action's resource is worked out here, once, by the helpers in `targets.rs`: an
+//! entity named in a request is authorized with its real ARN when it exists, else with the
+//! ARN it would have at the path `/` (IAM authorizes before it looks: a caller without the
+//! permission learns nothing about what exists).
+
+mod account;
+mod action;
+mod context;
+mod credentials;
+mod groups;
+mod policies;
+mod reports;
+mod roles;
+mod sts;
+mod tags;
+mod targets;
+mod users;
+
+use credreport_iam::policy::Decision;
+use credreport_iam::{AccountId, Arn, Iam};
+
+use crate::authz::{self, Caller};
+use crate::error::AwsError;
+
+pub use account::ProviderList;
+pub use action::{Action, Service};
+pub use context::RequestContext;
+pub use credentials::{LastUsed, VirtualDevices};
+pub use policies::{PolicyListArgs, PolicyView};
+pub use targets::CredentialOwner;
+pub use users::{ConsolePassword, GetUser};
+
+/// What an action is authorized on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// `*`: an action without resource-level permissions.
+    Any,
+    /// A resource's ARN.
+    Arn(Arn),
+    /// An identifier a caller gave that is not an ARN (an ill-formed `PolicyArn`, a
+    /// device serial number), kept as given: IAM authorizes before it validates.
+    Given(String),
+}
+
+impl Resource {
+    /// A caller-given identifier: its [`Arn`] when it is one, else the text as given.
+    pub fn given(text: &str) -> Resource {
+        Arn::parse(text).map_or_else(|_| Resource::Given(text.to_owned()), Resource::Arn)
+    }
+
+    /// The text policies match and messages show.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Resource::Any => "*",
+            Resource::Arn(arn) => arn.as_str(),
+            Resource::Given(text) => text,
+        }
+    }
+}
+
+impl From<Arn> for Resource {
+    fn from(arn: Arn) -> Resource {
+        Resource::Arn(arn)
+    }
+}
+
+/// A request's argument whose validation IAM reports after authorization (a List
+/// action's `MaxItems` and `Marker`, a role's `MaxSessionDuration`): the operation
+/// authorizes first, then looks at it, so a caller without the permission learns nothing
+/// more than AccessDenied.
+pub type Later<T> = Result<T, AwsError>;
+
+/// Where a page of a List action starts, and how long it is.
+#[derive(Clone, Debug)]
+pub struct ListArgs<'a> {
+    /// Only entities under this path.
+    pub path_prefix: Option<&'a str>,
+    /// Where the page starts (the name it follows).
+    pub marker: Option<String>,
+    /// How many at most.
+    pub max: usize,
+}
+
+/// Why an operation did not happen.
+#[derive(Debug)]
+pub enum OpError {
+    /// The caller's policies do not allow `action` (IAM's AccessDenied, 403).
+    Denied {
+        /// The action refused.
+        action: Action,
+        /// IAM's AccessDenied, naming the caller, the action and the resource.
+        error: AwsError,
+    },
+    /// The domain refused or failed (its error, mapped to AWS's at the edge).
+    Iam(credreport_iam::Error),
+    /// A request IAM refuses before acting (a validation of the request's form).
+    Aws(AwsError),
+}
+
+impl From<credreport_iam::Error> for OpError {
+    fn from(e: credreport_iam::Error) -> OpError {
+        OpError::Iam(e)
+    }
+}
+
+impl From<AwsError> for OpError {
+    fn from(e: AwsError) -> OpError {
+        OpError::Aws(e)
+    }
+}
+
+impl From<OpError> for AwsError {
+    fn from(e: OpError) -> AwsError {
+        match e {
+            OpError::Denied { error, .. } | OpError::Aws(error) => error,
+            OpError::Iam(e) => AwsError::from(e),
+        }
+    }
+}
+
+/// An operation's result.
+pub type OpResult<T> = Result<T, OpError>;
+
+/// A caller, with its request, acting on IAM: authorize, then act.
+pub struct Ops<'a> {
+    iam: &'a Iam,
+    caller: &'a dyn Caller,
+    context: &'a RequestContext,
+}
+
+impl std::fmt::Debug for Ops<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ops")
+            .field("caller", &self.caller.arn())
+            .field("context", self.context)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Ops<'a> {
+    /// `caller` acting on `iam`, in the request `context`.
+    pub fn new(iam: &'a Iam, caller: &'a dyn Caller, context: &'a RequestContext) -> Ops<'a> {
+        Ops {
+            iam,
+            caller,
+            context,
+        }
+    }
+
+    /// The caller's account: every operation acts in it.
+    pub fn account(&self) -> &'a AccountId {
+        self.caller.account()
+    }
+
+    /// Who is acting.
+    pub fn caller(&self) -> &'a dyn Caller {
+        self.caller
+    }
+
+    /// What the request knows.
+    pub fn context(&self) -> &'a RequestContext {
+        self.context
+    }
+
+    /// What the caller's policies say of `action` on `resource`: the one door every
+    /// authorization of the API and the console passes through.
+    pub fn decide(&self, action: Action, resource: &Resource) -> OpResult<Decision> {
+        Ok(authz::decide(
+            self.iam,
+            self.caller,
+            action,
+            resource,
+            self.context,
+        )?)
+    }
+
+    /// Allows `action` on `resource`, or refuses it with IAM's AccessDenied.
+    pub fn authorize(&self, action: Action, resource: &Resource) -> OpResult<()> {
+        match self.decide(action, resource)? {
+            Decision::Allow => Ok(()),
+            refused => Err(OpError::Denied {
+                action,
+                error: authz::refusal(self.caller, action, resource, refused),
+            }),
+        }
+    }
+
+    /// Whether `action` on `resource` would be allowed (a console page showing a form).
+    pub fn may(&self, action: Action, resource: &Resource) -> bool {
+        self.authorize(action, resource).is_ok()
+    }
+}
