@@ -89,6 +89,7 @@
 //! "can it always" (`allowed.certain()`).
 #![deny(missing_docs)]
 
+pub mod catalog;
 mod condition;
 mod context;
 mod document;

@@ -57,6 +57,11 @@ impl Statement {
         self.end
     }
 
+    /// Its `Action` or `NotAction`.
+    pub(crate) fn actions(&self) -> &Actions {
+        &self.actions
+    }
+
     /// Whether it has a `Condition` (a non-empty one).
     pub fn has_conditions(&self) -> bool {
         !self.conditions.is_empty()

@@ -22,6 +22,16 @@ impl Actions {
         }
     }
 
+    /// Whether it is `NotAction`.
+    pub(crate) fn negated(&self) -> bool {
+        self.negated
+    }
+
+    /// The patterns, in ASCII lowercase.
+    pub(crate) fn patterns(&self) -> &[Glob] {
+        &self.patterns
+    }
+
     /// Whether the statement covers the action (given in ASCII lowercase).
     pub(crate) fn matches(&self, lowercase_action: &str) -> bool {
         self.patterns.iter().any(|p| p.matches(lowercase_action)) != self.negated
