@@ -373,6 +373,13 @@ impl Catalog {
         self.service(namespace).map(Service::name)
     }
 
+    /// Every action's id, in order.
+    pub fn ids(&self) -> impl ExactSizeIterator<Item = ActionId> {
+        // Fewer than 2^32 entries (checked when read).
+        #[allow(clippy::cast_possible_truncation)]
+        (0..self.entries.len() as u32).map(ActionId)
+    }
+
     /// An action by its number (ids come from this catalog only).
     pub fn action(&self, id: ActionId) -> ActionRef<'_> {
         ActionRef { catalog: self, id }

@@ -113,7 +113,7 @@ pub use document::{
 pub use elements::principal::{Principal, Reach};
 pub use error::{messages, MalformedPolicy};
 pub use eval::{
-    decide, evaluate, Decision, Evaluation, PolicySet, PolicyUse, Request, ResourceGrant,
+    allowed, decide, evaluate, Decision, Evaluation, PolicySet, PolicyUse, Request, ResourceGrant,
     SourceType, Sourced, StatementResult,
 };
 pub use glob::wildcard_match;

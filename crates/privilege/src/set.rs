@@ -1,0 +1,277 @@
+//! One set of policies (a principal's identity-based documents and boundary), asked of the
+//! policy evaluator: may it do every action everywhere, change something, read something,
+//! and which actions may it perform on some resource.
+//!
+//! Asking the evaluator about each of the catalog's 20,000 actions would be slow, and it
+//! is not needed: the evaluator's answer for an action depends on the action only through
+//! which statements' `Action` (or `NotAction`) cover it. The catalog's actions are split
+//! into classes of the same coverage (partition refinement over the statements'
+//! [`ActionSet`]s), and one action of each class is asked. Actions whose question differs
+//! (own credentials, context keys that decide a change: [`crate::effect`]) are classes of
+//! their own. A set of AWS managed policies has a few dozen classes.
+
+use credreport_policy::catalog::{ActionId, ActionSet, Catalog};
+use credreport_policy::{
+    allowed, keys, ContextValue, PolicySet, Principal, Request, RequestContext, SourceType,
+    Sourced,
+};
+
+use crate::account::{Doc, Kind, SetKey};
+use crate::effect::{change_context, effect, own_credential, special_actions, Effect, OwnCredential};
+
+/// What one set of policies allows.
+#[derive(Clone, Debug)]
+pub(crate) struct SetAnalysis {
+    /// Every action of the catalog on a resource no statement names (so on every
+    /// resource), for some context.
+    pub everything: bool,
+    /// An action that changes something that it may perform somewhere.
+    pub change: Option<ActionId>,
+    /// An action that reads that it may perform somewhere.
+    pub read: Option<ActionId>,
+    /// The actions it may perform on some resource, for some context.
+    pub somewhere: ActionSet,
+}
+
+/// The name a stand-in principal has: parentheses are not allowed in IAM names, so no
+/// policy names it, and `${aws:username}` resolves to something no other user is.
+pub(crate) const STAND_IN: &str = "(self)";
+
+/// Namespaces whose actions make the clearest examples, in order of preference.
+const EXAMPLE_SERVICES: [&str; 8] = ["iam", "s3", "ec2", "lambda", "sts", "dynamodb", "kms", "ssm"];
+
+/// The principal keys every member of a set shares (account and kind), the others
+/// unknown: answers hold for whoever holds the set.
+pub(crate) fn shared_context(kind: Kind, account: &str) -> RequestContext {
+    let mut ctx = RequestContext::open();
+    ctx.set(keys::PRINCIPAL_ACCOUNT, ContextValue::string(account));
+    ctx.set(
+        keys::PRINCIPAL_TYPE,
+        ContextValue::string(match kind {
+            Kind::User => "User",
+            Kind::Role => "AssumedRole",
+        }),
+    );
+    ctx
+}
+
+/// The ARN of a stand-in principal of `kind` in `account`.
+pub(crate) fn stand_in_arn(kind: Kind, partition: &str, account: &str) -> String {
+    match kind {
+        Kind::User => format!("arn:{partition}:iam::{account}:user/{STAND_IN}"),
+        Kind::Role => format!("arn:{partition}:iam::{account}:role/{STAND_IN}"),
+    }
+}
+
+/// A resource no statement names: empty service, region, account and resource parts,
+/// which only wildcards (`*`) match. Allowed on it, an action is allowed on every resource
+/// its statements cover with wildcards alone.
+pub(crate) fn unnamed_resource(partition: &str) -> String {
+    format!("arn:{partition}::::")
+}
+
+/// The policies of a key, as the evaluator takes them.
+pub(crate) fn sourced<'a>(key: &SetKey, docs: &'a [Doc]) -> (Vec<Sourced<'a>>, Option<Sourced<'a>>) {
+    let source = |n: u32| Sourced {
+        id: "",
+        source_type: SourceType::None,
+        policy: &docs[n as usize].policy,
+    };
+    (
+        key.identity.iter().map(|&n| source(n)).collect(),
+        key.boundary.map(source),
+    )
+}
+
+/// Asks the evaluator about one set (see the module documentation).
+pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
+    let catalog = Catalog::get();
+    let (identity, boundary) = sourced(key, docs);
+    let policies = PolicySet {
+        identity: &identity,
+        boundary,
+        ..PolicySet::default()
+    };
+    let stand_in = stand_in_arn(key.kind, &key.partition, &key.account);
+    let principal = match key.kind {
+        Kind::User => Principal::User {
+            account: &key.account,
+            arn: &stand_in,
+        },
+        Kind::Role => Principal::AssumedRole {
+            account: &key.account,
+            role_arn: &stand_in,
+            session_arn: None,
+        },
+    };
+    let mut anywhere = shared_context(key.kind, &key.account);
+    anywhere.any_resource();
+    let unnamed = unnamed_resource(&key.partition);
+    let ask = |action: &str, resource: &str, ctx: &RequestContext| {
+        let request = Request {
+            principal,
+            action,
+            resource,
+            resource_account: None,
+            context: ctx,
+        };
+        allowed(&request, &policies).possible()
+    };
+
+    // The statements, identity-based first, then the boundary's.
+    let statements: Vec<(&ActionSet, bool)> = key
+        .identity
+        .iter()
+        .map(|&n| (n, false))
+        .chain(key.boundary.map(|n| (n, true)))
+        .flat_map(|(n, in_boundary)| {
+            let doc = &docs[n as usize];
+            doc.coverage.iter().zip(doc.policy.statements()).map(move |(c, s)| {
+                let allows = s.effect() == credreport_policy::Effect::Allow;
+                (c, allows && !in_boundary)
+            })
+        })
+        .collect();
+    let classes = Classes::of(catalog, statements.iter().map(|(c, _)| *c));
+
+    // Every action everywhere: only worth asking when the identity-based Allows cover
+    // every action, and the boundary's (if any) too.
+    let mut allow_cover = catalog.empty_set();
+    for (coverage, identity_allow) in &statements {
+        if *identity_allow {
+            allow_cover.union_with(coverage);
+        }
+    }
+    let mut candidate = allow_cover.len() == catalog.len();
+    if let Some(b) = key.boundary {
+        let doc = &docs[b as usize];
+        let mut cover = catalog.empty_set();
+        for (c, s) in doc.coverage.iter().zip(doc.policy.statements()) {
+            if s.effect() == credreport_policy::Effect::Allow {
+                cover.union_with(c);
+            }
+        }
+        candidate &= cover.len() == catalog.len();
+    }
+
+    let shared = shared_context(key.kind, &key.account);
+    let mut name = String::new();
+    let mut somewhere_by_class = vec![false; classes.count];
+    let mut everything = candidate;
+    for (class, rep) in classes.representatives(catalog) {
+        full_name(catalog, rep, &mut name);
+        somewhere_by_class[class] = ask(&name, "*", &anywhere);
+        if everything && !ask(&name, &unnamed, &shared) {
+            everything = false;
+        }
+    }
+    let mut somewhere = catalog.empty_set();
+    for (id, &class) in catalog.ids().zip(&classes.of_action) {
+        if somewhere_by_class[class as usize] {
+            somewhere.insert(id);
+        }
+    }
+
+    // Whether an action changes something somewhere: its own question for the special
+    // ones.
+    let mut placeholder = RequestContext::open();
+    match key.kind {
+        Kind::User => placeholder.principal_user(&key.account, &stand_in, STAND_IN, STAND_IN),
+        Kind::Role => placeholder.principal_role_session(&key.account, &stand_in, STAND_IN, STAND_IN),
+    };
+    let other_user = format!("arn:{}:iam::{}:user/", key.partition, key.account);
+    let changes = |id: ActionId| -> bool {
+        if !somewhere.contains(id) {
+            return false;
+        }
+        let action = catalog.action(id);
+        if effect(action) != Effect::Change {
+            return false;
+        }
+        let full = action.to_string();
+        if let Some(own) = own_credential(action) {
+            return own == OwnCredential::OfUser && ask(&full, &other_user, &placeholder);
+        }
+        if let Some((k, v)) = change_context(action) {
+            let mut ctx = anywhere.clone();
+            ctx.set(k, ContextValue::string(v));
+            return ask(&full, "*", &ctx);
+        }
+        true
+    };
+    let reads = |id: ActionId| somewhere.contains(id) && effect(catalog.action(id)) == Effect::Read;
+    SetAnalysis {
+        everything,
+        change: example(catalog, &somewhere, changes),
+        read: example(catalog, &somewhere, reads),
+        somewhere,
+    }
+}
+
+/// An action of `within` that `holds`, from the example services first.
+fn example(catalog: &Catalog, within: &ActionSet, holds: impl Fn(ActionId) -> bool) -> Option<ActionId> {
+    EXAMPLE_SERVICES
+        .iter()
+        .filter_map(|n| catalog.service(n))
+        .flat_map(|s| s.actions())
+        .chain(within.iter())
+        .find(|&id| within.contains(id) && holds(id))
+}
+
+fn full_name(catalog: &Catalog, id: ActionId, out: &mut String) {
+    use std::fmt::Write as _;
+    out.clear();
+    let _ = write!(out, "{}", catalog.action(id));
+}
+
+/// The catalog's actions split by which statements cover them.
+struct Classes {
+    /// The class of each action, by id.
+    of_action: Vec<u32>,
+    count: usize,
+}
+
+impl Classes {
+    fn of<'a>(catalog: &Catalog, coverages: impl Iterator<Item = &'a ActionSet>) -> Classes {
+        let mut of_action = vec![0u32; catalog.len()];
+        let mut count = 1usize;
+        let fresh = |count: &mut usize| {
+            // At most one class per action: fewer than 2^32.
+            #[allow(clippy::cast_possible_truncation)]
+            let c = *count as u32;
+            *count += 1;
+            c
+        };
+        for (service, name) in special_actions() {
+            if let Some(id) = catalog.find(&format!("{service}:{name}")) {
+                of_action[id.index()] = fresh(&mut count);
+            }
+        }
+        let mut split_to: Vec<u32> = Vec::new();
+        for coverage in coverages {
+            split_to.clear();
+            split_to.resize(count, u32::MAX);
+            for id in coverage.iter() {
+                let old = of_action[id.index()] as usize;
+                if split_to[old] == u32::MAX {
+                    split_to[old] = fresh(&mut count);
+                }
+                of_action[id.index()] = split_to[old];
+            }
+        }
+        Classes { of_action, count }
+    }
+
+    /// One action of each class that has any, with its class.
+    fn representatives(&self, catalog: &Catalog) -> Vec<(usize, ActionId)> {
+        let mut seen = vec![false; self.count];
+        let mut reps = Vec::new();
+        for (id, &class) in catalog.ids().zip(&self.of_action) {
+            if !seen[class as usize] {
+                seen[class as usize] = true;
+                reps.push((class as usize, id));
+            }
+        }
+        reps
+    }
+}
