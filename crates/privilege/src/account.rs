@@ -76,11 +76,13 @@ pub(crate) struct Account<'d> {
     pub notes: Vec<String>,
 }
 
-/// The parts of an ARN the analysis needs: partition and account.
+/// The parts of an ARN the analysis needs: partition and account
+/// (`arn:<partition>:<service>:<region>:<account>:…`).
 pub(crate) fn arn_parts(arn: &str) -> (&str, &str) {
     let mut parts = arn.split(':');
     let partition = parts.nth(1).unwrap_or("aws");
-    let account = parts.nth(1).unwrap_or("");
+    // Past the service and the region.
+    let account = parts.nth(2).unwrap_or("");
     (partition, account)
 }
 
@@ -95,17 +97,20 @@ impl<'d> Interner<'d> {
         if let Some(known) = self.by_text.get(text) {
             return known.clone();
         }
-        let read = parse_policy(text).map_err(|e| e.to_string()).and_then(|policy| {
-            let catalog = Catalog::get();
-            let coverage = policy
-                .statements()
-                .iter()
-                .map(|s| catalog.covered_by(s))
-                .collect();
-            let n = u32::try_from(self.docs.len()).map_err(|_| "too many documents".to_owned())?;
-            self.docs.push(Doc { policy, coverage });
-            Ok(n)
-        });
+        let read = parse_policy(text)
+            .map_err(|e| e.to_string())
+            .and_then(|policy| {
+                let catalog = Catalog::get();
+                let coverage = policy
+                    .statements()
+                    .iter()
+                    .map(|s| catalog.covered_by(s))
+                    .collect();
+                let n =
+                    u32::try_from(self.docs.len()).map_err(|_| "too many documents".to_owned())?;
+                self.docs.push(Doc { policy, coverage });
+                Ok(n)
+            });
         self.by_text.insert(text, read.clone());
         read
     }
@@ -118,8 +123,11 @@ impl<'d> Account<'d> {
             docs: Vec::new(),
         };
         let mut notes = Vec::new();
-        let policies: HashMap<&str, &ManagedPolicyDetail> =
-            details.policies.iter().map(|p| (p.arn.as_str(), p)).collect();
+        let policies: HashMap<&str, &ManagedPolicyDetail> = details
+            .policies
+            .iter()
+            .map(|p| (p.arn.as_str(), p))
+            .collect();
         let groups: HashMap<(&str, &str), &GroupDetail> = details
             .groups
             .iter()
@@ -186,7 +194,10 @@ impl<'d> Account<'d> {
                         u32::try_from(trusts.len() - 1).ok()
                     }
                     Err(e) => {
-                        notes.push(format!("{}: its trust policy cannot be read: {e}", role.arn));
+                        notes.push(format!(
+                            "{}: its trust policy cannot be read: {e}",
+                            role.arn
+                        ));
                         None
                     }
                 },
@@ -299,9 +310,10 @@ impl<'i, 'd> SetBuilder<'i, 'd> {
         for p in list {
             match self.interner.doc(&p.policy_document) {
                 Ok(n) => self.identity.push(n),
-                Err(e) => self
-                    .problems
-                    .push(format!("its inline policy {} cannot be read: {e}", p.policy_name)),
+                Err(e) => self.problems.push(format!(
+                    "its inline policy {} cannot be read: {e}",
+                    p.policy_name
+                )),
             }
         }
     }
@@ -323,8 +335,9 @@ impl<'i, 'd> SetBuilder<'i, 'd> {
             return None;
         };
         let Some(text) = policy.default_document() else {
-            self.problems
-                .push(format!("its policy {arn} has no default version in the details"));
+            self.problems.push(format!(
+                "its policy {arn} has no default version in the details"
+            ));
             return None;
         };
         match self.interner.doc(text) {
@@ -364,5 +377,30 @@ impl<'i, 'd> SetBuilder<'i, 'd> {
             principal.problem = Some(problems.join("; "));
         }
         principal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arn_parts;
+
+    #[test]
+    fn partition_and_account_of_arns() {
+        let cases = [
+            (
+                "arn:aws:iam::111122223333:user/alice",
+                ("aws", "111122223333"),
+            ),
+            (
+                "arn:aws-cn:iam::111122223333:role/r",
+                ("aws-cn", "111122223333"),
+            ),
+            ("arn:aws:iam::aws:policy/ReadOnlyAccess", ("aws", "aws")),
+            ("arn:aws:s3:::bucket", ("aws", "")),
+            ("not an arn", ("aws", "")),
+        ];
+        for (arn, expected) in cases {
+            assert_eq!(arn_parts(arn), expected, "{arn}");
+        }
     }
 }

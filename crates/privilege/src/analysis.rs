@@ -177,15 +177,14 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
                     continue;
                 }
                 let p = &account.principals[i];
-                let bounded_everything = p
-                    .boundary_arn
-                    .is_some_and(|b| boundary_everything.get(&(b, p.kind)).copied().unwrap_or(false));
+                let bounded_everything = p.boundary_arn.is_some_and(|b| {
+                    boundary_everything
+                        .get(&(b, p.kind))
+                        .copied()
+                        .unwrap_or(false)
+                });
                 let identity_everything = p.key.as_ref().is_some_and(|k| {
-                    k.boundary.is_some()
-                        && identity_only
-                            .get(k)
-                            .copied()
-                            .unwrap_or(false)
+                    k.boundary.is_some() && identity_only.get(k).copied().unwrap_or(false)
                 });
                 let asker = Asker::new(&account, i, set, bounded_everything, identity_everything);
                 if let Some((path, target)) = asker.escalate(&admins) {

@@ -376,7 +376,10 @@ mod tests {
     fn documents_as_objects_strings_and_url_encoded_strings() {
         let cases: &[(&str, &str)] = &[
             (r#"{"Version":"2012-10-17"}"#, r#"{"Version":"2012-10-17"}"#),
-            (r#""{\"Version\":\"2012-10-17\"}""#, r#"{"Version":"2012-10-17"}"#),
+            (
+                r#""{\"Version\":\"2012-10-17\"}""#,
+                r#"{"Version":"2012-10-17"}"#,
+            ),
             (
                 r#""%7B%22Version%22%3A%222012-10-17%22%7D""#,
                 r#"{"Version":"2012-10-17"}"#,

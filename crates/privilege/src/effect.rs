@@ -116,7 +116,11 @@ pub(crate) fn special_actions() -> impl Iterator<Item = (&'static str, &'static 
     OWN_CREDENTIALS
         .iter()
         .map(|(name, _)| ("iam", *name))
-        .chain(CHANGE_CONTEXT.iter().filter_map(|(full, _, _)| full.split_once(':')))
+        .chain(
+            CHANGE_CONTEXT
+                .iter()
+                .filter_map(|(full, _, _)| full.split_once(':')),
+        )
 }
 
 #[cfg(test)]

@@ -108,7 +108,13 @@ impl<'a, 'd> Asker<'a, 'd> {
 
     /// Whether it may perform `action` on `resource` (`None`: some resource of its
     /// choosing), the target's trust policy deciding too when `trust_of` names a role.
-    fn may(&self, action: &str, resource: Option<&str>, trust_of: Option<usize>, service: Option<&str>) -> bool {
+    fn may(
+        &self,
+        action: &str,
+        resource: Option<&str>,
+        trust_of: Option<usize>,
+        service: Option<&str>,
+    ) -> bool {
         let me = self.me();
         let Some(key) = &me.key else {
             return false;
@@ -237,7 +243,8 @@ impl<'a, 'd> Asker<'a, 'd> {
     /// named target).
     fn through(&self, path: &Path, admins: &Admins<'_>) -> Option<Option<String>> {
         let me = self.me();
-        let same_account = |i: &usize| self.account.principals[*i].account == me.account && *i != self.index;
+        let same_account =
+            |i: &usize| self.account.principals[*i].account == me.account && *i != self.index;
         let roles = || {
             (0..self.account.principals.len())
                 .filter(same_account)
@@ -246,16 +253,26 @@ impl<'a, 'd> Asker<'a, 'd> {
         let admin_roles = || roles().filter(|&i| admins.principals[i]);
         let steps_on = |resource: &str, role: Option<usize>, service: Option<&str>| {
             path.steps.iter().all(|s| match s.on {
-                On::Target => self.may(s.action, Some(resource), role.filter(|_| s.action.eq_ignore_ascii_case("sts:AssumeRole")), service),
+                On::Target => self.may(
+                    s.action,
+                    Some(resource),
+                    role.filter(|_| s.action.eq_ignore_ascii_case("sts:AssumeRole")),
+                    service,
+                ),
                 On::TargetOwnSide => self.may(s.action, Some(resource), None, service),
                 On::AnyResource => self.may(s.action, None, None, service),
             })
         };
         let named = |arn: &str| Some(Some(arn.to_owned()));
         match path.target {
-            Target::Itself => (self.own_change_is_admin() && steps_on(me.arn, None, None)).then(|| None),
+            Target::Itself => {
+                (self.own_change_is_admin() && steps_on(me.arn, None, None)).then_some(None)
+            }
             Target::ItselfOrAssumableRole => {
-                if me.kind == Kind::Role && self.own_change_is_admin() && steps_on(me.arn, None, None) {
+                if me.kind == Kind::Role
+                    && self.own_change_is_admin()
+                    && steps_on(me.arn, None, None)
+                {
                     return Some(None);
                 }
                 roles()
@@ -281,9 +298,7 @@ impl<'a, 'd> Asker<'a, 'd> {
                 }
                 me.own_policies
                     .iter()
-                    .filter(|p| {
-                        path.target == Target::OwnPolicy || p.policy_version_list.len() > 1
-                    })
+                    .filter(|p| path.target == Target::OwnPolicy || p.policy_version_list.len() > 1)
                     .find(|p| steps_on(&p.arn, None, None))
                     .and_then(|p| named(&p.arn))
             }
@@ -316,11 +331,13 @@ impl<'a, 'd> Asker<'a, 'd> {
                 .and_then(|r| named(self.account.principals[r].arn)),
             Target::OwnBoundary => {
                 let boundary = me.boundary_arn?;
-                (self.identity_everything && self.may_lift(boundary)).then(|| Some(boundary.to_owned()))
+                (self.identity_everything && self.may_lift(boundary))
+                    .then(|| Some(boundary.to_owned()))
             }
             Target::ExistingResourceOf(service) => {
                 let role = admin_roles().find(|&r| self.trusts_service(r, service))?;
-                steps_on("*", None, None).then(|| Some(self.account.principals[role].arn.to_owned()))
+                steps_on("*", None, None)
+                    .then(|| Some(self.account.principals[role].arn.to_owned()))
             }
         }
     }

@@ -60,8 +60,8 @@ pub use account::Kind;
 pub use analysis::{analyze, Analysis, PrincipalPrivilege};
 pub use class::{Assessment, Privilege, Reason};
 pub use details::{
-    document_text, is_aws_managed, AttachedPolicy, AuthorizationDetails, GroupDetail,
-    InlinePolicy, InputError, ManagedPolicyDetail, PermissionsBoundary, PolicyVersion,
-    RoleDetail, RoleLastUsed, Tag, UserDetail,
+    document_text, is_aws_managed, AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy,
+    InputError, ManagedPolicyDetail, PermissionsBoundary, PolicyVersion, RoleDetail, RoleLastUsed,
+    Tag, UserDetail,
 };
 pub use last_accessed::{LastAccessed, PrincipalAccess, ServiceAccess};

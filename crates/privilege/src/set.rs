@@ -12,12 +12,13 @@
 
 use credreport_policy::catalog::{ActionId, ActionSet, Catalog};
 use credreport_policy::{
-    allowed, keys, ContextValue, PolicySet, Principal, Request, RequestContext, SourceType,
-    Sourced,
+    allowed, keys, ContextValue, PolicySet, Principal, Request, RequestContext, SourceType, Sourced,
 };
 
 use crate::account::{Doc, Kind, SetKey};
-use crate::effect::{change_context, effect, own_credential, special_actions, Effect, OwnCredential};
+use crate::effect::{
+    change_context, effect, own_credential, special_actions, Effect, OwnCredential,
+};
 
 /// What one set of policies allows.
 #[derive(Clone, Debug)]
@@ -38,7 +39,9 @@ pub(crate) struct SetAnalysis {
 pub(crate) const STAND_IN: &str = "(self)";
 
 /// Namespaces whose actions make the clearest examples, in order of preference.
-const EXAMPLE_SERVICES: [&str; 8] = ["iam", "s3", "ec2", "lambda", "sts", "dynamodb", "kms", "ssm"];
+const EXAMPLE_SERVICES: [&str; 8] = [
+    "iam", "s3", "ec2", "lambda", "sts", "dynamodb", "kms", "ssm",
+];
 
 /// The principal keys every member of a set shares (account and kind), the others
 /// unknown: answers hold for whoever holds the set.
@@ -71,7 +74,10 @@ pub(crate) fn unnamed_resource(partition: &str) -> String {
 }
 
 /// The policies of a key, as the evaluator takes them.
-pub(crate) fn sourced<'a>(key: &SetKey, docs: &'a [Doc]) -> (Vec<Sourced<'a>>, Option<Sourced<'a>>) {
+pub(crate) fn sourced<'a>(
+    key: &SetKey,
+    docs: &'a [Doc],
+) -> (Vec<Sourced<'a>>, Option<Sourced<'a>>) {
     let source = |n: u32| Sourced {
         id: "",
         source_type: SourceType::None,
@@ -126,10 +132,13 @@ pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
         .chain(key.boundary.map(|n| (n, true)))
         .flat_map(|(n, in_boundary)| {
             let doc = &docs[n as usize];
-            doc.coverage.iter().zip(doc.policy.statements()).map(move |(c, s)| {
-                let allows = s.effect() == credreport_policy::Effect::Allow;
-                (c, allows && !in_boundary)
-            })
+            doc.coverage
+                .iter()
+                .zip(doc.policy.statements())
+                .map(move |(c, s)| {
+                    let allows = s.effect() == credreport_policy::Effect::Allow;
+                    (c, allows && !in_boundary)
+                })
         })
         .collect();
     let classes = Classes::of(catalog, statements.iter().map(|(c, _)| *c));
@@ -177,7 +186,9 @@ pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
     let mut placeholder = RequestContext::open();
     match key.kind {
         Kind::User => placeholder.principal_user(&key.account, &stand_in, STAND_IN, STAND_IN),
-        Kind::Role => placeholder.principal_role_session(&key.account, &stand_in, STAND_IN, STAND_IN),
+        Kind::Role => {
+            placeholder.principal_role_session(&key.account, &stand_in, STAND_IN, STAND_IN)
+        }
     };
     let other_user = format!("arn:{}:iam::{}:user/", key.partition, key.account);
     let changes = |id: ActionId| -> bool {
@@ -209,7 +220,11 @@ pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
 }
 
 /// An action of `within` that `holds`, from the example services first.
-fn example(catalog: &Catalog, within: &ActionSet, holds: impl Fn(ActionId) -> bool) -> Option<ActionId> {
+fn example(
+    catalog: &Catalog,
+    within: &ActionSet,
+    holds: impl Fn(ActionId) -> bool,
+) -> Option<ActionId> {
     EXAMPLE_SERVICES
         .iter()
         .filter_map(|n| catalog.service(n))
