@@ -478,10 +478,20 @@ impl Catalog {
         let Some(service) = self.service(namespace) else {
             return;
         };
+        let range = service.actions.start as usize..service.actions.end as usize;
+        let names = &self.entries[range.clone()];
+        // Names are sorted within a service: a literal prefix (`Get` of `Get*`, the whole
+        // of `GetObject`) narrows the search to one run of them.
+        let prefix_len = name.find(['*', '?']).unwrap_or(name.len());
+        let prefix = &name[..prefix_len];
+        let from = names.partition_point(|e| *e.lower < *prefix);
+        let to = from + names[from..].partition_point(|e| e.lower.starts_with(prefix));
         let name_glob = Glob::new(name);
-        for id in service.actions.clone() {
-            if name_glob.matches(&self.entries[id as usize].lower) {
-                set.insert(ActionId(id));
+        for (i, e) in names[from..to].iter().enumerate() {
+            if name_glob.matches(&e.lower) {
+                // Fewer than 2^32 entries (checked when read).
+                #[allow(clippy::cast_possible_truncation)]
+                set.insert(ActionId((range.start + from + i) as u32));
             }
         }
     }

@@ -86,14 +86,29 @@ pub(crate) fn arn_parts(arn: &str) -> (&str, &str) {
     (partition, account)
 }
 
+/// Documents by text, parsed once. A managed policy's or a group's document is the same
+/// text (at the same address) for every principal that has it, so it is found by its
+/// address first: its bytes (100 KiB for ReadOnlyAccess) are hashed once, not once per
+/// member.
 #[derive(Debug)]
 struct Interner<'d> {
+    by_address: HashMap<(usize, usize), Result<u32, String>>,
     by_text: HashMap<&'d str, Result<u32, String>>,
     docs: Vec<Doc>,
 }
 
 impl<'d> Interner<'d> {
     fn doc(&mut self, text: &'d str) -> Result<u32, String> {
+        let address = (text.as_ptr() as usize, text.len());
+        if let Some(known) = self.by_address.get(&address) {
+            return known.clone();
+        }
+        let read = self.by_text_or_parse(text);
+        self.by_address.insert(address, read.clone());
+        read
+    }
+
+    fn by_text_or_parse(&mut self, text: &'d str) -> Result<u32, String> {
         if let Some(known) = self.by_text.get(text) {
             return known.clone();
         }
@@ -119,6 +134,7 @@ impl<'d> Interner<'d> {
 impl<'d> Account<'d> {
     pub(crate) fn index(details: &'d AuthorizationDetails) -> Account<'d> {
         let mut interner = Interner {
+            by_address: HashMap::new(),
             by_text: HashMap::new(),
             docs: Vec::new(),
         };

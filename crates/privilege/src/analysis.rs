@@ -16,7 +16,7 @@ use credreport_policy::catalog::Catalog;
 use crate::account::{Account, Kind, SetKey};
 use crate::class::{Assessment, Privilege, Reason};
 use crate::details::{AuthorizationDetails, GroupDetail};
-use crate::escalation::{Admins, Asker};
+use crate::escalation::{Admins, Asker, Memo};
 use crate::set::{self, SetAnalysis};
 
 /// One principal's result.
@@ -92,22 +92,23 @@ impl Analysis {
 /// Analyses every user and role of `details`.
 pub fn analyze(details: &AuthorizationDetails) -> Analysis {
     let mut account = Account::index(details);
-    let mut cache: HashMap<SetKey, Arc<SetAnalysis>> = HashMap::new();
+    let mut cache: HashMap<SetKey, (usize, Arc<SetAnalysis>)> = HashMap::new();
     let mut services: HashMap<*const SetAnalysis, Arc<[&'static str]>> = HashMap::new();
-    let mut analyse = |key: &SetKey, account: &Account<'_>| -> Arc<SetAnalysis> {
-        if let Some(a) = cache.get(key) {
-            return Arc::clone(a);
+    let mut analyse = |key: &SetKey, account: &Account<'_>| -> (usize, Arc<SetAnalysis>) {
+        if let Some((id, a)) = cache.get(key) {
+            return (*id, Arc::clone(a));
         }
         let a = Arc::new(set::analyze(key, account.docs()));
-        cache.insert(key.clone(), Arc::clone(&a));
-        a
+        let id = cache.len();
+        cache.insert(key.clone(), (id, Arc::clone(&a)));
+        (id, a)
     };
 
     // Groups whose policies alone make a member an administrator.
     let mut admin_groups: Vec<&GroupDetail> = Vec::new();
     for group in &details.groups {
         if let Some(key) = account.group_key(group) {
-            if analyse(&key, &account).everything {
+            if analyse(&key, &account).1.everything {
                 admin_groups.push(group);
             }
         }
@@ -125,7 +126,7 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
         }
         let everything = account
             .policy_key(arn, kind)
-            .is_some_and(|key| analyse(&key, &account).everything);
+            .is_some_and(|key| analyse(&key, &account).1.everything);
         boundary_everything.insert((arn, kind), everything);
     }
 
@@ -145,17 +146,17 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
             boundary: None,
             ..key.clone()
         };
-        let everything = analyse(&unbounded, &account).everything;
+        let everything = analyse(&unbounded, &account).1.everything;
         identity_only.insert(key, everything);
     }
-    let sets: Vec<Option<Arc<SetAnalysis>>> = account
+    let sets: Vec<Option<(usize, Arc<SetAnalysis>)>> = account
         .principals
         .iter()
         .map(|p| p.key.as_ref().map(|k| analyse(k, &account)))
         .collect();
     let mut admin: Vec<bool> = sets
         .iter()
-        .map(|s| s.as_ref().is_some_and(|s| s.everything))
+        .map(|s| s.as_ref().is_some_and(|(_, s)| s.everything))
         .collect();
     let mut reasons: Vec<Option<Reason>> = admin
         .iter()
@@ -164,15 +165,16 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
 
     // Escalation, until no new administrator appears (each round makes at least one, so
     // there are at most as many rounds as principals).
+    let memo = Memo::default();
+    let all_roles: Vec<usize> = (0..account.principals.len())
+        .filter(|&i| account.principals[i].kind == Kind::Role)
+        .collect();
     loop {
         let mut found = Vec::new();
         {
-            let admins = Admins {
-                principals: &admin,
-                groups: &admin_groups,
-            };
+            let admins = Admins::new(&account, &admin, &all_roles, &admin_groups);
             for (i, set) in sets.iter().enumerate() {
-                let Some(set) = set else { continue };
+                let Some((set_id, set)) = set else { continue };
                 if admin[i] {
                     continue;
                 }
@@ -186,7 +188,15 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
                 let identity_everything = p.key.as_ref().is_some_and(|k| {
                     k.boundary.is_some() && identity_only.get(k).copied().unwrap_or(false)
                 });
-                let asker = Asker::new(&account, i, set, bounded_everything, identity_everything);
+                let asker = Asker::new(
+                    &account,
+                    i,
+                    set,
+                    *set_id,
+                    &memo,
+                    bounded_everything,
+                    identity_everything,
+                );
                 if let Some((path, target)) = asker.escalate(&admins) {
                     found.push((i, Reason::Escalation { path, target }));
                 }
@@ -204,7 +214,7 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
     let catalog = Catalog::get();
     let mut by_arn = HashMap::with_capacity(account.principals.len());
     for (i, p) in account.principals.iter().enumerate() {
-        let Some(set) = &sets[i] else { continue };
+        let Some((_, set)) = &sets[i] else { continue };
         let assessment = match reasons[i].take() {
             Some(reason) => Assessment {
                 privilege: Privilege::Admin,

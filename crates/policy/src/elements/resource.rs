@@ -108,6 +108,43 @@ impl Resources {
         }
     }
 
+    /// See [`crate::Statement::named_resources`].
+    pub(crate) fn named(
+        &self,
+        ctx: &RequestContext,
+        scratch: &mut Vec<Tok>,
+    ) -> Option<Vec<String>> {
+        if self.negated {
+            return None;
+        }
+        let mut out = Vec::new();
+        for p in self.patterns.iter() {
+            match p {
+                ResourcePattern::Any => return None,
+                ResourcePattern::Never => {}
+                ResourcePattern::Parts(globs) => match &globs[5] {
+                    Glob::Exact(text) => out.push(text.to_string()),
+                    Glob::Everything | Glob::Tokens(_) => return None,
+                },
+                ResourcePattern::Vars(_, tail) => match tail.resolve(ctx, scratch, &mut |_| {}) {
+                    Resolved::NoValue => {}
+                    Resolved::Unknown => return None,
+                    Resolved::Exact => {
+                        let mut text = String::with_capacity(scratch.len());
+                        for t in scratch.iter() {
+                            match t {
+                                Tok::Lit(c) => text.push(*c),
+                                Tok::Any | Tok::One => return None,
+                            }
+                        }
+                        out.push(text);
+                    }
+                },
+            }
+        }
+        Some(out)
+    }
+
     /// The variables of its patterns, as written.
     pub(crate) fn variables(&self) -> impl Iterator<Item = &str> {
         self.patterns

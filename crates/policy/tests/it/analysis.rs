@@ -268,3 +268,50 @@ fn an_unknown_resource_with_allows_and_denies() {
         );
     }
 }
+
+/// `(Resource element, what the context knows, the resources it names)`.
+type Named = (&'static str, &'static [Entry], Option<&'static [&'static str]>);
+
+#[test]
+fn resources_a_statement_names() {
+    let cases: &[Named] = &[
+        (
+            r#""Resource": "arn:aws:iam::*:user/${aws:username}""#,
+            ME,
+            Some(&["user/alice"]),
+        ),
+        // The name unknown: any user.
+        (
+            r#""Resource": "arn:aws:iam::*:user/${aws:username}""#,
+            &[],
+            None,
+        ),
+        (
+            r#""Resource": ["arn:aws:s3:::a/b", "arn:aws:iam::*:role/r"]"#,
+            &[],
+            Some(&["a/b", "role/r"]),
+        ),
+        (r#""Resource": "arn:aws:iam::*:user/*""#, &[], None),
+        (r#""Resource": "arn:aws:iam::*:user/al?ce""#, &[], None),
+        (r#""Resource": "*""#, &[], None),
+        (r#""NotResource": "arn:aws:s3:::a/b""#, &[], None),
+        // No value: names nothing.
+        (
+            r#""Resource": "arn:aws:iam::*:user/${aws:PrincipalTag/none}""#,
+            &[("aws:PrincipalTag/none", "stringList", &[])],
+            Some(&[]),
+        ),
+    ];
+    for (element, known, expected) in cases {
+        let json = format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "iam:GetUser", {element}}}}}"#
+        );
+        let policy = credreport_policy::parse_policy(&json).unwrap();
+        let mut ctx = RequestContext::open();
+        fill(&mut ctx, known);
+        let named = policy.statements()[0].named_resources(&ctx);
+        let expected: Option<Vec<String>> =
+            expected.map(|v| v.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(named, expected, "{element} {known:?}");
+    }
+}
