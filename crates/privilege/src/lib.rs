@@ -59,6 +59,8 @@ mod set;
 pub use account::Kind;
 pub use analysis::{analyze, Analysis, PrincipalPrivilege};
 pub use class::{Assessment, Privilege, Reason};
+/// The instants of the inputs (milliseconds since the epoch), from the policy engine.
+pub use credreport_policy::Time;
 pub use details::{
     document_text, is_aws_managed, AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy,
     InputError, ManagedPolicyDetail, PermissionsBoundary, PolicyVersion, RoleDetail, RoleLastUsed,

@@ -270,7 +270,11 @@ fn an_unknown_resource_with_allows_and_denies() {
 }
 
 /// `(Resource element, what the context knows, the resources it names)`.
-type Named = (&'static str, &'static [Entry], Option<&'static [&'static str]>);
+type Named = (
+    &'static str,
+    &'static [Entry],
+    Option<&'static [&'static str]>,
+);
 
 #[test]
 fn resources_a_statement_names() {
