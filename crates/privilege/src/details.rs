@@ -270,8 +270,12 @@ pub struct Tag {
 pub struct InputError(String);
 
 impl InputError {
-    pub(crate) fn new(message: String) -> InputError {
-        InputError(message)
+    /// `line:column: <what was expected>: <serde_json's words>`.
+    pub(crate) fn json(expected: &str, e: &serde_json::Error) -> InputError {
+        let text = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let words = text.strip_suffix(&suffix).unwrap_or(&text);
+        InputError(format!("{}:{}: {expected}: {words}", e.line(), e.column()))
     }
 }
 
@@ -285,16 +289,11 @@ impl std::error::Error for InputError {}
 
 impl AuthorizationDetails {
     /// Reads what `aws iam get-account-authorization-details` prints (one page or all of
-    /// them; other members, such as `IsTruncated` and `Marker`, are ignored). Errors give
-    /// the line and column.
+    /// them; other members, such as `IsTruncated` and `Marker`, are ignored). An error
+    /// reads `line:column: message`, for the caller to put after the file's name.
     pub fn from_json(text: &str) -> Result<AuthorizationDetails, InputError> {
-        serde_json::from_str(text).map_err(|e| {
-            InputError(format!(
-                "{}:{}: not the JSON of get-account-authorization-details: {e}",
-                e.line(),
-                e.column()
-            ))
-        })
+        serde_json::from_str(text)
+            .map_err(|e| InputError::json("not the JSON of get-account-authorization-details", &e))
     }
 
     /// Adds another page (or another account): users, groups, roles and policies not

@@ -91,11 +91,10 @@ impl LastAccessed {
     /// Reads a file (see the module documentation). Errors give the line and column.
     pub fn from_json(text: &str) -> Result<LastAccessed, InputError> {
         let raw: BTreeMap<String, RawJob> = serde_json::from_str(text).map_err(|e| {
-            InputError::new(format!(
-                "{}:{}: not a JSON object of principal ARNs to get-service-last-accessed-details output: {e}",
-                e.line(),
-                e.column()
-            ))
+            InputError::json(
+                "not a JSON object of principal ARNs to get-service-last-accessed-details output",
+                &e,
+            )
         })?;
         let mut out = LastAccessed::default();
         for (arn, job) in raw {
