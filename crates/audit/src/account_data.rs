@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use credreport_privilege::{
-    analyze, Analysis, AuthorizationDetails, LastAccessed, Privilege, Time,
+    analyze, Analysis, Assessment, AuthorizationDetails, LastAccessed, Privilege, Time,
 };
 use credreport_report::Timestamp;
 
@@ -53,14 +53,19 @@ impl AccountData {
         last_accessed: Option<LastAccessed>,
     ) -> AccountData {
         let analysis = details.as_ref().map(analyze).unwrap_or_default();
+        // A reason is written once for the principals that share it.
+        let mut words: HashMap<*const Assessment, Arc<str>> = HashMap::new();
         let standings = analysis
             .iter()
             .map(|p| {
+                let reason = words
+                    .entry(Arc::as_ptr(&p.assessment))
+                    .or_insert_with(|| Arc::from(p.assessment.reason.to_string()));
                 (
                     p.arn.clone(),
                     Standing {
                         privilege: Some(p.privilege()),
-                        reason: Some(Arc::from(p.assessment.reason.to_string())),
+                        reason: Some(Arc::clone(reason)),
                     },
                 )
             })

@@ -71,6 +71,8 @@ pub(crate) struct Account<'d> {
     /// Trust policies (parsed as such), apart from identity documents.
     pub trusts: Vec<Policy>,
     pub principals: Vec<Principal<'d>>,
+    /// Principals by the resource part of their ARN (`user/alice`, `role/ops`).
+    pub by_part: HashMap<&'d str, Vec<usize>>,
     pub policies: HashMap<&'d str, &'d ManagedPolicyDetail>,
     /// The problems met (unreadable documents, missing policies), once each.
     pub notes: Vec<String>,
@@ -151,6 +153,9 @@ impl<'d> Account<'d> {
             .collect();
         let mut principals = Vec::with_capacity(details.users.len() + details.roles.len());
         let mut trusts = Vec::new();
+        // Each group's documents, collected once for all its members.
+        type GroupSet<'g> = (Vec<u32>, Vec<&'g ManagedPolicyDetail>, Vec<String>);
+        let mut group_sets: HashMap<*const GroupDetail, GroupSet<'d>> = HashMap::new();
         for user in &details.users {
             let (partition, account) = arn_parts(&user.arn);
             let mut member_of = Vec::new();
@@ -161,12 +166,27 @@ impl<'d> Account<'d> {
                     None => problems.push(format!("its group {name} is not in the details")),
                 }
             }
+            for g in &member_of {
+                group_sets.entry(std::ptr::from_ref(*g)).or_insert_with(|| {
+                    let mut builder = SetBuilder::new(&mut interner, &policies);
+                    builder.inline(&g.group_policy_list);
+                    builder.attached(&g.attached_managed_policies);
+                    (builder.identity, builder.own, builder.problems)
+                });
+            }
             let mut builder = SetBuilder::new(&mut interner, &policies);
             builder.inline(&user.user_policy_list);
             builder.attached(&user.attached_managed_policies);
             for g in &member_of {
-                builder.inline(&g.group_policy_list);
-                builder.attached(&g.attached_managed_policies);
+                if let Some((identity, own, problems)) = group_sets.get(&std::ptr::from_ref(*g)) {
+                    builder.identity.extend_from_slice(identity);
+                    for p in own {
+                        if !builder.own.iter().any(|o| o.arn == p.arn) {
+                            builder.own.push(p);
+                        }
+                    }
+                    builder.problems.extend(problems.iter().cloned());
+                }
             }
             let boundary_arn = user
                 .permissions_boundary
@@ -241,15 +261,19 @@ impl<'d> Account<'d> {
             principal.trust = trust;
             principals.push(principal);
         }
-        for p in &principals {
+        let mut by_part: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in principals.iter().enumerate() {
             if let Some(problem) = &p.problem {
                 notes.push(format!("{}: not analysed: {problem}", p.arn));
             }
+            let part = p.arn.splitn(6, ':').nth(5).unwrap_or("");
+            by_part.entry(part).or_default().push(i);
         }
         Account {
             interner,
             trusts,
             principals,
+            by_part,
             policies,
             notes,
         }

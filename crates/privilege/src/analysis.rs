@@ -28,8 +28,9 @@ pub struct PrincipalPrivilege {
     pub arn: String,
     /// Its name.
     pub name: String,
-    /// Its class, and why.
-    pub assessment: Assessment,
+    /// Its class, and why (shared by the principals with the same policies, unless an
+    /// escalation path sets it apart).
+    pub assessment: Arc<Assessment>,
     /// The namespaces of the services it may use (some action, on some resource, for some
     /// context), in namespace order.
     pub services: Arc<[&'static str]>,
@@ -212,38 +213,33 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
     }
 
     let catalog = Catalog::get();
+    let mut shared: HashMap<*const SetAnalysis, Arc<Assessment>> = HashMap::new();
     let mut by_arn = HashMap::with_capacity(account.principals.len());
     for (i, p) in account.principals.iter().enumerate() {
         let Some((_, set)) = &sets[i] else { continue };
         let assessment = match reasons[i].take() {
-            Some(reason) => Assessment {
+            Some(Reason::AllActions) | None => Arc::clone(
+                shared
+                    .entry(Arc::as_ptr(set))
+                    .or_insert_with(|| Arc::new(set_assessment(set))),
+            ),
+            Some(reason) => Arc::new(Assessment {
                 privilege: Privilege::Admin,
                 reason,
-            },
-            None => match (set.change, set.read) {
-                (Some(id), _) => Assessment {
-                    privilege: Privilege::Write,
-                    reason: Reason::Action(id),
-                },
-                (None, Some(id)) => Assessment {
-                    privilege: Privilege::Read,
-                    reason: Reason::Action(id),
-                },
-                (None, None) => Assessment {
-                    privilege: Privilege::None,
-                    reason: Reason::Nothing,
-                },
-            },
+            }),
         };
         let list = services
             .entry(Arc::as_ptr(set))
             .or_insert_with(|| {
-                catalog
-                    .services()
-                    .iter()
-                    .filter(|s| s.actions().any(|id| set.somewhere.contains(id)))
-                    .map(|s| s.namespace())
-                    .collect()
+                // Ids run service by service: one namespace per run.
+                let mut list: Vec<&'static str> = Vec::new();
+                for id in set.somewhere.iter() {
+                    let ns = catalog.action(id).namespace();
+                    if list.last() != Some(&ns) {
+                        list.push(ns);
+                    }
+                }
+                list.into()
             })
             .clone();
         by_arn.insert(
@@ -262,4 +258,15 @@ pub fn analyze(details: &AuthorizationDetails) -> Analysis {
         notes: account.notes,
         sets: cache.len(),
     }
+}
+
+/// The class a set of policies gives by itself (no escalation).
+fn set_assessment(set: &SetAnalysis) -> Assessment {
+    let (privilege, reason) = match (set.everything, set.change, set.read) {
+        (true, _, _) => (Privilege::Admin, Reason::AllActions),
+        (false, Some(id), _) => (Privilege::Write, Reason::Action(id)),
+        (false, None, Some(id)) => (Privilege::Read, Reason::Action(id)),
+        (false, None, None) => (Privilege::None, Reason::Nothing),
+    };
+    Assessment { privilege, reason }
 }

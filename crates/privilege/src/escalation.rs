@@ -157,11 +157,19 @@ pub(crate) struct Memo {
 struct AnswerKey {
     set: usize,
     action: ActionId,
-    resource: Option<String>,
+    /// The resource, by address and length: every resource asked about is borrowed from
+    /// the authorization details, or `None` (some resource).
+    resource: Option<(usize, usize)>,
     trust: Option<u32>,
     /// How the trust policy's statements name the principal.
     reach: Vec<Reach>,
-    service: Option<String>,
+    /// The service, by address (the paths' static names).
+    service: Option<(usize, usize)>,
+}
+
+/// A text's address and length, as a key for texts that live as long as the analysis.
+fn address(text: &str) -> (usize, usize) {
+    (text.as_ptr() as usize, text.len())
 }
 
 /// Whether a context key is one of the principal's own (its name, id, ARN, tags): the keys
@@ -359,10 +367,10 @@ impl<'a, 'd> Asker<'a, 'd> {
         let key = AnswerKey {
             set: self.set_id,
             action: id,
-            resource: resource.map(str::to_owned),
+            resource: resource.map(address),
             trust,
             reach,
-            service: service.map(str::to_owned),
+            service: service.map(address),
         };
         if let Some(known) = self.memo.answers.borrow().get(&key) {
             return *known;
@@ -451,22 +459,32 @@ impl<'a, 'd> Asker<'a, 'd> {
     /// first step on the target may reach (see [`Asker::named`]).
     fn reachable(&self, path: &Path, list: &[usize]) -> Vec<usize> {
         let me = self.me();
+        let keep = |t: usize| t != self.index && self.account.principals[t].account == me.account;
         let first = path.steps.iter().find(|s| s.on != On::AnyResource);
-        let named = first.and_then(|s| self.named(s.action));
-        if named.as_ref().is_some_and(Vec::is_empty) {
-            return Vec::new();
+        match first.and_then(|s| self.named(s.action)) {
+            // The allowing statements name their resources: look those up.
+            Some(names) if names.len() < list.len() => {
+                let mut out = Vec::new();
+                for name in &names {
+                    let found = self.account.by_part.get(name.as_str());
+                    for &t in found.into_iter().flatten() {
+                        if keep(t) && list.contains(&t) && !out.contains(&t) {
+                            out.push(t);
+                        }
+                    }
+                }
+                out
+            }
+            Some(names) => list
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    let arn = self.account.principals[t].arn;
+                    keep(t) && names.iter().any(|n| ends_with_part(arn, n))
+                })
+                .collect(),
+            None => list.iter().copied().filter(|&t| keep(t)).collect(),
         }
-        list.iter()
-            .copied()
-            .filter(|&t| {
-                let arn = self.account.principals[t].arn;
-                t != self.index
-                    && named
-                        .as_ref()
-                        .is_none_or(|names| names.iter().any(|n| ends_with_part(arn, n)))
-                    && self.account.principals[t].account == me.account
-            })
-            .collect()
     }
 
     /// Whether a change to its own permissions leads to everything: no boundary, a

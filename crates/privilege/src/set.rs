@@ -10,6 +10,8 @@
 //! (own credentials, context keys that decide a change: [`crate::effect`]) are classes of
 //! their own. A set of AWS managed policies has a few dozen classes.
 
+use std::sync::OnceLock;
+
 use credreport_policy::catalog::{ActionId, ActionSet, Catalog};
 use credreport_policy::{
     allowed, keys, ContextValue, PolicySet, Principal, Request, RequestContext, SourceType, Sourced,
@@ -167,16 +169,17 @@ pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
     let mut name = String::new();
     let mut somewhere_by_class = vec![false; classes.count];
     let mut everything = candidate;
-    for (class, rep) in classes.representatives(catalog) {
+    for (class, rep) in classes.representatives() {
         full_name(catalog, rep, &mut name);
         somewhere_by_class[class] = ask(&name, "*", &anywhere);
         if everything && !ask(&name, &unnamed, &shared) {
             everything = false;
         }
     }
+    // An action no statement covers is allowed nowhere: only the covered ones are asked.
     let mut somewhere = catalog.empty_set();
-    for (id, &class) in catalog.ids().zip(&classes.of_action) {
-        if somewhere_by_class[class as usize] {
+    for id in classes.covered.iter() {
+        if somewhere_by_class[classes.of_action[id.index()] as usize] {
             somewhere.insert(id);
         }
     }
@@ -239,11 +242,14 @@ fn full_name(catalog: &Catalog, id: ActionId, out: &mut String) {
     let _ = write!(out, "{}", catalog.action(id));
 }
 
-/// The catalog's actions split by which statements cover them.
+/// The catalog's actions split by which statements cover them; only the actions some
+/// statement covers (an action none covers is allowed nowhere, and is not asked about).
 struct Classes {
-    /// The class of each action, by id.
+    /// The class of each action, by id (0 for those no statement covers).
     of_action: Vec<u32>,
     count: usize,
+    /// The actions some statement covers.
+    covered: ActionSet,
 }
 
 impl Classes {
@@ -257,13 +263,13 @@ impl Classes {
             *count += 1;
             c
         };
-        for (service, name) in special_actions() {
-            if let Some(id) = catalog.find(&format!("{service}:{name}")) {
-                of_action[id.index()] = fresh(&mut count);
-            }
+        for &id in special_ids() {
+            of_action[id.index()] = fresh(&mut count);
         }
+        let mut covered = catalog.empty_set();
         let mut split_to: Vec<u32> = Vec::new();
         for coverage in coverages {
+            covered.union_with(coverage);
             split_to.clear();
             split_to.resize(count, u32::MAX);
             for id in coverage.iter() {
@@ -274,19 +280,35 @@ impl Classes {
                 of_action[id.index()] = split_to[old];
             }
         }
-        Classes { of_action, count }
+        Classes {
+            of_action,
+            count,
+            covered,
+        }
     }
 
-    /// One action of each class that has any, with its class.
-    fn representatives(&self, catalog: &Catalog) -> Vec<(usize, ActionId)> {
+    /// One covered action of each class, with its class.
+    fn representatives(&self) -> Vec<(usize, ActionId)> {
         let mut seen = vec![false; self.count];
         let mut reps = Vec::new();
-        for (id, &class) in catalog.ids().zip(&self.of_action) {
-            if !seen[class as usize] {
-                seen[class as usize] = true;
-                reps.push((class as usize, id));
+        for id in self.covered.iter() {
+            let class = self.of_action[id.index()] as usize;
+            if !seen[class] {
+                seen[class] = true;
+                reps.push((class, id));
             }
         }
         reps
     }
+}
+
+/// The ids of the actions that need a question of their own, looked up once.
+fn special_ids() -> &'static [ActionId] {
+    static IDS: OnceLock<Vec<ActionId>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let catalog = Catalog::get();
+        special_actions()
+            .filter_map(|(service, name)| catalog.find(&format!("{service}:{name}")))
+            .collect()
+    })
 }
