@@ -229,7 +229,7 @@ fn account(stem: &str) -> Result<()> {
         );
     }
     println!(
-        "  of which: reading the details' JSON {:.1} ms, analysing (clone included) {:.1} ms",
+        "  of which: reading the details' JSON {:.1} ms; reading and analysing them {:.1} ms",
         read_t.as_secs_f64() * 1e3,
         analyse_t.as_secs_f64() * 1e3
     );

@@ -155,6 +155,11 @@ impl<'c> ActionRef<'c> {
         self.service().namespace()
     }
 
+    /// The service's position in [`Catalog::services`].
+    pub fn service_index(&self) -> usize {
+        usize::from(self.entry().service)
+    }
+
     /// The service.
     pub fn service(&self) -> &'c Service {
         &self.catalog.services[usize::from(self.entry().service)]

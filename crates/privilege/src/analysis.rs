@@ -94,12 +94,13 @@ impl Analysis {
 pub fn analyze(details: &AuthorizationDetails) -> Analysis {
     let mut account = Account::index(details);
     let mut cache: HashMap<SetKey, (usize, Arc<SetAnalysis>)> = HashMap::new();
+    let mut scratch = Vec::new();
     let mut services: HashMap<*const SetAnalysis, Arc<[&'static str]>> = HashMap::new();
     let mut analyse = |key: &SetKey, account: &Account<'_>| -> (usize, Arc<SetAnalysis>) {
         if let Some((id, a)) = cache.get(key) {
             return (*id, Arc::clone(a));
         }
-        let a = Arc::new(set::analyze(key, account.docs()));
+        let a = Arc::new(set::analyze(key, account.docs(), &mut scratch));
         let id = cache.len();
         cache.insert(key.clone(), (id, Arc::clone(&a)));
         (id, a)

@@ -92,7 +92,9 @@ pub(crate) fn sourced<'a>(
 }
 
 /// Asks the evaluator about one set (see the module documentation).
-pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
+/// `scratch` is a buffer the caller keeps from one set to the next (the class of each
+/// action: clearing 20,000 entries per set would cost more than a small set's questions).
+pub(crate) fn analyze(key: &SetKey, docs: &[Doc], scratch: &mut Vec<u32>) -> SetAnalysis {
     let catalog = Catalog::get();
     let (identity, boundary) = sourced(key, docs);
     let policies = PolicySet {
@@ -143,7 +145,7 @@ pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
                 })
         })
         .collect();
-    let classes = Classes::of(catalog, statements.iter().map(|(c, _)| *c));
+    let classes = Classes::of(catalog, statements.iter().map(|(c, _)| *c), scratch);
 
     // Every action everywhere: only worth asking when the identity-based Allows cover
     // every action, and the boundary's (if any) too.
@@ -214,26 +216,48 @@ pub(crate) fn analyze(key: &SetKey, docs: &[Doc]) -> SetAnalysis {
         true
     };
     let reads = |id: ActionId| somewhere.contains(id) && effect(catalog.action(id)) == Effect::Read;
-    SetAnalysis {
+    let analysis = SetAnalysis {
         everything,
         change: example(catalog, &somewhere, changes),
         read: example(catalog, &somewhere, reads),
         somewhere,
-    }
+    };
+    classes.release(scratch);
+    analysis
 }
 
-/// An action of `within` that `holds`, from the example services first.
+/// An action of `within` that `holds`, from the example services first (in their
+/// order), else the first.
 fn example(
     catalog: &Catalog,
     within: &ActionSet,
     holds: impl Fn(ActionId) -> bool,
 ) -> Option<ActionId> {
-    EXAMPLE_SERVICES
-        .iter()
-        .filter_map(|n| catalog.service(n))
-        .flat_map(|s| s.actions())
-        .chain(within.iter())
-        .find(|&id| within.contains(id) && holds(id))
+    static RANKS: OnceLock<Vec<u8>> = OnceLock::new();
+    let ranks = RANKS.get_or_init(|| {
+        let catalog = Catalog::get();
+        let mut ranks = vec![u8::MAX; catalog.services().len()];
+        for (rank, ns) in (0u8..).zip(EXAMPLE_SERVICES) {
+            if let Some(i) = catalog.services().iter().position(|s| s.namespace() == ns) {
+                ranks[i] = rank;
+            }
+        }
+        ranks
+    });
+    let mut best: Option<(u8, ActionId)> = None;
+    for id in within.iter() {
+        let rank = ranks[catalog.action(id).service_index()];
+        if best.is_some_and(|(b, _)| rank >= b) {
+            continue;
+        }
+        if holds(id) {
+            best = Some((rank, id));
+            if rank == 0 {
+                break;
+            }
+        }
+    }
+    best.map(|(_, id)| id)
 }
 
 fn full_name(catalog: &Catalog, id: ActionId, out: &mut String) {
@@ -253,8 +277,14 @@ struct Classes {
 }
 
 impl Classes {
-    fn of<'a>(catalog: &Catalog, coverages: impl Iterator<Item = &'a ActionSet>) -> Classes {
-        let mut of_action = vec![0u32; catalog.len()];
+    fn of<'a>(
+        catalog: &Catalog,
+        coverages: impl Iterator<Item = &'a ActionSet>,
+        scratch: &mut Vec<u32>,
+    ) -> Classes {
+        // All zeros: new, or cleared by `release`.
+        let mut of_action = std::mem::take(scratch);
+        of_action.resize(catalog.len(), 0);
         let mut count = 1usize;
         let fresh = |count: &mut usize| {
             // At most one class per action: fewer than 2^32.
@@ -285,6 +315,17 @@ impl Classes {
             count,
             covered,
         }
+    }
+
+    /// Gives the buffer back, all zeros again (only the entries set are cleared).
+    fn release(mut self, scratch: &mut Vec<u32>) {
+        for id in self.covered.iter() {
+            self.of_action[id.index()] = 0;
+        }
+        for &id in special_ids() {
+            self.of_action[id.index()] = 0;
+        }
+        *scratch = self.of_action;
     }
 
     /// One covered action of each class, with its class.
