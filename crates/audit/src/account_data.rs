@@ -27,9 +27,10 @@ pub struct AccountData {
     accessed_source: Arc<str>,
     has_details: bool,
     analysis: Analysis,
-    /// Each analysed principal's standing, by ARN (its reason written once, shared by
-    /// its findings).
-    standings: HashMap<String, Standing>,
+    /// The words of each distinct assessment (shared by the principals with the same
+    /// policies), written once.
+    /// (By the assessment's address: it lives as long as `analysis`.)
+    reasons: HashMap<usize, Arc<str>>,
     /// The principal checks' subjects: roles (`role-unused`), then principals with
     /// last-accessed data (`permissions-unused`).
     roles: Vec<Arc<PrincipalFacts>>,
@@ -38,6 +39,11 @@ pub struct AccountData {
 
 /// Why the root user is an administrator.
 const ROOT_REASON: &str = "the root user may perform every action in its account";
+
+/// An assessment's address, which identifies it while the analysis lives.
+fn address(assessment: &Arc<Assessment>) -> usize {
+    Arc::as_ptr(assessment) as usize
+}
 
 /// An instant of the inputs as a report timestamp (whole seconds).
 fn timestamp(t: Time) -> Option<Timestamp> {
@@ -54,22 +60,12 @@ impl AccountData {
     ) -> AccountData {
         let analysis = details.as_ref().map(analyze).unwrap_or_default();
         // A reason is written once for the principals that share it.
-        let mut words: HashMap<*const Assessment, Arc<str>> = HashMap::new();
-        let standings = analysis
-            .iter()
-            .map(|p| {
-                let reason = words
-                    .entry(Arc::as_ptr(&p.assessment))
-                    .or_insert_with(|| Arc::from(p.assessment.reason.to_string()));
-                (
-                    p.arn.clone(),
-                    Standing {
-                        privilege: Some(p.privilege()),
-                        reason: Some(Arc::clone(reason)),
-                    },
-                )
-            })
-            .collect();
+        let mut reasons: HashMap<usize, Arc<str>> = HashMap::new();
+        for p in analysis.iter() {
+            reasons
+                .entry(address(&p.assessment))
+                .or_insert_with(|| Arc::from(p.assessment.reason.to_string()));
+        }
         let mut created: HashMap<&str, Option<Timestamp>> = HashMap::new();
         let mut roles = Vec::new();
         if let Some(d) = &details {
@@ -128,7 +124,7 @@ impl AccountData {
             accessed_source: Arc::from("last-accessed data"),
             has_details: details.is_some(),
             analysis,
-            standings,
+            reasons,
             roles,
             accessed,
         }
@@ -174,7 +170,13 @@ impl AccountData {
                 reason: Some(Arc::from(ROOT_REASON)),
             };
         }
-        self.standings.get(arn).cloned().unwrap_or_default()
+        let Some(p) = self.analysis.get(arn) else {
+            return Standing::default();
+        };
+        Standing {
+            privilege: Some(p.privilege()),
+            reason: self.reasons.get(&address(&p.assessment)).cloned(),
+        }
     }
 
     /// The roles `role-unused` looks at (service-linked ones aside).
@@ -194,5 +196,17 @@ impl AccountData {
             .iter()
             .map(|n| format!("authorization details: {n}; its privilege is unknown"))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AccountData;
+
+    /// Fetch mode may build it on one thread and audit on another.
+    #[test]
+    fn account_data_can_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<AccountData>();
     }
 }

@@ -480,9 +480,14 @@ impl Catalog {
             }
             return;
         }
-        let Some(service) = self.service(namespace) else {
+        // The pattern is lowercase already: no copy to look the service up.
+        let Ok(at) = self
+            .services
+            .binary_search_by(|s| (*s.namespace).cmp(namespace))
+        else {
             return;
         };
+        let service = &self.services[at];
         let range = service.actions.start as usize..service.actions.end as usize;
         let names = &self.entries[range.clone()];
         // Names are sorted within a service: a literal prefix (`Get` of `Get*`, the whole
@@ -491,12 +496,20 @@ impl Catalog {
         let prefix = &name[..prefix_len];
         let from = names.partition_point(|e| *e.lower < *prefix);
         let to = from + names[from..].partition_point(|e| e.lower.starts_with(prefix));
+        // Fewer than 2^32 entries (checked when read).
+        #[allow(clippy::cast_possible_truncation)]
+        let id = |i: usize| ActionId((range.start + from + i) as u32);
+        if name.len() == prefix_len + 1 && name.ends_with('*') {
+            // `Get*`: the whole run.
+            for i in 0..to - from {
+                set.insert(id(i));
+            }
+            return;
+        }
         let name_glob = Glob::new(name);
         for (i, e) in names[from..to].iter().enumerate() {
             if name_glob.matches(&e.lower) {
-                // Fewer than 2^32 entries (checked when read).
-                #[allow(clippy::cast_possible_truncation)]
-                set.insert(ActionId((range.start + from + i) as u32));
+                set.insert(id(i));
             }
         }
     }

@@ -3,6 +3,7 @@
 //! document numbers, groups by name and managed policies by ARN.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use credreport_policy::catalog::{ActionSet, Catalog};
 use credreport_policy::{parse_policy, parse_trust_policy, Policy};
@@ -34,8 +35,9 @@ pub enum Kind {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct SetKey {
     pub kind: Kind,
-    pub account: String,
-    pub partition: String,
+    /// Shared by every key of the account (one allocation).
+    pub account: Arc<str>,
+    pub partition: Arc<str>,
     /// Document numbers, sorted, without repeats.
     pub identity: Vec<u32>,
     pub boundary: Option<u32>,
@@ -97,9 +99,15 @@ struct Interner<'d> {
     by_address: HashMap<(usize, usize), Result<u32, String>>,
     by_text: HashMap<&'d str, Result<u32, String>>,
     docs: Vec<Doc>,
+    /// Account ids and partitions, one shared copy each.
+    names: HashMap<&'d str, Arc<str>>,
 }
 
 impl<'d> Interner<'d> {
+    fn name(&mut self, text: &'d str) -> Arc<str> {
+        Arc::clone(self.names.entry(text).or_insert_with(|| Arc::from(text)))
+    }
+
     fn doc(&mut self, text: &'d str) -> Result<u32, String> {
         let address = (text.as_ptr() as usize, text.len());
         if let Some(known) = self.by_address.get(&address) {
@@ -139,6 +147,7 @@ impl<'d> Account<'d> {
             by_address: HashMap::new(),
             by_text: HashMap::new(),
             docs: Vec::new(),
+            names: HashMap::new(),
         };
         let mut notes = Vec::new();
         let policies: HashMap<&str, &ManagedPolicyDetail> = details
@@ -300,8 +309,8 @@ impl<'d> Account<'d> {
         identity.dedup();
         Some(SetKey {
             kind: Kind::User,
-            account: account.to_owned(),
-            partition: partition.to_owned(),
+            account: Arc::from(account),
+            partition: Arc::from(partition),
             identity,
             boundary: None,
         })
@@ -315,8 +324,8 @@ impl<'d> Account<'d> {
         let (partition, account) = arn_parts(arn);
         Some(SetKey {
             kind,
-            account: account.to_owned(),
-            partition: partition.to_owned(),
+            account: Arc::from(account),
+            partition: Arc::from(partition),
             identity: vec![n],
             boundary: None,
         })
@@ -408,8 +417,8 @@ impl<'i, 'd> SetBuilder<'i, 'd> {
         if problems.is_empty() {
             principal.key = Some(SetKey {
                 kind: principal.kind,
-                account: principal.account.to_owned(),
-                partition: principal.partition.to_owned(),
+                account: self.interner.name(principal.account),
+                partition: self.interner.name(principal.partition),
                 identity: self.identity,
                 boundary: boundary.flatten(),
             });

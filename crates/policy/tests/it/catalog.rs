@@ -147,3 +147,26 @@ fn statements_cover_their_actions_and_not_actions() {
     assert!(none.is_empty() && !catalog.all().intersects(&none));
     assert_eq!(catalog.all().iter().count(), catalog.len());
 }
+
+proptest::proptest! {
+    // Each case matches 20,000 names the slow way.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// The catalog's shortcuts (the service looked up by name, the run of names with a
+    /// literal prefix) find exactly what matching every action's full name finds.
+    #[test]
+    fn matching_agrees_with_every_action(
+        pattern in "(s3|iam|ec2|\\*|s\\*|i\\?m):(get|put|list|create|del)?[a-z]{0,2}[*?]?[a-z]{0,3}\\*?"
+    ) {
+        let catalog = Catalog::get();
+        let fast = catalog.matching(&pattern);
+        let mut naive = catalog.empty_set();
+        for id in catalog.ids() {
+            let name = catalog.action(id).to_string();
+            if credreport_policy::wildcard_match(&pattern, &name, true) {
+                naive.insert(id);
+            }
+        }
+        proptest::prop_assert_eq!(fast, naive);
+    }
+}
