@@ -86,7 +86,14 @@
 //! every answer is a [`Tri`]: [`Statement::applies`] says whether one statement covers a
 //! request for every context, some, or none; [`Evaluation::allowed`] the same of the
 //! whole decision. An auditor asks "could this principal do X" (`allowed.possible()`) and
-//! "can it always" (`allowed.certain()`).
+//! "can it always" (`allowed.certain()`). [`allowed`] answers without the explanation;
+//! [`RequestContext::any_resource`] asks about every resource at once;
+//! [`Statement::named_resources`] says which resources a statement names outright.
+//!
+//! # The service catalog
+//!
+//! [`catalog::Catalog`] lists AWS's services and their actions with their access levels
+//! (the Service Authorization Reference), and the actions a pattern or a statement covers.
 #![deny(missing_docs)]
 
 pub mod catalog;
