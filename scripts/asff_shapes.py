@@ -13,7 +13,7 @@ the Security Hub user guide, which the model does not repeat.
 
 Only what credreport writes is copied: AwsSecurityFinding and Resource keep the members
 listed in KEEP (the other members are left out, so output that used one would fail the
-tests), ResourceDetails keeps AwsIamUser, AwsIamAccessKey and Other; every shape they
+tests), ResourceDetails keeps AwsIamUser, AwsIamAccessKey, AwsIamRole and Other; every shape they
 refer to is copied whole, without its documentation.
 
     scripts/asff_shapes.py > crates/audit/tests/data/asff/securityhub-asff-shapes.json
@@ -55,7 +55,7 @@ KEEP = {
         "FindingProviderFields",
     ],
     "Resource": ["Type", "Id", "Partition", "Region", "Tags", "Details"],
-    "ResourceDetails": ["AwsIamUser", "AwsIamAccessKey", "Other"],
+    "ResourceDetails": ["AwsIamUser", "AwsIamAccessKey", "AwsIamRole", "Other"],
 }
 
 # Limits the user guide gives and the model does not: "Type: Map of up to 50 key-value

@@ -21,6 +21,10 @@
 //! rows and all of them, so that its growth with the rows shows: no output, JSON, CSV,
 //! SARIF, OCSF, ASFF and the table.
 //!
+//! Then a 5,000-user account (`CREDREPORT_AUDIT_BENCH_ACCOUNT_USERS`) audited from its
+//! report alone and with its authorization details (`credreport_testkit::account`), in
+//! the same run: the privilege join's cost.
+//!
 //! No benchmark framework: wall-clock seconds.
 
 use std::fs::File;
@@ -31,13 +35,18 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use credreport_audit::render::renderer;
 use credreport_audit::{
-    audit, AsOfSource, Config, Finding, Format, Input, RenderOptions, RunInfo, Sink, Summary,
+    audit, audit_with, AccountData, AsOfSource, AuthorizationDetails, Config, Finding, Format,
+    Input, RenderOptions, RunInfo, Sink, Summary,
 };
 use credreport_report::{Cell, Column, Edition, ReportReader, ReportWriter, Row, Timestamp};
 use credreport_testkit::{peak_rss_kib, Rng};
 
 const ROWS_VAR: &str = "CREDREPORT_AUDIT_BENCH_ROWS";
 const CHILD_VAR: &str = "CREDREPORT_AUDIT_BENCH_CHILD";
+const ACCOUNT_USERS_VAR: &str = "CREDREPORT_AUDIT_BENCH_ACCOUNT_USERS";
+/// Set: only the account comparison (not the large report).
+const ACCOUNT_ONLY_VAR: &str = "CREDREPORT_AUDIT_BENCH_ACCOUNT_ONLY";
+const ACCOUNT_RUNS: usize = 25;
 const DEFAULT_ROWS: u64 = 1_000_000;
 const RUNS: usize = 3;
 const ACCOUNT: &str = "123456789012";
@@ -49,6 +58,9 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 fn main() -> Result<()> {
     if let Ok(spec) = std::env::var(CHILD_VAR) {
         return child(&spec);
+    }
+    if std::env::var_os(ACCOUNT_ONLY_VAR).is_some() {
+        return account(&format!("credreport-audit-bench-{}", std::process::id()));
     }
     let rows = match std::env::var(ROWS_VAR) {
         Ok(v) => v
@@ -74,6 +86,7 @@ fn main() -> Result<()> {
     let (big, small) = (&files.0[0], &files.0[1]);
     generate(big, rows)?;
     generate(small, small_rows)?;
+    account(&stem)?;
     let bytes = std::fs::metadata(big)?.len();
 
     plain_read(big)?; // warm the page cache
@@ -129,6 +142,108 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// A 5,000-user account (`CREDREPORT_AUDIT_BENCH_ACCOUNT_USERS`): its report audited
+/// alone, and with its authorization details (`credreport_testkit::account`: users in
+/// groups with AWS's managed policies, team policies, roles), in the same run. Both
+/// render JSON to a sink; "with details" includes reading the details' JSON and the
+/// privilege analysis.
+fn account(stem: &str) -> Result<()> {
+    let users: u64 = match std::env::var(ACCOUNT_USERS_VAR) {
+        Ok(v) => v
+            .trim()
+            .replace('_', "")
+            .parse()
+            .map_err(|e| format!("{ACCOUNT_USERS_VAR}={v}: {e}"))?,
+        Err(_) => 5_000,
+    };
+    let files = TempFiles(vec![
+        std::env::temp_dir().join(format!("{stem}-account.csv"))
+    ]);
+    let path = &files.0[0];
+    // The root row and `users` users.
+    let names = generate(path, users + 1)?;
+    let json = credreport_testkit::account::authorization_details(ACCOUNT, &names);
+    let config = config()?;
+    let as_of = Timestamp::from_unix(AS_OF).ok_or("as-of")?;
+    let run = |data: Option<&AccountData>| -> Result<u64> {
+        let inputs = vec![Input::new("account.csv", File::open(path)?)];
+        let mut sink = renderer(
+            Format::Json,
+            Box::new(BufWriter::new(io::sink())),
+            RenderOptions::default(),
+        );
+        let summary = audit_with(
+            &config,
+            as_of,
+            AsOfSource::Given,
+            inputs,
+            None,
+            data,
+            &mut sink,
+        )?;
+        let t = &summary.tally;
+        Ok(t.failed.total() + t.suppressed + t.not_evaluated)
+    };
+    // Interleaved, best of each: the machine is shared, and the four see the same moments.
+    let mut best = [Duration::MAX; 4];
+    let (mut alone_findings, mut joined_findings, mut sets) = (0, 0, 0);
+    for _ in 0..ACCOUNT_RUNS {
+        let start = Instant::now();
+        alone_findings = std::hint::black_box(run(None)?);
+        best[0] = best[0].min(start.elapsed());
+
+        let start = Instant::now();
+        let details = AuthorizationDetails::from_json(&json)?;
+        let data = AccountData::new(Some(details), None);
+        sets = data.analysis().distinct_sets();
+        joined_findings = std::hint::black_box(run(Some(&data))?);
+        best[1] = best[1].min(start.elapsed());
+
+        let start = Instant::now();
+        std::hint::black_box(AuthorizationDetails::from_json(&json)?);
+        best[2] = best[2].min(start.elapsed());
+
+        let start = Instant::now();
+        let details = AuthorizationDetails::from_json(&json)?;
+        std::hint::black_box(AccountData::new(Some(details), None));
+        best[3] = best[3].min(start.elapsed());
+    }
+    let [alone_t, joined_t, read_t, analyse_t] = best;
+    println!();
+    println!(
+        "account audit: {users} users, authorization details {:.1} MB of JSON, {sets} distinct policy sets (best of {ACCOUNT_RUNS}, same run)",
+        json.len() as f64 / 1e6
+    );
+    println!();
+    println!(
+        "| {:<44} | {:>8} | {:>8} | {:>10} |",
+        "run", "ms", "findings", "vs alone"
+    );
+    println!("|{:-<46}|{:->10}|{:->10}|{:->12}|", "", "", "", "");
+    for (name, t, n) in [
+        ("report only (JSON to a sink)", alone_t, alone_findings),
+        (
+            "with authorization details (JSON to a sink)",
+            joined_t,
+            joined_findings,
+        ),
+    ] {
+        println!(
+            "| {:<44} | {:>8.1} | {:>8} | {:>9.2}x |",
+            name,
+            t.as_secs_f64() * 1e3,
+            n,
+            t.as_secs_f64() / alone_t.as_secs_f64()
+        );
+    }
+    println!(
+        "  of which: reading the details' JSON {:.1} ms; reading and analysing them {:.1} ms",
+        read_t.as_secs_f64() * 1e3,
+        analyse_t.as_secs_f64() * 1e3
+    );
+    Ok(())
+}
+
 struct TempFiles(Vec<PathBuf>);
 
 impl Drop for TempFiles {
@@ -139,10 +254,14 @@ impl Drop for TempFiles {
     }
 }
 
-fn best_of(mut f: impl FnMut() -> Result<u64>) -> Result<(Duration, u64)> {
+fn best_of(f: impl FnMut() -> Result<u64>) -> Result<(Duration, u64)> {
+    best_of_n(RUNS, f)
+}
+
+fn best_of_n(runs: usize, mut f: impl FnMut() -> Result<u64>) -> Result<(Duration, u64)> {
     let mut best = Duration::MAX;
     let mut out = 0;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let start = Instant::now();
         out = std::hint::black_box(f()?);
         best = best.min(start.elapsed());
@@ -174,6 +293,10 @@ impl Sink for Count {
     }
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
+    }
+    // It counts: the order does not matter, and sorting would keep every finding.
+    fn orders_itself(&self) -> bool {
+        true
     }
 }
 
@@ -273,7 +396,9 @@ impl Draws for Rng {
     }
 }
 
-fn generate(path: &Path, rows: u64) -> Result<()> {
+/// Writes the report; returns its users, `(name, human)`, in order.
+fn generate(path: &Path, rows: u64) -> Result<Vec<(String, bool)>> {
+    let mut users = Vec::new();
     let mut out = ReportWriter::new(BufWriter::new(File::create(path)?), Edition::Current)?;
     let mut rng = Rng::new(0x5EED ^ rows);
     let ts = |t: Timestamp| Cell::Timestamp(t);
@@ -302,6 +427,7 @@ fn generate(path: &Path, rows: u64) -> Result<()> {
         } else {
             format!("svc-{i:0width$}")
         };
+        users.push((name.clone(), human));
         let created = rng.within(2000);
         let mut row = Row::new(Edition::Current)
             .with(Column::User, Cell::text(name.clone()))
@@ -362,5 +488,5 @@ fn generate(path: &Path, rows: u64) -> Result<()> {
     }
     let file = out.finish()?.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
-    Ok(())
+    Ok(users)
 }

@@ -125,6 +125,8 @@ check_ids! {
     PasswordNotChanged = "password-not-changed",
     SigningCertOld = "signing-cert-old",
     Password2018Gap = "password-2018-gap",
+    RoleUnused = "role-unused",
+    PermissionsUnused = "permissions-unused",
 }
 
 impl CheckId {
@@ -175,6 +177,9 @@ pub enum Scope {
     User,
     /// Every row.
     Any,
+    /// No row: the users and roles of the authorization details or last-accessed data
+    /// (run only when the audit has them).
+    Principal,
 }
 
 /// A CIS AWS Foundations Benchmark recommendation number in each numbering.
@@ -232,8 +237,18 @@ pub struct CheckInfo {
     pub fsbp: &'static [&'static str],
     /// What the check evaluates and where its boundaries are, in full sentences.
     pub description: &'static str,
-    /// The check itself: a pure function of the row and the context.
-    pub(crate) run: crate::checks::CheckFn,
+    /// The check itself: a pure function of the row (or the principal's facts) and the
+    /// context.
+    pub(crate) run: Run,
+}
+
+/// What a check runs on.
+#[derive(Clone, Copy)]
+pub(crate) enum Run {
+    /// A report row.
+    Row(crate::checks::CheckFn),
+    /// A principal's facts from the authorization details or last-accessed data.
+    Principal(crate::checks::PrincipalFn),
 }
 
 impl fmt::Debug for CheckInfo {

@@ -85,6 +85,12 @@ thresholds! {
     /// `password-2018-gap`: how many days before AWS's May 2018 gap a password_last_used
     /// value is treated as possibly stale.
     may_2018_gap_margin_days: 30,
+    /// `role-unused`: days since a role was last assumed (Access Analyzer and Security
+    /// Hub's unused-access analysis: 90).
+    role_unused_days: 90,
+    /// `permissions-unused`: days since a principal last used a service it is allowed
+    /// (Access Analyzer: 90).
+    permissions_unused_days: 90,
 }
 
 /// A per-check setting: on or off, and its severity.

@@ -18,10 +18,16 @@ use credreport_report::{
 };
 use serde::Serialize;
 
-use crate::check::{CheckId, Scope};
-use crate::checks::{Out, Subject, Verdict, ALL};
+use std::collections::HashMap;
+
+use crate::account_data::AccountData;
+use crate::check::{CheckId, Run, Scope};
+use crate::checks::principal::PrincipalKind;
+use crate::checks::{Out, PrincipalFacts, PrincipalSubject, Subject, Verdict, ALL};
 use crate::config::{CheckSetting, Config, Suppression};
-use crate::finding::{account_at, Finding, Status, SuppressionNote, SuppressionState, UserKind};
+use crate::finding::{
+    account_at, Finding, Standing, Status, SuppressionNote, SuppressionState, UserKind,
+};
 use crate::render::Sink;
 use crate::stats::Stats;
 
@@ -121,6 +127,11 @@ impl Summary {
 #[derive(Debug)]
 pub struct Auditor<'c> {
     config: &'c Config,
+    /// Authorization details and last-accessed data, when the audit has them.
+    data: Option<&'c AccountData>,
+    /// With last-accessed data: the kind of each user row seen, by ARN (for the
+    /// thresholds of `permissions-unused`).
+    kinds: HashMap<String, UserKind>,
     as_of: Timestamp,
     out: Out<'static>,
     /// Per check: whether a suppression for it matches on the resource (which is then
@@ -137,8 +148,21 @@ pub struct Auditor<'c> {
 impl<'c> Auditor<'c> {
     /// An auditor applying `config` as of `as_of`.
     pub fn new(config: &'c Config, as_of: Timestamp) -> Auditor<'c> {
+        Auditor::with_data(config, as_of, None)
+    }
+
+    /// An auditor that also knows the accounts' authorization details and last-accessed
+    /// data: findings carry their principal's privilege, and the principal checks run
+    /// ([`Auditor::audit_principals`]).
+    pub fn with_data(
+        config: &'c Config,
+        as_of: Timestamp,
+        data: Option<&'c AccountData>,
+    ) -> Auditor<'c> {
         Auditor {
             config,
+            data,
+            kinds: HashMap::new(),
             as_of,
             out: Out::default(),
             resource_globs: CheckId::ALL.map(|id| {
@@ -192,6 +216,15 @@ impl<'c> Auditor<'c> {
         };
         self.stats
             .add(row, (!root).then_some(kind == UserKind::Human), self.as_of);
+        let standing = match self.data {
+            Some(data) => {
+                if !root && !data.accessed().is_empty() {
+                    self.kinds.insert(row.arn().to_owned(), kind);
+                }
+                data.standing(row.arn(), root)
+            }
+            None => Standing::default(),
+        };
         self.note_future(row, source, line);
         let config = self.config;
         let th = config.thresholds(kind);
@@ -207,12 +240,16 @@ impl<'c> Auditor<'c> {
                 Scope::Root => root,
                 Scope::User => !root,
                 Scope::Any => true,
+                Scope::Principal => false,
+            };
+            let Run::Row(run) = info.run else {
+                continue;
             };
             if !setting.enabled || !applies {
                 continue;
             }
             self.out.clear();
-            (info.run)(&subject, &mut self.out);
+            run(&subject, &mut self.out);
             let counts = &mut self.counts[info.id.index()];
             for outcome in &self.out.outcomes {
                 counts.evaluated += 1;
@@ -230,6 +267,7 @@ impl<'c> Auditor<'c> {
                 let mut finding = Finding::new(
                     info.id,
                     setting.severity,
+                    &standing,
                     status,
                     kind,
                     outcome.credential,
@@ -352,6 +390,10 @@ impl<'c> Auditor<'c> {
         emit: &mut dyn FnMut(Finding<'_>) -> io::Result<()>,
     ) -> io::Result<()> {
         let arn = root_arn.unwrap_or_default();
+        let standing = self
+            .data
+            .map(|d| d.standing(&arn, true))
+            .unwrap_or_default();
         for info in ALL.iter().filter(|i| i.scope == Scope::Root) {
             let setting = self.config.check(info.id);
             if !setting.enabled {
@@ -363,10 +405,108 @@ impl<'c> Auditor<'c> {
             emit(Finding::missing_root(
                 info.id,
                 setting.severity,
+                &standing,
                 &arn,
                 self.as_of,
                 source,
             ))?;
+        }
+        Ok(())
+    }
+
+    /// Runs the principal checks (`role-unused`, `permissions-unused`) on the users and
+    /// roles of the account data, if the auditor has any; each finding goes to `sink`.
+    pub fn audit_principals(&mut self, sink: &mut dyn Sink) -> io::Result<()> {
+        let Some(data) = self.data else {
+            return Ok(());
+        };
+        for info in ALL.iter().filter(|i| i.scope == Scope::Principal) {
+            let Run::Principal(run) = info.run else {
+                continue;
+            };
+            let setting = self.config.check(info.id);
+            if !setting.enabled {
+                continue;
+            }
+            let subjects = match info.id {
+                CheckId::RoleUnused => data.roles(),
+                _ => data.accessed(),
+            };
+            for facts in subjects {
+                self.audit_principal(data, info.id, setting, run, facts, sink)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn audit_principal(
+        &mut self,
+        data: &AccountData,
+        id: CheckId,
+        setting: CheckSetting,
+        run: crate::checks::PrincipalFn,
+        facts: &Arc<PrincipalFacts>,
+        sink: &mut dyn Sink,
+    ) -> io::Result<()> {
+        let kind = match facts.kind {
+            PrincipalKind::Role => UserKind::Machine,
+            PrincipalKind::User => self
+                .kinds
+                .get(&facts.arn)
+                .copied()
+                .unwrap_or_else(|| self.config.classify(&facts.name, &facts.arn, false)),
+        };
+        let th = *self.config.thresholds(kind);
+        let subject = PrincipalSubject {
+            facts,
+            th: &th,
+            as_of: self.as_of,
+        };
+        self.out.clear();
+        run(&subject, &mut self.out);
+        let standing = data.standing(&facts.arn, false);
+        let counts = &mut self.counts[id.index()];
+        for outcome in &self.out.outcomes {
+            counts.evaluated += 1;
+            let status = match outcome.verdict {
+                Verdict::Pass => {
+                    counts.passed += 1;
+                    continue;
+                }
+                Verdict::Fail => Status::Fail,
+                Verdict::NotEvaluated => {
+                    counts.not_evaluated += 1;
+                    Status::NotEvaluated
+                }
+            };
+            let mut finding = Finding::principal(
+                id,
+                setting.severity,
+                &standing,
+                status,
+                kind,
+                outcome.age_days,
+                Arc::clone(facts),
+                th,
+                self.as_of,
+                data.source(id),
+            );
+            if status == Status::Fail {
+                let resource = finding.resource().to_string();
+                apply_suppressions(
+                    &self.config.suppressions,
+                    &mut self.hits,
+                    self.as_of,
+                    &resource,
+                    &mut finding,
+                );
+                if finding.status == Status::Suppressed {
+                    counts.suppressed += 1;
+                } else {
+                    counts.failed += 1;
+                }
+            }
+            sink.finding(finding)?;
         }
         Ok(())
     }
@@ -392,7 +532,7 @@ impl<'c> Auditor<'c> {
     /// Ends the run: counts, suppressions and remarks. `tally` is left empty for the
     /// [`crate::render::Tally`] stage to fill.
     pub fn finish(self, inputs: Vec<InputSummary>, baseline: Vec<InputSummary>) -> Summary {
-        let mut notes = Vec::new();
+        let mut notes = self.data.map(AccountData::notes).unwrap_or_default();
         if let Some(first) = &self.first_future {
             notes.push(format!(
                 "{} report {} later than the as-of time {} (first: {first}); their ages count \

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use credreport_report::{Cell, Column, Row, Sentinel, Slot, Timestamp, ROOT_USER};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{CheckId, Severity};
-use crate::checks::{Out, Subject};
+use crate::check::{CheckId, Run, Severity};
+use crate::checks::{Out, PrincipalFacts, PrincipalSubject, Subject};
 use crate::config::Thresholds;
+use crate::priority::{adjusted, privilege_name, Priority, Privilege};
 
 /// The credential (or the user as a whole) a finding is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -288,8 +289,16 @@ enum RowRef<'r> {
 pub struct Finding<'r> {
     /// The check.
     pub check: CheckId,
-    /// Its severity (after configuration).
+    /// Its severity: the base severity moved by the principal's privilege (one level up
+    /// for an administrator, one down for a principal that may do nothing).
     pub severity: Severity,
+    /// The check's own severity (after configuration), before privilege.
+    pub base_severity: Severity,
+    /// The privilege of the user or role it is about; `None`: unknown (no authorization
+    /// data, or the principal is not in it).
+    pub privilege: Option<Privilege>,
+    /// Why the principal has that privilege (shared by the principal's findings).
+    pub privilege_reason: Option<Arc<str>>,
     /// Fail, suppressed, or not evaluated.
     pub status: Status,
     /// Against a baseline: new, persisting or resolved.
@@ -315,12 +324,22 @@ pub struct Finding<'r> {
 }
 
 /// Where a finding's words come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Origin {
     /// Its check, run again on its row.
     Check,
     /// The report has no root row (the row is a stand-in with the root's name and ARN).
     MissingRoot,
+    /// A check of a principal from the authorization details or last-accessed data (the
+    /// row is a stand-in with its name and ARN), run again on these facts.
+    Principal(Arc<PrincipalFacts>),
+}
+
+/// What is known of a principal's privilege, for its findings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Standing {
+    pub privilege: Option<Privilege>,
+    pub reason: Option<Arc<str>>,
 }
 
 const MISSING_ROOT_MESSAGE: &str =
@@ -335,6 +354,7 @@ impl<'r> Finding<'r> {
     pub(crate) fn new(
         check: CheckId,
         severity: Severity,
+        standing: &Standing,
         status: Status,
         user_kind: UserKind,
         credential: Credential,
@@ -348,7 +368,10 @@ impl<'r> Finding<'r> {
     ) -> Finding<'r> {
         Finding {
             check,
-            severity,
+            severity: adjusted(severity, standing.privilege),
+            base_severity: severity,
+            privilege: standing.privilege,
+            privilege_reason: standing.reason.clone(),
             status,
             change: None,
             user_kind,
@@ -370,6 +393,7 @@ impl<'r> Finding<'r> {
     pub(crate) fn missing_root(
         check: CheckId,
         severity: Severity,
+        standing: &Standing,
         arn: &str,
         as_of: Timestamp,
         source: &Arc<str>,
@@ -380,7 +404,10 @@ impl<'r> Finding<'r> {
         let account_at = account_at(&row);
         Finding {
             check,
-            severity,
+            severity: adjusted(severity, standing.privilege),
+            base_severity: severity,
+            privilege: standing.privilege,
+            privilege_reason: standing.reason.clone(),
             status: Status::NotEvaluated,
             change: None,
             user_kind: UserKind::Root,
@@ -394,6 +421,63 @@ impl<'r> Finding<'r> {
             as_of,
             th: Thresholds::default(),
             origin: Origin::MissingRoot,
+        }
+    }
+
+    /// A finding of a principal check: about a user or role of the authorization details
+    /// (or last-accessed data) named `name`, from `facts`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn principal(
+        check: CheckId,
+        severity: Severity,
+        standing: &Standing,
+        status: Status,
+        user_kind: UserKind,
+        age_days: Option<i64>,
+        facts: Arc<PrincipalFacts>,
+        th: Thresholds,
+        as_of: Timestamp,
+        source: &Arc<str>,
+    ) -> Finding<'static> {
+        let mut row = Row::new(credreport_report::Edition::Current)
+            .with(Column::User, Cell::text(facts.name.as_str()))
+            .with(Column::Arn, Cell::text(facts.arn.as_str()));
+        if let Some(created) = facts.created {
+            row.set(Column::UserCreationTime, Cell::Timestamp(created));
+        }
+        let account_at = account_at(&row);
+        Finding {
+            check,
+            severity: adjusted(severity, standing.privilege),
+            base_severity: severity,
+            privilege: standing.privilege,
+            privilege_reason: standing.reason.clone(),
+            status,
+            change: None,
+            user_kind,
+            credential: Credential::User,
+            age_days,
+            suppression: None,
+            source: Arc::clone(source),
+            line: 0,
+            row: RowRef::Shared(Arc::new(row)),
+            account_at,
+            as_of,
+            th,
+            origin: Origin::Principal(facts),
+        }
+    }
+
+    /// `unknown`, or the principal's privilege (`admin`, `write`, `read`, `none`).
+    pub fn privilege_name(&self) -> &'static str {
+        privilege_name(self.privilege)
+    }
+
+    /// Where it goes among the others: most severe first, then most privileged.
+    pub fn priority(&self) -> Priority {
+        Priority {
+            severity: self.severity,
+            privilege: self.privilege,
         }
     }
 
@@ -427,8 +511,12 @@ impl<'r> Finding<'r> {
         Resource(self)
     }
 
-    /// `report.csv:7`: the report and the line of the row.
+    /// `report.csv:7`: the report and the line of the row; the source alone for a
+    /// finding with no row (a report without a root row, a principal check).
     pub fn location(&self) -> String {
+        if self.line == 0 {
+            return self.source.to_string();
+        }
         format!("{}:{}", self.source, self.line)
     }
 
@@ -453,12 +541,12 @@ impl<'r> Finding<'r> {
     /// [`Finding::text`] into `text` (emptied first), reusing its buffers.
     pub fn text_into(&self, text: &mut FindingText) {
         text.clear();
-        match self.origin {
-            Origin::MissingRoot => {
+        match (&self.origin, &self.check.info().run) {
+            (Origin::MissingRoot, _) => {
                 text.message.push_str(MISSING_ROOT_MESSAGE);
                 text.remediation.push_str(MISSING_ROOT_FIX);
             }
-            Origin::Check => {
+            (Origin::Check, Run::Row(run)) => {
                 let subject = Subject {
                     row: self.row(),
                     kind: self.user_kind,
@@ -466,9 +554,24 @@ impl<'r> Finding<'r> {
                     as_of: self.as_of,
                 };
                 let mut out = Out::text(self.credential, text);
-                (self.check.info().run)(&subject, &mut out);
+                run(&subject, &mut out);
                 debug_assert!(!text.message.is_empty(), "{self:?}: no text");
             }
+            (Origin::Principal(facts), Run::Principal(run)) => {
+                let subject = PrincipalSubject {
+                    facts,
+                    th: &self.th,
+                    as_of: self.as_of,
+                };
+                let mut out = Out::text(self.credential, text);
+                run(&subject, &mut out);
+                debug_assert!(!text.message.is_empty(), "{self:?}: no text");
+            }
+            // A finding's origin always matches its check's kind.
+            (Origin::Check, Run::Principal(_)) | (Origin::Principal(_), Run::Row(_)) => {}
+        }
+        if let (Some(privilege), Some(reason)) = (self.privilege, &self.privilege_reason) {
+            text.notes.push(format!("privilege {privilege}: {reason}"));
         }
         if let Some(s) = &self.suppression {
             if s.state == SuppressionState::Expired {
@@ -543,6 +646,9 @@ impl<'r> Finding<'r> {
         Finding {
             check: self.check,
             severity: self.severity,
+            base_severity: self.base_severity,
+            privilege: self.privilege,
+            privilege_reason: self.privilege_reason,
             status: self.status,
             change: self.change,
             user_kind: self.user_kind,
@@ -576,7 +682,7 @@ impl fmt::Display for Resource<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let finding = self.0;
         let arn = finding.arn();
-        if finding.origin == Origin::MissingRoot && arn.is_empty() {
+        if matches!(finding.origin, Origin::MissingRoot) && arn.is_empty() {
             return write!(f, "{}#root", finding.source);
         }
         f.write_str(arn)?;
@@ -592,11 +698,13 @@ impl Serialize for Finding<'_> {
         use serde::ser::SerializeStruct;
         let text = self.text();
         let evidence: Vec<Evidence<'_>> = self.evidence_in(&text).collect();
-        let mut st = s.serialize_struct("Finding", 21)?;
+        let mut st = s.serialize_struct("Finding", 23)?;
         st.serialize_field("fingerprint", &self.fingerprint())?;
         st.serialize_field("check", &self.check)?;
         st.serialize_field("title", self.check.info().title)?;
         st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("base_severity", &self.base_severity)?;
+        st.serialize_field("privilege", self.privilege_name())?;
         st.serialize_field("status", &self.status)?;
         st.serialize_field("change", &self.change)?;
         st.serialize_field("account_id", &self.account_id())?;

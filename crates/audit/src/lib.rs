@@ -40,17 +40,21 @@ use std::io::{self, Read};
 
 use credreport_report::Timestamp;
 
+mod account_data;
 mod check;
 pub mod checks;
 pub mod config;
 mod diff;
 mod engine;
 mod finding;
+pub mod priority;
 pub mod render;
 pub mod stats;
 
+pub use account_data::AccountData;
 pub use check::{CheckId, CheckInfo, Cis, Scope, Severity};
 pub use config::{CheckSetting, Config, ConfigError, Glob, Suppression, Thresholds};
+pub use credreport_privilege::{AuthorizationDetails, LastAccessed};
 pub use diff::{Comparison, Diff};
 pub use engine::{
     AsOfSource, Auditor, CheckCounts, InputSummary, Summary, SuppressionHits, MAX_LISTED_ERRORS,
@@ -59,6 +63,7 @@ pub use finding::{
     Change, Credential, Evidence, Finding, FindingText, Resource, Status, SuppressionNote,
     SuppressionState, UserKind,
 };
+pub use priority::{Priority, Privilege};
 pub use render::{Collect, Format, RenderOptions, RunInfo, Sink, Tally, TallyCounts};
 
 /// A report to audit: a name for messages and a reader of its bytes.
@@ -94,18 +99,38 @@ pub struct Baseline<'a> {
     pub as_of: Timestamp,
 }
 
-/// Audits `inputs` (one combined result) into `sink`, compared with `baseline` if given.
-///
-/// Findings reach the sink as they are made, in report order, each marked new or
-/// persisting when there is a baseline; the baseline's other findings follow, marked
-/// resolved. Returns the summary the sink was given, tallies included. Read errors are
-/// in the summary ([`Summary::has_errors`]); an `Err` is a failure to write.
+/// Audits `inputs` (one combined result) into `sink`, compared with `baseline` if given,
+/// with the credential reports alone: every finding's privilege is unknown.
+/// [`audit_with`] also takes the accounts' authorization details and last-accessed data.
 pub fn audit(
     config: &Config,
     as_of: Timestamp,
     as_of_source: AsOfSource,
     inputs: Vec<Input<'_>>,
     baseline: Option<Baseline<'_>>,
+    sink: &mut dyn Sink,
+) -> io::Result<Summary> {
+    audit_with(config, as_of, as_of_source, inputs, baseline, None, sink)
+}
+
+/// Audits `inputs` (one combined result) into `sink`, compared with `baseline` if given,
+/// knowing `data` (the accounts' authorization details and last-accessed data) if given:
+/// findings carry their principal's privilege and severity, and the principal checks
+/// (`role-unused`, `permissions-unused`) run after the reports.
+///
+/// Findings reach the sink in [`Priority`] order (most severe first, then most
+/// privileged; report order within), unless the sink orders them itself
+/// ([`Sink::orders_itself`]: the table, Markdown and HTML); each is marked new or
+/// persisting when there is a baseline, and the baseline's other findings are marked
+/// resolved. Returns the summary the sink was given, tallies included. Read errors are in
+/// the summary ([`Summary::has_errors`]); an `Err` is a failure to write.
+pub fn audit_with(
+    config: &Config,
+    as_of: Timestamp,
+    as_of_source: AsOfSource,
+    inputs: Vec<Input<'_>>,
+    baseline: Option<Baseline<'_>>,
+    data: Option<&AccountData>,
     sink: &mut dyn Sink,
 ) -> io::Result<Summary> {
     let mut baseline_findings = None;
@@ -133,6 +158,13 @@ pub fn audit(
         inputs: inputs.iter().map(|i| i.name.clone()).collect(),
         baseline: baseline_names,
     };
+    let mut sorted;
+    let sink: &mut dyn Sink = if sink.orders_itself() {
+        sink
+    } else {
+        sorted = render::Sorted::new(sink);
+        &mut sorted
+    };
     let mut tally = Tally::new(sink);
     let summary = {
         let mut stage: Box<dyn Sink + '_> = match baseline_findings {
@@ -140,11 +172,12 @@ pub fn audit(
             None => Box::new(&mut tally),
         };
         stage.begin(&run)?;
-        let mut auditor = Auditor::new(config, as_of);
+        let mut auditor = Auditor::with_data(config, as_of, data);
         let mut summaries = Vec::with_capacity(inputs.len());
         for input in inputs {
             summaries.push(auditor.audit_report(&input.name, input.reader, &mut stage)?);
         }
+        auditor.audit_principals(&mut stage)?;
         let summary = auditor.finish(summaries, baseline_summaries);
         stage.finish(&summary)?;
         summary

@@ -8,7 +8,10 @@
 //! check must conclude: one line per failure or not-evaluated credential, then how many
 //! credentials passed. All go through one `check` helper.
 
-use credreport_audit::{audit, AsOfSource, Collect, Config, Input, Status};
+use credreport_audit::{
+    audit_with, AccountData, AsOfSource, AuthorizationDetails, Collect, Config, Input,
+    LastAccessed, Status,
+};
 use credreport_report::{Column, Edition, Timestamp};
 
 const ACCOUNT: &str = "123456789012";
@@ -108,6 +111,11 @@ struct Case {
     want: &'static str,
     /// Text every failure or not-evaluated message must contain ("" for none).
     says: &'static str,
+    /// The principal checks' inputs: authorization details (roles written as
+    /// `name created=… last_used=… path=…`), last-accessed data (principals written as
+    /// `role/name s3=2020-12-01 iam=never …`).
+    roles: &'static [&'static str],
+    accessed: &'static [&'static str],
 }
 
 const AS_OF: &str = "2021-01-01T00:00:00Z";
@@ -122,6 +130,8 @@ fn case(name: &'static str, check: &'static str, rows: &'static [&'static str]) 
         config: "",
         want: "",
         says: "",
+        roles: &[],
+        accessed: &[],
     }
 }
 
@@ -144,6 +154,69 @@ impl Case {
     fn says(self, says: &'static str) -> Case {
         Case { says, ..self }
     }
+    fn roles(self, roles: &'static [&'static str]) -> Case {
+        Case { roles, ..self }
+    }
+    fn accessed(self, accessed: &'static [&'static str]) -> Case {
+        Case { accessed, ..self }
+    }
+}
+
+/// Authorization details with these roles (`name key=value …`: `created`, `last_used`,
+/// `path`), as get-account-authorization-details prints them.
+fn details(roles: &[&str]) -> AuthorizationDetails {
+    let list: Vec<serde_json::Value> = roles
+        .iter()
+        .map(|spec| {
+            let mut words = spec.split_whitespace();
+            let name = words.next().expect("a role name");
+            let mut role = serde_json::json!({
+                "RoleName": name,
+                "Path": "/",
+                "Arn": format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+            });
+            for word in words {
+                let (k, v) = word.split_once('=').expect("key=value");
+                match k {
+                    "created" => role["CreateDate"] = value(v).into(),
+                    "last_used" => {
+                        role["RoleLastUsed"] =
+                            serde_json::json!({"LastUsedDate": value(v), "Region": "eu-west-1"})
+                    }
+                    "path" => role["Path"] = v.into(),
+                    other => panic!("role key {other}"),
+                }
+            }
+            role
+        })
+        .collect();
+    AuthorizationDetails::from_json(&serde_json::json!({ "RoleDetailList": list }).to_string())
+        .expect("details")
+}
+
+/// Last-accessed data (`role/name` or `user/name`, then `namespace=date` or
+/// `namespace=never`).
+fn accessed(specs: &[&str]) -> LastAccessed {
+    let mut map = serde_json::Map::new();
+    for spec in specs {
+        let mut words = spec.split_whitespace();
+        let who = words.next().expect("role/name or user/name");
+        let services: Vec<serde_json::Value> = words
+            .map(|w| {
+                let (ns, when) = w.split_once('=').expect("namespace=date");
+                let mut s = serde_json::json!({"ServiceNamespace": ns, "ServiceName": format!("Service {ns}")});
+                if when != "never" {
+                    s["LastAuthenticated"] = value(when).into();
+                }
+                s
+            })
+            .collect();
+        map.insert(
+            format!("arn:aws:iam::{ACCOUNT}:{who}"),
+            serde_json::json!({"JobStatus": "COMPLETED", "ServicesLastAccessed": services}),
+        );
+    }
+    LastAccessed::from_json(&serde_json::Value::Object(map).to_string()).expect("last accessed")
 }
 
 /// Runs one check over the case's report and describes what it concluded.
@@ -156,12 +229,19 @@ fn check(c: &Case) -> String {
     }
     let as_of = Timestamp::parse(c.as_of.as_bytes()).expect("as-of").0;
     let mut found = Collect::default();
-    let summary = audit(
+    let data = (!c.roles.is_empty() || !c.accessed.is_empty()).then(|| {
+        AccountData::new(
+            (!c.roles.is_empty()).then(|| details(c.roles)),
+            (!c.accessed.is_empty()).then(|| accessed(c.accessed)),
+        )
+    });
+    let summary = audit_with(
         &config,
         as_of,
         AsOfSource::Given,
         vec![Input::new("case.csv", csv.as_bytes())],
         None,
+        data.as_ref(),
         &mut found,
     )
     .expect("audit");
@@ -478,6 +558,49 @@ fn cases() -> Vec<Case> {
             "alice password_enabled=true password_last_used=no_information",
         ])
         .want("passed 0"),
+        // ---- role-unused (Access Analyzer's unused roles; 90 days) ----
+        case("role_used_recently", "role-unused", &[])
+            .roles(&["r created=2019-01-01 last_used=2020-12-20"])
+            .want("passed 1"),
+        case("role_last_used_exactly_90_days_ago", "role-unused", &[])
+            .roles(&[
+                "a created=2019-01-01 last_used=2020-10-03",
+                "b created=2019-01-01 last_used=2020-10-03T00:00:01+00:00",
+            ])
+            .want("fail role/a; passed 1")
+            .says("was last used 2020-10-03 in eu-west-1, 90 days ago"),
+        case("role_never_used_is_aged_from_its_creation", "role-unused", &[])
+            .roles(&["new created=2020-12-01", "old created=2019-01-01"])
+            .want("fail role/old; passed 1")
+            .says("no recorded use since it was created"),
+        case("role_threshold_from_the_configuration", "role-unused", &[])
+            .roles(&["r created=2019-01-01 last_used=2020-11-15"])
+            .config("[thresholds]\nrole_unused_days = 30")
+            .want("fail role/r; passed 0"),
+        case("service_linked_roles_are_left_out", "role-unused", &[])
+            .roles(&["AWSServiceRoleForSupport created=2015-01-01 path=/aws-service-role/support.amazonaws.com/"])
+            .want("passed 0"),
+        case("role_without_dates_is_not_evaluated", "role-unused", &[])
+            .roles(&["r"])
+            .want("not_evaluated role/r; passed 0"),
+        // ---- permissions-unused (Access Analyzer's unused permissions; 90 days) ----
+        case("permissions_unused_lists_the_services", "permissions-unused", &[])
+            .roles(&["r created=2019-01-01 last_used=2020-12-30"])
+            .accessed(&["role/r s3=2020-12-30 iam=never lambda=2020-06-01"])
+            .want("fail role/r; passed 0")
+            .says("is allowed 2 of 3 services it has not used in 90 days: Service iam (iam, not used), Service lambda (lambda, last used 2020-06-01)"),
+        case("permissions_all_used", "permissions-unused", &[])
+            .roles(&["r created=2019-01-01 last_used=2020-12-30"])
+            .accessed(&["role/r s3=2020-12-30 iam=2020-12-01"])
+            .want("passed 1"),
+        case("permissions_never_used_by_a_new_principal_are_not_yet_unused", "permissions-unused", &[])
+            .roles(&["r created=2020-12-01"])
+            .accessed(&["role/r s3=never"])
+            .want("passed 1"),
+        case("permissions_unused_without_a_creation_date", "permissions-unused", &[])
+            .accessed(&["user/alice s3=never ec2=2020-12-31"])
+            .want("fail alice; passed 0")
+            .says("(s3, not used)"),
     ]
 }
 
@@ -539,11 +662,12 @@ fn run_with(
     let config = Config::from_toml(config).expect("config");
     let as_of = Timestamp::parse(as_of.as_bytes()).expect("as-of").0;
     let mut found = Collect::default();
-    let summary = audit(
+    let summary = audit_with(
         &config,
         as_of,
         AsOfSource::Given,
         vec![Input::new("case.csv", csv.as_bytes())],
+        None,
         None,
         &mut found,
     )

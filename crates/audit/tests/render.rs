@@ -119,7 +119,7 @@ fn csv_has_one_row_per_finding_and_parses() {
     let text = render(&SCENARIOS[0], Format::Csv);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader.headers().expect("header").clone();
-    assert_eq!(headers.len(), 24);
+    assert_eq!(headers.len(), 26);
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     let json: serde_json::Value =
         serde_json::from_str(&render(&SCENARIOS[0], Format::Json)).expect("json");

@@ -30,6 +30,8 @@ const NO_ACCOUNT: Scenario = Scenario {
     as_of: "2016-11-25T14:30:42Z",
     config: None,
     baseline: None,
+    details: &[],
+    last_accessed: None,
 };
 
 fn scenarios() -> impl Iterator<Item = &'static Scenario> {
@@ -443,9 +445,10 @@ fn the_asff_shape_rejects_what_security_hub_refuses() {
         ("a partition that is none", |f| {
             f["Resources"][0]["Partition"] = json!("aws-mars")
         }),
-        ("a resource detail ASFF does not define", |f| {
-            f["Resources"][0]["Details"]["AwsIamRole"] = json!({})
-        }),
+        (
+            "a resource detail credreport does not write (its shape is not kept)",
+            |f| f["Resources"][0]["Details"]["AwsIamGroup"] = json!({}),
+        ),
     ];
     let validator = compiled(&asff_schema());
     let findings = output(&SCENARIOS[0], Format::Asff, Region::DEFAULT);
@@ -552,13 +555,22 @@ fn asff_says_what_the_issue_asks_of_each_finding() {
             );
             let resource = &a["Resources"][0];
             let credential = f["credential"].as_str().expect("credential");
+            let role = f["arn"].as_str().is_some_and(|a| a.contains(":role/"));
             let expected_type = match (credential, f["user_kind"].as_str()) {
                 (c, _) if c.starts_with("access_key") => "AwsIamAccessKey",
                 (_, Some("root")) => "AwsAccount",
+                _ if role => "AwsIamRole",
                 _ => "AwsIamUser",
             };
             assert_eq!(resource["Type"], expected_type, "{what}");
             assert_eq!(resource["Region"], "eu-west-1", "{what}");
+            if expected_type == "AwsIamRole" {
+                assert_eq!(resource["Id"], f["arn"], "{what}");
+                assert_eq!(
+                    resource["Details"]["AwsIamRole"]["RoleName"], f["user"],
+                    "{what}"
+                );
+            }
             if expected_type == "AwsIamAccessKey" {
                 assert_eq!(resource["Id"], f["resource"], "{what}");
                 assert!(resource["Details"]["AwsIamAccessKey"].is_object(), "{what}");

@@ -27,6 +27,8 @@ const CASES: &[Case] = &[
             as_of: "2018-08-15T00:00:00Z",
             config: Some("mixed-2018.toml"),
             baseline: None,
+            details: &[],
+            last_accessed: None,
         },
         outline: &[
             "Findings (9): critical[root-mfa×1/1] high[console-no-mfa×2/2] \
@@ -45,6 +47,8 @@ const CASES: &[Case] = &[
             as_of: "2016-12-20T00:00:00Z",
             config: None,
             baseline: Some(("real-output-quirks.csv", "2016-11-25T14:30:42Z")),
+            details: &[],
+            last_accessed: None,
         },
         outline: &[
             "Appeared (2): high[console-no-mfa×1/1] low[password-not-changed×1/1]",
@@ -67,6 +71,8 @@ const CASES: &[Case] = &[
             as_of: "2018-08-15T00:00:00Z",
             config: None,
             baseline: Some(("seed003-legacy.csv", "2015-06-17T19:11:50Z")),
+            details: &[],
+            last_accessed: None,
         },
         outline: &[
             "Appeared (12): critical[root-mfa×1/1] high[console-no-mfa×2/2] \

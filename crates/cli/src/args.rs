@@ -703,6 +703,25 @@ pub struct AuditArgs {
     /// (saved files go in with `credreport history add`).
     #[arg(long, value_name = "DIR", conflicts_with = "input")]
     pub history: Option<PathBuf>,
+
+    /// The accounts' users, groups, roles and policies: the JSON `aws iam
+    /// get-account-authorization-details` prints (repeat for its pages, or for several
+    /// accounts: they are merged). Findings then carry each user's and role's privilege
+    /// (admin, write, read, none), which moves their severity, and `role-unused` runs.
+    #[arg(long = "authorization-details", value_name = "FILE")]
+    pub authorization_details: Vec<PathBuf>,
+
+    /// Service last-accessed data for `permissions-unused`: a JSON object mapping
+    /// principal ARNs to what `aws iam get-service-last-accessed-details --job-id ID`
+    /// prints for each (repeatable, merged).
+    #[arg(long = "last-accessed", value_name = "FILE")]
+    pub last_accessed: Vec<PathBuf>,
+
+    /// Audit the credential reports alone: no authorization details or last-accessed
+    /// data (when fetching, neither is read), so every privilege is unknown and severities
+    /// are the checks' own.
+    #[arg(long, conflicts_with_all = ["authorization_details", "last_accessed"])]
+    pub report_only: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

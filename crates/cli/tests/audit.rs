@@ -216,3 +216,83 @@ fn ocsf_is_one_event_per_finding_in_us_east_1_by_default() {
         assert_eq!(e["cloud"]["account"]["uid"], "619193117841");
     }
 }
+
+/// The privilege fixtures of the auditor (one account, as of 2026-12-01).
+const PRIVILEGE: &str = "../../../audit/tests/data/privilege";
+
+#[test]
+fn privilege_from_authorization_details_and_last_accessed_files() {
+    let details_1 = format!("--authorization-details={PRIVILEGE}/details-1.json");
+    let details_2 = format!("--authorization-details={PRIVILEGE}/details-2.json");
+    let accessed = format!("--last-accessed={PRIVILEGE}/last-accessed.json");
+    let report = format!("{PRIVILEGE}/report.csv");
+    check(
+        "privilege-markdown",
+        &[
+            "audit",
+            "--as-of=2026-12-01",
+            "--format=markdown",
+            &details_1,
+            &details_2,
+            &accessed,
+            &report,
+        ],
+        None,
+        0,
+    );
+    // The root user's recent sign-in is critical for an administrator: CI fails on it.
+    check(
+        "privilege-fail-on-critical",
+        &[
+            "audit",
+            "--as-of=2026-12-01",
+            "--format=csv",
+            "--fail-on=critical",
+            &details_1,
+            &details_2,
+            &report,
+        ],
+        None,
+        1,
+    );
+    // The report alone: every privilege unknown, the checks' own severities.
+    check(
+        "privilege-report-only",
+        &[
+            "audit",
+            "--as-of=2026-12-01",
+            "--format=csv",
+            "--fail-on=critical",
+            "--report-only",
+            &report,
+        ],
+        None,
+        0,
+    );
+}
+
+#[test]
+fn report_only_refuses_account_data() {
+    check(
+        "report-only-with-details",
+        &[
+            "audit",
+            "--report-only",
+            "--authorization-details=x.json",
+            "real-output-quirks.csv",
+        ],
+        None,
+        2,
+    );
+    check(
+        "bad-authorization-details",
+        &[
+            "audit",
+            AS_OF,
+            "--authorization-details=real-output-quirks.csv",
+            "real-output-quirks.csv",
+        ],
+        None,
+        2,
+    );
+}

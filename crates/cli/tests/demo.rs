@@ -122,8 +122,11 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
         .filter(|f| f["status"] == "fail")
         .filter_map(|f| f["check"].as_str().map(str::to_owned))
         .collect();
+    // The principal checks need authorization details or last-accessed data, which an
+    // audit of the reports alone does not have.
     let all: BTreeSet<String> = credreport_audit::CheckId::ALL
         .iter()
+        .filter(|c| c.info().scope != credreport_audit::Scope::Principal)
         .map(|c| c.as_str().to_owned())
         .collect();
     let missing: Vec<_> = all.difference(&fired).collect();

@@ -316,6 +316,7 @@ pub struct RequestContext {
     /// Sorted by lowercase key (a few dozen keys: a binary search beats hashing).
     entries: Vec<Entry>,
     open: bool,
+    any_resource: bool,
 }
 
 impl fmt::Debug for RequestContext {
@@ -329,6 +330,9 @@ impl fmt::Debug for RequestContext {
         if self.open {
             f.write_str(" (open)")?;
         }
+        if self.any_resource {
+            f.write_str(" (any resource)")?;
+        }
         Ok(())
     }
 }
@@ -339,6 +343,7 @@ impl RequestContext {
         RequestContext {
             entries: Vec::with_capacity(24),
             open: false,
+            any_resource: false,
         }
     }
 
@@ -348,7 +353,25 @@ impl RequestContext {
         RequestContext {
             entries: Vec::with_capacity(24),
             open: true,
+            any_resource: false,
         }
+    }
+
+    /// Makes the request's resource unknown: the request stands for the same request on
+    /// every resource, and an answer says whether it holds for every one (`Yes`), some
+    /// (`Maybe`) or none (`No`). A `Resource` of `*` then covers it, a `NotResource` of
+    /// `*` never does, and any other pattern covers some resources (a pattern whose
+    /// policy variable has no value covers none). The request's `resource` is not read.
+    /// For privilege analysis ("can it change anything, anywhere"); answers may be
+    /// `Maybe` even in a complete context.
+    pub fn any_resource(&mut self) -> &mut Self {
+        self.any_resource = true;
+        self
+    }
+
+    /// Whether the request's resource is unknown ([`RequestContext::any_resource`]).
+    pub fn is_any_resource(&self) -> bool {
+        self.any_resource
     }
 
     /// Whether keys that were not set are unknown rather than absent.

@@ -6,6 +6,8 @@
 //! backtrack point (the last `*`): the time is at most proportional to the pattern's length
 //! times the text's, never exponential.
 
+use std::borrow::Cow;
+
 /// One element of a pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tok {
@@ -39,6 +41,23 @@ impl Glob {
             let mut toks = Vec::with_capacity(pattern.len());
             push_pattern(&mut toks, pattern);
             Glob::Tokens(toks.into())
+        }
+    }
+
+    /// The pattern as text (`*` and `?` for the wildcards).
+    pub(crate) fn text(&self) -> Cow<'_, str> {
+        match self {
+            Glob::Everything => Cow::Borrowed("*"),
+            Glob::Exact(exact) => Cow::Borrowed(exact),
+            Glob::Tokens(toks) => Cow::Owned(
+                toks.iter()
+                    .map(|t| match t {
+                        Tok::Lit(c) => *c,
+                        Tok::Any => '*',
+                        Tok::One => '?',
+                    })
+                    .collect(),
+            ),
         }
     }
 

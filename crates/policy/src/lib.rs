@@ -86,9 +86,17 @@
 //! every answer is a [`Tri`]: [`Statement::applies`] says whether one statement covers a
 //! request for every context, some, or none; [`Evaluation::allowed`] the same of the
 //! whole decision. An auditor asks "could this principal do X" (`allowed.possible()`) and
-//! "can it always" (`allowed.certain()`).
+//! "can it always" (`allowed.certain()`). [`allowed`] answers without the explanation;
+//! [`RequestContext::any_resource`] asks about every resource at once;
+//! [`Statement::named_resources`] says which resources a statement names outright.
+//!
+//! # The service catalog
+//!
+//! [`catalog::Catalog`] lists AWS's services and their actions with their access levels
+//! (the Service Authorization Reference), and the actions a pattern or a statement covers.
 #![deny(missing_docs)]
 
+pub mod catalog;
 mod condition;
 mod context;
 mod document;
@@ -112,7 +120,7 @@ pub use document::{
 pub use elements::principal::{Principal, Reach};
 pub use error::{messages, MalformedPolicy};
 pub use eval::{
-    decide, evaluate, Decision, Evaluation, PolicySet, PolicyUse, Request, ResourceGrant,
+    allowed, decide, evaluate, Decision, Evaluation, PolicySet, PolicyUse, Request, ResourceGrant,
     SourceType, Sourced, StatementResult,
 };
 pub use glob::wildcard_match;

@@ -57,6 +57,11 @@ impl Statement {
         self.end
     }
 
+    /// Its `Action` or `NotAction`.
+    pub(crate) fn actions(&self) -> &Actions {
+        &self.actions
+    }
+
     /// Whether it has a `Condition` (a non-empty one).
     pub fn has_conditions(&self) -> bool {
         !self.conditions.is_empty()
@@ -111,8 +116,18 @@ impl Statement {
         applies
     }
 
+    /// The resources its `Resource` names without a wildcard, for `ctx`: the resource
+    /// part (after the fifth colon) of each pattern, its policy variables substituted.
+    /// `None` when it may cover other resources too: a pattern with a wildcard in its
+    /// resource part or an unknown variable, `*`, `NotResource`, or no `Resource` at all.
+    /// A pattern whose variable has no value names nothing. For analyses that ask about
+    /// many resources: a resource whose resource part is not listed is not covered.
+    pub fn named_resources(&self, ctx: &RequestContext) -> Option<Vec<String>> {
+        self.resources.as_ref()?.named(ctx, &mut Vec::new())
+    }
+
     /// The context keys its conditions and variables use, as written.
-    pub(crate) fn context_keys(&self) -> impl Iterator<Item = &str> {
+    pub fn context_keys(&self) -> impl Iterator<Item = &str> {
         let resource_vars = self.resources.iter().flat_map(Resources::variables);
         let condition_keys = self
             .conditions

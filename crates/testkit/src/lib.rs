@@ -1,8 +1,9 @@
 //! What the tests and benchmarks of several crates share, so that it is written once: the
 //! golden-file check, a bounded wait for what a background thread does, a fixed-seed
-//! generator for benchmark data, the peak memory of this process, and a fresh PostgreSQL
-//! database per test ([`postgres`]). A dev-dependency only; nothing here ships.
+//! generator for benchmark data, a generated account's authorization details ([`account`]),
+//! the peak memory of this process, and a fresh PostgreSQL database per test ([`postgres`]). A dev-dependency only; nothing here ships.
 
+pub mod account;
 pub mod postgres;
 
 use std::error::Error;

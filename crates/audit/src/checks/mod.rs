@@ -14,7 +14,7 @@ use std::fmt::{self, Write as _};
 
 use credreport_report::{Cell, CertField, Column, Edition, KeyField, Row, Slot, Timestamp};
 
-use crate::check::{CheckId, CheckInfo, Cis, Scope, Severity};
+use crate::check::{CheckId, CheckInfo, Cis, Run, Scope, Severity};
 use crate::config::{date, Thresholds};
 use crate::finding::{Credential, FindingText, UserKind};
 
@@ -25,6 +25,9 @@ mod key_created_at_setup;
 pub(crate) mod password_2018_gap;
 mod password_not_changed;
 mod password_unused;
+mod permissions_unused;
+pub(crate) mod principal;
+mod role_unused;
 mod root_access_key;
 mod root_mfa;
 mod root_recent_use;
@@ -35,6 +38,8 @@ mod two_active_keys;
 mod user_inactive;
 
 pub(crate) type CheckFn = fn(&Subject<'_>, &mut Out<'_>);
+
+pub(crate) use principal::{PrincipalFacts, PrincipalFn, PrincipalSubject, ServiceUse};
 
 const DAY: i64 = 86_400;
 
@@ -73,7 +78,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         description: "Fails for each access-key slot of the root row that holds a key, active or \
             inactive (an inactive key keeps its last_rotated time; only an empty slot shows N/A). \
             Both slots are evaluated.",
-        run: root_access_key::run,
+        run: Run::Row(root_access_key::run),
     },
     CheckInfo {
         id: CheckId::RootMfa,
@@ -87,7 +92,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             password exists; it is not a reason to skip the root user. Passes without MFA only \
             when password_enabled is false (root credentials removed by AWS Organizations) and \
             no access key is active.",
-        run: root_mfa::run,
+        run: Run::Row(root_mfa::run),
     },
     CheckInfo {
         id: CheckId::RootRecentUse,
@@ -100,7 +105,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             last_used_date, and fails when it is less than root_recent_use_days before the \
             as-of time. Not evaluated on a legacy report when root holds a key (key use is not \
             in it), or when the May 2018 gap could hide a recent sign-in.",
-        run: root_recent_use::run,
+        run: Run::Row(root_recent_use::run),
     },
     CheckInfo {
         id: CheckId::RootSigningCert,
@@ -110,7 +115,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         cis: None,
         fsbp: &[],
         description: "Fails for each certificate slot of the root row whose cert_N_active is true.",
-        run: root_signing_cert::run,
+        run: Run::Row(root_signing_cert::run),
     },
     CheckInfo {
         id: CheckId::ConsoleNoMfa,
@@ -121,7 +126,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         fsbp: &["IAM.5"],
         description: "Fails for an IAM user whose password_enabled is true and mfa_active is \
             false. The root row is never included (see root-mfa).",
-        run: console_no_mfa::run,
+        run: Run::Row(console_no_mfa::run),
     },
     CheckInfo {
         id: CheckId::PasswordUnused,
@@ -135,7 +140,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             is aged from password_last_changed (else user_creation_time) and fails at \
             max(unused_days, never_used_grace_days). A disabled password is not evaluated, \
             whatever password_last_used says.",
-        run: password_unused::run,
+        run: Run::Row(password_unused::run),
     },
     CheckInfo {
         id: CheckId::AccessKeyUnused,
@@ -148,7 +153,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             last_used_date is unused_days or more before the as-of time. A key never used (N/A) \
             is aged from its last_rotated time and fails at max(unused_days, \
             never_used_grace_days). Not evaluated on a legacy report (no last-used columns).",
-        run: access_key_unused::run,
+        run: Run::Row(access_key_unused::run),
     },
     CheckInfo {
         id: CheckId::AccessKeyRotation,
@@ -159,7 +164,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         fsbp: &["IAM.3"],
         description: "For each active key, both slots independently: fails when last_rotated is \
             key_rotation_days or more before the as-of time. Inactive keys are not evaluated.",
-        run: access_key_rotation::run,
+        run: Run::Row(access_key_rotation::run),
     },
     CheckInfo {
         id: CheckId::TwoActiveKeys,
@@ -169,7 +174,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         cis: cis("1.13", "1.12", "2.12"),
         fsbp: &[],
         description: "Fails when access_key_1_active and access_key_2_active are both true.",
-        run: two_active_keys::run,
+        run: Run::Row(two_active_keys::run),
     },
     CheckInfo {
         id: CheckId::KeyCreatedAtSetup,
@@ -183,7 +188,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             user_creation_time (AWS writes the same second or one second later), it has never \
             been used (N/A), and it is at least never_used_grace_days old. Not evaluated on a \
             legacy report.",
-        run: key_created_at_setup::run,
+        run: Run::Row(key_created_at_setup::run),
     },
     CheckInfo {
         id: CheckId::UserInactive,
@@ -197,7 +202,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             inactive_user_days or more before the as-of time; a user with no recorded use at \
             all is aged from user_creation_time. Such users are candidates for deletion. Not \
             evaluated when the May 2018 gap or a legacy report leaves the answer open.",
-        run: user_inactive::run,
+        run: Run::Row(user_inactive::run),
     },
     CheckInfo {
         id: CheckId::ServiceUserConsolePassword,
@@ -209,7 +214,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         description: "Fails for a user whose console password has never been used \
             (no_information) while one of its active keys has been used, once the password is \
             never_used_grace_days old: a workload identity that should not be able to sign in.",
-        run: service_user_console_password::run,
+        run: Run::Row(service_user_console_password::run),
     },
     CheckInfo {
         id: CheckId::PasswordNotChanged,
@@ -220,7 +225,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         fsbp: &[],
         description: "For a user with password_enabled true: fails when password_last_changed \
             is password_max_age_days or more before the as-of time.",
-        run: password_not_changed::run,
+        run: Run::Row(password_not_changed::run),
     },
     CheckInfo {
         id: CheckId::SigningCertOld,
@@ -231,7 +236,7 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
         fsbp: &[],
         description: "For each active X.509 signing certificate, both slots: fails when \
             cert_N_last_rotated is cert_max_age_days or more before the as-of time.",
-        run: signing_cert_old::run,
+        run: Run::Row(signing_cert_old::run),
     },
     CheckInfo {
         id: CheckId::Password2018Gap,
@@ -245,7 +250,37 @@ pub static ALL: [CheckInfo; CheckId::ALL.len()] = [
             show their last sign-in before the gap. Warns for every password_last_used inside \
             that window or up to may_2018_gap_margin_days before it, so nobody deletes a user \
             on that value alone.",
-        run: password_2018_gap::run,
+        run: Run::Row(password_2018_gap::run),
+    },
+    CheckInfo {
+        id: CheckId::RoleUnused,
+        title: "Role unused",
+        severity: Severity::Medium,
+        scope: Scope::Principal,
+        cis: None,
+        fsbp: &[],
+        description: "For each role of the authorization details (service-linked roles \
+            aside: their service uses them): fails when its RoleLastUsed date is \
+            role_unused_days or more before the as-of time. A role never used (no date: IAM \
+            tracks the last 400 days) is aged from its creation and fails at \
+            max(role_unused_days, never_used_grace_days). Access Analyzer's UnusedIAMRole \
+            finding; neither CIS nor Security Hub's FSBP has a control for it.",
+        run: Run::Principal(role_unused::run),
+    },
+    CheckInfo {
+        id: CheckId::PermissionsUnused,
+        title: "Permissions unused",
+        severity: Severity::Low,
+        scope: Scope::Principal,
+        cis: None,
+        fsbp: &[],
+        description: "For each user and role with last-accessed data: fails when services \
+            its policies allow (as IAM lists them) were last used permissions_unused_days or \
+            more before the as-of time, or never (then only once the principal is that old, \
+            or never_used_grace_days if older), and lists them. Access Analyzer's \
+            UnusedPermission finding; neither CIS nor Security Hub's FSBP has a control for \
+            it.",
+        run: Run::Principal(permissions_unused::run),
     },
 ];
 

@@ -34,8 +34,8 @@ use crate::finding::{Change, Finding, FindingText, Status, SuppressionState};
 use crate::render::array::Context;
 use crate::render::region::Region;
 use crate::render::standards::{
-    finding_types, fit, key_facts, partition, requirements, security_hub_standards, user_created,
-    user_path, ResourceKind,
+    finding_types, fit, is_role, key_facts, partition, requirements, security_hub_standards,
+    user_created, user_path, ResourceKind,
 };
 
 /// The ASFF version written in every finding.
@@ -149,6 +149,8 @@ fn product_fields(f: &Finding<'_>, version: &str) -> Map<String, Value> {
     put("credreport/fingerprint", &f.fingerprint());
     put("credreport/resource", &f.resource().to_string());
     put("credreport/status", f.status.name());
+    put("credreport/privilege", f.privilege_name());
+    put("credreport/base_severity", f.base_severity.name());
     if let Some(change) = f.change {
         put("credreport/change", change.name());
     }
@@ -219,6 +221,18 @@ fn owner(f: &Finding<'_>, account: &str) -> Value {
         return json!({
             "Type": ResourceKind::Account.type_name(),
             "Id": format!("AWS::::Account:{account}"),
+        });
+    }
+    if is_role(f.arn()) {
+        let mut details = Map::new();
+        details.insert("RoleName".to_owned(), json!(f.user()));
+        if let Some(created) = user_created(f) {
+            details.insert("CreateDate".to_owned(), json!(created.to_zulu()));
+        }
+        return json!({
+            "Type": ResourceKind::Role.type_name(),
+            "Id": f.arn(),
+            "Details": { "AwsIamRole": details },
         });
     }
     let mut details = Map::new();

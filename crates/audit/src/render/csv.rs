@@ -12,7 +12,7 @@ use crate::render::json::{clean_from, integer, BLOCK};
 use crate::render::{RunInfo, Sink};
 
 /// The header, in order.
-pub const COLUMNS: [&str; 24] = [
+pub const COLUMNS: [&str; 26] = [
     "source",
     "line",
     "account_id",
@@ -24,6 +24,8 @@ pub const COLUMNS: [&str; 24] = [
     "check",
     "title",
     "severity",
+    "base_severity",
+    "privilege",
     "status",
     "change",
     "age_days",
@@ -167,6 +169,8 @@ impl Sink for Csv<'_> {
         field(line, f.check.as_str().as_bytes());
         field(line, info.title.as_bytes());
         field(line, f.severity.name().as_bytes());
+        field(line, f.base_severity.name().as_bytes());
+        field(line, f.privilege_name().as_bytes());
         field(line, f.status.name().as_bytes());
         field(line, f.change.map_or("", |c| c.name()).as_bytes());
         self.number.clear();

@@ -250,6 +250,10 @@ fn badge(severity: Severity) -> String {
 }
 
 impl Sink for Html<'_> {
+    fn orders_itself(&self) -> bool {
+        true
+    }
+
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
         self.kept.begin(run)
     }
@@ -358,14 +362,17 @@ fn page(h: &mut String, view: &View<'_>) {
                         esc(&text.remediation)
                     );
                 }
+                let mut place = esc(&item.location());
+                if let Some(privilege) = item.privilege() {
+                    let _ = write!(place, "<br>privilege {}", esc(&privilege));
+                }
                 let _ = writeln!(
                     h,
-                    "<tr class=\"finding\"><td>{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td>{detail}</td></tr>",
+                    "<tr class=\"finding\"><td>{}</td><td><code>{}</code><br><span class=\"muted\">{}</span></td><td><code>{}</code><br><span class=\"muted\">{place}</span></td><td>{detail}</td></tr>",
                     badge(f.severity),
                     f.check,
                     esc(f.check.info().title),
                     esc(&item.resource()),
-                    esc(&item.location())
                 );
             }
             h.push_str("</tbody></table>\n");

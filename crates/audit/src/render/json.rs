@@ -177,6 +177,10 @@ impl FindingJson {
         string(out, f.check.info().title);
         out.extend_from_slice(b",\"severity\":");
         string(out, f.severity.name());
+        out.extend_from_slice(b",\"base_severity\":");
+        string(out, f.base_severity.name());
+        out.extend_from_slice(b",\"privilege\":");
+        string(out, f.privilege_name());
         out.extend_from_slice(b",\"status\":");
         string(out, f.status.name());
         out.extend_from_slice(b",\"change\":");

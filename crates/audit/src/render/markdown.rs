@@ -42,6 +42,10 @@ fn code(text: &str) -> String {
 }
 
 impl Sink for Markdown<'_> {
+    fn orders_itself(&self) -> bool {
+        true
+    }
+
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
         self.kept.begin(run)
     }
@@ -113,10 +117,13 @@ fn write(o: &mut dyn Write, view: &View<'_>) -> io::Result<()> {
                     for note in &text.notes {
                         message.push_str(&format!("<br>*note:* {}", cell(note)));
                     }
+                    let mut resource = code(&item.resource());
+                    if let Some(privilege) = item.privilege() {
+                        resource.push_str(&format!("<br>privilege {}", cell(&privilege)));
+                    }
                     writeln!(
                         o,
-                        "| {} | {message} | {} |",
-                        code(&item.resource()),
+                        "| {resource} | {message} | {} |",
                         cell(&text.remediation)
                     )?;
                 }

@@ -2,11 +2,12 @@
 //! stages that sit in front of a renderer ([`Tally`] counts, [`crate::diff::Diff`]
 //! compares with a baseline).
 //!
-//! JSON, CSV, SARIF, OCSF and ASFF write each finding as it arrives and keep nothing, so their memory
-//! stays flat however long the report. The table, Markdown and HTML group findings by
-//! severity, so they keep the findings until the end ([`Finding::into_owned`]: each with
-//! a shared copy of its row, from which its words are written), and render one
-//! [`view::View`] of them.
+//! Every format puts findings in [`crate::Priority`] order (most severe first, then the most
+//! privileged principal). JSON, CSV, SARIF, OCSF and ASFF write each finding as it
+//! arrives, behind the [`Sorted`] stage that keeps the findings ([`Finding::into_owned`]:
+//! each with a shared copy of its row) and hands them on in order at the end. The table,
+//! Markdown and HTML keep them too, and render one [`view::View`] of them, in its own
+//! order ([`view::Rank`]).
 
 use std::io::{self, Write};
 
@@ -26,6 +27,8 @@ pub use html::{charts, esc as escape_html};
 mod json;
 mod markdown;
 mod ocsf;
+mod order;
+pub use order::Sorted;
 mod region;
 pub use region::Region;
 mod sarif;
@@ -44,6 +47,11 @@ pub trait Sink {
     fn finding(&mut self, finding: Finding<'_>) -> io::Result<()>;
     /// The run is over.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+    /// Whether it puts findings in its own order (and keeps them to do so), so that the
+    /// audit need not sort them first.
+    fn orders_itself(&self) -> bool {
+        false
+    }
 }
 
 /// What renderers know before the first finding.
@@ -289,6 +297,10 @@ impl<S: Sink> Sink for Tally<S> {
         summary.tally = self.counts.clone();
         self.inner.finish(&summary)
     }
+
+    fn orders_itself(&self) -> bool {
+        self.inner.orders_itself()
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for Box<S> {
@@ -303,6 +315,10 @@ impl<S: Sink + ?Sized> Sink for Box<S> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         (**self).finish(summary)
     }
+
+    fn orders_itself(&self) -> bool {
+        (**self).orders_itself()
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
@@ -316,6 +332,10 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         (**self).finish(summary)
+    }
+
+    fn orders_itself(&self) -> bool {
+        (**self).orders_itself()
     }
 }
 

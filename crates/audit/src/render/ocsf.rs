@@ -21,8 +21,9 @@
 //! - `remediation.desc` is the fix. A Detection Finding has no `compliance` attribute, so
 //!   the CIS and FSBP requirements go in `unmapped.compliance`, shaped as OCSF's
 //!   `compliance` object (standards, requirements, control, status); the rest OCSF has no
-//!   place for (Security Hub controls, user kind, credential, age, notes, suppression,
-//!   change, report line) is in `unmapped` too.
+//!   place for (Security Hub controls, the principal's privilege and the check's own
+//!   severity, user kind, credential, age, notes, suppression, change, report line) is in
+//!   `unmapped` too.
 //!
 //! Written as it goes ([`crate::render::array`]): the events stream between `[` and `]`.
 
@@ -201,6 +202,8 @@ fn unmapped(f: &Finding<'_>, text: &FindingText) -> Value {
             "status": status_name,
         },
         "security_hub_controls": info.fsbp,
+        "privilege": f.privilege_name(),
+        "base_severity": f.base_severity.name(),
         "user_kind": f.user_kind.name(),
         "credential": f.credential.name(),
         "notes": text.notes,

@@ -147,6 +147,8 @@ fn result(f: &Finding<'_>) -> Value {
         "partialFingerprints": { "credreportFingerprint/v1": f.fingerprint() },
         "properties": {
             "severity": f.severity,
+            "baseSeverity": f.base_severity,
+            "privilege": f.privilege_name(),
             "status": f.status,
             "accountId": f.account_id(),
             "user": f.user(),

@@ -114,6 +114,8 @@ pub(crate) enum ResourceKind {
     User,
     /// An access key, of a user or of the root user.
     AccessKey(Slot),
+    /// An IAM role (the principal checks).
+    Role,
 }
 
 impl ResourceKind {
@@ -121,18 +123,27 @@ impl ResourceKind {
         match (f.credential, f.user_kind) {
             (Credential::AccessKey(slot), _) => ResourceKind::AccessKey(slot),
             (_, UserKind::Root) => ResourceKind::Account,
+            _ if is_role(f.arn()) => ResourceKind::Role,
             _ => ResourceKind::User,
         }
     }
 
-    /// `AwsAccount`, `AwsIamUser`, `AwsIamAccessKey`.
+    /// `AwsAccount`, `AwsIamUser`, `AwsIamAccessKey`, `AwsIamRole`.
     pub(crate) const fn type_name(self) -> &'static str {
         match self {
             ResourceKind::Account => "AwsAccount",
             ResourceKind::User => "AwsIamUser",
             ResourceKind::AccessKey(_) => "AwsIamAccessKey",
+            ResourceKind::Role => "AwsIamRole",
         }
     }
+}
+
+/// Whether an ARN is a role's (`arn:aws:iam::…:role/…`).
+pub(crate) fn is_role(arn: &str) -> bool {
+    arn.splitn(6, ':')
+        .nth(5)
+        .is_some_and(|r| r.starts_with("role/"))
 }
 
 /// The partition of an ARN: `aws` in `arn:aws:iam::…`.

@@ -61,6 +61,10 @@ pub(crate) fn severity_style(severity: Severity) -> Style {
 }
 
 impl Sink for Table<'_> {
+    fn orders_itself(&self) -> bool {
+        true
+    }
+
     fn begin(&mut self, run: &RunInfo) -> io::Result<()> {
         self.kept.begin(run)
     }
@@ -108,7 +112,10 @@ fn write(o: &mut dyn Write, p: Paint, view: &View<'_>) -> io::Result<()> {
                 let title = format!("{}  {}", check.check, check.title());
                 writeln!(o, "  {}", p.paint(BOLD, &title))?;
                 for item in check.items() {
-                    let at = format!("({})", item.location());
+                    let mut at = format!("({})", item.location());
+                    if let Some(privilege) = item.privilege() {
+                        at.push_str(&format!(" [privilege {privilege}]"));
+                    }
                     writeln!(
                         o,
                         "    {} {}",

@@ -7,8 +7,10 @@
 //! findings, so a view copies no finding and writes no words; a renderer asks an [`Item`]
 //! for a finding's words as it writes it, one finding at a time.
 //!
-//! The order is [`Rank`] and nothing else: a new sort key (a principal's privilege after
-//! its severity, say) is one field there, and every human output follows.
+//! The order is [`Rank`] and nothing else: a new sort key is one field there, and every
+//! human output follows. Within a severity findings are grouped by check, and within a
+//! check the most privileged principal comes first ([`crate::Priority`]'s order, kept
+//! inside the groups).
 
 use std::cmp::Reverse;
 
@@ -73,6 +75,9 @@ pub struct Rank {
     pub severity: Reverse<Severity>,
     /// In check order.
     pub check: CheckId,
+    /// Within a check's group, the most privileged principal first
+    /// ([`crate::priority::privilege_rank`]).
+    pub privilege: u8,
 }
 
 impl Rank {
@@ -88,6 +93,7 @@ impl Rank {
             list,
             severity: Reverse(f.severity),
             check: f.check,
+            privilege: crate::priority::privilege_rank(f.privilege),
         }
     }
 }
@@ -126,6 +132,20 @@ impl Item<'_> {
     /// `report.csv:7`: where its row is.
     pub fn location(&self) -> String {
         self.finding.location()
+    }
+
+    /// Its principal's privilege, and how it moved the severity: `admin, raised from
+    /// medium`, `read`; `None` when unknown.
+    pub fn privilege(&self) -> Option<String> {
+        let f = self.finding;
+        let privilege = f.privilege?;
+        Some(match f.severity.cmp(&f.base_severity) {
+            std::cmp::Ordering::Greater => {
+                format!("{privilege}, raised from {}", f.base_severity)
+            }
+            std::cmp::Ordering::Less => format!("{privilege}, lowered from {}", f.base_severity),
+            std::cmp::Ordering::Equal => privilege.to_string(),
+        })
     }
 
     /// Its message, notes and fix into `text`. A finding that disappeared has no fix:

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use credreport_audit::config::parse_time;
 use credreport_audit::render::renderer;
 use credreport_audit::{
-    audit, AsOfSource, Baseline, Config, Format, Input, RenderOptions, Sink, Summary,
+    audit_with, AccountData, AsOfSource, AuthorizationDetails, Baseline, Config, Format, Input,
+    LastAccessed, RenderOptions, Sink, Summary,
 };
 
 /// The crate's directory.
@@ -56,6 +57,9 @@ pub struct Scenario {
     pub as_of: &'static str,
     pub config: Option<&'static str>,
     pub baseline: Option<(&'static str, &'static str)>,
+    /// Authorization details (pages of one account) and last-accessed data, if any.
+    pub details: &'static [&'static str],
+    pub last_accessed: Option<&'static str>,
 }
 
 impl Scenario {
@@ -77,10 +81,43 @@ impl Scenario {
             inputs: vec![Input::new(name, std::io::Cursor::new(fixture(name)))],
             as_of: parse_time(at, false).expect("baseline as-of"),
         });
-        let summary =
-            audit(&config, as_of, AsOfSource::Given, inputs, baseline, sink).expect("audit");
+        let data = self.data();
+        let summary = audit_with(
+            &config,
+            as_of,
+            AsOfSource::Given,
+            inputs,
+            baseline,
+            data.as_ref(),
+            sink,
+        )
+        .expect("audit");
         assert!(!summary.has_errors(), "{}", self.name);
         summary
+    }
+
+    /// The account data of the scenario, if it has any: the pages merged.
+    pub fn data(&self) -> Option<AccountData> {
+        if self.details.is_empty() && self.last_accessed.is_none() {
+            return None;
+        }
+        let mut details: Option<AuthorizationDetails> = None;
+        for page in self.details {
+            let text = String::from_utf8(fixture(page)).expect("UTF-8");
+            let read = AuthorizationDetails::from_json(&text).expect("details");
+            match &mut details {
+                Some(d) => d.merge(read),
+                None => details = Some(read),
+            }
+        }
+        let last_accessed = self.last_accessed.map(|name| {
+            let text = String::from_utf8(fixture(name)).expect("UTF-8");
+            LastAccessed::from_json(&text).expect("last accessed")
+        });
+        Some(AccountData::new(details, last_accessed).sources(
+            &self.details.join(", "),
+            self.last_accessed.unwrap_or("last-accessed data"),
+        ))
     }
 
     /// The audit in `format`.
@@ -104,6 +141,8 @@ pub const SCENARIOS: &[Scenario] = &[
         as_of: "2016-11-25T14:30:42Z",
         config: None,
         baseline: None,
+        details: &[],
+        last_accessed: None,
     },
     // Seed 003's legacy sample, as of its GeneratedTime: last-used columns missing.
     Scenario {
@@ -112,6 +151,8 @@ pub const SCENARIOS: &[Scenario] = &[
         as_of: "2015-06-17T19:11:50Z",
         config: None,
         baseline: None,
+        details: &[],
+        last_accessed: None,
     },
     // The May 2018 gap (seed 000), machine thresholds, an active and an expired
     // suppression, a check turned off.
@@ -121,6 +162,8 @@ pub const SCENARIOS: &[Scenario] = &[
         as_of: "2018-08-15T00:00:00Z",
         config: Some("mixed-2018.toml"),
         baseline: None,
+        details: &[],
+        last_accessed: None,
     },
     // A later report compared with the 2016 capture: root got MFA, kaleb was deleted,
     // zed arrived without MFA.
@@ -130,6 +173,21 @@ pub const SCENARIOS: &[Scenario] = &[
         as_of: "2016-12-20T00:00:00Z",
         config: None,
         baseline: Some(("real-output-quirks.csv", "2016-11-25T14:30:42Z")),
+        details: &[],
+        last_accessed: None,
+    },
+    // The privilege join: an administrator, a read-only user and a user with no policies,
+    // each with the same never-used access key; the root user signed in lately; roles
+    // unused, and services unused, from the authorization details (two pages) and
+    // last-accessed data.
+    Scenario {
+        name: "privilege",
+        inputs: &["privilege/report.csv"],
+        as_of: "2026-12-01T00:00:00Z",
+        config: None,
+        baseline: None,
+        details: &["privilege/details-1.json", "privilege/details-2.json"],
+        last_accessed: Some("privilege/last-accessed.json"),
     },
 ];
 
@@ -141,4 +199,6 @@ pub const DEMO: Scenario = Scenario {
     as_of: "2026-01-15T00:00:00Z",
     config: None,
     baseline: None,
+    details: &[],
+    last_accessed: None,
 };

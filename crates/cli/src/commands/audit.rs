@@ -10,7 +10,8 @@ use anyhow::{bail, Context};
 use credreport_audit::config::parse_time;
 use credreport_audit::render::{renderer, Region};
 use credreport_audit::{
-    audit, AsOfSource, Baseline, CheckId, Config, Format, Input, RenderOptions, Severity, Summary,
+    audit_with, AccountData, AsOfSource, AuthorizationDetails, Baseline, CheckId, Config, Format,
+    Input, LastAccessed, RenderOptions, Severity, Summary,
 };
 use credreport_report::Timestamp;
 
@@ -114,9 +115,18 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             terminal && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     };
+    let data = account_data(args)?;
     let mut sink = renderer(format, out, RenderOptions { color, region });
-    let summary = audit(&config, as_of, as_of_source, inputs, baseline, &mut sink)
-        .context("writing the output")?;
+    let summary = audit_with(
+        &config,
+        as_of,
+        as_of_source,
+        inputs,
+        baseline,
+        data.as_ref(),
+        &mut sink,
+    )
+    .context("writing the output")?;
     drop(sink);
     report_errors(&summary);
     if summary.has_errors() || fetch_failures > 0 {
@@ -128,6 +138,47 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--authorization-details` (pages merged) and `--last-accessed` files, read and
+/// analysed; `None` when neither is given (or `--report-only`).
+fn account_data(args: &AuditArgs) -> anyhow::Result<Option<AccountData>> {
+    if args.report_only || (args.authorization_details.is_empty() && args.last_accessed.is_empty())
+    {
+        return Ok(None);
+    }
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))
+    };
+    let mut details: Option<AuthorizationDetails> = None;
+    for path in &args.authorization_details {
+        let page = AuthorizationDetails::from_json(&read(path)?)
+            .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+        match &mut details {
+            Some(d) => d.merge(page),
+            None => details = Some(page),
+        }
+    }
+    let mut last_accessed: Option<LastAccessed> = None;
+    for path in &args.last_accessed {
+        let data = LastAccessed::from_json(&read(path)?)
+            .map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?;
+        match &mut last_accessed {
+            Some(l) => l.merge(data),
+            None => last_accessed = Some(data),
+        }
+    }
+    let names = |paths: &[std::path::PathBuf]| {
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Ok(Some(AccountData::new(details, last_accessed).sources(
+        &names(&args.authorization_details),
+        &names(&args.last_accessed),
+    )))
 }
 
 /// `--findings-region`, else the `--region` a fetch used, else the default; a fetch's

@@ -87,7 +87,7 @@ impl<'a> Principal<'a> {
 }
 
 /// How a policy statement's principals name a request's principal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Reach {
     /// Not at all.
     None,

@@ -7,7 +7,7 @@
 use crate::context::RequestContext;
 use crate::error::MalformedPolicy;
 use crate::glob::{arn_parts, match_tokens, Glob, Tok};
-use crate::template::Template;
+use crate::template::{Resolved, Template};
 use crate::tri::Tri;
 
 #[derive(Clone, Debug)]
@@ -46,6 +46,9 @@ impl Resources {
         scratch: &mut Vec<Tok>,
         missing: &mut dyn FnMut(&str),
     ) -> Tri {
+        if ctx.is_any_resource() {
+            return self.matches_any(ctx, scratch, missing);
+        }
         let parts = arn_parts(resource);
         let mut any = Tri::No;
         for p in self.patterns.iter() {
@@ -74,6 +77,72 @@ impl Resources {
         } else {
             any
         }
+    }
+
+    /// [`Resources::matches`] for an unknown resource ([`RequestContext::any_resource`]):
+    /// `*` covers every resource, any other pattern some, a pattern whose variable has no
+    /// value none.
+    fn matches_any(
+        &self,
+        ctx: &RequestContext,
+        scratch: &mut Vec<Tok>,
+        missing: &mut dyn FnMut(&str),
+    ) -> Tri {
+        let mut any = Tri::No;
+        for p in self.patterns.iter() {
+            let m = match p {
+                ResourcePattern::Any => Tri::Yes,
+                ResourcePattern::Never => Tri::No,
+                ResourcePattern::Parts(_) => Tri::Maybe,
+                ResourcePattern::Vars(_, tail) => match tail.resolve(ctx, scratch, missing) {
+                    Resolved::NoValue => Tri::No,
+                    Resolved::Exact | Resolved::Unknown => Tri::Maybe,
+                },
+            };
+            any = any.or(m);
+        }
+        if self.negated {
+            !any
+        } else {
+            any
+        }
+    }
+
+    /// See [`crate::Statement::named_resources`].
+    pub(crate) fn named(
+        &self,
+        ctx: &RequestContext,
+        scratch: &mut Vec<Tok>,
+    ) -> Option<Vec<String>> {
+        if self.negated {
+            return None;
+        }
+        let mut out = Vec::new();
+        for p in self.patterns.iter() {
+            match p {
+                ResourcePattern::Any => return None,
+                ResourcePattern::Never => {}
+                ResourcePattern::Parts(globs) => match &globs[5] {
+                    Glob::Exact(text) => out.push(text.to_string()),
+                    Glob::Everything | Glob::Tokens(_) => return None,
+                },
+                ResourcePattern::Vars(_, tail) => match tail.resolve(ctx, scratch, &mut |_| {}) {
+                    Resolved::NoValue => {}
+                    Resolved::Unknown => return None,
+                    Resolved::Exact => {
+                        let mut text = String::with_capacity(scratch.len());
+                        for t in scratch.iter() {
+                            match t {
+                                Tok::Lit(c) => text.push(*c),
+                                Tok::Any | Tok::One => return None,
+                            }
+                        }
+                        out.push(text);
+                    }
+                },
+            }
+        }
+        Some(out)
     }
 
     /// The variables of its patterns, as written.

@@ -159,6 +159,14 @@ pub fn decide(request: &Request<'_>, policies: &PolicySet<'_>) -> Decision {
     run(request, policies, &mut Quiet).0
 }
 
+/// Whether `request` is allowed, for every context consistent with what its context
+/// knows (`Yes`), some (`Maybe`) or none (`No`): [`Evaluation::allowed`] without the
+/// explanation, for analyses that ask many questions. With a complete context and a
+/// known resource, `Yes` exactly when [`decide`] says [`Decision::Allow`].
+pub fn allowed(request: &Request<'_>, policies: &PolicySet<'_>) -> Tri {
+    run(request, policies, &mut Quiet).1
+}
+
 /// The decision on `request` with its explanation: the statements that decided, the
 /// context keys the policies wanted and the context lacked, what the boundary, session
 /// policies and resource-based policy said.

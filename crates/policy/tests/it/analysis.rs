@@ -165,3 +165,157 @@ fn one_statement_at_a_time() {
     assert!(creds.statements()[8].has_conditions());
     assert!(!creds.statements()[0].has_conditions());
 }
+
+/// `(Resource element, expected answer)` for one statement with an unknown resource.
+const ANY_RESOURCE: &[(&str, Tri)] = &[
+    (r#""Resource": "*""#, Tri::Yes),
+    (r#""Resource": ["arn:aws:s3:::b/*", "*"]"#, Tri::Yes),
+    (r#""Resource": "arn:aws:s3:::b/*""#, Tri::Maybe),
+    (
+        r#""Resource": "arn:aws:iam::*:user/${aws:username}""#,
+        Tri::Maybe,
+    ),
+    // A variable with no value and no default covers nothing.
+    (
+        r#""Resource": "arn:aws:iam::*:user/${aws:PrincipalTag/none}""#,
+        Tri::No,
+    ),
+    (r#""NotResource": "*""#, Tri::No),
+    (r#""NotResource": "arn:aws:s3:::secret/*""#, Tri::Maybe),
+];
+
+#[test]
+fn an_unknown_resource_is_every_resource() {
+    for (element, expected) in ANY_RESOURCE {
+        let json = format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "s3:PutObject", {element}}}}}"#
+        );
+        let policy = credreport_policy::parse_policy(&json).unwrap();
+        let mut ctx = RequestContext::open();
+        // Known absent: the tag variable has no value.
+        ctx.set_absent("aws:PrincipalTag/none").any_resource();
+        let statement = &policy.statements()[0];
+        // The request's resource is not read.
+        for resource in ["*", "arn:aws:s3:::other/x", ""] {
+            assert_eq!(
+                statement.applies("s3:PutObject", resource, &ctx),
+                *expected,
+                "{element} on {resource:?}"
+            );
+        }
+        assert_eq!(statement.applies("s3:GetObject", "*", &ctx), Tri::No);
+    }
+}
+
+#[test]
+fn an_unknown_resource_with_allows_and_denies() {
+    use Decision::{Allow, ExplicitDeny, ImplicitDeny};
+    use Tri::{Maybe, No, Yes};
+    let cases: &[(&str, Tri, Decision)] = &[
+        // Allowed everywhere.
+        (
+            r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}"#,
+            Yes,
+            Allow,
+        ),
+        // Allowed on some resources: "can it write somewhere" is possible.
+        (
+            r#"{"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b/*"}"#,
+            Maybe,
+            ImplicitDeny,
+        ),
+        // Denied on some resources: still possible elsewhere.
+        (
+            r#"[{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::secret/*"}]"#,
+            Maybe,
+            ExplicitDeny,
+        ),
+        // Denied everywhere.
+        (
+            r#"[{"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "*", "Resource": "*"}]"#,
+            No,
+            ExplicitDeny,
+        ),
+    ];
+    for (statements, allowed, decision) in cases {
+        let json = format!(r#"{{"Version": "2012-10-17", "Statement": {statements}}}"#);
+        let policy = credreport_policy::parse_policy(&json).unwrap();
+        let ids = [Sourced {
+            id: "p",
+            source_type: SourceType::User,
+            policy: &policy,
+        }];
+        let set = PolicySet {
+            identity: &ids,
+            ..PolicySet::default()
+        };
+        let mut ctx = RequestContext::open();
+        ctx.any_resource();
+        let request = Request {
+            principal: ALICE,
+            action: "s3:PutObject",
+            resource: "*",
+            resource_account: None,
+            context: &ctx,
+        };
+        let e = evaluate(&request, &set);
+        assert_eq!(
+            (e.allowed, e.decision),
+            (*allowed, *decision),
+            "{statements}"
+        );
+    }
+}
+
+/// `(Resource element, what the context knows, the resources it names)`.
+type Named = (
+    &'static str,
+    &'static [Entry],
+    Option<&'static [&'static str]>,
+);
+
+#[test]
+fn resources_a_statement_names() {
+    let cases: &[Named] = &[
+        (
+            r#""Resource": "arn:aws:iam::*:user/${aws:username}""#,
+            ME,
+            Some(&["user/alice"]),
+        ),
+        // The name unknown: any user.
+        (
+            r#""Resource": "arn:aws:iam::*:user/${aws:username}""#,
+            &[],
+            None,
+        ),
+        (
+            r#""Resource": ["arn:aws:s3:::a/b", "arn:aws:iam::*:role/r"]"#,
+            &[],
+            Some(&["a/b", "role/r"]),
+        ),
+        (r#""Resource": "arn:aws:iam::*:user/*""#, &[], None),
+        (r#""Resource": "arn:aws:iam::*:user/al?ce""#, &[], None),
+        (r#""Resource": "*""#, &[], None),
+        (r#""NotResource": "arn:aws:s3:::a/b""#, &[], None),
+        // No value: names nothing.
+        (
+            r#""Resource": "arn:aws:iam::*:user/${aws:PrincipalTag/none}""#,
+            &[("aws:PrincipalTag/none", "stringList", &[])],
+            Some(&[]),
+        ),
+    ];
+    for (element, known, expected) in cases {
+        let json = format!(
+            r#"{{"Version": "2012-10-17", "Statement": {{"Effect": "Allow", "Action": "iam:GetUser", {element}}}}}"#
+        );
+        let policy = credreport_policy::parse_policy(&json).unwrap();
+        let mut ctx = RequestContext::open();
+        fill(&mut ctx, known);
+        let named = policy.statements()[0].named_resources(&ctx);
+        let expected: Option<Vec<String>> =
+            expected.map(|v| v.iter().map(|s| (*s).to_owned()).collect());
+        assert_eq!(named, expected, "{element} {known:?}");
+    }
+}

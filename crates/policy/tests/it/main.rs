@@ -8,6 +8,8 @@ mod support;
 
 /// Open contexts: could a request be allowed for some context, for every one.
 mod analysis;
+/// The service catalog: services, actions by name, level and pattern.
+mod catalog;
 /// The evaluation logic across policy types: identity, resource-based, boundary, session,
 /// across accounts.
 mod evaluation;
