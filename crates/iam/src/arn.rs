@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use crate::ids::AccountId;
+use crate::ids::{AccountId, OrganizationId, RootId};
 
 /// The partition every ARN this service builds is in.
 pub const PARTITION: &str = "aws";
@@ -181,6 +181,45 @@ impl Arn {
         )
     }
 
+    /// `arn:aws:organizations::<management account>:organization/<organization id>`.
+    pub fn organization(management: &AccountId, organization: &OrganizationId) -> Arn {
+        Arn::build(
+            "organizations",
+            "",
+            management.as_str(),
+            &["organization/", organization.as_str()],
+        )
+    }
+
+    /// `arn:aws:organizations::<management account>:account/<organization id>/<account>`,
+    /// an account as a member of its organization.
+    pub fn organization_account(
+        management: &AccountId,
+        organization: &OrganizationId,
+        account: &AccountId,
+    ) -> Arn {
+        Arn::build(
+            "organizations",
+            "",
+            management.as_str(),
+            &["account/", organization.as_str(), "/", account.as_str()],
+        )
+    }
+
+    /// `arn:aws:organizations::<management account>:root/<organization id>/<root id>`.
+    pub fn organization_root(
+        management: &AccountId,
+        organization: &OrganizationId,
+        root: &RootId,
+    ) -> Arn {
+        Arn::build(
+            "organizations",
+            "",
+            management.as_str(),
+            &["root/", organization.as_str(), "/", root.as_str()],
+        )
+    }
+
     /// The pieces of `arn:aws:iam::<account>:<kind><path><name>`, to be written without
     /// building the ARN (a report row, an XML element).
     pub fn iam_parts<'a>(
@@ -297,6 +336,10 @@ mod tests {
         AccountId::parse("123456789012").unwrap_or_else(|| unreachable!())
     }
 
+    fn org() -> OrganizationId {
+        OrganizationId::parse("o-exampleorgid").unwrap_or_else(|| unreachable!())
+    }
+
     /// Every constructor, and the text AWS documents for it (IAM identifiers page).
     #[test]
     fn built_arns_are_the_documented_texts() {
@@ -346,6 +389,28 @@ mod tests {
             (
                 Arn::assumed_role(&a, "Accounting-Role", "Mary"),
                 "arn:aws:sts::123456789012:assumed-role/Accounting-Role/Mary",
+            ),
+            // The Organizations API reference's examples (DescribeOrganization,
+            // DescribeAccount, ListRoots).
+            (
+                Arn::organization(&a, &org()),
+                "arn:aws:organizations::123456789012:organization/o-exampleorgid",
+            ),
+            (
+                Arn::organization_account(
+                    &a,
+                    &org(),
+                    &AccountId::parse("555555555555").unwrap_or_else(|| unreachable!()),
+                ),
+                "arn:aws:organizations::123456789012:account/o-exampleorgid/555555555555",
+            ),
+            (
+                Arn::organization_root(
+                    &a,
+                    &org(),
+                    &RootId::parse("r-examplerootid111").unwrap_or_else(|| unreachable!()),
+                ),
+                "arn:aws:organizations::123456789012:root/o-exampleorgid/r-examplerootid111",
             ),
         ];
         for (arn, text) in cases {

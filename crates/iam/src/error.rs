@@ -77,6 +77,15 @@ pub enum Error {
     /// The stored report is older than the operator's maximum age.
     #[error("The credential report has expired. Generate a new report.")]
     ReportExpired,
+    /// Organizations: the caller's account is in no organization.
+    #[error("Your account is not a member of an organization.")]
+    OrganizationsNotInUse,
+    /// Organizations: no account of the caller's organization has that id.
+    #[error("You specified an account that doesn't exist.")]
+    AccountNotFound,
+    /// Organizations: only the management account may do this.
+    #[error("You don't have permissions to access this resource.")]
+    NotManagementAccount,
     /// A fault of the service itself (storage, randomness). Never the caller's doing.
     #[error("internal error: {0}")]
     Internal(String),

@@ -54,6 +54,79 @@ impl fmt::Debug for AccountId {
     }
 }
 
+/// Declares an Organizations identifier: a prefix and `min..=max` lower-case letters and
+/// digits (Organizations' `^o-[a-z0-9]{10,32}$`, `^r-[0-9a-z]{4,32}$`), generated with
+/// `len` of them.
+macro_rules! organizations_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal, $min:literal ..= $max:literal, len $len:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses an id of this kind.
+            pub fn parse(s: &str) -> Option<$name> {
+                let rest = s.strip_prefix($prefix)?;
+                ($min..=$max)
+                    .contains(&rest.len())
+                    .then_some(())
+                    .filter(|()| rest.bytes().all(is_lower_alnum))
+                    .map(|()| $name(s.to_owned()))
+            }
+
+            /// A random id.
+            pub fn generate() -> Result<$name> {
+                Ok($name(random_lower_alnum($prefix, $len)?))
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!(stringify!($name), "({})"), self.0)
+            }
+        }
+    };
+}
+
+organizations_id!(
+    /// An organization's id: `o-` and 10 to 32 lower-case letters and digits (10 when
+    /// made here, as AWS's are).
+    OrganizationId, "o-", 10..=32, len 10
+);
+
+organizations_id!(
+    /// An organization root's id: `r-` and 4 to 32 lower-case letters and digits (4 when
+    /// made here, as AWS's are).
+    RootId, "r-", 4..=32, len 4
+);
+
+fn is_lower_alnum(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+fn random_lower_alnum(prefix: &str, len: usize) -> Result<String> {
+    const ALNUM: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut id = String::with_capacity(prefix.len() + len);
+    id.push_str(prefix);
+    id.extend(
+        random(len)?
+            .iter()
+            .map(|b| char::from(ALNUM[usize::from(b % 36)])),
+    );
+    Ok(id)
+}
+
 /// The alphabet of AWS key and unique ids (base32: no 0, 1, 8, 9).
 const ID_ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -187,6 +260,32 @@ mod tests {
         assert_eq!(new_certificate_id().unwrap().len(), 24);
         let account = AccountId::generate().unwrap();
         assert!(AccountId::parse(account.as_str()).is_some());
+        let org = OrganizationId::generate().unwrap();
+        assert_eq!(org.as_str().len(), 12);
+        assert_eq!(OrganizationId::parse(org.as_str()), Some(org));
+        let root = RootId::generate().unwrap();
+        assert_eq!(root.as_str().len(), 6);
+        assert_eq!(RootId::parse(root.as_str()), Some(root));
+    }
+
+    /// Organizations' patterns: `^o-[a-z0-9]{10,32}$` and `^r-[0-9a-z]{4,32}$`.
+    #[test]
+    fn organizations_ids_follow_the_model_patterns() {
+        let cases: &[(&str, bool, bool)] = &[
+            ("o-a1b2c3d4e5", true, false),
+            ("o-abcdefghijklmnopqrstuvwxyz012345", true, false),
+            ("o-abcdefghijklmnopqrstuvwxyz0123456", false, false),
+            ("o-a1b2c3d4e", false, false),
+            ("o-A1B2C3D4E5", false, false),
+            ("r-ab12", false, true),
+            ("r-ab1", false, false),
+            ("r-ab_1", false, false),
+            ("", false, false),
+        ];
+        for &(text, org, root) in cases {
+            assert_eq!(OrganizationId::parse(text).is_some(), org, "{text:?}");
+            assert_eq!(RootId::parse(text).is_some(), root, "{text:?}");
+        }
     }
 
     #[test]

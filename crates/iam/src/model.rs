@@ -568,3 +568,148 @@ pub struct ConsoleSession {
     /// When it ends (12 hours after a sign-in; minutes while an MFA code is awaited).
     pub expires: Timestamp,
 }
+
+/// What an organization has turned on (Organizations' `FeatureSet`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureSet {
+    /// `ALL`: every feature (what CreateOrganization makes by default).
+    All,
+    /// `CONSOLIDATED_BILLING`: billing only.
+    ConsolidatedBilling,
+}
+
+impl FeatureSet {
+    /// The name on the wire and in databases.
+    pub fn as_key(self) -> &'static str {
+        match self {
+            FeatureSet::All => "ALL",
+            FeatureSet::ConsolidatedBilling => "CONSOLIDATED_BILLING",
+        }
+    }
+
+    /// The inverse of [`FeatureSet::as_key`].
+    pub fn from_key(key: &str) -> Option<FeatureSet> {
+        Some(match key {
+            "ALL" => FeatureSet::All,
+            "CONSOLIDATED_BILLING" => FeatureSet::ConsolidatedBilling,
+            _ => return None,
+        })
+    }
+}
+
+/// An AWS organization: its management account and its one root. Its member accounts are
+/// [`Membership`]s; the management account is a member of its own organization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organization {
+    /// `o-…`.
+    pub id: crate::ids::OrganizationId,
+    /// The management account (it need not be in this store: an organization whose
+    /// management account is elsewhere still shows its members whom it is managed by).
+    pub management: AccountId,
+    /// What it has turned on.
+    pub feature_set: FeatureSet,
+    /// Its root (`r-…`), the parent of every account (there are no OUs here).
+    pub root: crate::ids::RootId,
+    /// When it was created.
+    pub created: Timestamp,
+}
+
+/// Where an account is in its life as Organizations shows it (`State`; the older `Status`
+/// is derived from it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccountState {
+    /// `PENDING_ACTIVATION`
+    PendingActivation,
+    /// `ACTIVE`
+    Active,
+    /// `SUSPENDED`
+    Suspended,
+    /// `PENDING_CLOSURE`
+    PendingClosure,
+    /// `CLOSED`
+    Closed,
+}
+
+impl AccountState {
+    /// The name on the wire (`State`) and in databases.
+    pub fn as_key(self) -> &'static str {
+        match self {
+            AccountState::PendingActivation => "PENDING_ACTIVATION",
+            AccountState::Active => "ACTIVE",
+            AccountState::Suspended => "SUSPENDED",
+            AccountState::PendingClosure => "PENDING_CLOSURE",
+            AccountState::Closed => "CLOSED",
+        }
+    }
+
+    /// The inverse of [`AccountState::as_key`].
+    pub fn from_key(key: &str) -> Option<AccountState> {
+        Some(match key {
+            "PENDING_ACTIVATION" => AccountState::PendingActivation,
+            "ACTIVE" => AccountState::Active,
+            "SUSPENDED" => AccountState::Suspended,
+            "PENDING_CLOSURE" => AccountState::PendingClosure,
+            "CLOSED" => AccountState::Closed,
+            _ => return None,
+        })
+    }
+
+    /// The older `Status` (`ACTIVE`, `SUSPENDED`, `PENDING_CLOSURE`), which AWS still
+    /// sends beside `State`: an account being activated counts as active, a closed one as
+    /// suspended (closed accounts stay suspended for 90 days).
+    pub fn status(self) -> &'static str {
+        match self {
+            AccountState::PendingActivation | AccountState::Active => "ACTIVE",
+            AccountState::Suspended | AccountState::Closed => "SUSPENDED",
+            AccountState::PendingClosure => "PENDING_CLOSURE",
+        }
+    }
+}
+
+/// How an account came into its organization (`JoinedMethod`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinedMethod {
+    /// `CREATED`: made by the organization (CreateAccount), or the management account
+    /// that made the organization.
+    Created,
+    /// `INVITED`: an existing account that accepted an invitation.
+    Invited,
+}
+
+impl JoinedMethod {
+    /// The name on the wire and in databases.
+    pub fn as_key(self) -> &'static str {
+        match self {
+            JoinedMethod::Created => "CREATED",
+            JoinedMethod::Invited => "INVITED",
+        }
+    }
+
+    /// The inverse of [`JoinedMethod::as_key`].
+    pub fn from_key(key: &str) -> Option<JoinedMethod> {
+        Some(match key {
+            "CREATED" => JoinedMethod::Created,
+            "INVITED" => JoinedMethod::Invited,
+            _ => return None,
+        })
+    }
+}
+
+/// An account as a member of an organization: what Organizations' `Account` shows of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    /// The account.
+    pub account: AccountId,
+    /// Its organization.
+    pub organization: crate::ids::OrganizationId,
+    /// Its name (1 to 128 characters).
+    pub name: String,
+    /// Its email address (unique among the store's members).
+    pub email: String,
+    /// Where it is in its life.
+    pub state: AccountState,
+    /// How it joined.
+    pub joined_method: JoinedMethod,
+    /// When it joined.
+    pub joined: Timestamp,
+}

@@ -17,10 +17,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
-use credreport_iam::model::{Entity, TagTarget};
+use credreport_iam::model::{
+    AccountState, Entity, FeatureSet, JoinedMethod, Membership, Organization, TagTarget,
+};
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{read, Store, UserQuery};
-use credreport_iam::{Error, SqliteStore};
+use credreport_iam::{Error, OrganizationId, RootId, SqliteStore};
 use credreport_testkit::postgres::fresh_database;
 
 mod common;
@@ -74,6 +76,42 @@ fn boundaries(s: &dyn Store) {
         tx.set_permissions_boundary(&acct(A1), &Entity::user(ALICE), Some(BILLING_ARN))
     })
     .unwrap();
+}
+
+const ORG: &str = "o-exampleorg1";
+
+fn org() -> OrganizationId {
+    OrganizationId::parse(ORG).unwrap()
+}
+
+/// What `populate` does not write either: an organization managed by the first account,
+/// which the second account joined.
+fn organization(s: &dyn Store) {
+    let member = |a: &str, email: &str, joined_method| Membership {
+        account: acct(a),
+        organization: org(),
+        name: format!("account {a}"),
+        email: email.to_owned(),
+        state: AccountState::Active,
+        joined_method,
+        joined: t(50),
+    };
+    credreport_iam::store::write(s, None, |tx| {
+        tx.insert_organization(&Organization {
+            id: org(),
+            management: acct(A1),
+            feature_set: FeatureSet::All,
+            root: RootId::parse("r-ex12").unwrap(),
+            created: t(50),
+        })?;
+        tx.insert_membership(&member(A1, "prod@example.com", JoinedMethod::Created))?;
+        tx.insert_membership(&member(A2, "sandbox@example.com", JoinedMethod::Invited))
+    })
+    .unwrap();
+}
+
+fn members(s: &dyn Store) -> credreport_iam::Result<()> {
+    read(s, |tx| tx.memberships(&org(), None, 20).map(drop))
 }
 
 fn all_users(s: &dyn Store) -> credreport_iam::Result<()> {
@@ -441,6 +479,43 @@ const CASES: &[Case] = &[
         row: "token_hash=x'0707070707070707070707070707070707070707070707070707070707070707'",
         sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
         read: |s| read(s, |tx| tx.console_session(&[7; 32]).map(drop)) },
+    // organizations (the first account's) and organization_accounts (its two members)
+    Case { table: "organizations", column: "organization_id", row_where: "organization_id = 'o-exampleorg1'", row: "organization_id=\"o-Example\"",
+        sqlite: both("'o-Example'", "not an organization id"), postgres: both("'o-Example'", "not an organization id"),
+        read: |s| read(s, |tx| tx.organization_managed_by(&acct(A1)).map(drop)) },
+    Case { table: "organizations", column: "management_account", row_where: "organization_id = 'o-exampleorg1'", row: "organization_id=\"o-exampleorg1\"",
+        sqlite: both("'1234'", "not a 12-digit account id"), postgres: both("'1234'", "not a 12-digit account id"),
+        read: |s| read(s, |tx| tx.organization(&org()).map(drop)) },
+    Case { table: "organizations", column: "feature_set", row_where: "organization_id = 'o-exampleorg1'", row: "organization_id=\"o-exampleorg1\"",
+        sqlite: both("'SOME'", "not a feature set"), postgres: both("'SOME'", "not a feature set"),
+        read: |s| read(s, |tx| tx.organization(&org()).map(drop)) },
+    Case { table: "organizations", column: "root_id", row_where: "organization_id = 'o-exampleorg1'", row: "organization_id=\"o-exampleorg1\"",
+        sqlite: both("'r-'", "not a root id"), postgres: both("'r-'", "not a root id"),
+        read: |s| read(s, |tx| tx.organization(&org()).map(drop)) },
+    Case { table: "organizations", column: "created", row_where: "organization_id = 'o-exampleorg1'", row: "organization_id=\"o-exampleorg1\"",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
+        read: |s| read(s, |tx| tx.organization(&org()).map(drop)) },
+    Case { table: "organization_accounts", column: "account_id", row_where: "account_id = '210987654321'", row: "account_id=\"2109\"",
+        sqlite: both("'2109'", "not a 12-digit account id"), postgres: both("'2109'", "not a 12-digit account id"),
+        read: members },
+    Case { table: "organization_accounts", column: "organization_id", row_where: "account_id = '210987654321'", row: "account_id=\"210987654321\"",
+        sqlite: both("'o-'", "not an organization id"), postgres: both("'o-'", "not an organization id"),
+        read: |s| read(s, |tx| tx.membership(&acct(A2)).map(drop)) },
+    Case { table: "organization_accounts", column: "name", row_where: "account_id = '210987654321'", row: "account_id=\"210987654321\"",
+        sqlite: NOT_TEXT, postgres: None,
+        read: members },
+    Case { table: "organization_accounts", column: "email", row_where: "account_id = '210987654321'", row: "account_id=\"210987654321\"",
+        sqlite: NOT_UTF8, postgres: None,
+        read: members },
+    Case { table: "organization_accounts", column: "state", row_where: "account_id = '210987654321'", row: "account_id=\"210987654321\"",
+        sqlite: both("'ASLEEP'", "not an account state"), postgres: both("'ASLEEP'", "not an account state"),
+        read: members },
+    Case { table: "organization_accounts", column: "joined_method", row_where: "account_id = '210987654321'", row: "account_id=\"210987654321\"",
+        sqlite: both("'BORN'", "not a joined method"), postgres: both("'BORN'", "not a joined method"),
+        read: members },
+    Case { table: "organization_accounts", column: "joined", row_where: "account_id = '210987654321'", row: "account_id=\"210987654321\"",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
+        read: members },
     // sign_in_failures
     Case { table: "sign_in_failures", column: "at", row_where: "key = '6b86b273ff34fce19d6b804eff5a3f57'",
         row: "key=\"6b86b273ff34fce19d6b804eff5a3f57\", at=99999999999999",
@@ -587,6 +662,7 @@ fn check(case: &Case, backend: Backend) -> Option<String> {
             populate(store.as_ref());
             boundaries(store.as_ref());
             boundaries(store.as_ref());
+            organization(store.as_ref());
             damage_sqlite(&path, &update);
             store
         }
@@ -596,6 +672,7 @@ fn check(case: &Case, backend: Backend) -> Option<String> {
             populate(store.as_ref());
             boundaries(store.as_ref());
             boundaries(store.as_ref());
+            organization(store.as_ref());
             damage_postgres(&url, &update);
             store
         }

@@ -92,6 +92,10 @@ impl From<IamError> for AwsError {
                 }
             }
             IamError::ReportInProgress => ("ReportInProgress", 404),
+            // Organizations' errors (its JSON protocol answers every client fault with 400).
+            IamError::OrganizationsNotInUse => ("AWSOrganizationsNotInUseException", 400),
+            IamError::AccountNotFound => ("AccountNotFoundException", 400),
+            IamError::NotManagementAccount => ("AccessDeniedException", 400),
             IamError::ReportExpired => ("ReportExpired", 410),
             IamError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal failure");

@@ -15,11 +15,12 @@ use credreport_report::Timestamp;
 
 use super::{read, write, Store, UserQuery};
 use crate::error::{Error, Result};
-use crate::ids::AccountId;
+use crate::ids::{AccountId, OrganizationId, RootId};
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
-    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Role,
-    Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    AccessKey, Account, AccountState, CertFacts, ConsoleSession, Entity, FeatureSet, Group,
+    InlinePolicy, InstanceProfile, JoinedMethod, KeyFacts, KeyUse, ManagedPolicy, Membership,
+    MfaDevice, Organization, Owner, Password, PasswordHash, PolicyVersion, Role, Sealed,
+    SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
 /// A check of the suite, on a fresh, empty store.
@@ -44,6 +45,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("roles_and_instance_profiles", roles_and_instance_profiles),
     ("attachments_tags_and_aliases", attachments_tags_and_aliases),
     ("permissions_boundaries", permissions_boundaries),
+    ("organizations", organizations),
     ("reports", reports),
     ("console_sessions", console_sessions),
     ("rollback", rollback),
@@ -91,7 +93,8 @@ macro_rules! store_conformance_tests {
             accounts users user_pages login_profiles access_keys key_use_window
             password_use_window sign_in_failures mfa_devices signing_certificates
             inline_policies groups managed_policies roles_and_instance_profiles
-            attachments_tags_and_aliases permissions_boundaries reports console_sessions rollback
+            attachments_tags_and_aliases permissions_boundaries organizations reports
+            console_sessions rollback
             serialized_writes read_parts
         }
     };
@@ -874,6 +877,107 @@ fn permissions_boundaries(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.permissions_boundary(&a, &alice))?.is_none()
             && read(s, |tx| tx.boundary_entities(&a, power))? == vec![deployer.clone()],
         "removed (twice is nothing)",
+    )
+}
+
+fn organization_record(id: &str, management: u8) -> Result<Organization> {
+    let bad = || Error::internal("a test id");
+    Ok(Organization {
+        id: OrganizationId::parse(id).ok_or_else(bad)?,
+        management: acct(management),
+        feature_set: FeatureSet::All,
+        root: RootId::parse("r-ab12").ok_or_else(bad)?,
+        created: t(30),
+    })
+}
+
+fn member(n: u8, organization: &Organization, state: AccountState) -> Membership {
+    Membership {
+        account: acct(n),
+        organization: organization.id.clone(),
+        name: format!("Account {n}"),
+        email: format!("account{n}@example.com"),
+        state,
+        joined_method: if n == 1 {
+            JoinedMethod::Created
+        } else {
+            JoinedMethod::Invited
+        },
+        joined: t(40 + i64::from(n)),
+    }
+}
+
+fn organizations(store: &Arc<dyn Store>) -> Result<()> {
+    let s = store.as_ref();
+    let org = organization_record("o-a1b2c3d4e5", 1)?;
+    ensure(
+        read(s, |tx| tx.organization_managed_by(&acct(1)))?.is_none()
+            && read(s, |tx| tx.membership(&acct(1)))?.is_none(),
+        "none at first",
+    )?;
+    // Members are written in no particular order; ListAccounts reads them by id.
+    let members = [
+        member(3, &org, AccountState::Suspended),
+        member(1, &org, AccountState::Active),
+        member(2, &org, AccountState::Active),
+    ];
+    write(s, None, |tx| {
+        tx.insert_organization(&org)?;
+        members.iter().try_for_each(|m| tx.insert_membership(m))
+    })?;
+    ensure(
+        read(s, |tx| tx.organization(&org.id))?.as_ref() == Some(&org)
+            && read(s, |tx| tx.organization_managed_by(&acct(1)))?.as_ref() == Some(&org)
+            && read(s, |tx| tx.organization_managed_by(&acct(2)))?.is_none(),
+        "an organization reads back by id and by its management account",
+    )?;
+    ensure(
+        read(s, |tx| tx.membership(&acct(3)))?.as_ref() == Some(&members[0]),
+        "a membership reads back as written",
+    )?;
+    ensure(
+        read(s, |tx| tx.member_with_email("account2@example.com"))?.as_ref() == Some(&members[2])
+            && read(s, |tx| tx.member_with_email("ACCOUNT2@example.com"))?.is_none(),
+        "a member by its email, as written",
+    )?;
+    let ids = |page: Vec<Membership>| page.into_iter().map(|m| m.account).collect::<Vec<_>>();
+    ensure(
+        ids(read(s, |tx| tx.memberships(&org.id, None, 2))?) == vec![acct(1), acct(2)]
+            && ids(read(s, |tx| tx.memberships(&org.id, Some(&acct(2)), 2))?) == vec![acct(3)]
+            && read(s, |tx| tx.memberships(&org.id, Some(&acct(3)), 2))?.is_empty(),
+        "members page by account id",
+    )?;
+    let again = write(s, None, |tx| {
+        tx.insert_membership(&member(2, &org, AccountState::Active))
+    });
+    ensure(
+        matches!(again, Err(Error::EntityAlreadyExists(_))),
+        "an account is in one organization at most",
+    )?;
+    let same_email = Membership {
+        account: acct(4),
+        ..member(2, &org, AccountState::Active)
+    };
+    let refused = write(s, None, |tx| tx.insert_membership(&same_email));
+    ensure(
+        matches!(refused, Err(Error::EntityAlreadyExists(_))),
+        "an email belongs to one member",
+    )?;
+    let second = organization_record("o-f6g7h8i9j0", 1)?;
+    let refused = write(s, None, |tx| tx.insert_organization(&second));
+    ensure(
+        matches!(refused, Err(Error::EntityAlreadyExists(_))),
+        "an account manages one organization at most",
+    )?;
+    let other = organization_record("o-f6g7h8i9j0", 5)?;
+    write(s, None, |tx| {
+        tx.insert_organization(&other)?;
+        tx.insert_membership(&member(5, &other, AccountState::Active))
+    })?;
+    ensure(
+        ids(read(s, |tx| tx.memberships(&other.id, None, 20))?) == vec![acct(5)]
+            && read(s, |tx| tx.memberships(&org.id, None, 20))?.len() == 3,
+        "each organization lists its own",
     )
 }
 

@@ -2,14 +2,17 @@
 //! record, read from one snapshot of the source and written in one transaction per
 //! account, through the same [`Tx`] operations every backend implements. Sealed values
 //! (secret keys, MFA seeds) are copied sealed: the destination needs the same master key.
-//! Console sessions are not copied (whoever was signed in signs in again).
+//! Console sessions are not copied (whoever was signed in signs in again). An account's
+//! membership of an organization is, with the organization itself when the first of its
+//! accounts is copied.
 
 use super::{read, write, Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    Account, Entity, EntityKind, Group, InlinePolicy, InstanceProfile, ManagedPolicy, MfaDevice,
-    Password, PolicyVersion, Role, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    Account, Entity, EntityKind, Group, InlinePolicy, InstanceProfile, ManagedPolicy, Membership,
+    MfaDevice, Organization, Password, PolicyVersion, Role, SigningCertificate, StoredReport, Tag,
+    TagTarget, User,
 };
 use crate::report_build::write_account_report;
 use crate::reports::read_snapshot;
@@ -33,6 +36,8 @@ struct Records {
     boundaries: Vec<(Entity, String)>,
     tags: Vec<(TagTarget, Vec<Tag>)>,
     alias: Option<String>,
+    /// Its organization and its membership of it, if it is in one.
+    organization: Option<(Organization, Membership)>,
     report: StoredReport,
     content: Option<Vec<u8>>,
 }
@@ -121,6 +126,15 @@ fn read_records(tx: &mut dyn Tx, id: &AccountId) -> Result<Records> {
     }
     r.tags.retain(|(_, tags)| !tags.is_empty());
     r.alias = tx.account_alias(id)?;
+    if let Some(membership) = tx.membership(id)? {
+        let organization = tx.organization(&membership.organization)?.ok_or_else(|| {
+            Error::internal(format!(
+                "organization_accounts: account {id} names organization {}, which is not stored",
+                membership.organization
+            ))
+        })?;
+        r.organization = Some((organization, membership));
+    }
     r.report = tx.report(id)?;
     // A build running in the source is not copied as running: the destination has no
     // process building it.
@@ -190,6 +204,20 @@ fn write_records(tx: &mut dyn Tx, id: &AccountId, r: &Records) -> Result<()> {
     if let Some(alias) = &r.alias {
         tx.set_account_alias(id, Some(alias))?;
     }
+    if let Some((organization, membership)) = &r.organization {
+        // The organization comes with the first of its accounts copied; the others find it.
+        match tx.organization(&organization.id)? {
+            None => tx.insert_organization(organization)?,
+            Some(there) if there == *organization => {}
+            Some(_) => {
+                return Err(Error::EntityAlreadyExists(format!(
+                    "Organization {} exists in the destination, with another management account, root or creation time.",
+                    organization.id
+                )))
+            }
+        }
+        tx.insert_membership(membership)?;
+    }
     if let Some(content) = &r.content {
         tx.put_report_content(id, content)?;
     }
@@ -207,7 +235,13 @@ pub fn copy_account(from: &dyn Store, to: &dyn Store, id: &AccountId) -> Result<
             "Account {id} does not exist in the source."
         )));
     }
-    write(to, Some(id), |tx| write_records(tx, id, &records))?;
+    // An organization is shared by its accounts: writing it takes the store-wide lock.
+    let lock = if records.organization.is_some() {
+        None
+    } else {
+        Some(id)
+    };
+    write(to, lock, |tx| write_records(tx, id, &records))?;
     let back = read(to, |tx| read_records(tx, id))?;
     if back != records {
         return Err(Error::internal(format!(

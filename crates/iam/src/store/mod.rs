@@ -10,11 +10,11 @@
 use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
-use crate::ids::AccountId;
+use crate::ids::{AccountId, OrganizationId};
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
-    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, PolicyVersion, Role, SigningCertificate,
-    StoredReport, Tag, TagTarget, User,
+    KeyFacts, KeyUse, ManagedPolicy, Membership, MfaDevice, Organization, Owner, PolicyVersion,
+    Role, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
 pub mod backup;
@@ -357,6 +357,29 @@ pub trait Tx {
     fn put_report_content(&mut self, account: &AccountId, content: &[u8]) -> Result<()>;
     /// Accounts whose report build was started and not finished.
     fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>>;
+
+    /// An organization by id.
+    fn organization(&mut self, id: &OrganizationId) -> Result<Option<Organization>>;
+    /// The organization `management` is the management account of, if any.
+    fn organization_managed_by(&mut self, management: &AccountId) -> Result<Option<Organization>>;
+    /// Stores a new organization; `EntityAlreadyExists` if its id is taken or its
+    /// management account already manages one.
+    fn insert_organization(&mut self, organization: &Organization) -> Result<()>;
+    /// The account's membership of its organization, if it is in one (in any account: the
+    /// account need not be in this store).
+    fn membership(&mut self, account: &AccountId) -> Result<Option<Membership>>;
+    /// The member whose email this is, in any organization.
+    fn member_with_email(&mut self, email: &str) -> Result<Option<Membership>>;
+    /// Stores an account's membership; `EntityAlreadyExists` if the account is in an
+    /// organization already or another member has its email.
+    fn insert_membership(&mut self, membership: &Membership) -> Result<()>;
+    /// An organization's members in account id order: those after `after`, `limit` at most.
+    fn memberships(
+        &mut self,
+        organization: &OrganizationId,
+        after: Option<&AccountId>,
+        limit: usize,
+    ) -> Result<Vec<Membership>>;
 
     /// A console session by the SHA-256 of its token.
     fn console_session(&mut self, token_hash: &[u8; 32]) -> Result<Option<ConsoleSession>>;

@@ -1,10 +1,12 @@
 //! The tables, and how each record is read out of a row of its table, by column name.
 
 use crate::error::Result;
+use crate::ids::{OrganizationId, RootId};
 use crate::model::{
-    AccessKey, Account, CertFacts, ConsoleSession, Entity, EntityKind, Group, InlinePolicy,
-    InstanceProfile, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Password, PasswordHash,
-    PolicyVersion, Role, Sealed, SessionStage, SigningCertificate, Tag, User,
+    AccessKey, Account, AccountState, CertFacts, ConsoleSession, Entity, EntityKind, FeatureSet,
+    Group, InlinePolicy, InstanceProfile, JoinedMethod, KeyFacts, KeyUse, ManagedPolicy,
+    Membership, MfaDevice, Organization, Password, PasswordHash, PolicyVersion, Role, Sealed,
+    SessionStage, SigningCertificate, Tag, User,
 };
 
 use super::row::{Row, Table};
@@ -36,6 +38,8 @@ tables! {
     REPORTS = "reports" key ["account_id"];
     CONSOLE_SESSIONS = "console_sessions" key ["token_hash"];
     SIGN_IN_FAILURES = "sign_in_failures" key ["key", "at"];
+    ORGANIZATIONS = "organizations" key ["organization_id"];
+    ORGANIZATION_ACCOUNTS = "organization_accounts" key ["account_id"];
 }
 
 pub(super) const ACCOUNT: Decoder<Account> = Decoder {
@@ -376,4 +380,40 @@ pub(super) const CONSOLE_SESSION: Decoder<ConsoleSession> = Decoder {
 pub(super) const SIGN_IN_FAILURE: Decoder<credreport_report::Timestamp> = Decoder {
     table: &SIGN_IN_FAILURES,
     decode: |r| r.time("at"),
+};
+
+pub(super) const ORGANIZATION: Decoder<Organization> = Decoder {
+    table: &ORGANIZATIONS,
+    decode: |r| {
+        Ok(Organization {
+            id: r.parsed(
+                "organization_id",
+                "an organization id",
+                OrganizationId::parse,
+            )?,
+            management: r.account("management_account")?,
+            feature_set: r.parsed("feature_set", "a feature set", FeatureSet::from_key)?,
+            root: r.parsed("root_id", "a root id", RootId::parse)?,
+            created: r.time("created")?,
+        })
+    },
+};
+
+pub(super) const MEMBERSHIP: Decoder<Membership> = Decoder {
+    table: &ORGANIZATION_ACCOUNTS,
+    decode: |r| {
+        Ok(Membership {
+            account: r.account("account_id")?,
+            organization: r.parsed(
+                "organization_id",
+                "an organization id",
+                OrganizationId::parse,
+            )?,
+            name: r.string("name")?,
+            email: r.string("email")?,
+            state: r.parsed("state", "an account state", AccountState::from_key)?,
+            joined_method: r.parsed("joined_method", "a joined method", JoinedMethod::from_key)?,
+            joined: r.time("joined")?,
+        })
+    },
 };

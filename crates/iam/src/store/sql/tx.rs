@@ -6,11 +6,11 @@ use super::records::{self as rec, GROUPS, INSTANCE_PROFILES, MANAGED_POLICIES, R
 use super::row::hashes_json;
 use super::{sql, values, Backend, Decoder, Sql, SqlTx, Value};
 use crate::error::{Error, Result};
-use crate::ids::{name_key, AccountId};
+use crate::ids::{name_key, AccountId, OrganizationId};
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
-    KeyFacts, ManagedPolicy, MfaDevice, Owner, Password, PolicyVersion, Role, SigningCertificate,
-    StoredReport, Tag, TagTarget, User,
+    KeyFacts, ManagedPolicy, Membership, MfaDevice, Organization, Owner, Password, PolicyVersion,
+    Role, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 use crate::store::{Tx, UserQuery};
 
@@ -1138,6 +1138,101 @@ impl<B: Backend> Tx for SqlTx<B> {
             ),
             &[],
             &rec::REPORT_BUILDING,
+        )
+    }
+
+    fn organization(&mut self, id: &OrganizationId) -> Result<Option<Organization>> {
+        self.one(
+            sql!("SELECT * FROM organizations WHERE organization_id = ?1"),
+            &values![id],
+            &rec::ORGANIZATION,
+        )
+    }
+
+    fn organization_managed_by(&mut self, management: &AccountId) -> Result<Option<Organization>> {
+        self.one(
+            sql!("SELECT * FROM organizations WHERE management_account = ?1"),
+            &values![management],
+            &rec::ORGANIZATION,
+        )
+    }
+
+    fn insert_organization(&mut self, o: &Organization) -> Result<()> {
+        self.insert(
+            sql!(
+                "INSERT INTO organizations (organization_id, management_account, feature_set,
+                 root_id, created) VALUES (?1, ?2, ?3, ?4, ?5)"
+            ),
+            &values![
+                &o.id,
+                &o.management,
+                o.feature_set.as_key(),
+                &o.root,
+                o.created
+            ],
+            || {
+                Error::EntityAlreadyExists(format!(
+                    "Organization {} or one managed by account {} already exists.",
+                    o.id, o.management
+                ))
+            },
+        )
+    }
+
+    fn membership(&mut self, account: &AccountId) -> Result<Option<Membership>> {
+        self.one(
+            sql!("SELECT * FROM organization_accounts WHERE account_id = ?1"),
+            &values![account],
+            &rec::MEMBERSHIP,
+        )
+    }
+
+    fn member_with_email(&mut self, email: &str) -> Result<Option<Membership>> {
+        self.one(
+            sql!("SELECT * FROM organization_accounts WHERE email = ?1"),
+            &values![email],
+            &rec::MEMBERSHIP,
+        )
+    }
+
+    fn insert_membership(&mut self, m: &Membership) -> Result<()> {
+        self.insert(
+            sql!(
+                "INSERT INTO organization_accounts (account_id, organization_id, name, email,
+                 state, joined_method, joined) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ),
+            &values![
+                &m.account,
+                &m.organization,
+                &m.name,
+                &m.email,
+                m.state.as_key(),
+                m.joined_method.as_key(),
+                m.joined
+            ],
+            || {
+                Error::EntityAlreadyExists(format!(
+                    "Account {} is already in an organization, or another member has its email.",
+                    m.account
+                ))
+            },
+        )
+    }
+
+    fn memberships(
+        &mut self,
+        organization: &OrganizationId,
+        after: Option<&AccountId>,
+        limit: usize,
+    ) -> Result<Vec<Membership>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.all(
+            sql!(
+                "SELECT * FROM organization_accounts WHERE organization_id = ?1
+                 AND account_id > ?2 ORDER BY account_id LIMIT ?3"
+            ),
+            &values![organization, after.map_or("", AccountId::as_str), limit],
+            &rec::MEMBERSHIP,
         )
     }
 

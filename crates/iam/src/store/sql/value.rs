@@ -4,7 +4,7 @@
 
 use credreport_report::Timestamp;
 
-use crate::ids::AccountId;
+use crate::ids::{AccountId, OrganizationId, RootId};
 
 /// One parameter of a statement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +69,18 @@ impl<'a> From<&'a String> for Value<'a> {
 
 impl<'a> From<&'a AccountId> for Value<'a> {
     fn from(v: &'a AccountId) -> Self {
+        Value::Text(v.as_str())
+    }
+}
+
+impl<'a> From<&'a OrganizationId> for Value<'a> {
+    fn from(v: &'a OrganizationId) -> Self {
+        Value::Text(v.as_str())
+    }
+}
+
+impl<'a> From<&'a RootId> for Value<'a> {
+    fn from(v: &'a RootId) -> Self {
         Value::Text(v.as_str())
     }
 }
