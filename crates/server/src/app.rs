@@ -26,9 +26,11 @@ use crate::actions::{self, Ctx};
 use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
+use crate::json::{self, Input, JsonError, Target};
 use crate::ops::{Action, Ops, RequestContext, Service};
+use crate::organizations;
 use crate::pipeline::{Lane, Pipeline, Stopped};
-use crate::principal::authenticate;
+use crate::principal::{authenticate, Principal};
 use crate::query::Params;
 use crate::report_cache::ReportCache;
 use crate::sigv4::{SignedRequest, VerifyOptions};
@@ -149,6 +151,11 @@ async fn query(
 ) -> Response {
     let started = Instant::now();
     let request_id = request_id();
+    // A JSON protocol request (Organizations) names its operation in `X-Amz-Target`.
+    let target = headers
+        .get("x-amz-target")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+    let json = target.is_some();
     let (id, s) = (request_id.clone(), Arc::clone(&state));
     let handle = Handle::current();
     let answer = state
@@ -162,25 +169,49 @@ async fn query(
                 headers: &headers,
                 body: &body,
             };
-            handle_query(&s, &req, &extensions, &handle, &id)
+            match &target {
+                Some(target) => Reply::Json(handle_json(&s, &req, &extensions, target)),
+                None => Reply::Query(handle_query(&s, &req, &extensions, &handle, &id)),
+            }
         })
         .await;
-    let (action, outcome) = match answer {
-        Ok(answer) => answer,
-        Err(Stopped::TooLarge) => {
-            let e = AwsError::new(
-                "RequestEntityTooLarge",
-                413,
-                format!(
-                    "Request body must not exceed {} bytes.",
-                    state.config.body_limit
-                ),
-            );
-            (String::new(), Err((IAM_NS, e)))
-        }
-        Err(Stopped::Failed) => (String::new(), Err((IAM_NS, AwsError::service_failure()))),
+    let stopped = |e: Stopped| match e {
+        Stopped::TooLarge => AwsError::new(
+            "RequestEntityTooLarge",
+            413,
+            format!(
+                "Request body must not exceed {} bytes.",
+                state.config.body_limit
+            ),
+        ),
+        Stopped::Failed => AwsError::service_failure(),
     };
-    respond(&state.iam, outcome, &action, &request_id, started)
+    match answer {
+        Ok(Reply::Query((action, outcome))) => {
+            respond(&state.iam, outcome, &action, &request_id, started)
+        }
+        Ok(Reply::Json((action, outcome))) => {
+            respond_json(&state.iam, outcome, &action, &request_id, started)
+        }
+        Err(e) if json => {
+            respond_json(&state.iam, Err(stopped(e).into()), "", &request_id, started)
+        }
+        Err(e) => respond(
+            &state.iam,
+            Err((IAM_NS, stopped(e))),
+            "",
+            &request_id,
+            started,
+        ),
+    }
+}
+
+/// What a request's handler answered, in its protocol.
+enum Reply {
+    /// The Query protocol (IAM, STS): the action and its XML outcome.
+    Query((String, Outcome)),
+    /// The JSON protocol (Organizations): the operation and its JSON outcome.
+    Json((String, JsonOutcome)),
 }
 
 type Outcome = Result<(&'static str, Chunks), (&'static str, AwsError)>;
@@ -205,37 +236,10 @@ fn handle_query(
     let sts =
         service == Some(Service::Sts) || params.get("Version") == Some(Service::Sts.version());
     let ns = if sts { STS_NS } else { IAM_NS };
-    let now = iam.now();
-    let context = RequestContext::of(extensions, req.headers, state.config.secure_cookies, now);
-    let source: Option<IpAddr> = context.source();
-    let clock = Instant::now();
-    if source.is_some_and(|ip| !state.failures.has(&ip, clock)) {
-        return (action, Err((ns, throttled())));
-    }
-    let principal = match authenticate(iam, req, now, &state.config.verify) {
-        Ok(p) => p,
-        Err(e) => {
-            if let Some(ip) = source {
-                state.failures.take(&ip, clock);
-            }
-            return (action, Err((ns, e)));
-        }
+    let (principal, context) = match admit(state, req, extensions, &state.config.verify) {
+        Ok(admitted) => admitted,
+        Err(e) => return (action, Err((ns, e))),
     };
-    if !state.accounts.take(principal.account(), clock) {
-        return (action, Err((ns, throttled())));
-    }
-    // Temporary credentials have no stored key whose use the report shows.
-    if !principal.is_session() {
-        if let Err(e) = iam.record_key_use(
-            principal.access_key_id(),
-            now,
-            principal.region(),
-            principal.service(),
-        ) {
-            // The use could not be recorded durably; fail the request rather than lose it.
-            return (action, Err((ns, e.into())));
-        }
-    }
     if action.is_empty() {
         return (
             action,
@@ -244,8 +248,8 @@ fn handle_query(
     }
     let version = params.get("Version").unwrap_or("");
     let Some(handler) = known
-        .filter(|a| a.service().version() == version)
-        .map(actions::handler)
+        .filter(|a| a.service().is_query() && a.service().version() == version)
+        .and_then(actions::handler)
     else {
         let e = AwsError::new(
             "InvalidAction",
@@ -277,7 +281,6 @@ fn handle_query(
             }
         });
     };
-    let context = context.with_region(principal.region());
     let ctx = Ctx {
         ops: Ops::new(iam, &principal, &context),
         principal: &principal,
@@ -290,6 +293,124 @@ fn handle_query(
         Err(e) => Err((ns, e)),
     };
     (action, outcome)
+}
+
+/// What every API request passes before its action is looked at, in order: its source
+/// under the failure limit, its SigV4 signature (for a scope service `verify` accepts),
+/// its account's rate, and its key's use recorded. The caller and the request's context;
+/// or the refusal, in the Query protocol's words.
+fn admit(
+    state: &AppState,
+    req: &SignedRequest<'_>,
+    extensions: &Extensions,
+    verify: &VerifyOptions,
+) -> Result<(Principal, RequestContext), AwsError> {
+    let iam = &state.iam;
+    let now = iam.now();
+    let context = RequestContext::of(extensions, req.headers, state.config.secure_cookies, now);
+    let source: Option<IpAddr> = context.source();
+    let clock = Instant::now();
+    if source.is_some_and(|ip| !state.failures.has(&ip, clock)) {
+        return Err(throttled());
+    }
+    let principal = match authenticate(iam, req, now, verify) {
+        Ok(p) => p,
+        Err(e) => {
+            if let Some(ip) = source {
+                state.failures.take(&ip, clock);
+            }
+            return Err(e);
+        }
+    };
+    if !state.accounts.take(principal.account(), clock) {
+        return Err(throttled());
+    }
+    // Temporary credentials have no stored key whose use the report shows.
+    if !principal.is_session() {
+        // The use could not be recorded durably; fail the request rather than lose it.
+        iam.record_key_use(
+            principal.access_key_id(),
+            now,
+            principal.region(),
+            principal.service(),
+        )?;
+    }
+    let context = context.with_region(principal.region());
+    Ok((principal, context))
+}
+
+type JsonOutcome = Result<String, JsonError>;
+
+/// The credential scope service an Organizations request is signed for.
+const ORGANIZATIONS_SCOPE: &[&str] = &[Service::Organizations.namespace()];
+
+/// An Organizations request (JSON 1.1): admitted as every API request is, but signed for
+/// the `organizations` scope; then its operation by `X-Amz-Target`.
+fn handle_json(
+    state: &AppState,
+    req: &SignedRequest<'_>,
+    extensions: &Extensions,
+    target: &str,
+) -> (String, JsonOutcome) {
+    let verify = VerifyOptions {
+        services: ORGANIZATIONS_SCOPE,
+        ..state.config.verify.clone()
+    };
+    let parsed = Target::parse(target);
+    let operation = parsed.map_or_else(|| target.to_owned(), |t| t.operation.to_owned());
+    let (principal, context) = match admit(state, req, extensions, &verify) {
+        Ok(admitted) => admitted,
+        Err(e) => return (operation, Err(e.into())),
+    };
+    let outcome = (|| {
+        let target = parsed.ok_or_else(|| {
+            JsonError::new(
+                "UnknownOperationException",
+                400,
+                format!("Unknown operation {target}"),
+            )
+        })?;
+        let (_, handler) = organizations::operation(&target)?;
+        let input = Input::parse(req.body)?;
+        handler(&Ops::new(&state.iam, &principal, &context), &input)
+    })();
+    (operation, outcome)
+}
+
+fn respond_json(
+    iam: &Iam,
+    outcome: JsonOutcome,
+    operation: &str,
+    request_id: &str,
+    started: Instant,
+) -> Response {
+    let (status, body) = match outcome {
+        Ok(body) => (StatusCode::OK, body),
+        Err(e) => (
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            e.body(),
+        ),
+    };
+    tracing::info!(
+        request_id,
+        action = operation,
+        status = status.as_u16(),
+        micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        "request"
+    );
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(json::CONTENT_TYPE),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(iam.now())) {
+        headers.insert(header::DATE, v);
+    }
+    response
 }
 
 fn respond(

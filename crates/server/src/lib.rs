@@ -3,7 +3,8 @@
 //! [`app()`] is the HTTP application. Every request, API or console, takes one pipeline
 //! (body under its limit, a worker permit, a blocking handler). An API request is verified
 //! by [`sigv4`] (a [`Principal`] can only come out of that), decoded by [`query`], handled
-//! by one of [`actions`], and answered in IAM's XML ([`xml`]); a console page is rendered by
+//! by one of [`actions`], and answered in IAM's XML ([`xml`]); an AWS Organizations request
+//! (JSON 1.1, [`json`]) by [`organizations`]; a console page is rendered by
 //! [`console`]. Both act through the operations layer, [`ops`]: authorize (by [`authz`],
 //! with IAM policy semantics), then act on the domain. Domain errors become AWS error
 //! codes in one place, [`error`].
@@ -15,7 +16,9 @@ pub mod authz;
 pub mod body;
 pub mod console;
 pub mod error;
+pub mod json;
 pub mod ops;
+pub mod organizations;
 mod pipeline;
 pub mod principal;
 pub mod query;

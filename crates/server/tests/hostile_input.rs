@@ -132,3 +132,62 @@ proptest! {
         prop_assert!(status < 500, "{method} {path}?{query}: {status}");
     }
 }
+
+/// JSON made of the pieces Organizations' inputs are made of, and noise.
+fn json_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("{".to_owned()),
+        Just("}".to_owned()),
+        Just("[".to_owned()),
+        Just("]".to_owned()),
+        Just(":".to_owned()),
+        Just(",".to_owned()),
+        Just("\"MaxResults\"".to_owned()),
+        Just("\"NextToken\"".to_owned()),
+        Just("\"AccountId\"".to_owned()),
+        Just("\"313131313131313131313131\"".to_owned()),
+        Just("\"123456789012\"".to_owned()),
+        Just("null".to_owned()),
+        Just("-1".to_owned()),
+        Just("18446744073709551616".to_owned()),
+        Just("1e3".to_owned()),
+        "-?[0-9]{1,3}",
+        "\"\\PC{0,8}\"",
+        "\\PC{0,6}",
+    ];
+    prop::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(48),
+        ..ProptestConfig::default()
+    })]
+
+    /// Signed by a key that may ask (the root of an account in an organization or not),
+    /// whatever the target and body, Organizations never answers 5xx.
+    #[test]
+    fn no_organizations_request_gets_a_5xx(
+        operation in prop_oneof![
+            Just("DescribeOrganization".to_owned()),
+            Just("ListAccounts".to_owned()),
+            Just("DescribeAccount".to_owned()),
+            Just("ListRoots".to_owned()),
+            "[A-Za-z.]{0,24}",
+        ],
+        body in json_text(),
+        organization in any::<bool>(),
+    ) {
+        let f = common::fixture();
+        if organization {
+            let management = f.iam.account_ids().unwrap_or_default().remove(0);
+            let _ = f.iam.create_organization(&management, "prod", "prod@acme.example");
+        }
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|_| unreachable!());
+        let target = format!("AWSOrganizationsV20161128.{operation}");
+        let req = common::signed_json(&f.key_id, &f.secret, None, "organizations", &target, &body);
+        let (status, answer, _) = rt.block_on(common::send(&f.iam, req));
+        prop_assert!(status.as_u16() < 500, "{target} {body}: {status} {answer}");
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&answer).is_ok(), "{answer}");
+    }
+}

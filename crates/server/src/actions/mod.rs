@@ -55,10 +55,12 @@ impl std::fmt::Debug for Ctx<'_> {
 /// A handler: `Some(xml)` for a Result element, `None` for an action without output.
 pub type Handler = fn(&Ctx<'_>) -> Result<Option<Xml>, AwsError>;
 
-/// The handler of each action served: IAM's (`Version=2010-05-08`) and STS's
-/// (`Version=2011-06-15`); the compiler holds the table to every [`Action`].
-pub fn handler(action: Action) -> Handler {
-    match action {
+/// The handler of each action served over the Query protocol: IAM's
+/// (`Version=2010-05-08`) and STS's (`Version=2011-06-15`); `None` for Organizations',
+/// which is served over JSON ([`crate::organizations`]). The compiler holds the table to
+/// every [`Action`].
+pub fn handler(action: Action) -> Option<Handler> {
+    Some(match action {
         Action::GenerateCredentialReport => reports::generate,
         Action::GetCredentialReport => reports::get,
         Action::CreateUser => users::create,
@@ -162,7 +164,11 @@ pub fn handler(action: Action) -> Handler {
         Action::ListSSHPublicKeys => providers::ssh_public_keys,
         Action::GetCallerIdentity => sts::get_caller_identity,
         Action::AssumeRole => sts::assume_role,
-    }
+        Action::DescribeOrganization
+        | Action::ListAccounts
+        | Action::DescribeAccount
+        | Action::ListRoots => return None,
+    })
 }
 
 impl Ctx<'_> {

@@ -1,11 +1,11 @@
-//! IAM's and STS's action names: the one table of them. Every authorization, API dispatch
+//! IAM's, STS's and Organizations' action names: the one table of them. Every authorization, API dispatch
 //! and console page names an action as an [`Action`], never as a string of its own; the
 //! wire name (`CreateUser`) and the policy name (`iam:CreateUser`) are both made here.
 
 /// Declares [`Action`] and its tables from the lists of names per service.
 macro_rules! actions {
     ($($prefix:literal $service:ident { $($name:ident),* $(,)? })*) => {
-        /// An action of IAM or STS.
+        /// An action of IAM, STS or Organizations.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Action {
             $($(
@@ -15,7 +15,7 @@ macro_rules! actions {
         }
 
         impl Action {
-            /// Every action, IAM's then STS's.
+            /// Every action, IAM's, then STS's, then Organizations'.
             pub const ALL: &'static [Action] = &[$($(Action::$name,)*)*];
 
             /// The action by its wire name (`Action=CreateUser`), case-sensitive as IAM is.
@@ -53,27 +53,39 @@ macro_rules! actions {
 /// The services served on the endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Service {
-    /// IAM, API version 2010-05-08.
+    /// IAM, API version 2010-05-08 (the Query protocol).
     Iam,
-    /// STS, API version 2011-06-15.
+    /// STS, API version 2011-06-15 (the Query protocol).
     Sts,
+    /// AWS Organizations, API version 2016-11-28 (the JSON 1.1 protocol).
+    Organizations,
 }
 
 impl Service {
-    /// The `Version` parameter the service's requests carry.
+    /// The API version: the `Version` parameter of a Query request, the date in a JSON
+    /// request's `X-Amz-Target` prefix.
     pub const fn version(self) -> &'static str {
         match self {
             Service::Iam => "2010-05-08",
             Service::Sts => "2011-06-15",
+            Service::Organizations => "2016-11-28",
         }
     }
 
-    /// The service namespace in policies and credential scopes (`iam`, `sts`).
+    /// The service namespace in policies and credential scopes (`iam`, `sts`,
+    /// `organizations`).
     pub const fn namespace(self) -> &'static str {
         match self {
             Service::Iam => "iam",
             Service::Sts => "sts",
+            Service::Organizations => "organizations",
         }
+    }
+
+    /// Whether its requests are the Query protocol's (`Action=…&Version=…`); the others'
+    /// are JSON with an `X-Amz-Target`.
+    pub const fn is_query(self) -> bool {
+        matches!(self, Service::Iam | Service::Sts)
     }
 }
 
@@ -108,6 +120,9 @@ actions! {
     "sts" Sts {
         GetCallerIdentity, AssumeRole,
     }
+    "organizations" Organizations {
+        DescribeOrganization, ListAccounts, DescribeAccount, ListRoots,
+    }
 }
 
 impl std::fmt::Display for Action {
@@ -123,7 +138,11 @@ mod tests {
 
     #[test]
     fn every_action_is_found_by_its_name_and_named_for_its_service() {
-        assert_eq!(Action::ALL.len(), 103, "IAM's 101 actions and STS's 2");
+        assert_eq!(
+            Action::ALL.len(),
+            107,
+            "IAM's 101 actions, STS's 2 and Organizations' 4"
+        );
         for &a in Action::ALL {
             assert_eq!(Action::from_name(a.name()), Some(a));
             assert_eq!(
@@ -139,5 +158,10 @@ mod tests {
         assert_eq!(Action::from_name(""), None);
         assert_eq!(Action::AssumeRole.service(), Service::Sts);
         assert_eq!(Action::ListUsers.to_string(), "iam:ListUsers");
+        assert_eq!(
+            Action::ListAccounts.to_string(),
+            "organizations:ListAccounts"
+        );
+        assert!(!Action::ListRoots.service().is_query());
     }
 }

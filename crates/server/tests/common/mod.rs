@@ -62,6 +62,55 @@ pub fn signed_with(
     body: &str,
     skew_secs: i64,
 ) -> Request<Body> {
+    sign_post(
+        key_id,
+        secret,
+        token,
+        "iam",
+        &[(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )],
+        body,
+        skew_secs,
+    )
+}
+
+/// An AWS Organizations request (JSON 1.1) signed as botocore signs it
+/// (content-type;host;x-amz-date;x-amz-target), for the scope service `service`.
+pub fn signed_json(
+    key_id: &str,
+    secret: &str,
+    token: Option<&str>,
+    service: &str,
+    target: &str,
+    body: &str,
+) -> Request<Body> {
+    sign_post(
+        key_id,
+        secret,
+        token,
+        service,
+        &[
+            ("content-type", "application/x-amz-json-1.1"),
+            ("x-amz-target", target),
+        ],
+        body,
+        0,
+    )
+}
+
+/// A POST / with `extra` headers, signed for `service` in us-east-1 at `NOW` + `skew`,
+/// every header signed.
+fn sign_post(
+    key_id: &str,
+    secret: &str,
+    token: Option<&str>,
+    service: &str,
+    extra: &[(&str, &str)],
+    body: &str,
+    skew_secs: i64,
+) -> Request<Body> {
     let t = Timestamp::parse(NOW.as_bytes())
         .unwrap()
         .0
@@ -69,21 +118,20 @@ pub fn signed_with(
         .unwrap();
     let (y, mo, d, h, mi, s) = t.civil();
     let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
-    let scope = format!("{}/us-east-1/iam/aws4_request", &amz_date[..8]);
+    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("host", "127.0.0.1:8080".parse().unwrap());
-    headers.insert(
-        "content-type",
-        "application/x-www-form-urlencoded; charset=utf-8"
-            .parse()
-            .unwrap(),
-    );
+    for (name, value) in extra {
+        let name: axum::http::HeaderName = name.parse().unwrap();
+        headers.insert(name, value.parse().unwrap());
+    }
     headers.insert("x-amz-date", amz_date.parse().unwrap());
-    let mut signed_headers = "content-type;host;x-amz-date".to_owned();
     if let Some(token) = token {
         headers.insert("x-amz-security-token", token.parse().unwrap());
-        signed_headers.push_str(";x-amz-security-token");
     }
+    let mut names: Vec<&str> = headers.keys().map(axum::http::HeaderName::as_str).collect();
+    names.sort_unstable();
+    let signed_headers = names.join(";");
     let unsigned = format!(
         "AWS4-HMAC-SHA256 Credential={key_id}/{scope}, SignedHeaders={signed_headers}, Signature={}",
         "0".repeat(64)
@@ -105,7 +153,7 @@ pub fn signed_with(
             .unwrap(),
         &amz_date[..8],
         "us-east-1",
-        "iam",
+        service,
     );
     let sig = hex::encode(sigv4::signature(
         &key,
