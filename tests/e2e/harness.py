@@ -213,6 +213,38 @@ class Server:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class Demo(Server):
+    """`credreport demo` on a free loopback port with a fresh data directory: the demo's
+    organization (acme-prod, 123456789012, manages it; acme-sandbox, 210987654321, joined
+    it), its root credentials in `creds` and the demo user's key in `user_creds`."""
+
+    def start(self):
+        env = dict(os.environ, NO_COLOR="1")
+        args = [self.binary, "demo", "--data-dir", self.data, "--listen", "127.0.0.1:0"]
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            text = self.log()
+            if "Serving until Ctrl-C" in text:
+                break
+            if self.proc.poll() is not None:
+                raise Fatal(f"the demo exited ({self.proc.returncode}) before serving:\n{text}")
+            time.sleep(0.2)
+        else:
+            raise Fatal("the demo did not start serving within 120 s")
+        text = self.log()
+        m = re.search(r"^Endpoint\s+(http://127\.0\.0\.1:\d+)", text, re.M)
+        key = re.search(r"demo-admin's access key:\n\s*AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)", text)
+        if not m or not key:
+            raise Fatal(f"the demo's welcome lacks its endpoint or the demo user's key:\n{text}")
+        self.endpoint = m.group(1)
+        with open(os.path.join(self.data, "root-credentials.json")) as f:
+            self.creds = json.load(f)
+        self.user_creds = {"AccessKeyId": key.group(1), "SecretAccessKey": key.group(2)}
+        print(f"e2e: demo pid {self.proc.pid} at {self.endpoint}", flush=True)
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -249,16 +281,16 @@ def binary_path():
         os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target"), "debug", "credreport")
 
 
-def run(label, scenario):
-    """Runs `scenario(checks, server)` against a fresh server; prints the closing line and
-    answers the exit status."""
+def run(label, scenario, server_class=Server):
+    """Runs `scenario(checks, server)` against a fresh server (`Server`, or `Demo`); prints
+    the closing line and answers the exit status."""
     binary = binary_path()
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         print(f"e2e: FATAL: no credreport binary at {binary!r} (set CREDREPORT_BIN)", file=sys.stderr)
         print(f"{label}: 0 passed, 1 failed")
         return 1
     c = Checks()
-    server = Server(binary)
+    server = server_class(binary)
     failed_hard = False
     try:
         server.start()

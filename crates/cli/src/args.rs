@@ -542,12 +542,28 @@ pub struct AccountCreateArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "organization_member")]
     pub root_password_file: Option<std::path::PathBuf>,
 
-    /// With `--organization-member`: the organization's management account. As AWS
-    /// Organizations does, the new account gets the role `OrganizationAccountAccessRole`,
-    /// trusting that account, with `AdministratorAccess` attached: the way into an account
-    /// without root credentials.
-    #[arg(long, value_name = "ID", requires = "organization_member")]
+    /// The organization's management account: the new account joins its organization
+    /// (which is made, with that account as its management account and first member, if
+    /// it has none yet), as AWS Organizations' DescribeOrganization, ListAccounts and
+    /// DescribeAccount then show it on the endpoint. With `--organization-member` it is an
+    /// account the organization created (joined method CREATED), and as AWS Organizations
+    /// does it gets the role `OrganizationAccountAccessRole`, trusting the management
+    /// account, with `AdministratorAccess` attached: the way into an account without root
+    /// credentials. Without, it is an existing account that accepted an invitation
+    /// (INVITED): it keeps its root credentials and, as in AWS, gets no such role (create
+    /// one with its root key for `fetch --all-accounts` to reach it).
+    #[arg(long, value_name = "ID")]
     pub management_account: Option<String>,
+
+    /// With `--management-account`: the account's name in the organization (1 to 128
+    /// characters; default: the account id).
+    #[arg(long, value_name = "NAME", requires = "management_account")]
+    pub account_name: Option<String>,
+
+    /// With `--management-account`: the account's email address in the organization
+    /// (unique among its accounts; default: `<id>@example.com`, which reaches no one).
+    #[arg(long, value_name = "EMAIL", requires = "management_account")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,6 +1,7 @@
 //! `credreport account create --root-password-file` and `account set-root-password` (issue
 //! 13): the root's console password set from a file or standard input, and every bad input
-//! one message naming the file and line, with nothing half-done.
+//! one message naming the file and line, with nothing half-done; `account create
+//! --management-account` (issue 26): the account's organization.
 
 mod common;
 
@@ -245,5 +246,94 @@ fn root_passwords_from_files_and_their_errors() {
         stderr(&out).contains("organization member account"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// Issue 26: `--management-account` puts the new account in that account's organization
+/// (made with it), CREATED with `--organization-member` (no root credentials, the role
+/// Organizations makes) or INVITED without (root credentials, no role); the name and email
+/// are validated and emails unique before anything is created.
+#[test]
+fn accounts_join_an_organization_as_created_or_invited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    #[rustfmt::skip] // One case a line or two: a table.
+    let cases = [
+        Case { name: "the management account, standalone", args: &["create", "--account-id", "111111111111"],
+            file: None, exit: 0, stderr: "" },
+        Case { name: "a member it creates",
+            args: &["create", "--account-id", "222222222222", "--organization-member", "--management-account", "111111111111",
+                "--account-name", "acme-dev", "--email", "dev@acme.example"],
+            file: None, exit: 0, stderr: "as \"acme-dev\" <dev@acme.example>, CREATED" },
+        Case { name: "an account it invites",
+            args: &["create", "--account-id", "333333333333", "--management-account", "111111111111",
+                "--account-name", "acme-old", "--email", "old@acme.example"],
+            file: None, exit: 0, stderr: "as \"acme-old\" <old@acme.example>, INVITED" },
+        Case { name: "a taken email creates no account",
+            args: &["create", "--account-id", "444444444444", "--management-account", "111111111111", "--email", "dev@acme.example"],
+            file: None, exit: 2, stderr: "The email address dev@acme.example is already the email of another account." },
+        Case { name: "a member is no management account",
+            args: &["create", "--account-id", "555555555555", "--management-account", "222222222222"],
+            file: None, exit: 2, stderr: "Account 222222222222 is a member of organization o-" },
+        Case { name: "an email is checked",
+            args: &["create", "--account-id", "666666666666", "--management-account", "111111111111", "--email", "nobody"],
+            file: None, exit: 2, stderr: "Value at 'email' failed to satisfy constraint" },
+        Case { name: "a name needs an organization", args: &["create", "--account-name", "x"],
+            file: None, exit: 2, stderr: "--management-account" },
+    ];
+    for case in &cases {
+        check(d, case);
+    }
+    let iam = iam(&d.join("data"));
+    let id = |s: &str| AccountId::parse(s).expect("id");
+    let ids: Vec<String> = iam
+        .account_ids()
+        .expect("accounts")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(ids, ["111111111111", "222222222222", "333333333333"]);
+    let role = |a: &str| {
+        credreport_iam::store::read(iam.store(), |tx| {
+            tx.role_by_name(&id(a), "OrganizationAccountAccessRole")
+        })
+        .expect("read")
+        .is_some()
+    };
+    let root_keys = |a: &str| {
+        credreport_iam::store::read(iam.store(), |tx| tx.access_keys_of(&id(a), &Owner::Root))
+            .expect("read")
+            .len()
+    };
+    assert!(role("222222222222") && !role("333333333333"));
+    assert_eq!(
+        (root_keys("222222222222"), root_keys("333333333333")),
+        (0, 1)
+    );
+    let (organization, members) = iam
+        .list_organization_accounts(&id("111111111111"), None, 20)
+        .expect("the management account lists its accounts");
+    assert_eq!(organization.management, id("111111111111"));
+    let listed: Vec<(String, &str, &str)> = members
+        .iter()
+        .map(|m| {
+            (
+                m.account.to_string(),
+                m.email.as_str(),
+                m.joined_method.as_key(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (
+                "111111111111".to_owned(),
+                "111111111111@example.com",
+                "CREATED"
+            ),
+            ("222222222222".to_owned(), "dev@acme.example", "CREATED"),
+            ("333333333333".to_owned(), "old@acme.example", "INVITED"),
+        ]
     );
 }

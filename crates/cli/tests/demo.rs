@@ -212,3 +212,109 @@ fn list_users_says_what_the_report_says_of_passwords(
         .count();
     assert!(unused > 0, "the demo has passwords unused for over 45 days");
 }
+
+/// Issue 26: the demo's two accounts form an organization served by credreport itself.
+/// `fetch --all-accounts --endpoint-url` lists them with Organizations' ListAccounts (as
+/// the management account's administrator) and fetches both, the sandbox through its
+/// role; the root user, who cannot assume roles, gets the management account only. A
+/// review with `organization = true` against the endpoint reviews both, and again within
+/// IAM's 4 hours fetches nothing new.
+#[test]
+fn the_demos_organization_is_fetched_and_reviewed_whole() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let dir = work.path();
+    let data = dir.join("data");
+    let demo = start(&data);
+    let user = demo_user_env(&demo.welcome);
+    let fetch_all = |env: &[(&'static str, String)], out: &str| {
+        run(
+            &[
+                "fetch",
+                "--endpoint-url",
+                &demo.endpoint,
+                "--all-accounts",
+                "--role-name",
+                "OrganizationAccountAccessRole",
+                "-o",
+                out,
+            ],
+            env,
+            dir,
+        )
+    };
+    let summary = |out: &str| -> serde_json::Value {
+        serde_json::from_str(
+            &std::fs::read_to_string(dir.join(out).join("summary.json")).expect("summary.json"),
+        )
+        .expect("JSON")
+    };
+    let fetched = fetch_all(&user, "org");
+    assert_eq!(fetched.status.code(), Some(0), "{}", stderr(&fetched));
+    let s = summary("org");
+    let accounts = s["accounts"].as_array().expect("accounts");
+    let listed: Vec<(&str, &str, &str)> = accounts
+        .iter()
+        .map(|a| {
+            (
+                a["id"].as_str().expect("id"),
+                a["name"].as_str().expect("name"),
+                a["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("123456789012", "acme-prod", "ok"),
+            ("210987654321", "acme-sandbox", "ok")
+        ]
+    );
+    for (id, ..) in &listed {
+        let bytes = std::fs::read(dir.join("org").join(format!("{id}.csv"))).expect("report");
+        let (rows, _) = credreport_report::read_all(&bytes).expect("a valid report");
+        assert_eq!(rows[0].arn(), format!("arn:aws:iam::{id}:root"));
+    }
+
+    // The root user may list the accounts but not assume a role (as in AWS): one account.
+    let as_root = fetch_all(&root_env(&data), "as-root");
+    assert_eq!(as_root.status.code(), Some(2), "{}", stderr(&as_root));
+    let s = summary("as-root");
+    assert_eq!(s["accounts"][0]["status"], "ok");
+    assert_eq!(s["accounts"][1]["status"], "error");
+    assert!(
+        s["accounts"][1]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("AccessDenied")),
+        "{s}"
+    );
+
+    // A review of the organization through the endpoint, twice.
+    std::fs::write(
+        dir.join("review.toml"),
+        format!(
+            "history = \"history\"\n\n[[target]]\nname = \"acme\"\nendpoint_url = \"{}\"\norganization = true\nrole_name = \"OrganizationAccountAccessRole\"\n",
+            demo.endpoint
+        ),
+    )
+    .expect("review.toml");
+    let review = || run(&["review", "--config", "review.toml"], &user, dir);
+    let first = review();
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let text = stdout(&first);
+    for id in ["123456789012", "210987654321"] {
+        assert!(
+            text.contains(&format!("target acme account {id}: report ")),
+            "{text}"
+        );
+    }
+    assert!(text.contains("2 account(s) reviewed, 0 failed"), "{text}");
+    let again = review();
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    let text = stdout(&again);
+    assert_eq!(
+        text.matches("the same report as last time (IAM's 4-hour rule)")
+            .count(),
+        2,
+        "{text}"
+    );
+}

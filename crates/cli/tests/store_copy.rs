@@ -1,8 +1,8 @@
 //! `credreport store copy` (issue 16): the demo's SQLite store to PostgreSQL and back to
 //! a new SQLite file, each copy verified by the command; the stored reports' bytes are the
 //! same in all three; `serve` on the PostgreSQL copy signs requests with the copied
-//! (sealed) keys; a copy into a store that already holds the account is refused and
-//! writes nothing.
+//! (sealed) keys; the organization and its memberships come along; a copy into a store
+//! that already holds the account is refused and writes nothing.
 
 mod common;
 
@@ -59,6 +59,26 @@ fn a_store_goes_from_sqlite_to_postgres_and_back_with_the_same_reports() {
         .all(|(_, bytes)| bytes.as_ref().is_some_and(|b| b.starts_with(b"user,arn,"))));
     assert_eq!(reports[1], reports[0], "PostgreSQL copy");
     assert_eq!(reports[2], reports[0], "copied back");
+    // The demo's organization came along: both accounts' memberships, and the organization.
+    let organizations: Vec<_> = stores
+        .iter()
+        .map(|s| {
+            read(s.as_ref(), |tx| {
+                let ids = tx.account_ids()?;
+                let members = ids
+                    .iter()
+                    .map(|id| tx.membership(id))
+                    .collect::<credreport_iam::Result<Vec<_>>>()?;
+                let organization = tx.organization_managed_by(&ids[0])?;
+                Ok((organization, members))
+            })
+            .expect("read the organization")
+        })
+        .collect();
+    assert!(organizations[0].0.is_some());
+    assert!(organizations[0].1.iter().all(Option::is_some));
+    assert_eq!(organizations[1], organizations[0], "PostgreSQL copy");
+    assert_eq!(organizations[2], organizations[0], "copied back");
 
     // Again into a store that has the accounts: refused, by name, and nothing written.
     let out = copy(&source, &back, tmp.path());

@@ -5,8 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use credreport_iam::model::JoinedMethod;
 use credreport_iam::secret::Secret;
-use credreport_iam::AccountId;
+use credreport_iam::{AccountId, NewMember};
 
 use crate::args::AccountCommand;
 use crate::open::open;
@@ -41,16 +42,49 @@ pub fn run(cmd: AccountCommand) -> anyhow::Result<ExitCode> {
                 })
                 .transpose()?;
             let opened = open(&args.store)?;
-            let id = args.account_id.as_deref().map(account_id).transpose()?;
-            let created = opened
-                .iam
-                .create_account(id, args.organization_member)
-                .context("creating the account")?;
+            let id = match args.account_id.as_deref() {
+                Some(id) => account_id(id)?,
+                None => AccountId::generate().context("choosing an account id")?,
+            };
+            let member = NewMember {
+                name: args.account_name.as_deref(),
+                email: args.email.as_deref(),
+                joined_method: if args.organization_member {
+                    JoinedMethod::Created
+                } else {
+                    JoinedMethod::Invited
+                },
+            };
+            // Checked before the account is made: a refused join leaves nothing behind.
             if let Some(management) = &management {
                 opened
                     .iam
-                    .create_organization_access_role(&created.account.id, management)
-                    .context("creating OrganizationAccountAccessRole")?;
+                    .check_join(&id, management, &member)
+                    .with_context(|| format!("joining the organization of {management}"))?;
+            }
+            let created = opened
+                .iam
+                .create_account(Some(id), args.organization_member)
+                .context("creating the account")?;
+            if let Some(management) = &management {
+                if args.organization_member {
+                    opened
+                        .iam
+                        .create_organization_access_role(&created.account.id, management)
+                        .context("creating OrganizationAccountAccessRole")?;
+                }
+                let joined = opened
+                    .iam
+                    .join_organization(&created.account.id, management, &member)
+                    .with_context(|| format!("joining the organization of {management}"))?;
+                eprintln!(
+                    "account {} joined organization {} (management account {management}) as {:?} <{}>, {}",
+                    joined.account,
+                    joined.organization,
+                    joined.name,
+                    joined.email,
+                    joined.joined_method.as_key()
+                );
             }
             if let Some(p) = &password {
                 set_root_password(

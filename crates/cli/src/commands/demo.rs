@@ -193,11 +193,11 @@ fn print_welcome(
         .collect();
     println!(
         "credreport demo: account {main} (acme-prod) with {users} users and about three years of IAM history to {y:04}-{m:02}-{d:02},\n\
-         and {sandbox} (acme-sandbox), an older account that joined the organization.\n\n\
+         and {sandbox} (acme-sandbox), an older account that joined acme-prod's organization.\n\n\
          Credential report of {main}: {rows} rows (root and users), generated {generated}\n\
          Findings (credreport audit): {counts}\n\
          The three worst:\n  {worst}\n\n\
-         Endpoint  {endpoint}   (IAM and STS Query API; GET {endpoint}/health answers ok)\n\
+         Endpoint  {endpoint}   (IAM and STS Query API, AWS Organizations' read API; GET {endpoint}/health answers ok)\n\
          Console   {endpoint}/console/\n\
          \x20 root user:  account {main}, password {root_pw}, MFA seed {seed} (an authenticator app's secret key)\n\
          \x20 IAM user:   account {main}, user {DEMO_USER}, password {user_pw}\n\
@@ -210,7 +210,10 @@ fn print_welcome(
          \x20 aws iam get-credential-report --endpoint-url {endpoint} --query Content --output text | base64 --decode\n\
          \x20 credreport audit --endpoint-url {endpoint}\n\
          \x20 credreport fetch --endpoint-url {endpoint} --account-id {sandbox} --role-name OrganizationAccountAccessRole -o sandbox.csv\n\
-         \x20 credreport audit sandbox.csv\n\n\
+         \x20 credreport audit sandbox.csv\n\
+         \x20 aws organizations list-accounts --endpoint-url {endpoint}\n\
+         \x20 credreport fetch --endpoint-url {endpoint} --all-accounts --role-name OrganizationAccountAccessRole -o organization\n\
+         \x20 credreport audit organization\n\n\
          Serving until Ctrl-C; the data is in {dir}{gone}.",
         main = p.main,
         sandbox = p.sandbox,

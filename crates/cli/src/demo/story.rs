@@ -6,15 +6,19 @@
 //! and expired, service users whose keys are rotated on time or not, keys never used, a
 //! second key left active, keys used in several regions and services, signing
 //! certificates, a user whose last sign-in falls in AWS's May 2018 gap, groups, managed
-//! policies and a role. `acme-sandbox` (210987654321): an older standalone account that
-//! joined the organization, whose root still has a password, no MFA, a key and a signing
-//! certificate; it has `OrganizationAccountAccessRole`, as Organizations would give it.
+//! policies and a role; it is the management account of the organization (AWS
+//! Organizations' read API serves it). `acme-sandbox` (210987654321): an older standalone
+//! account that joined the organization by invitation, whose root still has a password, no
+//! MFA, a key and a signing certificate; its administrators gave it
+//! `OrganizationAccountAccessRole`, the role Organizations gives the accounts it creates.
 //! Between them every check of the auditor has something to say.
 
 use anyhow::Context;
-use credreport_iam::model::Owner;
+use credreport_iam::model::{JoinedMethod, Owner};
 use credreport_iam::secret::Secret;
-use credreport_iam::{totp, AccountId, Iam, ManualClock, Named, NewRole, PasswordPolicyInput};
+use credreport_iam::{
+    totp, AccountId, Iam, ManualClock, Named, NewMember, NewRole, PasswordPolicyInput,
+};
 use credreport_report::Timestamp;
 
 /// The main account's id.
@@ -204,6 +208,9 @@ pub fn populate(
     // frank's last sign-in: just before AWS's May 2018 gap in recording sign-ins.
     s.on("2018-05-01T16:20:00Z")?;
     s.sign_in(&s.owner("frank.old")?, &password_of("frank", 1), None)?;
+    // The organization, with acme-prod as its management account.
+    s.on("2018-09-03T10:00:00Z")?;
+    iam.create_organization(&main, "acme-prod", "aws-prod@acme.example")?;
 
     // About three years ago: MFA for root, a password policy, the build signer.
     s.at(1100, 9, 0)?;
@@ -518,6 +525,17 @@ fn sandbox_account(
     s.on("2019-02-01T09:00:00Z")?;
     iam.upload_signing_certificate(sandbox, &Owner::Root, SANDBOX_ROOT_CERT)?;
     s.at(400, 12, 0)?;
+    iam.join_organization(
+        sandbox,
+        main,
+        &NewMember {
+            name: Some("acme-sandbox"),
+            email: Some("aws-sandbox@acme.example"),
+            joined_method: JoinedMethod::Invited,
+        },
+    )?;
+    // An invited account gets no role from Organizations: its administrators made the one
+    // Organizations gives the accounts it creates.
     iam.create_organization_access_role(sandbox, main)?;
     s.user("sandbox-dev", None)?;
     s.password("sandbox-dev", "Sandbox-Dev-Passw0rd!", false)?;
