@@ -250,7 +250,7 @@ run_backend() {
     "$ROOT/scripts/pg_cluster.sh" stop "$pg_dir" >&2 || true
     pg_dir=""
   fi
-  rm -rf "$data" "$tmp"/node*
+  rm -rf "$data" "$history" "$tmp"/node*
 }
 
 for backend in $BACKENDS; do run_backend "$backend"; done

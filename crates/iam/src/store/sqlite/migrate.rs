@@ -50,7 +50,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         "../../../migrations/sqlite/0010_permissions_boundaries.sql"
     )),
     sql_only(include_str!(
-        "../../../migrations/sqlite/0012_organizations.sql"
+        "../../../migrations/sqlite/0013_organizations.sql"
     )),
 ];
 
