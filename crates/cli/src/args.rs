@@ -102,20 +102,27 @@ pub enum Command {
     /// nothing), apply with a re-check of each credential just before its call, undo.
     ///
     /// `--plan FILE` fetches the account's report (stored in the history), audits it, and
-    /// writes the plan: UpdateAccessKey to Inactive for each access key with an open
-    /// `access-key-unused` finding, DeleteLoginProfile for each console password with an
-    /// open `password-unused` finding. Never acted on, and listed as flagged: the root
-    /// user, credentials used within the window since the report, anything in
-    /// `--allowlist` or suppressed in `--config`.
+    /// writes the plan (format version 2): `deactivate-access-key` (UpdateAccessKey to
+    /// Inactive) for each access key with an open `access-key-unused` finding,
+    /// `delete-login-profile` for each console password with an open `password-unused`
+    /// finding, `require-mfa` (the customer managed policy `credreport-require-mfa`, AWS's
+    /// documented "MFA required" policy, created when missing, attached) for each
+    /// `console-no-mfa` finding, `quarantine-user` (AWS's AWSDenyAll attached, active keys
+    /// deactivated) for each `user-inactive` finding, and `delete-user` for a user an
+    /// earlier run quarantined at least `--quarantine-days` ago and unused since. Never
+    /// acted on, and listed as flagged: the root user, credentials used within the window
+    /// since the report, anything in `--allowlist` or suppressed in `--config`.
     ///
     /// `--apply FILE` makes the plan's calls in the plan's account. Just before each
-    /// call it reads the credential again: a key used since the plan was made, already
-    /// Inactive or gone is skipped. Every call, made or skipped, is recorded in the
-    /// history with its time, principal and the state before and after (`credreport
-    /// history runs`). A deleted password cannot be restored: a plan that deletes one
-    /// needs `--allow-password-removal`.
+    /// action it reads the credentials again: a key used since the plan was made, already
+    /// Inactive or gone, a user who set up MFA or signed in since, is skipped. Every
+    /// action, made or skipped, is recorded in the history with its time, principal, the
+    /// state before and after and each call made (`credreport history runs`). What
+    /// cannot be restored needs its flag: `--allow-password-removal` for passwords
+    /// (a quarantine deletes the user's only with it), `--allow-user-deletion` for users.
     ///
-    /// `--undo RUN_ID` sets the keys that run deactivated Active again.
+    /// `--undo RUN_ID` reverses what that run changed: keys set Active again, policies
+    /// detached; it says what cannot be reversed (a password, a user).
     ///
     /// Exit status: 0 success; 2 error, or an action failed (the others were made).
     Remediate(RemediateArgs),
@@ -210,9 +217,15 @@ pub struct RemediateArgs {
     #[arg(long, requires = "apply")]
     pub dry_run: bool,
 
-    /// With `--apply`: allow the plan to delete console passwords (they cannot be restored).
+    /// With `--apply`: allow the plan to delete console passwords (they cannot be
+    /// restored): `delete-login-profile`, and a quarantined user's password.
     #[arg(long, requires = "apply")]
     pub allow_password_removal: bool,
+
+    /// With `--apply`: allow the plan's `delete-user` actions (a deleted user cannot be
+    /// restored).
+    #[arg(long, requires = "apply")]
+    pub allow_user_deletion: bool,
 
     /// With `--apply`: refuse a plan older than this (`0` never refuses one).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "7d", requires = "apply")]
@@ -251,6 +264,16 @@ pub struct RemediateArgs {
     /// audit's threshold).
     #[arg(long, value_name = "DAYS", requires = "plan")]
     pub password_unused_days: Option<u32>,
+
+    /// With `--plan`: quarantine users with no use of any credential for at least this
+    /// many days (default: the audit's `inactive_user_days`).
+    #[arg(long, value_name = "DAYS", requires = "plan")]
+    pub user_inactive_days: Option<u32>,
+
+    /// With `--plan`: delete a user that an earlier run quarantined at least this many
+    /// days ago and that was not used since.
+    #[arg(long, value_name = "DAYS", default_value_t = credreport_review::remediate::plan::DEFAULT_QUARANTINE_DAYS, requires = "plan")]
+    pub quarantine_days: u32,
 
     /// With `--plan`: take the existing report if younger than this (`4h`), as `fetch
     /// --max-age` does.

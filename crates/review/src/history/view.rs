@@ -13,6 +13,7 @@ use super::diff::FindingsDiff;
 use super::notifications::Notification;
 use super::trail::{Action, Run};
 use super::{ReportMeta, StoredFinding};
+use crate::remediate::change::Change;
 
 /// A report's entry.
 pub fn meta_json(r: &ReportMeta) -> Value {
@@ -216,6 +217,9 @@ pub fn write_runs(out: &mut dyn Write, runs: &[(Run, Vec<Action>)]) -> io::Resul
             if let Some(after) = &a.after {
                 writeln!(out, "       after:  {after}")?;
             }
+            if let Some(changes) = a.recorded.as_deref().filter(|c| !c.is_empty()) {
+                writeln!(out, "       calls:  {}", Change::to_json(changes))?;
+            }
         }
     }
     if runs.is_empty() {
@@ -234,16 +238,8 @@ fn run_json(r: &Run, actions: &[Action]) -> Value {
         s.as_deref()
             .and_then(|t| serde_json::from_str::<Value>(t).ok())
     };
-    json!({
-        "id": r.id,
-        "kind": r.kind,
-        "account": r.account,
-        "principal": r.principal,
-        "started": r.started.to_zulu(),
-        "finished": r.finished.map(|f| f.to_zulu()),
-        "plan_sha256": r.plan_sha256,
-        "undoes": r.undoes,
-        "actions": actions.iter().map(|a| json!({
+    let action = |a: &Action| {
+        let mut v = json!({
             "seq": a.seq,
             "at": a.at.to_zulu(),
             "action": a.action,
@@ -253,7 +249,23 @@ fn run_json(r: &Run, actions: &[Action]) -> Value {
             "detail": a.detail,
             "before": parse(&a.before),
             "after": parse(&a.after),
-        })).collect::<Vec<_>>(),
+        });
+        // Recorded since the second history schema; older rows are shown as they were.
+        if let Some(changes) = &a.recorded {
+            v["changes"] = json!(changes);
+        }
+        v
+    };
+    json!({
+        "id": r.id,
+        "kind": r.kind,
+        "account": r.account,
+        "principal": r.principal,
+        "started": r.started.to_zulu(),
+        "finished": r.finished.map(|f| f.to_zulu()),
+        "plan_sha256": r.plan_sha256,
+        "undoes": r.undoes,
+        "actions": actions.iter().map(action).collect::<Vec<_>>(),
     })
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use credreport_report::Timestamp;
 
-use super::api::{IamApi, KeyState, PasswordState};
+use super::api::{IamApi, KeyState, MfaDevice, PasswordState};
 
 /// Whose credentials a plan needs to see.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,6 +15,10 @@ pub struct Wanted {
     pub keys_of: BTreeSet<String>,
     /// Users whose console password is read.
     pub passwords_of: BTreeSet<String>,
+    /// Users whose MFA devices are read.
+    pub mfa_of: BTreeSet<String>,
+    /// Users whose attached managed policies are read.
+    pub policies_of: BTreeSet<String>,
 }
 
 /// What IAM says now about the credentials a plan may act on.
@@ -26,12 +30,24 @@ pub struct CurrentState {
     pub last_used: BTreeMap<String, Option<Timestamp>>,
     /// Each user's console password (GetLoginProfile, GetUser).
     pub passwords: BTreeMap<String, PasswordState>,
+    /// Each user's MFA devices (ListMFADevices).
+    pub mfa: BTreeMap<String, Vec<MfaDevice>>,
+    /// Each user's attached managed policies' ARNs (ListAttachedUserPolicies).
+    pub attached: BTreeMap<String, Vec<String>>,
 }
 
 impl CurrentState {
     /// A user's keys as listed (none if the user was not read).
     pub fn keys_of(&self, user: &str) -> &[KeyState] {
         self.keys.get(user).map_or(&[], Vec::as_slice)
+    }
+
+    /// The latest use of any of a user's active keys, as read.
+    pub fn keys_last_used(&self, user: &str) -> Option<Timestamp> {
+        self.keys_of(user)
+            .iter()
+            .filter_map(|k| self.last_used.get(&k.id).copied().flatten())
+            .max()
     }
 }
 
@@ -50,6 +66,16 @@ pub async fn read(iam: &impl IamApi, wanted: &Wanted) -> anyhow::Result<CurrentS
         state
             .passwords
             .insert(user.clone(), iam.password(user).await?);
+    }
+    for user in &wanted.mfa_of {
+        state
+            .mfa
+            .insert(user.clone(), iam.list_mfa_devices(user).await?);
+    }
+    for user in &wanted.policies_of {
+        state
+            .attached
+            .insert(user.clone(), iam.list_attached_user_policies(user).await?);
     }
     Ok(state)
 }
@@ -70,6 +96,8 @@ mod tests {
         let wanted = Wanted {
             keys_of: ["bob".to_owned()].into(),
             passwords_of: ["carol".to_owned(), "nobody".to_owned()].into(),
+            mfa_of: ["carol".to_owned()].into(),
+            policies_of: ["carol".to_owned()].into(),
         };
         let state = read(&iam, &wanted).await.expect("read");
         assert_eq!(
@@ -79,8 +107,12 @@ mod tests {
                 "GetAccessKeyLastUsed AKIABOB1000000000000",
                 "GetLoginProfile carol",
                 "GetLoginProfile nobody",
+                "ListMFADevices carol",
+                "ListAttachedUserPolicies carol",
             ]
         );
+        assert_eq!(state.mfa.get("carol").map(Vec::len), Some(0));
+        assert_eq!(state.attached.get("carol").map(Vec::len), Some(0));
         assert_eq!(state.keys_of("bob").len(), 2);
         assert!(state.keys_of("ann").is_empty());
         assert_eq!(state.last_used.get("AKIABOB1000000000000"), Some(&Some(t)));

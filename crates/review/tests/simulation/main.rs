@@ -7,6 +7,7 @@
 
 mod remediation;
 mod review;
+mod user_actions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -264,6 +264,7 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
             &bytes,
             PlanThresholds::of(&credreport_audit::Config::default()),
             &Allowlist::default(),
+            &std::collections::BTreeMap::new(),
             w.now(),
         ))
         .expect("plan");
