@@ -11,6 +11,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/history/0001_init.sql"),
     include_str!("../../migrations/history/0002_trail_changes.sql"),
+    include_str!("../../migrations/history/0003_security_hub.sql"),
 ];
 
 /// This build's schema version.

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use super::changes::CredentialChange;
 use super::diff::FindingsDiff;
 use super::notifications::Notification;
+use super::securityhub::ImportRecord;
 use super::trail::{Action, Run};
 use super::{ReportMeta, StoredFinding};
 use crate::remediate::change::Change;
@@ -102,12 +103,13 @@ fn finding_line(out: &mut dyn Write, f: &StoredFinding) -> io::Result<()> {
     )
 }
 
-/// One entry, its findings and its notifications, as text.
+/// One entry, its findings, its notifications and its Security Hub imports, as text.
 pub fn write_show(
     out: &mut dyn Write,
     r: &ReportMeta,
     findings: &[StoredFinding],
     notes: &[Notification],
+    imports: &[ImportRecord],
 ) -> io::Result<()> {
     let c = &r.counts;
     writeln!(
@@ -160,11 +162,38 @@ pub fn write_show(
                 .map_or(String::new(), |e| format!(": {e}"))
         )?;
     }
+    for i in imports {
+        writeln!(
+            out,
+            "imported into Security Hub {} ({}) at {}: {} new, {} changed, {} archived, {} unchanged, {} failed in {} call(s){}",
+            i.region,
+            i.destination,
+            i.at.to_zulu(),
+            i.new,
+            i.changed,
+            i.archived,
+            i.unchanged,
+            i.failed.len(),
+            i.calls,
+            i.error
+                .as_deref()
+                .map_or(String::new(), |e| format!("; stopped: {e}"))
+        )?;
+        for f in &i.failed {
+            writeln!(out, "  refused {}: {}: {}", f.id, f.code, f.message)?;
+        }
+    }
     Ok(())
 }
 
-/// One entry, its findings and its notifications, as JSON.
-pub fn show_json(r: &ReportMeta, findings: &[StoredFinding], notes: &[Notification]) -> Value {
+/// One entry, its findings, its notifications and its Security Hub imports (the key only
+/// when there are some), as JSON.
+pub fn show_json(
+    r: &ReportMeta,
+    findings: &[StoredFinding],
+    notes: &[Notification],
+    imports: &[ImportRecord],
+) -> Value {
     let mut v = meta_json(r);
     v["findings"] = json!(findings);
     v["notifications"] = notes
@@ -177,6 +206,21 @@ pub fn show_json(r: &ReportMeta, findings: &[StoredFinding], notes: &[Notificati
             })
         })
         .collect();
+    if !imports.is_empty() {
+        v["security_hub"] = imports
+            .iter()
+            .map(|i| {
+                json!({
+                    "destination": i.destination, "region": i.region, "at": i.at.to_zulu(),
+                    "new": i.new, "changed": i.changed, "archived": i.archived,
+                    "unchanged": i.unchanged, "calls": i.calls, "error": i.error,
+                    "failed": i.failed.iter().map(|f| json!({
+                        "id": f.id, "code": f.code, "message": f.message,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+    }
     v
 }
 

@@ -124,6 +124,10 @@ fn review(w: &World, config: &ReviewConfig, history: &mut History) -> ReviewRun 
             initial: Duration::from_millis(10),
             max: Duration::from_millis(50),
         },
+        import_backoff: Backoff {
+            initial: Duration::from_millis(10),
+            max: Duration::from_millis(50),
+        },
     };
     let run = w.runtime.block_on(run_once(&r, history, &|_| {}));
     assert_eq!(run.failures(), 0, "{run:?}");
@@ -325,6 +329,10 @@ fn a_notification_that_failed_is_sent_with_the_next_review() {
         config: &down,
         audit: &audit,
         notify_backoff: Backoff {
+            initial: Duration::from_millis(5),
+            max: Duration::from_millis(10),
+        },
+        import_backoff: Backoff {
             initial: Duration::from_millis(5),
             max: Duration::from_millis(10),
         },
