@@ -130,7 +130,10 @@ pub enum Command {
     /// role, any IAM endpoint): fetch each account's report (IAM's 4-hour rule and
     /// `max_age` respected), audit it, store it in the history, compare it with the
     /// account's previous report, and notify new findings at or above a severity to a
-    /// webhook (JSON or Slack text; retries with backoff).
+    /// webhook (JSON or Slack text; retries with backoff). With `[security_hub]`, import
+    /// each account's new and changed findings into AWS Security Hub (ASFF, at most 100 a
+    /// BatchImportFindings call, refused ones retried and reported) and archive those that
+    /// disappeared.
     ///
     /// Once (for cron), or with `--every 24h` until SIGINT or SIGTERM. A failing account
     /// or target is reported and never stops the others. On a terminal: progress and a
@@ -138,8 +141,8 @@ pub enum Command {
     /// the summary on stdout.
     ///
     /// Exit status (of the last review): 0 success; 1 new findings at or above
-    /// `--fail-on`; 2 an account or target failed, or a notification was not delivered
-    /// (the rest was reviewed), or the configuration is bad.
+    /// `--fail-on`; 2 an account or target failed, or a notification or a Security Hub
+    /// import did not get through (the rest was reviewed), or the configuration is bad.
     Review(ReviewArgs),
     /// Move account stores between backends (SQLite and PostgreSQL).
     #[command(subcommand)]
