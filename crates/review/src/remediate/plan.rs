@@ -365,8 +365,9 @@ named! {
         /// Quarantined by an earlier run fewer than the plan's `quarantine_days` ago:
         /// deleted once that long has passed with no use.
         Quarantined = "quarantined",
-        /// Another action of the plan answers it (no MFA is required of a user whose
-        /// password the plan deletes, or whom it quarantines or deletes).
+        /// A stronger action of the plan for the same user answers it (no MFA is
+        /// required of a user whose password the plan deletes, or whom it quarantines or
+        /// deletes; no key is deactivated on its own for a user quarantined or deleted).
         Superseded = "superseded",
     }
 }

@@ -12,6 +12,7 @@
 //!   deactivated); for a user an earlier run quarantined (the history's [`Quarantine`]),
 //!   still quarantined and unused since, `delete-user` once `quarantine_days` have passed
 //!   (flagged `quarantined` until then).
+//! - An action a stronger one for the same user answers is flagged `superseded`.
 //! - Flagged, never acted on: root's credentials, anything allowlisted or suppressed,
 //!   a credential used within the window since the report, one unused for fewer days
 //!   than the plan's threshold, one that is gone or already done.
@@ -541,17 +542,25 @@ fn delete_action(
     Ok(action)
 }
 
-/// Why a user's `require-mfa` is moot, if the plan also has one of these for the user.
-fn supersedes(kind: ActionKind, user: &str) -> Option<String> {
-    match kind {
-        ActionKind::DeleteLoginProfile => Some(format!(
+/// Why `weaker` is moot for `user` when the plan also has `stronger` for them: no MFA is
+/// required of a user whose password goes or who is quarantined or deleted; no key of a
+/// user quarantined or deleted (which takes every key with it) needs its own action; no
+/// password of a deleted user does.
+fn superseded(weaker: ActionKind, stronger: ActionKind, user: &str) -> Option<String> {
+    use ActionKind::{
+        DeactivateAccessKey, DeleteLoginProfile, DeleteUser, QuarantineUser, RequireMfa,
+    };
+    match (weaker, stronger) {
+        (RequireMfa, DeleteLoginProfile) => Some(format!(
             "the plan deletes {user}'s console password: no MFA is needed to sign in"
         )),
-        ActionKind::QuarantineUser => Some(format!(
-            "the plan quarantines {user} (AWSDenyAll denies everything)"
+        (RequireMfa | DeactivateAccessKey, QuarantineUser) => Some(format!(
+            "the plan quarantines {user} (AWSDenyAll attached, every active key deactivated)"
         )),
-        ActionKind::DeleteUser => Some(format!("the plan deletes {user}")),
-        ActionKind::DeactivateAccessKey | ActionKind::RequireMfa => None,
+        (RequireMfa | DeactivateAccessKey | DeleteLoginProfile, DeleteUser) => {
+            Some(format!("the plan deletes {user} with every credential"))
+        }
+        _ => None,
     }
 }
 
@@ -571,20 +580,26 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         };
         decided.push((f, d));
     }
-    // A stronger action for the same user makes `require-mfa` moot.
-    let stronger: HashMap<String, String> = decided
-        .iter()
-        .filter_map(|(_, d)| d.as_ref().ok())
-        .filter_map(|a| supersedes(a.action, &a.user).map(|why| (a.user.clone(), why)))
-        .collect();
+    // A stronger action for the same user makes a weaker one moot.
+    let mut planned: HashMap<String, Vec<ActionKind>> = HashMap::new();
+    for a in decided.iter().filter_map(|(_, d)| d.as_ref().ok()) {
+        planned.entry(a.user.clone()).or_default().push(a.action);
+    }
     let mut actions = Vec::new();
     let mut flagged = Vec::new();
     for (f, d) in decided {
         let d = match d {
-            Ok(a) if a.action == ActionKind::RequireMfa => match stronger.get(a.user.as_str()) {
-                Some(why) => Err((FlagReason::Superseded, why.clone())),
-                None => Ok(a),
-            },
+            Ok(a) => {
+                let why = planned
+                    .get(a.user.as_str())
+                    .into_iter()
+                    .flatten()
+                    .find_map(|stronger| superseded(a.action, *stronger, &a.user));
+                match why {
+                    Some(why) => Err((FlagReason::Superseded, why)),
+                    None => Ok(a),
+                }
+            }
             other => other,
         };
         match d {
@@ -1439,5 +1454,53 @@ mod tests {
         assert_eq!(plan.flagged.len(), 1);
         assert_eq!(plan.flagged[0].reason, FlagReason::Superseded);
         assert_eq!(plan.flagged[0].check, CheckId::ConsoleNoMfa);
+    }
+
+    #[test]
+    fn a_quarantine_takes_the_users_keys_with_it() {
+        let created = days_ago(200);
+        let findings = [key_finding("erin", Slot::One), inactive_finding("erin")];
+        let key_times: KeyTimes = [(arn("erin"), Slot::One, created)].into_iter().collect();
+        let mut state = CurrentState::default();
+        state.keys.insert(
+            "erin".to_owned(),
+            vec![key("AKIAERIN000000000000", true, created)],
+        );
+        state
+            .last_used
+            .insert("AKIAERIN000000000000".to_owned(), Some(days_ago(150)));
+        state.passwords.insert(
+            "erin".to_owned(),
+            PasswordState {
+                exists: false,
+                last_used: None,
+            },
+        );
+        state.attached.insert("erin".to_owned(), Vec::new());
+        let plan = plan(&PlanInput {
+            account: ACCOUNT,
+            report: PlanReport {
+                history_id: None,
+                generated: Time(generated()),
+                sha256: "ab".to_owned(),
+            },
+            key_times: &key_times,
+            findings: &findings,
+            state: &state,
+            thresholds: PlanThresholds::of(&credreport_audit::Config::default()),
+            allowlist: &Allowlist::default(),
+            quarantines: &BTreeMap::new(),
+            now: now(),
+        });
+        let got: Vec<(u32, ActionKind)> = plan.actions.iter().map(|a| (a.id, a.action)).collect();
+        assert_eq!(got, [(1, ActionKind::QuarantineUser)]);
+        assert_eq!(
+            (plan.flagged[0].check, plan.flagged[0].reason),
+            (CheckId::AccessKeyUnused, FlagReason::Superseded)
+        );
+        assert_eq!(
+            plan.actions[0].access_key_ids.as_deref(),
+            Some(&["AKIAERIN000000000000".to_owned()][..])
+        );
     }
 }
