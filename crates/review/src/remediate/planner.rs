@@ -573,6 +573,13 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         let d = match rule(f, input.key_times, input.allowlist) {
             Rule::Ignore => continue,
             Rule::Flag(reason, detail) => Err((reason, detail)),
+            _ if input.state.gone.contains(&f.user) => Err((
+                FlagReason::NotFound,
+                format!(
+                    "there is no user {} any more (deleted since the report)",
+                    f.user
+                ),
+            )),
             Rule::Key(slot, created) => key_action(input, f, slot, created),
             Rule::Password => password_action(input, f),
             Rule::Mfa => mfa_action(input, f),
@@ -740,6 +747,7 @@ mod tests {
         attached: Vec<(&'static str, &'static str)>,
         /// Users an earlier run quarantined: when, by which run.
         quarantined: Vec<(&'static str, Timestamp)>,
+        gone: Vec<&'static str>,
         allowlist: &'static str,
         want: Want,
     }
@@ -754,6 +762,7 @@ mod tests {
             mfa: Vec::new(),
             attached: Vec::new(),
             quarantined: Vec::new(),
+            gone: Vec::new(),
             allowlist: "",
             want,
         }
@@ -794,6 +803,12 @@ mod tests {
 
         fn attached(mut self, user: &'static str, arn: &'static str) -> Case {
             self.attached.push((user, arn));
+            self
+        }
+
+        /// GetUser no longer finds `user`.
+        fn gone(mut self, user: &'static str) -> Case {
+            self.gone.push(user);
             self
         }
 
@@ -856,6 +871,7 @@ mod tests {
                 .or_default()
                 .push((*arn).to_owned());
         }
+        state.gone = c.gone.iter().map(|u| (*u).to_owned()).collect();
         let quarantines: BTreeMap<String, Quarantine> = c
             .quarantined
             .iter()
@@ -1339,6 +1355,12 @@ mod tests {
             .password("again", false, None)
             .quarantined("again", days_ago(40))
             .age(300),
+            case(
+                "a user deleted since the report",
+                inactive_finding("deleted"),
+                Want::Flag(NotFound),
+            )
+            .gone("deleted"),
             case(
                 "root's inactivity is not the plan's",
                 finding(

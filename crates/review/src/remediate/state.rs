@@ -34,6 +34,9 @@ pub struct CurrentState {
     pub mfa: BTreeMap<String, Vec<MfaDevice>>,
     /// Each user's attached managed policies' ARNs (ListAttachedUserPolicies).
     pub attached: BTreeMap<String, Vec<String>>,
+    /// Users GetUser no longer finds (deleted since the report): nothing else is read of
+    /// them.
+    pub gone: BTreeSet<String>,
 }
 
 impl CurrentState {
@@ -51,10 +54,35 @@ impl CurrentState {
     }
 }
 
-/// Reads what `wanted` names. The first failing call is the error.
+/// Reads what `wanted` names, of the users that still exist (GetUser first: a user
+/// deleted since the report is `gone`, not an error). The first failing call is the error.
 pub async fn read(iam: &impl IamApi, wanted: &Wanted) -> anyhow::Result<CurrentState> {
     let mut state = CurrentState::default();
-    for user in &wanted.keys_of {
+    let users: BTreeSet<&String> = wanted
+        .keys_of
+        .iter()
+        .chain(&wanted.passwords_of)
+        .chain(&wanted.mfa_of)
+        .chain(&wanted.policies_of)
+        .collect();
+    for user in users {
+        if iam.user(user).await?.is_none() {
+            state.gone.insert(user.clone());
+        }
+    }
+    let there = |set: &BTreeSet<String>| -> Vec<String> {
+        set.iter()
+            .filter(|u| !state.gone.contains(*u))
+            .cloned()
+            .collect()
+    };
+    let (keys_of, passwords_of, mfa_of, policies_of) = (
+        there(&wanted.keys_of),
+        there(&wanted.passwords_of),
+        there(&wanted.mfa_of),
+        there(&wanted.policies_of),
+    );
+    for user in &keys_of {
         let keys = iam.list_access_keys(user).await?;
         for key in keys.iter().filter(|k| k.active) {
             let used = iam.access_key_last_used(&key.id).await?;
@@ -62,17 +90,17 @@ pub async fn read(iam: &impl IamApi, wanted: &Wanted) -> anyhow::Result<CurrentS
         }
         state.keys.insert(user.clone(), keys);
     }
-    for user in &wanted.passwords_of {
+    for user in &passwords_of {
         state
             .passwords
             .insert(user.clone(), iam.password(user).await?);
     }
-    for user in &wanted.mfa_of {
+    for user in &mfa_of {
         state
             .mfa
             .insert(user.clone(), iam.list_mfa_devices(user).await?);
     }
-    for user in &wanted.policies_of {
+    for user in &policies_of {
         state
             .attached
             .insert(user.clone(), iam.list_attached_user_policies(user).await?);
@@ -103,21 +131,24 @@ mod tests {
         assert_eq!(
             iam.calls(),
             [
+                "GetUser bob",
+                "GetUser carol",
+                "GetUser nobody",
                 "ListAccessKeys bob",
                 "GetAccessKeyLastUsed AKIABOB1000000000000",
                 "GetLoginProfile carol",
-                "GetLoginProfile nobody",
                 "ListMFADevices carol",
                 "ListAttachedUserPolicies carol",
             ]
         );
+        assert_eq!(state.gone.iter().collect::<Vec<_>>(), ["nobody"]);
         assert_eq!(state.mfa.get("carol").map(Vec::len), Some(0));
         assert_eq!(state.attached.get("carol").map(Vec::len), Some(0));
         assert_eq!(state.keys_of("bob").len(), 2);
         assert!(state.keys_of("ann").is_empty());
         assert_eq!(state.last_used.get("AKIABOB1000000000000"), Some(&Some(t)));
         assert_eq!(state.passwords.get("carol").map(|p| p.exists), Some(true));
-        assert_eq!(state.passwords.get("nobody").map(|p| p.exists), Some(false));
+        assert_eq!(state.passwords.get("nobody"), None, "gone: not read");
         let denied = Memory::default().deny("bob");
         assert!(
             read(&denied, &wanted).await.is_err(),
