@@ -131,6 +131,21 @@ fn a_review_imports_the_demos_findings_into_security_hub_and_the_next_sends_noth
     }
 
     // The import is recorded with the report.
+    let text = stdout(&credreport(
+        &["history", "--history", hist_s, "show", &id],
+        &[],
+        dir.path(),
+    ));
+    assert!(
+        text.contains(&format!(
+            "imported into Security Hub {REGION} ({}) at ",
+            moto.endpoint
+        )) && text.contains(&format!(
+            ": {} new, 0 changed, 0 archived, 0 unchanged, 0 failed",
+            asff.len()
+        )),
+        "{text}"
+    );
     let show: Value = serde_json::from_str(&stdout(&credreport(
         &[
             "history",
