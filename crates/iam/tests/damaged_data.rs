@@ -479,6 +479,10 @@ const CASES: &[Case] = &[
         row: "token_hash=x'0707070707070707070707070707070707070707070707070707070707070707'",
         sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
         read: |s| read(s, |tx| tx.console_session(&[7; 32]).map(drop)) },
+    Case { table: "console_sessions", column: "mfa_at", row_where: "owner = 'AIDAALICE0000000000001'",
+        row: "token_hash=x'0707070707070707070707070707070707070707070707070707070707070707'",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
+        read: |s| read(s, |tx| tx.console_session(&[7; 32]).map(drop)) },
     // organizations (the first account's) and organization_accounts (its two members)
     Case { table: "organizations", column: "organization_id", row_where: "organization_id = 'o-exampleorg1'", row: "organization_id=\"o-Example\"",
         sqlite: both("'o-Example'", "not an organization id"), postgres: both("'o-Example'", "not an organization id"),

@@ -164,6 +164,7 @@ pub fn handler(action: Action) -> Option<Handler> {
         Action::ListSSHPublicKeys => providers::ssh_public_keys,
         Action::GetCallerIdentity => sts::get_caller_identity,
         Action::AssumeRole => sts::assume_role,
+        Action::GetSessionToken => sts::get_session_token,
         Action::DescribeOrganization
         | Action::ListAccounts
         | Action::DescribeAccount
