@@ -13,8 +13,10 @@
 # For each backend (BACKENDS: sqlite, one `serve`; postgres, three `serve` instances on one
 # database behind a round-robin TCP proxy, bench/round_robin.py, which spreads the review's
 # connections over them), it measures:
-#   - the generator's time, the store's size on disk, the server's time to start (it opens
-#     every sealed secret) and its resident memory after starting;
+#   - the generator's time, the store's size on disk (SQLite: the database once its WAL is
+#     checkpointed, the generator's last step; PostgreSQL: pg_database_size), the server's
+#     time to start (it opens every sealed secret) and its resident memory after starting,
+#     and the store's size again after the reviews (the reports they had built);
 #   - review 1: every account's report generated; its wall time, where the time went (the
 #     server's request and build times from its log, the client's fetch and audit phases
 #     from its log), the peak resident memory of each server and of the client, history.db;
@@ -22,7 +24,7 @@
 #     built, every account "the same report as last time");
 #   - DAYS daily reviews: `org_scale day` makes a day pass (some keys and passwords used,
 #     every stored report a day older, as the server would find it a day later), then a
-#     review; history.db's growth for each.
+#     review; history.db's growth for each, and its size by table at the end.
 # Markdown on stdout, progress on stderr. Everything is in one temporary directory, removed
 # at the end (KEEP_TMP=1 keeps it). Needs python3 and psql (for PostgreSQL; the cluster is
 # scripts/pg_cluster.sh's throwaway one, fsync off like the tests').
@@ -34,6 +36,7 @@ CONCURRENCY=${CONCURRENCY:-16}
 DAYS=${DAYS:-2}
 BACKENDS=${BACKENDS:-sqlite postgres}
 GEN_THREADS=${GEN_THREADS:-2}
+MIN_FREE_MIB=${MIN_FREE_MIB:-4096} # the run stops (and cleans up) below this much free disk
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -56,6 +59,23 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# The disk is shared: below MIN_FREE_MIB free where the stores are, the run stops, its
+# children first (a review or the generator may be writing), and cleans up.
+free_mib() { df -Pm "$tmp" | awk 'NR == 2 {print $4}'; }
+(
+  while sleep 2; do
+    if [ "$(free_mib)" -lt "$MIN_FREE_MIB" ]; then
+      printf '[%s] %s\n' "$(date +%H:%M:%S)" "less than $MIN_FREE_MIB MiB free on $tmp's disk: stopping" >&2
+      for child in $(ps -o pid= --ppid $$); do
+        [ "$child" != "$BASHPID" ] && kill -TERM "$child" 2>/dev/null
+      done
+      kill -TERM $$
+      exit 0
+    fi
+  done
+) &
+pids+=($!)
 
 if [ -z "${BIN_BUILT:-}" ]; then
   log "building the release binary and the generator"
@@ -90,7 +110,7 @@ serve() {
 rss_kib() { awk '/VmHWM/ {print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mib() { python3 -c "import sys; print(f'{int(sys.argv[1]) / 1048576:.0f}')" "$1"; }
-bytes_of() { { du -sb "$@" 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}'; }
+bytes_of() { { du -sb "$@" 2>/dev/null || true; } | awk '{s += $1} END {printf "%.0f\n", s}'; }
 
 # review NAME ENDPOINT HISTORY: one `credreport review` of the organization; prints
 # "wall_s client_rss_kib client_cpu_s exit" and keeps its stdout/stderr as $tmp/NAME.{out,err}.
@@ -162,6 +182,16 @@ print(f"{fetch:.1f} {audit:.1f} {builds} {build_us / 1e6:.1f} {server:.1f} {top}
 PY
 }
 
+# history_tables HISTORY: HISTORY/history.db's bytes by table and index, the largest first.
+history_tables() {
+  python3 - "$1/history.db" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+rows = c.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC").fetchall()
+print(", ".join(f"{n} {b / 1048576:.0f} MiB" for n, b in rows[:5]))
+PY
+}
+
 # offsets NAME LOGS...: where each server log ends now.
 offsets() {
   local name=$1; shift
@@ -170,6 +200,7 @@ offsets() {
 
 rows=()
 summary=()
+generated=()
 
 run_backend() {
   local backend=$1
@@ -189,6 +220,7 @@ run_backend() {
   "$GEN" generate "${gen_args[@]}" >"$tmp/$backend-generate.txt"
   local gen_s; gen_s=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.0f}')" "$g0" "$(date +%s.%N)")
   log "$(cat "$tmp/$backend-generate.txt")"
+  generated+=("$backend: $(tr '\n' ' ' <"$tmp/$backend-generate.txt")")
   read -r AK SK < <(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print(c["AccessKeyId"], c["SecretAccessKey"])' "$data/org-admin.json")
   local store_bytes
   if [ "$backend" = postgres ]; then
@@ -245,6 +277,13 @@ run_backend() {
     before=$hist
     log "$backend: $what: ${wall}s, $reviewed reviewed ($same unchanged), $builds reports built, exit $rc"
   done
+  local store_after
+  if [ "$backend" = postgres ]; then
+    store_after=$(psql "$PG" -tAc "SELECT pg_database_size('org')")
+  else
+    store_after=$(bytes_of "$data/iam.db" "$data/iam.db-wal" "$data/iam.db-reports")
+  fi
+  summary[-1]+="|$(mib "$store_after")|$(history_tables "$history")"
   for p in "${server_pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   if [ "$backend" = postgres ]; then
     "$ROOT/scripts/pg_cluster.sh" stop "$pg_dir" >&2 || true
@@ -257,11 +296,22 @@ for backend in $BACKENDS; do run_backend "$backend"; done
 
 echo "## Organization at scale: $ACCOUNTS member accounts x $USERS users, concurrency $CONCURRENCY ($(nproc) cores, $(date -u +%Y-%m-%d))"
 echo
-echo "| backend | generate s | store MiB | server start s | server RSS after start MiB |"
-echo "| --- | ---: | ---: | ---: | ---: |"
+echo "| backend | generate s | store MiB | server start s | server RSS after start MiB | store after the reviews MiB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for r in "${summary[@]}"; do
-  IFS='|' read -r b g s st rs <<<"$r"
-  echo "| $b | $g | $s | $st | $rs |"
+  IFS='|' read -r b g s st rs sa _ <<<"$r"
+  echo "| $b | $g | $s | $st | $rs | $sa |"
+done
+echo
+echo "The generator:"
+echo
+for g in "${generated[@]}"; do echo "- $g"; done
+echo
+echo "history.db at the end, by table and index:"
+echo
+for r in "${summary[@]}"; do
+  IFS='|' read -r b _ _ _ _ _ ht <<<"$r"
+  echo "- $b: $ht"
 done
 echo
 echo "| backend | review | wall s | fetch s | audit+store s | reports built | build s | server request s | server CPU s | client CPU s | server peak RSS MiB | client peak RSS MiB | history MiB | history growth MiB | accounts | unchanged | exit |"
