@@ -9,6 +9,9 @@
 #   bench/org_scale.sh                                  # the size: 1,000 x 1,000
 #   ACCOUNTS=100 USERS=1000 bench/org_scale.sh          # a tenth
 #   BACKENDS=sqlite DAYS=1 bench/org_scale.sh           # one backend, one simulated day
+#   BACKENDS=postgres GEN_THREADS=4 bench/org_scale.sh  # the generator's threads (PostgreSQL
+#                                                       # waits on round trips: more help)
+#   MIN_FREE_MIB=8192 bench/org_scale.sh                # stop below 8 GiB of free disk
 #
 # For each backend (BACKENDS: sqlite, one `serve`; postgres, three `serve` instances on one
 # database behind a round-robin TCP proxy, bench/round_robin.py, which spreads the review's
