@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use credreport_report::Timestamp;
 
+use crate::authorizing::ParsedPolicies;
 use crate::clock::Clock;
 use crate::console::ConsoleState;
 use crate::error::{Error, Result};
@@ -59,6 +60,7 @@ struct Inner {
     signing_keys: SigningKeys,
     console: ConsoleState,
     config: IamConfig,
+    parsed: ParsedPolicies,
 }
 
 /// One page of a listing.
@@ -90,6 +92,7 @@ impl Iam {
                 signing_keys: SigningKeys::default(),
                 console: ConsoleState::default(),
                 config,
+                parsed: ParsedPolicies::default(),
             }),
         }
     }
@@ -107,6 +110,11 @@ impl Iam {
                 }
             }
         }))
+    }
+
+    /// The policy documents parsed so far, kept for the next requests.
+    pub(crate) fn parsed_policies(&self) -> &ParsedPolicies {
+        &self.inner.parsed
     }
 
     /// The current instant of the domain's clock.

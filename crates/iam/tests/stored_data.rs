@@ -370,6 +370,12 @@ fn entity_records(
 /// release's rows are what must not change; a migration that changes them fails here) and
 /// the schema version they raise.
 const SINCE_RELEASE: &[&str] = &["permissions_boundaries", "credreport_schema"];
+/// Columns later migrations added to the release's tables, left out the same way.
+const COLUMNS_SINCE_RELEASE: &[(&str, &str)] = &[("console_sessions", "mfa_at")];
+
+fn since_release(table: &str, column: &str) -> bool {
+    COLUMNS_SINCE_RELEASE.contains(&(table, column))
+}
 
 /// Every row of every table of the SQLite file at `db`: each value with its storage class.
 /// A report file's name is made fresh for each report, so it is shown as `<file>`.
@@ -393,11 +399,24 @@ fn sqlite_rows(db: &Path) -> String {
             .iter()
             .map(|n| (*n).to_owned())
             .collect();
-        writeln!(out, "table {table} ({})", names.join(", ")).unwrap();
+        let shown: Vec<&String> = names.iter().filter(|n| !since_release(&table, n)).collect();
+        writeln!(
+            out,
+            "table {table} ({})",
+            shown
+                .iter()
+                .map(|n| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+        .unwrap();
         let mut rows: Vec<String> = stmt
             .query_map([], |r| {
                 let mut cells = Vec::new();
                 for (i, name) in names.iter().enumerate() {
+                    if since_release(&table, name) {
+                        continue;
+                    }
                     use rusqlite::types::ValueRef;
                     cells.push(match r.get_ref(i)? {
                         _ if table == "report_files" && name == "file" => "<file>".into(),
@@ -448,6 +467,7 @@ fn postgres_rows(url: &str) -> String {
             .unwrap()
             .iter()
             .map(|r| (r.get(0), r.get(1)))
+            .filter(|(n, _): &(String, String)| !since_release(&table, n))
             .collect();
         let described: Vec<String> = columns.iter().map(|(n, ty)| format!("{n} {ty}")).collect();
         writeln!(out, "table {table} ({})", described.join(", ")).unwrap();
