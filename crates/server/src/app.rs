@@ -6,7 +6,9 @@
 //! goes: source not over its failure limit → SigV4 verified ([`authenticate`]) → the
 //! account's rate → the key's use recorded → action decoded → handler, which calls the
 //! operations layer ([`crate::ops`]: authorize, then act) → XML. Every failure a caller
-//! can cause is an AWS error with its status; 5xx only for our faults.
+//! can cause is an AWS error with its status; 5xx only for our faults. Each answer is
+//! counted ([`Metrics`]) and logged under the request's source address (the client's
+//! behind a trusted proxy, [`TrustedProxies`]).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -27,10 +29,12 @@ use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
 use crate::json::{self, Input, JsonError, Target};
+use crate::metrics::{Limit, Metrics};
 use crate::ops::{Action, Ops, RequestContext, Service};
 use crate::organizations;
 use crate::pipeline::{Lane, Pipeline, Stopped};
 use crate::principal::{authenticate, Principal};
+use crate::proxies::TrustedProxies;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
 use crate::sigv4::{SignedRequest, VerifyOptions};
@@ -61,6 +65,11 @@ pub struct ServerConfig {
     /// successful one gives its token back, so failures are what count). Past it an
     /// attempt is refused before its password is hashed.
     pub sign_in_rate: Rate,
+    /// The proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: TrustedProxies,
+    /// Where requests, limits, sign-ins and builds are counted (shared with the metrics
+    /// listener, [`crate::metrics::router`]).
+    pub metrics: Metrics,
 }
 
 impl ServerConfig {
@@ -89,6 +98,8 @@ impl ServerConfig {
                 per_second: 1.0,
                 burst: 10.0,
             },
+            trusted_proxies: TrustedProxies::NONE,
+            metrics: Metrics::new(),
         }
     }
 }
@@ -151,13 +162,13 @@ async fn query(
 ) -> Response {
     let started = Instant::now();
     let request_id = request_id();
+    let (id, s) = (request_id.clone(), Arc::clone(&state));
+    let handle = Handle::current();
     // A JSON protocol request (Organizations) names its operation in `X-Amz-Target`.
     let target = headers
         .get("x-amz-target")
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let json = target.is_some();
-    let (id, s) = (request_id.clone(), Arc::clone(&state));
-    let handle = Handle::current();
     let answer = state
         .pipeline
         .run(body, state.config.body_limit, Lane::General, move |body| {
@@ -186,35 +197,65 @@ async fn query(
         ),
         Stopped::Failed => AwsError::service_failure(),
     };
-    match answer {
-        Ok(Reply::Query((action, outcome))) => {
-            respond(&state.iam, outcome, &action, &request_id, started)
-        }
-        Ok(Reply::Json((action, outcome))) => {
-            respond_json(&state.iam, outcome, &action, &request_id, started)
-        }
+    let handled = match answer {
+        Ok(Reply::Query(handled)) => handled,
+        Ok(Reply::Json(handled)) => return answer_json(&state, handled, &request_id, started),
         Err(e) if json => {
-            respond_json(&state.iam, Err(stopped(e).into()), "", &request_id, started)
+            let handled = JsonHandled::before_reading(Err(stopped(e).into()));
+            return answer_json(&state, handled, &request_id, started);
         }
-        Err(e) => respond(
-            &state.iam,
-            Err((IAM_NS, stopped(e))),
-            "",
-            &request_id,
-            started,
-        ),
+        Err(e) => Handled::before_reading(Err((IAM_NS, stopped(e)))),
+    };
+    let error = handled.outcome.as_ref().err().map(|(_, e)| e);
+    // A ServiceFailure from a handler that ran is the domain's internal failure (a
+    // handler's panic is `Stopped::Failed`, answered before reading).
+    if handled.read && error.is_some_and(AwsError::is_service_failure) {
+        state.config.metrics.store_error();
     }
+    let (error, known) = (error.map(|e| e.code), handled.known);
+    let response = respond(&state.iam, handled, &request_id, started);
+    state
+        .config
+        .metrics
+        .api_request(known, error, started.elapsed());
+    response
 }
 
 /// What a request's handler answered, in its protocol.
 enum Reply {
-    /// The Query protocol (IAM, STS): the action and its XML outcome.
-    Query((String, Outcome)),
-    /// The JSON protocol (Organizations): the operation and its JSON outcome.
-    Json((String, JsonOutcome)),
+    /// The Query protocol (IAM, STS).
+    Query(Handled),
+    /// The JSON protocol (Organizations).
+    Json(JsonHandled),
 }
 
 type Outcome = Result<(&'static str, Chunks), (&'static str, AwsError)>;
+
+/// What became of a query: the action as named, the action it is, where it came from
+/// (the context's source and the proxy it came through), and the answer.
+struct Handled {
+    action: String,
+    known: Option<Action>,
+    source: Option<IpAddr>,
+    via: Option<IpAddr>,
+    /// Whether the request was read and its handler ran to an answer.
+    read: bool,
+    outcome: Outcome,
+}
+
+impl Handled {
+    /// A request answered before its handler could run.
+    fn before_reading(outcome: Outcome) -> Handled {
+        Handled {
+            action: String::new(),
+            known: None,
+            source: None,
+            via: None,
+            read: false,
+            outcome,
+        }
+    }
+}
 
 /// IAM's answer to a caller over its rate.
 fn throttled() -> AwsError {
@@ -227,8 +268,7 @@ fn handle_query(
     extensions: &Extensions,
     handle: &Handle,
     request_id: &str,
-) -> (String, Outcome) {
-    let iam = &state.iam;
+) -> Handled {
     let params = Params::parse(req.query, req.body);
     let action = params.get("Action").unwrap_or("").to_owned();
     let known = Action::from_name(&action);
@@ -236,41 +276,88 @@ fn handle_query(
     let sts =
         service == Some(Service::Sts) || params.get("Version") == Some(Service::Sts.version());
     let ns = if sts { STS_NS } else { IAM_NS };
-    let (principal, context) = match admit(state, req, extensions, &state.config.verify) {
-        Ok(admitted) => admitted,
-        Err(e) => return (action, Err((ns, e))),
+    let now = state.iam.now();
+    let context = RequestContext::of(
+        extensions,
+        req.headers,
+        &state.config.trusted_proxies,
+        state.config.secure_cookies,
+        now,
+    );
+    let (source, via) = (context.source(), context.via());
+    let asked = Query {
+        req,
+        params: &params,
+        action: &action,
+        known,
+        context,
+        now,
     };
-    if action.is_empty() {
-        return (
-            action,
-            Err((ns, AwsError::new("MissingAction", 400, "Missing Action"))),
-        );
+    let outcome = match answer(state, asked, handle) {
+        Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
+        Err(e) => Err((ns, e)),
+    };
+    Handled {
+        action,
+        known,
+        source,
+        via,
+        read: true,
+        outcome,
     }
-    let version = params.get("Version").unwrap_or("");
-    let Some(handler) = known
+}
+
+/// A query as read: the signed request, its parameters, its action (as named and as
+/// known), its context and the time it is handled at.
+struct Query<'a> {
+    req: &'a SignedRequest<'a>,
+    params: &'a Params,
+    action: &'a str,
+    known: Option<Action>,
+    context: RequestContext,
+    now: Timestamp,
+}
+
+/// The answer to a query: its Result element, or the error.
+fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml::Xml>, AwsError> {
+    let iam = &state.iam;
+    let metrics = &state.config.metrics;
+    let (principal, context) = admit(state, q.req, q.context, q.now, &state.config.verify)?;
+    if q.action.is_empty() {
+        return Err(AwsError::new("MissingAction", 400, "Missing Action"));
+    }
+    let version = q.params.get("Version").unwrap_or("");
+    let Some(handler) = q
+        .known
         .filter(|a| a.service().is_query() && a.service().version() == version)
         .and_then(actions::handler)
     else {
-        let e = AwsError::new(
+        return Err(AwsError::new(
             "InvalidAction",
             400,
-            format!("Could not find operation {action} for version {version}"),
-        );
-        return (action, Err((ns, e)));
+            format!(
+                "Could not find operation {} for version {version}",
+                q.action
+            ),
+        ));
     };
     // A user's or the root's session without an MFA code (GetSessionToken) reaches IAM's
     // API not at all, and STS only for AssumeRole and GetCallerIdentity, as AWS has it.
     if principal.is_session_without_mfa()
-        && !matches!(known, Some(Action::AssumeRole | Action::GetCallerIdentity))
+        && !matches!(
+            q.known,
+            Some(Action::AssumeRole | Action::GetCallerIdentity)
+        )
     {
-        return (action, Err((ns, AwsError::invalid_client_token())));
+        return Err(AwsError::invalid_client_token());
     }
     let spawn_build = |build: ReportBuild| {
         let reports = Arc::clone(&state.reports);
+        let metrics = metrics.clone();
         handle.spawn_blocking(move || {
             let account = build.account().clone();
             let started = Instant::now();
-            match build.run() {
+            match metrics.run_build(build) {
                 Ok(Some(report)) => {
                     // Encoded now, so that the GetCredentialReport that follows finds it.
                     reports.keep_built(&account, &report);
@@ -291,15 +378,11 @@ fn handle_query(
     let ctx = Ctx {
         ops: Ops::new(iam, &principal, &context),
         principal: &principal,
-        params: &params,
+        params: q.params,
         spawn_build: &spawn_build,
         reports: &state.reports,
     };
-    let outcome = match handler(&ctx) {
-        Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
-        Err(e) => Err((ns, e)),
-    };
-    (action, outcome)
+    handler(&ctx)
 }
 
 /// What every API request passes before its action is looked at, in order: its source
@@ -309,15 +392,16 @@ fn handle_query(
 fn admit(
     state: &AppState,
     req: &SignedRequest<'_>,
-    extensions: &Extensions,
+    context: RequestContext,
+    now: Timestamp,
     verify: &VerifyOptions,
 ) -> Result<(Principal, RequestContext), AwsError> {
     let iam = &state.iam;
-    let now = iam.now();
-    let context = RequestContext::of(extensions, req.headers, state.config.secure_cookies, now);
+    let metrics = &state.config.metrics;
     let source: Option<IpAddr> = context.source();
     let clock = Instant::now();
     if source.is_some_and(|ip| !state.failures.has(&ip, clock)) {
+        metrics.throttled(Limit::FailedAuthentication);
         return Err(throttled());
     }
     let principal = match authenticate(iam, req, now, verify) {
@@ -330,6 +414,7 @@ fn admit(
         }
     };
     if !state.accounts.take(principal.account(), clock) {
+        metrics.throttled(Limit::Account);
         return Err(throttled());
     }
     // Temporary credentials have no stored key whose use the report shows.
@@ -351,6 +436,31 @@ type JsonOutcome = Result<String, JsonError>;
 /// The credential scope service an Organizations request is signed for.
 const ORGANIZATIONS_SCOPE: &[&str] = &[Service::Organizations.namespace()];
 
+/// What became of an Organizations request, as [`Handled`] for a query: the operation as
+/// named, the action it is, where it came from, whether its handler ran, the answer.
+struct JsonHandled {
+    operation: String,
+    known: Option<Action>,
+    source: Option<IpAddr>,
+    via: Option<IpAddr>,
+    read: bool,
+    outcome: JsonOutcome,
+}
+
+impl JsonHandled {
+    /// A request answered before its handler could run.
+    fn before_reading(outcome: JsonOutcome) -> JsonHandled {
+        JsonHandled {
+            operation: String::new(),
+            known: None,
+            source: None,
+            via: None,
+            read: false,
+            outcome,
+        }
+    }
+}
+
 /// An Organizations request (JSON 1.1): admitted as every API request is, but signed for
 /// the `organizations` scope; then its operation by `X-Amz-Target`.
 fn handle_json(
@@ -358,18 +468,28 @@ fn handle_json(
     req: &SignedRequest<'_>,
     extensions: &Extensions,
     target: &str,
-) -> (String, JsonOutcome) {
+) -> JsonHandled {
     let verify = VerifyOptions {
         services: ORGANIZATIONS_SCOPE,
         ..state.config.verify.clone()
     };
     let parsed = Target::parse(target);
     let operation = parsed.map_or_else(|| target.to_owned(), |t| t.operation.to_owned());
-    let (principal, context) = match admit(state, req, extensions, &verify) {
-        Ok(admitted) => admitted,
-        Err(e) => return (operation, Err(e.into())),
-    };
+    let known = parsed
+        .and_then(|t| organizations::operation(&t).ok())
+        .map(|(action, _)| action);
+    let now = state.iam.now();
+    let context = RequestContext::of(
+        extensions,
+        req.headers,
+        &state.config.trusted_proxies,
+        state.config.secure_cookies,
+        now,
+    );
+    let (source, via) = (context.source(), context.via());
     let outcome = (|| {
+        let (principal, context) =
+            admit(state, req, context, now, &verify).map_err(JsonError::from)?;
         let target = parsed.ok_or_else(|| {
             JsonError::new(
                 "UnknownOperationException",
@@ -381,17 +501,38 @@ fn handle_json(
         let input = Input::parse(req.body)?;
         handler(&Ops::new(&state.iam, &principal, &context), &input)
     })();
-    (operation, outcome)
+    JsonHandled {
+        operation,
+        known,
+        source,
+        via,
+        read: true,
+        outcome,
+    }
 }
 
-fn respond_json(
-    iam: &Iam,
-    outcome: JsonOutcome,
-    operation: &str,
+/// An Organizations request's response, counted as a query's is.
+fn answer_json(
+    state: &AppState,
+    handled: JsonHandled,
     request_id: &str,
     started: Instant,
 ) -> Response {
-    let (status, body) = match outcome {
+    let error = handled.outcome.as_ref().err();
+    if handled.read && error.is_some_and(|e| e.code == "ServiceException") {
+        state.config.metrics.store_error();
+    }
+    let (error, known) = (error.map(|e| e.code), handled.known);
+    let response = respond_json(&state.iam, handled, request_id, started);
+    state
+        .config
+        .metrics
+        .api_request(known, error, started.elapsed());
+    response
+}
+
+fn respond_json(iam: &Iam, handled: JsonHandled, request_id: &str, started: Instant) -> Response {
+    let (status, body) = match handled.outcome {
         Ok(body) => (StatusCode::OK, body),
         Err(e) => (
             StatusCode::from_u16(e.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -400,9 +541,11 @@ fn respond_json(
     };
     tracing::info!(
         request_id,
-        action = operation,
+        action = handled.operation,
         status = status.as_u16(),
         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        source = handled.source.map(tracing::field::display),
+        via = handled.via.map(tracing::field::display),
         "request"
     );
     let mut response = (status, body).into_response();
@@ -420,14 +563,8 @@ fn respond_json(
     response
 }
 
-fn respond(
-    iam: &Iam,
-    outcome: Outcome,
-    action: &str,
-    request_id: &str,
-    started: Instant,
-) -> Response {
-    let (status, body) = match outcome {
+fn respond(iam: &Iam, handled: Handled, request_id: &str, started: Instant) -> Response {
+    let (status, body) = match handled.outcome {
         Ok((_, body)) => (StatusCode::OK, body),
         Err((ns, e)) => {
             let status =
@@ -440,9 +577,11 @@ fn respond(
     };
     tracing::info!(
         request_id,
-        action,
+        action = handled.action,
         status = status.as_u16(),
         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        source = handled.source.map(tracing::field::display),
+        via = handled.via.map(tracing::field::display),
         "request"
     );
     let mut response = (status, Body::new(body)).into_response();

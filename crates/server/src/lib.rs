@@ -7,7 +7,8 @@
 //! (JSON 1.1, [`json`]) by [`organizations`]; a console page is rendered by
 //! [`console`]. Both act through the operations layer, [`ops`]: authorize (by [`authz`],
 //! with IAM policy semantics), then act on the domain. Domain errors become AWS error
-//! codes in one place, [`error`].
+//! codes in one place, [`error`]. What the server counts is in [`metrics`], served on a
+//! listener of its own; [`proxies`] says which address a request comes from.
 #![deny(missing_docs)]
 
 pub mod actions;
@@ -17,10 +18,12 @@ pub mod body;
 pub mod console;
 pub mod error;
 pub mod json;
+pub mod metrics;
 pub mod ops;
 pub mod organizations;
 mod pipeline;
 pub mod principal;
+pub mod proxies;
 pub mod query;
 pub mod report_cache;
 pub mod sigv4;
