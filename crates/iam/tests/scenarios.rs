@@ -11,8 +11,10 @@ use std::sync::Arc;
 use credreport_iam::model::Owner;
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::{MasterKey, Secret};
+use credreport_iam::store::checked::KeptRowsChecked;
 use credreport_iam::{
-    totp, AccountId, Error, Iam, IamConfig, ManualClock, ReportState, SqliteStore, Store,
+    totp, write_account_report, AccountId, Error, Iam, IamConfig, ManualClock, ReportState,
+    SqliteStore, Store,
 };
 use credreport_report::Timestamp;
 
@@ -38,8 +40,12 @@ struct World {
     dir: tempfile::TempDir,
 }
 
+/// The IAM on a SQLite file, every write of an account holding its kept report rows to a
+/// full build of its records before it commits (`KeptRowsChecked`).
 fn open(dir: &std::path::Path, clock: &ManualClock, config: IamConfig) -> Iam {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.join("iam.db")).unwrap());
+    let store: Arc<dyn Store> = Arc::new(KeptRowsChecked::new(
+        SqliteStore::open(&dir.join("iam.db")).unwrap(),
+    ));
     let key = MasterKey::load_or_create(&dir.join("master.key")).unwrap();
     Iam::new(
         store,
@@ -201,13 +207,23 @@ impl World {
         self
     }
 
-    /// Generates (running the build) and returns the report's text.
+    /// Generates (running the build) and returns the report's text. A report just built
+    /// from the kept rows is byte for byte a full build of the records.
     fn report(&mut self) -> String {
         let generation = self.iam.generate_credential_report(&self.account).unwrap();
-        if let Some(build) = generation.build {
+        let built = generation.build.map(|build| {
             build.run().unwrap();
+            write_account_report(&self.iam.snapshot(&self.account).unwrap()).unwrap()
+        });
+        let stored = self.iam.credential_report(&self.account).unwrap().content;
+        if let Some(built) = built {
+            assert_eq!(
+                String::from_utf8_lossy(&stored),
+                String::from_utf8_lossy(&built),
+                "the report of kept rows against a full build"
+            );
         }
-        String::from_utf8(self.iam.credential_report(&self.account).unwrap().content).unwrap()
+        String::from_utf8(stored).unwrap()
     }
 }
 

@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use credreport_iam::model::{AccessKey, Entity, Owner, Password, TagTarget};
+use credreport_iam::model::{AccessKey, Entity, KeptRows, Owner, Password, TagTarget};
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{read, Store, Tx, UserQuery};
 use credreport_iam::{AccountId, SqliteStore};
@@ -337,7 +337,20 @@ fn account_records(tx: &mut dyn Tx, a: &AccountId, out: &mut String) -> credrepo
         .collect();
     owners.sort();
     writeln!(out, "  mfa owners {owners:?}").unwrap();
-    writeln!(out, "  report {:?}", tx.report(a)?).unwrap();
+    // The release's fields (a release store's rows are not kept: its next build renders
+    // them, and until then its report is the bytes it stored).
+    let report = tx.report(a)?;
+    assert_eq!(
+        report.rows,
+        KeptRows::NotYet,
+        "{a}: rows kept in a release's store"
+    );
+    writeln!(
+        out,
+        "  report StoredReport {{ generated: {:?}, building_since: {:?} }}",
+        report.generated, report.building_since
+    )
+    .unwrap();
     let content = tx.report_content(a)?;
     writeln!(
         out,
@@ -369,7 +382,24 @@ fn entity_records(
 /// What migrations after the release add, left out of the row dumps: their tables (the
 /// release's rows are what must not change; a migration that changes them fails here) and
 /// the schema version they raise.
-const SINCE_RELEASE: &[&str] = &["permissions_boundaries", "credreport_schema"];
+const SINCE_RELEASE: &[&str] = &[
+    "permissions_boundaries",
+    "credreport_schema",
+    "report_rows",
+    "report_frozen_rows",
+];
+
+/// The columns migrations after the release add to its tables, left out of the row dumps
+/// the same way (they are NULL in a store the release wrote).
+const COLUMNS_SINCE_RELEASE: &[(&str, &str)] = &[
+    ("reports", "rows_epoch"),
+    ("reports", "report_epoch"),
+    ("reports", "report_max_password_age"),
+];
+
+fn since_release(table: &str, column: &str) -> bool {
+    COLUMNS_SINCE_RELEASE.contains(&(table, column))
+}
 
 /// Every row of every table of the SQLite file at `db`: each value with its storage class.
 /// A report file's name is made fresh for each report, so it is shown as `<file>`.
@@ -387,12 +417,20 @@ fn sqlite_rows(db: &Path) -> String {
         if SINCE_RELEASE.contains(&table.as_str()) {
             continue;
         }
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let names: Vec<String> = stmt
-            .column_names()
-            .iter()
-            .map(|n| (*n).to_owned())
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+            .unwrap()
+            .query_map([&table], |r| r.get::<_, String>(0))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
+            .into_iter()
+            .filter(|name| !since_release(&table, name))
             .collect();
+        let select: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let mut stmt = conn
+            .prepare(&format!("SELECT {} FROM \"{table}\"", select.join(", ")))
+            .unwrap();
         writeln!(out, "table {table} ({})", names.join(", ")).unwrap();
         let mut rows: Vec<String> = stmt
             .query_map([], |r| {
@@ -448,6 +486,7 @@ fn postgres_rows(url: &str) -> String {
             .unwrap()
             .iter()
             .map(|r| (r.get(0), r.get(1)))
+            .filter(|(name, _): &(String, String)| !since_release(&table, name))
             .collect();
         let described: Vec<String> = columns.iter().map(|(n, ty)| format!("{n} {ty}")).collect();
         writeln!(out, "table {table} ({})", described.join(", ")).unwrap();

@@ -49,6 +49,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0010_permissions_boundaries.sql"
     )),
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0011_report_rows.sql"
+    )),
 ];
 
 /// Brings the schema of `conn`'s database up to date.
