@@ -576,6 +576,58 @@ fn seed000_four_hour_rule_returns_the_frozen_report() {
     assert!(String::from_utf8(new.content).unwrap().contains("\nlate,"));
 }
 
+/// Issue 26: a report is a snapshot of the kept rows. Every kind of change made after it
+/// was generated (a user deleted and another made under its name, passwords, keys and
+/// their use, MFA, certificates, sign-ins, the password policy's maximum age) leaves it
+/// byte for byte as it was; the next report has them all, as a full build writes them.
+#[test]
+fn a_report_stays_as_generated_whatever_changes_after_it() {
+    let mut w = world();
+    w.max_password_age(90)
+        .at("2023-01-01T00:00:00Z")
+        .user("amy")
+        .password("amy")
+        .key("amy-1", "amy")
+        .user("Ben")
+        .user("cal,quoted")
+        .password("cal,quoted")
+        .cert("cal-cert", "cal,quoted", CERT);
+    let first = w.report();
+    w.at("2023-01-01T01:00:00Z")
+        .use_key("amy-1", "eu-west-1", "s3")
+        .key("amy-2", "amy")
+        .key_status("amy-1", "amy", false)
+        .mfa("amy-phone", "amy")
+        .sign_in("cal,quoted")
+        .cert_status("cal-cert", "cal,quoted", false)
+        .max_password_age(30)
+        .user("aaron")
+        .mfa("root-token", "root");
+    w.iam.delete_user(&w.account, "Ben").unwrap();
+    w.user("ben").password("ben");
+    w.iam.delete_login_profile(&w.account, "amy").unwrap();
+    assert_eq!(
+        w.report(),
+        first,
+        "within four hours: the report as it was generated"
+    );
+    assert_eq!(
+        String::from_utf8(w.iam.credential_report(&w.account).unwrap().content).unwrap(),
+        first
+    );
+    w.at("2023-01-01T05:00:00Z");
+    let next = w.report();
+    assert_ne!(next, first);
+    for row in [
+        "\naaron,",
+        "\nben,",
+        "amy,arn:aws:iam::123456789012:user/amy,2023-01-01T00:00:00+00:00,false,",
+    ] {
+        assert!(next.contains(row), "{row} in\n{next}");
+    }
+    assert!(!next.contains("\nBen,"), "{next}");
+}
+
 #[test]
 fn concurrent_generate_calls_start_one_build() {
     let w = world();

@@ -613,3 +613,50 @@ fn a_postgres_store_is_written_as_the_release_wrote_it_and_reads_back_the_same_r
     check("postgres-rows.txt", &postgres_rows(&url));
     check("records.txt", &records(store.as_ref()));
 }
+
+/// A release's store predates kept report rows: its stored report is served as the bytes
+/// it stored, and its next build renders every row from its records (issue 26), which is
+/// byte for byte a full build; from then on its writes keep their rows.
+#[test]
+fn a_release_stores_next_build_renders_its_rows_from_its_records() {
+    use credreport_iam::password::PasswordHasher;
+    use credreport_iam::secret::MasterKey;
+    use credreport_iam::store::checked::KeptRowsChecked;
+    use credreport_iam::{write_account_report, Iam, IamConfig, ManualClock};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = KeptRowsChecked::new(SqliteStore::open(&fixture_copy(dir.path())).unwrap());
+    let clock = ManualClock::new(t(100_000));
+    let iam = Iam::new(
+        Arc::new(store),
+        Arc::new(clock.clone()),
+        MasterKey::generate().unwrap(),
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let a1 = AccountId::parse("123456789012").unwrap();
+    let stored = iam.credential_report(&a1).unwrap();
+    assert_eq!(
+        stored.content,
+        b"user,arn\n<root_account>,arn:aws:iam::123456789012:root"
+    );
+    let generation = iam.generate_credential_report(&a1).unwrap();
+    let built = generation.build.unwrap().run().unwrap().unwrap();
+    assert_eq!(built.generated, t(100_000));
+    let full = write_account_report(&iam.snapshot(&a1).unwrap()).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&built.content),
+        String::from_utf8_lossy(&full)
+    );
+    assert_eq!(
+        full.split(|&b| b == b'\n').count(),
+        5,
+        "header, root, 3 users"
+    );
+    // Kept from now on: a write is checked against a full build before it commits.
+    iam.create_user(&a1, "dora", None).unwrap();
+    assert_eq!(
+        iam.report_from_kept_rows(&a1).unwrap(),
+        write_account_report(&iam.snapshot(&a1).unwrap()).unwrap()
+    );
+}

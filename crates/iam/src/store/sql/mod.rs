@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 mod placeholders;
 mod records;
 mod row;
+mod sign_in_failures;
 mod tx;
-mod usage;
 mod value;
 
 pub(crate) use placeholders::numbered_to_dollar;
