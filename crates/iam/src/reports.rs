@@ -293,6 +293,16 @@ impl Iam {
         Ok(builds)
     }
 
+    /// Renders every report row of the account again from its records, in one write: for
+    /// a writer that went around the domain's operations (a bulk load through the store,
+    /// as the benchmarks' set-up does). The stored report keeps what it showed.
+    pub fn render_all_report_rows(&self, account: &AccountId) -> Result<()> {
+        self.write(account, |tx| {
+            require_account(tx, account)?;
+            kept_rows::keep_all_rows(tx, account)
+        })
+    }
+
     /// The report the account's kept rows make now (with the password policy of now):
     /// what a report generated now would hold, without storing it. For tests and checks:
     /// it is byte for byte `write_account_report` of [`Iam::snapshot`].
