@@ -331,6 +331,15 @@ pub(crate) fn stored_content(
     }
 }
 
+/// The bytes of the account's stored report as GetCredentialReport would answer them
+/// (without the expiry rule), read in `tx`: joined from its kept rows, or as they were
+/// stored whole. `None` before any report. For tools that read a store directly (a copy
+/// check, tests).
+pub fn stored_report_content(tx: &mut dyn Tx, account: &AccountId) -> Result<Option<Vec<u8>>> {
+    let report = tx.report(account)?;
+    stored_content(tx, account, &report)
+}
+
 /// Everything the report shows about one account, read in the transaction `tx`.
 pub(crate) fn snapshot_in(tx: &mut dyn Tx, account: &AccountId) -> Result<AccountSnapshot> {
     let account_record = require_account(tx, account)?;

@@ -13,7 +13,7 @@ use crate::model::{
     User,
 };
 use crate::report_build::write_account_report;
-use crate::reports::{read_snapshot, stored_content};
+use crate::reports::{read_snapshot, stored_content, stored_report_content};
 
 /// Everything of one account, as read from a store (in each store's defined orders, so two
 /// stores holding the same records read back equal).
@@ -229,12 +229,7 @@ pub fn copy_account(from: &dyn Store, to: &dyn Store, id: &AccountId) -> Result<
 /// The stored report bytes, and the bytes of a report built now from the records, agree
 /// between the two stores.
 fn verify(from: &dyn Store, to: &dyn Store, id: &AccountId) -> Result<()> {
-    let stored = |store: &dyn Store| {
-        read(store, |tx| {
-            let report = tx.report(id)?;
-            stored_content(tx, id, &report)
-        })
-    };
+    let stored = |store: &dyn Store| read(store, |tx| stored_report_content(tx, id));
     if stored(from)? != stored(to)? {
         return Err(Error::internal(format!(
             "account {id}: the copied credential report's bytes differ from the source's"
