@@ -50,7 +50,7 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         "../../../migrations/sqlite/0010_permissions_boundaries.sql"
     )),
     sql_only(include_str!(
-        "../../../migrations/sqlite/0011_report_rows.sql"
+        "../../../migrations/sqlite/0012_report_rows.sql"
     )),
 ];
 

@@ -1,5 +1,5 @@
--- The credential report's rows kept current (issue 26): the SQLite store's migration 11
--- (crates/iam/migrations/sqlite/0011_report_rows.sql says what each column holds).
+-- The credential report's rows kept current (issue 26): the SQLite store's migration 12
+-- (crates/iam/migrations/sqlite/0012_report_rows.sql says what each column holds).
 CREATE TABLE report_rows (
     account_id     TEXT COLLATE "C" NOT NULL REFERENCES accounts(id),
     name_key       TEXT COLLATE "C" NOT NULL,

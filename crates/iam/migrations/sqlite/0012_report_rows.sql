@@ -1,4 +1,4 @@
--- credreport IAM store, version 11: the credential report's rows kept current (issue 26).
+-- credreport IAM store, version 12: the credential report's rows kept current (issue 26).
 -- Every write that changes what a report row says renders that row again here, in its own
 -- transaction (crates/iam/src/kept_rows.rs). GenerateCredentialReport then stores no bytes:
 -- the stored report is a snapshot of these rows, read and joined when it is fetched.
