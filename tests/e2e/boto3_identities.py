@@ -113,7 +113,7 @@ def scenario(c, server):
     aws_names = [x["PolicyName"] for p in iam.get_paginator("list_policies").paginate(Scope="AWS", PaginationConfig={"PageSize": 3})
                  for x in p["Policies"]]
     for name in ("AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess", "SecurityAudit", "IAMFullAccess",
-                 "IAMReadOnlyAccess", "AWSSupportAccess", "AWSCloudShellFullAccess"):
+                 "IAMReadOnlyAccess", "AWSSupportAccess", "AWSCloudShellFullAccess", "AWSDenyAll"):
         c.true(f"list_policies Scope=AWS has {name}", name in aws_names, aws_names)
     local = [x["Arn"] for x in iam.list_policies(Scope="Local")["Policies"]]
     c.eq("list_policies Scope=Local", local, [arn])

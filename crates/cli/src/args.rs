@@ -102,20 +102,27 @@ pub enum Command {
     /// nothing), apply with a re-check of each credential just before its call, undo.
     ///
     /// `--plan FILE` fetches the account's report (stored in the history), audits it, and
-    /// writes the plan: UpdateAccessKey to Inactive for each access key with an open
-    /// `access-key-unused` finding, DeleteLoginProfile for each console password with an
-    /// open `password-unused` finding. Never acted on, and listed as flagged: the root
-    /// user, credentials used within the window since the report, anything in
-    /// `--allowlist` or suppressed in `--config`.
+    /// writes the plan (format version 2): `deactivate-access-key` (UpdateAccessKey to
+    /// Inactive) for each access key with an open `access-key-unused` finding,
+    /// `delete-login-profile` for each console password with an open `password-unused`
+    /// finding, `require-mfa` (the customer managed policy `credreport-require-mfa`, AWS's
+    /// documented "MFA required" policy, created when missing, attached) for each
+    /// `console-no-mfa` finding, `quarantine-user` (AWS's AWSDenyAll attached, active keys
+    /// deactivated) for each `user-inactive` finding, and `delete-user` for a user an
+    /// earlier run quarantined at least `--quarantine-days` ago and unused since. Never
+    /// acted on, and listed as flagged: the root user, credentials used within the window
+    /// since the report, anything in `--allowlist` or suppressed in `--config`.
     ///
     /// `--apply FILE` makes the plan's calls in the plan's account. Just before each
-    /// call it reads the credential again: a key used since the plan was made, already
-    /// Inactive or gone is skipped. Every call, made or skipped, is recorded in the
-    /// history with its time, principal and the state before and after (`credreport
-    /// history runs`). A deleted password cannot be restored: a plan that deletes one
-    /// needs `--allow-password-removal`.
+    /// action it reads the credentials again: a key used since the plan was made, already
+    /// Inactive or gone, a user who set up MFA or signed in since, is skipped. Every
+    /// action, made or skipped, is recorded in the history with its time, principal, the
+    /// state before and after and each call made (`credreport history runs`). What
+    /// cannot be restored needs its flag: `--allow-password-removal` for passwords
+    /// (a quarantine deletes the user's only with it), `--allow-user-deletion` for users.
     ///
-    /// `--undo RUN_ID` sets the keys that run deactivated Active again.
+    /// `--undo RUN_ID` reverses what that run changed: keys set Active again, policies
+    /// detached; it says what cannot be reversed (a password, a user).
     ///
     /// Exit status: 0 success; 2 error, or an action failed (the others were made).
     Remediate(RemediateArgs),
@@ -123,7 +130,10 @@ pub enum Command {
     /// role, any IAM endpoint): fetch each account's report (IAM's 4-hour rule and
     /// `max_age` respected), audit it, store it in the history, compare it with the
     /// account's previous report, and notify new findings at or above a severity to a
-    /// webhook (JSON or Slack text; retries with backoff).
+    /// webhook (JSON or Slack text; retries with backoff). With `[security_hub]`, import
+    /// each account's new and changed findings into AWS Security Hub (ASFF, at most 100 a
+    /// BatchImportFindings call, refused ones retried and reported) and archive those that
+    /// disappeared.
     ///
     /// Once (for cron), or with `--every 24h` until SIGINT or SIGTERM. A failing account
     /// or target is reported and never stops the others. On a terminal: progress and a
@@ -131,8 +141,8 @@ pub enum Command {
     /// the summary on stdout.
     ///
     /// Exit status (of the last review): 0 success; 1 new findings at or above
-    /// `--fail-on`; 2 an account or target failed, or a notification was not delivered
-    /// (the rest was reviewed), or the configuration is bad.
+    /// `--fail-on`; 2 an account or target failed, or a notification or a Security Hub
+    /// import did not get through (the rest was reviewed), or the configuration is bad.
     Review(ReviewArgs),
     /// Move account stores between backends (SQLite and PostgreSQL).
     #[command(subcommand)]
@@ -210,9 +220,15 @@ pub struct RemediateArgs {
     #[arg(long, requires = "apply")]
     pub dry_run: bool,
 
-    /// With `--apply`: allow the plan to delete console passwords (they cannot be restored).
+    /// With `--apply`: allow the plan to delete console passwords (they cannot be
+    /// restored): `delete-login-profile`, and a quarantined user's password.
     #[arg(long, requires = "apply")]
     pub allow_password_removal: bool,
+
+    /// With `--apply`: allow the plan's `delete-user` actions (a deleted user cannot be
+    /// restored).
+    #[arg(long, requires = "apply")]
+    pub allow_user_deletion: bool,
 
     /// With `--apply`: refuse a plan older than this (`0` never refuses one).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "7d", requires = "apply")]
@@ -251,6 +267,16 @@ pub struct RemediateArgs {
     /// audit's threshold).
     #[arg(long, value_name = "DAYS", requires = "plan")]
     pub password_unused_days: Option<u32>,
+
+    /// With `--plan`: quarantine users with no use of any credential for at least this
+    /// many days (default: the audit's `inactive_user_days`).
+    #[arg(long, value_name = "DAYS", requires = "plan")]
+    pub user_inactive_days: Option<u32>,
+
+    /// With `--plan`: delete a user that an earlier run quarantined at least this many
+    /// days ago and that was not used since.
+    #[arg(long, value_name = "DAYS", default_value_t = credreport_review::remediate::plan::DEFAULT_QUARANTINE_DAYS, requires = "plan")]
+    pub quarantine_days: u32,
 
     /// With `--plan`: take the existing report if younger than this (`4h`), as `fetch
     /// --max-age` does.

@@ -307,7 +307,7 @@ async fn review_over_an_organization_survives_one_accounts_access_denied() {
     std::fs::write(
         &config,
         format!(
-            "history = \"hist\"\nconcurrency = 2\n\n[[target]]\nname = \"org\"\nendpoint_url = \"{e}\"\norganization = true\nrole_name = \"{ROLE}\"\n"
+            "history = \"hist\"\nconcurrency = 2\n\n[security_hub]\nregion = \"eu-west-1\"\nendpoint_url = \"{e}\"\n\n[[target]]\nname = \"org\"\nendpoint_url = \"{e}\"\norganization = true\nrole_name = \"{ROLE}\"\n"
         ),
     )
     .expect("write");
@@ -334,6 +334,19 @@ async fn review_over_an_organization_survives_one_accounts_access_denied() {
         "{text}"
     );
     assert!(text.contains("2 account(s) reviewed, 1 failed"), "{text}");
+    // Each reachable account's findings went to Security Hub, signed by the account
+    // itself (the member through its role), and all were taken.
+    let imports: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("security hub eu-west-1"))
+        .collect();
+    assert_eq!(imports.len(), 2, "{text}");
+    assert!(
+        imports
+            .iter()
+            .all(|l| l.contains(", 0 failed in 1 call(s)")),
+        "{text}"
+    );
     let list = history_list(dir, dir.join("hist").to_str().expect("path"));
     let stored: BTreeSet<&str> = list
         .iter()

@@ -40,6 +40,7 @@ const FILES: &[&str] = &[
     include_str!("../data/aws-managed-policies/IAMReadOnlyAccess.json"),
     include_str!("../data/aws-managed-policies/AWSSupportAccess.json"),
     include_str!("../data/aws-managed-policies/AWSCloudShellFullAccess.json"),
+    include_str!("../data/aws-managed-policies/AWSDenyAll.json"),
 ];
 
 #[derive(Deserialize)]
@@ -123,5 +124,10 @@ mod tests {
         }
         let admin = aws_policy("arn:aws:iam::aws:policy/AdministratorAccess");
         assert!(admin.is_some_and(|p| p.document.contains("\"*\"")));
+        // Remediation's quarantine attaches it (credreport-review's `quarantine-user`).
+        let deny = aws_policy("arn:aws:iam::aws:policy/AWSDenyAll");
+        assert!(
+            deny.is_some_and(|p| p.document.contains("\"Deny\"") && p.default_version_id == "v2")
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! IAM groups: CreateGroup, GetGroup, ListGroups, UpdateGroup, DeleteGroup, AddUserToGroup,
 //! RemoveUserFromGroup, ListGroupsForUser. A user's requests are authorized with its
-//! groups' policies too (`Iam::policy_documents`).
+//! groups' policies too (`Iam::holdings`).
 
 use crate::error::{Error, Result};
 use crate::ids::{name_key, new_group_id, validate_name, validate_path, AccountId};

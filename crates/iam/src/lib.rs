@@ -13,7 +13,9 @@
 
 mod accounts;
 pub mod arn;
+pub mod authorizing;
 pub mod aws_policies;
+mod boundaries;
 mod certs;
 mod current_reports;
 mod details;

@@ -89,6 +89,16 @@ enum Target {
     Local(ManagedPolicy),
 }
 
+/// The managed policy `arn` exists and may be attached (or be a permissions boundary):
+/// IAM's NoSuchEntity "does not exist or is not attachable" otherwise.
+pub(crate) fn require_attachable(tx: &mut dyn Tx, account: &AccountId, arn: &str) -> Result<()> {
+    match target(tx, account, arn) {
+        Ok(_) => Ok(()),
+        Err(Error::NoSuchEntity(_)) => Err(not_attachable(arn)),
+        Err(e) => Err(e),
+    }
+}
+
 fn not_attachable(arn: &str) -> Error {
     Error::NoSuchEntity(format!("Policy {arn} does not exist or is not attachable."))
 }
@@ -141,6 +151,20 @@ fn local(tx: &mut dyn Tx, account: &AccountId, arn: &str) -> Result<ManagedPolic
     }
 }
 
+/// The customer managed policy an ARN names, if there is one (an AWS managed policy's ARN,
+/// another account's, or one that is gone: `None`).
+pub(crate) fn local_policy(
+    tx: &mut dyn Tx,
+    account: &AccountId,
+    arn: &str,
+) -> Result<Option<ManagedPolicy>> {
+    match target(tx, account, arn) {
+        Ok(Target::Local(p)) => Ok(Some(p)),
+        Ok(Target::Aws(_)) | Err(Error::NoSuchEntity(_) | Error::InvalidInput(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The unique id of the customer managed policy an ARN names.
 pub(crate) fn local_policy_id(tx: &mut dyn Tx, account: &AccountId, arn: &str) -> Result<String> {
     local(tx, account, arn).map(|p| p.id)
@@ -173,25 +197,6 @@ fn info(tx: &mut dyn Tx, account: &AccountId, t: &Target) -> Result<PolicyInfo> 
             aws_managed: false,
         },
     })
-}
-
-/// The default version's document of the policy an ARN names, if it exists (for
-/// authorization: an attachment whose policy is gone grants nothing).
-pub(crate) fn default_document(
-    tx: &mut dyn Tx,
-    account: &AccountId,
-    arn: &str,
-) -> Result<Option<String>> {
-    match target(tx, account, arn) {
-        Ok(Target::Aws(p)) => Ok(Some(p.document.clone())),
-        Ok(Target::Local(p)) => Ok(tx
-            .policy_versions(&p.id)?
-            .into_iter()
-            .find(|v| v.version == p.default_version)
-            .map(|v| v.document)),
-        Err(Error::NoSuchEntity(_) | Error::InvalidInput(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 fn check_policy_document(document: &str) -> Result<()> {
@@ -462,11 +467,7 @@ impl Iam {
     pub fn attach_policy(&self, account: &AccountId, who: Named<'_>, arn: &str) -> Result<()> {
         self.write(account, |tx| {
             let (entity, _) = resolve(tx, account, who)?;
-            match target(tx, account, arn) {
-                Ok(_) => {}
-                Err(Error::NoSuchEntity(_)) => return Err(not_attachable(arn)),
-                Err(e) => return Err(e),
-            }
+            require_attachable(tx, account, arn)?;
             let attached = tx.attached_policies(account, &entity)?;
             if attached.iter().any(|a| a == arn) {
                 return Ok(());

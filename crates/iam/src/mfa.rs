@@ -125,6 +125,48 @@ impl Iam {
         Ok(counter)
     }
 
+    /// Accepts a TOTP code of `device` that it has not accepted before (the counter moves
+    /// forward in the same transaction that checks it); `refused` is the error otherwise.
+    pub(crate) fn accept_mfa_code(
+        &self,
+        refused: fn() -> Error,
+        account: &AccountId,
+        device: &MfaDevice,
+        code: &str,
+    ) -> Result<()> {
+        let seed = self.seed_of(device)?;
+        let counter = totp::verify_code(
+            seed.expose(),
+            code.trim(),
+            self.now().unix(),
+            self.config().mfa_skew_steps,
+            device.last_counter,
+        )
+        .ok_or_else(refused)?;
+        self.write(account, |tx| {
+            let mut d = tx
+                .mfa_device(account, &device.serial)?
+                .ok_or_else(refused)?;
+            if d.last_counter.is_some_and(|c| c >= counter) {
+                return Err(refused());
+            }
+            d.last_counter = Some(counter);
+            tx.put_mfa_device(&d)
+        })
+    }
+
+    /// The MFA device `serial` when it is enabled for `owner`.
+    pub(crate) fn owners_device(
+        &self,
+        account: &AccountId,
+        owner: &Owner,
+        serial: &str,
+    ) -> Result<Option<MfaDevice>> {
+        Ok(self
+            .read(|tx| tx.mfa_device(account, serial))?
+            .filter(|d| d.assignment.as_ref().is_some_and(|(o, _)| o == owner)))
+    }
+
     /// EnableMFADevice: two consecutive codes of the device.
     pub fn enable_mfa_device(
         &self,

@@ -653,4 +653,6 @@ pub struct ConsoleSession {
     pub created: Timestamp,
     /// When it ends (12 hours after a sign-in; minutes while an MFA code is awaited).
     pub expires: Timestamp,
+    /// When its holder gave an MFA code, if it did (an MFA session).
+    pub mfa_at: Option<Timestamp>,
 }

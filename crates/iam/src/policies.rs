@@ -4,7 +4,7 @@
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{validate_name, AccountId};
 use crate::model::{Entity, EntityKind, InlinePolicy};
-use crate::policy::{parse_policy, PolicyDocument};
+use crate::policy::parse_policy;
 use crate::service::{require_user, Iam};
 use crate::store::Tx;
 
@@ -163,41 +163,5 @@ impl Iam {
                 .map(|p| p.name)
                 .collect())
         })
-    }
-
-    /// Every policy document that applies to an identity's requests: its inline and
-    /// attached managed policies, and for a user those of each of its groups. All read on
-    /// one snapshot.
-    pub fn policy_documents(
-        &self,
-        account: &AccountId,
-        identity: &Entity,
-    ) -> Result<Vec<PolicyDocument>> {
-        let texts = self.read(|tx| {
-            let mut entities = vec![identity.clone()];
-            if identity.kind == EntityKind::User {
-                entities.extend(
-                    tx.groups_of_user(account, &identity.id)?
-                        .iter()
-                        .map(|g| Entity::group(&g.id)),
-                );
-            }
-            let mut texts = Vec::new();
-            for entity in &entities {
-                texts.extend(
-                    tx.inline_policies(account, entity)?
-                        .into_iter()
-                        .map(|p| p.document),
-                );
-                for arn in tx.attached_policies(account, entity)? {
-                    if let Some(doc) = crate::managed::default_document(tx, account, &arn)? {
-                        texts.push(doc);
-                    }
-                }
-            }
-            Ok(texts)
-        })?;
-        // Stored documents were validated when put; one that no longer parses grants nothing.
-        Ok(texts.iter().filter_map(|t| parse_policy(t).ok()).collect())
     }
 }

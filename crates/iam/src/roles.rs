@@ -205,6 +205,8 @@ impl Iam {
                 return conflict("detach all policies");
             }
             tx.put_tags(account, &TagTarget::Role(role.id.clone()), &[])?;
+            // A permissions boundary goes with its role.
+            tx.set_permissions_boundary(account, &entity, None)?;
             tx.delete_role(account, &role.id)
         })
     }

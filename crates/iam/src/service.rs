@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use credreport_report::Timestamp;
 
+use crate::authorizing::ParsedPolicies;
 use crate::clock::Clock;
 use crate::console::ConsoleState;
 use crate::current_reports::CurrentReports;
@@ -61,6 +62,7 @@ struct Inner {
     current_reports: CurrentReports,
     console: ConsoleState,
     config: IamConfig,
+    parsed: ParsedPolicies,
 }
 
 /// One page of a listing.
@@ -93,6 +95,7 @@ impl Iam {
                 current_reports: CurrentReports::default(),
                 console: ConsoleState::default(),
                 config,
+                parsed: ParsedPolicies::default(),
             }),
         }
     }
@@ -124,6 +127,11 @@ impl Iam {
             self.inner.current_reports.announced();
         }
         Ok(())
+    }
+
+    /// The policy documents parsed so far, kept for the next requests.
+    pub(crate) fn parsed_policies(&self) -> &ParsedPolicies {
+        &self.inner.parsed
     }
 
     /// The current instant of the domain's clock.

@@ -112,6 +112,8 @@ impl Iam {
             if !tx.groups_of_user(account, &user.id)?.is_empty() {
                 return conflict("remove user from all groups");
             }
+            // A permissions boundary goes with its user.
+            tx.set_permissions_boundary(account, &entity, None)?;
             tx.delete_user(account, &user.id)?;
             kept_rows::keep_row(tx, account, &owner)?;
             Ok(user)

@@ -513,6 +513,10 @@ const CASES: &[Case] = &[
         row: "token_hash=x'0707070707070707070707070707070707070707070707070707070707070707'",
         sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
         read: |s| read(s, |tx| tx.console_session(&[7; 32]).map(drop)) },
+    Case { table: "console_sessions", column: "mfa_at", row_where: "owner = 'AIDAALICE0000000000001'",
+        row: "token_hash=x'0707070707070707070707070707070707070707070707070707070707070707'",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
+        read: |s| read(s, |tx| tx.console_session(&[7; 32]).map(drop)) },
     // sign_in_failures
     Case { table: "sign_in_failures", column: "at", row_where: "key = '6b86b273ff34fce19d6b804eff5a3f57'",
         row: "key=\"6b86b273ff34fce19d6b804eff5a3f57\", at=99999999999999",

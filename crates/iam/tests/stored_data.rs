@@ -392,6 +392,7 @@ const SINCE_RELEASE: &[&str] = &[
 /// The columns migrations after the release add to its tables, left out of the row dumps
 /// the same way (they are NULL in a store the release wrote).
 const COLUMNS_SINCE_RELEASE: &[(&str, &str)] = &[
+    ("console_sessions", "mfa_at"),
     ("reports", "rows_epoch"),
     ("reports", "report_epoch"),
     ("reports", "report_max_password_age"),

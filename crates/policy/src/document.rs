@@ -140,6 +140,17 @@ impl Policy {
         })
     }
 
+    /// A document without statements, which allows nothing (a permissions boundary naming
+    /// a policy that no longer exists).
+    pub fn empty(kind: PolicyKind) -> Policy {
+        Policy {
+            kind,
+            version: Some(Version::V2012_10_17),
+            id: None,
+            statements: Vec::new(),
+        }
+    }
+
     /// What the document is for.
     pub fn kind(&self) -> PolicyKind {
         self.kind

@@ -111,6 +111,9 @@ pub struct Connected {
     pub principal: String,
     /// The endpoint, as messages name it.
     pub place: String,
+    /// The credentials that reach the account (the assumed role's through a role), for
+    /// calls made outside the SDK's clients (Security Hub's).
+    pub credentials: Option<SharedCredentialsProvider>,
 }
 
 impl Connected {
@@ -153,11 +156,21 @@ pub async fn connect(
                 caller,
                 place: place.clone(),
             };
+            let credentials = organization.provider_for(account).await?;
+            let iam = match &credentials {
+                Some(c) => aws_sdk_iam::Client::from_conf(
+                    aws_sdk_iam::config::Builder::from(&organization.config)
+                        .credentials_provider(c.clone())
+                        .build(),
+                ),
+                None => aws_sdk_iam::Client::new(&organization.config),
+            };
             Ok(Connected {
-                iam: organization.iam_for(account).await?,
+                iam,
                 account: account.to_owned(),
                 principal,
                 place,
+                credentials,
             })
         }
         _ => Ok(Connected {
@@ -165,6 +178,7 @@ pub async fn connect(
             account: caller.account.clone(),
             principal: caller.arn,
             place,
+            credentials: config.credentials_provider(),
         }),
     }
 }

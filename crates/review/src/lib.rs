@@ -13,6 +13,8 @@
 //!   the credentials' current state, the thresholds and the allowlist), applied with a
 //!   re-check before each call, and undone. The IAM calls sit behind a narrow trait
 //!   ([`remediate::IamApi`]) whose one real implementation is the SDK's.
+//! - [`securityhub`]: each review's findings imported into AWS Security Hub (ASFF, the
+//!   audit's renderer), those that disappeared archived.
 //! - [`env`]: what the loop reads from the world (the clock, credentials, the fetch's
 //!   waits), so a simulated clock drives it end to end in tests.
 //!
@@ -22,7 +24,9 @@ pub mod duration;
 pub mod env;
 pub mod fetch;
 pub mod history;
+mod http;
 mod names;
 mod position;
 pub mod remediate;
 pub mod review;
+pub mod securityhub;

@@ -254,6 +254,13 @@ fn handle_query(
         );
         return (action, Err((ns, e)));
     };
+    // A user's or the root's session without an MFA code (GetSessionToken) reaches IAM's
+    // API not at all, and STS only for AssumeRole and GetCallerIdentity, as AWS has it.
+    if principal.is_session_without_mfa()
+        && !matches!(known, Some(Action::AssumeRole | Action::GetCallerIdentity))
+    {
+        return (action, Err((ns, AwsError::invalid_client_token())));
+    }
     let spawn_build = |build: ReportBuild| {
         let reports = Arc::clone(&state.reports);
         handle.spawn_blocking(move || {

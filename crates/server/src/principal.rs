@@ -1,9 +1,12 @@
 //! Who is calling. A [`Principal`] can only be made by [`authenticate`], which verifies
 //! the request's SigV4 signature against the key's secret: holding one is the proof.
 //! Long-term keys (`AKIA…`) belong to the root or an IAM user; temporary ones (`ASIA…`,
-//! from STS AssumeRole) to a role session, and come with their session token.
+//! from STS AssumeRole or GetSessionToken) to a role session, a user's or the root's
+//! session, and come with their session token, which says what they carry (MFA, session
+//! policies, session tags).
 
 use credreport_iam::model::{Owner, Role, User};
+use credreport_iam::sts::{SessionFacts, SessionOf};
 use credreport_iam::{AccountId, Arn, Iam};
 use credreport_report::Timestamp;
 
@@ -24,6 +27,10 @@ enum Who {
 pub struct Principal {
     account: AccountId,
     who: Who,
+    /// What temporary credentials carry (`None`: a long-term key).
+    session: Option<SessionFacts>,
+    /// A role session made from another role session.
+    chained: bool,
     /// The checked signature: only `sigv4::verify` makes one.
     verified: Verified,
 }
@@ -43,6 +50,10 @@ impl Caller for Principal {
 
     fn arn(&self) -> Arn {
         Principal::arn(self)
+    }
+
+    fn session(&self) -> Option<&SessionFacts> {
+        self.session.as_ref()
     }
 }
 
@@ -97,9 +108,26 @@ impl Principal {
         self.verified.access_key_id()
     }
 
-    /// Whether it was signed with temporary credentials (a role session).
+    /// Whether it was signed with temporary credentials (a session of a role, a user or
+    /// the root).
     pub fn is_session(&self) -> bool {
-        matches!(self.who, Who::Role { .. })
+        self.session.is_some()
+    }
+
+    /// A user's or the root's session (GetSessionToken) without an MFA code: IAM's API
+    /// refuses those credentials, and STS takes them only for AssumeRole and
+    /// GetCallerIdentity.
+    pub fn is_session_without_mfa(&self) -> bool {
+        !matches!(self.who, Who::Role { .. })
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.mfa_authenticated.is_none())
+    }
+
+    /// A role session made from another role session.
+    pub fn is_chained(&self) -> bool {
+        self.chained
     }
 
     /// The region of the credential scope.
@@ -130,12 +158,19 @@ pub fn authenticate(
         let session = iam.session(&auth.access_key_id, token)?;
         let verified =
             sigv4::verify(req, &auth, &session.secret, now, opts).map_err(sigv4_error)?;
+        let who = match session.of {
+            SessionOf::Role { role, name } => Who::Role {
+                role,
+                session: name,
+            },
+            SessionOf::User(u) => Who::User(u),
+            SessionOf::Root => Who::Root,
+        };
         return Ok(Principal {
             account: session.account,
-            who: Who::Role {
-                role: session.role,
-                session: session.session_name,
-            },
+            who,
+            session: Some(session.facts),
+            chained: session.chained,
             verified,
         });
     }
@@ -149,6 +184,8 @@ pub fn authenticate(
     Ok(Principal {
         account: key.account.clone(),
         who: key.user.clone().map_or(Who::Root, Who::User),
+        session: None,
+        chained: false,
         verified,
     })
 }

@@ -77,10 +77,14 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<ExitCode> {
             } else {
                 let findings = history.findings(meta.id)?;
                 let notes = history.notifications(meta.id)?;
+                let imports = history.imports(meta.id)?;
                 match format {
-                    HistoryFormat::Table => view::write_show(&mut out, &meta, &findings, &notes)?,
+                    HistoryFormat::Table => {
+                        view::write_show(&mut out, &meta, &findings, &notes, &imports)?;
+                    }
                     HistoryFormat::Json => {
-                        json_out(&mut out, &view::show_json(&meta, &findings, &notes))?;
+                        let show = view::show_json(&meta, &findings, &notes, &imports);
+                        json_out(&mut out, &show)?;
                     }
                 }
             }

@@ -58,6 +58,8 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             password_unused_days: args
                 .password_unused_days
                 .unwrap_or(defaults.password_unused_days),
+            user_inactive_days: args.user_inactive_days.or(defaults.user_inactive_days),
+            quarantine_days: Some(args.quarantine_days),
         };
         let progress = Progress::stderr();
         let line = progress.clone();
@@ -85,6 +87,7 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             &fetched.content,
             thresholds,
             &allowlist,
+            &history.quarantines(&c.account)?,
             env.now(),
         )
         .await?;
@@ -99,6 +102,7 @@ async fn run_in(env: &Env, args: &RemediateArgs) -> anyhow::Result<ExitCode> {
             let opts = ApplyOptions {
                 dry_run: args.dry_run,
                 allow_password_removal: args.allow_password_removal,
+                allow_user_deletion: args.allow_user_deletion,
                 max_plan_age: (!args.max_plan_age.is_zero()).then_some(args.max_plan_age),
             };
             apply(&session, &history, plan, sha, opts).await?

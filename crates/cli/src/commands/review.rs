@@ -37,6 +37,7 @@ pub fn run(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
         config: &config,
         audit: &audit,
         notify_backoff: WEBHOOK_BACKOFF,
+        import_backoff: credreport_review::securityhub::import::IMPORT_BACKOFF,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

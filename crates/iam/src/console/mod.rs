@@ -27,7 +27,7 @@ use crate::model::{ConsoleSession, MfaDevice, Owner, Password, SessionStage, Use
 use crate::password::PasswordPolicy;
 use crate::secret::Secret;
 use crate::service::Iam;
-use crate::totp;
+
 use crate::usage::PASSWORD_WINDOW_SECS;
 
 pub use lockout::{MAX_FAILURES, WINDOW_SECS as FAILURE_WINDOW_SECS};
@@ -242,31 +242,6 @@ impl Iam {
         }
     }
 
-    /// Accepts a TOTP code of `device` that it has not accepted before (the counter moves
-    /// forward in the same transaction that checks it).
-    fn accept_mfa_code(&self, account: &AccountId, device: &MfaDevice, code: &str) -> Result<()> {
-        let seed = self
-            .master_key()
-            .open(&device.seed.0, device.serial.as_bytes())
-            .map_err(|e| Error::internal(e.to_string()))?;
-        let counter = totp::verify_code(
-            seed.expose(),
-            code.trim(),
-            self.now().unix(),
-            self.config().mfa_skew_steps,
-            device.last_counter,
-        )
-        .ok_or_else(denied)?;
-        self.write(account, |tx| {
-            let mut d = tx.mfa_device(account, &device.serial)?.ok_or_else(denied)?;
-            if d.last_counter.is_some_and(|c| c >= counter) {
-                return Err(denied());
-            }
-            d.last_counter = Some(counter);
-            tx.put_mfa_device(&d)
-        })
-    }
-
     fn record_password_use(&self, account: &AccountId, owner: &Owner, at: Timestamp) -> Result<()> {
         let id = format!("{account}/{}", owner.as_key());
         if self.password_windows().covers(&id, at) {
@@ -291,6 +266,7 @@ impl Iam {
         owner: Owner,
         stage: SessionStage,
         replaces: Option<&SessionToken>,
+        mfa_at: Option<Timestamp>,
     ) -> Result<Opened> {
         let token = SessionToken::generate()?;
         let now = self.now();
@@ -306,6 +282,7 @@ impl Iam {
             stage,
             created: now,
             expires: Timestamp::from_unix(now.unix() + lifetime).unwrap_or(Timestamp::MAX),
+            mfa_at,
         };
         self.write(account, |tx| {
             tx.delete_expired_console_sessions(now)?;
@@ -370,7 +347,7 @@ impl Iam {
         } else {
             self.signed_in(id, c)?
         };
-        self.open_session(id, c.owner.clone(), stage, None)
+        self.open_session(id, c.owner.clone(), stage, None, None)
     }
 
     /// The console's MFA step: a code of the signed-in owner's device that it has not
@@ -394,7 +371,7 @@ impl Iam {
         }
         let c = self.credentials(&s.account, who)?.ok_or_else(ended)?;
         let device = c.device.as_ref().ok_or_else(ended)?;
-        if let Err(e) = self.accept_mfa_code(&s.account, device, code) {
+        if let Err(e) = self.accept_mfa_code(denied, &s.account, device, code) {
             if matches!(e, Error::AccessDenied(_)) {
                 lockout::fail(self.store(), &key, now)?;
             }
@@ -402,7 +379,8 @@ impl Iam {
         }
         lockout::clear(self.store(), &key)?;
         let stage = self.signed_in(&s.account, &c)?;
-        self.open_session(&s.account, c.owner.clone(), stage, Some(token))
+        // The session that follows an MFA code is an MFA session.
+        self.open_session(&s.account, c.owner.clone(), stage, Some(token), Some(now))
     }
 
     /// The live session a token names: not expired, its user not deleted.
@@ -481,7 +459,7 @@ impl Iam {
             return Err(Error::AccessDenied(PASSWORD_EXPIRED_HARD.into()));
         }
         if let Some(device) = &c.device {
-            self.accept_mfa_code(account, device, mfa_code.ok_or_else(denied)?)?;
+            self.accept_mfa_code(denied, account, device, mfa_code.ok_or_else(denied)?)?;
         }
         self.record_password_use(account, owner, now)?;
         Ok(SignIn {

@@ -1364,6 +1364,7 @@ fn console_sessions(store: &Arc<dyn Store>) -> Result<()> {
         stage: SessionStage::MfaRequired,
         created: t(0),
         expires: t(expires),
+        mfa_at: None,
     };
     let (mut one, two) = (session(1, 100), session(2, 50));
     write(s, Some(&a), |tx| {
@@ -1376,10 +1377,11 @@ fn console_sessions(store: &Arc<dyn Store>) -> Result<()> {
     )?;
     one.stage = SessionStage::SignedIn;
     one.owner = Owner::Root;
+    one.mfa_at = Some(t(7));
     write(s, Some(&a), |tx| tx.put_console_session(&one))?;
     ensure(
         read(s, |tx| tx.console_session(&[1; 32]))? == Some(one.clone()),
-        "a session's stage is replaced",
+        "a session's stage and MFA time are replaced",
     )?;
     ensure(
         write(s, Some(&a), |tx| tx.delete_expired_console_sessions(t(50)))? == 1,

@@ -90,6 +90,7 @@ pub fn populate(store: &dyn Store) {
             stage: SessionStage::SignedIn,
             created: t(600),
             expires: t(600 + 43_200),
+            mfa_at: None,
         })?;
         tx.put_console_session(&ConsoleSession {
             token_hash: [9; 32],
@@ -98,6 +99,7 @@ pub fn populate(store: &dyn Store) {
             stage: SessionStage::MfaRequired,
             created: t(610),
             expires: t(910),
+            mfa_at: None,
         })
     })
     .unwrap();
@@ -117,6 +119,7 @@ pub fn populate(store: &dyn Store) {
             stage: SessionStage::PasswordChangeRequired,
             created: t(620),
             expires: t(920),
+            mfa_at: None,
         })
     })
     .unwrap();

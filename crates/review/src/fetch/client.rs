@@ -151,6 +151,12 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     }
 }
 
+/// `err` and its sources, each once, joined by `: ` (a credentials provider's error, for
+/// calls made outside the SDK's clients).
+pub fn chain_of(err: &(dyn std::error::Error + 'static)) -> String {
+    chain(err)
+}
+
 /// `err` and its sources, each once, joined by `: `.
 fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();

@@ -155,11 +155,11 @@ pub struct Organization {
 }
 
 impl Organization {
-    /// The IAM client for one account: the caller's own credentials for the caller's
-    /// account, the assumed role's for the others.
-    pub async fn iam_for(&self, account: &str) -> anyhow::Result<aws_sdk_iam::Client> {
+    /// The credentials that reach one account: the caller's own for the caller's account
+    /// (none: the configuration's), the assumed role's for the others.
+    pub async fn credentials_for(&self, account: &str) -> anyhow::Result<Option<Credentials>> {
         if account == self.caller.account {
-            return Ok(aws_sdk_iam::Client::new(&self.config));
+            return Ok(None);
         }
         let role_arn = format!(
             "arn:{}:iam::{account}:role/{}",
@@ -167,11 +167,33 @@ impl Organization {
             self.role_name
         );
         let sts = aws_sdk_sts::Client::new(&self.config);
-        let creds = assume(&sts, &role_arn, &self.place).await?;
-        let conf = aws_sdk_iam::config::Builder::from(&self.config)
-            .credentials_provider(creds)
-            .build();
-        Ok(aws_sdk_iam::Client::from_conf(conf))
+        Ok(Some(assume(&sts, &role_arn, &self.place).await?))
+    }
+
+    /// The IAM client for one account: the caller's own credentials for the caller's
+    /// account, the assumed role's for the others.
+    pub async fn iam_for(&self, account: &str) -> anyhow::Result<aws_sdk_iam::Client> {
+        match self.credentials_for(account).await? {
+            None => Ok(aws_sdk_iam::Client::new(&self.config)),
+            Some(creds) => {
+                let conf = aws_sdk_iam::config::Builder::from(&self.config)
+                    .credentials_provider(creds)
+                    .build();
+                Ok(aws_sdk_iam::Client::from_conf(conf))
+            }
+        }
+    }
+
+    /// The credentials provider of one account (Security Hub's calls, made outside the
+    /// SDK's clients).
+    pub async fn provider_for(
+        &self,
+        account: &str,
+    ) -> anyhow::Result<Option<aws_sdk_iam::config::SharedCredentialsProvider>> {
+        Ok(match self.credentials_for(account).await? {
+            Some(c) => Some(aws_sdk_iam::config::SharedCredentialsProvider::new(c)),
+            None => self.config.credentials_provider(),
+        })
     }
 
     /// Fetches one account's report.

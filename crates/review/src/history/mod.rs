@@ -7,7 +7,8 @@
 //! - [`record`]: audits a report's bytes into what the history keeps (`Audited`): the
 //!   audit's own finding types.
 //! - [`ingest`]: a fetched report into the history.
-//! - [`trail`]: remediation runs and their calls; [`notifications`]: what reviews sent.
+//! - [`trail`]: remediation runs and their calls; [`notifications`]: what reviews sent;
+//!   [`securityhub`]: what reviews imported into AWS Security Hub.
 //! - [`diff`]: two stored reports compared with the audit's comparison: findings
 //!   appeared, disappeared, persisted.
 //! - [`changes`]: the credential changes between two reports (users, keys, passwords).
@@ -20,6 +21,7 @@ pub mod ingest;
 pub mod notifications;
 pub mod record;
 pub mod schema;
+pub mod securityhub;
 pub mod store;
 pub mod trail;
 pub mod trend;

@@ -8,7 +8,11 @@ use anyhow::{bail, Context};
 use rusqlite::Connection;
 
 /// The migrations, oldest first: `user_version` N means the first N are applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/history/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/history/0001_init.sql"),
+    include_str!("../../migrations/history/0002_trail_changes.sql"),
+    include_str!("../../migrations/history/0003_security_hub.sql"),
+];
 
 /// This build's schema version.
 pub const VERSION: usize = MIGRATIONS.len();
@@ -65,9 +69,11 @@ mod tests {
     /// Each case: what the file holds before, and what opening it must say.
     #[test]
     fn only_an_empty_file_or_a_history_is_migrated() {
+        let first = format!("{}PRAGMA user_version = 1;", MIGRATIONS[0]);
         let cases: &[(&str, Result<usize, &str>)] = &[
             ("", Ok(VERSION)),
-            ("PRAGMA user_version = 1;", Ok(1)),
+            // A file of the first schema is brought to this one.
+            (&first, Ok(VERSION)),
             (
                 "CREATE TABLE mine (x);",
                 Err("not a credreport history file (it has other tables)"),

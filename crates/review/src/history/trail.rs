@@ -9,7 +9,8 @@ use rusqlite::{params, OptionalExtension};
 use super::schema::named;
 use super::store::{ts, History};
 use crate::names::named;
-use crate::remediate::action::{Outcome, TrailAction};
+use crate::remediate::action::{ActionKind, Outcome, TrailAction, UndoKind};
+use crate::remediate::change::Change;
 
 named! {
     /// What a run did.
@@ -63,6 +64,39 @@ pub struct Action {
     pub before: Option<String>,
     /// JSON: its state after.
     pub after: Option<String>,
+    /// The calls that changed the account, in order, as recorded (none for a row
+    /// written before they were: [`Action::changes`] says what it stands for).
+    pub recorded: Option<Vec<Change>>,
+}
+
+impl Action {
+    /// The calls that changed the account, in order: as recorded, or for a row written
+    /// before they were, its action's one call.
+    pub fn changes(&self) -> Vec<Change> {
+        if let Some(c) = &self.recorded {
+            return c.clone();
+        }
+        match self.action {
+            TrailAction::Apply(kind) => Change::implied(kind, self.access_key_id.as_deref()),
+            TrailAction::Undo(UndoKind::ReactivateAccessKey) => self
+                .access_key_id
+                .iter()
+                .map(|id| Change::ActivateAccessKey {
+                    access_key_id: id.clone(),
+                })
+                .collect(),
+            TrailAction::Undo(_) => Vec::new(),
+        }
+    }
+}
+
+/// A user an apply run quarantined (and no undo run released since).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quarantine {
+    /// The apply run.
+    pub run_id: i64,
+    /// When its `quarantine-user` call was recorded.
+    pub at: Timestamp,
 }
 
 fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
@@ -79,6 +113,12 @@ fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
 }
 
 fn action_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Action> {
+    let recorded = match r.get::<_, Option<String>>(9)? {
+        Some(text) => Some(Change::from_json(&text).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, e.into())
+        })?),
+        None => None,
+    };
     Ok(Action {
         seq: r.get(0)?,
         at: ts(r.get(1)?),
@@ -89,6 +129,7 @@ fn action_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Action> {
         detail: r.get(6)?,
         before: r.get(7)?,
         after: r.get(8)?,
+        recorded,
     })
 }
 
@@ -110,11 +151,14 @@ impl History {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Records one call of run `run_id` (durably, before the next one is made).
+    /// Records action `a.seq` of run `run_id` (durably, before the next call is made),
+    /// or records it again as it goes on: an action of many calls is written after each.
     pub fn add_action(&self, run_id: i64, a: &Action) -> anyhow::Result<()> {
         self.conn.execute(
             "INSERT INTO actions (run_id, seq, at, action, user, access_key_id, outcome, detail, \
-             before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             before, after, changes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+             ON CONFLICT (run_id, seq) DO UPDATE SET at = ?3, outcome = ?7, detail = ?8, \
+             before = ?9, after = ?10, changes = ?11",
             params![
                 run_id,
                 a.seq,
@@ -125,10 +169,46 @@ impl History {
                 a.outcome.name(),
                 a.detail,
                 a.before,
-                a.after
+                a.after,
+                a.recorded.as_deref().map(Change::to_json),
             ],
         )?;
         Ok(())
+    }
+
+    /// The users of `account` that an apply run quarantined and no undo run released
+    /// since (an undo whose `release-user` was done), by user: the latest quarantine.
+    pub fn quarantines(
+        &self,
+        account: &str,
+    ) -> anyhow::Result<std::collections::BTreeMap<String, Quarantine>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.user, r.id, a.at FROM actions a JOIN runs r ON a.run_id = r.id \
+             WHERE r.kind = ?2 AND r.account = ?1 AND a.action = ?3 AND a.outcome = ?5 \
+             AND NOT EXISTS (SELECT 1 FROM runs u JOIN actions ua ON ua.run_id = u.id \
+                             WHERE u.undoes = r.id AND ua.user = a.user \
+                             AND ua.action = ?4 AND ua.outcome = ?5) \
+             ORDER BY a.at, r.id",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                account,
+                RunKind::Apply.name(),
+                ActionKind::QuarantineUser.name(),
+                UndoKind::ReleaseUser.name(),
+                Outcome::Done.name()
+            ],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Quarantine {
+                        run_id: r.get(1)?,
+                        at: ts(r.get(2)?),
+                    },
+                ))
+            },
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Marks a run finished.
@@ -171,8 +251,8 @@ impl History {
     /// A run's calls, in order.
     pub fn actions(&self, run_id: i64) -> anyhow::Result<Vec<Action>> {
         let mut stmt = self.conn.prepare(
-            "SELECT seq, at, action, user, access_key_id, outcome, detail, before, after \
-             FROM actions WHERE run_id = ?1 ORDER BY seq",
+            "SELECT seq, at, action, user, access_key_id, outcome, detail, before, after, \
+             changes FROM actions WHERE run_id = ?1 ORDER BY seq",
         )?;
         let rows = stmt.query_map(params![run_id], action_row)?;
         Ok(rows.collect::<Result<_, _>>()?)

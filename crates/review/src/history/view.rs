@@ -11,8 +11,10 @@ use serde_json::{json, Value};
 use super::changes::CredentialChange;
 use super::diff::FindingsDiff;
 use super::notifications::Notification;
+use super::securityhub::ImportRecord;
 use super::trail::{Action, Run};
 use super::{ReportMeta, StoredFinding};
+use crate::remediate::change::Change;
 
 /// A report's entry.
 pub fn meta_json(r: &ReportMeta) -> Value {
@@ -101,12 +103,13 @@ fn finding_line(out: &mut dyn Write, f: &StoredFinding) -> io::Result<()> {
     )
 }
 
-/// One entry, its findings and its notifications, as text.
+/// One entry, its findings, its notifications and its Security Hub imports, as text.
 pub fn write_show(
     out: &mut dyn Write,
     r: &ReportMeta,
     findings: &[StoredFinding],
     notes: &[Notification],
+    imports: &[ImportRecord],
 ) -> io::Result<()> {
     let c = &r.counts;
     writeln!(
@@ -159,11 +162,38 @@ pub fn write_show(
                 .map_or(String::new(), |e| format!(": {e}"))
         )?;
     }
+    for i in imports {
+        writeln!(
+            out,
+            "imported into Security Hub {} ({}) at {}: {} new, {} changed, {} archived, {} unchanged, {} failed in {} call(s){}",
+            i.region,
+            i.destination,
+            i.at.to_zulu(),
+            i.new,
+            i.changed,
+            i.archived,
+            i.unchanged,
+            i.failed.len(),
+            i.calls,
+            i.error
+                .as_deref()
+                .map_or(String::new(), |e| format!("; stopped: {e}"))
+        )?;
+        for f in &i.failed {
+            writeln!(out, "  refused {}: {}: {}", f.id, f.code, f.message)?;
+        }
+    }
     Ok(())
 }
 
-/// One entry, its findings and its notifications, as JSON.
-pub fn show_json(r: &ReportMeta, findings: &[StoredFinding], notes: &[Notification]) -> Value {
+/// One entry, its findings, its notifications and its Security Hub imports (the key only
+/// when there are some), as JSON.
+pub fn show_json(
+    r: &ReportMeta,
+    findings: &[StoredFinding],
+    notes: &[Notification],
+    imports: &[ImportRecord],
+) -> Value {
     let mut v = meta_json(r);
     v["findings"] = json!(findings);
     v["notifications"] = notes
@@ -176,6 +206,21 @@ pub fn show_json(r: &ReportMeta, findings: &[StoredFinding], notes: &[Notificati
             })
         })
         .collect();
+    if !imports.is_empty() {
+        v["security_hub"] = imports
+            .iter()
+            .map(|i| {
+                json!({
+                    "destination": i.destination, "region": i.region, "at": i.at.to_zulu(),
+                    "new": i.new, "changed": i.changed, "archived": i.archived,
+                    "unchanged": i.unchanged, "calls": i.calls, "error": i.error,
+                    "failed": i.failed.iter().map(|f| json!({
+                        "id": f.id, "code": f.code, "message": f.message,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+    }
     v
 }
 
@@ -216,6 +261,9 @@ pub fn write_runs(out: &mut dyn Write, runs: &[(Run, Vec<Action>)]) -> io::Resul
             if let Some(after) = &a.after {
                 writeln!(out, "       after:  {after}")?;
             }
+            if let Some(changes) = a.recorded.as_deref().filter(|c| !c.is_empty()) {
+                writeln!(out, "       calls:  {}", Change::to_json(changes))?;
+            }
         }
     }
     if runs.is_empty() {
@@ -234,16 +282,8 @@ fn run_json(r: &Run, actions: &[Action]) -> Value {
         s.as_deref()
             .and_then(|t| serde_json::from_str::<Value>(t).ok())
     };
-    json!({
-        "id": r.id,
-        "kind": r.kind,
-        "account": r.account,
-        "principal": r.principal,
-        "started": r.started.to_zulu(),
-        "finished": r.finished.map(|f| f.to_zulu()),
-        "plan_sha256": r.plan_sha256,
-        "undoes": r.undoes,
-        "actions": actions.iter().map(|a| json!({
+    let action = |a: &Action| {
+        let mut v = json!({
             "seq": a.seq,
             "at": a.at.to_zulu(),
             "action": a.action,
@@ -253,7 +293,23 @@ fn run_json(r: &Run, actions: &[Action]) -> Value {
             "detail": a.detail,
             "before": parse(&a.before),
             "after": parse(&a.after),
-        })).collect::<Vec<_>>(),
+        });
+        // Recorded since the second history schema; older rows are shown as they were.
+        if let Some(changes) = &a.recorded {
+            v["changes"] = json!(changes);
+        }
+        v
+    };
+    json!({
+        "id": r.id,
+        "kind": r.kind,
+        "account": r.account,
+        "principal": r.principal,
+        "started": r.started.to_zulu(),
+        "finished": r.finished.map(|f| f.to_zulu()),
+        "plan_sha256": r.plan_sha256,
+        "undoes": r.undoes,
+        "actions": actions.iter().map(action).collect::<Vec<_>>(),
     })
 }
 

@@ -4,8 +4,8 @@
 //! one real implementation (the AWS SDK, against AWS or any IAM endpoint), and the tests
 //! use an account in memory.
 //!
-//! A later action adds its calls here (AttachUserPolicy for `require-mfa` and
-//! `quarantine-user`; IAM's deletion order for `delete-user`).
+//! Each method is one IAM action (a list: every page), so the tests' account in memory
+//! logs the calls by their IAM names, and `delete-user`'s order is the order of its calls.
 
 use std::future::Future;
 
@@ -50,6 +50,37 @@ impl PasswordState {
     }
 }
 
+/// A user as GetUser shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UserInfo {
+    pub created: Option<Timestamp>,
+    pub password_last_used: Option<Timestamp>,
+}
+
+/// An MFA device as ListMFADevices shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaDevice {
+    /// The serial number: a virtual device's ARN (`arn:aws:iam::…:mfa/…`), or a
+    /// hardware device's serial.
+    pub serial: String,
+    pub enabled: Option<Timestamp>,
+}
+
+impl MfaDevice {
+    /// Whether it is a virtual device (DeleteVirtualMFADevice deletes it).
+    pub fn is_virtual(&self) -> bool {
+        self.serial.starts_with("arn:") && self.serial.contains(":mfa/")
+    }
+
+    /// The device for the audit trail.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "serial_number": self.serial,
+            "enabled": self.enabled.map(Timestamp::to_zulu),
+        })
+    }
+}
+
 /// The IAM API as remediation uses it, in one account. Each error is one line naming the
 /// call and the endpoint (an implementation maps its own errors once).
 pub trait IamApi: Sync {
@@ -78,4 +109,132 @@ pub trait IamApi: Sync {
 
     /// DeleteLoginProfile.
     fn delete_login_profile(&self, user: &str) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// GetUser (none: no such user).
+    fn user(&self, user: &str) -> impl Future<Output = anyhow::Result<Option<UserInfo>>> + Send;
+
+    /// ListMFADevices, every page.
+    fn list_mfa_devices(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<MfaDevice>>> + Send;
+
+    /// ListAttachedUserPolicies, every page: the policies' ARNs.
+    fn list_attached_user_policies(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+
+    /// GetPolicy: whether the managed policy exists.
+    fn policy_exists(&self, arn: &str) -> impl Future<Output = anyhow::Result<bool>> + Send;
+
+    /// CreatePolicy (path `/`): the new policy's ARN.
+    fn create_policy(
+        &self,
+        name: &str,
+        document: &str,
+        description: &str,
+    ) -> impl Future<Output = anyhow::Result<String>> + Send;
+
+    /// AttachUserPolicy.
+    fn attach_user_policy(
+        &self,
+        user: &str,
+        arn: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// DetachUserPolicy.
+    fn detach_user_policy(
+        &self,
+        user: &str,
+        arn: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// DeleteAccessKey.
+    fn delete_access_key(
+        &self,
+        user: &str,
+        key_id: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// ListSigningCertificates, every page: the certificates' ids.
+    fn list_signing_certificates(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+
+    /// DeleteSigningCertificate.
+    fn delete_signing_certificate(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// ListSSHPublicKeys, every page: the keys' ids.
+    fn list_ssh_public_keys(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+
+    /// DeleteSSHPublicKey.
+    fn delete_ssh_public_key(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// ListServiceSpecificCredentials: the credentials' ids.
+    fn list_service_specific_credentials(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+
+    /// DeleteServiceSpecificCredential.
+    fn delete_service_specific_credential(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// DeactivateMFADevice.
+    fn deactivate_mfa_device(
+        &self,
+        user: &str,
+        serial: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// DeleteVirtualMFADevice.
+    fn delete_virtual_mfa_device(
+        &self,
+        serial: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// ListUserPolicies, every page: the inline policies' names.
+    fn list_user_policies(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+
+    /// DeleteUserPolicy.
+    fn delete_user_policy(
+        &self,
+        user: &str,
+        name: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// ListGroupsForUser, every page: the groups' names.
+    fn list_groups_for_user(
+        &self,
+        user: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<String>>> + Send;
+
+    /// RemoveUserFromGroup.
+    fn remove_user_from_group(
+        &self,
+        user: &str,
+        group: &str,
+    ) -> impl Future<Output = anyhow::Result<()>> + Send;
+
+    /// DeleteUser.
+    fn delete_user(&self, user: &str) -> impl Future<Output = anyhow::Result<()>> + Send;
 }

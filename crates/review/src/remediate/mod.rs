@@ -10,23 +10,30 @@
 //! AWS SDK.
 //!
 //! - [`action`]: the actions by name, what undoes each, how a call ended.
+//! - [`change`]: the calls an action made, as the trail keeps them, and their undo.
 //! - [`plan`]: the plan file (JSON, versioned) and its strict reader.
+//! - [`policy`]: the managed policies actions attach (`credreport-require-mfa`'s
+//!   document, AWS's `AWSDenyAll`), their ARNs.
 //! - [`allowlist`]: credentials never acted on.
 
 pub mod action;
 pub mod allowlist;
 pub mod api;
 pub mod apply;
+pub mod change;
 pub mod decide;
 #[cfg(test)]
 pub(crate) mod memory;
 pub mod plan;
 pub mod planner;
+pub mod policy;
 pub mod sdk;
 pub mod state;
 pub mod view;
 
-pub use api::{IamApi, KeyState, PasswordState};
+pub use api::{IamApi, KeyState, MfaDevice, PasswordState, UserInfo};
+
+use std::collections::BTreeMap;
 
 use credreport_report::Timestamp;
 
@@ -35,9 +42,13 @@ use plan::{Plan, PlanReport, PlanThresholds, Time};
 use planner::{KeyTimes, PlanInput};
 
 use crate::history::ingest::Ingested;
+use crate::history::trail::Quarantine;
 
 /// The plan for a stored report of `account` (its bytes `report`): what the planner
 /// needs of the credentials' current state is read through `iam`, then [`planner::plan`].
+/// `quarantines` are the users earlier runs quarantined in this account
+/// ([`crate::history::History::quarantines`]).
+#[allow(clippy::too_many_arguments)]
 pub async fn make_plan(
     iam: &impl IamApi,
     account: &str,
@@ -45,6 +56,7 @@ pub async fn make_plan(
     report: &[u8],
     thresholds: PlanThresholds,
     allowlist: &Allowlist,
+    quarantines: &BTreeMap<String, Quarantine>,
     now: Timestamp,
 ) -> anyhow::Result<Plan> {
     let key_times = KeyTimes::read(report)?;
@@ -62,6 +74,7 @@ pub async fn make_plan(
         state: &state,
         thresholds,
         allowlist,
+        quarantines,
         now,
     }))
 }

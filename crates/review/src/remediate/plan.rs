@@ -1,15 +1,17 @@
 //! The remediation plan: a JSON file of IAM calls to make, written by `remediate --plan`
 //! and read by `remediate --apply`.
 //!
-//! Format (version 1):
+//! Format (version 2; version 1, written before `require-mfa`, `quarantine-user` and
+//! `delete-user`, is read too, and written back as it was):
 //!
 //! ```json
 //! {
-//!   "format_version": 1,
+//!   "format_version": 2,
 //!   "created": "2026-11-23T10:00:00Z",
 //!   "account": "123456789012",
 //!   "report": { "history_id": 7, "generated": "2026-11-23T09:58:12Z", "sha256": "…" },
-//!   "thresholds": { "key_unused_days": 45, "password_unused_days": 45 },
+//!   "thresholds": { "key_unused_days": 45, "password_unused_days": 45,
+//!                   "user_inactive_days": 90, "quarantine_days": 30 },
 //!   "actions": [
 //!     { "id": 1, "action": "deactivate-access-key", "call": "UpdateAccessKey Status=Inactive",
 //!       "user": "ci-bot", "arn": "arn:aws:iam::123456789012:user/ci-bot",
@@ -18,14 +20,28 @@
 //!       "reversible": true, "note": "…" },
 //!     { "id": 2, "action": "delete-login-profile", "call": "DeleteLoginProfile",
 //!       "user": "carol", …, "reversible": false,
-//!       "note": "a deleted password cannot be restored: --apply needs --allow-password-removal" }
+//!       "note": "a deleted password cannot be restored: --apply needs --allow-password-removal" },
+//!     { "id": 3, "action": "require-mfa", "call": "AttachUserPolicy credreport-require-mfa …",
+//!       "user": "dave", …, "policy_arn": "arn:aws:iam::123456789012:policy/credreport-require-mfa",
+//!       "last_used": …, "finding": "console-no-mfa:…", "reversible": true, "note": "…" },
+//!     { "id": 4, "action": "quarantine-user", "call": "AttachUserPolicy AWSDenyAll; …",
+//!       "user": "erin", …, "policy_arn": "arn:aws:iam::aws:policy/AWSDenyAll",
+//!       "access_key_ids": ["AKIA…"], "login_profile": true, "last_used": …,
+//!       "unused_days": 120, "finding": "user-inactive:…", "reversible": true, "note": "…" },
+//!     { "id": 5, "action": "delete-user", "call": "DeleteAccessKey, …, then DeleteUser",
+//!       "user": "frank", …, "policy_arn": "arn:aws:iam::aws:policy/AWSDenyAll",
+//!       "quarantined": "2026-10-20T10:00:00Z", "quarantine_run": 12, "last_used": …,
+//!       "unused_days": 160, "finding": "user-inactive:…", "reversible": false, "note": "…" }
 //!   ],
 //!   "flagged": [ { "resource": "…", "check": "root-access-key", "reason": "root", "detail": "…" } ]
 //! }
 //! ```
 //!
-//! `flagged` lists what the plan will never act on, and why: `root`, `used-within-window`,
-//! `allowlisted`, `suppressed`, `under-threshold`, `not-found`, `already-done`.
+//! `unused_days` is left out where it means nothing (`require-mfa`). `flagged` lists what
+//! the plan will never act on, and why: `root`, `used-within-window`, `allowlisted`,
+//! `suppressed`, `under-threshold`, `not-found`, `already-done`, `quarantined` (a user
+//! quarantined fewer than `quarantine_days` ago), `superseded` (another action of the plan
+//! answers it).
 //!
 //! Reading a plan checks every value while parsing, so a bad plan is refused with its
 //! file, line, column and field (`plan.json:14:25: actions: access_key_id "AKIA": …`).
@@ -41,8 +57,17 @@ pub use super::action::ActionKind;
 use crate::names::named;
 use crate::position::{line_col, offset_of};
 
-/// The only plan format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The plan format this build writes.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The plan formats this build reads.
+pub const READS: [u32; 2] = [1, 2];
+
+/// The managed policy `require-mfa` attaches (created when missing).
+pub const REQUIRE_MFA_POLICY: &str = "credreport-require-mfa";
+
+/// AWS's managed policy `quarantine-user` attaches.
+pub const DENY_ALL_POLICY: &str = "AWSDenyAll";
 
 /// An instant, written `2026-11-23T10:00:00Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,16 +108,60 @@ pub struct PlannedAction {
     pub slot: Option<Credential>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_created: Option<Time>,
-    /// The credential's last use when the plan was made (none: never used). The apply
-    /// skips the action if it was used after this.
+    /// The managed policy attached (`require-mfa`, `quarantine-user`, and the
+    /// quarantine's for `delete-user`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_arn: Option<String>,
+    /// `quarantine-user`: the keys Active when the plan was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_ids: Option<Vec<String>>,
+    /// `quarantine-user`: whether the user had a console password when the plan was made
+    /// (deleted only with `--allow-password-removal`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_profile: Option<bool>,
+    /// `delete-user`: when an earlier run quarantined the user, and that run's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quarantined: Option<Time>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quarantine_run: Option<i64>,
+    /// The credential's (for a user's actions: any credential's) last use when the plan
+    /// was made (none: never used). The apply skips the action if it was used after this.
     pub last_used: Option<Time>,
-    /// Days without use when the plan was made.
-    pub unused_days: i64,
+    /// Days without use when the plan was made (none where it means nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unused_days: Option<i64>,
     /// The finding's fingerprint.
     pub finding: String,
     /// Whether `remediate --undo` can reverse it.
     pub reversible: bool,
     pub note: String,
+}
+
+impl PlannedAction {
+    /// An action of `kind` on `user` (its ARN `arn`) for the finding `finding`: its call
+    /// and reversibility from its kind, every credential field empty, numbered 0.
+    pub fn of(kind: ActionKind, user: &str, arn: &str, finding: &str) -> PlannedAction {
+        PlannedAction {
+            id: 0,
+            action: kind,
+            call: kind.call().to_owned(),
+            user: user.to_owned(),
+            arn: arn.to_owned(),
+            access_key_id: None,
+            slot: None,
+            key_created: None,
+            policy_arn: None,
+            access_key_ids: None,
+            login_profile: None,
+            quarantined: None,
+            quarantine_run: None,
+            last_used: None,
+            unused_days: None,
+            finding: finding.to_owned(),
+            reversible: kind.reversible(),
+            note: String::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -109,8 +178,19 @@ struct RawAction {
     slot: Option<Credential>,
     #[serde(default)]
     key_created: Option<Time>,
+    #[serde(default)]
+    policy_arn: Option<String>,
+    #[serde(default)]
+    access_key_ids: Option<Vec<String>>,
+    #[serde(default)]
+    login_profile: Option<bool>,
+    #[serde(default)]
+    quarantined: Option<Time>,
+    #[serde(default)]
+    quarantine_run: Option<i64>,
     last_used: Option<Time>,
-    unused_days: i64,
+    #[serde(default)]
+    unused_days: Option<i64>,
     finding: String,
     reversible: bool,
     note: String,
@@ -122,6 +202,32 @@ fn valid_user(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+/// Whether `arn` is the ARN of the managed policy `name`: AWS's
+/// (`arn:<partition>:iam::aws:policy/<name>`) or a customer's
+/// (`arn:<partition>:iam::<account>:policy/<path><name>`).
+fn policy_arn_names(arn: &str, name: &str, aws: bool) -> bool {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(owner), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    let owner_fits = if aws {
+        owner == "aws"
+    } else {
+        owner.len() == 12 && owner.bytes().all(|b| b.is_ascii_digit())
+    };
+    !partition.is_empty()
+        && owner_fits
+        && resource.starts_with("policy/")
+        && resource.rsplit('/').next() == Some(name)
 }
 
 /// An access key id: `AKIA`/`ASIA` and 16 or more upper-case letters and digits.
@@ -144,24 +250,67 @@ impl TryFrom<RawAction> for PlannedAction {
                 r.user
             ));
         }
+        let key = |field: &str, k: &str| -> Result<(), String> {
+            if valid_key_id(k) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{field}: action {id}: {k:?} is not an access key id (AKIA…)"
+                ))
+            }
+        };
+        let policy = |name: &str, aws: bool| -> Result<(), String> {
+            match &r.policy_arn {
+                Some(arn) if policy_arn_names(arn, name, aws) => Ok(()),
+                Some(arn) => Err(format!(
+                    "policy_arn: action {id}: {arn:?} is not the ARN of {}{name}",
+                    if aws { "AWS's " } else { "" }
+                )),
+                None => Err(format!(
+                    "action: action {id}: {} needs policy_arn",
+                    r.action
+                )),
+            }
+        };
+        let irreversible = |what: &str| -> Result<(), String> {
+            if r.reversible {
+                Err(format!(
+                    "reversible: action {id}: {what} cannot be restored, so {} is never reversible",
+                    r.action
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        if r.unused_days.is_none() && r.action != ActionKind::RequireMfa {
+            return Err(format!(
+                "action: action {id}: {} needs unused_days",
+                r.action
+            ));
+        }
         match r.action {
             ActionKind::DeactivateAccessKey => match &r.access_key_id {
-                Some(k) if valid_key_id(k) => {}
-                Some(k) => {
-                    return Err(format!(
-                        "access_key_id: action {id}: {k:?} is not an access key id (AKIA…)"
-                    ))
-                }
+                Some(k) => key("access_key_id", k)?,
                 None => {
                     return Err(format!(
                         "action: action {id}: deactivate-access-key needs access_key_id"
                     ))
                 }
             },
-            ActionKind::DeleteLoginProfile => {
-                if r.reversible {
+            ActionKind::DeleteLoginProfile => irreversible("a deleted password")?,
+            ActionKind::RequireMfa => policy(REQUIRE_MFA_POLICY, false)?,
+            ActionKind::QuarantineUser => {
+                policy(DENY_ALL_POLICY, true)?;
+                for k in r.access_key_ids.iter().flatten() {
+                    key("access_key_ids", k)?;
+                }
+            }
+            ActionKind::DeleteUser => {
+                irreversible("a deleted user")?;
+                policy(DENY_ALL_POLICY, true)?;
+                if r.quarantined.is_none() {
                     return Err(format!(
-                        "reversible: action {id}: a deleted password cannot be restored, so delete-login-profile is never reversible"
+                        "action: action {id}: delete-user needs quarantined (when an earlier run quarantined the user)"
                     ));
                 }
             }
@@ -182,6 +331,11 @@ impl TryFrom<RawAction> for PlannedAction {
             access_key_id: r.access_key_id,
             slot: r.slot,
             key_created: r.key_created,
+            policy_arn: r.policy_arn,
+            access_key_ids: r.access_key_ids,
+            login_profile: r.login_profile,
+            quarantined: r.quarantined,
+            quarantine_run: r.quarantine_run,
             last_used: r.last_used,
             unused_days: r.unused_days,
             finding: r.finding,
@@ -208,6 +362,13 @@ named! {
         NotFound = "not-found",
         /// The credential is already as the action would leave it.
         AlreadyDone = "already-done",
+        /// Quarantined by an earlier run fewer than the plan's `quarantine_days` ago:
+        /// deleted once that long has passed with no use.
+        Quarantined = "quarantined",
+        /// A stronger action of the plan for the same user answers it (no MFA is
+        /// required of a user whose password the plan deletes, or whom it quarantines or
+        /// deletes; no key is deactivated on its own for a user quarantined or deleted).
+        Superseded = "superseded",
     }
 }
 
@@ -230,22 +391,40 @@ pub struct PlanReport {
     pub sha256: String,
 }
 
-/// The windows the plan acted on.
+/// The windows the plan acted on. `user_inactive_days` and `quarantine_days` are in
+/// version 2 plans (a version 1 plan has neither: it quarantines and deletes nobody).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanThresholds {
     pub key_unused_days: u32,
     pub password_unused_days: u32,
+    /// `quarantine-user`: days with no use of any of the user's credentials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_inactive_days: Option<u32>,
+    /// `delete-user`: days a quarantined user stays unused before it is deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarantine_days: Option<u32>,
 }
+
+/// How long a quarantined user waits for deletion unless told otherwise.
+pub const DEFAULT_QUARANTINE_DAYS: u32 = 30;
 
 impl PlanThresholds {
     /// The audit configuration's: a credential the audit calls unused (the shorter of
-    /// the human and machine windows) is unused for the plan too.
+    /// the human and machine windows) is unused for the plan too, a user it calls
+    /// inactive is inactive for the plan too; quarantined users wait 30 days.
     pub fn of(config: &credreport_audit::Config) -> PlanThresholds {
         let days = config.human.unused_days.min(config.machine.unused_days);
         PlanThresholds {
             key_unused_days: days,
             password_unused_days: days,
+            user_inactive_days: Some(
+                config
+                    .human
+                    .inactive_user_days
+                    .min(config.machine.inactive_user_days),
+            ),
+            quarantine_days: Some(DEFAULT_QUARANTINE_DAYS),
         }
     }
 }
@@ -266,10 +445,17 @@ pub struct Plan {
 impl Plan {
     /// The actions that delete console passwords (never reversible).
     pub fn password_removals(&self) -> usize {
-        self.actions
-            .iter()
-            .filter(|a| a.action == ActionKind::DeleteLoginProfile)
-            .count()
+        self.count(ActionKind::DeleteLoginProfile)
+    }
+
+    /// The actions that delete users (never reversible).
+    pub fn user_deletions(&self) -> usize {
+        self.count(ActionKind::DeleteUser)
+    }
+
+    /// The actions of one kind.
+    pub fn count(&self, kind: ActionKind) -> usize {
+        self.actions.iter().filter(|a| a.action == kind).count()
     }
 
     /// The plan as its file holds it.
@@ -312,10 +498,12 @@ impl Plan {
             }
             anyhow::anyhow!("{name}:{line}:{column}: {message}")
         })?;
-        if plan.format_version != FORMAT_VERSION {
+        if !READS.contains(&plan.format_version) {
             anyhow::bail!(
-                "{name}: format_version {}: this credreport reads version {FORMAT_VERSION}",
-                plan.format_version
+                "{name}: format_version {}: this credreport reads versions {} and {}",
+                plan.format_version,
+                READS[0],
+                READS[1]
             );
         }
         if !(plan.account.len() == 12 && plan.account.bytes().all(|b| b.is_ascii_digit())) {
@@ -328,6 +516,27 @@ impl Plan {
         for a in &plan.actions {
             if !ids.insert(a.id) {
                 anyhow::bail!("{name}: actions: id {} appears twice", a.id);
+            }
+            if a.action.since_version() > plan.format_version {
+                anyhow::bail!(
+                    "{name}: actions: action {}: {} needs format_version {} (this plan is version {})",
+                    a.id,
+                    a.action,
+                    a.action.since_version(),
+                    plan.format_version
+                );
+            }
+            if a.action == ActionKind::RequireMfa
+                && a.policy_arn
+                    .as_deref()
+                    .and_then(|arn| arn.split(':').nth(4))
+                    != Some(plan.account.as_str())
+            {
+                anyhow::bail!(
+                    "{name}: actions: action {}: policy_arn is not in account {}",
+                    a.id,
+                    plan.account
+                );
             }
         }
         Ok(plan)
@@ -396,8 +605,13 @@ mod tests {
             ),
             (
                 "\"deactivate-access-key\"",
+                "\"delete-everything\"",
+                "plan.json:8:44: unknown variant `delete-everything`",
+            ),
+            (
+                "\"deactivate-access-key\"",
                 "\"delete-user\"",
-                "plan.json:8:38: unknown variant `delete-user`",
+                "plan.json:12:41: reversible: action 1: a deleted user cannot be restored",
             ),
             (
                 "\"ci-bot\", \"arn\"",
@@ -426,8 +640,8 @@ mod tests {
             ),
             (
                 "\"format_version\": 1",
-                "\"format_version\": 2",
-                "plan.json: format_version 2",
+                "\"format_version\": 3",
+                "plan.json: format_version 3: this credreport reads versions 1 and 2",
             ),
             (
                 "\"123456789012\",\n  \"report\"",
@@ -457,6 +671,89 @@ mod tests {
         assert_eq!(plan.actions.len(), 3);
         assert_eq!(plan.flagged.len(), 3);
         assert_eq!(plan.to_json().expect("json"), text);
+    }
+
+    const GOOD_V2: &str = r#"{
+  "format_version": 2,
+  "created": "2026-11-23T10:00:00Z",
+  "account": "123456789012",
+  "report": { "history_id": 3, "generated": "2026-11-23T09:58:12Z", "sha256": "ab" },
+  "thresholds": { "key_unused_days": 45, "password_unused_days": 45,
+                  "user_inactive_days": 90, "quarantine_days": 30 },
+  "actions": [
+    { "id": 1, "action": "require-mfa", "call": "AttachUserPolicy",
+      "user": "dave", "arn": "arn:aws:iam::123456789012:user/dave",
+      "policy_arn": "arn:aws:iam::123456789012:policy/credreport-require-mfa",
+      "last_used": null, "finding": "console-no-mfa:x", "reversible": true, "note": "" },
+    { "id": 2, "action": "quarantine-user", "call": "AttachUserPolicy",
+      "user": "erin", "arn": "arn:aws:iam::123456789012:user/erin",
+      "policy_arn": "arn:aws:iam::aws:policy/AWSDenyAll",
+      "access_key_ids": ["AKIAIOSFODNN7EXAMPLE"], "login_profile": true,
+      "last_used": null, "unused_days": 120, "finding": "user-inactive:x",
+      "reversible": true, "note": "" },
+    { "id": 3, "action": "delete-user", "call": "DeleteUser",
+      "user": "frank", "arn": "arn:aws:iam::123456789012:user/frank",
+      "policy_arn": "arn:aws:iam::aws:policy/AWSDenyAll",
+      "quarantined": "2026-10-01T00:00:00Z", "quarantine_run": 4,
+      "last_used": null, "unused_days": 200, "finding": "user-inactive:y",
+      "reversible": false, "note": "" }
+  ],
+  "flagged": [ { "resource": "r", "check": "user-inactive", "reason": "quarantined",
+                 "detail": "d" } ]
+}"#;
+
+    /// Version 2's actions: each case a change to the good plan, and the start of the
+    /// error it must give.
+    #[test]
+    fn a_version_2_plan_reads_and_its_actions_are_checked() {
+        let plan = Plan::parse("plan.json", GOOD_V2).expect("good");
+        assert_eq!(plan.user_deletions(), 1);
+        assert_eq!(plan.password_removals(), 0, "a quarantine's needs no flag");
+        let again = Plan::parse("again.json", &plan.to_json().expect("json")).expect("reads");
+        assert_eq!(plan, again);
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "\"format_version\": 2",
+                "\"format_version\": 1",
+                "plan.json: actions: action 1: require-mfa needs format_version 2 (this plan is version 1)",
+            ),
+            (
+                "policy/credreport-require-mfa",
+                "policy/AdministratorAccess",
+                "plan.json:11:7: policy_arn: action 1: \"arn:aws:iam::123456789012:policy/AdministratorAccess\" is not the ARN of credreport-require-mfa",
+            ),
+            (
+                "arn:aws:iam::123456789012:policy/credreport-require-mfa",
+                "arn:aws:iam::210987654321:policy/credreport-require-mfa",
+                "plan.json: actions: action 1: policy_arn is not in account 123456789012",
+            ),
+            (
+                "\"policy_arn\": \"arn:aws:iam::aws:policy/AWSDenyAll\",\n      \"access_key_ids\"",
+                "\"policy_arn\": \"arn:aws:iam::123456789012:policy/AWSDenyAll\",\n      \"access_key_ids\"",
+                "plan.json:15:7: policy_arn: action 2: \"arn:aws:iam::123456789012:policy/AWSDenyAll\" is not the ARN of AWS's AWSDenyAll",
+            ),
+            (
+                "[\"AKIAIOSFODNN7EXAMPLE\"]",
+                "[\"nope\"]",
+                "plan.json:16:7: access_key_ids: action 2: \"nope\" is not an access key id",
+            ),
+            (
+                "\"quarantined\": \"2026-10-01T00:00:00Z\", ",
+                "",
+                "plan.json:19:16: action: action 3: delete-user needs quarantined",
+            ),
+            (
+                "\"unused_days\": 120, ",
+                "",
+                "plan.json:13:16: action: action 2: quarantine-user needs unused_days",
+            ),
+        ];
+        for (from, to, want) in cases {
+            let text = GOOD_V2.replacen(from, to, 1);
+            assert_ne!(text, GOOD_V2, "case {to} changes the plan");
+            let err = Plan::parse("plan.json", &text).expect_err(to).to_string();
+            assert!(err.starts_with(want), "{to}: {err}");
+        }
     }
 
     #[test]

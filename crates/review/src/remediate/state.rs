@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use credreport_report::Timestamp;
 
-use super::api::{IamApi, KeyState, PasswordState};
+use super::api::{IamApi, KeyState, MfaDevice, PasswordState};
 
 /// Whose credentials a plan needs to see.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,6 +15,10 @@ pub struct Wanted {
     pub keys_of: BTreeSet<String>,
     /// Users whose console password is read.
     pub passwords_of: BTreeSet<String>,
+    /// Users whose MFA devices are read.
+    pub mfa_of: BTreeSet<String>,
+    /// Users whose attached managed policies are read.
+    pub policies_of: BTreeSet<String>,
 }
 
 /// What IAM says now about the credentials a plan may act on.
@@ -26,6 +30,13 @@ pub struct CurrentState {
     pub last_used: BTreeMap<String, Option<Timestamp>>,
     /// Each user's console password (GetLoginProfile, GetUser).
     pub passwords: BTreeMap<String, PasswordState>,
+    /// Each user's MFA devices (ListMFADevices).
+    pub mfa: BTreeMap<String, Vec<MfaDevice>>,
+    /// Each user's attached managed policies' ARNs (ListAttachedUserPolicies).
+    pub attached: BTreeMap<String, Vec<String>>,
+    /// Users GetUser no longer finds (deleted since the report): nothing else is read of
+    /// them.
+    pub gone: BTreeSet<String>,
 }
 
 impl CurrentState {
@@ -33,12 +44,45 @@ impl CurrentState {
     pub fn keys_of(&self, user: &str) -> &[KeyState] {
         self.keys.get(user).map_or(&[], Vec::as_slice)
     }
+
+    /// The latest use of any of a user's active keys, as read.
+    pub fn keys_last_used(&self, user: &str) -> Option<Timestamp> {
+        self.keys_of(user)
+            .iter()
+            .filter_map(|k| self.last_used.get(&k.id).copied().flatten())
+            .max()
+    }
 }
 
-/// Reads what `wanted` names. The first failing call is the error.
+/// Reads what `wanted` names, of the users that still exist (GetUser first: a user
+/// deleted since the report is `gone`, not an error). The first failing call is the error.
 pub async fn read(iam: &impl IamApi, wanted: &Wanted) -> anyhow::Result<CurrentState> {
     let mut state = CurrentState::default();
-    for user in &wanted.keys_of {
+    let users: BTreeSet<&String> = wanted
+        .keys_of
+        .iter()
+        .chain(&wanted.passwords_of)
+        .chain(&wanted.mfa_of)
+        .chain(&wanted.policies_of)
+        .collect();
+    for user in users {
+        if iam.user(user).await?.is_none() {
+            state.gone.insert(user.clone());
+        }
+    }
+    let there = |set: &BTreeSet<String>| -> Vec<String> {
+        set.iter()
+            .filter(|u| !state.gone.contains(*u))
+            .cloned()
+            .collect()
+    };
+    let (keys_of, passwords_of, mfa_of, policies_of) = (
+        there(&wanted.keys_of),
+        there(&wanted.passwords_of),
+        there(&wanted.mfa_of),
+        there(&wanted.policies_of),
+    );
+    for user in &keys_of {
         let keys = iam.list_access_keys(user).await?;
         for key in keys.iter().filter(|k| k.active) {
             let used = iam.access_key_last_used(&key.id).await?;
@@ -46,10 +90,20 @@ pub async fn read(iam: &impl IamApi, wanted: &Wanted) -> anyhow::Result<CurrentS
         }
         state.keys.insert(user.clone(), keys);
     }
-    for user in &wanted.passwords_of {
+    for user in &passwords_of {
         state
             .passwords
             .insert(user.clone(), iam.password(user).await?);
+    }
+    for user in &mfa_of {
+        state
+            .mfa
+            .insert(user.clone(), iam.list_mfa_devices(user).await?);
+    }
+    for user in &policies_of {
+        state
+            .attached
+            .insert(user.clone(), iam.list_attached_user_policies(user).await?);
     }
     Ok(state)
 }
@@ -70,22 +124,31 @@ mod tests {
         let wanted = Wanted {
             keys_of: ["bob".to_owned()].into(),
             passwords_of: ["carol".to_owned(), "nobody".to_owned()].into(),
+            mfa_of: ["carol".to_owned()].into(),
+            policies_of: ["carol".to_owned()].into(),
         };
         let state = read(&iam, &wanted).await.expect("read");
         assert_eq!(
             iam.calls(),
             [
+                "GetUser bob",
+                "GetUser carol",
+                "GetUser nobody",
                 "ListAccessKeys bob",
                 "GetAccessKeyLastUsed AKIABOB1000000000000",
                 "GetLoginProfile carol",
-                "GetLoginProfile nobody",
+                "ListMFADevices carol",
+                "ListAttachedUserPolicies carol",
             ]
         );
+        assert_eq!(state.gone.iter().collect::<Vec<_>>(), ["nobody"]);
+        assert_eq!(state.mfa.get("carol").map(Vec::len), Some(0));
+        assert_eq!(state.attached.get("carol").map(Vec::len), Some(0));
         assert_eq!(state.keys_of("bob").len(), 2);
         assert!(state.keys_of("ann").is_empty());
         assert_eq!(state.last_used.get("AKIABOB1000000000000"), Some(&Some(t)));
         assert_eq!(state.passwords.get("carol").map(|p| p.exists), Some(true));
-        assert_eq!(state.passwords.get("nobody").map(|p| p.exists), Some(false));
+        assert_eq!(state.passwords.get("nobody"), None, "gone: not read");
         let denied = Memory::default().deny("bob");
         assert!(
             read(&denied, &wanted).await.is_err(),

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::action::Outcome;
+use super::action::{ActionKind, Outcome};
 use super::apply::RunResult;
-use super::plan::Plan;
+use super::plan::{Plan, PlannedAction};
 use crate::history::ingest::Ingested;
 
 /// The plan written to `path`, made from the stored report `stored`.
@@ -26,15 +26,17 @@ pub fn plan(plan: &Plan, stored: &Ingested, path: &Path) -> String {
         plan.flagged.len()
     );
     for a in &plan.actions {
-        let what = a
-            .access_key_id
-            .clone()
-            .unwrap_or_else(|| "console password".to_owned());
         let irreversible = if a.reversible { "" } else { "  IRREVERSIBLE" };
+        let unused = a
+            .unused_days
+            .map_or(String::new(), |d| format!("  unused {d} days"));
         let _ = writeln!(
             s,
-            "  {:>3}  {:<22}  {:<20}  {what}  unused {} days{irreversible}",
-            a.id, a.action, a.user, a.unused_days
+            "  {:>3}  {:<22}  {:<20}  {}{unused}{irreversible}",
+            a.id,
+            a.action,
+            a.user,
+            what(a)
         );
     }
     if !plan.flagged.is_empty() {
@@ -54,6 +56,37 @@ pub fn plan(plan: &Plan, stored: &Ingested, path: &Path) -> String {
         path.display()
     );
     s
+}
+
+/// What an action touches, in a few words.
+fn what(a: &PlannedAction) -> String {
+    let policy = a
+        .policy_arn
+        .as_deref()
+        .and_then(|p| p.rsplit('/').next())
+        .unwrap_or_default();
+    match a.action {
+        ActionKind::DeactivateAccessKey => a.access_key_id.clone().unwrap_or_default(),
+        ActionKind::DeleteLoginProfile => "console password".to_owned(),
+        ActionKind::RequireMfa => format!("{policy} attached"),
+        ActionKind::QuarantineUser => {
+            let keys = a.access_key_ids.as_deref().unwrap_or_default();
+            let mut w = format!("{policy} attached");
+            if !keys.is_empty() {
+                w.push_str(&format!(", {} Inactive", keys.join(", ")));
+            }
+            if a.login_profile == Some(true) {
+                w.push_str(", password deleted with --allow-password-removal");
+            }
+            w
+        }
+        ActionKind::DeleteUser => format!(
+            "user deleted (quarantined {}{})",
+            a.quarantined.map_or("-".to_owned(), |t| t.0.to_zulu()),
+            a.quarantine_run
+                .map_or(String::new(), |r| format!(" by run {r}"))
+        ),
+    }
 }
 
 /// A run (or a dry run) in `account`, acting as `principal`: each action's outcome, and

@@ -16,6 +16,14 @@
 //! retries = 4                      # after the first attempt, with backoff
 //! timeout = "10s"                  # per attempt
 //!
+//! [security_hub]                   # import each account's findings (ASFF)
+//! region = "eu-west-1"             # required: the Region whose Security Hub gets them
+//! endpoint_url = "https://…"       # optional: another endpoint (an emulator)
+//! profile = "security"             # optional: sign with this profile instead of the
+//!                                  # credentials that reached each account
+//! retries = 3                      # after the first attempt, with backoff
+//! timeout = "30s"                  # per call
+//!
 //! [[target]]                       # the caller's own account, by profile
 //! name = "prod"
 //! profile = "prod"
@@ -110,7 +118,7 @@ fn ten_minutes() -> HumanDuration {
     HumanDuration(Duration::from_secs(600))
 }
 
-/// An `http://` or `https://` URL with a host.
+/// An `http://` or `https://` URL with a host (a webhook, an endpoint).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WebhookUrl(pub http::Uri);
 
@@ -127,6 +135,48 @@ impl<'de> Deserialize<'de> for WebhookUrl {
             ))),
         }
     }
+}
+
+/// An AWS Region name (`eu-west-1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegionName(pub credreport_audit::render::Region);
+
+impl<'de> Deserialize<'de> for RegionName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RegionName, D::Error> {
+        let text = String::deserialize(d)?;
+        credreport_audit::render::Region::parse(&text)
+            .map(RegionName)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{text:?}: expected an AWS Region name such as eu-west-1"
+                ))
+            })
+    }
+}
+
+/// `[security_hub]`: each review imports the accounts' new and changed findings into AWS
+/// Security Hub (BatchImportFindings), and archives those that disappeared.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityHub {
+    /// The Region whose Security Hub gets the findings (and that their ProductArn names).
+    pub region: RegionName,
+    /// Another endpoint than the Region's (an emulator, a VPC endpoint).
+    pub endpoint_url: Option<WebhookUrl>,
+    /// Sign with this profile instead of the credentials that reached each account
+    /// (Security Hub takes an account's findings from that account itself).
+    pub profile: Option<String>,
+    #[serde(default = "three")]
+    pub retries: u32,
+    #[serde(default = "thirty_seconds")]
+    pub timeout: HumanDuration,
+}
+
+fn three() -> u32 {
+    3
+}
+fn thirty_seconds() -> HumanDuration {
+    HumanDuration(Duration::from_secs(30))
 }
 
 /// `[[target]]`: one account, or every account of an organization.
@@ -213,6 +263,7 @@ pub struct ReviewConfig {
     #[serde(default = "concurrency")]
     pub concurrency: u16,
     pub notify: Option<Notify>,
+    pub security_hub: Option<SecurityHub>,
     #[serde(rename = "target")]
     pub targets: Vec<Target>,
 }
@@ -293,6 +344,10 @@ webhook = "http://127.0.0.1:9000/hook"
 format = "slack"
 min_severity = "medium"
 
+[security_hub]
+region = "eu-west-1"
+endpoint_url = "http://127.0.0.1:5000"
+
 [[target]]
 name = "prod"
 profile = "prod"
@@ -317,6 +372,10 @@ role_name = "OrganizationAccountAccessRole"
         assert_eq!(n.retries, 4);
         assert_eq!(c.targets.len(), 2);
         assert!(c.targets[1].organization);
+        let hub = c.security_hub.expect("security_hub");
+        assert_eq!(hub.region.0.as_str(), "eu-west-1");
+        assert_eq!(hub.retries, 3);
+        assert_eq!(hub.profile, None);
     }
 
     /// Each case: a change to the good file, and the start of the error it must give.
@@ -346,12 +405,27 @@ role_name = "OrganizationAccountAccessRole"
             (
                 "profile = \"prod\"",
                 "profil = \"prod\"",
-                "review.toml:11:1: unknown field `profil`",
+                "review.toml:15:1: unknown field `profil`",
             ),
             (
                 "role_name = \"OrganizationAccountAccessRole\"\n",
                 "",
-                "review.toml:14:1: target \"org\": organization = true needs role_name",
+                "review.toml:18:1: target \"org\": organization = true needs role_name",
+            ),
+            (
+                "region = \"eu-west-1\"",
+                "region = \"Europe\"",
+                "review.toml:10:10: \"Europe\": expected an AWS Region name",
+            ),
+            (
+                "region = \"eu-west-1\"\n",
+                "",
+                "review.toml:9:1: missing field `region`",
+            ),
+            (
+                "endpoint_url = \"http://127.0.0.1:5000\"",
+                "endpoint = \"http://127.0.0.1:5000\"",
+                "review.toml:11:1: unknown field `endpoint`",
             ),
             (
                 "name = \"org\"",

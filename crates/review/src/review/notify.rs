@@ -9,9 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use credreport_audit::Severity;
-use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::Full;
 use serde_json::{json, Value};
 
 use super::config::{Notify, NotifyFormat};
@@ -159,47 +157,17 @@ enum Failure {
 }
 
 async fn post(notify: &Notify, payload: Bytes) -> Result<(), Failure> {
-    let uri = notify.webhook.0.clone();
-    let request = http::Request::post(uri)
+    let request = http::Request::post(notify.webhook.0.clone())
         .header(http::header::CONTENT_TYPE, "application/json")
-        .header(
-            http::header::USER_AGENT,
-            concat!("credreport/", env!("CARGO_PKG_VERSION")),
-        )
+        .header(http::header::USER_AGENT, crate::http::USER_AGENT)
         .body(Full::new(payload))
         .map_err(|e| Failure::Final(format!("building the request: {e}")))?;
-    let call = async {
-        if notify.webhook.0.scheme_str() == Some("https") {
-            let https = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_native_roots(rustls::crypto::ring::default_provider())
-                .map_err(|e| Failure::Final(format!("no TLS root certificates: {e}")))?
-                .https_only()
-                .enable_http1()
-                .build();
-            Client::builder(TokioExecutor::new())
-                .build(https)
-                .request(request)
-                .await
-        } else {
-            Client::builder(TokioExecutor::new())
-                .build_http()
-                .request(request)
-                .await
-        }
-        .map_err(|e| Failure::Retry(format!("{e}")))
-    };
-    let response = match tokio::time::timeout(notify.timeout.0, call).await {
-        Ok(r) => r?,
-        Err(_) => {
-            return Err(Failure::Retry(format!(
-                "no answer within {:?}",
-                notify.timeout.0
-            )))
-        }
-    };
-    let status = response.status();
-    // Read (and drop) the answer so the connection can be reused or closed cleanly.
-    let _ = tokio::time::timeout(notify.timeout.0, response.into_body().collect()).await;
+    let (status, _, _) = crate::http::exchange(request, notify.timeout.0)
+        .await
+        .map_err(|e| match e {
+            crate::http::Failure::Setup(e) => Failure::Final(e),
+            crate::http::Failure::Transport(e) => Failure::Retry(e),
+        })?;
     if status.is_success() {
         Ok(())
     } else if status.is_server_error() || status == http::StatusCode::TOO_MANY_REQUESTS {

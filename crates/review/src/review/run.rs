@@ -2,6 +2,9 @@
 //! account's previous report in the history, and its new findings notified. A failing
 //! account or target is recorded and the others go on.
 
+use std::sync::Arc;
+
+use aws_sdk_iam::config::SharedCredentialsProvider;
 use credreport_audit::{Config, Severity};
 
 use super::config::{ReviewConfig, Target};
@@ -13,8 +16,11 @@ use crate::fetch::{fetch_report, FetchOptions, Fetched};
 use crate::history::diff::diff;
 use crate::history::ingest::ingest;
 use crate::history::notifications::Notification;
+use crate::history::securityhub::ImportRecord;
 use crate::history::Source;
 use crate::history::{History, StoredFinding};
+use crate::securityhub::findings::Stored;
+use crate::securityhub::import::{import, ImportInput};
 
 /// What a review needs besides the history.
 #[derive(Debug)]
@@ -24,6 +30,8 @@ pub struct Review<'a> {
     pub audit: &'a Config,
     /// Delays between webhook attempts.
     pub notify_backoff: Backoff,
+    /// Delays between Security Hub attempts.
+    pub import_backoff: Backoff,
 }
 
 /// What became of one account.
@@ -55,6 +63,16 @@ pub struct AccountDone {
     pub open: u64,
     /// The notification, if one was due.
     pub notified: Option<Delivery>,
+    /// The Security Hub import, with `[security_hub]`.
+    pub security_hub: Option<ImportRecord>,
+}
+
+impl AccountDone {
+    /// Whether a notification or the Security Hub import did not get through.
+    pub fn incomplete(&self) -> bool {
+        self.notified.as_ref().is_some_and(|n| !n.delivered)
+            || self.security_hub.as_ref().is_some_and(|i| !i.complete())
+    }
 }
 
 /// One account's line of the review.
@@ -82,7 +100,7 @@ impl ReviewRun {
                 .iter()
                 .filter(|a| match &a.outcome {
                     Reviewed::Failed(_) => true,
-                    Reviewed::Done(d) => d.notified.as_ref().is_some_and(|n| !n.delivered),
+                    Reviewed::Done(d) => d.incomplete(),
                     Reviewed::Skipped(_) => false,
                 })
                 .count()
@@ -120,13 +138,18 @@ pub async fn run_once(
     for target in &r.config.targets {
         progress(&format!("target {}: fetching", target.name));
         let fetched = if target.organization {
-            organization(r, target, &opts).await
-        } else {
-            single(r, target, &opts)
+            organization(r, target, &opts)
                 .await
-                .map(|(account, f)| vec![(account, Outcome::Ok(Box::new(f)))])
+                .map(|(results, org)| (results, Reach::Member(org)))
+        } else {
+            single(r, target, &opts).await.map(|(account, f, creds)| {
+                (
+                    vec![(account, Outcome::Ok(Box::new(f)))],
+                    Reach::Single(creds),
+                )
+            })
         };
-        let results = match fetched {
+        let (results, reach) = match fetched {
             Ok(results) => results,
             Err(e) => {
                 let e = format!("{e:#}");
@@ -142,7 +165,7 @@ pub async fn run_once(
                         "target {}: account {account}: auditing",
                         target.name
                     ));
-                    match account_review(r, history, target, &account, &fetched).await {
+                    match account_review(r, history, target, &account, &fetched, &reach).await {
                         Ok(done) => Reviewed::Done(Box::new(done)),
                         Err(e) => Reviewed::Failed(format!("{e:#}")),
                     }
@@ -183,12 +206,34 @@ fn log(target: &str, account: &str, outcome: &Reviewed) {
     }
 }
 
-/// One account: the caller's own, or one through a role.
+/// How a target reached its accounts: whose credentials sign an account's Security Hub
+/// import.
+enum Reach {
+    /// One account, with these credentials.
+    Single(Option<SharedCredentialsProvider>),
+    /// The organization's accounts, each through its role.
+    Member(Arc<Organization>),
+}
+
+impl Reach {
+    async fn credentials(
+        &self,
+        account: &str,
+    ) -> anyhow::Result<Option<SharedCredentialsProvider>> {
+        match self {
+            Reach::Single(c) => Ok(c.clone()),
+            Reach::Member(org) => org.provider_for(account).await,
+        }
+    }
+}
+
+/// One account: the caller's own, or one through a role; and the credentials that
+/// reached it.
 async fn single(
     r: &Review<'_>,
     t: &Target,
     opts: &FetchOptions,
-) -> anyhow::Result<(String, Fetched)> {
+) -> anyhow::Result<(String, Fetched, Option<SharedCredentialsProvider>)> {
     let aws = r.env.aws(
         t.profile.as_deref(),
         t.region.as_deref(),
@@ -196,7 +241,7 @@ async fn single(
     );
     let c = connect(&aws, t.account_id.as_deref(), t.role_name.as_deref()).await?;
     let fetched = fetch_report(&c.iam, &c.place, opts, &|_| {}).await?;
-    Ok((c.account, fetched))
+    Ok((c.account, fetched, c.credentials))
 }
 
 /// Every account of the organization, through the role.
@@ -204,7 +249,7 @@ async fn organization(
     r: &Review<'_>,
     t: &Target,
     opts: &FetchOptions,
-) -> anyhow::Result<Vec<(String, Outcome)>> {
+) -> anyhow::Result<(Vec<(String, Outcome)>, Arc<Organization>)> {
     let aws = r.env.aws(
         t.profile.as_deref(),
         t.region.as_deref(),
@@ -212,22 +257,25 @@ async fn organization(
     );
     let (organization, members) =
         Organization::connect(&aws, t.role_name.as_deref().unwrap_or_default()).await?;
-    let organization = std::sync::Arc::new(organization);
+    let organization = Arc::new(organization);
     let opts = *opts;
     let results = org::fetch_all(
         members,
         usize::from(r.config.concurrency),
         |member| {
-            let organization = std::sync::Arc::clone(&organization);
+            let organization = Arc::clone(&organization);
             async move { organization.fetch(&member.id, &opts).await }
         },
         |_| {},
     )
     .await;
-    Ok(results
-        .into_iter()
-        .map(|a| (a.member.id, a.outcome))
-        .collect())
+    Ok((
+        results
+            .into_iter()
+            .map(|a| (a.member.id, a.outcome))
+            .collect(),
+        organization,
+    ))
 }
 
 async fn account_review(
@@ -236,6 +284,7 @@ async fn account_review(
     target: &Target,
     account: &str,
     fetched: &Fetched,
+    reach: &Reach,
 ) -> anyhow::Result<AccountDone> {
     let stored = ingest(
         history,
@@ -257,7 +306,24 @@ async fn account_review(
         new_findings: Vec::new(),
         open,
         notified: None,
+        security_hub: None,
     };
+    // Security Hub gets what it does not have yet, whatever was notified: an import that
+    // failed is made good by the next review, the same report or not.
+    if let Some(hub) = &r.config.security_hub {
+        done.security_hub = Some(
+            security_hub(
+                r,
+                history,
+                hub,
+                account,
+                &stored.meta,
+                &fetched.content,
+                reach,
+            )
+            .await?,
+        );
+    }
     // The same report as the last review's: nothing is new, unless its notification
     // never got through, which is then tried again.
     if !stored.new && !history.notification_pending(stored.meta.id)? {
@@ -293,6 +359,63 @@ async fn account_review(
         }
     }
     Ok(done)
+}
+
+/// The account's import into Security Hub, recorded in the history (a hub that cannot
+/// be reached or signed for is an import that failed, recorded as such).
+async fn security_hub(
+    r: &Review<'_>,
+    history: &History,
+    config: &super::config::SecurityHub,
+    account: &str,
+    report: &crate::history::ReportMeta,
+    bytes: &[u8],
+    reach: &Reach,
+) -> anyhow::Result<ImportRecord> {
+    let destination = config.destination();
+    let hub = match reach.credentials(account).await {
+        Ok(credentials) => config.hub(r.env, credentials).await,
+        Err(e) => Err(e),
+    };
+    let hub = match hub {
+        Ok(hub) => hub,
+        Err(e) => {
+            let record = ImportRecord {
+                report_id: report.id,
+                at: r.env.now(),
+                destination,
+                region: config.region.0.as_str().to_owned(),
+                new: 0,
+                changed: 0,
+                archived: 0,
+                unchanged: 0,
+                failed: Vec::new(),
+                calls: 0,
+                error: Some(format!("{e:#}")),
+            };
+            history.add_import(&record)?;
+            return Ok(record);
+        }
+    };
+    import(
+        history,
+        &hub,
+        ImportInput {
+            destination: &destination,
+            account,
+            region: &config.region.0,
+            config: r.audit,
+            report: Stored {
+                id: report.id,
+                bytes,
+                generated: report.generated,
+            },
+            now: r.env.now(),
+            retries: config.retries,
+            backoff: r.import_backoff,
+        },
+    )
+    .await
 }
 
 /// The open findings of `current` that were not open in `previous` (the account's

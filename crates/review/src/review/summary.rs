@@ -51,6 +51,30 @@ pub fn text(run: &ReviewRun, history: &Path) -> String {
                         f.resource()
                     );
                 }
+                if let Some(i) = &d.security_hub {
+                    let _ = writeln!(
+                        s,
+                        "  security hub {} ({}): {} new, {} changed, {} archived, {} unchanged, {} failed in {} call(s){}",
+                        i.region,
+                        i.destination,
+                        i.new,
+                        i.changed,
+                        i.archived,
+                        i.unchanged,
+                        i.failed.len(),
+                        i.calls,
+                        i.error
+                            .as_deref()
+                            .map_or(String::new(), |e| format!("; STOPPED: {e}"))
+                    );
+                    for f in &i.failed {
+                        let _ = writeln!(
+                            s,
+                            "  security hub refused {}: {}: {}",
+                            f.id, f.code, f.message
+                        );
+                    }
+                }
             }
             Reviewed::Failed(e) => {
                 let _ = writeln!(s, "target {} account {}: FAILED: {e}", a.target, a.account);

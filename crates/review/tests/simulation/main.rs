@@ -5,8 +5,11 @@
 //! reviews takes seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed step is a failed test
 
+mod moto;
 mod remediation;
 mod review;
+mod security_hub;
+mod user_actions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

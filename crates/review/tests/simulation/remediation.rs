@@ -75,6 +75,7 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
             &first_bytes,
             PlanThresholds::of(&credreport_audit::Config::default()),
             &allow,
+            &history.quarantines(&c.account).expect("quarantines"),
             w.now(),
         ))
         .expect("plan");
@@ -106,6 +107,10 @@ fn plan_apply_undo_touch_exactly_the_planned_keys_and_reports_show_it() {
     assert!(
         flagged.contains(&(FlagReason::Root, CheckId::RootAccessKey)),
         "{flagged:?}"
+    );
+    assert!(
+        flagged.contains(&(FlagReason::Superseded, CheckId::ConsoleNoMfa)),
+        "carol's password is deleted: no MFA required of her: {flagged:?}"
     );
     assert!(
         plan.flagged

@@ -124,6 +124,10 @@ fn review(w: &World, config: &ReviewConfig, history: &mut History) -> ReviewRun 
             initial: Duration::from_millis(10),
             max: Duration::from_millis(50),
         },
+        import_backoff: Backoff {
+            initial: Duration::from_millis(10),
+            max: Duration::from_millis(50),
+        },
     };
     let run = w.runtime.block_on(run_once(&r, history, &|_| {}));
     assert_eq!(run.failures(), 0, "{run:?}");
@@ -264,6 +268,7 @@ fn thirty_daily_reviews_store_thirty_reports_and_notify_an_unused_key_once() {
             &bytes,
             PlanThresholds::of(&credreport_audit::Config::default()),
             &Allowlist::default(),
+            &std::collections::BTreeMap::new(),
             w.now(),
         ))
         .expect("plan");
@@ -324,6 +329,10 @@ fn a_notification_that_failed_is_sent_with_the_next_review() {
         config: &down,
         audit: &audit,
         notify_backoff: Backoff {
+            initial: Duration::from_millis(5),
+            max: Duration::from_millis(10),
+        },
+        import_backoff: Backoff {
             initial: Duration::from_millis(5),
             max: Duration::from_millis(10),
         },

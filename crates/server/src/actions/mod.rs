@@ -162,6 +162,7 @@ pub fn handler(action: Action) -> Handler {
         Action::ListSSHPublicKeys => providers::ssh_public_keys,
         Action::GetCallerIdentity => sts::get_caller_identity,
         Action::AssumeRole => sts::assume_role,
+        Action::GetSessionToken => sts::get_session_token,
     }
 }
 

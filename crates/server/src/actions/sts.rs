@@ -1,4 +1,6 @@
-//! STS on the same endpoint: GetCallerIdentity and AssumeRole.
+//! STS on the same endpoint: GetCallerIdentity, AssumeRole, GetSessionToken.
+
+use credreport_iam::sts::{AssumeRequest, MfaProof, SessionCredentials};
 
 use super::Ctx;
 use crate::error::AwsError;
@@ -20,31 +22,37 @@ pub(crate) fn get_caller_identity(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError
     Ok(Some(x))
 }
 
-// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
-pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let role_arn = ctx.params.required("RoleArn", "roleArn")?;
-    if ctx.params.optional("Policy").is_some()
-        || ctx.params.optional("PolicyArns.member.1").is_some()
-    {
-        // A session policy narrows the session; this service does not evaluate one, and
-        // granting the role's full permissions instead would be wrong.
-        return Err(AwsError::new(
-            "InvalidParameterValue",
-            400,
-            "Session policies (Policy, PolicyArns) are not supported by this endpoint.",
-        ));
-    }
-    let session_name = ctx.params.required("RoleSessionName", "roleSessionName")?;
-    let duration = match ctx.params.int("DurationSeconds", "durationSeconds")? {
-        Some(d) => Some(u32::try_from(d).map_err(|_| {
+/// `DurationSeconds`, as STS reads it (a value that is no number, or negative, is a
+/// validation error naming the bound).
+fn duration(ctx: &Ctx<'_>) -> Result<Option<u32>, AwsError> {
+    match ctx.params.int("DurationSeconds", "durationSeconds")? {
+        Some(d) => Ok(Some(u32::try_from(d).map_err(|_| {
             AwsError::validation(
                 "1 validation error detected: Value at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
             )
-        })?),
-        None => None,
-    };
-    let creds = ctx.ops.assume_role(role_arn, session_name, duration)?;
-    let mut x = Xml::new();
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// `SerialNumber` with `TokenCode`: an MFA proof; one without the other is refused.
+fn mfa<'a>(ctx: &'a Ctx<'_>) -> Result<Option<MfaProof<'a>>, AwsError> {
+    match (
+        ctx.params.optional("SerialNumber"),
+        ctx.params.optional("TokenCode"),
+    ) {
+        (None, None) => Ok(None),
+        (Some(serial), Some(code)) => Ok(Some(MfaProof { serial, code })),
+        (Some(_), None) => Err(AwsError::validation(
+            "1 validation error detected: Value null at 'tokenCode' failed to satisfy constraint: Member must not be null",
+        )),
+        (None, Some(_)) => Err(AwsError::validation(
+            "1 validation error detected: Value null at 'serialNumber' failed to satisfy constraint: Member must not be null",
+        )),
+    }
+}
+
+fn credentials_xml(x: &mut Xml, creds: &SessionCredentials) {
     x.node("Credentials", |x| {
         x.leaf("AccessKeyId", &creds.access_key_id)
             .leaf(
@@ -54,9 +62,44 @@ pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             .leaf("SessionToken", &creds.session_token)
             .time("Expiration", creds.expiration);
     });
+}
+
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+pub(crate) fn assume_role(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let role_arn = ctx.params.required("RoleArn", "roleArn")?;
+    let session_name = ctx.params.required("RoleSessionName", "roleSessionName")?;
+    let policy_arns: Vec<String> = (1..)
+        .map_while(|i| ctx.params.get(&format!("PolicyArns.member.{i}.arn")))
+        .map(str::to_owned)
+        .collect();
+    let tags = ctx.params.tags();
+    let creds = ctx.ops.assume_role(&AssumeRequest {
+        role_arn,
+        session_name,
+        duration_secs: duration(ctx)?,
+        external_id: ctx.params.optional("ExternalId"),
+        mfa: mfa(ctx)?,
+        policy: ctx.params.optional("Policy"),
+        policy_arns: &policy_arns,
+        tags: &tags,
+        region: ctx.ops.context().region().unwrap_or_default(),
+    })?;
+    let mut x = Xml::new();
+    credentials_xml(&mut x, &creds);
     x.node("AssumedRoleUser", |x| {
         x.leaf("AssumedRoleId", &creds.assumed_role_id)
             .leaf("Arn", &creds.arn);
     });
+    if let Some(size) = creds.packed_policy_size {
+        x.leaf("PackedPolicySize", &size.to_string());
+    }
+    Ok(Some(x))
+}
+
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetSessionToken.html
+pub(crate) fn get_session_token(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
+    let creds = ctx.ops.get_session_token(duration(ctx)?, mfa(ctx)?)?;
+    let mut x = Xml::new();
+    credentials_xml(&mut x, &creds);
     Ok(Some(x))
 }

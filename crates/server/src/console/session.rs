@@ -9,6 +9,7 @@
 
 use credreport_iam::console::LiveSession;
 use credreport_iam::model::{SessionStage, User};
+use credreport_iam::sts::SessionFacts;
 use credreport_iam::{AccountId, Arn, Iam, SessionToken};
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
@@ -104,11 +105,16 @@ impl Session {
     }
 
     fn user_unchecked(self) -> ConsoleUser {
+        // A console sign-in is temporary credentials: issued when the session began, an MFA
+        // session when a code was given.
+        let mut facts = SessionFacts::issued_at(self.live.session.created);
+        facts.mfa_authenticated = self.live.session.mfa_at;
         ConsoleUser {
             csrf: self.csrf(),
             account: self.live.session.account.clone(),
             user: self.live.user,
             token: self.token,
+            facts,
         }
     }
 
@@ -132,6 +138,7 @@ pub struct ConsoleUser {
     user: Option<User>,
     token: SessionToken,
     csrf: String,
+    facts: SessionFacts,
 }
 
 impl Caller for ConsoleUser {
@@ -151,6 +158,10 @@ impl Caller for ConsoleUser {
             Some(u) => u.to_arn(),
             None => Arn::root(&self.account),
         }
+    }
+
+    fn session(&self) -> Option<&SessionFacts> {
+        Some(&self.facts)
     }
 }
 

@@ -27,10 +27,13 @@ mod tags;
 mod targets;
 mod users;
 
-use credreport_iam::policy::Decision;
-use credreport_iam::{AccountId, Arn, Iam};
+use std::cell::OnceCell;
 
-use crate::authz::{self, Caller};
+use credreport_iam::authorizing::Holdings;
+use credreport_iam::{AccountId, Arn, Iam};
+use credreport_policy::Decision;
+
+use crate::authz::{self, Caller, Refusal, RequestKeys};
 use crate::error::AwsError;
 
 pub use account::ProviderList;
@@ -137,6 +140,9 @@ pub struct Ops<'a> {
     iam: &'a Iam,
     caller: &'a dyn Caller,
     context: &'a RequestContext,
+    /// The caller's identity's policies, read at its first authorization (`None`: the root
+    /// user, who has none).
+    holdings: OnceCell<Option<Holdings>>,
 }
 
 impl std::fmt::Debug for Ops<'_> {
@@ -155,6 +161,7 @@ impl<'a> Ops<'a> {
             iam,
             caller,
             context,
+            holdings: OnceCell::new(),
         }
     }
 
@@ -173,25 +180,61 @@ impl<'a> Ops<'a> {
         self.context
     }
 
-    /// What the caller's policies say of `action` on `resource`: the one door every
-    /// authorization of the API and the console passes through.
-    pub fn decide(&self, action: Action, resource: &Resource) -> OpResult<Decision> {
+    /// The caller's identity's policies, boundary and tags (`None`: the root user).
+    pub(crate) fn holdings(&self) -> OpResult<Option<&Holdings>> {
+        if let Some(h) = self.holdings.get() {
+            return Ok(h.as_ref());
+        }
+        let read = match authz::entity(self.caller) {
+            None => None,
+            Some(entity) => Some(self.iam.holdings(self.account(), &entity)?),
+        };
+        Ok(self.holdings.get_or_init(|| read).as_ref())
+    }
+
+    /// What the caller's policies say of `action` on `resource`, with what the action
+    /// adds to the request's context: the one door every authorization of the API and the
+    /// console passes through.
+    fn judge(
+        &self,
+        action: Action,
+        resource: &Resource,
+        extra: &RequestKeys<'_>,
+    ) -> OpResult<(Decision, Option<Refusal>)> {
         Ok(authz::decide(
             self.iam,
             self.caller,
+            self.holdings()?,
             action,
             resource,
             self.context,
+            extra,
         )?)
+    }
+
+    /// What the caller's policies say of `action` on `resource`.
+    pub fn decide(&self, action: Action, resource: &Resource) -> OpResult<Decision> {
+        Ok(self.judge(action, resource, &RequestKeys::default())?.0)
     }
 
     /// Allows `action` on `resource`, or refuses it with IAM's AccessDenied.
     pub fn authorize(&self, action: Action, resource: &Resource) -> OpResult<()> {
-        match self.decide(action, resource)? {
-            Decision::Allow => Ok(()),
-            refused => Err(OpError::Denied {
+        self.authorize_with(action, resource, &RequestKeys::default())
+    }
+
+    /// [`Ops::authorize`], with what the action adds to the request's context (the tags
+    /// it sets, the policy it attaches, the boundary it sets).
+    pub fn authorize_with(
+        &self,
+        action: Action,
+        resource: &Resource,
+        extra: &RequestKeys<'_>,
+    ) -> OpResult<()> {
+        match self.judge(action, resource, extra)? {
+            (Decision::Allow, _) => Ok(()),
+            (_, why) => Err(OpError::Denied {
                 action,
-                error: authz::refusal(self.caller, action, resource, refused),
+                error: authz::refusal(self.caller, action, resource, why),
             }),
         }
     }

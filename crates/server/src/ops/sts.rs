@@ -1,40 +1,72 @@
-//! STS AssumeRole: the caller's own policies' say on `sts:AssumeRole`, then the role's
-//! trust policy (the domain's).
+//! STS: AssumeRole (one evaluation of the caller's policies with the role's trust policy,
+//! the domain's) and GetSessionToken (no permission needed).
 
-use credreport_iam::sts::{AssumeCaller, AssumeRequest, SessionCredentials};
+use credreport_iam::model::Owner;
+use credreport_iam::sts::{AssumeRequest, MfaProof, SessionCredentials, StsCaller};
+use credreport_policy::Sourced;
 
-use super::{Action, OpResult, Ops, Resource};
-use crate::authz::Identity;
+use super::{OpResult, Ops, Resource};
+use crate::authz::{self, Identity, RequestKeys};
 
 impl Ops<'_> {
-    /// AssumeRole: temporary credentials for the role `role_arn`.
-    pub fn assume_role(
+    /// Runs `f` with the caller as STS takes it: who it is, its policies, and the request's
+    /// context built for it (about `resource`).
+    fn as_sts_caller<R>(
         &self,
-        role_arn: &str,
-        session_name: &str,
-        duration_secs: Option<u32>,
-    ) -> OpResult<SessionCredentials> {
-        // The identity the trust policy names: a user's ARN, or the role's for a session.
-        let identity_arn = match self.caller.identity() {
-            Identity::User(u) => Some(u.to_arn()),
-            Identity::AssumedRole { role, .. } => Some(role.to_arn()),
-            Identity::Root => None,
+        resource: &Resource,
+        f: impl FnOnce(&StsCaller<'_>) -> credreport_iam::Result<R>,
+    ) -> OpResult<R> {
+        let holdings = self.holdings()?;
+        let context = authz::context::build(
+            self.iam,
+            self.caller,
+            holdings,
+            self.context,
+            resource,
+            &RequestKeys::default(),
+        )?;
+        let identity: Vec<Sourced<'_>> = holdings.map(|h| h.identity_sourced()).unwrap_or_default();
+        let session: Vec<Sourced<'_>> = self
+            .caller
+            .session()
+            .map(|s| s.policies.iter().map(|p| p.sourced()).collect())
+            .unwrap_or_default();
+        let owner = match self.caller.identity() {
+            Identity::Root => Some(Owner::Root),
+            Identity::User(u) => Some(Owner::User(u.id.clone())),
+            Identity::AssumedRole { .. } => None,
         };
         let display = self.caller.arn();
-        let caller = AssumeCaller {
-            account: self.account(),
-            arn: identity_arn.as_ref().map(|a| a.as_str()),
-            display_arn: display.as_str(),
-            identity: self.decide(Action::AssumeRole, &Resource::given(role_arn))?,
-        };
-        Ok(self.iam.assume_role(
-            &caller,
-            &AssumeRequest {
-                role_arn,
-                session_name,
-                duration_secs,
-                region: self.context.region().unwrap_or_default(),
-            },
-        )?)
+        Ok(authz::with_principal(self.caller, |principal| {
+            f(&StsCaller {
+                account: self.account(),
+                principal,
+                owner: owner.as_ref(),
+                display_arn: display.as_str(),
+                session: self.caller.session(),
+                identity: &identity,
+                boundary: holdings.and_then(|h| h.boundary_sourced()),
+                session_policies: &session,
+                context: &context,
+            })
+        })?)
+    }
+
+    /// AssumeRole: temporary credentials for the role the request names.
+    pub fn assume_role(&self, req: &AssumeRequest<'_>) -> OpResult<SessionCredentials> {
+        let resource = Resource::given(req.role_arn);
+        self.as_sts_caller(&resource, |caller| self.iam.assume_role(caller, req))
+    }
+
+    /// GetSessionToken: temporary credentials for the caller itself, an MFA session when
+    /// a code from its device is given.
+    pub fn get_session_token(
+        &self,
+        duration_secs: Option<u32>,
+        mfa: Option<MfaProof<'_>>,
+    ) -> OpResult<SessionCredentials> {
+        self.as_sts_caller(&Resource::Any, |caller| {
+            self.iam.get_session_token(caller, duration_secs, mfa)
+        })
     }
 }

@@ -437,6 +437,7 @@ pub(super) const CONSOLE_SESSION: Decoder<ConsoleSession> = Decoder {
             stage: r.parsed("stage", "a sign-in stage", SessionStage::from_key)?,
             created: r.time("created")?,
             expires: r.time("expires")?,
+            mfa_at: r.opt_time("mfa_at")?,
         })
     },
 };

@@ -1431,10 +1431,10 @@ impl<B: Backend> Tx for SqlTx<B> {
         self.run(
             sql!(
                 "INSERT INTO console_sessions (token_hash, account_id, owner, stage, created,
-                 expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 expires, mfa_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                  ON CONFLICT (token_hash) DO UPDATE SET account_id = excluded.account_id,
                  owner = excluded.owner, stage = excluded.stage, created = excluded.created,
-                 expires = excluded.expires"
+                 expires = excluded.expires, mfa_at = excluded.mfa_at"
             ),
             &values![
                 &s.token_hash,
@@ -1442,7 +1442,8 @@ impl<B: Backend> Tx for SqlTx<B> {
                 s.owner.as_key(),
                 s.stage.as_key(),
                 s.created,
-                s.expires
+                s.expires,
+                s.mfa_at
             ],
         )
     }

@@ -50,6 +50,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         "../../../migrations/sqlite/0010_permissions_boundaries.sql"
     )),
     sql_only(include_str!(
+        "../../../migrations/sqlite/0011_console_session_mfa.sql"
+    )),
+    sql_only(include_str!(
         "../../../migrations/sqlite/0012_report_rows.sql"
     )),
 ];
