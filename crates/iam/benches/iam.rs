@@ -109,10 +109,11 @@ fn main() -> Result<()> {
         println!("store: SQLite");
         Arc::new(SqliteStore::open(&dir.path().join("iam.db"))?)
     };
+    let master = MasterKey::generate()?;
     let iam = Iam::new(
         Arc::clone(&store),
         Arc::new(clock.clone()),
-        MasterKey::generate()?,
+        master.clone(),
         PasswordHasher::fast_insecure_for_tests(),
         IamConfig::standard(),
     );
@@ -123,7 +124,7 @@ fn main() -> Result<()> {
         Err(_) => USERS,
     };
     let setup = Instant::now();
-    let mix = populate_users(&iam, store.as_ref(), &account, users)?;
+    let mix = populate_users(&iam, store.as_ref(), &account, users, Some(&master))?;
     println!(
         "setup: {} users, {} with a password, {} access keys ({} inactive, {} used), {} MFA, \
          {} certificates; {:.2} s",
