@@ -19,7 +19,9 @@
 //! `day` is a day passing: for day K, about 5% of each account's active keys and 3% of
 //! its console users are used "today" (now), and every stored report is made a day older,
 //! as a day later the server would find it (so the next GenerateCredentialReport builds
-//! a new one). It never touches the server's clock.
+//! a new one). Having gone around the domain, it then renders each account's kept report
+//! rows again (`Iam::render_all_report_rows`; `generate` leaves them to the first build,
+//! as for an account stored before rows were kept). It never touches the server's clock.
 //!
 //! Secrets are real: `serve` opens every sealed value at start. Password hashes are one
 //! argon2id hash made once (nothing signs in with them here).
@@ -452,7 +454,16 @@ fn day_of(
 }
 
 fn day(a: &Args) -> Result<()> {
-    let (store, _) = open(a)?;
+    let (store, key) = open(a)?;
+    // The day's writes go around the domain, so the report rows it keeps current are
+    // rendered again from the records afterwards, as a bulk loader must.
+    let iam = Iam::new(
+        Arc::clone(&store),
+        Arc::new(SystemClock),
+        key,
+        PasswordHasher::new(),
+        IamConfig::standard(),
+    );
     let started = Instant::now();
     let now = SystemClock.now().unix();
     let accounts = store::read(store.as_ref(), |tx| tx.account_ids())?;
@@ -464,6 +475,7 @@ fn day(a: &Args) -> Result<()> {
         store::write(store.as_ref(), Some(account), |tx| {
             day_of(tx, account, &mut d, now)
         })?;
+        iam.render_all_report_rows(account)?;
         Ok(Counts::default())
     })?;
     println!(

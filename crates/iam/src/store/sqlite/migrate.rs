@@ -53,6 +53,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         "../../../migrations/sqlite/0011_console_session_mfa.sql"
     )),
     sql_only(include_str!(
+        "../../../migrations/sqlite/0012_report_rows.sql"
+    )),
+    sql_only(include_str!(
         "../../../migrations/sqlite/0013_organizations.sql"
     )),
 ];
