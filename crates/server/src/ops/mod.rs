@@ -22,6 +22,7 @@ mod groups;
 mod policies;
 mod reports;
 mod roles;
+mod ssh_keys;
 mod sts;
 mod tags;
 mod targets;
