@@ -16,7 +16,7 @@ use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::MasterKey;
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{read, Store};
-use credreport_iam::{AccountId, Iam, IamConfig, SqliteStore, SystemClock};
+use credreport_iam::{stored_report_content, AccountId, Iam, IamConfig, SqliteStore, SystemClock};
 use credreport_testkit::postgres::fresh_database;
 
 fn copy(from: &str, to: &str, cwd: &Path) -> std::process::Output {
@@ -27,7 +27,7 @@ fn stored_reports(store: &dyn Store) -> Vec<(AccountId, Option<Vec<u8>>)> {
     read(store, |tx| {
         tx.account_ids()?
             .into_iter()
-            .map(|id| Ok((id.clone(), tx.report_content(&id)?)))
+            .map(|id| Ok((id.clone(), stored_report_content(tx, &id)?)))
             .collect()
     })
     .expect("read the stored reports")

@@ -52,7 +52,10 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0011_console_session_mfa.sql"
     )),
-    // 0012 and 0013 are taken by branches not merged yet (report, organizations).
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0012_report_rows.sql"
+    )),
+    // 0013 is taken by a branch not merged yet (organizations).
     sql_only(include_str!(
         "../../../migrations/sqlite/0014_ssh_public_keys.sql"
     )),
