@@ -23,6 +23,7 @@ mod organizations;
 mod policies;
 mod reports;
 mod roles;
+mod ssh_keys;
 mod sts;
 mod tags;
 mod targets;

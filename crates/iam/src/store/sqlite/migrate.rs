@@ -58,6 +58,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0013_organizations.sql"
     )),
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0014_ssh_public_keys.sql"
+    )),
 ];
 
 /// Brings the schema of `conn`'s database up to date.
