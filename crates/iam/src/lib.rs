@@ -20,6 +20,7 @@ mod certs;
 mod details;
 mod groups;
 mod keys;
+pub mod last_accessed;
 mod managed;
 mod mfa;
 mod passwords;

@@ -23,6 +23,7 @@ use credreport_report::Timestamp;
 use tokio::runtime::Handle;
 
 use crate::actions::{self, Ctx};
+use crate::authz::{Caller, Identity};
 use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
@@ -223,6 +224,13 @@ fn handle_query(
     };
     if !state.accounts.take(principal.account(), clock) {
         return (action, Err((ns, throttled())));
+    }
+    // A role's session's requests are the role's use (RoleLastUsed), in their region.
+    if let Identity::AssumedRole { role, .. } = principal.identity() {
+        if let Err(e) = iam.record_role_use(principal.account(), &role.id, now, principal.region())
+        {
+            return (action, Err((ns, e.into())));
+        }
     }
     // Temporary credentials have no stored key whose use the report shows.
     if !principal.is_session() {
