@@ -5,14 +5,18 @@
 //!
 //! `record.rs` records it on the request path in IAM's usage windows (a busy principal costs
 //! no store write per request), and RoleLastUsed with it; `services.rs` works out the
-//! services an entity's policies allow (the catalog's namespaces, wildcards included).
+//! services an entity's policies allow (the catalog's namespaces, wildcards included);
+//! `jobs.rs` is GenerateServiceLastAccessedDetails and its Get actions: a job's answer is
+//! computed when it starts, stored, and read back page by page.
 
+mod jobs;
 mod record;
 mod services;
 
 use crate::model::{Entity, EntityKind};
 use credreport_report::Timestamp;
 
+pub use jobs::{AccessJob, EntityUse, Granularity, JobEntity, ServiceUse, TrackedAction, UseFacts};
 pub use record::{Grants, Used};
 pub use services::{allowed_actions, allowed_namespaces, TRACKED_NAMESPACES};
 

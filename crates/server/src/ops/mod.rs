@@ -19,6 +19,7 @@ mod action;
 mod context;
 mod credentials;
 mod groups;
+mod last_accessed;
 mod policies;
 mod reports;
 mod roles;
