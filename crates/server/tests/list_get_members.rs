@@ -17,7 +17,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use common::{fixture, send, signed, Fixture};
+use common::{fixture, send, signed, signed_with, Fixture};
 use credreport_iam::model::Owner;
 use credreport_iam::secret::Secret;
 use credreport_iam::totp;
@@ -373,7 +373,8 @@ const CASES: &[Case] = &[
 
 /// The account every case reads: alice (signed in with her password, tagged, in group ops,
 /// with a key, an MFA device, a certificate and an attached policy), bob (signed in, tagged),
-/// and the role deployer (described, tagged, in an instance profile, assumed by bob).
+/// and the role deployer (described, tagged, in an instance profile, assumed by bob, whose
+/// session then makes a request).
 async fn account() -> Fixture {
     let f = fixture();
     let account = f.iam.account_ids().unwrap().remove(0);
@@ -462,6 +463,24 @@ async fn account() -> Fixture {
         "Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::{account}:role/deployer&RoleSessionName=check"
     );
     let req = signed(&key.key.id, key.secret.expose_str().unwrap(), &body, 0);
+    let (status, answer, _) = send(&f.iam, req).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    // The session makes a request: the role's use is recorded (RoleLastUsed).
+    let part = |name: &str| {
+        answer
+            .split(&format!("<{name}>"))
+            .nth(1)
+            .and_then(|s| s.split(&format!("</{name}>")).next())
+            .unwrap()
+            .to_owned()
+    };
+    let req = signed_with(
+        &part("AccessKeyId"),
+        &part("SecretAccessKey"),
+        Some(&part("SessionToken")),
+        "Action=GetCallerIdentity&Version=2011-06-15",
+        0,
+    );
     let (status, answer, _) = send(&f.iam, req).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     f
