@@ -13,7 +13,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0002_sign_in_failures.sql"),
     include_str!("../../../migrations/postgres/0003_permissions_boundaries.sql"),
     include_str!("../../../migrations/postgres/0004_console_session_mfa.sql"),
-    // 0005 to 0007 are other changes' (their numbers taken); this one follows them.
+    include_str!("../../../migrations/postgres/0005_report_rows.sql"),
+    // 0006 and 0007 are other changes' (their numbers taken); this one follows them.
     include_str!("../../../migrations/postgres/0008_last_accessed.sql"),
 ];
 

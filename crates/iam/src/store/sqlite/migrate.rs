@@ -52,7 +52,10 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0011_console_session_mfa.sql"
     )),
-    // 0012 to 0014 are other changes' (their numbers taken); this one follows them.
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0012_report_rows.sql"
+    )),
+    // 0013 and 0014 are other changes' (their numbers taken); this one follows them.
     sql_only(include_str!(
         "../../../migrations/sqlite/0015_last_accessed.sql"
     )),
