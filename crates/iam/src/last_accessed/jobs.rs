@@ -187,6 +187,31 @@ impl Iam {
         arn: &str,
         granularity: Granularity,
     ) -> Result<String> {
+        let job = self.last_accessed_now(account, owner, arn, granularity)?;
+        let result = serde_json::to_string(&job).map_err(|e| Error::internal(e.to_string()))?;
+        let stored = StoredJob {
+            job_id: job.job_id.clone(),
+            account: account.clone(),
+            created: job.created,
+            result,
+        };
+        let forget = job
+            .created
+            .checked_add_secs(-KEPT_SECS)
+            .unwrap_or(Timestamp::MIN);
+        self.write(account, |tx| tx.put_access_job(&stored, forget))?;
+        Ok(job.job_id)
+    }
+
+    /// The last-accessed data of `arn` now, as a job about it would answer (the console's
+    /// Access Advisor): nothing is stored.
+    pub fn last_accessed_now(
+        &self,
+        account: &AccountId,
+        owner: &str,
+        arn: &str,
+        granularity: Granularity,
+    ) -> Result<AccessJob> {
         let parsed = Arn::parse(arn).map_err(|_| invalid_arn(arn))?;
         let Some((kind, _, _)) = parsed.iam_resource() else {
             return Err(invalid_arn(arn));
@@ -285,16 +310,7 @@ impl Iam {
                     .collect(),
             });
         }
-        let result = serde_json::to_string(&job).map_err(|e| Error::internal(e.to_string()))?;
-        let stored = StoredJob {
-            job_id: job.job_id.clone(),
-            account: account.clone(),
-            created: now,
-            result,
-        };
-        let forget = now.checked_add_secs(-KEPT_SECS).unwrap_or(Timestamp::MIN);
-        self.write(account, |tx| tx.put_access_job(&stored, forget))?;
-        Ok(job.job_id)
+        Ok(job)
     }
 
     /// A job of the account started by `owner` (GetServiceLastAccessedDetails and

@@ -1,7 +1,7 @@
 //! Last-accessed data (GenerateServiceLastAccessedDetails and its Get actions) and
 //! ListOrganizationsFeatures.
 
-use credreport_iam::last_accessed::{AccessJob, Granularity};
+use credreport_iam::last_accessed::{AccessJob, Granularity, ServiceUse};
 
 use super::{Action, OpResult, Ops, Resource};
 use crate::error::AwsError;
@@ -52,5 +52,26 @@ impl Ops<'_> {
             )
         }
         .into())
+    }
+}
+
+impl Ops<'_> {
+    /// The services `arn` (a user or role) is allowed, with their last use, now (the
+    /// console's Access Advisor), authorized as GenerateServiceLastAccessedDetails on it.
+    pub fn access_advisor(&self, arn: &credreport_iam::Arn) -> OpResult<Vec<ServiceUse>> {
+        self.authorize(
+            Action::GenerateServiceLastAccessedDetails,
+            &Resource::Arn(arn.clone()),
+        )?;
+        let owner = self.caller.arn();
+        Ok(self
+            .iam
+            .last_accessed_now(
+                self.account(),
+                owner.as_str(),
+                arn.as_str(),
+                Granularity::Service,
+            )?
+            .services)
     }
 }
