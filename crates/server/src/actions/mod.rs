@@ -19,6 +19,7 @@ mod certificates;
 mod details;
 mod groups;
 mod inline_policies;
+mod last_accessed;
 mod login_profiles;
 mod managed_policies;
 mod mfa;
@@ -62,6 +63,10 @@ pub fn handler(action: Action) -> Handler {
     match action {
         Action::GenerateCredentialReport => reports::generate,
         Action::GetCredentialReport => reports::get,
+        Action::GenerateServiceLastAccessedDetails => last_accessed::generate,
+        Action::GetServiceLastAccessedDetails => last_accessed::get,
+        Action::GetServiceLastAccessedDetailsWithEntities => last_accessed::get_with_entities,
+        Action::ListOrganizationsFeatures => last_accessed::list_organizations_features,
         Action::CreateUser => users::create,
         Action::GetUser => users::get,
         Action::ListUsers => users::list,

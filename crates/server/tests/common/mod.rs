@@ -62,6 +62,18 @@ pub fn signed_with(
     body: &str,
     skew_secs: i64,
 ) -> Request<Body> {
+    signed_in("us-east-1", key_id, secret, token, body, skew_secs)
+}
+
+/// The same, signed for `region`.
+pub fn signed_in(
+    region: &str,
+    key_id: &str,
+    secret: &str,
+    token: Option<&str>,
+    body: &str,
+    skew_secs: i64,
+) -> Request<Body> {
     let t = Timestamp::parse(NOW.as_bytes())
         .unwrap()
         .0
@@ -69,7 +81,7 @@ pub fn signed_with(
         .unwrap();
     let (y, mo, d, h, mi, s) = t.civil();
     let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
-    let scope = format!("{}/us-east-1/iam/aws4_request", &amz_date[..8]);
+    let scope = format!("{}/{region}/iam/aws4_request", &amz_date[..8]);
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("host", "127.0.0.1:8080".parse().unwrap());
     headers.insert(
@@ -104,7 +116,7 @@ pub fn signed_with(
             .strip_prefix(b"AWS4")
             .unwrap(),
         &amz_date[..8],
-        "us-east-1",
+        region,
         "iam",
     );
     let sig = hex::encode(sigv4::signature(

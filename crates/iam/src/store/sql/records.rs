@@ -40,6 +40,8 @@ tables! {
     REPORT_FROZEN_ROWS = "report_frozen_rows" key ["account_id", "owner"];
     CONSOLE_SESSIONS = "console_sessions" key ["token_hash"];
     SIGN_IN_FAILURES = "sign_in_failures" key ["key", "at"];
+    LAST_ACCESSED = "last_accessed" key ["account_id", "subject_kind", "subject_id", "entity_kind", "entity_id", "namespace", "action"];
+    LAST_ACCESSED_JOBS = "last_accessed_jobs" key ["job_id"];
 }
 
 pub(super) const ACCOUNT: Decoder<Account> = Decoder {
@@ -461,4 +463,33 @@ pub(super) const CONSOLE_SESSION: Decoder<ConsoleSession> = Decoder {
 pub(super) const SIGN_IN_FAILURE: Decoder<credreport_report::Timestamp> = Decoder {
     table: &SIGN_IN_FAILURES,
     decode: |r| r.time("at"),
+};
+
+pub(super) const ACCESS_USE: Decoder<crate::last_accessed::AccessUse> = Decoder {
+    table: &LAST_ACCESSED,
+    decode: |r| {
+        let entity = entity(r)?;
+        if !crate::last_accessed::is_principal(entity.kind) {
+            return Err(r.damaged("entity_kind", "not a user or a role"));
+        }
+        Ok(crate::last_accessed::AccessUse {
+            entity,
+            namespace: r.string("namespace")?,
+            action: r.string("action")?,
+            at: r.time("at")?,
+            region: r.string("region")?,
+        })
+    },
+};
+
+pub(super) const ACCESS_JOB: Decoder<crate::store::StoredJob> = Decoder {
+    table: &LAST_ACCESSED_JOBS,
+    decode: |r| {
+        Ok(crate::store::StoredJob {
+            job_id: r.string("job_id")?,
+            account: r.account("account_id")?,
+            created: r.time("created")?,
+            result: r.string("result")?,
+        })
+    },
 };
