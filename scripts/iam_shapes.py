@@ -19,6 +19,8 @@ SHAPES = [
     "MFADevice", "VirtualMFADevice", "SigningCertificate", "SSHPublicKey", "SSHPublicKeyMetadata",
     "LoginProfile", "Tag", "UserDetail", "GroupDetail", "RoleDetail", "ManagedPolicyDetail",
     "PolicyDetail", "AttachedPolicy", "GetAccountAuthorizationDetailsResponse",
+    "GetServiceLastAccessedDetailsResponse", "ServiceLastAccessed", "TrackedActionLastAccessed",
+    "GetServiceLastAccessedDetailsWithEntitiesResponse", "EntityDetails", "EntityInfo",
 ]
 
 def main():

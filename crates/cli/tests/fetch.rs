@@ -652,3 +652,88 @@ async fn fetch_through_organization_account_access_role_from_credreport_serve() 
         stderr(&lone)
     );
 }
+
+/// The severities in order, as the JSON output names them.
+const SEVERITIES: [&str; 5] = ["info", "low", "medium", "high", "critical"];
+
+fn level(name: &Value) -> usize {
+    SEVERITIES
+        .iter()
+        .position(|s| name == *s)
+        .unwrap_or_else(|| panic!("severity {name}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_mode_audit_weighs_the_same_finding_by_each_users_privilege() {
+    let server = Server::start();
+    let iam = server.root_iam();
+    for (user, policy) in [
+        ("admin", Some("arn:aws:iam::aws:policy/AdministratorAccess")),
+        ("reader", Some("arn:aws:iam::aws:policy/ReadOnlyAccess")),
+        ("nobody", None),
+    ] {
+        iam.create_user()
+            .user_name(user)
+            .send()
+            .await
+            .expect("CreateUser");
+        iam.create_access_key()
+            .user_name(user)
+            .send()
+            .await
+            .expect("CreateAccessKey");
+        if let Some(arn) = policy {
+            iam.attach_user_policy()
+                .user_name(user)
+                .policy_arn(arn)
+                .send()
+                .await
+                .expect("AttachUserPolicy");
+        }
+    }
+    let audit = |extra: &[&str]| {
+        let mut args = vec![
+            "audit",
+            "--endpoint-url",
+            server.endpoint.as_str(),
+            "--format",
+            "json",
+            "--as-of",
+            "2030-01-01",
+        ];
+        args.extend_from_slice(extra);
+        let out = server.credreport(&args);
+        assert_eq!(code(&out), 0, "stderr: {}", stderr(&out));
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        doc["findings"].as_array().expect("findings").clone()
+    };
+    let of = |findings: &[Value], user: &str, check: &str| -> Value {
+        let arn = format!("arn:aws:iam::{}:user/{user}", server.account);
+        findings
+            .iter()
+            .find(|f| f["arn"] == arn.as_str() && f["check"] == check)
+            .unwrap_or_else(|| panic!("{user} has no {check} finding"))
+            .clone()
+    };
+    // Each user's key is years old by then: the same credential finding for all three.
+    let findings = audit(&[]);
+    let check = "access-key-rotation";
+    for (user, privilege, step) in [
+        ("admin", "admin", 1),
+        ("reader", "read", 0),
+        ("nobody", "none", -1),
+    ] {
+        let f = of(&findings, user, check);
+        assert_eq!(f["privilege"], privilege, "{user}: {f}");
+        let base = level(&f["base_severity"]);
+        let want = (base as i64 + step).clamp(0, 4) as usize;
+        assert_eq!(level(&f["severity"]), want, "{user}: {f}");
+    }
+    // --report-only reads neither: every privilege unknown, every severity the check's own.
+    let findings = audit(&["--report-only"]);
+    for user in ["admin", "reader", "nobody"] {
+        let f = of(&findings, user, check);
+        assert_eq!(f["privilege"], "unknown", "{user}: {f}");
+        assert_eq!(f["severity"], f["base_severity"], "{user}: {f}");
+    }
+}

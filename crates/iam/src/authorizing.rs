@@ -34,6 +34,8 @@ pub struct HeldPolicy {
     pub source: SourceType,
     /// The document.
     pub policy: Arc<Policy>,
+    /// The group (by id) through which a user holds it; `None`: held directly.
+    pub group: Option<String>,
 }
 
 impl HeldPolicy {
@@ -161,6 +163,7 @@ impl Iam {
                     let text = inline.document;
                     let policy = parsed.parsed(Key::Inline(text.clone()), || Ok(Some(text)))?;
                     holdings.identity.push(HeldPolicy {
+                        group: via_group(entity, holder),
                         id: inline.name,
                         source: *source,
                         policy,
@@ -170,12 +173,16 @@ impl Iam {
                     // An attachment whose policy is gone grants nothing.
                     holdings
                         .identity
-                        .extend(managed(tx, parsed, account, &arn)?);
+                        .extend(managed(tx, parsed, account, &arn)?.map(|held| HeldPolicy {
+                            group: via_group(entity, holder),
+                            ..held
+                        }));
                 }
             }
             if let Some(arn) = tx.permissions_boundary(account, entity)? {
                 // A boundary whose policy is gone allows nothing.
                 let held = managed(tx, parsed, account, &arn)?.unwrap_or_else(|| HeldPolicy {
+                    group: None,
                     id: arn.clone(),
                     source: SourceType::UserManaged,
                     policy: Arc::new(empty()),
@@ -203,6 +210,7 @@ impl Iam {
             .parsed_policies()
             .parsed(Key::Inline(owned.clone()), || Ok(Some(owned)))?;
         Ok(HeldPolicy {
+            group: None,
             id: "SessionPolicy".into(),
             source: SourceType::None,
             policy,
@@ -219,11 +227,17 @@ impl Iam {
         let parsed = self.parsed_policies();
         let held = self.read(|tx| managed(tx, parsed, account, arn))?;
         Ok(held.unwrap_or_else(|| HeldPolicy {
+            group: None,
             id: arn.to_owned(),
             source: SourceType::UserManaged,
             policy: Arc::new(empty()),
         }))
     }
+}
+
+/// The group through which `entity` holds what `holder` holds (`None`: its own).
+fn via_group(entity: &Entity, holder: &Entity) -> Option<String> {
+    (holder != entity && holder.kind == EntityKind::Group).then(|| holder.id.clone())
 }
 
 fn own_source(kind: EntityKind) -> SourceType {
@@ -245,6 +259,7 @@ fn managed(
     if let Some(aws) = aws_policy(arn) {
         let policy = parsed.parsed(Key::Aws(arn.to_owned()), || Ok(Some(aws.document.clone())))?;
         return Ok(Some(HeldPolicy {
+            group: None,
             id: arn.to_owned(),
             source: SourceType::AwsManaged,
             policy,
@@ -262,6 +277,7 @@ fn managed(
             .map(|v| v.document))
     })?;
     Ok(Some(HeldPolicy {
+        group: None,
         id: arn.to_owned(),
         source: SourceType::UserManaged,
         policy,

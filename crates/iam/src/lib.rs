@@ -22,6 +22,7 @@ mod details;
 mod groups;
 mod kept_rows;
 mod keys;
+pub mod last_accessed;
 mod managed;
 mod mfa;
 pub mod organizations;

@@ -58,6 +58,8 @@ struct Inner {
     hasher: PasswordHasher,
     key_windows: Windows,
     password_windows: Windows,
+    access_windows: Windows,
+    role_windows: Windows,
     signing_keys: SigningKeys,
     current_reports: CurrentReports,
     console: ConsoleState,
@@ -91,6 +93,8 @@ impl Iam {
                 hasher,
                 key_windows: Windows::new(KEY_WINDOW_SECS),
                 password_windows: Windows::new(PASSWORD_WINDOW_SECS),
+                access_windows: Windows::new(KEY_WINDOW_SECS),
+                role_windows: Windows::new(KEY_WINDOW_SECS),
                 signing_keys: SigningKeys::default(),
                 current_reports: CurrentReports::default(),
                 console: ConsoleState::default(),
@@ -170,6 +174,16 @@ impl Iam {
 
     pub(crate) fn password_windows(&self) -> &Windows {
         &self.inner.password_windows
+    }
+
+    /// Last-accessed data's windows, by principal id and action.
+    pub(crate) fn access_windows(&self) -> &Windows {
+        &self.inner.access_windows
+    }
+
+    /// RoleLastUsed's windows, by role id.
+    pub(crate) fn role_windows(&self) -> &Windows {
+        &self.inner.role_windows
     }
 
     pub(crate) fn console_state(&self) -> &ConsoleState {

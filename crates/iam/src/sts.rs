@@ -580,9 +580,8 @@ impl Iam {
             },
             expiration,
         )?;
-        let mut role_used = role.clone();
-        role_used.last_used = Some((now, req.region.to_owned()));
-        self.write(&role_account, |tx| tx.put_role(&role_used))?;
+        // Assuming the role is the caller's request, not the role's: RoleLastUsed follows
+        // the requests the session makes (recorded where they are authenticated).
         Ok(SessionCredentials {
             access_key_id,
             secret,

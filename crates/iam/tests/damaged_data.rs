@@ -17,13 +17,15 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Arc;
 
+use credreport_iam::last_accessed::{AccessUse, Subject};
 use credreport_iam::model::{
     AccountState, Entity, FeatureSet, JoinedMethod, KeptRow, KeptRows, Membership, Organization,
     Owner, StoredReport, TagTarget,
 };
 use credreport_iam::store::postgres::{PgStore, PgUrl};
-use credreport_iam::store::{read, Store, UserQuery};
+use credreport_iam::store::{read, Store, StoredJob, UserQuery};
 use credreport_iam::{Error, OrganizationId, RootId, SqliteStore};
+
 use credreport_testkit::postgres::fresh_database;
 
 mod common;
@@ -618,7 +620,65 @@ const CASES: &[Case] = &[
         row: "key=\"6b86b273ff34fce19d6b804eff5a3f57\", at=99999999999999",
         sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
         read: |s| s.sign_in_failures(FAILURE_KEY, t(0)).map(drop) },
+    // last_accessed (alice's use of IAM's ListUsers), last_accessed_jobs (one job)
+    Case { table: "last_accessed", column: "entity_kind", row_where: ALICE_USE,
+        row: "account_id=\"123456789012\", subject_kind=\"user\", subject_id=\"AIDAALICE0000000000001\", entity_kind=\"group\", entity_id=\"AIDAALICE0000000000001\", namespace=\"iam\", action=\"ListUsers\"",
+        sqlite: both("'group'", "not a user or a role"), postgres: both("'group'", "not a user or a role"),
+        read: read_alice_uses },
+    Case { table: "last_accessed", column: "entity_id", row_where: ALICE_USE,
+        row: "account_id=\"123456789012\", subject_kind=\"user\", subject_id=\"AIDAALICE0000000000001\", entity_kind=\"user\", entity_id=x'ff', namespace=\"iam\", action=\"ListUsers\"",
+        sqlite: NOT_TEXT, postgres: None, read: read_alice_uses },
+    Case { table: "last_accessed", column: "namespace", row_where: ALICE_USE,
+        row: "account_id=\"123456789012\", subject_kind=\"user\", subject_id=\"AIDAALICE0000000000001\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", namespace=x'ff', action=\"ListUsers\"",
+        sqlite: NOT_TEXT, postgres: None, read: read_alice_uses },
+    Case { table: "last_accessed", column: "action", row_where: ALICE_USE,
+        row: "account_id=\"123456789012\", subject_kind=\"user\", subject_id=\"AIDAALICE0000000000001\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", namespace=\"iam\", action=x'ff'",
+        sqlite: NOT_TEXT, postgres: None, read: read_alice_uses },
+    Case { table: "last_accessed", column: "at", row_where: ALICE_USE,
+        row: "account_id=\"123456789012\", subject_kind=\"user\", subject_id=\"AIDAALICE0000000000001\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", namespace=\"iam\", action=\"ListUsers\"",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM), read: read_alice_uses },
+    Case { table: "last_accessed", column: "region", row_where: ALICE_USE,
+        row: "account_id=\"123456789012\", subject_kind=\"user\", subject_id=\"AIDAALICE0000000000001\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", namespace=\"iam\", action=\"ListUsers\"",
+        sqlite: NOT_TEXT, postgres: None, read: read_alice_uses },
+    Case { table: "last_accessed_jobs", column: "created", row_where: "job_id = 'job-1'", row: "job_id=\"job-1\"",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
+        read: |s| read(s, |tx| tx.access_job(&acct(A1), "job-1").map(drop)) },
+    Case { table: "last_accessed_jobs", column: "result", row_where: "job_id = 'job-1'", row: "job_id=\"job-1\"",
+        sqlite: NOT_TEXT, postgres: None,
+        read: |s| read(s, |tx| tx.access_job(&acct(A1), "job-1").map(drop)) },
 ];
+
+const ALICE_USE: &str = "subject_id = 'AIDAALICE0000000000001' AND action = 'ListUsers'";
+
+fn read_alice_uses(s: &dyn Store) -> credreport_iam::Result<()> {
+    let alice = Subject::Entity(Entity::user(ALICE));
+    read(s, |tx| tx.accesses(&acct(A1), &alice).map(drop))
+}
+
+/// Last-accessed data and a job beside what `populate` writes (it is the release's).
+fn last_accessed(s: &dyn Store) {
+    let a1 = acct(A1);
+    credreport_iam::store::write(s, Some(&a1), |tx| {
+        let used = AccessUse {
+            entity: Entity::user(ALICE),
+            namespace: "iam".into(),
+            action: "ListUsers".into(),
+            at: t(900),
+            region: "eu-west-1".into(),
+        };
+        tx.record_access(&a1, &Subject::Entity(Entity::user(ALICE)), &used, 900)?;
+        tx.put_access_job(
+            &StoredJob {
+                job_id: "job-1".into(),
+                account: a1.clone(),
+                created: t(910),
+                result: "{}".into(),
+            },
+            t(0),
+        )
+    })
+    .unwrap();
+}
 
 /// Columns no read ever decodes: each is only compared with a value the caller gives (a
 /// damaged one is a row that is not found, as for any other value), or only orders rows.
@@ -725,6 +785,27 @@ const COMPARED_ONLY: &[(&str, &str, &str)] = &[
         "sessions are looked up by it",
     ),
     ("sign_in_failures", "key", "selected by it"),
+    (
+        "last_accessed",
+        "account_id",
+        "selected by it (a subject's uses)",
+    ),
+    (
+        "last_accessed",
+        "subject_kind",
+        "selected by it (a subject's uses)",
+    ),
+    (
+        "last_accessed",
+        "subject_id",
+        "selected by it (a subject's uses)",
+    ),
+    ("last_accessed_jobs", "job_id", "jobs are looked up by it"),
+    (
+        "last_accessed_jobs",
+        "account_id",
+        "jobs are looked up by it, in their account",
+    ),
     ("report_files", "account_id", "selected by it"),
     ("report_rows", "account_id", "selected by it"),
     (
@@ -777,6 +858,7 @@ fn check(case: &Case, backend: Backend) -> Option<String> {
             boundaries(store.as_ref());
             organization(store.as_ref());
             kept_rows(store.as_ref());
+            last_accessed(store.as_ref());
             damage_sqlite(&path, &update);
             store
         }
@@ -787,6 +869,7 @@ fn check(case: &Case, backend: Backend) -> Option<String> {
             boundaries(store.as_ref());
             organization(store.as_ref());
             kept_rows(store.as_ref());
+            last_accessed(store.as_ref());
             damage_postgres(&url, &update);
             store
         }

@@ -390,6 +390,8 @@ const SINCE_RELEASE: &[&str] = &[
     "report_rows",
     "report_frozen_rows",
     "ssh_public_keys",
+    "last_accessed",
+    "last_accessed_jobs",
 ];
 
 /// The columns migrations after the release add to its tables, left out of the row dumps

@@ -25,6 +25,7 @@ use credreport_report::Timestamp;
 use tokio::runtime::Handle;
 
 use crate::actions::{self, Ctx};
+use crate::authz::{Caller, Identity};
 use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
@@ -416,6 +417,10 @@ fn admit(
     if !state.accounts.take(principal.account(), clock) {
         metrics.throttled(Limit::Account);
         return Err(throttled());
+    }
+    // A role's session's requests are the role's use (RoleLastUsed), in their region.
+    if let Identity::AssumedRole { role, .. } = principal.identity() {
+        iam.record_role_use(principal.account(), &role.id, now, principal.region())?;
     }
     // Temporary credentials have no stored key whose use the report shows.
     if !principal.is_session() {

@@ -840,3 +840,60 @@ async fn keys_and_certificates_are_managed_from_a_users_page() {
     assert!(p.body.contains("was deleted"), "{}", p.body);
     assert!(p.body.contains("No access keys."));
 }
+
+#[tokio::test]
+async fn a_users_and_a_roles_pages_show_access_advisor() {
+    let f = fixture();
+    f.user("alice", None, Some("Alice-Password-1"));
+    let a = &f.account;
+    f.iam
+        .put_inline_policy(
+            a,
+            credreport_iam::Named::User("alice"),
+            "own",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","s3:GetObject"],"Resource":"*"}]}"#,
+        )
+        .unwrap();
+    // alice uses IAM from the console (ListUsers); s3 is allowed and never used.
+    let mut alice = f.browser();
+    alice
+        .sign_in(ACCOUNT, Some("alice"), "Alice-Password-1")
+        .await;
+    assert_eq!(alice.get("/console/users").await.status, StatusCode::OK);
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;
+    f.iam
+        .create_role(
+            a,
+            &credreport_iam::NewRole {
+                name: "Auditor",
+                path: None,
+                assume_role_policy: trust,
+                description: None,
+                max_session_duration: None,
+            },
+        )
+        .unwrap();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let p = root.get("/console/users/alice").await;
+    assert_eq!(p.status, StatusCode::OK);
+    let table = p
+        .body
+        .split("id=\"access-advisor-table\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Access Advisor table: {}", p.body));
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(
+        rows[0].contains(">iam<") && rows[0].contains("us-east-1"),
+        "iam used from the console: {}",
+        rows[0]
+    );
+    assert!(
+        rows[1].contains(">s3<") && rows[1].contains("Not accessed in the tracking period"),
+        "s3 never used: {}",
+        rows[1]
+    );
+    let p = root.get("/console/roles/Auditor").await;
+    assert!(p.body.contains("Access Advisor") && p.body.contains("Its policies allow no service."));
+}

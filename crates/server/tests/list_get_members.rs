@@ -17,7 +17,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use common::{fixture, send, signed, Fixture};
+use common::{fixture, send, signed, signed_with, Fixture};
 use credreport_iam::model::Owner;
 use credreport_iam::secret::Secret;
 use credreport_iam::totp;
@@ -338,11 +338,68 @@ const CASES: &[Case] = &[
         omits: &[],
         source: "API_ManagedPolicyDetail",
     },
+    // JOBID: an ACTION_LEVEL job about bob, who used the one action his policy allows.
+    Case {
+        action: "GetServiceLastAccessedDetails",
+        params: "JobId=JOBID",
+        path: &[],
+        shape: "GetServiceLastAccessedDetailsResponse",
+        omits: &["Marker", "Error"],
+        source: "API_GetServiceLastAccessedDetails: Marker only when IsTruncated is true; Error \
+                 only when the job failed",
+    },
+    Case {
+        action: "GetServiceLastAccessedDetails",
+        params: "JobId=JOBID",
+        path: &["ServicesLastAccessed", "member"],
+        shape: "ServiceLastAccessed",
+        omits: &[],
+        source: "API_ServiceLastAccessed",
+    },
+    Case {
+        action: "GetServiceLastAccessedDetails",
+        params: "JobId=JOBID",
+        path: &[
+            "ServicesLastAccessed",
+            "member",
+            "TrackedActionsLastAccessed",
+            "member",
+        ],
+        shape: "TrackedActionLastAccessed",
+        omits: &[],
+        source: "API_TrackedActionLastAccessed",
+    },
+    Case {
+        action: "GetServiceLastAccessedDetailsWithEntities",
+        params: "JobId=JOBID&ServiceNamespace=sts",
+        path: &[],
+        shape: "GetServiceLastAccessedDetailsWithEntitiesResponse",
+        omits: &["Marker", "Error"],
+        source: "API_GetServiceLastAccessedDetailsWithEntities: Marker only when IsTruncated \
+                 is true; Error only when the job failed",
+    },
+    Case {
+        action: "GetServiceLastAccessedDetailsWithEntities",
+        params: "JobId=JOBID&ServiceNamespace=sts",
+        path: &["EntityDetailsList", "member"],
+        shape: "EntityDetails",
+        omits: &[],
+        source: "API_EntityDetails",
+    },
+    Case {
+        action: "GetServiceLastAccessedDetailsWithEntities",
+        params: "JobId=JOBID&ServiceNamespace=sts",
+        path: &["EntityDetailsList", "member", "EntityInfo"],
+        shape: "EntityInfo",
+        omits: &[],
+        source: "API_EntityInfo",
+    },
 ];
 
 /// The account every case reads: alice (signed in with her password, tagged, in group ops,
-/// with a key, an MFA device, a certificate, an SSH key and an attached policy), bob (signed in, tagged),
-/// and the role deployer (described, tagged, in an instance profile, assumed by bob).
+/// with a key, an MFA device, a certificate, an SSH key and an attached policy), bob (signed
+/// in, tagged), and the role deployer (described, tagged, in an instance profile, assumed by
+/// bob, whose session then makes a request).
 async fn account() -> Fixture {
     let f = fixture();
     let account = f.iam.account_ids().unwrap().remove(0);
@@ -438,6 +495,24 @@ async fn account() -> Fixture {
     let req = signed(&key.key.id, key.secret.expose_str().unwrap(), &body, 0);
     let (status, answer, _) = send(&f.iam, req).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
+    // The session makes a request: the role's use is recorded (RoleLastUsed).
+    let part = |name: &str| {
+        answer
+            .split(&format!("<{name}>"))
+            .nth(1)
+            .and_then(|s| s.split(&format!("</{name}>")).next())
+            .unwrap()
+            .to_owned()
+    };
+    let req = signed_with(
+        &part("AccessKeyId"),
+        &part("SecretAccessKey"),
+        Some(&part("SessionToken")),
+        "Action=GetCallerIdentity&Version=2011-06-15",
+        0,
+    );
+    let (status, answer, _) = send(&f.iam, req).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
     f
 }
 
@@ -463,12 +538,23 @@ async fn every_list_and_get_answers_the_members_aws_documents_in_the_shapes_orde
         .items[0]
         .id
         .clone();
+    let generate = format!(
+        "Action=GenerateServiceLastAccessedDetails&Version=2010-05-08&Arn=arn:aws:iam::{account}:user/bob&Granularity=ACTION_LEVEL"
+    );
+    let (_, answer, _) = send(&f.iam, signed(&f.key_id, &f.secret, &generate, 0)).await;
+    let job = answer
+        .split("<JobId>")
+        .nth(1)
+        .and_then(|s| s.split("</JobId>").next())
+        .unwrap_or_else(|| panic!("{answer}"))
+        .to_owned();
     let mut failures = Vec::new();
     for case in CASES {
         let params = case
             .params
             .replace("ACCOUNT", account.as_str())
-            .replace("SSHKEY", &ssh_key_id);
+            .replace("SSHKEY", &ssh_key_id)
+            .replace("JOBID", &job);
         let body = format!("Action={}&Version=2010-05-08&{params}", case.action);
         let (status, answer, _) = send(&f.iam, signed(&f.key_id, &f.secret, &body, 0)).await;
         assert_eq!(status, StatusCode::OK, "{}: {answer}", case.action);

@@ -19,6 +19,7 @@ use super::EXIT_ERROR;
 use crate::args::{AuditArgs, ColorArg, FormatArg, SeverityArg};
 use crate::input;
 use credreport_review::env::system_now as now;
+use credreport_review::fetch::access::AccessData;
 use credreport_review::fetch::org::newest_generated;
 
 /// Exit status when findings at or above `--fail-on` are open.
@@ -46,6 +47,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     };
     // Fetched reports carry their generation time, and so does a directory written by
     // `fetch --all-accounts` (its summary.json); a report file alone does not.
+    let mut fetched_access = Vec::new();
     let (inputs, generated, fetch_failures) = match &args.input {
         Some(path) => {
             let generated = if path.is_dir() {
@@ -56,7 +58,12 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             (open_inputs(path)?, generated, 0)
         }
         None => {
-            let fetched = super::fetch::for_audit(&args.aws, &args.org)?;
+            let mut fetched = super::fetch::for_audit(&args.aws, &args.org, !args.report_only)?;
+            fetched_access = fetched
+                .reports
+                .iter_mut()
+                .filter_map(|(_, f)| f.access.take())
+                .collect();
             if let Some(dir) = &args.history {
                 super::history::keep_fetched(
                     dir,
@@ -115,7 +122,7 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
             terminal && anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
         }
     };
-    let data = account_data(args)?;
+    let data = account_data(args, fetched_access)?;
     let mut sink = renderer(format, out, RenderOptions { color, region });
     let summary = audit_with(
         &config,
@@ -140,10 +147,14 @@ pub fn run(args: &AuditArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `--authorization-details` (pages merged) and `--last-accessed` files, read and
-/// analysed; `None` when neither is given (or `--report-only`).
-fn account_data(args: &AuditArgs) -> anyhow::Result<Option<AccountData>> {
-    if args.report_only || (args.authorization_details.is_empty() && args.last_accessed.is_empty())
+/// `--authorization-details` (pages merged) and `--last-accessed` files, and what a
+/// fetch read of each account (`fetched`), merged and analysed; `None` when there is none
+/// (or `--report-only`).
+fn account_data(args: &AuditArgs, fetched: Vec<AccessData>) -> anyhow::Result<Option<AccountData>> {
+    if args.report_only
+        || (args.authorization_details.is_empty()
+            && args.last_accessed.is_empty()
+            && fetched.is_empty())
     {
         return Ok(None);
     }
@@ -168,16 +179,30 @@ fn account_data(args: &AuditArgs) -> anyhow::Result<Option<AccountData>> {
             None => last_accessed = Some(data),
         }
     }
-    let names = |paths: &[std::path::PathBuf]| {
-        paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+    let fetched_any = !fetched.is_empty();
+    for data in fetched {
+        match &mut details {
+            Some(d) => d.merge(data.details),
+            None => details = Some(data.details),
+        }
+        match &mut last_accessed {
+            Some(l) => l.merge(data.last_accessed),
+            None => last_accessed = Some(data.last_accessed),
+        }
+    }
+    let names = |paths: &[std::path::PathBuf], api: &str| {
+        let mut names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        if fetched_any {
+            names.push(api.to_owned());
+        }
+        names.join(", ")
     };
     Ok(Some(AccountData::new(details, last_accessed).sources(
-        &names(&args.authorization_details),
-        &names(&args.last_accessed),
+        &names(
+            &args.authorization_details,
+            "GetAccountAuthorizationDetails",
+        ),
+        &names(&args.last_accessed, "GetServiceLastAccessedDetails"),
     )))
 }
 

@@ -280,9 +280,13 @@ pub struct ForAudit {
     pub failed: usize,
 }
 
-/// Fetches what `audit --profile/--region/--endpoint-url/--all-accounts` names.
-pub fn for_audit(aws: &AwsArgs, org_args: &OrgArgs) -> anyhow::Result<ForAudit> {
-    let opts = FetchOptions::default();
+/// Fetches what `audit --profile/--region/--endpoint-url/--all-accounts` names; with
+/// `access`, each account's authorization details and last-accessed data too.
+pub fn for_audit(aws: &AwsArgs, org_args: &OrgArgs, access: bool) -> anyhow::Result<ForAudit> {
+    let opts = FetchOptions {
+        access,
+        ..FetchOptions::default()
+    };
     check_org_args(org_args)?;
     runtime()?.block_on(async {
         match &org_args.role_name {

@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use credreport_report::Timestamp;
 
-use super::{read, write, Store, UserQuery};
+use super::{read, write, Store, StoredJob, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{AccountId, OrganizationId, RootId};
+use crate::last_accessed::{AccessUse, Subject};
 use crate::model::{
     AccessKey, Account, AccountState, CertFacts, ConsoleSession, Entity, FeatureSet, Group,
     InlinePolicy, InstanceProfile, JoinedMethod, KeptLine, KeptRow, KeptRows, KeyFacts, KeyUse,
@@ -53,6 +54,9 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("report_rows", report_rows),
     ("report_rows_frozen", report_rows_frozen),
     ("console_sessions", console_sessions),
+    ("last_accessed", last_accessed),
+    ("role_use_window", role_use_window),
+    ("access_jobs", access_jobs),
     ("rollback", rollback),
     ("serialized_writes", serialized_writes),
     ("read_parts", read_parts),
@@ -99,7 +103,8 @@ macro_rules! store_conformance_tests {
             password_use_window sign_in_failures mfa_devices signing_certificates
             ssh_public_keys inline_policies groups managed_policies roles_and_instance_profiles
             attachments_tags_and_aliases permissions_boundaries organizations reports owner_facts
-            report_rows report_rows_frozen console_sessions rollback serialized_writes read_parts
+            report_rows report_rows_frozen console_sessions last_accessed role_use_window access_jobs
+            rollback serialized_writes read_parts
         }
     };
 }
@@ -1554,6 +1559,156 @@ fn console_sessions(store: &Arc<dyn Store>) -> Result<()> {
     ensure(
         read(s, |tx| tx.console_session(&[1; 32]))?.is_none(),
         "a signed-out session is gone",
+    )
+}
+
+fn last_accessed(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let alice = Entity::user("AIDAALICE");
+    let (as_alice, group, policy) = (
+        Subject::Entity(alice.clone()),
+        Subject::Entity(Entity::group("AGPADEVS")),
+        Subject::Policy("arn:aws:iam::aws:policy/ReadOnlyAccess".into()),
+    );
+    let used = |entity: &Entity, action: &str, at: i64, region: &str| AccessUse {
+        entity: entity.clone(),
+        namespace: "iam".into(),
+        action: action.into(),
+        at: t(at),
+        region: region.into(),
+    };
+    let record = |subject: &Subject, u: &AccessUse| {
+        write(s, Some(&a), |tx| tx.record_access(&a, subject, u, 900))
+    };
+    ensure(
+        record(&as_alice, &used(&alice, "", 0, "eu-west-1"))?,
+        "a first use is written",
+    )?;
+    ensure(
+        !record(&as_alice, &used(&alice, "", 899, "us-east-1"))?,
+        "a use inside the window is not",
+    )?;
+    ensure(
+        record(&as_alice, &used(&alice, "ListUsers", 899, "us-east-1"))?,
+        "another action has a window of its own",
+    )?;
+    ensure(
+        record(&as_alice, &used(&alice, "", 900, "us-west-2"))?,
+        "a use a window later is written",
+    )?;
+    ensure(
+        !record(&as_alice, &used(&alice, "", 100, "ap-south-1"))?,
+        "an older use never replaces a newer one",
+    )?;
+    let bob = Entity::role("AROABOB");
+    for subject in [&group, &policy] {
+        record(subject, &used(&alice, "", 10, "eu-west-1"))?;
+        record(subject, &used(&bob, "", 20, "eu-central-1"))?;
+    }
+    let mut mine = read(s, |tx| tx.accesses(&a, &as_alice))?;
+    mine.sort_by(|x, y| x.action.cmp(&y.action));
+    ensure(
+        mine == [
+            used(&alice, "", 900, "us-west-2"),
+            used(&alice, "ListUsers", 899, "us-east-1"),
+        ],
+        "a subject's uses read back, the service's and each action's",
+    )?;
+    for subject in [&group, &policy] {
+        let mut theirs = read(s, |tx| tx.accesses(&a, subject))?;
+        theirs.sort_by_key(|x| x.at);
+        ensure(
+            theirs
+                == [
+                    used(&alice, "", 10, "eu-west-1"),
+                    used(&bob, "", 20, "eu-central-1"),
+                ],
+            "a group's and a policy's uses are kept per user and role",
+        )?;
+    }
+    ensure(
+        read(s, |tx| tx.accesses(&acct(2), &as_alice))?.is_empty(),
+        "another account's subject has none",
+    )
+}
+
+fn role_use_window(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let role = Role {
+        account: a.clone(),
+        id: "AROADEPLOY".into(),
+        name: "deploy".into(),
+        path: "/".into(),
+        created: t(0),
+        assume_role_policy: "{}".into(),
+        description: None,
+        max_session_duration: 3600,
+        last_used: None,
+    };
+    write(s, Some(&a), |tx| tx.put_role(&role))?;
+    let use_at = |at: i64, region: &str| {
+        write(s, Some(&a), |tx| {
+            tx.record_role_use(&a, "AROADEPLOY", t(at), region, 900)
+        })
+    };
+    let last = || -> Result<Option<(Timestamp, String)>> {
+        Ok(read(s, |tx| tx.role_by_id(&a, "AROADEPLOY"))?.and_then(|r| r.last_used))
+    };
+    ensure(use_at(10, "eu-west-1")?, "a first use is written")?;
+    ensure(!use_at(20, "us-east-1")?, "a use inside the window is not")?;
+    ensure(
+        last()? == Some((t(10), "eu-west-1".into())),
+        "RoleLastUsed holds the first use and its region",
+    )?;
+    ensure(
+        use_at(910, "ap-south-1")?,
+        "a use a window later is written",
+    )?;
+    ensure(!use_at(5, "us-east-1")?, "an older use is not")?;
+    ensure(
+        last()? == Some((t(910), "ap-south-1".into())),
+        "RoleLastUsed follows the later use's region",
+    )?;
+    ensure(
+        !write(s, Some(&a), |tx| {
+            tx.record_role_use(&a, "AROAGONE", t(0), "x", 900)
+        })?,
+        "a role that is not there is not written",
+    )
+}
+
+fn access_jobs(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let job = |id: &str, created: i64| StoredJob {
+        job_id: id.into(),
+        account: a.clone(),
+        created: t(created),
+        result: format!("{{\"job\":{created}}}"),
+    };
+    let (old, new) = (job("job-old", 0), job("job-new", 100));
+    write(s, Some(&a), |tx| tx.put_access_job(&old, t(0)))?;
+    ensure(
+        read(s, |tx| tx.access_job(&a, "job-old"))? == Some(old.clone()),
+        "a job reads back",
+    )?;
+    ensure(
+        read(s, |tx| tx.access_job(&acct(2), "job-old"))?.is_none(),
+        "not in another account",
+    )?;
+    write(s, Some(&a), |tx| tx.put_access_job(&new, t(50)))?;
+    ensure(
+        read(s, |tx| tx.access_job(&a, "job-old"))?.is_none(),
+        "a job older than the kept span is forgotten",
+    )?;
+    ensure(
+        read(s, |tx| tx.access_job(&a, "job-new"))? == Some(new.clone()),
+        "the new one is kept",
     )
 }
 

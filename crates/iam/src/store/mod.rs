@@ -11,6 +11,7 @@ use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
 use crate::ids::{AccountId, OrganizationId};
+use crate::last_accessed::{AccessUse, Subject};
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
     KeptLine, KeptRow, KeyFacts, KeyUse, ManagedPolicy, Membership, MfaDevice, Organization, Owner,
@@ -482,6 +483,47 @@ pub trait Tx {
     fn delete_console_session(&mut self, token_hash: &[u8; 32]) -> Result<()>;
     /// Deletes every console session that expired at or before `now`; answers how many.
     fn delete_expired_console_sessions(&mut self, now: Timestamp) -> Result<usize>;
+
+    /// Records `used` for `subject` unless the stored use of the same subject, entity,
+    /// namespace and action is less than `window_secs` older (a newer one is never
+    /// replaced by an older one); answers whether it wrote.
+    fn record_access(
+        &mut self,
+        account: &AccountId,
+        subject: &Subject,
+        used: &AccessUse,
+        window_secs: i64,
+    ) -> Result<bool>;
+    /// Every use recorded for `subject`, in no particular order.
+    fn accesses(&mut self, account: &AccountId, subject: &Subject) -> Result<Vec<AccessUse>>;
+    /// Sets a role's last use (RoleLastUsed) to `at` in `region` unless the stored one is
+    /// less than `window_secs` older; answers whether it wrote.
+    fn record_role_use(
+        &mut self,
+        account: &AccountId,
+        role_id: &str,
+        at: Timestamp,
+        region: &str,
+        window_secs: i64,
+    ) -> Result<bool>;
+    /// A last-accessed job's stored answer (`None`: no such job in the account).
+    fn access_job(&mut self, account: &AccountId, job_id: &str) -> Result<Option<StoredJob>>;
+    /// Stores a last-accessed job's answer, and forgets the account's jobs created before
+    /// `forget_before`.
+    fn put_access_job(&mut self, job: &StoredJob, forget_before: Timestamp) -> Result<()>;
+}
+
+/// A last-accessed job as stored: its answer is JSON the job module reads back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredJob {
+    /// The job's id (36 characters).
+    pub job_id: String,
+    /// Its account.
+    pub account: AccountId,
+    /// When it was created.
+    pub created: Timestamp,
+    /// Its answer, as JSON.
+    pub result: String,
 }
 
 /// A backend: transactions, plus the sign-in failure writes that bypass them.

@@ -1,9 +1,10 @@
-//! One account's report, as `credreport fetch` and `audit` fetch it: the caller's own
+//! One account's report (and, for a fetch-mode audit, its authorization details and
+//! last-accessed data), as `credreport fetch` and `audit` fetch it: the caller's own
 //! account, or another one through a role (STS AssumeRole).
 
 use super::client::{self, AwsOptions};
 use super::org::{self, Organization};
-use super::{fetch_report, FetchOptions, Fetched};
+use super::{fetch_report_and_access, FetchOptions, Fetched};
 
 /// The report of the caller's account, or with `through` (`(account, role)`) that
 /// account's through the role. A report without rows names no account: the caller's
@@ -29,7 +30,7 @@ pub async fn fetch_account(
         }
         None => aws_sdk_iam::Client::new(&config),
     };
-    let mut fetched = fetch_report(&iam, &place, opts, progress).await?;
+    let mut fetched = fetch_report_and_access(&iam, &place, opts, progress).await?;
     if fetched.account.is_none() {
         let sts = aws_sdk_sts::Client::new(&config);
         if let Ok(caller) = org::caller(&sts, &place).await {

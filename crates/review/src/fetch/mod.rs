@@ -19,6 +19,7 @@ use aws_sdk_iam::error::SdkError;
 use aws_sdk_iam::types::ReportStateType;
 use credreport_report::{ReportReader, Timestamp};
 
+pub mod access;
 pub mod account;
 pub mod client;
 pub mod org;
@@ -43,6 +44,9 @@ pub struct FetchOptions {
     pub timeout: Duration,
     /// Delays between polls.
     pub backoff: Backoff,
+    /// Also read the account's authorization details and last-accessed data
+    /// ([`access::fetch_access`]), beside the report.
+    pub access: bool,
 }
 
 impl Default for FetchOptions {
@@ -51,6 +55,7 @@ impl Default for FetchOptions {
             max_age: None,
             timeout: Duration::from_secs(600),
             backoff: Backoff::STANDARD,
+            access: false,
         }
     }
 }
@@ -83,6 +88,9 @@ pub struct Fetched {
     pub root_row: bool,
     /// Remarks for stderr: rows that could not be read, a missing root row.
     pub notes: Vec<String>,
+    /// The account's authorization details and last-accessed data, when asked for
+    /// ([`FetchOptions::access`]).
+    pub access: Option<access::AccessData>,
 }
 
 impl Fetched {
@@ -100,6 +108,36 @@ impl Fetched {
         }
         line
     }
+}
+
+/// Fetches the account's report with `iam` and, when `opts` asks, its authorization
+/// details and last-accessed data at the same time (when they cannot be read, a note
+/// says so and the report comes alone); `place` names the endpoint in messages and
+/// `progress` hears what the report's wait is at.
+pub async fn fetch_report_and_access(
+    iam: &aws_sdk_iam::Client,
+    place: &str,
+    opts: &FetchOptions,
+    progress: &(dyn Fn(&str) + Send + Sync),
+) -> anyhow::Result<Fetched> {
+    if !opts.access {
+        return fetch_report(iam, place, opts, progress).await;
+    }
+    let (report, data) = tokio::join!(
+        fetch_report(iam, place, opts, progress),
+        access::fetch_access(iam, place, opts)
+    );
+    let mut fetched = report?;
+    // An endpoint without the API, or a caller without the permission: the report is
+    // still audited, with every privilege unknown, and the note says why.
+    match data {
+        Ok(data) => fetched.access = Some(data),
+        Err(e) => fetched.notes.push(format!(
+            "authorization details and last-accessed data were not read ({e:#}): \
+             privileges are unknown"
+        )),
+    }
+    Ok(fetched)
 }
 
 /// Fetches the account's report with `iam`; `place` names the endpoint in messages and
@@ -350,6 +388,7 @@ fn finish(report: Report, origin: Origin) -> anyhow::Result<Fetched> {
         rows: summary.rows,
         root_row: summary.root_row,
         notes,
+        access: None,
     })
 }
 

@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::client::{self, describe, AwsOptions};
-use super::{fetch_report, FetchOptions, Fetched};
+use super::{fetch_report_and_access, FetchOptions, Fetched};
 
 /// An account of the organization.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -199,7 +199,7 @@ impl Organization {
     /// Fetches one account's report.
     pub async fn fetch(&self, account: &str, opts: &FetchOptions) -> anyhow::Result<Fetched> {
         let iam = self.iam_for(account).await?;
-        let mut fetched = fetch_report(&iam, &self.place, opts, &|_| {}).await?;
+        let mut fetched = fetch_report_and_access(&iam, &self.place, opts, &|_| {}).await?;
         if fetched.account.is_none() {
             fetched.account = Some(account.to_owned());
         }
@@ -351,6 +351,7 @@ mod tests {
             rows: 1,
             root_row: true,
             notes: Vec::new(),
+            access: None,
         }
     }
 

@@ -106,6 +106,7 @@ impl World {
                     initial: Duration::from_millis(20),
                     max: Duration::from_millis(200),
                 },
+                access: false,
             },
         };
         World {

@@ -19,6 +19,7 @@ mod certificates;
 mod details;
 mod groups;
 mod inline_policies;
+mod last_accessed;
 mod login_profiles;
 mod managed_policies;
 mod mfa;
@@ -64,6 +65,10 @@ pub fn handler(action: Action) -> Option<Handler> {
     Some(match action {
         Action::GenerateCredentialReport => reports::generate,
         Action::GetCredentialReport => reports::get,
+        Action::GenerateServiceLastAccessedDetails => last_accessed::generate,
+        Action::GetServiceLastAccessedDetails => last_accessed::get,
+        Action::GetServiceLastAccessedDetailsWithEntities => last_accessed::get_with_entities,
+        Action::ListOrganizationsFeatures => last_accessed::list_organizations_features,
         Action::CreateUser => users::create,
         Action::GetUser => users::get,
         Action::ListUsers => users::list,

@@ -10,11 +10,13 @@
 pub mod context;
 
 use credreport_iam::authorizing::Holdings;
+use credreport_iam::last_accessed::Grants;
 use credreport_iam::model::{Entity, Role, User};
 use credreport_iam::sts::SessionFacts;
 use credreport_iam::{AccountId, Arn, Iam};
 use credreport_policy::{
-    evaluate, Decision, PolicySet, PolicyUse, Principal as PolicyPrincipal, Request, Sourced,
+    evaluate, Decision, PolicySet, PolicyUse, Principal as PolicyPrincipal, Request, SourceType,
+    Sourced,
 };
 
 use crate::error::AwsError;
@@ -113,6 +115,54 @@ pub(crate) fn decide(
         let evaluation = evaluate(&req, &set);
         Ok((decision, Some(refusal_of(&evaluation, decision))))
     })
+}
+
+/// The groups and managed policies of the caller's whose policies allow `action` on
+/// `resource` on their own (last-accessed data records them beside the caller). Asked
+/// only when a use is written, once per window.
+pub(crate) fn grants(
+    iam: &Iam,
+    caller: &dyn Caller,
+    holdings: &Holdings,
+    action: Action,
+    resource: &Resource,
+    request: &RequestContext,
+    extra: &RequestKeys<'_>,
+) -> Result<Grants, credreport_iam::Error> {
+    let context = context::build(iam, caller, Some(holdings), request, resource, extra)?;
+    Ok(with_principal(caller, |principal| {
+        let req = Request {
+            principal,
+            action: action.policy_name(),
+            resource: resource.as_str(),
+            resource_account: None,
+            context: &context,
+        };
+        let mut grants = Grants::default();
+        for held in &holdings.identity {
+            let one = [held.sourced()];
+            let set = PolicySet {
+                identity: &one,
+                ..PolicySet::default()
+            };
+            if credreport_policy::decide(&req, &set) != Decision::Allow {
+                continue;
+            }
+            if let Some(group) = &held.group {
+                if !grants.groups.contains(group) {
+                    grants.groups.push(group.clone());
+                }
+            }
+            let managed = matches!(
+                held.source,
+                SourceType::AwsManaged | SourceType::UserManaged
+            );
+            if managed && !grants.policies.contains(&held.id) {
+                grants.policies.push(held.id.clone());
+            }
+        }
+        grants
+    }))
 }
 
 /// Runs `f` with the caller as the policy language names it.

@@ -122,6 +122,7 @@ fn render(
         @if let Some(u) = &s.user {
             (super::identities::user_sections(ops, &u.name))
             (policies_section(ops, me, s))
+            (super::access::advisor(ops, &u.to_arn()))
         }
     };
     page::html_response(status, page::signed_in(me, &title, nav, body))

@@ -163,6 +163,7 @@ pub(crate) fn role(c: &Console, mut req: Req, name: &str) -> PageResult {
             pre.mono { (role.assume_role_policy) }
         }
         (policies_markup(&ops, Named::Role(&role.name)))
+        (super::access::advisor(&ops, &role.to_arn()))
     };
     Ok(page::ok(page::signed_in(
         &me,

@@ -7,6 +7,7 @@
 //! pipeline (form under its limit, a worker permit, a blocking thread). Every POST carries
 //! a CSRF token ([`session`]), checked here before any handler runs.
 
+mod access;
 mod credentials;
 mod home;
 mod identities;

@@ -19,6 +19,7 @@ mod action;
 mod context;
 mod credentials;
 mod groups;
+mod last_accessed;
 mod organizations;
 mod policies;
 mod reports;
@@ -32,6 +33,7 @@ mod users;
 use std::cell::OnceCell;
 
 use credreport_iam::authorizing::Holdings;
+use credreport_iam::last_accessed::Used;
 use credreport_iam::{AccountId, Arn, Iam};
 use credreport_policy::Decision;
 
@@ -234,7 +236,7 @@ impl<'a> Ops<'a> {
         extra: &RequestKeys<'_>,
     ) -> OpResult<()> {
         match self.judge(action, resource, extra)? {
-            (Decision::Allow, _) => Ok(()),
+            (Decision::Allow, _) => self.record_use(action, resource, extra),
             (_, why) => Err(OpError::Denied {
                 action,
                 error: authz::refusal(self.caller, action, resource, why),
@@ -242,8 +244,48 @@ impl<'a> Ops<'a> {
         }
     }
 
-    /// Whether `action` on `resource` would be allowed (a console page showing a form).
+    /// Records an authorized use of `action` by the caller in last-accessed data (the
+    /// root user's is not: IAM reports last access for users, groups, roles and
+    /// policies). Inside the caller's window it costs a look in memory; the groups and
+    /// policies that granted it are worked out only when it is written.
+    fn record_use(
+        &self,
+        action: Action,
+        resource: &Resource,
+        extra: &RequestKeys<'_>,
+    ) -> OpResult<()> {
+        let (Some(entity), Some(holdings)) = (authz::entity(self.caller), self.holdings()?) else {
+            return Ok(());
+        };
+        // The console (no signed region) is IAM's global endpoint's, us-east-1.
+        let region = self.context.region().unwrap_or("us-east-1");
+        let used = Used {
+            entity: &entity,
+            namespace: action.service().namespace(),
+            action: action.name(),
+            at: self.context.time(),
+            region,
+        };
+        self.iam.record_access(self.account(), &used, || {
+            authz::grants(
+                self.iam,
+                self.caller,
+                holdings,
+                action,
+                resource,
+                self.context,
+                extra,
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Whether `action` on `resource` would be allowed (a console page showing a form):
+    /// a question, not a use, so nothing is recorded.
     pub fn may(&self, action: Action, resource: &Resource) -> bool {
-        self.authorize(action, resource).is_ok()
+        matches!(
+            self.judge(action, resource, &RequestKeys::default()),
+            Ok((Decision::Allow, _))
+        )
     }
 }

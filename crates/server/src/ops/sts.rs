@@ -5,7 +5,7 @@ use credreport_iam::model::Owner;
 use credreport_iam::sts::{AssumeRequest, MfaProof, SessionCredentials, StsCaller};
 use credreport_policy::Sourced;
 
-use super::{OpResult, Ops, Resource};
+use super::{Action, OpResult, Ops, Resource};
 use crate::authz::{self, Identity, RequestKeys};
 
 impl Ops<'_> {
@@ -55,7 +55,11 @@ impl Ops<'_> {
     /// AssumeRole: temporary credentials for the role the request names.
     pub fn assume_role(&self, req: &AssumeRequest<'_>) -> OpResult<SessionCredentials> {
         let resource = Resource::given(req.role_arn);
-        self.as_sts_caller(&resource, |caller| self.iam.assume_role(caller, req))
+        let credentials =
+            self.as_sts_caller(&resource, |caller| self.iam.assume_role(caller, req))?;
+        // Allowed: a use of sts:AssumeRole, as any other authorized action's.
+        self.record_use(Action::AssumeRole, &resource, &RequestKeys::default())?;
+        Ok(credentials)
     }
 
     /// GetSessionToken: temporary credentials for the caller itself, an MFA session when

@@ -62,7 +62,20 @@ pub fn signed_with(
     body: &str,
     skew_secs: i64,
 ) -> Request<Body> {
+    signed_in("us-east-1", key_id, secret, token, body, skew_secs)
+}
+
+/// The same, signed for `region`.
+pub fn signed_in(
+    region: &str,
+    key_id: &str,
+    secret: &str,
+    token: Option<&str>,
+    body: &str,
+    skew_secs: i64,
+) -> Request<Body> {
     sign_post(
+        region,
         key_id,
         secret,
         token,
@@ -87,6 +100,7 @@ pub fn signed_json(
     body: &str,
 ) -> Request<Body> {
     sign_post(
+        "us-east-1",
         key_id,
         secret,
         token,
@@ -100,9 +114,11 @@ pub fn signed_json(
     )
 }
 
-/// A POST / with `extra` headers, signed for `service` in us-east-1 at `NOW` + `skew`,
+/// A POST / with `extra` headers, signed for `service` in `region` at `NOW` + `skew`,
 /// every header signed.
+#[allow(clippy::too_many_arguments)]
 fn sign_post(
+    region: &str,
     key_id: &str,
     secret: &str,
     token: Option<&str>,
@@ -118,7 +134,7 @@ fn sign_post(
         .unwrap();
     let (y, mo, d, h, mi, s) = t.civil();
     let amz_date = format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z");
-    let scope = format!("{}/us-east-1/{service}/aws4_request", &amz_date[..8]);
+    let scope = format!("{}/{region}/{service}/aws4_request", &amz_date[..8]);
     let mut headers = axum::http::HeaderMap::new();
     headers.insert("host", "127.0.0.1:8080".parse().unwrap());
     for (name, value) in extra {
@@ -152,7 +168,7 @@ fn sign_post(
             .strip_prefix(b"AWS4")
             .unwrap(),
         &amz_date[..8],
-        "us-east-1",
+        region,
         service,
     );
     let sig = hex::encode(sigv4::signature(

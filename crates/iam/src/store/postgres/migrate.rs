@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0005_report_rows.sql"),
     include_str!("../../../migrations/postgres/0006_organizations.sql"),
     include_str!("../../../migrations/postgres/0007_ssh_public_keys.sql"),
+    include_str!("../../../migrations/postgres/0008_last_accessed.sql"),
 ];
 
 /// The advisory lock key of migrations (account keys are never negative).

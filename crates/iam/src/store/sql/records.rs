@@ -44,6 +44,8 @@ tables! {
     SIGN_IN_FAILURES = "sign_in_failures" key ["key", "at"];
     ORGANIZATIONS = "organizations" key ["organization_id"];
     ORGANIZATION_ACCOUNTS = "organization_accounts" key ["account_id"];
+    LAST_ACCESSED = "last_accessed" key ["account_id", "subject_kind", "subject_id", "entity_kind", "entity_id", "namespace", "action"];
+    LAST_ACCESSED_JOBS = "last_accessed_jobs" key ["job_id"];
 }
 
 pub(super) const ACCOUNT: Decoder<Account> = Decoder {
@@ -484,6 +486,23 @@ pub(super) const ORGANIZATION: Decoder<Organization> = Decoder {
     },
 };
 
+pub(super) const ACCESS_USE: Decoder<crate::last_accessed::AccessUse> = Decoder {
+    table: &LAST_ACCESSED,
+    decode: |r| {
+        let entity = entity(r)?;
+        if !crate::last_accessed::is_principal(entity.kind) {
+            return Err(r.damaged("entity_kind", "not a user or a role"));
+        }
+        Ok(crate::last_accessed::AccessUse {
+            entity,
+            namespace: r.string("namespace")?,
+            action: r.string("action")?,
+            at: r.time("at")?,
+            region: r.string("region")?,
+        })
+    },
+};
+
 pub(super) const MEMBERSHIP: Decoder<Membership> = Decoder {
     table: &ORGANIZATION_ACCOUNTS,
     decode: |r| {
@@ -499,6 +518,18 @@ pub(super) const MEMBERSHIP: Decoder<Membership> = Decoder {
             state: r.parsed("state", "an account state", AccountState::from_key)?,
             joined_method: r.parsed("joined_method", "a joined method", JoinedMethod::from_key)?,
             joined: r.time("joined")?,
+        })
+    },
+};
+
+pub(super) const ACCESS_JOB: Decoder<crate::store::StoredJob> = Decoder {
+    table: &LAST_ACCESSED_JOBS,
+    decode: |r| {
+        Ok(crate::store::StoredJob {
+            job_id: r.string("job_id")?,
+            account: r.account("account_id")?,
+            created: r.time("created")?,
+            result: r.string("result")?,
         })
     },
 };

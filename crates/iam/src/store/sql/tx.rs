@@ -7,13 +7,14 @@ use super::row::hashes_json;
 use super::{sql, values, Backend, Columns, Decoder, Row, Sql, SqlTx, Value};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, AccountId, OrganizationId};
+use crate::last_accessed::{AccessUse, Subject};
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
     KeptLine, KeptRow, KeyFacts, KeyUse, ManagedPolicy, Membership, MfaDevice, Organization, Owner,
     Password, PolicyVersion, Role, SigningCertificate, SshPublicKey, StoredReport, Tag, TagTarget,
     User,
 };
-use crate::store::{Tx, UserQuery};
+use crate::store::{StoredJob, Tx, UserQuery};
 
 /// A page of a table of named entities (users, groups, roles, instance profiles, managed
 /// policies): the account's, under a path prefix, after a name key, in name order.
@@ -1629,5 +1630,90 @@ impl<B: Backend> Tx for SqlTx<B> {
             &values![now],
         )?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn record_access(
+        &mut self,
+        account: &AccountId,
+        subject: &Subject,
+        used: &AccessUse,
+        window_secs: i64,
+    ) -> Result<bool> {
+        let n = self.exec(
+            sql!(
+                "INSERT INTO last_accessed (account_id, subject_kind, subject_id, entity_kind,
+                 entity_id, namespace, action, at, region)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (account_id, subject_kind, subject_id, entity_kind, entity_id,
+                 namespace, action) DO UPDATE SET at = excluded.at, region = excluded.region
+                 WHERE last_accessed.at <= CAST(?8 AS BIGINT) - CAST(?10 AS BIGINT)"
+            ),
+            &values![
+                account,
+                subject.kind_key(),
+                subject.id(),
+                used.entity.kind.as_key(),
+                &used.entity.id,
+                &used.namespace,
+                &used.action,
+                used.at,
+                &used.region,
+                window_secs
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn accesses(&mut self, account: &AccountId, subject: &Subject) -> Result<Vec<AccessUse>> {
+        self.all(
+            sql!(
+                "SELECT * FROM last_accessed WHERE account_id = ?1 AND subject_kind = ?2
+                 AND subject_id = ?3"
+            ),
+            &values![account, subject.kind_key(), subject.id()],
+            &rec::ACCESS_USE,
+        )
+    }
+
+    fn record_role_use(
+        &mut self,
+        account: &AccountId,
+        role_id: &str,
+        at: Timestamp,
+        region: &str,
+        window_secs: i64,
+    ) -> Result<bool> {
+        let n = self.exec(
+            sql!(
+                "UPDATE roles SET last_used = ?3, last_used_region = ?4
+                 WHERE account_id = ?1 AND role_id = ?2
+                 AND (last_used IS NULL
+                      OR last_used <= CAST(?3 AS BIGINT) - CAST(?5 AS BIGINT))"
+            ),
+            &values![account, role_id, at, region, window_secs],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn access_job(&mut self, account: &AccountId, job_id: &str) -> Result<Option<StoredJob>> {
+        self.one(
+            sql!("SELECT * FROM last_accessed_jobs WHERE account_id = ?1 AND job_id = ?2"),
+            &values![account, job_id],
+            &rec::ACCESS_JOB,
+        )
+    }
+
+    fn put_access_job(&mut self, job: &StoredJob, forget_before: Timestamp) -> Result<()> {
+        self.exec(
+            sql!("DELETE FROM last_accessed_jobs WHERE account_id = ?1 AND created < ?2"),
+            &values![&job.account, forget_before],
+        )?;
+        self.run(
+            sql!(
+                "INSERT INTO last_accessed_jobs (job_id, account_id, created, result)
+                 VALUES (?1, ?2, ?3, ?4)"
+            ),
+            &values![&job.job_id, &job.account, job.created, &job.result],
+        )
     }
 }

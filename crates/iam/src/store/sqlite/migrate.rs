@@ -61,6 +61,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0014_ssh_public_keys.sql"
     )),
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0015_last_accessed.sql"
+    )),
 ];
 
 /// Brings the schema of `conn`'s database up to date.

@@ -1,0 +1,346 @@
+//! What a fetch-mode audit reads besides the report: the account's authorization details
+//! (GetAccountAuthorizationDetails, every page) and each user's and role's service
+//! last-accessed data (a GenerateServiceLastAccessedDetails job each, at most
+//! [`JOBS_AT_ONCE`] at a time, waited on while `IN_PROGRESS` as the report is waited on,
+//! then GetServiceLastAccessedDetails page by page). Throttled calls wait and try again
+//! within the fetch's timeout.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::anyhow;
+use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_iam::primitives::DateTime;
+use aws_sdk_iam::types::{self as sdk, JobStatusType};
+use aws_sdk_iam::Client;
+use credreport_privilege::{
+    document_text, AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy, LastAccessed,
+    ManagedPolicyDetail, PermissionsBoundary, PolicyVersion, PrincipalAccess, RoleDetail,
+    RoleLastUsed, ServiceAccess, Tag, Time, UserDetail,
+};
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::client::{describe, error_code};
+use super::wait::Jitter;
+use super::{is_busy, FetchOptions};
+
+/// Last-accessed jobs running at once, per account.
+pub const JOBS_AT_ONCE: usize = 8;
+
+/// An account's authorization details and last-accessed data.
+#[derive(Clone, Debug, Default)]
+pub struct AccessData {
+    /// GetAccountAuthorizationDetails, every page merged.
+    pub details: AuthorizationDetails,
+    /// Each user's and role's services, by ARN (a job that failed leaves its principal out).
+    pub last_accessed: LastAccessed,
+}
+
+/// Reads `iam`'s account's authorization details and every user's and role's
+/// last-accessed data; `place` names the endpoint in messages.
+pub async fn fetch_access(
+    iam: &Client,
+    place: &str,
+    opts: &FetchOptions,
+) -> anyhow::Result<AccessData> {
+    let started = Instant::now();
+    let details = authorization_details(iam, place, opts, started).await?;
+    let principals: Vec<String> = details
+        .users
+        .iter()
+        .map(|u| u.arn.clone())
+        .chain(details.roles.iter().map(|r| r.arn.clone()))
+        .collect();
+    let last_accessed = last_accessed(iam, place, opts, started, principals).await?;
+    Ok(AccessData {
+        details,
+        last_accessed,
+    })
+}
+
+/// Runs `call` until it answers, waiting while IAM says it is busy (throttling), within
+/// the fetch's timeout.
+async fn patiently<T, E, F, Fut>(
+    operation: &str,
+    place: &str,
+    opts: &FetchOptions,
+    started: Instant,
+    mut call: F,
+) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, SdkError<E>>>,
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let mut jitter = Jitter::default();
+    let mut attempt = 0u32;
+    loop {
+        match call().await {
+            Ok(answer) => return Ok(answer),
+            Err(e) if is_busy(error_code(&e)) => {
+                let delay = opts
+                    .backoff
+                    .next_delay(attempt, started.elapsed(), opts.timeout, jitter.next_unit())
+                    .ok_or_else(|| anyhow!(describe(operation, place, &e)))?;
+                tokio::time::sleep(delay).await;
+                attempt = attempt.saturating_add(1);
+            }
+            Err(e) => return Err(anyhow!(describe(operation, place, &e))),
+        }
+    }
+}
+
+fn time(t: &DateTime) -> Time {
+    Time::from_unix_millis(t.to_millis().unwrap_or(i64::MIN))
+}
+
+fn inline(list: &[sdk::PolicyDetail]) -> Vec<InlinePolicy> {
+    list.iter()
+        .map(|p| InlinePolicy {
+            policy_name: p.policy_name().unwrap_or_default().to_owned(),
+            policy_document: document_text(p.policy_document().unwrap_or_default()).into_owned(),
+        })
+        .collect()
+}
+
+fn attached(list: &[sdk::AttachedPolicy]) -> Vec<AttachedPolicy> {
+    list.iter()
+        .map(|p| AttachedPolicy {
+            policy_name: p.policy_name().unwrap_or_default().to_owned(),
+            policy_arn: p.policy_arn().unwrap_or_default().to_owned(),
+        })
+        .collect()
+}
+
+fn boundary(b: Option<&sdk::AttachedPermissionsBoundary>) -> Option<PermissionsBoundary> {
+    b.map(|b| PermissionsBoundary {
+        permissions_boundary_type: b
+            .permissions_boundary_type()
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default(),
+        permissions_boundary_arn: b.permissions_boundary_arn().unwrap_or_default().to_owned(),
+    })
+}
+
+fn tags(list: &[sdk::Tag]) -> Vec<Tag> {
+    list.iter()
+        .map(|t| Tag {
+            key: t.key().to_owned(),
+            value: t.value().to_owned(),
+        })
+        .collect()
+}
+
+/// One page of GetAccountAuthorizationDetails, as the analysis takes it.
+fn page(
+    out: &aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput,
+) -> AuthorizationDetails {
+    AuthorizationDetails {
+        users: out
+            .user_detail_list()
+            .iter()
+            .map(|u| UserDetail {
+                path: u.path().unwrap_or_default().to_owned(),
+                user_name: u.user_name().unwrap_or_default().to_owned(),
+                user_id: u.user_id().unwrap_or_default().to_owned(),
+                arn: u.arn().unwrap_or_default().to_owned(),
+                create_date: u.create_date().map(time),
+                user_policy_list: inline(u.user_policy_list()),
+                group_list: u.group_list().to_vec(),
+                attached_managed_policies: attached(u.attached_managed_policies()),
+                permissions_boundary: boundary(u.permissions_boundary()),
+                tags: tags(u.tags()),
+            })
+            .collect(),
+        groups: out
+            .group_detail_list()
+            .iter()
+            .map(|g| GroupDetail {
+                path: g.path().unwrap_or_default().to_owned(),
+                group_name: g.group_name().unwrap_or_default().to_owned(),
+                group_id: g.group_id().unwrap_or_default().to_owned(),
+                arn: g.arn().unwrap_or_default().to_owned(),
+                create_date: g.create_date().map(time),
+                group_policy_list: inline(g.group_policy_list()),
+                attached_managed_policies: attached(g.attached_managed_policies()),
+            })
+            .collect(),
+        roles: out
+            .role_detail_list()
+            .iter()
+            .map(|r| RoleDetail {
+                path: r.path().unwrap_or_default().to_owned(),
+                role_name: r.role_name().unwrap_or_default().to_owned(),
+                role_id: r.role_id().unwrap_or_default().to_owned(),
+                arn: r.arn().unwrap_or_default().to_owned(),
+                create_date: r.create_date().map(time),
+                assume_role_policy_document: r
+                    .assume_role_policy_document()
+                    .map(|d| document_text(d).into_owned()),
+                role_policy_list: inline(r.role_policy_list()),
+                attached_managed_policies: attached(r.attached_managed_policies()),
+                permissions_boundary: boundary(r.permissions_boundary()),
+                tags: tags(r.tags()),
+                role_last_used: r.role_last_used().map(|u| RoleLastUsed {
+                    last_used_date: u.last_used_date().map(time),
+                    region: u.region().map(str::to_owned),
+                }),
+            })
+            .collect(),
+        policies: out
+            .policies()
+            .iter()
+            .map(|p| ManagedPolicyDetail {
+                policy_name: p.policy_name().unwrap_or_default().to_owned(),
+                policy_id: p.policy_id().unwrap_or_default().to_owned(),
+                arn: p.arn().unwrap_or_default().to_owned(),
+                path: p.path().unwrap_or_default().to_owned(),
+                default_version_id: p.default_version_id().unwrap_or_default().to_owned(),
+                policy_version_list: p
+                    .policy_version_list()
+                    .iter()
+                    .map(|v| PolicyVersion {
+                        document: document_text(v.document().unwrap_or_default()).into_owned(),
+                        version_id: v.version_id().unwrap_or_default().to_owned(),
+                        is_default_version: v.is_default_version(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+async fn authorization_details(
+    iam: &Client,
+    place: &str,
+    opts: &FetchOptions,
+    started: Instant,
+) -> anyhow::Result<AuthorizationDetails> {
+    let mut details = AuthorizationDetails::default();
+    let mut marker: Option<String> = None;
+    // Bounded: a page moves the marker on; an endpoint that repeats one is stopped.
+    for _ in 0..100_000 {
+        let out = patiently(
+            "GetAccountAuthorizationDetails",
+            place,
+            opts,
+            started,
+            || {
+                iam.get_account_authorization_details()
+                    .max_items(1000)
+                    .set_marker(marker.clone())
+                    .send()
+            },
+        )
+        .await?;
+        details.merge(page(&out));
+        match out.marker() {
+            Some(next) if out.is_truncated() && Some(next) != marker.as_deref() => {
+                marker = Some(next.to_owned());
+            }
+            _ => return Ok(details),
+        }
+    }
+    Err(anyhow!(
+        "GetAccountAuthorizationDetails at {place}: too many pages"
+    ))
+}
+
+async fn last_accessed(
+    iam: &Client,
+    place: &str,
+    opts: &FetchOptions,
+    started: Instant,
+    principals: Vec<String>,
+) -> anyhow::Result<LastAccessed> {
+    let permits = Arc::new(Semaphore::new(JOBS_AT_ONCE));
+    let mut tasks = JoinSet::new();
+    for arn in principals {
+        let (iam, place, opts, permits) =
+            (iam.clone(), place.to_owned(), *opts, Arc::clone(&permits));
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let access = principal_access(&iam, &place, &opts, started, &arn).await;
+            (arn, access)
+        });
+    }
+    let mut data = LastAccessed::default();
+    while let Some(joined) = tasks.join_next().await {
+        let (arn, access) = joined.map_err(|e| anyhow!("internal error: {e}"))?;
+        if let Some(access) = access? {
+            data.insert(arn, access);
+        }
+    }
+    Ok(data)
+}
+
+/// One principal's job: started, waited on, read page by page. `None` when IAM says the
+/// job failed (the principal is then left out: no finding rests on it).
+async fn principal_access(
+    iam: &Client,
+    place: &str,
+    opts: &FetchOptions,
+    started: Instant,
+    arn: &str,
+) -> anyhow::Result<Option<PrincipalAccess>> {
+    let job = patiently(
+        "GenerateServiceLastAccessedDetails",
+        place,
+        opts,
+        started,
+        || iam.generate_service_last_accessed_details().arn(arn).send(),
+    )
+    .await?;
+    let job_id = job.job_id().unwrap_or_default().to_owned();
+    let mut jitter = Jitter::default();
+    let mut attempt = 0u32;
+    let mut access = PrincipalAccess::default();
+    let mut marker: Option<String> = None;
+    loop {
+        let out = patiently(
+            "GetServiceLastAccessedDetails",
+            place,
+            opts,
+            started,
+            || {
+                iam.get_service_last_accessed_details()
+                    .job_id(&job_id)
+                    .set_marker(marker.clone())
+                    .send()
+            },
+        )
+        .await?;
+        match out.job_status() {
+            JobStatusType::Completed => {}
+            JobStatusType::Failed => return Ok(None),
+            _ => {
+                let delay = opts
+                    .backoff
+                    .next_delay(attempt, started.elapsed(), opts.timeout, jitter.next_unit())
+                    .ok_or_else(|| {
+                        anyhow!("GetServiceLastAccessedDetails at {place}: the job for {arn} did not complete in time")
+                    })?;
+                tokio::time::sleep(delay).await;
+                attempt = attempt.saturating_add(1);
+                continue;
+            }
+        }
+        access.computed = Some(time(out.job_completion_date()));
+        access
+            .services
+            .extend(out.services_last_accessed().iter().map(|s| ServiceAccess {
+                namespace: s.service_namespace().to_owned(),
+                name: s.service_name().to_owned(),
+                last_authenticated: s.last_authenticated().map(time),
+                region: s.last_authenticated_region().map(str::to_owned),
+            }));
+        match out.marker() {
+            Some(next) if out.is_truncated() && Some(next) != marker.as_deref() => {
+                marker = Some(next.to_owned());
+            }
+            _ => return Ok(Some(access)),
+        }
+    }
+}
