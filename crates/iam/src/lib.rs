@@ -60,7 +60,7 @@ pub use error::{Constraint, Error, Invalid, Result};
 pub use groups::{GROUPS_PER_USER_QUOTA, GROUPS_QUOTA};
 pub use ids::AccountId;
 pub use keys::{NewAccessKey, SigningKey, UseOutcome, ACCESS_KEYS_QUOTA};
-pub use managed::{PolicyEntities, PolicyInfo, PolicyScope, VersionInfo};
+pub use managed::{PolicyEntities, PolicyInfo, PolicyScope, PolicyUsage, VersionInfo};
 pub use mfa::{Assignment, NewMfaDevice};
 pub use passwords::{LoginProfile, PasswordPolicyInput};
 pub use policies::Named;

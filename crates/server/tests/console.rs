@@ -619,6 +619,7 @@ async fn groups_roles_and_policies_are_shown_with_what_they_hold() {
                 assume_role_policy: trust,
                 description: Some("<b>reads</b>"),
                 max_session_duration: None,
+                permissions_boundary: None,
             },
         )
         .unwrap();

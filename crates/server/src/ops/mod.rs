@@ -16,6 +16,7 @@
 
 mod account;
 mod action;
+mod boundaries;
 mod context;
 mod credentials;
 mod groups;

@@ -4,7 +4,7 @@
 
 use credreport_iam::model::{EntityKind, InlinePolicy, Tag};
 use credreport_iam::{
-    IamKind, Named, Page, PolicyEntities, PolicyInfo, PolicyScope, Tagged, VersionInfo,
+    IamKind, Named, Page, PolicyEntities, PolicyInfo, PolicyScope, PolicyUsage, Tagged, VersionInfo,
 };
 
 use super::{Action, Later, OpResult, Ops, Resource};
@@ -78,7 +78,7 @@ pub struct PolicyView {
 
 impl Ops<'_> {
     /// The identity's ARN, for authorization.
-    fn identity_resource(&self, who: Named<'_>) -> Resource {
+    pub(super) fn identity_resource(&self, who: Named<'_>) -> Resource {
         match who {
             Named::User(name) => self.user_resource(name),
             Named::Group(name) => self.group_resource(name),
@@ -205,7 +205,7 @@ impl Ops<'_> {
                 .get_policy_version(self.account(), arn, &policy.default_version_id)?;
         let entities = self
             .iam
-            .list_entities_for_policy(self.account(), arn, None, None)?;
+            .list_entities_for_policy(self.account(), arn, None, None, None)?;
         Ok(PolicyView {
             policy,
             version,
@@ -279,11 +279,12 @@ impl Ops<'_> {
         &self,
         arn: &str,
         only: Option<EntityKind>,
+        usage: Option<PolicyUsage>,
         path_prefix: Option<&str>,
     ) -> OpResult<PolicyEntities> {
         self.authorize(Action::ListEntitiesForPolicy, &Resource::given(arn))?;
         Ok(self
             .iam
-            .list_entities_for_policy(self.account(), arn, only, path_prefix)?)
+            .list_entities_for_policy(self.account(), arn, only, usage, path_prefix)?)
     }
 }
