@@ -19,6 +19,9 @@ SHAPES = [
     "MFADevice", "VirtualMFADevice", "SigningCertificate", "SSHPublicKey", "SSHPublicKeyMetadata",
     "LoginProfile", "Tag", "UserDetail", "GroupDetail", "RoleDetail", "ManagedPolicyDetail",
     "PolicyDetail", "AttachedPolicy", "GetAccountAuthorizationDetailsResponse",
+    "SimulatePolicyResponse", "EvaluationResult", "Statement", "Position", "ContextEntry",
+    "ResourceSpecificResult", "PermissionsBoundaryDecisionDetail", "OrganizationsDecisionDetail",
+    "GetContextKeysForPolicyResponse",
 ]
 
 def main():

@@ -30,6 +30,7 @@ mod roles;
 pub mod sealed;
 mod service;
 mod signing_keys;
+pub mod simulate;
 pub mod sts;
 mod tags;
 mod usage;

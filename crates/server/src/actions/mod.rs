@@ -27,6 +27,7 @@ mod password_policy;
 mod providers;
 mod reports;
 mod roles;
+mod simulate;
 mod sts;
 mod tags;
 mod users;
@@ -146,6 +147,10 @@ pub fn handler(action: Action) -> Handler {
         Action::DeleteUserPermissionsBoundary => boundaries::delete_user,
         Action::PutRolePermissionsBoundary => boundaries::put_role,
         Action::DeleteRolePermissionsBoundary => boundaries::delete_role,
+        Action::SimulatePrincipalPolicy => simulate::principal,
+        Action::SimulateCustomPolicy => simulate::custom,
+        Action::GetContextKeysForPrincipalPolicy => simulate::context_keys_principal,
+        Action::GetContextKeysForCustomPolicy => simulate::context_keys_custom,
         Action::TagRole => tags::tag_role,
         Action::UntagRole => tags::untag_role,
         Action::ListRoleTags => tags::list_role,

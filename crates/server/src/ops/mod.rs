@@ -23,6 +23,7 @@ mod groups;
 mod policies;
 mod reports;
 mod roles;
+mod simulate;
 mod sts;
 mod tags;
 mod targets;
