@@ -78,6 +78,7 @@ bash tests/e2e/aws_cli.sh || e2e_failed=1
 bash tests/e2e/aws_cli_identities.sh || e2e_failed=1
 python3 tests/e2e/boto3_scenario.py || e2e_failed=1
 python3 tests/e2e/boto3_identities.py || e2e_failed=1
+python3 tests/e2e/boto3_policy_examples.py || e2e_failed=1
 python3 tests/e2e/console_browser.py || e2e_failed=1
 # Three instances on one PostgreSQL database behave as one IAM.
 python3 tests/e2e/fleet.py || e2e_failed=1
