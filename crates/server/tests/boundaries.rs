@@ -12,8 +12,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
-use common::{code, fixture, send, signed};
+use common::{fixture, flat, outcome, send, signed};
 use credreport_iam::model::Owner;
 
 /// Who sends a step.
@@ -273,14 +272,9 @@ async fn boundaries_are_set_shown_counted_and_cap_what_policies_allow() {
             By::Ursula => signed(&key.key.id, &secret, &body, 0),
         };
         let (status, answer, _) = send(&f.iam, request).await;
-        let got = if status == StatusCode::OK {
-            "OK"
-        } else {
-            code(&answer)
-        };
+        let got = outcome(status, &answer);
         assert_eq!(got, s.expect, "step {i} ({:?}) {body}: {answer}", s.by);
-        // The answer's elements without the indentation between them.
-        let flat: String = answer.lines().map(str::trim).collect();
+        let flat = flat(&answer);
         for text in s.holds {
             let text = text.replace("ACCOUNT", account.as_str());
             assert!(

@@ -10,8 +10,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
-use common::{code, fixture, send, signed};
+use common::{fixture, outcome, send, signed};
 use credreport_iam::model::Owner;
 use credreport_iam::{Named, NewRole};
 
@@ -123,11 +122,7 @@ async fn each_action_adds_the_condition_keys_aws_lists_for_it() {
             .replace("ADMIN", ADMIN)
             .replace("ACCOUNT", account.as_str());
         let (status, answer, _) = send(&f.iam, signed(&key.key.id, &secret, &body, 0)).await;
-        let got = if status == StatusCode::OK {
-            "OK"
-        } else {
-            code(&answer)
-        };
+        let got = outcome(status, &answer);
         if got != *expected {
             failures.push(format!("{body}: expected {expected}, got {got}: {answer}"));
         }

@@ -15,8 +15,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use axum::http::StatusCode;
-use common::{code, fixture, send, signed, Fixture};
+use common::{fixture, flat, outcome, send, signed, Fixture};
 use credreport_iam::model::Owner;
 use credreport_iam::{AccountId, Named};
 use serde::Deserialize;
@@ -290,11 +289,7 @@ async fn ask(f: &Fixture, key: (&str, &str), account: &AccountId, body: &str) ->
         .replace("BUCKET_POLICY", BUCKET_POLICY)
         .replace("ACCOUNT", account.as_str());
     let (status, answer, _) = send(&f.iam, signed(key.0, key.1, &body, 0)).await;
-    let got = if status == StatusCode::OK {
-        "OK".to_owned()
-    } else {
-        code(&answer).to_owned()
-    };
+    let got = outcome(status, &answer).to_owned();
     (got, answer)
 }
 
@@ -308,8 +303,7 @@ async fn the_simulator_decides_with_the_request_evaluator_and_explains() {
             By::Ursula => (key_id.as_str(), secret.as_str()),
         };
         let (got, answer) = ask(&f, key, &account, case.body).await;
-        // The answer's elements without the indentation between them.
-        let flat: String = answer.lines().map(str::trim).collect();
+        let flat = flat(&answer);
         if got != case.expect {
             failures.push(format!(
                 "{}: expected {}, got {got}: {answer}",
@@ -378,7 +372,7 @@ async fn the_answers_members_are_the_models_in_its_order() {
     let body = "URSULA&ActionNames.member.1=iam:DeleteUser&ResourceArns.member.1=arn:aws:iam::ACCOUNT:user/x";
     let (got, answer) = ask(&f, root, &account, body).await;
     assert_eq!(got, "OK", "{answer}");
-    let flat: String = answer.lines().map(str::trim).collect();
+    let flat = flat(&answer);
     // (element, shape, members left out: OrganizationsDecisionDetail, without organization
     // policies here).
     let checks: &[(&str, &str, &[&str])] = &[
