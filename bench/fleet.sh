@@ -6,6 +6,7 @@
 #
 #   bench/fleet.sh                      # defaults below; progress on stderr, markdown on stdout
 #   DURATION=5s E2E_ACCOUNTS=1 bench/fleet.sh   # a quick look
+#   BIN=/path/to/credreport bench/fleet.sh      # another build (no cargo build then)
 #
 # The SQLite store is populated through the API (USERS users, a stored report), then copied
 # to PostgreSQL with `credreport store copy`, so both backends serve the same data. For k
@@ -14,6 +15,9 @@
 # of theirs. PostgreSQL is a throwaway cluster (scripts/pg_cluster.sh: fsync off, like the
 # tests) on a loopback port. Everything runs on this machine: the load generator, the
 # instances and the database share its cores, which is what the scaling figure measures.
+# For each PostgreSQL run, the database's committed transactions per request
+# (pg_stat_database.xact_commit, read SETTLE seconds after the run, once the idle backends
+# have flushed their statistics; psql's own reads are in it, a few per run).
 # Needs python3 with botocore, wrk and psql (installed with apt-get when missing).
 set -euo pipefail
 
@@ -23,10 +27,12 @@ USERS=${USERS:-1000}
 REPORT_USERS=${REPORT_USERS:-5000}
 E2E_ACCOUNTS=${E2E_ACCOUNTS:-3}
 POLL_MS=${POLL_MS:-5}
+SETTLE=${SETTLE:-11}
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
-BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/credreport
+BUILD=1
+if [ -n "${BIN:-}" ]; then BUILD=0; else BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/credreport; fi
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/credreport-fleet.XXXXXX")
@@ -44,8 +50,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 command -v wrk >/dev/null || { apt-get update -qq >&2 && apt-get install -y -qq wrk >&2; }
-log "building the release binary"
-(cd "$ROOT" && cargo build --release -p credreport-cli) >&2
+if [ "$BUILD" = 1 ]; then
+  log "building the release binary"
+  (cd "$ROOT" && cargo build --release -p credreport-cli) >&2
+fi
+log "binary: $BIN"
 admin=$("$ROOT/scripts/pg_cluster.sh" start "$tmp/pg")
 psql "$admin" -qc "CREATE DATABASE fleet" >&2
 PG=${admin%/postgres}/fleet
@@ -103,9 +112,15 @@ print(ticks["credreport"], ticks["postgres"], total)
 PY
 }
 
+# The fleet database's committed transactions so far, once the statistics have settled.
+commits() {
+  sleep "$SETTLE"
+  psql "$PG" -Atqc "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()"
+}
+
 # load ACTION PORT...: wrk on each port at once; prints "req/s p50 p99 errors" (sum, worst,
-# worst, sum) and where the machine's busy CPU went meanwhile (credreport, postgres, the
-# rest: percent of it).
+# worst, sum), where the machine's busy CPU went meanwhile (credreport, postgres, the
+# rest: percent of it), and the requests wrk completed.
 load() {
   local action=$1; shift
   local k=$# i=0 p
@@ -126,10 +141,11 @@ import re, sys
 tmp, k = sys.argv[1], int(sys.argv[2])
 def ms(v, unit):
     return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-rps, p50, p99, bad = 0.0, 0.0, 0.0, 0
+rps, p50, p99, bad, n = 0.0, 0.0, 0.0, 0, 0
 for i in range(k):
     t = open(f"{tmp}/wrk-{i}.txt").read()
     rps += float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+    n += int(re.search(r"(\d+) requests in", t).group(1))
     p50 = max(p50, ms(*re.search(r"\s50%\s+([\d.]+)(us|ms|s)", t).groups()))
     p99 = max(p99, ms(*re.search(r"\s99%\s+([\d.]+)(us|ms|s)", t).groups()))
     m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
@@ -139,7 +155,7 @@ for i in range(k):
 ours, pg, busy = (int(x) for x in sys.argv[3:6])
 busy = max(busy, ours + pg, 1)
 share = "/".join(f"{100 * u / busy:.0f}" for u in (ours, pg, busy - ours - pg))
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {bad} {share}")
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {bad} {share} {n}")
 PY
 }
 
@@ -150,8 +166,14 @@ for action in get-credential-report list-users; do
     set -- $setup
     backend=$1 k=$2; shift 2
     log "$action: $backend, $k instance(s), $CONNS connections, $DURATION"
-    read -r rps p50 p99 bad share < <(load "$action" "$@")
-    results+=("$action|$backend|$k|$rps|$p50|$p99|$bad|$share")
+    per=""
+    if [ "$backend" = PostgreSQL ]; then x0=$(commits); fi
+    read -r rps p50 p99 bad share n < <(load "$action" "$@")
+    if [ "$backend" = PostgreSQL ]; then
+      x1=$(commits)
+      per=$(python3 -c "import sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / max(int(sys.argv[3]), 1):.3f}')" "$x0" "$x1" "$n")
+    fi
+    results+=("$action|$backend|$k|$rps|$p50|$p99|$bad|$share|$per")
   done
 done
 
@@ -166,11 +188,11 @@ e2e_pg=$(client e2e --port "${pg_ports[0]}" --accounts "$tmp/pg-accounts.jsonl" 
 
 echo "## Fleet: $(nproc) cores, $DURATION per run, $CONNS connections, $USERS users ($(date -u +%Y-%m-%d))"
 echo
-echo "| request | backend | instances | requests/s | p50 ms | p99 ms | errors | CPU % credreport/postgres/rest |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+echo "| request | backend | instances | requests/s | p50 ms | p99 ms | errors | CPU % credreport/postgres/rest | database commits per request |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"
 for r in "${results[@]}"; do
-  IFS='|' read -r action backend k rps p50 p99 bad share <<<"$r"
-  echo "| $action | $backend | $k | $rps | $p50 | $p99 | $bad | $share |"
+  IFS='|' read -r action backend k rps p50 p99 bad share per <<<"$r"
+  echo "| $action | $backend | $k | $rps | $p50 | $p99 | $bad | $share | $per |"
 done
 echo
 python3 - "${results[@]}" <<'PY'
@@ -178,7 +200,9 @@ import sys
 rows = [r.split("|") for r in sys.argv[1:]]
 for action in ("get-credential-report", "list-users"):
     pg = {int(r[2]): float(r[3]) for r in rows if r[0] == action and r[1] == "PostgreSQL"}
-    print(f"- {action}: 3 instances / 1 instance on PostgreSQL = {pg[3] / pg[1]:.2f}x")
+    sqlite = [float(r[3]) for r in rows if r[0] == action and r[1] == "SQLite"][0]
+    print(f"- {action}: 3 instances / 1 instance on PostgreSQL = {pg[3] / pg[1]:.2f}x; "
+          f"1 PostgreSQL instance / 1 SQLite instance = {pg[1] / sqlite:.2f}x")
 PY
 echo
 echo "| generate + get, $REPORT_USERS users | median ms | min | max | generate calls |"

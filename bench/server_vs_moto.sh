@@ -267,4 +267,6 @@ print("|---|---:|---:|---:|---:|---|")
 for e in (e2e_ours, e2e_moto):
     what = "credreport (fresh accounts)" if e["what"] == "credreport" else "moto (one account, repeated)"
     print(f"| {what} | {e['n']} | {e['min_ms']} | {e['median_ms']} | {e['max_ms']} | {', '.join(map(str, e['generate_calls']))} |")
+print()
+print(f"moto / credreport, medians: {e2e_moto['median_ms'] / e2e_ours['median_ms']:.1f}x")
 EOF

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, every test of the workspace (the PostgreSQL ones on a
 # throwaway server it starts), and the end-to-end scenarios with the real AWS CLI and boto3, the
-# console in headless Chromium, a fleet of three servers on PostgreSQL and the crash harness.
+# console in headless Chromium, a fleet of three servers on PostgreSQL, the crash harness, the
+# metrics read by Prometheus' own parser and the server behind a real nginx.
 # Usage: scripts/test.sh   (CI runs exactly this through .ci/run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -69,6 +70,18 @@ if ! python3 -c 'import playwright.sync_api' >/dev/null 2>&1; then
   step "python3 -m pip install playwright (for the console's browser test)"
   python3 -m pip install --quiet 'playwright==1.65.2'
 fi
+# The metrics are read with Prometheus' own text-format parser for Python.
+if ! python3 -c 'import prometheus_client.parser' >/dev/null 2>&1; then
+  step "python3 -m pip install prometheus-client (for the metrics test)"
+  python3 -m pip install --quiet 'prometheus-client==0.26.0'
+fi
+# The trusted-proxy test runs the server behind Debian's nginx, which it starts itself.
+if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+  step "apt-get install nginx (for the trusted-proxy test)"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
+fi
 target_dir="${CARGO_TARGET_DIR:-target}"
 [[ "$target_dir" == /* ]] || target_dir="$PWD/$target_dir"
 export CREDREPORT_BIN="$target_dir/debug/credreport"
@@ -80,6 +93,10 @@ python3 tests/e2e/boto3_scenario.py || e2e_failed=1
 python3 tests/e2e/boto3_identities.py || e2e_failed=1
 python3 tests/e2e/boto3_policy_examples.py || e2e_failed=1
 python3 tests/e2e/console_browser.py || e2e_failed=1
+# GET /metrics on its own listener, read with prometheus_client's parser; the server behind
+# nginx with --trusted-proxies.
+python3 tests/e2e/metrics.py || e2e_failed=1
+python3 tests/e2e/proxy_nginx.py || e2e_failed=1
 # Three instances on one PostgreSQL database behave as one IAM.
 python3 tests/e2e/fleet.py || e2e_failed=1
 # kill -9 at random moments during signed writes, 20 times: nothing acknowledged is lost.

@@ -149,12 +149,14 @@ def make_tls(directory):
 
 
 class Server:
-    """`credreport serve` on a free loopback port with a fresh data directory; over HTTPS
-    with a CA made for the run when E2E_TLS=1 (clients then trust it through
-    AWS_CA_BUNDLE)."""
+    """`credreport serve` on a free loopback port with a fresh data directory, with `args`
+    besides; over HTTPS with a CA made for the run when E2E_TLS=1 (clients then trust it
+    through AWS_CA_BUNDLE). With `--metrics-listen`, `metrics_url` is where it serves them."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, args=()):
         self.binary = binary
+        self.args = list(args)
+        self.metrics_url = None
         self.tmp = tempfile.mkdtemp(prefix="credreport-e2e-")
         self.data = os.path.join(self.tmp, "data")
         self.log_path = os.path.join(self.tmp, "server.log")
@@ -164,7 +166,7 @@ class Server:
 
     def start(self):
         env = dict(os.environ, CREDREPORT_LOG="info", NO_COLOR="1")
-        args = [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0"]
+        args = [self.binary, "serve", "--data-dir", self.data, "--listen", "127.0.0.1:0", *self.args]
         scheme = "http"
         if os.environ.get("E2E_TLS") == "1":
             ca, cert, key = make_tls(self.tmp)
@@ -185,6 +187,10 @@ class Server:
             time.sleep(0.1)
         else:
             raise Fatal("the server did not log its listening address within 30 s")
+        # Bound and logged before the API's listener is.
+        m = re.search(r"metrics on (http://127\.0\.0\.1:\d+/metrics)", self.log())
+        if m:
+            self.metrics_url = m.group(1)
         with open(os.path.join(self.data, "root-credentials.json")) as f:
             self.creds = json.load(f)
         print(f"e2e: server pid {self.proc.pid} at {self.endpoint}, account {self.creds['AccountId']}", flush=True)
@@ -249,16 +255,16 @@ def binary_path():
         os.environ.get("CARGO_TARGET_DIR") or os.path.join(root, "target"), "debug", "credreport")
 
 
-def run(label, scenario):
-    """Runs `scenario(checks, server)` against a fresh server; prints the closing line and
-    answers the exit status."""
+def run(label, scenario, server_args=()):
+    """Runs `scenario(checks, server)` against a fresh server (started with `server_args`
+    besides the standard ones); prints the closing line and answers the exit status."""
     binary = binary_path()
     if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
         print(f"e2e: FATAL: no credreport binary at {binary!r} (set CREDREPORT_BIN)", file=sys.stderr)
         print(f"{label}: 0 passed, 1 failed")
         return 1
     c = Checks()
-    server = Server(binary)
+    server = Server(binary, server_args)
     failed_hard = False
     try:
         server.start()

@@ -509,6 +509,27 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub ops: OpsArgs,
+}
+
+/// What an operator runs the server with: its metrics, and the proxies in front of it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OpsArgs {
+    /// Serve `GET /metrics` (the Prometheus text format: requests by action and error
+    /// code with their latency, throttled requests, console sign-ins, report builds, store
+    /// errors, the build) on this address, a listener of its own, never the API's. Plain
+    /// HTTP: keep it on loopback or a private network.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
+
+    /// Believe `X-Forwarded-For` from these proxies (a load balancer, nginx): a request
+    /// from one of them is from the right-most address in the header that is not one of
+    /// them, for the per-source limits, the logs and `aws:SourceIp`. From any other
+    /// address the header is ignored. Addresses or CIDR ranges, comma-separated.
+    #[arg(long, value_name = "CIDR[,CIDR...]", value_delimiter = ',')]
+    pub trusted_proxies: Vec<credreport_server::proxies::ProxyRange>,
 }
 
 /// Request-rate limits (IAM's `Throttling`, HTTP 400, past them; the SDKs retry with

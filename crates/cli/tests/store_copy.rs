@@ -13,7 +13,7 @@ use common::demo::start;
 use common::{credreport, stderr, stdout, Server};
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{read, Store};
-use credreport_iam::{AccountId, SqliteStore};
+use credreport_iam::{stored_report_content, AccountId, SqliteStore};
 use credreport_testkit::postgres::fresh_database;
 
 fn copy(from: &str, to: &str, cwd: &Path) -> std::process::Output {
@@ -24,7 +24,7 @@ fn stored_reports(store: &dyn Store) -> Vec<(AccountId, Option<Vec<u8>>)> {
     read(store, |tx| {
         tx.account_ids()?
             .into_iter()
-            .map(|id| Ok((id.clone(), tx.report_content(&id)?)))
+            .map(|id| Ok((id.clone(), stored_report_content(tx, &id)?)))
             .collect()
     })
     .expect("read the stored reports")

@@ -2,7 +2,8 @@
 //! (HTTP 400); the AWS SDK for Rust's standard retry backs off and gets through; a source
 //! that keeps failing to authenticate is refused before its signatures are checked; and
 //! (issue 22) a source's console sign-in attempts past `--sign-in-burst` are refused
-//! before their passwords are checked.
+//! before their passwords are checked; (issue 25) behind `--trusted-proxies` the limits
+//! count the forwarded client, and `--metrics-listen` counts the refusals.
 
 mod common;
 
@@ -10,7 +11,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{iam_client, iam_client_retrying, Server};
+use common::{credreport, iam_client, iam_client_retrying, stderr, Server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn over_the_account_rate_the_sdk_is_throttled_and_its_standard_retry_gets_through() {
@@ -152,4 +153,119 @@ async fn console_sign_ins_past_the_sources_burst_are_refused_before_the_password
         401,
         "a token came back: the attempt is checked again"
     );
+}
+
+/// An unsigned ListUsers (a failed authentication) from the test's own address, acting as
+/// a proxy that names `client` in `X-Forwarded-For`: the answer's status and text.
+fn unsigned_from(addr: &str, client: &str) -> (u16, String) {
+    let body = "Action=ListUsers&Version=2010-05-08";
+    exchange(
+        addr,
+        &format!(
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: {client}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// The value of `series` in a scrape of `url` (`http://ADDR/metrics`).
+fn scraped(url: &str, series: &str) -> Option<u64> {
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/metrics");
+    let (status, page) = exchange(
+        addr,
+        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.to_ascii_lowercase()
+            .contains("content-type: text/plain; version=0.0.4"),
+        "{page}"
+    );
+    page.lines()
+        .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_failure_limit_counts_each_client_and_the_metrics_count_the_refusal(
+) {
+    let server = Server::start_with(&[
+        "--trusted-proxies",
+        "192.0.2.0/24,127.0.0.1",
+        "--failure-rate",
+        "0.001",
+        "--failure-burst",
+        "2",
+        "--metrics-listen",
+        "127.0.0.1:0",
+    ]);
+    let addr = server.endpoint.trim_start_matches("http://").to_owned();
+    let log = server.log.lock().map(|l| l.clone()).unwrap_or_default();
+    let metrics = log
+        .lines()
+        .find_map(|l| {
+            Some(
+                l[l.find("metrics on ")? + "metrics on ".len()..]
+                    .split(' ')
+                    .next()?
+                    .to_owned(),
+            )
+        })
+        .unwrap_or_else(|| panic!("no metrics address in the log:\n{log}"));
+    let codes: Vec<(u16, bool)> = [
+        "198.51.100.7",
+        "198.51.100.7",
+        "198.51.100.7",
+        "198.51.100.8",
+    ]
+    .iter()
+    .map(|client| {
+        let (status, text) = unsigned_from(&addr, client);
+        (status, text.contains("<Code>Throttling</Code>"))
+    })
+    .collect();
+    assert_eq!(
+        codes,
+        [(403, false), (403, false), (400, true), (403, false)],
+        "the first client's third failure is refused unchecked; the second client is not"
+    );
+    let series = "credreport_throttled_requests_total{limit=\"failed_authentication\"}";
+    assert_eq!(scraped(&metrics, series), Some(1));
+    let (status, _) = exchange(
+        &addr,
+        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 404, "never on the API's listener");
+    // The log is read from the server's pipe by a thread of its own.
+    let logged = || {
+        server
+            .log
+            .lock()
+            .is_ok_and(|l| l.contains("source=198.51.100.7 via=127.0.0.1"))
+    };
+    assert!(
+        credreport_testkit::eventually(logged),
+        "the log names the forwarded client"
+    );
+}
+
+#[test]
+fn a_trusted_proxy_that_is_no_address_is_refused_at_start() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let data = dir.path().join("data");
+    let data = data.to_str().expect("a UTF-8 path");
+    for bad in ["10.0.0.0/33", "10.0.0.0/8,proxy.example"] {
+        let out = credreport(
+            &["serve", "--data-dir", data, "--trusted-proxies", bad],
+            &[],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&out).contains("is not an IP address or a CIDR range"),
+            "{bad}: {}",
+            stderr(&out)
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use crate::arn::Arn;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
+use crate::kept_rows;
 use crate::keys::NewAccessKey;
 use crate::model::{Account, Owner, StoredReport};
 use crate::service::{require_account, Iam};
@@ -43,7 +44,8 @@ impl Iam {
         };
         self.write(&id, |tx| {
             tx.insert_account(&account)?;
-            tx.put_report(&id, &StoredReport::default())
+            tx.put_report(&id, &StoredReport::default())?;
+            kept_rows::keep_all_rows(tx, &id)
         })?;
         self.finish_account(account, organization_member)
     }
@@ -66,6 +68,7 @@ impl Iam {
             }
             tx.insert_account(&account)?;
             tx.put_report(&id, &StoredReport::default())?;
+            kept_rows::keep_all_rows(tx, &id)?;
             Ok(true)
         })?;
         if !created {

@@ -4,6 +4,7 @@
 use crate::certificate::{parse_signing_certificate, CertificateError};
 use crate::error::{Error, Result};
 use crate::ids::{new_certificate_id, AccountId};
+use crate::kept_rows;
 use crate::model::{Owner, SigningCertificate};
 use crate::service::{require_owner, Iam};
 
@@ -59,7 +60,8 @@ impl Iam {
             if all.iter().filter(|c| c.owner == *owner).count() >= CERTIFICATES_QUOTA {
                 return Err(Error::LimitExceeded(format!("Cannot exceed quota for CertificatesPerUser: {CERTIFICATES_QUOTA}")));
             }
-            tx.put_signing_certificate(&cert)
+            tx.put_signing_certificate(&cert)?;
+            kept_rows::keep_row(tx, account, owner)
         })?;
         Ok(cert)
     }
@@ -95,7 +97,8 @@ impl Iam {
                 .filter(|c| c.owner == *owner)
                 .ok_or_else(|| no_such_cert(cert_id))?;
             c.active = active;
-            tx.put_signing_certificate(&c)
+            tx.put_signing_certificate(&c)?;
+            kept_rows::keep_row(tx, account, owner)
         })
     }
 
@@ -111,7 +114,8 @@ impl Iam {
             tx.signing_certificate(account, cert_id)?
                 .filter(|c| c.owner == *owner)
                 .ok_or_else(|| no_such_cert(cert_id))?;
-            tx.delete_signing_certificate(account, cert_id)
+            tx.delete_signing_certificate(account, cert_id)?;
+            kept_rows::keep_row(tx, account, owner)
         })
     }
 }

@@ -7,6 +7,7 @@ use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
 use crate::ids::{new_access_key_id, new_secret_access_key, AccountId};
+use crate::kept_rows;
 use crate::model::{AccessKey, KeyUse, Owner, Sealed, User};
 use crate::secret::Secret;
 use crate::service::{require_owner, Iam};
@@ -78,7 +79,8 @@ impl Iam {
                     "Cannot exceed quota for AccessKeysPerUser: {ACCESS_KEYS_QUOTA}"
                 )));
             }
-            tx.put_access_key(&key)
+            tx.put_access_key(&key)?;
+            kept_rows::keep_row(tx, account, owner)
         })?;
         Ok(NewAccessKey { key, secret })
     }
@@ -106,7 +108,8 @@ impl Iam {
                 .filter(|k| k.account == *account && k.owner == *owner)
                 .ok_or_else(|| no_such_key(key_id))?;
             key.active = active;
-            tx.put_access_key(&key)
+            tx.put_access_key(&key)?;
+            kept_rows::keep_row(tx, account, owner)
         })?;
         self.signing_keys().forget(key_id);
         Ok(())
@@ -124,7 +127,8 @@ impl Iam {
             tx.access_key(key_id)?
                 .filter(|k| k.account == *account && k.owner == *owner)
                 .ok_or_else(|| no_such_key(key_id))?;
-            tx.delete_access_key(key_id)
+            tx.delete_access_key(key_id)?;
+            kept_rows::keep_row(tx, account, owner)
         })?;
         self.signing_keys().forget(key_id);
         self.key_windows().forget(key_id);
@@ -193,10 +197,18 @@ impl Iam {
             region: region.to_owned(),
             service: service.to_owned(),
         };
-        if self
-            .store()
-            .record_key_use(key_id, &used, KEY_WINDOW_SECS)?
-        {
+        // The key's row is rendered again in the same transaction as its use.
+        let Some(key) = self.signing_key(key_id)? else {
+            return Ok(UseOutcome::InWindow); // no such key: nothing to record
+        };
+        let recorded = self.write(&key.account, |tx| {
+            if !tx.record_key_use(key_id, &used, KEY_WINDOW_SECS)? {
+                return Ok(false);
+            }
+            kept_rows::keep_row(tx, &key.account, &key.owner)?;
+            Ok(true)
+        })?;
+        if recorded {
             self.key_windows().remember(key_id, minute);
             return Ok(UseOutcome::Recorded);
         }

@@ -17,8 +17,10 @@ pub mod authorizing;
 pub mod aws_policies;
 mod boundaries;
 mod certs;
+mod current_reports;
 mod details;
 mod groups;
+mod kept_rows;
 mod keys;
 mod managed;
 mod mfa;
@@ -67,7 +69,8 @@ pub use passwords::{LoginProfile, PasswordPolicyInput};
 pub use policies::Named;
 pub use report_build::{report_rows, write_account_report, AccountSnapshot};
 pub use reports::{
-    read_snapshot, CredentialReport, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS,
+    read_snapshot, stored_report_content, CredentialReport, Generation, ReportBuild, ReportState,
+    REPORT_FRESH_SECS,
 };
 pub use roles::{NewRole, ROLES_QUOTA};
 pub use service::{Iam, IamConfig, Page};

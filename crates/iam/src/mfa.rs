@@ -5,6 +5,7 @@
 use crate::arn::{Arn, IamKind};
 use crate::error::{Constraint, Error, Result};
 use crate::ids::{validate_name, validate_path, AccountId};
+use crate::kept_rows;
 use crate::model::{MfaDevice, Owner, Sealed, User};
 use crate::secret::Secret;
 use crate::service::{require_account, require_owner, Iam};
@@ -209,7 +210,8 @@ impl Iam {
             }
             d.assignment = Some((owner.clone(), now));
             d.last_counter = Some(counter);
-            tx.put_mfa_device(&d)
+            tx.put_mfa_device(&d)?;
+            kept_rows::keep_row(tx, account, owner)
         })
     }
 
@@ -236,7 +238,8 @@ impl Iam {
         self.write(account, |tx| {
             let mut d = self.assigned_device(tx, account, owner, serial)?;
             d.assignment = None;
-            tx.put_mfa_device(&d)
+            tx.put_mfa_device(&d)?;
+            kept_rows::keep_row(tx, account, owner)
         })
     }
 

@@ -507,15 +507,101 @@ pub struct Tag {
 }
 
 /// The state of an account's credential report: when its latest complete report was
-/// generated, and whether a build is running. The report's bytes are stored apart
-/// ([`Tx::report_content`](crate::store::Tx::report_content)): they are megabytes, and the
-/// state changes on every GenerateCredentialReport.
+/// generated, whether a build is running, and how its rows are kept. The report itself is
+/// stored apart: as the account's kept rows ([`KeptRow`]), or as bytes stored whole
+/// ([`Tx::report_content`](crate::store::Tx::report_content): a report stored before rows
+/// were kept, or by a store copy). The state changes on every GenerateCredentialReport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct StoredReport {
     /// When the latest complete report was generated, if there is one.
     pub generated: Option<Timestamp>,
     /// When the running build started, if one is running (or was, before a crash).
     pub building_since: Option<Timestamp>,
+    /// How the account's report rows are kept. Read only: the store's kept-row operations
+    /// change it, [`Tx::put_report`](crate::store::Tx::put_report) leaves it alone.
+    pub rows: KeptRows,
+}
+
+/// How an account's report rows are kept (`crate::kept_rows`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum KeptRows {
+    /// Not kept yet (the account was stored before rows were kept, or copied from another
+    /// store): its next build renders them all from its records.
+    #[default]
+    NotYet,
+    /// Kept: each write that changes a row stamps it with `epoch`.
+    Kept {
+        /// The account's current epoch.
+        epoch: i64,
+        /// The stored report, when it is made of kept rows (else it is bytes stored whole,
+        /// or there is none).
+        report: Option<RowsReport>,
+    },
+}
+
+impl KeptRows {
+    /// The stored report, when it is made of kept rows.
+    pub fn report(&self) -> Option<RowsReport> {
+        match self {
+            KeptRows::NotYet => None,
+            KeptRows::Kept { report, .. } => *report,
+        }
+    }
+}
+
+/// A stored report made of kept rows: the rows of its epoch or older, and the rows frozen
+/// as they were when a write first changed them after it was generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RowsReport {
+    /// Its epoch (always below the account's current one).
+    pub epoch: i64,
+    /// The password policy's maximum age when it was generated: its rows' password
+    /// next rotation is worked out with it.
+    pub max_password_age: Option<u16>,
+}
+
+/// One row of the credential report as it is kept between writes: its CSV text in two
+/// pieces around the `password_next_rotation` cell, the one cell that depends on the
+/// account rather than on the row's owner (the password policy's maximum age).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptRow {
+    /// Whose row it is.
+    pub owner: Owner,
+    /// Its place in the report: `""` for the root, else the user's name key (the name in
+    /// lower case; users sort by it).
+    pub name_key: String,
+    /// The fields before the cell, each followed by its comma; and the cell itself when
+    /// `rotation_from` is `None`.
+    pub head: String,
+    /// When the cell is worked out as the report is read: the password's last change.
+    pub rotation_from: Option<Timestamp>,
+    /// The comma after the cell and the fields after it.
+    pub tail: String,
+}
+
+impl KeptRow {
+    /// The row, borrowed.
+    pub fn line(&self) -> KeptLine<'_> {
+        KeptLine {
+            name_key: &self.name_key,
+            head: &self.head,
+            rotation_from: self.rotation_from,
+            tail: &self.tail,
+        }
+    }
+}
+
+/// A kept row as a store reads it, borrowed (see [`KeptRow`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeptLine<'a> {
+    /// Its place in the report.
+    pub name_key: &'a str,
+    /// The fields before the `password_next_rotation` cell (and the cell, when fixed).
+    pub head: &'a str,
+    /// The password's last change, when the cell is worked out as the report is read.
+    pub rotation_from: Option<Timestamp>,
+    /// The fields after the cell.
+    pub tail: &'a str,
 }
 
 /// How far a console sign-in has come.

@@ -3,7 +3,8 @@
 
 use crate::error::{Constraint, Error, Invalid, Result};
 use crate::ids::AccountId;
-use crate::model::{Password, PasswordHash};
+use crate::kept_rows;
+use crate::model::{Owner, Password, PasswordHash};
 use crate::password::{check_default_policy, PasswordPolicy};
 use crate::secret::Secret;
 use crate::service::{require_account, require_user, Iam};
@@ -187,6 +188,7 @@ impl Iam {
                 previous: vec![],
             };
             tx.put_login_profile(account, &user.id, &profile)?;
+            kept_rows::keep_row(tx, account, &Owner::User(user.id.clone()))?;
             Ok(LoginProfile {
                 user_name: user.name,
                 created: now,
@@ -243,7 +245,8 @@ impl Iam {
             if let Some(r) = reset_required {
                 profile.reset_required = r;
             }
-            tx.put_login_profile(account, &user.id, &profile)
+            tx.put_login_profile(account, &user.id, &profile)?;
+            kept_rows::keep_row(tx, account, &Owner::User(user.id.clone()))
         })
     }
 
@@ -253,7 +256,8 @@ impl Iam {
             let user = require_user(tx, account, user_name)?;
             tx.login_profile(account, &user.id)?
                 .ok_or_else(|| no_login_profile(&user.name))?;
-            tx.delete_login_profile(account, &user.id)
+            tx.delete_login_profile(account, &user.id)?;
+            kept_rows::keep_row(tx, account, &Owner::User(user.id.clone()))
         })
     }
 
@@ -293,7 +297,8 @@ impl Iam {
             profile.hash = hash.clone();
             profile.changed = now;
             profile.reset_required = false;
-            tx.put_login_profile(account, user_id, &profile)
+            tx.put_login_profile(account, user_id, &profile)?;
+            kept_rows::keep_row(tx, account, &Owner::User(user_id.to_owned()))
         })
     }
 
@@ -337,7 +342,8 @@ impl Iam {
                 reset_required: false,
                 previous: previous.clone(),
             });
-            tx.update_account(&a)
+            tx.update_account(&a)?;
+            kept_rows::keep_row(tx, account, &Owner::Root)
         })
     }
 

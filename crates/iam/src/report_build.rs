@@ -96,38 +96,69 @@ pub fn report_rows(s: &AccountSnapshot) -> Vec<Row> {
 
 /// What one owner (root or a user) holds that the report shows.
 #[derive(Default)]
-struct Holdings<'a> {
+pub(crate) struct Holdings<'a> {
     keys: FirstTwo<'a, KeyFacts>,
     certs: FirstTwo<'a, CertFacts>,
     mfa: bool,
     password_changed: Option<Timestamp>,
 }
 
+impl<'a> Holdings<'a> {
+    /// What one owner holds: its keys and certificates (in any order), whether it has an
+    /// MFA device enabled, and when its password last changed (a user with one).
+    pub(crate) fn of_owner(
+        keys: &'a [KeyFacts],
+        certs: &'a [CertFacts],
+        mfa: bool,
+        password_changed: Option<Timestamp>,
+    ) -> Holdings<'a> {
+        let mut held = Holdings {
+            mfa,
+            password_changed,
+            ..Holdings::default()
+        };
+        keys.iter().for_each(|k| held.offer_key(k));
+        certs.iter().for_each(|c| held.offer_cert(c));
+        held
+    }
+
+    fn offer_key(&mut self, k: &'a KeyFacts) {
+        self.keys.offer(k, |a, b| {
+            slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id))
+        });
+    }
+
+    fn offer_cert(&mut self, c: &'a CertFacts) {
+        self.certs.offer(c, |a, b| {
+            slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id))
+        });
+    }
+
+    /// When the owner's password last changed (a user with one).
+    pub(crate) fn password_changed(&self) -> Option<Timestamp> {
+        self.password_changed
+    }
+}
+
 /// What the rows are made from: who holds what, and the users in report order.
-struct Plan<'a> {
+pub(crate) struct Plan<'a> {
     account: &'a Account,
     holdings: HashMap<&'a str, Holdings<'a>>,
     /// What an owner without credentials holds.
     none: Holdings<'a>,
     /// Users by name ignoring case.
-    users: Vec<&'a User>,
+    pub(crate) users: Vec<&'a User>,
     max_age: Option<u16>,
 }
 
 impl<'a> Plan<'a> {
-    fn of(s: &'a AccountSnapshot) -> Plan<'a> {
+    pub(crate) fn of(s: &'a AccountSnapshot) -> Plan<'a> {
         let mut holdings: HashMap<&str, Holdings<'_>> = HashMap::with_capacity(s.users.len() + 1);
         for k in &s.keys {
-            let h = holdings.entry(k.owner.as_key()).or_default();
-            h.keys.offer(k, |a, b| {
-                slot_order((a.active, a.created, &a.id), (b.active, b.created, &b.id))
-            });
+            holdings.entry(k.owner.as_key()).or_default().offer_key(k);
         }
         for c in &s.certificates {
-            let h = holdings.entry(c.owner.as_key()).or_default();
-            h.certs.offer(c, |a, b| {
-                slot_order((a.active, a.uploaded, &a.id), (b.active, b.uploaded, &b.id))
-            });
+            holdings.entry(c.owner.as_key()).or_default().offer_cert(c);
         }
         for owner in &s.mfa_owners {
             holdings.entry(owner.as_key()).or_default().mfa = true;
@@ -150,12 +181,12 @@ impl<'a> Plan<'a> {
         }
     }
 
-    fn holdings_of(&self, key: &str) -> &Holdings<'a> {
+    pub(crate) fn holdings_of(&self, key: &str) -> &Holdings<'a> {
         self.holdings.get(key).unwrap_or(&self.none)
     }
 
     /// The root row, complete.
-    fn root_row(&self) -> Row {
+    pub(crate) fn root_row(&self) -> Row {
         let mut row = root_row(self.account);
         fill_slots(&mut row, self.holdings_of(Owner::Root.as_key()));
         row
@@ -220,13 +251,15 @@ impl<'a, T> FirstTwo<'a, T> {
     }
 }
 
-fn fill_slots(row: &mut Row, held: &Holdings<'_>) {
+/// The columns of what an owner holds: keys, certificates, MFA.
+pub(crate) fn fill_slots(row: &mut Row, held: &Holdings<'_>) {
     fill_key_slots(row, held.keys.0);
     fill_cert_slots(row, held.certs.0);
     row.set(Column::MfaActive, held.mfa);
 }
 
-fn root_row(account: &Account) -> Row {
+/// The root row's own columns, the others left empty (`fill_slots` fills them).
+pub(crate) fn root_row(account: &Account) -> Row {
     // Every real root row shows not_supported for the password fields. An Organizations
     // member account created without root credentials shows password_enabled false (user
     // guide, current edition), and then there is no password whose use could be known.
@@ -253,9 +286,17 @@ fn root_row(account: &Account) -> Row {
         .with(Column::PasswordNextRotation, Cell::NotSupported)
 }
 
+/// A password's `password_next_rotation`: its last change plus the policy's maximum age,
+/// or `N/A` without one.
+pub(crate) fn next_rotation(changed: Timestamp, max_age: Option<u16>) -> Cell {
+    max_age
+        .and_then(|days| changed.checked_add_secs(i64::from(days) * DAY))
+        .map_or(Cell::NotApplicable, Cell::Timestamp)
+}
+
 /// The user's own columns. `password_changed`: when the user's password was last changed,
 /// if the user has one.
-fn fill_user(
+pub(crate) fn fill_user(
     row: &mut Row,
     user: &User,
     password_changed: Option<Timestamp>,
@@ -269,13 +310,15 @@ fn fill_user(
             Cell::NotApplicable,
         ),
         Some(changed) => {
-            let next = max_age
-                .and_then(|days| changed.checked_add_secs(i64::from(days) * DAY))
-                .map_or(Cell::NotApplicable, Cell::Timestamp);
             let used = user
                 .password_last_used
                 .map_or(Cell::NoInformation, Cell::Timestamp);
-            (true, used, Cell::Timestamp(changed), next)
+            (
+                true,
+                used,
+                Cell::Timestamp(changed),
+                next_rotation(changed, max_age),
+            )
         }
     };
     row.text_mut(Column::User).push_str(&user.name);

@@ -11,11 +11,11 @@ use credreport_report::Timestamp;
 
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
+use crate::kept_rows;
 use crate::model::StoredReport;
-use crate::report_build::{write_account_report, AccountSnapshot};
+use crate::report_build::AccountSnapshot;
 use crate::service::{require_account, Iam};
-use crate::store::{BuildClaim, BuildHold, Store, UserQuery};
-use crate::users::USERS_QUOTA;
+use crate::store::{BuildClaim, BuildHold, Store, Tx, UserQuery};
 
 /// A report younger than this is returned as it is: "as often as once every four hours".
 pub const REPORT_FRESH_SECS: i64 = 4 * 3600;
@@ -90,32 +90,36 @@ impl ReportBuild {
         &self.account
     }
 
-    /// Builds and stores the report, and answers it. If another process took the build
-    /// over meanwhile (its lease ran out), this one's result is dropped and theirs stands:
-    /// `None`.
-    pub fn run(self) -> Result<Option<CredentialReport>> {
+    /// Stores the report: the account's rows, kept current by every write, become the
+    /// stored report, generated now (its rows are rendered first if they are not kept yet).
+    /// Answers when it was generated. If another process took the build over meanwhile
+    /// (its lease ran out), this one stores nothing and theirs stands: `None`.
+    pub fn complete(self) -> Result<Option<Timestamp>> {
         let generated = self.iam.now();
-        let snapshot = self.iam.snapshot(&self.account)?;
-        let content = write_account_report(&snapshot)
-            .map_err(|e| Error::internal(format!("rendering the report: {e}")))?;
         let started = self.started;
         let stored = self.iam.write(&self.account, |tx| {
             let report = tx.report(&self.account)?;
             if report.building_since != Some(started) {
                 return Ok(false);
             }
-            tx.put_report_content(&self.account, &content)?;
-            tx.put_report(
-                &self.account,
-                &StoredReport {
-                    generated: Some(generated),
-                    building_since: None,
-                },
-            )?;
+            kept_rows::store_report(tx, &self.account, generated)?;
             Ok(true)
         })?;
         drop(self.hold);
-        Ok(stored.then_some(CredentialReport { content, generated }))
+        // The announcement of this change is on its way back; until it comes, this instance
+        // already knows the report it kept is not the current one.
+        self.iam.current_reports().forget(self.account.as_str());
+        Ok(stored.then_some(generated))
+    }
+
+    /// [`ReportBuild::complete`], then the stored report as GetCredentialReport answers
+    /// it, for a caller that keeps it.
+    pub fn run(self) -> Result<Option<CredentialReport>> {
+        let (iam, account) = (self.iam.clone(), self.account.clone());
+        match self.complete()? {
+            Some(_) => iam.credential_report(&account).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
@@ -141,6 +145,13 @@ impl Iam {
             require_account(tx, account)?;
             tx.report(account)
         })?;
+        if let Some(known) = self.current_reports().get(account) {
+            if seen.generated != Some(known) {
+                // Another instance stored a report whose announcement is still on its way:
+                // a GetCredentialReport that follows this call here answers the new one.
+                self.current_reports().forget(account.as_str());
+            }
+        }
         if fresh(&seen) && seen.building_since.is_none() {
             return Ok(Generation::unchanged(ReportState::Complete));
         }
@@ -200,9 +211,20 @@ impl Iam {
 
     /// When the report GetCredentialReport would return now was generated, with the same
     /// errors, without reading its bytes: for a caller that keeps them (encoded) already.
+    /// Where the store announces changes of report states (a fleet on PostgreSQL, after
+    /// [`Iam::watch_store`]), a report known to be current is answered without reading
+    /// the store.
     pub fn credential_report_generated(&self, account: &AccountId) -> Result<Timestamp> {
-        self.stored_report(account, false)
-            .map(|(generated, _)| generated)
+        if let Some(generated) = self.current_reports().get(account) {
+            return match self.config().report_max_age_secs {
+                Some(max) if self.now().secs_since(generated) > max => Err(Error::ReportExpired),
+                _ => Ok(generated),
+            };
+        }
+        let generation = self.current_reports().generation();
+        let (generated, _) = self.stored_report(account, false)?;
+        self.current_reports().keep(account, generated, generation);
+        Ok(generated)
     }
 
     /// The stored report's generated time and, with `content`, its bytes, from one read.
@@ -219,7 +241,9 @@ impl Iam {
             require_account(tx, account)?;
             let report = tx.report(account)?;
             let bytes = match report.generated {
-                Some(generated) if content && !expired(generated) => tx.report_content(account)?,
+                Some(generated) if content && !expired(generated) => {
+                    stored_content(tx, account, &report)?
+                }
                 _ => None,
             };
             Ok((report, bytes))
@@ -269,10 +293,73 @@ impl Iam {
         Ok(builds)
     }
 
+    /// Renders every report row of the account again from its records, in one write: for
+    /// a writer that went around the domain's operations (a bulk load through the store,
+    /// as the benchmarks' set-up does). The stored report keeps what it showed.
+    pub fn render_all_report_rows(&self, account: &AccountId) -> Result<()> {
+        self.write(account, |tx| {
+            require_account(tx, account)?;
+            kept_rows::keep_all_rows(tx, account)
+        })
+    }
+
+    /// The report the account's kept rows make now (with the password policy of now):
+    /// what a report generated now would hold, without storing it. For tests and checks:
+    /// it is byte for byte `write_account_report` of [`Iam::snapshot`].
+    pub fn report_from_kept_rows(&self, account: &AccountId) -> Result<Vec<u8>> {
+        self.read(|tx| kept_rows::current_report(tx, account))
+    }
+
     /// Everything the report shows about one account, from one snapshot: the users side
     /// and the credentials side are read at the same time where the store can.
     pub fn snapshot(&self, account: &AccountId) -> Result<AccountSnapshot> {
         read_snapshot(self.store(), account)
+    }
+}
+
+/// The bytes of the account's stored report (`report`, its state as `tx` reads it): joined
+/// from its kept rows, or as they were stored whole. `None` before any report.
+pub(crate) fn stored_content(
+    tx: &mut dyn Tx,
+    account: &AccountId,
+    report: &StoredReport,
+) -> Result<Option<Vec<u8>>> {
+    match (report.generated, report.rows.report()) {
+        (None, _) => Ok(None),
+        (Some(_), Some(rows)) => kept_rows::stored_report(tx, account, rows).map(Some),
+        (Some(_), None) => tx.report_content(account),
+    }
+}
+
+/// The bytes of the account's stored report as GetCredentialReport would answer them
+/// (without the expiry rule), read in `tx`: joined from its kept rows, or as they were
+/// stored whole. `None` before any report. For tools that read a store directly (a copy
+/// check, tests).
+pub fn stored_report_content(tx: &mut dyn Tx, account: &AccountId) -> Result<Option<Vec<u8>>> {
+    let report = tx.report(account)?;
+    stored_content(tx, account, &report)
+}
+
+/// Everything the report shows about one account, read in the transaction `tx`.
+pub(crate) fn snapshot_in(tx: &mut dyn Tx, account: &AccountId) -> Result<AccountSnapshot> {
+    let account_record = require_account(tx, account)?;
+    Ok(AccountSnapshot {
+        account: account_record,
+        users: tx.users(account, &every_user())?,
+        password_changes: tx.password_changes(account)?,
+        keys: tx.key_facts(account)?,
+        mfa_owners: tx.mfa_owners(account)?,
+        certificates: tx.cert_facts(account)?,
+    })
+}
+
+/// Every user of an account, in one page (however many a writer that went around the
+/// quota stored).
+fn every_user() -> UserQuery<'static> {
+    UserQuery {
+        path_prefix: None,
+        after: None,
+        limit: usize::MAX,
     }
 }
 
@@ -284,14 +371,9 @@ pub fn read_snapshot(store: &dyn Store, account: &AccountId) -> Result<AccountSn
     store.read_parts(&mut [
         &mut |tx| {
             let account_record = require_account(tx, account)?;
-            let query = UserQuery {
-                path_prefix: None,
-                after: None,
-                limit: USERS_QUOTA * 2,
-            };
             people = Some((
                 account_record,
-                tx.users(account, &query)?,
+                tx.users(account, &every_user())?,
                 tx.password_changes(account)?,
                 tx.mfa_owners(account)?,
             ));

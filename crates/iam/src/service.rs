@@ -10,13 +10,14 @@ use credreport_report::Timestamp;
 use crate::authorizing::ParsedPolicies;
 use crate::clock::Clock;
 use crate::console::ConsoleState;
+use crate::current_reports::CurrentReports;
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{Account, Owner, User};
 use crate::password::PasswordHasher;
 use crate::secret::MasterKey;
 use crate::signing_keys::SigningKeys;
-use crate::store::{self, Store, Tx};
+use crate::store::{self, Change, Store, Tx};
 use crate::usage::{Windows, KEY_WINDOW_SECS, PASSWORD_WINDOW_SECS};
 
 /// Operator settings of the domain.
@@ -58,6 +59,7 @@ struct Inner {
     key_windows: Windows,
     password_windows: Windows,
     signing_keys: SigningKeys,
+    current_reports: CurrentReports,
     console: ConsoleState,
     config: IamConfig,
     parsed: ParsedPolicies,
@@ -90,6 +92,7 @@ impl Iam {
                 key_windows: Windows::new(KEY_WINDOW_SECS),
                 password_windows: Windows::new(PASSWORD_WINDOW_SECS),
                 signing_keys: SigningKeys::default(),
+                current_reports: CurrentReports::default(),
                 console: ConsoleState::default(),
                 config,
                 parsed: ParsedPolicies::default(),
@@ -97,19 +100,33 @@ impl Iam {
         }
     }
 
-    /// Keeps what this process holds of access keys in step with changes other processes
-    /// make to the store, where the store announces them (see [`Store::watch_key_changes`]).
-    /// A server on a store shared by several instances calls it once at start.
+    /// Keeps what this process holds of access keys and of current reports in step with
+    /// changes other processes make to the store, where the store announces them (see
+    /// [`Store::watch_changes`]). A server on a store shared by several instances calls it
+    /// once at start.
     pub fn watch_store(&self) -> Result<()> {
         let inner = Arc::downgrade(&self.inner);
-        self.store().watch_key_changes(Arc::new(move |key_id| {
-            if let Some(inner) = inner.upgrade() {
-                match key_id {
-                    Some(id) => inner.signing_keys.forget(id),
-                    None => inner.signing_keys.forget_all(),
+        let announced = self.store().watch_changes(Arc::new(move |change| {
+            let Some(inner) = inner.upgrade() else {
+                return;
+            };
+            match change {
+                Change::Key(id) => inner.signing_keys.forget(id),
+                Change::Report(account) => inner.current_reports.forget(account),
+                Change::Lost => {
+                    inner.signing_keys.forget_all();
+                    inner.current_reports.unannounced();
+                }
+                Change::Listening => {
+                    inner.signing_keys.forget_all();
+                    inner.current_reports.announced();
                 }
             }
-        }))
+        }))?;
+        if announced {
+            self.inner.current_reports.announced();
+        }
+        Ok(())
     }
 
     /// The policy documents parsed so far, kept for the next requests.
@@ -145,6 +162,10 @@ impl Iam {
 
     pub(crate) fn signing_keys(&self) -> &SigningKeys {
         &self.inner.signing_keys
+    }
+
+    pub(crate) fn current_reports(&self) -> &CurrentReports {
+        &self.inner.current_reports
     }
 
     pub(crate) fn password_windows(&self) -> &Windows {

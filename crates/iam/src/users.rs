@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::ids::{name_key, new_user_id, validate_name, validate_path, AccountId};
+use crate::kept_rows;
 use crate::model::{Entity, Owner, User};
 use crate::service::{check_max_items, require_account, require_user, Iam, Page};
 use crate::store::UserQuery;
@@ -54,7 +55,7 @@ impl Iam {
             if let Some(arn) = boundary {
                 tx.set_permissions_boundary(account, &Entity::user(&user.id), Some(arn))?;
             }
-            Ok(())
+            kept_rows::keep_row(tx, account, &Owner::User(user.id.clone()))
         })?;
         Ok(user)
     }
@@ -132,6 +133,7 @@ impl Iam {
             // A permissions boundary goes with its user.
             tx.set_permissions_boundary(account, &entity, None)?;
             tx.delete_user(account, &user.id)?;
+            kept_rows::keep_row(tx, account, &owner)?;
             Ok(user)
         })?;
         self.password_windows().forget(&user.id);

@@ -68,9 +68,10 @@ mod fleet {
     use credreport_iam::model::Owner;
     use credreport_iam::password::PasswordHasher;
     use credreport_iam::secret::MasterKey;
-    use credreport_iam::store::BuildClaim;
-    use credreport_iam::{AccountId, Iam, IamConfig, ManualClock, ReportState};
+    use credreport_iam::store::{BuildClaim, Changes, ReadPart, Tx};
+    use credreport_iam::{AccountId, Iam, IamConfig, ManualClock, ReportState, REPORT_FRESH_SECS};
     use credreport_report::Timestamp;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::{Duration, Instant};
 
     const T0: i64 = 1_700_000_040;
@@ -198,6 +199,137 @@ mod fleet {
         }
         let stored = fleet[0].access_key(&key).unwrap().unwrap().0;
         assert_eq!(stored.last_used.map(|u| u.at), Some(t(31)));
+    }
+
+    /// A store that counts every call that reaches it (each one reads or writes the
+    /// database), but for the one that starts listening for announcements.
+    #[derive(Debug)]
+    struct Counting {
+        inner: PgStore,
+        calls: AtomicUsize,
+    }
+
+    impl Counting {
+        fn count(&self) -> usize {
+            self.calls.load(Ordering::SeqCst)
+        }
+
+        fn tick(&self) -> &PgStore {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            &self.inner
+        }
+    }
+
+    impl Store for Counting {
+        fn read(
+            &self,
+            f: &mut dyn FnMut(&mut dyn Tx) -> credreport_iam::Result<()>,
+        ) -> credreport_iam::Result<()> {
+            self.tick().read(f)
+        }
+        fn read_parts(&self, parts: &mut [&mut ReadPart<'_>]) -> credreport_iam::Result<()> {
+            self.tick().read_parts(parts)
+        }
+        fn write(
+            &self,
+            account: Option<&AccountId>,
+            f: &mut dyn FnMut(&mut dyn Tx) -> credreport_iam::Result<()>,
+        ) -> credreport_iam::Result<()> {
+            self.tick().write(account, f)
+        }
+        fn sign_in_failures(
+            &self,
+            key: &str,
+            since: Timestamp,
+        ) -> credreport_iam::Result<Vec<Timestamp>> {
+            self.tick().sign_in_failures(key, since)
+        }
+        fn record_sign_in_failure(
+            &self,
+            key: &str,
+            at: Timestamp,
+            forget: Timestamp,
+        ) -> credreport_iam::Result<()> {
+            self.tick().record_sign_in_failure(key, at, forget)
+        }
+        fn clear_sign_in_failures(&self, key: &str) -> credreport_iam::Result<()> {
+            self.tick().clear_sign_in_failures(key)
+        }
+        fn claim_build(&self, account: &AccountId) -> credreport_iam::Result<BuildClaim> {
+            self.tick().claim_build(account)
+        }
+        fn watch_changes(&self, changed: Changes) -> credreport_iam::Result<bool> {
+            self.inner.watch_changes(changed)
+        }
+    }
+
+    /// Issue #26: a change made through instance B is in the next report generated through
+    /// instance A; B answers which report is current from the database once, then from
+    /// memory (counted: no call reaches B's store), and learns of A's next report from its
+    /// announcement, within a second.
+    #[test]
+    fn a_report_is_built_across_instances_and_an_unchanged_one_answered_without_the_database() {
+        let clock = ManualClock::new(Timestamp::from_unix(T0).unwrap());
+        let url = fresh_database("reports");
+        let key = MasterKey::from_hex(&"ab".repeat(32)).unwrap();
+        let instance = |store: Arc<dyn Store>| {
+            let iam = Iam::new(
+                store,
+                Arc::new(clock.clone()),
+                key.clone(),
+                PasswordHasher::fast_insecure_for_tests(),
+                IamConfig::standard(),
+            );
+            iam.watch_store().unwrap();
+            iam
+        };
+        let a = instance(Arc::new(open(&url)));
+        let counting = Arc::new(Counting {
+            inner: open(&url),
+            calls: AtomicUsize::new(0),
+        });
+        let b = instance(counting.clone());
+        let account = a.create_first_account().unwrap().unwrap().account.id;
+        let has = |iam: &Iam, name: &str| {
+            let content = iam.credential_report(&account).unwrap().content;
+            String::from_utf8(content)
+                .unwrap()
+                .contains(&format!("\n{name},"))
+        };
+
+        b.create_user(&account, "made-on-b", None).unwrap();
+        let generation = a.generate_credential_report(&account).unwrap();
+        let first = generation.build.unwrap().complete().unwrap().unwrap();
+        assert_eq!(b.credential_report_generated(&account).unwrap(), first);
+        assert!(has(&b, "made-on-b") && has(&a, "made-on-b"));
+
+        let before = counting.count();
+        for _ in 0..100 {
+            assert_eq!(b.credential_report_generated(&account).unwrap(), first);
+        }
+        assert_eq!(
+            counting.count(),
+            before,
+            "an unchanged report answered without the database"
+        );
+
+        clock.advance(REPORT_FRESH_SECS);
+        b.create_user(&account, "second-on-b", None).unwrap();
+        let generation = a.generate_credential_report(&account).unwrap();
+        let second = generation.build.unwrap().complete().unwrap().unwrap();
+        let learned = Instant::now();
+        while b.credential_report_generated(&account).unwrap() != second {
+            assert!(
+                learned.elapsed() < Duration::from_secs(1),
+                "the new report unseen after 1 s"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        eprintln!(
+            "the other instance answered the new report after {:?}",
+            learned.elapsed()
+        );
+        assert!(has(&b, "second-on-b"));
     }
 
     /// Issue #16: a key made inactive or deleted through instance A is refused by instance

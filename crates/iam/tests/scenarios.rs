@@ -11,8 +11,10 @@ use std::sync::Arc;
 use credreport_iam::model::Owner;
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::{MasterKey, Secret};
+use credreport_iam::store::checked::KeptRowsChecked;
 use credreport_iam::{
-    totp, AccountId, Error, Iam, IamConfig, ManualClock, ReportState, SqliteStore, Store,
+    totp, write_account_report, AccountId, Error, Iam, IamConfig, ManualClock, ReportState,
+    SqliteStore, Store,
 };
 use credreport_report::Timestamp;
 
@@ -38,8 +40,12 @@ struct World {
     dir: tempfile::TempDir,
 }
 
+/// The IAM on a SQLite file, every write of an account holding its kept report rows to a
+/// full build of its records before it commits (`KeptRowsChecked`).
 fn open(dir: &std::path::Path, clock: &ManualClock, config: IamConfig) -> Iam {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.join("iam.db")).unwrap());
+    let store: Arc<dyn Store> = Arc::new(KeptRowsChecked::new(
+        SqliteStore::open(&dir.join("iam.db")).unwrap(),
+    ));
     let key = MasterKey::load_or_create(&dir.join("master.key")).unwrap();
     Iam::new(
         store,
@@ -201,13 +207,23 @@ impl World {
         self
     }
 
-    /// Generates (running the build) and returns the report's text.
+    /// Generates (running the build) and returns the report's text. A report just built
+    /// from the kept rows is byte for byte a full build of the records.
     fn report(&mut self) -> String {
         let generation = self.iam.generate_credential_report(&self.account).unwrap();
-        if let Some(build) = generation.build {
+        let built = generation.build.map(|build| {
             build.run().unwrap();
+            write_account_report(&self.iam.snapshot(&self.account).unwrap()).unwrap()
+        });
+        let stored = self.iam.credential_report(&self.account).unwrap().content;
+        if let Some(built) = built {
+            assert_eq!(
+                String::from_utf8_lossy(&stored),
+                String::from_utf8_lossy(&built),
+                "the report of kept rows against a full build"
+            );
         }
-        String::from_utf8(self.iam.credential_report(&self.account).unwrap().content).unwrap()
+        String::from_utf8(stored).unwrap()
     }
 }
 
@@ -558,6 +574,58 @@ fn seed000_four_hour_rule_returns_the_frozen_report() {
         new.generated
     );
     assert!(String::from_utf8(new.content).unwrap().contains("\nlate,"));
+}
+
+/// Issue 26: a report is a snapshot of the kept rows. Every kind of change made after it
+/// was generated (a user deleted and another made under its name, passwords, keys and
+/// their use, MFA, certificates, sign-ins, the password policy's maximum age) leaves it
+/// byte for byte as it was; the next report has them all, as a full build writes them.
+#[test]
+fn a_report_stays_as_generated_whatever_changes_after_it() {
+    let mut w = world();
+    w.max_password_age(90)
+        .at("2023-01-01T00:00:00Z")
+        .user("amy")
+        .password("amy")
+        .key("amy-1", "amy")
+        .user("Ben")
+        .user("cal,quoted")
+        .password("cal,quoted")
+        .cert("cal-cert", "cal,quoted", CERT);
+    let first = w.report();
+    w.at("2023-01-01T01:00:00Z")
+        .use_key("amy-1", "eu-west-1", "s3")
+        .key("amy-2", "amy")
+        .key_status("amy-1", "amy", false)
+        .mfa("amy-phone", "amy")
+        .sign_in("cal,quoted")
+        .cert_status("cal-cert", "cal,quoted", false)
+        .max_password_age(30)
+        .user("aaron")
+        .mfa("root-token", "root");
+    w.iam.delete_user(&w.account, "Ben").unwrap();
+    w.user("ben").password("ben");
+    w.iam.delete_login_profile(&w.account, "amy").unwrap();
+    assert_eq!(
+        w.report(),
+        first,
+        "within four hours: the report as it was generated"
+    );
+    assert_eq!(
+        String::from_utf8(w.iam.credential_report(&w.account).unwrap().content).unwrap(),
+        first
+    );
+    w.at("2023-01-01T05:00:00Z");
+    let next = w.report();
+    assert_ne!(next, first);
+    for row in [
+        "\naaron,",
+        "\nben,",
+        "amy,arn:aws:iam::123456789012:user/amy,2023-01-01T00:00:00+00:00,false,",
+    ] {
+        assert!(next.contains(row), "{row} in\n{next}");
+    }
+    assert!(!next.contains("\nBen,"), "{next}");
 }
 
 #[test]

@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use credreport_iam::model::{AccessKey, Entity, Owner, Password, TagTarget};
+use credreport_iam::model::{AccessKey, Entity, KeptRows, Owner, Password, TagTarget};
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{read, Store, Tx, UserQuery};
 use credreport_iam::{AccountId, SqliteStore};
@@ -337,7 +337,20 @@ fn account_records(tx: &mut dyn Tx, a: &AccountId, out: &mut String) -> credrepo
         .collect();
     owners.sort();
     writeln!(out, "  mfa owners {owners:?}").unwrap();
-    writeln!(out, "  report {:?}", tx.report(a)?).unwrap();
+    // The release's fields (a release store's rows are not kept: its next build renders
+    // them, and until then its report is the bytes it stored).
+    let report = tx.report(a)?;
+    assert_eq!(
+        report.rows,
+        KeptRows::NotYet,
+        "{a}: rows kept in a release's store"
+    );
+    writeln!(
+        out,
+        "  report StoredReport {{ generated: {:?}, building_since: {:?} }}",
+        report.generated, report.building_since
+    )
+    .unwrap();
     let content = tx.report_content(a)?;
     writeln!(
         out,
@@ -369,9 +382,21 @@ fn entity_records(
 /// What migrations after the release add, left out of the row dumps: their tables (the
 /// release's rows are what must not change; a migration that changes them fails here) and
 /// the schema version they raise.
-const SINCE_RELEASE: &[&str] = &["permissions_boundaries", "credreport_schema"];
-/// Columns later migrations added to the release's tables, left out the same way.
-const COLUMNS_SINCE_RELEASE: &[(&str, &str)] = &[("console_sessions", "mfa_at")];
+const SINCE_RELEASE: &[&str] = &[
+    "permissions_boundaries",
+    "credreport_schema",
+    "report_rows",
+    "report_frozen_rows",
+];
+
+/// The columns migrations after the release add to its tables, left out of the row dumps
+/// the same way (they are NULL in a store the release wrote).
+const COLUMNS_SINCE_RELEASE: &[(&str, &str)] = &[
+    ("console_sessions", "mfa_at"),
+    ("reports", "rows_epoch"),
+    ("reports", "report_epoch"),
+    ("reports", "report_max_password_age"),
+];
 
 fn since_release(table: &str, column: &str) -> bool {
     COLUMNS_SINCE_RELEASE.contains(&(table, column))
@@ -393,30 +418,25 @@ fn sqlite_rows(db: &Path) -> String {
         if SINCE_RELEASE.contains(&table.as_str()) {
             continue;
         }
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let names: Vec<String> = stmt
-            .column_names()
-            .iter()
-            .map(|n| (*n).to_owned())
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+            .unwrap()
+            .query_map([&table], |r| r.get::<_, String>(0))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
+            .into_iter()
+            .filter(|name| !since_release(&table, name))
             .collect();
-        let shown: Vec<&String> = names.iter().filter(|n| !since_release(&table, n)).collect();
-        writeln!(
-            out,
-            "table {table} ({})",
-            shown
-                .iter()
-                .map(|n| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-        .unwrap();
+        let select: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+        let mut stmt = conn
+            .prepare(&format!("SELECT {} FROM \"{table}\"", select.join(", ")))
+            .unwrap();
+        writeln!(out, "table {table} ({})", names.join(", ")).unwrap();
         let mut rows: Vec<String> = stmt
             .query_map([], |r| {
                 let mut cells = Vec::new();
                 for (i, name) in names.iter().enumerate() {
-                    if since_release(&table, name) {
-                        continue;
-                    }
                     use rusqlite::types::ValueRef;
                     cells.push(match r.get_ref(i)? {
                         _ if table == "report_files" && name == "file" => "<file>".into(),
@@ -467,7 +487,7 @@ fn postgres_rows(url: &str) -> String {
             .unwrap()
             .iter()
             .map(|r| (r.get(0), r.get(1)))
-            .filter(|(n, _): &(String, String)| !since_release(&table, n))
+            .filter(|(name, _): &(String, String)| !since_release(&table, name))
             .collect();
         let described: Vec<String> = columns.iter().map(|(n, ty)| format!("{n} {ty}")).collect();
         writeln!(out, "table {table} ({})", described.join(", ")).unwrap();
@@ -593,4 +613,51 @@ fn a_postgres_store_is_written_as_the_release_wrote_it_and_reads_back_the_same_r
     populate(store.as_ref());
     check("postgres-rows.txt", &postgres_rows(&url));
     check("records.txt", &records(store.as_ref()));
+}
+
+/// A release's store predates kept report rows: its stored report is served as the bytes
+/// it stored, and its next build renders every row from its records (issue 26), which is
+/// byte for byte a full build; from then on its writes keep their rows.
+#[test]
+fn a_release_stores_next_build_renders_its_rows_from_its_records() {
+    use credreport_iam::password::PasswordHasher;
+    use credreport_iam::secret::MasterKey;
+    use credreport_iam::store::checked::KeptRowsChecked;
+    use credreport_iam::{write_account_report, Iam, IamConfig, ManualClock};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = KeptRowsChecked::new(SqliteStore::open(&fixture_copy(dir.path())).unwrap());
+    let clock = ManualClock::new(t(100_000));
+    let iam = Iam::new(
+        Arc::new(store),
+        Arc::new(clock.clone()),
+        MasterKey::generate().unwrap(),
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let a1 = AccountId::parse("123456789012").unwrap();
+    let stored = iam.credential_report(&a1).unwrap();
+    assert_eq!(
+        stored.content,
+        b"user,arn\n<root_account>,arn:aws:iam::123456789012:root"
+    );
+    let generation = iam.generate_credential_report(&a1).unwrap();
+    let built = generation.build.unwrap().run().unwrap().unwrap();
+    assert_eq!(built.generated, t(100_000));
+    let full = write_account_report(&iam.snapshot(&a1).unwrap()).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&built.content),
+        String::from_utf8_lossy(&full)
+    );
+    assert_eq!(
+        full.split(|&b| b == b'\n').count(),
+        5,
+        "header, root, 3 users"
+    );
+    // Kept from now on: a write is checked against a full build before it commits.
+    iam.create_user(&a1, "dora", None).unwrap();
+    assert_eq!(
+        iam.report_from_kept_rows(&a1).unwrap(),
+        write_account_report(&iam.snapshot(&a1).unwrap()).unwrap()
+    );
 }

@@ -1,19 +1,20 @@
 //! IP address ranges for the `IpAddress` and `NotIpAddress` condition operators: IPv4 and
 //! IPv6 in CIDR notation (`203.0.113.0/24`, `2001:DB8:1234:5678::/64`); an address without
-//! a prefix length is the address alone (`/32`, `/128`), as IAM reads it.
+//! a prefix length is the address alone (`/32`, `/128`), as IAM reads it. The server's
+//! `--trusted-proxies` ranges are read by the same rules.
 
 use std::net::IpAddr;
 
 /// An address range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Cidr {
+pub struct Cidr {
     network: IpAddr,
     prefix: u8,
 }
 
 impl Cidr {
     /// Parses `address[/prefix]`; host bits set below the prefix are ignored.
-    pub(crate) fn parse(text: &str) -> Option<Cidr> {
+    pub fn parse(text: &str) -> Option<Cidr> {
         let (address, prefix) = match text.split_once('/') {
             Some((address, prefix)) => (address, Some(prefix)),
             None => (text, None),
@@ -32,7 +33,7 @@ impl Cidr {
 
     /// Whether `address` is in the range. An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`)
     /// is its IPv4 address; otherwise the families must agree.
-    pub(crate) fn contains(&self, address: IpAddr) -> bool {
+    pub fn contains(&self, address: IpAddr) -> bool {
         let address = match address {
             IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(address, IpAddr::V4),
             v4 => v4,

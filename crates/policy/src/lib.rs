@@ -124,6 +124,7 @@ pub use eval::{
     SourceType, Sourced, StatementResult,
 };
 pub use glob::wildcard_match;
+pub use ip::Cidr;
 pub use spans::Position;
 pub use statement::{Effect, Statement};
 pub use time::Time;

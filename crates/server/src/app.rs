@@ -6,7 +6,9 @@
 //! goes: source not over its failure limit → SigV4 verified ([`authenticate`]) → the
 //! account's rate → the key's use recorded → action decoded → handler, which calls the
 //! operations layer ([`crate::ops`]: authorize, then act) → XML. Every failure a caller
-//! can cause is an AWS error with its status; 5xx only for our faults.
+//! can cause is an AWS error with its status; 5xx only for our faults. Each answer is
+//! counted ([`Metrics`]) and logged under the request's source address (the client's
+//! behind a trusted proxy, [`TrustedProxies`]).
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -26,9 +28,11 @@ use crate::actions::{self, Ctx};
 use crate::body::Chunks;
 use crate::console::{self, Console};
 use crate::error::AwsError;
+use crate::metrics::{Limit, Metrics};
 use crate::ops::{Action, Ops, RequestContext, Service};
 use crate::pipeline::{Lane, Pipeline, Stopped};
 use crate::principal::authenticate;
+use crate::proxies::TrustedProxies;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
 use crate::sigv4::{SignedRequest, VerifyOptions};
@@ -59,6 +63,11 @@ pub struct ServerConfig {
     /// successful one gives its token back, so failures are what count). Past it an
     /// attempt is refused before its password is hashed.
     pub sign_in_rate: Rate,
+    /// The proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: TrustedProxies,
+    /// Where requests, limits, sign-ins and builds are counted (shared with the metrics
+    /// listener, [`crate::metrics::router`]).
+    pub metrics: Metrics,
 }
 
 impl ServerConfig {
@@ -87,6 +96,8 @@ impl ServerConfig {
                 per_second: 1.0,
                 burst: 10.0,
             },
+            trusted_proxies: TrustedProxies::NONE,
+            metrics: Metrics::new(),
         }
     }
 }
@@ -165,8 +176,8 @@ async fn query(
             handle_query(&s, &req, &extensions, &handle, &id)
         })
         .await;
-    let (action, outcome) = match answer {
-        Ok(answer) => answer,
+    let handled = match answer {
+        Ok(handled) => handled,
         Err(Stopped::TooLarge) => {
             let e = AwsError::new(
                 "RequestEntityTooLarge",
@@ -176,14 +187,52 @@ async fn query(
                     state.config.body_limit
                 ),
             );
-            (String::new(), Err((IAM_NS, e)))
+            Handled::before_reading(Err((IAM_NS, e)))
         }
-        Err(Stopped::Failed) => (String::new(), Err((IAM_NS, AwsError::service_failure()))),
+        Err(Stopped::Failed) => Handled::before_reading(Err((IAM_NS, AwsError::service_failure()))),
     };
-    respond(&state.iam, outcome, &action, &request_id, started)
+    let error = handled.outcome.as_ref().err().map(|(_, e)| e);
+    // A ServiceFailure from a handler that ran is the domain's internal failure (a
+    // handler's panic is `Stopped::Failed`, answered before reading).
+    if handled.read && error.is_some_and(AwsError::is_service_failure) {
+        state.config.metrics.store_error();
+    }
+    let (error, known) = (error.map(|e| e.code), handled.known);
+    let response = respond(&state.iam, handled, &request_id, started);
+    state
+        .config
+        .metrics
+        .api_request(known, error, started.elapsed());
+    response
 }
 
 type Outcome = Result<(&'static str, Chunks), (&'static str, AwsError)>;
+
+/// What became of a query: the action as named, the action it is, where it came from
+/// (the context's source and the proxy it came through), and the answer.
+struct Handled {
+    action: String,
+    known: Option<Action>,
+    source: Option<IpAddr>,
+    via: Option<IpAddr>,
+    /// Whether the request was read and its handler ran to an answer.
+    read: bool,
+    outcome: Outcome,
+}
+
+impl Handled {
+    /// A request answered before its handler could run.
+    fn before_reading(outcome: Outcome) -> Handled {
+        Handled {
+            action: String::new(),
+            known: None,
+            source: None,
+            via: None,
+            read: false,
+            outcome,
+        }
+    }
+}
 
 /// IAM's answer to a caller over its rate.
 fn throttled() -> AwsError {
@@ -196,8 +245,7 @@ fn handle_query(
     extensions: &Extensions,
     handle: &Handle,
     request_id: &str,
-) -> (String, Outcome) {
-    let iam = &state.iam;
+) -> Handled {
     let params = Params::parse(req.query, req.body);
     let action = params.get("Action").unwrap_or("").to_owned();
     let known = Action::from_name(&action);
@@ -205,68 +253,116 @@ fn handle_query(
     let sts =
         service == Some(Service::Sts) || params.get("Version") == Some(Service::Sts.version());
     let ns = if sts { STS_NS } else { IAM_NS };
-    let now = iam.now();
-    let context = RequestContext::of(extensions, req.headers, state.config.secure_cookies, now);
-    let source: Option<IpAddr> = context.source();
+    let now = state.iam.now();
+    let context = RequestContext::of(
+        extensions,
+        req.headers,
+        &state.config.trusted_proxies,
+        state.config.secure_cookies,
+        now,
+    );
+    let (source, via) = (context.source(), context.via());
+    let asked = Query {
+        req,
+        params: &params,
+        action: &action,
+        known,
+        context,
+        now,
+    };
+    let outcome = match answer(state, asked, handle) {
+        Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
+        Err(e) => Err((ns, e)),
+    };
+    Handled {
+        action,
+        known,
+        source,
+        via,
+        read: true,
+        outcome,
+    }
+}
+
+/// A query as read: the signed request, its parameters, its action (as named and as
+/// known), its context and the time it is handled at.
+struct Query<'a> {
+    req: &'a SignedRequest<'a>,
+    params: &'a Params,
+    action: &'a str,
+    known: Option<Action>,
+    context: RequestContext,
+    now: Timestamp,
+}
+
+/// The answer to a query: its Result element, or the error.
+fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml::Xml>, AwsError> {
+    let iam = &state.iam;
+    let metrics = &state.config.metrics;
+    let source: Option<IpAddr> = q.context.source();
     let clock = Instant::now();
     if source.is_some_and(|ip| !state.failures.has(&ip, clock)) {
-        return (action, Err((ns, throttled())));
+        metrics.throttled(Limit::FailedAuthentication);
+        return Err(throttled());
     }
-    let principal = match authenticate(iam, req, now, &state.config.verify) {
+    let principal = match authenticate(iam, q.req, q.now, &state.config.verify) {
         Ok(p) => p,
         Err(e) => {
             if let Some(ip) = source {
                 state.failures.take(&ip, clock);
             }
-            return (action, Err((ns, e)));
+            return Err(e);
         }
     };
     if !state.accounts.take(principal.account(), clock) {
-        return (action, Err((ns, throttled())));
+        metrics.throttled(Limit::Account);
+        return Err(throttled());
     }
     // Temporary credentials have no stored key whose use the report shows.
     if !principal.is_session() {
-        if let Err(e) = iam.record_key_use(
+        // The use could not be recorded durably; fail the request rather than lose it.
+        iam.record_key_use(
             principal.access_key_id(),
-            now,
+            q.now,
             principal.region(),
             principal.service(),
-        ) {
-            // The use could not be recorded durably; fail the request rather than lose it.
-            return (action, Err((ns, e.into())));
-        }
+        )?;
     }
-    if action.is_empty() {
-        return (
-            action,
-            Err((ns, AwsError::new("MissingAction", 400, "Missing Action"))),
-        );
+    if q.action.is_empty() {
+        return Err(AwsError::new("MissingAction", 400, "Missing Action"));
     }
-    let version = params.get("Version").unwrap_or("");
-    let Some(handler) = known
+    let version = q.params.get("Version").unwrap_or("");
+    let Some(handler) = q
+        .known
         .filter(|a| a.service().version() == version)
         .map(actions::handler)
     else {
-        let e = AwsError::new(
+        return Err(AwsError::new(
             "InvalidAction",
             400,
-            format!("Could not find operation {action} for version {version}"),
-        );
-        return (action, Err((ns, e)));
+            format!(
+                "Could not find operation {} for version {version}",
+                q.action
+            ),
+        ));
     };
     // A user's or the root's session without an MFA code (GetSessionToken) reaches IAM's
     // API not at all, and STS only for AssumeRole and GetCallerIdentity, as AWS has it.
     if principal.is_session_without_mfa()
-        && !matches!(known, Some(Action::AssumeRole | Action::GetCallerIdentity))
+        && !matches!(
+            q.known,
+            Some(Action::AssumeRole | Action::GetCallerIdentity)
+        )
     {
-        return (action, Err((ns, AwsError::invalid_client_token())));
+        return Err(AwsError::invalid_client_token());
     }
     let spawn_build = |build: ReportBuild| {
         let reports = Arc::clone(&state.reports);
+        let metrics = metrics.clone();
         handle.spawn_blocking(move || {
             let account = build.account().clone();
             let started = Instant::now();
-            match build.run() {
+            match metrics.run_build(build) {
                 Ok(Some(report)) => {
                     // Encoded now, so that the GetCredentialReport that follows finds it.
                     reports.keep_built(&account, &report);
@@ -284,29 +380,19 @@ fn handle_query(
             }
         });
     };
-    let context = context.with_region(principal.region());
+    let context = q.context.with_region(principal.region());
     let ctx = Ctx {
         ops: Ops::new(iam, &principal, &context),
         principal: &principal,
-        params: &params,
+        params: q.params,
         spawn_build: &spawn_build,
         reports: &state.reports,
     };
-    let outcome = match handler(&ctx) {
-        Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
-        Err(e) => Err((ns, e)),
-    };
-    (action, outcome)
+    handler(&ctx)
 }
 
-fn respond(
-    iam: &Iam,
-    outcome: Outcome,
-    action: &str,
-    request_id: &str,
-    started: Instant,
-) -> Response {
-    let (status, body) = match outcome {
+fn respond(iam: &Iam, handled: Handled, request_id: &str, started: Instant) -> Response {
+    let (status, body) = match handled.outcome {
         Ok((_, body)) => (StatusCode::OK, body),
         Err((ns, e)) => {
             let status =
@@ -319,9 +405,11 @@ fn respond(
     };
     tracing::info!(
         request_id,
-        action,
+        action = handled.action,
         status = status.as_u16(),
         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        source = handled.source.map(tracing::field::display),
+        via = handled.via.map(tracing::field::display),
         "request"
     );
     let mut response = (status, Body::new(body)).into_response();

@@ -52,6 +52,11 @@ impl AwsError {
         )
     }
 
+    /// Whether this is [`AwsError::service_failure`], our own fault.
+    pub fn is_service_failure(&self) -> bool {
+        self.status == 500 && self.code == "ServiceFailure"
+    }
+
     /// 403 InvalidClientTokenId: an unknown, deleted or Inactive access key.
     pub fn invalid_client_token() -> AwsError {
         AwsError::new(

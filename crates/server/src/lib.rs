@@ -6,7 +6,8 @@
 //! by one of [`actions`], and answered in IAM's XML ([`xml`]); a console page is rendered by
 //! [`console`]. Both act through the operations layer, [`ops`]: authorize (by [`authz`],
 //! with IAM policy semantics), then act on the domain. Domain errors become AWS error
-//! codes in one place, [`error`].
+//! codes in one place, [`error`]. What the server counts is in [`metrics`], served on a
+//! listener of its own; [`proxies`] says which address a request comes from.
 #![deny(missing_docs)]
 
 pub mod actions;
@@ -15,9 +16,11 @@ pub mod authz;
 pub mod body;
 pub mod console;
 pub mod error;
+pub mod metrics;
 pub mod ops;
 mod pipeline;
 pub mod principal;
+pub mod proxies;
 pub mod query;
 pub mod report_cache;
 pub mod sigv4;

@@ -1,10 +1,13 @@
 //! GetCredentialReport's content, encoded once per report.
 //!
 //! A report is frozen once generated, so its base64 is too: it is kept per account with the
-//! generated time it belongs to. Each GetCredentialReport still asks the store which report
-//! is current (a few bytes of state, and every error: not present, in progress, expired) and
-//! uses the kept text only when the generated times agree; a new report never meets an old
-//! text. The texts are bounded by a byte budget, the oldest kept dropped first.
+//! generated time it belongs to. Each GetCredentialReport still asks which report is
+//! current (`Iam::credential_report_generated`: a few bytes of state, and every error: not
+//! present, in progress, expired) and uses the kept text only when the generated times
+//! agree; a new report never meets an old text. Where the store announces report changes
+//! (a fleet on PostgreSQL), the `Iam` answers that from memory, so an unchanged report is
+//! answered without touching the database. The texts are bounded by a byte budget, the
+//! oldest kept dropped first.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -117,6 +120,7 @@ mod tests {
 
     use credreport_iam::password::PasswordHasher;
     use credreport_iam::secret::MasterKey;
+    use credreport_iam::store::{Change, Changes, Store, Tx};
     use credreport_iam::{IamConfig, ManualClock, SqliteStore, REPORT_FRESH_SECS};
 
     use super::*;
@@ -206,6 +210,132 @@ mod tests {
         let (again, _) = cache.current(&w.iam, &account).unwrap();
         assert_eq!((&first, generated), (&encoded, built.generated));
         assert!(again.same_buffer(&first));
+    }
+
+    /// A SQLite store made to announce report changes as a fleet's PostgreSQL does (the
+    /// test announces them), counting the calls that reach it.
+    struct Announcing {
+        inner: SqliteStore,
+        calls: std::sync::atomic::AtomicUsize,
+        listener: Mutex<Option<Changes>>,
+    }
+
+    impl std::fmt::Debug for Announcing {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("Announcing")
+        }
+    }
+
+    impl Announcing {
+        fn calls(&self) -> usize {
+            self.calls.load(std::sync::atomic::Ordering::SeqCst)
+        }
+
+        fn tick(&self) -> &SqliteStore {
+            self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            &self.inner
+        }
+
+        fn announce(&self, account: &AccountId) {
+            let listener = self.listener.lock().unwrap().clone().unwrap();
+            listener(Change::Report(account.as_str()));
+        }
+    }
+
+    impl Store for Announcing {
+        fn read(
+            &self,
+            f: &mut dyn FnMut(&mut dyn Tx) -> credreport_iam::Result<()>,
+        ) -> credreport_iam::Result<()> {
+            self.tick().read(f)
+        }
+        fn write(
+            &self,
+            account: Option<&AccountId>,
+            f: &mut dyn FnMut(&mut dyn Tx) -> credreport_iam::Result<()>,
+        ) -> credreport_iam::Result<()> {
+            self.tick().write(account, f)
+        }
+        fn sign_in_failures(
+            &self,
+            key: &str,
+            since: Timestamp,
+        ) -> credreport_iam::Result<Vec<Timestamp>> {
+            self.tick().sign_in_failures(key, since)
+        }
+        fn record_sign_in_failure(
+            &self,
+            key: &str,
+            at: Timestamp,
+            forget: Timestamp,
+        ) -> credreport_iam::Result<()> {
+            self.tick().record_sign_in_failure(key, at, forget)
+        }
+        fn clear_sign_in_failures(&self, key: &str) -> credreport_iam::Result<()> {
+            self.tick().clear_sign_in_failures(key)
+        }
+        fn watch_changes(&self, changed: Changes) -> credreport_iam::Result<bool> {
+            *self.listener.lock().unwrap() = Some(changed);
+            Ok(true)
+        }
+    }
+
+    /// Issue #26: where the store announces report changes, an unchanged report's
+    /// GetCredentialReport reaches no store (the encoded text, and which report is current,
+    /// are both known); a report another instance generated is answered once announced.
+    #[test]
+    fn an_unchanged_report_is_answered_without_the_store_where_changes_are_announced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("iam.db");
+        let store = Arc::new(Announcing {
+            inner: SqliteStore::open(&path).unwrap(),
+            calls: 0.into(),
+            listener: Mutex::new(None),
+        });
+        let clock = ManualClock::new(Timestamp::from_unix(1_800_000_000).unwrap());
+        let key = MasterKey::generate().unwrap();
+        let iam = Iam::new(
+            store.clone(),
+            Arc::new(clock.clone()),
+            key.clone(),
+            PasswordHasher::fast_insecure_for_tests(),
+            IamConfig::standard(),
+        );
+        iam.watch_store().unwrap();
+        let account = iam.create_account(None, false).unwrap().account.id;
+        let generation = iam.generate_credential_report(&account).unwrap();
+        generation.build.unwrap().run().unwrap();
+        let cache = ReportCache::new(1 << 20);
+        let (first, generated) = cache.current(&iam, &account).unwrap();
+
+        let before = store.calls();
+        for _ in 0..100 {
+            let (again, at) = cache.current(&iam, &account).unwrap();
+            assert!(again.same_buffer(&first) && at == generated);
+        }
+        assert_eq!(store.calls(), before, "the store was asked");
+
+        // Another instance on the same store generates a new report and announces it.
+        let other = Iam::new(
+            Arc::new(SqliteStore::open(&path).unwrap()),
+            Arc::new(clock.clone()),
+            key,
+            PasswordHasher::fast_insecure_for_tests(),
+            IamConfig::standard(),
+        );
+        clock.advance(REPORT_FRESH_SECS);
+        other.create_user(&account, "late", None).unwrap();
+        let generation = other.generate_credential_report(&account).unwrap();
+        let built = generation.build.unwrap().run().unwrap().unwrap();
+        assert_eq!(
+            cache.current(&iam, &account).unwrap().1,
+            generated,
+            "unannounced"
+        );
+        store.announce(&account);
+        let (fresh, at) = cache.current(&iam, &account).unwrap();
+        assert_eq!(at, built.generated);
+        assert_eq!(fresh, Base64Text::encode(&built.content));
     }
 
     #[test]

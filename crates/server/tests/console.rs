@@ -85,6 +85,7 @@ impl Fixture {
             cookies: HashMap::new(),
             csrf: None,
             source: None,
+            forwarded_for: None,
         }
     }
 
@@ -93,6 +94,15 @@ impl Fixture {
         Browser {
             source: Some(SocketAddr::new(ip.parse().unwrap(), 50_000)),
             ..self.browser()
+        }
+    }
+
+    /// A browser at `client` behind the proxy at `proxy`, which names it in
+    /// `X-Forwarded-For`.
+    fn browser_behind(&self, proxy: &str, client: &str) -> Browser {
+        Browser {
+            forwarded_for: Some(client.to_owned()),
+            ..self.browser_at(proxy)
         }
     }
 }
@@ -118,6 +128,8 @@ struct Browser {
     csrf: Option<String>,
     /// The peer address its requests carry, if any.
     source: Option<SocketAddr>,
+    /// The client its proxy names in `X-Forwarded-For`, if any.
+    forwarded_for: Option<String>,
 }
 
 impl Browser {
@@ -136,6 +148,9 @@ impl Browser {
         }
         if let Some(peer) = self.source {
             req = req.extension(ConnectInfo(peer));
+        }
+        if let Some(client) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", client);
         }
         let resp = self
             .router
@@ -333,6 +348,86 @@ async fn sign_in_attempts_are_limited_per_source_before_any_password_is_checked(
     for _ in 0..5 {
         let p = local.sign_in(ACCOUNT, Some("made-up"), "guess").await;
         assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// Issue 25: behind a trusted proxy each forwarded client has its own sign-in limit (one
+/// over it leaves another through the same proxy untouched), a client sending the header
+/// directly is its own peer, and the metrics count each step's outcome and the refusals.
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_sign_in_limit() {
+    let config = ServerConfig {
+        sign_in_rate: Rate {
+            per_second: 0.000_1,
+            burst: 2.0,
+        },
+        trusted_proxies: credreport_server::proxies::TrustedProxies::new(vec!["10.0.0.2"
+            .parse()
+            .unwrap()]),
+        ..ServerConfig::standard()
+    };
+    let metrics = config.metrics.clone();
+    let f = fixture_with(config);
+    f.user("alice", None, Some("Alice-Password-1"));
+    let mut forger = f.browser_at("192.0.2.1");
+    forger.forwarded_for = Some("198.51.100.7".to_owned());
+    let mut browsers = [
+        ("a", f.browser_behind("10.0.0.2", "198.51.100.7")),
+        ("b", f.browser_behind("10.0.0.2", "198.51.100.8")),
+        ("forger", forger),
+    ];
+    // Who tries which password, in order: a's third try is over its limit.
+    let mut tries = Vec::new();
+    for (i, password) in [
+        (0, "wrong-1"),
+        (0, "wrong-2"),
+        (0, "Alice-Password-1"),
+        (1, "Alice-Password-1"),
+        (2, "Alice-Password-1"),
+    ] {
+        let (who, browser) = &mut browsers[i];
+        let p = browser.sign_in(ACCOUNT, Some("alice"), password).await;
+        tries.push((*who, p.status, p.body.contains(TOO_MANY)));
+        browser.cookies.remove("credreport_session");
+    }
+    assert_eq!(
+        tries,
+        [
+            ("a", StatusCode::UNAUTHORIZED, false),
+            ("a", StatusCode::UNAUTHORIZED, false),
+            ("a", StatusCode::TOO_MANY_REQUESTS, true),
+            ("b", StatusCode::SEE_OTHER, false),
+            ("forger", StatusCode::SEE_OTHER, false),
+        ]
+    );
+    let page = metrics.render();
+    for (series, want) in [
+        (
+            "credreport_console_sign_ins_total{step=\"password\",outcome=\"failed\"}",
+            2,
+        ),
+        (
+            "credreport_console_sign_ins_total{step=\"password\",outcome=\"succeeded\"}",
+            2,
+        ),
+        (
+            "credreport_console_sign_ins_total{step=\"password\",outcome=\"locked\"}",
+            0,
+        ),
+        (
+            "credreport_throttled_requests_total{limit=\"console_sign_in\"}",
+            1,
+        ),
+        ("credreport_console_requests_total{status=\"401\"}", 2),
+        ("credreport_console_requests_total{status=\"429\"}", 1),
+    ] {
+        let got = page.lines().find_map(|l| {
+            l.strip_prefix(series)?
+                .strip_prefix(' ')?
+                .parse::<u64>()
+                .ok()
+        });
+        assert_eq!(got, Some(want), "{series}\n{page}");
     }
 }
 

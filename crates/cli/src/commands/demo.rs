@@ -119,6 +119,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         args.listen,
         &tls,
         &crate::args::LimitArgs::standard(),
+        &crate::args::OpsArgs::default(),
         |addr| print_welcome(&populated, &summary, addr, &dir, keep, end),
     )?;
     drop(temporary);

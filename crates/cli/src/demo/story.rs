@@ -528,3 +528,59 @@ fn sandbox_account(
     s.sign_in(&s.owner("sandbox-dev")?, "Sandbox-Dev-Passw0rd!", None)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The demo's three years on a store that, at every write of an account, holds the
+    //! account's kept report rows to a full build of its records, stores a report of its
+    //! rows every few writes, and holds each stored report still until the next (issue 26:
+    //! the kept rows and a full build, at every point of the story).
+    #![allow(clippy::unwrap_used)] // A failed set-up is a failed test.
+
+    use std::sync::Arc;
+
+    use credreport_iam::password::PasswordHasher;
+    use credreport_iam::secret::MasterKey;
+    use credreport_iam::store::checked::KeptRowsChecked;
+    use credreport_iam::{write_account_report, IamConfig, SqliteStore, REPORT_FRESH_SECS};
+
+    use super::*;
+
+    #[test]
+    fn at_every_write_of_the_story_the_kept_rows_are_a_full_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(
+            KeptRowsChecked::new(SqliteStore::open(&dir.path().join("iam.db")).unwrap())
+                .with_report_every(7),
+        );
+        let end = Timestamp::parse(b"2026-12-07T00:00:00Z").unwrap().0;
+        let clock = ManualClock::new(end);
+        let iam = Iam::new(
+            store.clone(),
+            Arc::new(clock.clone()),
+            MasterKey::generate().unwrap(),
+            PasswordHasher::fast_insecure_for_tests(),
+            IamConfig::standard(),
+        );
+        let populated = populate(&iam, &clock, end, 60).unwrap();
+        let along_the_way = store.reports_seen();
+        assert!(
+            along_the_way >= 50,
+            "{along_the_way} reports of rows stored along the way"
+        );
+        // The demo's own reports, built at its end.
+        clock.set(end.checked_add_secs(REPORT_FRESH_SECS).unwrap());
+        for account in [&populated.main, &populated.sandbox] {
+            let generation = iam.generate_credential_report(account).unwrap();
+            generation.build.unwrap().run().unwrap().unwrap();
+            let stored = iam.credential_report(account).unwrap().content;
+            let built = write_account_report(&iam.snapshot(account).unwrap()).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&stored),
+                String::from_utf8_lossy(&built),
+                "{account}"
+            );
+        }
+        assert_eq!(store.reports_seen(), along_the_way + 2);
+    }
+}

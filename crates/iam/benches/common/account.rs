@@ -1,13 +1,15 @@
 //! The benchmarks' account at the users quota: 5,000 users with mixed credentials, the same
 //! on every run (a fixed-seed generator), written in one transaction through `store::write`
-//! (fixed password hashes and sealed blobs: nothing verifies them, and 3,000 argon2 hashes
-//! would only slow the setup down). Included by path by the IAM core's benchmark and the
+//! (fixed password hashes, and fixed sealed blobs unless a master key is given to seal the
+//! keys' secrets with: nothing verifies them, and 3,000 argon2 hashes would only slow the
+//! setup down). Included by path by the IAM core's benchmark and the
 //! console's.
 
 use credreport_iam::model::{
     AccessKey, KeyUse, MfaDevice, Owner, Password, PasswordHash, Sealed, SigningCertificate, User,
 };
 use credreport_iam::password::PasswordPolicy;
+use credreport_iam::secret::MasterKey;
 use credreport_iam::{store, AccountId, Iam, Store};
 use credreport_report::Timestamp;
 use credreport_testkit::Rng;
@@ -68,7 +70,22 @@ pub struct Mix {
 /// The account's password policy, and 5,000 users with mixed credentials in one write
 /// transaction. Users are created during the account's first 300 days; their credentials
 /// after them.
+#[allow(dead_code)] // Each benchmark reads what it needs.
 pub fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix> {
+    populate_users(iam, store, account, USERS, None)
+}
+
+/// The same with `users` users (past the API's quota of 5,000: the store takes them), then
+/// the account's report rows rendered from the records written around the domain. With
+/// `sealing` (the `Iam`'s master key), each access key's secret is sealed with it, so a
+/// key's use can be recorded (recording opens the key to learn its owner).
+pub fn populate_users(
+    iam: &Iam,
+    store: &dyn Store,
+    account: &AccountId,
+    users: usize,
+    sealing: Option<&MasterKey>,
+) -> Result<Mix> {
     let created = iam.create_account(Some(account.clone()), false)?;
     let mut keys: Vec<String> = created.root_key.iter().map(|k| k.key.id.clone()).collect();
     let mut rng = Rng::new(0x5eed_c0de);
@@ -105,7 +122,7 @@ pub fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix
     })?;
     store::write(store, Some(account), |tx| {
         let err = |e: Box<dyn std::error::Error>| credreport_iam::Error::internal(e.to_string());
-        for i in 0..USERS {
+        for i in 0..users {
             let created = rng.time(START, 300 * DAY).map_err(err)?;
             let after = |rng: &mut Rng| rng.time(created.unix(), 60 * DAY).map_err(err);
             let name = match i % 4 {
@@ -163,7 +180,12 @@ pub fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix
                     id: id.clone(),
                     account: account.clone(),
                     owner: owner.clone(),
-                    secret: Sealed(vec![0x5a; 65]),
+                    secret: Sealed(match sealing {
+                        Some(master) => master
+                            .seal(&[0x5a; 40], id.as_bytes())
+                            .map_err(|e| credreport_iam::Error::internal(e.to_string()))?,
+                        None => vec![0x5a; 65],
+                    }),
                     active,
                     created: after(&mut rng)?,
                     last_used,
@@ -205,5 +227,6 @@ pub fn populate(iam: &Iam, store: &dyn Store, account: &AccountId) -> Result<Mix
         Ok(())
     })?;
     mix.keys = keys;
+    iam.render_all_report_rows(account)?;
     Ok(mix)
 }

@@ -22,6 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
+use crate::kept_rows;
 use crate::model::{ConsoleSession, MfaDevice, Owner, Password, SessionStage, User};
 use crate::password::PasswordPolicy;
 use crate::secret::Secret;
@@ -246,10 +247,14 @@ impl Iam {
         if self.password_windows().covers(&id, at) {
             return Ok(());
         }
-        if self
-            .store()
-            .record_password_use(account, owner, at, PASSWORD_WINDOW_SECS)?
-        {
+        let recorded = self.write(account, |tx| {
+            if !tx.record_password_use(account, owner, at, PASSWORD_WINDOW_SECS)? {
+                return Ok(false);
+            }
+            kept_rows::keep_row(tx, account, owner)?;
+            Ok(true)
+        })?;
+        if recorded {
             self.password_windows().remember(&id, at);
         }
         Ok(())

@@ -18,8 +18,9 @@ use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
-    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Role,
-    Sealed, SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    KeptLine, KeptRow, KeptRows, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password,
+    PasswordHash, PolicyVersion, Role, RowsReport, Sealed, SessionStage, SigningCertificate,
+    StoredReport, Tag, TagTarget, User,
 };
 
 /// A check of the suite, on a fresh, empty store.
@@ -45,6 +46,9 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("attachments_tags_and_aliases", attachments_tags_and_aliases),
     ("permissions_boundaries", permissions_boundaries),
     ("reports", reports),
+    ("owner_facts", owner_facts),
+    ("report_rows", report_rows),
+    ("report_rows_frozen", report_rows_frozen),
     ("console_sessions", console_sessions),
     ("rollback", rollback),
     ("serialized_writes", serialized_writes),
@@ -91,8 +95,8 @@ macro_rules! store_conformance_tests {
             accounts users user_pages login_profiles access_keys key_use_window
             password_use_window sign_in_failures mfa_devices signing_certificates
             inline_policies groups managed_policies roles_and_instance_profiles
-            attachments_tags_and_aliases permissions_boundaries reports console_sessions rollback
-            serialized_writes read_parts
+            attachments_tags_and_aliases permissions_boundaries reports owner_facts report_rows
+            report_rows_frozen console_sessions rollback serialized_writes read_parts
         }
     };
 }
@@ -381,23 +385,33 @@ fn key_use_window(store: &Arc<dyn Store>) -> Result<()> {
     };
     let window = 900;
     ensure(
-        s.record_key_use("AKIA1", &used(0, "us-east-1"), window)?,
+        write(s, Some(&a), |tx| {
+            tx.record_key_use("AKIA1", &used(0, "us-east-1"), window)
+        })?,
         "the first use is recorded",
     )?;
     ensure(
-        !s.record_key_use("AKIA1", &used(899, "eu-west-1"), window)?,
+        !write(s, Some(&a), |tx| {
+            tx.record_key_use("AKIA1", &used(899, "eu-west-1"), window)
+        })?,
         "a use 14:59 later is not",
     )?;
     ensure(
-        s.record_key_use("AKIA1", &used(900, "eu-west-1"), window)?,
+        write(s, Some(&a), |tx| {
+            tx.record_key_use("AKIA1", &used(900, "eu-west-1"), window)
+        })?,
         "a use 15:00 later is",
     )?;
     ensure(
-        !s.record_key_use("AKIA1", &used(100, "ap-south-1"), window)?,
+        !write(s, Some(&a), |tx| {
+            tx.record_key_use("AKIA1", &used(100, "ap-south-1"), window)
+        })?,
         "an earlier use never replaces a later one",
     )?;
     ensure(
-        !s.record_key_use("AKIANONE", &used(0, "us-east-1"), window)?,
+        !write(s, Some(&a), |tx| {
+            tx.record_key_use("AKIANONE", &used(0, "us-east-1"), window)
+        })?,
         "an unknown key records nothing",
     )?;
     let k = read(s, |tx| tx.access_key("AKIA1"))?.ok_or_else(|| Error::internal("key"))?;
@@ -413,19 +427,27 @@ fn password_use_window(store: &Arc<dyn Store>) -> Result<()> {
     let a = acct(1);
     let alice = Owner::User("AIDAALICE".into());
     ensure(
-        s.record_password_use(&a, &alice, t(0), 300)?,
+        write(s, Some(&a), |tx| {
+            tx.record_password_use(&a, &alice, t(0), 300)
+        })?,
         "first sign-in recorded",
     )?;
     ensure(
-        !s.record_password_use(&a, &alice, t(299), 300)?,
+        !write(s, Some(&a), |tx| {
+            tx.record_password_use(&a, &alice, t(299), 300)
+        })?,
         "4:59 later is not",
     )?;
     ensure(
-        s.record_password_use(&a, &alice, t(300), 300)?,
+        write(s, Some(&a), |tx| {
+            tx.record_password_use(&a, &alice, t(300), 300)
+        })?,
         "5:00 later is",
     )?;
     ensure(
-        s.record_password_use(&a, &Owner::Root, t(1), 300)?,
+        write(s, Some(&a), |tx| {
+            tx.record_password_use(&a, &Owner::Root, t(1), 300)
+        })?,
         "root sign-in recorded",
     )?;
     let user =
@@ -970,6 +992,7 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
     let building = StoredReport {
         generated: None,
         building_since: Some(t(5)),
+        rows: KeptRows::NotYet,
     };
     write(s, Some(&a), |tx| tx.put_report(&a, &building))?;
     ensure(
@@ -979,6 +1002,7 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
     let done = StoredReport {
         generated: Some(t(6)),
         building_since: None,
+        rows: KeptRows::NotYet,
     };
     write(s, Some(&a), |tx| {
         tx.put_report_content(&a, b"user,arn")?;
@@ -995,6 +1019,7 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
     let rebuilding = StoredReport {
         generated: Some(t(6)),
         building_since: Some(t(7)),
+        rows: KeptRows::NotYet,
     };
     write(s, Some(&a), |tx| tx.put_report(&a, &rebuilding))?;
     ensure(
@@ -1012,6 +1037,319 @@ fn reports(store: &Arc<dyn Store>) -> Result<()> {
     ensure(
         read(s, |tx| tx.reports_building())?.is_empty(),
         "no build running",
+    )
+}
+
+/// The reads a report row is rendered from: one owner's keys, certificates, MFA and
+/// password change, nothing of anyone else's.
+fn owner_facts(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let alice = Owner::User("AIDAALICE".into());
+    let bob = Owner::User("AIDABOB".into());
+    let mut inactive = key(1, "AKIA2", alice.clone());
+    inactive.active = false;
+    let cert = |id: &str, owner: Owner, digest: u8| SigningCertificate {
+        id: id.into(),
+        account: a.clone(),
+        owner,
+        body: "-----BEGIN CERTIFICATE-----".into(),
+        der_sha256: [digest; 32],
+        active: true,
+        uploaded: t(4),
+    };
+    let device = |name: &str, assignment: Option<(Owner, Timestamp)>| MfaDevice {
+        serial: format!("arn:aws:iam::111111111101:mfa/{name}"),
+        account: a.clone(),
+        name: name.into(),
+        path: "/".into(),
+        seed: Sealed(vec![9; 40]),
+        created: t(1),
+        assignment,
+        last_counter: None,
+    };
+    write(s, Some(&a), |tx| {
+        tx.put_access_key(&key(1, "AKIA1", alice.clone()))?;
+        tx.put_access_key(&inactive)?;
+        tx.put_access_key(&key(1, "AKIA3", bob.clone()))?;
+        tx.put_access_key(&key(1, "AKIAROOT", Owner::Root))?;
+        tx.put_signing_certificate(&cert("CERTALICE", alice.clone(), 1))?;
+        tx.put_signing_certificate(&cert("CERTROOT", Owner::Root, 2))?;
+        tx.put_mfa_device(&device("alice", Some((alice.clone(), t(2)))))?;
+        tx.put_mfa_device(&device("spare", None))?;
+        tx.put_login_profile(
+            &a,
+            "AIDAALICE",
+            &Password {
+                hash: PasswordHash("$argon2id$x".into()),
+                created: t(3),
+                changed: t(7),
+                reset_required: false,
+                previous: vec![],
+            },
+        )
+    })?;
+    let mut keys: Vec<String> = read(s, |tx| tx.owner_key_facts(&a, &alice))?
+        .into_iter()
+        .map(|k| k.id)
+        .collect();
+    keys.sort();
+    ensure(keys == ["AKIA1", "AKIA2"], "an owner's keys, active or not")?;
+    ensure(
+        read(s, |tx| tx.owner_key_facts(&a, &Owner::Root))?
+            == vec![KeyFacts::from(&key(1, "AKIAROOT", Owner::Root))],
+        "the root's keys",
+    )?;
+    ensure(
+        read(s, |tx| tx.owner_cert_facts(&a, &alice))?
+            == vec![CertFacts::from(&cert("CERTALICE", alice.clone(), 1))],
+        "an owner's certificates",
+    )?;
+    ensure(
+        read(s, |tx| tx.owner_cert_facts(&a, &bob))?.is_empty(),
+        "none for another owner",
+    )?;
+    ensure(
+        read(s, |tx| tx.owner_has_mfa(&a, &alice))?,
+        "an owner with an enabled device",
+    )?;
+    ensure(
+        !read(s, |tx| tx.owner_has_mfa(&a, &bob))?
+            && !read(s, |tx| tx.owner_has_mfa(&a, &Owner::Root))?,
+        "owners without one",
+    )?;
+    ensure(
+        read(s, |tx| tx.password_changed(&a, "AIDAALICE"))? == Some(t(7)),
+        "a password's last change",
+    )?;
+    ensure(
+        read(s, |tx| tx.password_changed(&a, "AIDABOB"))?.is_none(),
+        "no password",
+    )
+}
+
+/// A kept row for the checks: its text says whose it is and which version.
+fn kept_row(owner: &str, name_key: &str, version: u8, rotation_from: Option<i64>) -> KeptRow {
+    KeptRow {
+        owner: Owner::from_key(owner),
+        name_key: name_key.into(),
+        head: format!("{owner},v{version},"),
+        rotation_from: rotation_from.map(t),
+        tail: format!(",{name_key}"),
+    }
+}
+
+type Lines = Vec<(String, String, Option<Timestamp>, String)>;
+
+fn owned(line: KeptLine<'_>) -> (String, String, Option<Timestamp>, String) {
+    (
+        line.name_key.into(),
+        line.head.into(),
+        line.rotation_from,
+        line.tail.into(),
+    )
+}
+
+fn lines_of(rows: &[&KeptRow]) -> Lines {
+    rows.iter().map(|r| owned(r.line())).collect()
+}
+
+fn current_rows(s: &dyn Store, a: &AccountId) -> Result<Lines> {
+    read(s, |tx| {
+        let mut out = Vec::new();
+        tx.current_report_rows(a, &mut |line| {
+            out.push(owned(line));
+            Ok(())
+        })?;
+        Ok(out)
+    })
+}
+
+fn stored_rows(s: &dyn Store, a: &AccountId, epoch: i64) -> Result<Lines> {
+    read(s, |tx| {
+        let mut out = Vec::new();
+        tx.stored_report_rows(a, epoch, &mut |line| {
+            out.push(owned(line));
+            Ok(())
+        })?;
+        Ok(out)
+    })
+}
+
+/// Rows kept, replaced and made a report: their order, the account's epochs, the
+/// maximum age a report keeps, and the bytes of a report stored whole giving way.
+fn report_rows(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let root = kept_row("root", "", 1, None);
+    let alice = kept_row("AIDAALICE", "alice", 1, Some(50));
+    let bob = kept_row("AIDABOB", "bob", 1, None);
+    ensure(
+        read(s, |tx| tx.report(&a))?.rows == KeptRows::NotYet,
+        "rows not kept at first",
+    )?;
+    ensure(
+        write(s, Some(&a), |tx| tx.store_rows_report(&a, t(90), None)).is_err(),
+        "no report of rows that are not kept",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.replace_report_rows(&a, &[bob.clone(), root.clone(), alice.clone()])
+    })?;
+    ensure(
+        read(s, |tx| tx.report(&a))?.rows
+            == KeptRows::Kept {
+                epoch: 0,
+                report: None,
+            },
+        "kept from epoch 0, no report of rows yet",
+    )?;
+    ensure(
+        current_rows(s, &a)? == lines_of(&[&root, &alice, &bob]),
+        "current rows in report order: the root's, then by name key",
+    )?;
+    let alice2 = kept_row("AIDAALICE", "alice", 2, Some(60));
+    write(s, Some(&a), |tx| tx.put_report_row(&a, &alice2))?;
+    ensure(
+        current_rows(s, &a)? == lines_of(&[&root, &alice2, &bob]),
+        "a put replaces the owner's row",
+    )?;
+
+    // Stored: the rows of epoch 0 are the report; writes stamp epoch 1 from now on.
+    write(s, Some(&a), |tx| {
+        tx.put_report(
+            &a,
+            &StoredReport {
+                generated: None,
+                building_since: Some(t(99)),
+                rows: KeptRows::NotYet,
+            },
+        )?;
+        tx.put_report_content(&a, b"stored whole")
+    })?;
+    ensure(
+        read(s, |tx| tx.report(&a))?.rows.report().is_none(),
+        "a report stored whole is no report of rows",
+    )?;
+    write(s, Some(&a), |tx| tx.store_rows_report(&a, t(100), Some(90)))?;
+    let stored = read(s, |tx| tx.report(&a))?;
+    ensure(
+        stored
+            == StoredReport {
+                generated: Some(t(100)),
+                building_since: None,
+                rows: KeptRows::Kept {
+                    epoch: 1,
+                    report: Some(RowsReport {
+                        epoch: 0,
+                        max_password_age: Some(90),
+                    }),
+                },
+            },
+        "the report of rows: generated, no build, its epoch and maximum age",
+    )?;
+    ensure(
+        read(s, |tx| tx.report_content(&a))?.is_none(),
+        "the bytes stored whole are gone",
+    )?;
+    ensure(
+        stored_rows(s, &a, 0)? == lines_of(&[&root, &alice2, &bob]),
+        "the stored report's rows",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.put_report(
+            &a,
+            &StoredReport {
+                generated: Some(t(100)),
+                building_since: Some(t(101)),
+                rows: KeptRows::NotYet,
+            },
+        )
+    })?;
+    ensure(
+        read(s, |tx| tx.report(&a))?.rows == stored.rows,
+        "put_report leaves how rows are kept alone",
+    )?;
+    write(s, Some(&a), |tx| tx.store_rows_report(&a, t(200), None))?;
+    ensure(
+        read(s, |tx| tx.report(&a))?.rows.report()
+            == Some(RowsReport {
+                epoch: 1,
+                max_password_age: None,
+            }),
+        "the next report is the next epoch",
+    )?;
+    ensure(
+        stored_rows(s, &a, 1)? == lines_of(&[&root, &alice2, &bob]),
+        "rows of older epochs are in it",
+    )
+}
+
+/// Changes after a report was generated: the report shows its rows as they were (a new
+/// user out of it, a deleted one still in it, a renamed one under its old name), the
+/// current rows show the changes, and the next report is the current rows.
+fn report_rows_frozen(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let root = kept_row("root", "", 1, None);
+    let alice = kept_row("AIDAALICE", "alice", 1, Some(50));
+    let bob = kept_row("AIDABOB", "bob", 1, None);
+    write(s, Some(&a), |tx| {
+        tx.replace_report_rows(&a, &[root.clone(), alice.clone(), bob.clone()])?;
+        tx.store_rows_report(&a, t(100), Some(90))
+    })?;
+    let report = lines_of(&[&root, &alice, &bob]);
+
+    let alice2 = kept_row("AIDAALICE", "alice", 2, None);
+    let alice3 = kept_row("AIDAALICE", "alice", 3, Some(70));
+    let bob_renamed = kept_row("AIDABOB", "zed", 2, None);
+    let carol = kept_row("AIDACAROL", "carol", 1, None);
+    let root2 = kept_row("root", "", 2, None);
+    write(s, Some(&a), |tx| {
+        tx.put_report_row(&a, &alice2)?;
+        tx.put_report_row(&a, &carol)?;
+        tx.put_report_row(&a, &bob_renamed)
+    })?;
+    write(s, Some(&a), |tx| tx.put_report_row(&a, &alice3))?;
+    write(s, Some(&a), |tx| tx.put_report_row(&a, &root2))?;
+    ensure(
+        stored_rows(s, &a, 0)? == report,
+        "the stored report is as it was generated",
+    )?;
+    ensure(
+        current_rows(s, &a)? == lines_of(&[&root2, &alice3, &carol, &bob_renamed]),
+        "the current rows have every change",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.delete_report_row(&a, &Owner::User("AIDABOB".into()))?;
+        tx.delete_report_row(&a, &Owner::User("AIDACAROL".into()))
+    })?;
+    ensure(
+        stored_rows(s, &a, 0)? == report,
+        "deleted rows stay in the stored report",
+    )?;
+    ensure(
+        current_rows(s, &a)? == lines_of(&[&root2, &alice3]),
+        "and leave the current rows",
+    )?;
+    let dave = kept_row("AIDADAVE", "bob", 1, None);
+    write(s, Some(&a), |tx| {
+        tx.replace_report_rows(&a, &[root2.clone(), alice3.clone(), dave.clone()])
+    })?;
+    ensure(
+        stored_rows(s, &a, 0)? == report,
+        "rows replaced all at once: the stored report is as it was",
+    )?;
+    ensure(
+        current_rows(s, &a)? == lines_of(&[&root2, &alice3, &dave]),
+        "a new user under a deleted one's name",
+    )?;
+    write(s, Some(&a), |tx| tx.store_rows_report(&a, t(200), None))?;
+    ensure(
+        stored_rows(s, &a, 1)? == lines_of(&[&root2, &alice3, &dave]),
+        "the next report is the current rows, the frozen ones dropped",
     )
 }
 

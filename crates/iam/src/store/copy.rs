@@ -8,11 +8,12 @@ use super::{read, write, Store, Tx, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
-    Account, Entity, EntityKind, Group, InlinePolicy, InstanceProfile, ManagedPolicy, MfaDevice,
-    Password, PolicyVersion, Role, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    Account, Entity, EntityKind, Group, InlinePolicy, InstanceProfile, KeptRows, ManagedPolicy,
+    MfaDevice, Password, PolicyVersion, Role, SigningCertificate, StoredReport, Tag, TagTarget,
+    User,
 };
 use crate::report_build::write_account_report;
-use crate::reports::read_snapshot;
+use crate::reports::{read_snapshot, stored_content, stored_report_content};
 
 /// Everything of one account, as read from a store (in each store's defined orders, so two
 /// stores holding the same records read back equal).
@@ -122,12 +123,14 @@ fn read_records(tx: &mut dyn Tx, id: &AccountId) -> Result<Records> {
     r.tags.retain(|(_, tags)| !tags.is_empty());
     r.alias = tx.account_alias(id)?;
     r.report = tx.report(id)?;
+    // The stored report is copied as its bytes, stored whole, whether the source keeps it
+    // as rows or whole; how rows are kept is each store's own (the destination's next
+    // build renders its rows from the records copied).
+    r.content = stored_content(tx, id, &r.report)?;
+    r.report.rows = KeptRows::NotYet;
     // A build running in the source is not copied as running: the destination has no
     // process building it.
     r.report.building_since = None;
-    if r.report.generated.is_some() {
-        r.content = tx.report_content(id)?;
-    }
     Ok(r)
 }
 
@@ -226,7 +229,7 @@ pub fn copy_account(from: &dyn Store, to: &dyn Store, id: &AccountId) -> Result<
 /// The stored report bytes, and the bytes of a report built now from the records, agree
 /// between the two stores.
 fn verify(from: &dyn Store, to: &dyn Store, id: &AccountId) -> Result<()> {
-    let stored = |store: &dyn Store| read(store, |tx| tx.report_content(id));
+    let stored = |store: &dyn Store| read(store, |tx| stored_report_content(tx, id));
     if stored(from)? != stored(to)? {
         return Err(Error::internal(format!(
             "account {id}: the copied credential report's bytes differ from the source's"

@@ -13,11 +13,12 @@ use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
-    KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, PolicyVersion, Role, SigningCertificate,
-    StoredReport, Tag, TagTarget, User,
+    KeptLine, KeptRow, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, PolicyVersion, Role,
+    SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 
 pub mod backup;
+pub mod checked;
 mod checkpoint;
 pub mod conformance;
 pub mod copy;
@@ -38,8 +39,23 @@ pub struct UserQuery<'a> {
     pub limit: usize,
 }
 
-/// Told the id of an access key that changed in the store (`None`: any may have).
-pub type KeyChanged = std::sync::Arc<dyn Fn(Option<&str>) + Send + Sync>;
+/// What another process changed in the store, as the store announces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change<'a> {
+    /// An access key changed or was deleted: its id.
+    Key(&'a str),
+    /// An account's report state changed (a report was generated, or a build started): the
+    /// account id, as announced.
+    Report(&'a str),
+    /// Announcements stopped (the connection that heard them was lost): anything may change
+    /// unannounced until [`Change::Listening`].
+    Lost,
+    /// Announcements resumed; changes made while they were lost were not announced.
+    Listening,
+}
+
+/// Told of each change another process makes to the store (see [`Store::watch_changes`]).
+pub type Changes = std::sync::Arc<dyn Fn(Change<'_>) + Send + Sync>;
 
 /// What [`Store::claim_build`] found.
 #[derive(Debug)]
@@ -346,15 +362,76 @@ pub trait Tx {
     /// The owners of the account's enabled MFA devices (no seeds), in no particular order.
     fn mfa_owners(&mut self, account: &AccountId) -> Result<Vec<Owner>>;
 
-    /// The account's report state (small: no report bytes).
+    /// What the report shows of one owner's access keys, in no particular order.
+    fn owner_key_facts(&mut self, account: &AccountId, owner: &Owner) -> Result<Vec<KeyFacts>>;
+    /// What the report shows of one owner's signing certificates, in no particular order.
+    fn owner_cert_facts(&mut self, account: &AccountId, owner: &Owner) -> Result<Vec<CertFacts>>;
+    /// Whether an MFA device is enabled for the owner.
+    fn owner_has_mfa(&mut self, account: &AccountId, owner: &Owner) -> Result<bool>;
+    /// When the user last changed its password, if it has one (no hash).
+    fn password_changed(&mut self, account: &AccountId, user_id: &str)
+        -> Result<Option<Timestamp>>;
+
+    /// Records a use of an access key if it is the first use outside the last recorded
+    /// use's window: sets `last_used` to `used` only when the stored value is absent or at
+    /// least `window_secs` older. Answers whether it wrote.
+    fn record_key_use(&mut self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool>;
+    /// The same for a console password: the root's when `owner` is root, else the user's.
+    fn record_password_use(
+        &mut self,
+        account: &AccountId,
+        owner: &Owner,
+        at: Timestamp,
+        window_secs: i64,
+    ) -> Result<bool>;
+
+    /// The account's report state (small: no report bytes, no rows).
     fn report(&mut self, account: &AccountId) -> Result<StoredReport>;
-    /// Replaces the account's report state; the report bytes are left as they are.
+    /// Replaces the account's report state (`generated`, `building_since`); the report's
+    /// bytes and rows, and how they are kept, are left as they are.
     fn put_report(&mut self, account: &AccountId, report: &StoredReport) -> Result<()>;
-    /// The bytes of the account's latest complete report, if any.
+    /// The bytes of the account's latest complete report, when it is stored whole.
     fn report_content(&mut self, account: &AccountId) -> Result<Option<Vec<u8>>>;
-    /// Replaces the bytes of the account's report. The service does it in the transaction
-    /// that sets the state's `generated`, so that state and bytes always agree.
+    /// Replaces the bytes of the account's report, stored whole (a store copy): the stored
+    /// report is these bytes from now on, not rows. The caller sets the state's
+    /// `generated` in the same transaction, so that state and bytes always agree.
     fn put_report_content(&mut self, account: &AccountId, content: &[u8]) -> Result<()>;
+
+    /// Keeps `row` as its owner's current report row, replacing the one it had, stamped
+    /// with the account's current epoch. The stored report still shows what it showed: a
+    /// row it shows is frozen (copied as it is) before its first change.
+    fn put_report_row(&mut self, account: &AccountId, row: &KeptRow) -> Result<()>;
+    /// Removes the owner's current report row, the stored report keeping what it showed.
+    fn delete_report_row(&mut self, account: &AccountId, owner: &Owner) -> Result<()>;
+    /// Replaces every current report row of the account with `rows`, the stored report
+    /// keeping what it showed, and marks the account's rows kept (from epoch 0 if they
+    /// were not).
+    fn replace_report_rows(&mut self, account: &AccountId, rows: &[KeptRow]) -> Result<()>;
+    /// Makes the account's current rows its stored report, generated at `generated`,
+    /// with the password policy's maximum age then: no build runs any more, the frozen
+    /// rows and any bytes stored whole are dropped, and writes stamp the next epoch from
+    /// now on. An error if the account's rows are not kept.
+    fn store_rows_report(
+        &mut self,
+        account: &AccountId,
+        generated: Timestamp,
+        max_password_age: Option<u16>,
+    ) -> Result<()>;
+    /// The rows of the stored report of epoch `epoch` (rows of that epoch or older, and the
+    /// frozen ones), in report order: the root's first, then users by name key.
+    fn stored_report_rows(
+        &mut self,
+        account: &AccountId,
+        epoch: i64,
+        each: &mut dyn FnMut(KeptLine<'_>) -> Result<()>,
+    ) -> Result<()>;
+    /// The account's current report rows, in report order: what a report generated now
+    /// would show.
+    fn current_report_rows(
+        &mut self,
+        account: &AccountId,
+        each: &mut dyn FnMut(KeptLine<'_>) -> Result<()>,
+    ) -> Result<()>;
     /// Accounts whose report build was started and not finished.
     fn reports_building(&mut self) -> Result<Vec<(AccountId, Timestamp)>>;
 
@@ -368,7 +445,7 @@ pub trait Tx {
     fn delete_expired_console_sessions(&mut self, now: Timestamp) -> Result<usize>;
 }
 
-/// A backend: transactions, plus the usage-recording writes that bypass them.
+/// A backend: transactions, plus the sign-in failure writes that bypass them.
 pub trait Store: Send + Sync + std::fmt::Debug {
     /// Runs `f` in a read transaction: a consistent snapshot.
     fn read(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
@@ -388,20 +465,6 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         account: Option<&AccountId>,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()>;
-
-    /// Records a use of an access key if it is the first use outside the last recorded
-    /// use's window: sets `last_used` to `used` only when the stored value is absent or at
-    /// least `window_secs` older. Answers whether it wrote. Durable when it returns.
-    fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool>;
-
-    /// The same for a console password: the root's when `owner` is root, else the user's.
-    fn record_password_use(
-        &self,
-        account: &AccountId,
-        owner: &Owner,
-        at: Timestamp,
-        window_secs: i64,
-    ) -> Result<bool>;
 
     /// The times of the failed console sign-ins under `key` (a digest of the name typed)
     /// at or after `since`, in no particular order.
@@ -426,11 +489,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         Ok(BuildClaim::Leased)
     }
 
-    /// Calls `changed` whenever another process changes or deletes an access key, where the
-    /// backend can announce it; by default nothing is announced (what a process keeps of a
-    /// key then lives at most its short time to live).
-    fn watch_key_changes(&self, _changed: KeyChanged) -> Result<()> {
-        Ok(())
+    /// Calls `changed` whenever another process changes or deletes an access key or changes
+    /// an account's report state, where the backend can announce it, and answers whether it
+    /// does (then it is listening when this returns). By default nothing is announced: what
+    /// a process keeps of a key then lives at most its short time to live, and the current
+    /// report is asked of the store every time.
+    fn watch_changes(&self, _changed: Changes) -> Result<bool> {
+        Ok(false)
     }
 }
 

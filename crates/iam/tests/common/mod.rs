@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used, dead_code)] // Each test file uses what it needs.
 
 use credreport_iam::model::{
-    AccessKey, Account, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile, KeyUse,
-    ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Role, Sealed,
+    AccessKey, Account, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile, KeptRows,
+    KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Role, Sealed,
     SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
 };
 use credreport_iam::password::PasswordPolicy;
@@ -76,6 +76,7 @@ pub fn populate(store: &dyn Store) {
             &StoredReport {
                 generated: Some(t(500)),
                 building_since: None,
+                rows: KeptRows::NotYet,
             },
         )?;
         tx.put_report_content(
@@ -108,6 +109,7 @@ pub fn populate(store: &dyn Store) {
             &StoredReport {
                 generated: None,
                 building_since: Some(t(700)),
+                rows: KeptRows::NotYet,
             },
         )?;
         tx.put_console_session(&ConsoleSession {
@@ -126,20 +128,20 @@ pub fn populate(store: &dyn Store) {
         region: "eu-west-1".into(),
         service: "sts".into(),
     };
-    assert!(store
-        .record_key_use("AKIAROOT000000000001", &key_use, 900)
-        .unwrap());
-    assert!(store
-        .record_password_use(&a1, &Owner::Root, t(810), 300)
-        .unwrap());
-    assert!(store
-        .record_password_use(
-            &a1,
-            &Owner::User("AIDAALICE0000000000001".into()),
-            t(820),
-            300
-        )
-        .unwrap());
+    let recorded = write(store, Some(&a1), |tx| {
+        Ok([
+            tx.record_key_use("AKIAROOT000000000001", &key_use, 900)?,
+            tx.record_password_use(&a1, &Owner::Root, t(810), 300)?,
+            tx.record_password_use(
+                &a1,
+                &Owner::User("AIDAALICE0000000000001".into()),
+                t(820),
+                300,
+            )?,
+        ])
+    })
+    .unwrap();
+    assert_eq!(recorded, [true; 3]);
     store
         .record_sign_in_failure("6b86b273ff34fce19d6b804eff5a3f57", t(830), t(0))
         .unwrap();

@@ -19,6 +19,7 @@ mod users;
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -30,8 +31,10 @@ use credreport_iam::Iam;
 
 use crate::app::ServerConfig;
 use crate::error::AwsError;
+use crate::metrics::Metrics;
 use crate::ops::{OpError, Ops, RequestContext};
 use crate::pipeline::{Lane, Pipeline, Stopped};
+use crate::proxies::TrustedProxies;
 use crate::query::Params;
 use crate::report_cache::ReportCache;
 use crate::throttle::Limiter;
@@ -55,6 +58,10 @@ pub(crate) struct Console {
     pipeline: Arc<Pipeline>,
     /// Sign-in attempts, by source address ([`ServerConfig::sign_in_rate`]).
     pub(crate) sign_ins: Limiter<IpAddr>,
+    /// The proxies whose `X-Forwarded-For` names the client.
+    proxies: TrustedProxies,
+    /// The API's counters, the console's pages, sign-ins and builds among them.
+    pub(crate) metrics: Metrics,
 }
 
 impl Console {
@@ -71,6 +78,8 @@ impl Console {
             report_views: report::ReportViews::default(),
             pipeline,
             sign_ins: Limiter::new(config.sign_in_rate),
+            proxies: config.trusted_proxies.clone(),
+            metrics: config.metrics.clone(),
         }
     }
 
@@ -181,6 +190,7 @@ async fn dispatch(
     extensions: Extensions,
     body: Body,
 ) -> Response {
+    let started = Instant::now();
     let c = Arc::clone(&console);
     let segments = segments(uri.path());
     let lane = lane(&method, &segments);
@@ -188,7 +198,8 @@ async fn dispatch(
         .pipeline
         .run(body, FORM_LIMIT, lane, move |body| {
             let form = Params::parse(uri.query().unwrap_or(""), &body);
-            let context = RequestContext::of(&extensions, &headers, c.secure, c.iam.now());
+            let context =
+                RequestContext::of(&extensions, &headers, &c.proxies, c.secure, c.iam.now());
             let req = Req {
                 method,
                 segments,
@@ -197,10 +208,16 @@ async fn dispatch(
                 session: None,
                 context,
             };
-            handle(&c, req).unwrap_or_else(|e| error_page(e, c.secure))
+            handle(&c, req).unwrap_or_else(|e| {
+                // A ServiceFailure from a page that ran is the domain's internal failure.
+                if matches!(&e, PageError::Aws(e) if e.is_service_failure()) {
+                    c.metrics.store_error();
+                }
+                error_page(e, c.secure)
+            })
         })
         .await;
-    match answer {
+    let page = match answer {
         Ok(page) => page,
         Err(Stopped::TooLarge) => page::message_page(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -208,7 +225,11 @@ async fn dispatch(
             "The form is larger than the console accepts (1 MiB).",
         ),
         Err(Stopped::Failed) => error_page(PageError::Aws(AwsError::service_failure()), false),
-    }
+    };
+    console
+        .metrics
+        .console_request(page.status(), started.elapsed());
+    page
 }
 
 /// The pipeline's lane of a request: the sign-in steps (a password or an MFA code to

@@ -222,7 +222,9 @@ fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
 /// POST /console/credential-report/download
 pub(crate) fn download(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
-    let report = c.ops(&me, &req).download_credential_report(&c.reports)?;
+    let report = c
+        .ops(&me, &req)
+        .download_credential_report(&c.reports, |b| c.metrics.run_build(b))?;
     let name = format!(
         "credential-report-{}-{}.csv",
         me.account_id().as_str(),

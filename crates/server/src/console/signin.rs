@@ -21,6 +21,7 @@ use super::session::{
 };
 use super::{see_other, Console, PageError, PageResult, Req};
 use crate::error::AwsError;
+use crate::metrics::{Limit, SignInOutcome, SignInStep};
 use crate::ops::{Action, OpError};
 
 /// Where a session at `stage` goes next.
@@ -118,13 +119,38 @@ pub(crate) fn form(c: &Console, req: Req) -> PageResult {
     Ok(signin_page(c, &req, &f, StatusCode::OK))
 }
 
-/// The status and notice of a failed step.
-fn failure(e: Error) -> Result<(StatusCode, Notice), PageError> {
-    Ok(match e {
-        Error::AccessDenied(m) => (StatusCode::UNAUTHORIZED, Notice::Error(m)),
-        Error::Throttling(m) => (StatusCode::TOO_MANY_REQUESTS, Notice::Error(m)),
+/// The status and notice of a failed step, counted and logged with its source; an
+/// error that is not the caller's goes on as a page error.
+fn failure(
+    c: &Console,
+    req: &Req,
+    step: SignInStep,
+    e: Error,
+) -> Result<(StatusCode, Notice), PageError> {
+    let (status, notice, outcome) = match e {
+        Error::AccessDenied(m) => (
+            StatusCode::UNAUTHORIZED,
+            Notice::Error(m),
+            SignInOutcome::Failed,
+        ),
+        Error::Throttling(m) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Notice::Error(m),
+            SignInOutcome::Locked,
+        ),
         other => return Err(other.into()),
-    })
+    };
+    c.metrics.sign_in(step, outcome);
+    // The account only: a name typed is sometimes a password typed in the wrong field.
+    tracing::info!(
+        account = req.field("account").map(str::trim),
+        step = step.label(),
+        outcome = outcome.label(),
+        source = req.context.source().map(tracing::field::display),
+        via = req.context.via().map(tracing::field::display),
+        "console sign-in step refused"
+    );
+    Ok((status, notice))
 }
 
 /// What a source over its sign-in limit is told (the attempt was not checked).
@@ -149,7 +175,8 @@ impl<'c> Attempt<'c> {
         };
         match attempt.source {
             Some(ip) if !c.sign_ins.take(&ip, attempt.at) => {
-                // Not at info: a flood would write a line per refusal.
+                c.metrics.throttled(Limit::ConsoleSignIn);
+                // Not at info: a flood would write a line per refusal (the metrics count them).
                 tracing::debug!(source = %ip, "console sign-in refused: too many attempts from the source");
                 Err((
                     StatusCode::TOO_MANY_REQUESTS,
@@ -197,11 +224,20 @@ pub(crate) fn submit(c: &Console, req: Req) -> PageResult {
     match c.iam.console_sign_in(account, who, &password) {
         Ok(o) => {
             attempt.succeeded();
-            tracing::info!(account = %o.session.account, owner = o.session.owner.as_key(), stage = o.session.stage.as_key(), "console sign-in");
+            c.metrics
+                .sign_in(SignInStep::Password, SignInOutcome::Succeeded);
+            tracing::info!(
+                account = %o.session.account,
+                owner = o.session.owner.as_key(),
+                stage = o.session.stage.as_key(),
+                source = req.context.source().map(tracing::field::display),
+                via = req.context.via().map(tracing::field::display),
+                "console sign-in"
+            );
             Ok(opened(c, &o))
         }
         Err(e) => {
-            let (status, notice) = failure(e)?;
+            let (status, notice) = failure(c, &req, SignInStep::Password, e)?;
             refill(status, notice)
         }
     }
@@ -256,10 +292,11 @@ pub(crate) fn mfa_submit(c: &Console, req: Req) -> PageResult {
     {
         Ok(o) => {
             attempt.succeeded();
+            c.metrics.sign_in(SignInStep::Mfa, SignInOutcome::Succeeded);
             Ok(opened(c, &o))
         }
         Err(e) => {
-            let (status, notice) = failure(e)?;
+            let (status, notice) = failure(c, &req, SignInStep::Mfa, e)?;
             Ok(mfa_page(&s.csrf(), Some(&notice), status))
         }
     }

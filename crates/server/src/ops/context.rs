@@ -2,13 +2,17 @@
 //! at (the policy language's global condition keys: `aws:SourceIp`,
 //! `aws:SecureTransport`, `aws:UserAgent`, `aws:RequestedRegion`, `aws:CurrentTime`) and
 //! what is recorded of an authorized call. Built in one place per request, by the
-//! pipeline ([`RequestContext::of`]), for API and console requests alike.
+//! pipeline ([`RequestContext::of`]), for API and console requests alike: its source
+//! address is the one the per-source limits, the logs and `aws:SourceIp` all see (the
+//! peer's, or the client's behind a trusted proxy: [`crate::proxies`]).
 
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use axum::http::{header, Extensions, HeaderMap};
 use credreport_report::Timestamp;
+
+use crate::proxies::TrustedProxies;
 
 /// The longest `User-Agent` kept (a longer one is cut at a character boundary).
 const USER_AGENT_MAX: usize = 512;
@@ -17,6 +21,7 @@ const USER_AGENT_MAX: usize = 512;
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     source: Option<IpAddr>,
+    via: Option<IpAddr>,
     secure_transport: bool,
     user_agent: Option<String>,
     region: Option<String>,
@@ -28,6 +33,7 @@ impl RequestContext {
     pub fn at(time: Timestamp) -> RequestContext {
         RequestContext {
             source: None,
+            via: None,
             secure_transport: false,
             user_agent: None,
             region: None,
@@ -35,17 +41,19 @@ impl RequestContext {
         }
     }
 
-    /// A request as it arrived: its peer's address (the `ConnectInfo` the listener puts in
-    /// its extensions), its `User-Agent`, whether it came over TLS, and when it is handled.
+    /// A request as it arrived: its source (its peer's address, the `ConnectInfo` the
+    /// listener puts in its extensions, or the client's that a peer among `proxies`
+    /// forwarded), its `User-Agent`, whether it came over TLS, and when it is handled.
     pub fn of(
         extensions: &Extensions,
         headers: &HeaderMap,
+        proxies: &TrustedProxies,
         secure_transport: bool,
         time: Timestamp,
     ) -> RequestContext {
-        let source = extensions
+        let client = extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+            .map(|c| proxies.client(c.0.ip(), headers));
         let user_agent = headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
@@ -57,7 +65,8 @@ impl RequestContext {
                 ua[..end].to_owned()
             });
         RequestContext {
-            source,
+            source: client.map(|c| c.address),
+            via: client.and_then(|c| c.via),
             secure_transport,
             user_agent,
             region: None,
@@ -71,9 +80,15 @@ impl RequestContext {
         self
     }
 
-    /// The peer's address (`aws:SourceIp`), when the listener gave it.
+    /// The client's address (`aws:SourceIp`), when the listener gave the peer's: the
+    /// peer's own, or the one a trusted proxy forwarded.
     pub fn source(&self) -> Option<IpAddr> {
         self.source
+    }
+
+    /// The trusted proxy the request came through, when its source was forwarded.
+    pub fn via(&self) -> Option<IpAddr> {
+        self.via
     }
 
     /// Whether the request came over TLS (`aws:SecureTransport`).
@@ -113,18 +128,47 @@ mod tests {
             long.parse().unwrap_or_else(|_| unreachable!()),
         );
         let t = Timestamp::from_unix(1_800_000_000).unwrap_or_else(|| unreachable!());
-        let c = RequestContext::of(&ext, &headers, true, t).with_region("eu-west-1");
+        let c = RequestContext::of(&ext, &headers, &TrustedProxies::NONE, true, t)
+            .with_region("eu-west-1");
         assert_eq!(c.source(), Some(peer.ip()));
+        assert_eq!(c.via(), None);
         assert!(c.secure_transport());
         assert_eq!(c.region(), Some("eu-west-1"));
         assert_eq!(c.time(), t);
         let ua = c.user_agent().unwrap_or_default();
         assert_eq!(ua.len(), USER_AGENT_MAX);
         assert!(ua.starts_with("aws-cli/2.0 "));
-        let bare = RequestContext::of(&Extensions::new(), &HeaderMap::new(), false, t);
+        let none = &TrustedProxies::NONE;
+        let bare = RequestContext::of(&Extensions::new(), &HeaderMap::new(), none, false, t);
         assert_eq!(
             (bare.source(), bare.user_agent(), bare.region()),
             (None, None, None)
         );
+    }
+
+    /// Behind a trusted proxy the source is the client it forwarded, and the proxy is
+    /// kept apart; a peer that is not trusted is the source whatever it forwards.
+    #[test]
+    fn a_trusted_proxy_forwards_the_source() {
+        let proxies =
+            TrustedProxies::new(vec!["10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"))]);
+        let t = Timestamp::from_unix(1_800_000_000).unwrap_or_else(|| unreachable!());
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            crate::proxies::X_FORWARDED_FOR,
+            "203.0.113.9, 198.51.100.7"
+                .parse()
+                .unwrap_or_else(|_| unreachable!()),
+        );
+        let from = |peer: &str| {
+            let mut ext = Extensions::new();
+            let peer: SocketAddr = peer.parse().unwrap_or_else(|_| unreachable!());
+            ext.insert(ConnectInfo(peer));
+            let c = RequestContext::of(&ext, &headers, &proxies, false, t);
+            (c.source(), c.via())
+        };
+        let ip = |s: &str| s.parse::<IpAddr>().ok();
+        assert_eq!(from("10.0.0.2:4711"), (ip("198.51.100.7"), ip("10.0.0.2")));
+        assert_eq!(from("192.0.2.1:4711"), (ip("192.0.2.1"), None));
     }
 }

@@ -3,7 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use credreport_iam::{CredentialReport, Error, Generation, ReportState, REPORT_FRESH_SECS};
+use credreport_iam::{
+    CredentialReport, Error, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS,
+};
 use credreport_report::Timestamp;
 
 use super::{Action, OpResult, Ops, Resource};
@@ -48,8 +50,12 @@ impl Ops<'_> {
 
     /// The console's Download: the stored report, generated first (and waited for) when
     /// IAM's 4-hour rule allows a new one and the stored one is older; the bytes are
-    /// GetCredentialReport's.
-    pub fn download_credential_report(&self, cache: &ReportCache) -> OpResult<CredentialReport> {
+    /// GetCredentialReport's. A build is run by `run` (which the server's metrics time).
+    pub fn download_credential_report(
+        &self,
+        cache: &ReportCache,
+        run: impl FnOnce(ReportBuild) -> Result<Option<CredentialReport>, Error>,
+    ) -> OpResult<CredentialReport> {
         self.authorize(Action::GetCredentialReport, &Resource::Any)?;
         let account = self.account();
         let now = self.iam.now();
@@ -58,7 +64,7 @@ impl Ops<'_> {
             let generation = self.generate_credential_report()?;
             match generation.build {
                 Some(build) => {
-                    if let Some(report) = build.run()? {
+                    if let Some(report) = run(build)? {
                         cache.keep_built(account, &report);
                     }
                 }

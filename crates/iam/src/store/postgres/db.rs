@@ -1,7 +1,8 @@
 //! The PostgreSQL dialect of the store's statements: each prepared once per connection
 //! with its placeholders as `$N`, values bound as PostgreSQL's types, unique violations by
 //! SQLSTATE, report bytes in `report_contents`, and every change or deletion of an access
-//! key announced with `pg_notify` in its transaction.
+//! key, and every change of a report's state, announced with `pg_notify` in its
+//! transaction.
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
@@ -22,6 +23,11 @@ use crate::store::sql::{
 /// The channel a committed change of an access key is announced on (its payload: the key
 /// id), so that every instance drops what it keeps of that key.
 pub(super) const KEY_CHANNEL: &str = "credreport_access_keys";
+
+/// The channel a committed change of an account's report state is announced on (its
+/// payload: the account id), so that every instance knows which report is current without
+/// asking the database on every GetCredentialReport.
+pub(super) const REPORT_CHANNEL: &str = "credreport_reports";
 
 /// One pooled connection and the statements prepared on it, by [`Sql::key`].
 pub(super) struct Conn {
@@ -187,10 +193,28 @@ impl Backend for PgDb<'_> {
         .map_err(Error::from)
     }
 
+    fn delete_report_content(&mut self, account: &AccountId) -> Result<()> {
+        self.execute(
+            sql!("DELETE FROM report_contents WHERE account_id = ?1"),
+            &values![account],
+        )
+        .map(drop)
+        .map_err(Error::from)
+    }
+
     fn key_changed(&mut self, key_id: &str) -> Result<()> {
         self.execute(
             sql!("SELECT pg_notify(?1, ?2)"),
             &values![KEY_CHANNEL, key_id],
+        )
+        .map(drop)
+        .map_err(Error::from)
+    }
+
+    fn report_changed(&mut self, account: &AccountId) -> Result<()> {
+        self.execute(
+            sql!("SELECT pg_notify(?1, ?2)"),
+            &values![REPORT_CHANNEL, account],
         )
         .map(drop)
         .map_err(Error::from)

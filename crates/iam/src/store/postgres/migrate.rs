@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0002_sign_in_failures.sql"),
     include_str!("../../../migrations/postgres/0003_permissions_boundaries.sql"),
     include_str!("../../../migrations/postgres/0004_console_session_mfa.sql"),
+    include_str!("../../../migrations/postgres/0005_report_rows.sql"),
 ];
 
 /// The advisory lock key of migrations (account keys are never negative).

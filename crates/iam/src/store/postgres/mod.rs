@@ -10,8 +10,8 @@
 //!   same bytes.
 //! - Schema migrations run at open under a session advisory lock, whichever instance opens
 //!   first; an instance refuses a schema newer than it knows.
-//! - A change to an access key is announced with `NOTIFY` in its transaction (delivered on
-//!   commit): see [`PgStore::watch_key_changes`].
+//! - A change to an access key or to a report's state is announced with `NOTIFY` in its
+//!   transaction (delivered on commit): see [`PgStore::watch_changes`].
 //!
 //! The driver is the synchronous `postgres` crate: the [`Store`] trait is synchronous and
 //! the server calls it from blocking threads. Connections are pooled here.
@@ -28,10 +28,9 @@ use std::time::Duration;
 use postgres::fallible_iterator::FallibleIterator;
 
 use super::pool::Idle;
-use super::{BuildClaim, BuildHold, KeyChanged, ReadPart, Store, Tx};
+use super::{BuildClaim, BuildHold, Change, Changes, ReadPart, Store, Tx};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
-use crate::model::{KeyUse, Owner};
 use credreport_report::Timestamp;
 
 mod db;
@@ -41,7 +40,7 @@ mod url;
 pub use url::PgUrl;
 
 use super::sql::SqlTx;
-use db::{Conn, PgDb, KEY_CHANNEL};
+use db::{Conn, PgDb, KEY_CHANNEL, REPORT_CHANNEL};
 use migrate::migrate;
 
 /// Advisory lock keys. Account keys are the account number (0 to 999,999,999,999), so
@@ -223,7 +222,7 @@ fn off_runtime(f: impl FnOnce() + Send + 'static) {
 fn listen(url: &PgUrl) -> Result<postgres::Client> {
     let mut client = url.connect()?;
     client
-        .batch_execute(&format!("LISTEN {KEY_CHANNEL}"))
+        .batch_execute(&format!("LISTEN {KEY_CHANNEL}; LISTEN {REPORT_CHANNEL}"))
         .map_err(pg)?;
     Ok(client)
 }
@@ -350,20 +349,6 @@ impl Store for PgStore {
         }
     }
 
-    fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
-        self.on_conn(|tx| tx.record_key_use(key_id, used, window_secs))
-    }
-
-    fn record_password_use(
-        &self,
-        account: &AccountId,
-        owner: &Owner,
-        at: Timestamp,
-        window_secs: i64,
-    ) -> Result<bool> {
-        self.on_conn(|tx| tx.record_password_use(account, owner, at, window_secs))
-    }
-
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {
         self.on_conn(|tx| tx.sign_in_failures(key, since))
     }
@@ -417,11 +402,12 @@ impl Store for PgStore {
         }
     }
 
-    /// LISTEN/NOTIFY: every change or deletion of an access key notifies in its transaction
-    /// (so on commit, and only then); a connection of this instance listens on a thread of
-    /// its own. When that connection is lost, `changed(None)` (changes may be missed while
-    /// it is down), then it reconnects, and `changed(None)` again.
-    fn watch_key_changes(&self, changed: KeyChanged) -> Result<()> {
+    /// LISTEN/NOTIFY: every change or deletion of an access key, and every change of a
+    /// report's state, notifies in its transaction (so on commit, and only then); a
+    /// connection of this instance listens on a thread of its own. When that connection is
+    /// lost, [`Change::Lost`] (changes may be missed while it is down), then it reconnects,
+    /// and [`Change::Listening`].
+    fn watch_changes(&self, changed: Changes) -> Result<bool> {
         let url = self.url.clone();
         let mut client = listen(&url)?;
         thread::Builder::new()
@@ -431,19 +417,22 @@ impl Store for PgStore {
                     let mut notifications = client.notifications();
                     let mut it = notifications.blocking_iter();
                     while let Ok(Some(n)) = it.next() {
-                        changed(Some(n.payload()));
+                        match n.channel() {
+                            REPORT_CHANNEL => changed(Change::Report(n.payload())),
+                            _ => changed(Change::Key(n.payload())),
+                        }
                     }
                 }
-                changed(None);
+                changed(Change::Lost);
                 client = loop {
                     thread::sleep(Duration::from_millis(500));
                     if let Ok(c) = listen(&url) {
                         break c;
                     }
                 };
-                changed(None);
+                changed(Change::Listening);
             })
             .map_err(|e| Error::internal(format!("starting the postgres listener: {e}")))?;
-        Ok(())
+        Ok(true)
     }
 }

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 mod placeholders;
 mod records;
 mod row;
+mod sign_in_failures;
 mod tx;
-mod usage;
 mod value;
 
 pub(crate) use placeholders::numbered_to_dollar;
@@ -90,6 +90,15 @@ pub(crate) trait Backend {
     /// Replaces the bytes of the account's report.
     fn put_report_content(&mut self, account: &crate::ids::AccountId, content: &[u8])
         -> Result<()>;
+
+    /// Drops the bytes of the account's report, if it has any.
+    fn delete_report_content(&mut self, account: &crate::ids::AccountId) -> Result<()>;
+
+    /// Tells other processes, when the transaction commits, that the account's report state
+    /// changed (where the backend can; by default nothing).
+    fn report_changed(&mut self, _account: &crate::ids::AccountId) -> Result<()> {
+        Ok(())
+    }
 
     /// Tells other processes, when the transaction commits, that an access key changed
     /// (where the backend can; by default nothing).

@@ -3,8 +3,9 @@
 use crate::error::Result;
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, EntityKind, Group, InlinePolicy,
-    InstanceProfile, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Password, PasswordHash,
-    PolicyVersion, Role, Sealed, SessionStage, SigningCertificate, Tag, User,
+    InstanceProfile, KeptLine, KeptRow, KeptRows, KeyFacts, KeyUse, ManagedPolicy, MfaDevice,
+    Password, PasswordHash, PolicyVersion, Role, RowsReport, Sealed, SessionStage,
+    SigningCertificate, StoredReport, Tag, User,
 };
 
 use super::row::{Row, Table};
@@ -34,6 +35,8 @@ tables! {
     TAGS = "tags" key ["account_id", "resource_kind", "resource_id", "position"];
     ACCOUNT_ALIASES = "account_aliases" key ["alias"];
     REPORTS = "reports" key ["account_id"];
+    REPORT_ROWS = "report_rows" key ["account_id", "name_key"];
+    REPORT_FROZEN_ROWS = "report_frozen_rows" key ["account_id", "owner"];
     CONSOLE_SESSIONS = "console_sessions" key ["token_hash"];
     SIGN_IN_FAILURES = "sign_in_failures" key ["key", "at"];
 }
@@ -343,15 +346,80 @@ pub(super) const ALIAS_OWNER: Decoder<crate::ids::AccountId> = Decoder {
     decode: |r| r.account("account_id"),
 };
 
-pub(super) const REPORT: Decoder<crate::model::StoredReport> = Decoder {
+pub(super) const REPORT: Decoder<StoredReport> = Decoder {
     table: &REPORTS,
     decode: |r| {
-        Ok(crate::model::StoredReport {
+        Ok(StoredReport {
             generated: r.opt_time("generated")?,
             building_since: r.opt_time("building_since")?,
+            rows: kept_rows(r)?,
         })
     },
 };
+
+/// How the report's rows are kept: the current epoch, and the stored report's epoch (below
+/// it) and maximum password age, which only a report made of rows has.
+fn kept_rows(r: &Row<'_>) -> Result<KeptRows> {
+    let report = match r.opt_int("report_epoch")? {
+        None => {
+            if r.opt_int("report_max_password_age")?.is_some() {
+                return Err(r.damaged(
+                    "report_max_password_age",
+                    "a maximum age without a report epoch",
+                ));
+            }
+            None
+        }
+        Some(epoch) => {
+            let max_password_age = match r.opt_int("report_max_password_age")? {
+                None => None,
+                Some(days) => Some(u16::try_from(days).map_err(|_| {
+                    r.damaged(
+                        "report_max_password_age",
+                        format_args!("{days} days is out of range"),
+                    )
+                })?),
+            };
+            Some(RowsReport {
+                epoch,
+                max_password_age,
+            })
+        }
+    };
+    match (r.opt_int("rows_epoch")?, report) {
+        (None, None) => Ok(KeptRows::NotYet),
+        (None, Some(_)) => Err(r.damaged("rows_epoch", "NULL beside a report epoch")),
+        (Some(epoch), Some(report)) if report.epoch >= epoch => Err(r.damaged(
+            "report_epoch",
+            format_args!("{} is not below the rows' epoch {epoch}", report.epoch),
+        )),
+        (Some(epoch), report) => Ok(KeptRows::Kept { epoch, report }),
+    }
+}
+
+/// A frozen report row (`report_frozen_rows`).
+pub(super) const FROZEN_ROW: Decoder<KeptRow> = Decoder {
+    table: &REPORT_FROZEN_ROWS,
+    decode: |r| {
+        Ok(KeptRow {
+            owner: r.owner("owner")?,
+            name_key: r.string("name_key")?,
+            head: r.string("head")?,
+            rotation_from: r.opt_time("rotation_from")?,
+            tail: r.string("tail")?,
+        })
+    },
+};
+
+/// A kept row as a query of `table` reads it, borrowed from the row.
+pub(super) fn kept_line<'r>(r: &Row<'r>) -> Result<KeptLine<'r>> {
+    Ok(KeptLine {
+        name_key: r.str("name_key")?,
+        head: r.str("head")?,
+        rotation_from: r.opt_time("rotation_from")?,
+        tail: r.str("tail")?,
+    })
+}
 
 pub(super) const REPORT_BUILDING: Decoder<(crate::ids::AccountId, credreport_report::Timestamp)> =
     Decoder {

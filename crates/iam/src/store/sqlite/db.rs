@@ -158,6 +158,24 @@ impl Backend for SqliteDb<'_> {
         self.effects.replaced.extend(previous.map(|(file, _)| file));
         Ok(())
     }
+
+    fn delete_report_content(&mut self, account: &AccountId) -> Result<()> {
+        let previous = sql::one(
+            self,
+            sql!("SELECT account_id, file, length FROM report_files WHERE account_id = ?1"),
+            &values![account],
+            &REPORT_FILE,
+        )?;
+        let Some((file, _)) = previous else {
+            return Ok(());
+        };
+        self.execute(
+            sql!("DELETE FROM report_files WHERE account_id = ?1"),
+            &values![account],
+        )?;
+        self.effects.replaced.push(file);
+        Ok(())
+    }
 }
 
 static REPORT_FILES: Table = Table {

@@ -52,6 +52,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0011_console_session_mfa.sql"
     )),
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0012_report_rows.sql"
+    )),
 ];
 
 /// Brings the schema of `conn`'s database up to date.

@@ -23,7 +23,6 @@ use super::sql::SqlTx;
 use super::{ReadPart, Store, Tx};
 use crate::error::{Error, Result};
 use crate::ids::AccountId;
-use crate::model::{KeyUse, Owner};
 
 mod connect;
 mod db;
@@ -172,20 +171,6 @@ impl Store for SqliteStore {
             self.files.remove_later(file);
         }
         Ok(())
-    }
-
-    fn record_key_use(&self, key_id: &str, used: &KeyUse, window_secs: i64) -> Result<bool> {
-        self.on_writer(|tx| tx.record_key_use(key_id, used, window_secs))
-    }
-
-    fn record_password_use(
-        &self,
-        account: &AccountId,
-        owner: &Owner,
-        at: Timestamp,
-        window_secs: i64,
-    ) -> Result<bool> {
-        self.on_writer(|tx| tx.record_password_use(account, owner, at, window_secs))
     }
 
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {

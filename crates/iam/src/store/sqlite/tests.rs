@@ -14,7 +14,7 @@ use super::migrate::{migrate, MIGRATIONS};
 use super::SqliteStore;
 use crate::error::Error;
 use crate::ids::AccountId;
-use crate::model::{Account, Owner, StoredReport, User};
+use crate::model::{Account, KeptRows, Owner, StoredReport, User};
 use crate::store::report_files::{self, ReportFiles};
 use crate::store::sql::{KEY_FACTS, USERS_PAGE};
 use crate::store::{read, write};
@@ -63,7 +63,8 @@ fn a_version_1_store_keeps_its_reports_and_keys_through_every_migration() {
             report,
             StoredReport {
                 generated,
-                building_since
+                building_since,
+                rows: KeptRows::NotYet,
             },
             "{id}"
         );
