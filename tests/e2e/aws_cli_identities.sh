@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The AWS CLI (v1) against `credreport serve`: groups, managed policies (customer and AWS
 # managed) and their attachments, roles and STS AssumeRole, tags, account aliases and
-# GetAccountAuthorizationDetails (issue 18), with their error paths as the CLI reports them.
+# GetAccountAuthorizationDetails (issue 18), SSH public keys made by ssh-keygen (issue 27),
+# with their error paths as the CLI reports them.
 #
 # Usage: CREDREPORT_BIN=target/debug/credreport bash tests/e2e/aws_cli_identities.sh
 set -euo pipefail
@@ -83,5 +84,28 @@ AWS_ACCESS_KEY_ID="$S_ID" AWS_SECRET_ACCESS_KEY="$S_SECRET" AWS_SESSION_TOKEN="$
 
 must summary iam get-account-summary
 check "get-account-summary: groups, policies, roles" "$(field "$O/summary.json" '(d["SummaryMap"]["Groups"], d["SummaryMap"]["Policies"], d["SummaryMap"]["Roles"])')" "(1, 1, 1)"
+
+# SSH public keys (issue 27): a key ssh-keygen makes now, uploaded as its .pub file, read
+# back as ssh-keygen's own PEM, with its MD5 fingerprint.
+command -v ssh-keygen >/dev/null 2>&1 || e2e_fatal "ssh-keygen is required"
+ssh-keygen -q -t rsa -b 2048 -N '' -C cli@e2e -f "$E2E_TMP/cli-key" </dev/null
+ssh-keygen -q -t rsa -b 1024 -N '' -C short@e2e -f "$E2E_TMP/short-key" </dev/null
+MD5="$(ssh-keygen -l -E md5 -f "$E2E_TMP/cli-key.pub" | awk '{print $2}')"
+must upload-ssh iam upload-ssh-public-key --user-name alice --ssh-public-key-body "file://$E2E_TMP/cli-key.pub"
+SSH_ID="$(field "$O/upload-ssh.json" 'd["SSHPublicKey"]["SSHPublicKeyId"]')"
+check "upload-ssh-public-key: the id and ssh-keygen's fingerprint" \
+  "$(field "$O/upload-ssh.json" '(d["SSHPublicKey"]["SSHPublicKeyId"][:4], "MD5:" + d["SSHPublicKey"]["Fingerprint"], d["SSHPublicKey"]["Status"])')" \
+  "('APKA', '$MD5', 'Active')"
+fails "the same key again" DuplicateSSHPublicKey -- iam upload-ssh-public-key --user-name alice --ssh-public-key-body "file://$E2E_TMP/cli-key.pub"
+fails "a 1024-bit key" InvalidPublicKey -- iam upload-ssh-public-key --user-name alice --ssh-public-key-body "file://$E2E_TMP/short-key.pub"
+must get-ssh-pem iam get-ssh-public-key --user-name alice --ssh-public-key-id "$SSH_ID" --encoding PEM
+ssh-keygen -e -m PKCS8 -f "$E2E_TMP/cli-key.pub" >"$E2E_TMP/cli-key.pem"
+check "get-ssh-public-key --encoding PEM: ssh-keygen's PEM" \
+  "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["SSHPublicKey"]["SSHPublicKeyBody"] == open(sys.argv[2]).read())' "$O/get-ssh-pem.json" "$E2E_TMP/cli-key.pem")" "True"
+must update-ssh iam update-ssh-public-key --user-name alice --ssh-public-key-id "$SSH_ID" --status Inactive
+must list-ssh iam list-ssh-public-keys --user-name alice
+check "list-ssh-public-keys" "$(field "$O/list-ssh.json" '[(k["SSHPublicKeyId"], k["Status"]) for k in d["SSHPublicKeys"]]')" "[('$SSH_ID', 'Inactive')]"
+must delete-ssh iam delete-ssh-public-key --user-name alice --ssh-public-key-id "$SSH_ID"
+fails "get a deleted key" NoSuchEntity -- iam get-ssh-public-key --user-name alice --ssh-public-key-id "$SSH_ID" --encoding SSH
 
 e2e_summary aws_cli_identities

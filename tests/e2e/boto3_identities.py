@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """boto3 against `credreport serve`: groups, managed policies (customer and AWS managed),
 their versions and attachments, tags, account aliases and the provider lists (issue 18),
-each with its error paths as IAM answers them, and the paginators auditors use.
+SSH public keys made by ssh-keygen (issue 27), each with its error paths as IAM answers
+them, and the paginators auditors use.
 
 Usage: CREDREPORT_BIN=target/debug/credreport python3 tests/e2e/boto3_identities.py
 Ends with "boto3-identities: N passed, M failed"; exits 1 on any failure.
 """
 
 import json
+import tempfile
 
-from harness import run  # isolates botocore first
+from harness import run, ssh_keygen  # isolates botocore first
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -21,6 +23,58 @@ NO_RETRIES = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 def doc(effect, action, resource="*"):
     return json.dumps({"Version": "2012-10-17",
                        "Statement": [{"Effect": effect, "Action": action, "Resource": resource}]})
+
+
+def ssh_public_keys(c, iam):
+    """SSH public keys (issue 27): keys ssh-keygen makes now, uploaded in both encodings,
+    read back in both, listed in pages, refused as IAM refuses them, deleted."""
+    E = iam.exceptions
+    with tempfile.TemporaryDirectory(prefix="credreport-ssh-") as tmp:
+        k1, k2 = ssh_keygen(tmp, "k1"), ssh_keygen(tmp, "k2", bits=3072)
+        short, ed = ssh_keygen(tmp, "short", bits=1024), ssh_keygen(tmp, "ed", kind="ed25519")
+    up = c.must("upload_ssh_public_key (OpenSSH)", iam.upload_ssh_public_key, UserName="alice",
+                SSHPublicKeyBody=k1["pub"])["SSHPublicKey"]
+    kid = up["SSHPublicKeyId"]
+    c.eq("the key: id, ssh-keygen's MD5 fingerprint, status, the body as uploaded",
+         (kid[:4], len(kid), up["UserName"], up["Fingerprint"], up["Status"], up["SSHPublicKeyBody"]),
+         ("APKA", 20, "alice", k1["md5"], "Active", k1["pub"].strip()))
+    up2 = c.must("upload_ssh_public_key (PEM)", iam.upload_ssh_public_key, UserName="alice",
+                 SSHPublicKeyBody=k2["pem"])["SSHPublicKey"]
+    c.eq("a PEM key's fingerprint is its blob's", up2["Fingerprint"], k2["md5"])
+    c.raises("the same key again", "DuplicateSSHPublicKey", iam.upload_ssh_public_key, UserName="alice",
+             SSHPublicKeyBody=k1["pub"], status=400, exception=E.DuplicateSSHPublicKeyException)
+    c.raises("the same key in PEM", "DuplicateSSHPublicKey", iam.upload_ssh_public_key, UserName="alice",
+             SSHPublicKeyBody=k1["pem"], exception=E.DuplicateSSHPublicKeyException)
+    c.raises("a 1024-bit key", "InvalidPublicKey", iam.upload_ssh_public_key, UserName="alice",
+             SSHPublicKeyBody=short["pub"], status=400, exception=E.InvalidPublicKeyException)
+    c.raises("an ed25519 key", "UnrecognizedPublicKeyEncoding", iam.upload_ssh_public_key, UserName="alice",
+             SSHPublicKeyBody=ed["pub"], status=400, exception=E.UnrecognizedPublicKeyEncodingException)
+    c.raises("no such user", "NoSuchEntity", iam.upload_ssh_public_key, UserName="nobody",
+             SSHPublicKeyBody=k1["pub"], status=404, exception=E.NoSuchEntityException)
+    pem = c.must("get_ssh_public_key PEM", iam.get_ssh_public_key, UserName="alice", SSHPublicKeyId=kid,
+                 Encoding="PEM")["SSHPublicKey"]
+    c.eq("PEM: as ssh-keygen -e -m PKCS8 writes it", pem["SSHPublicKeyBody"], k1["pem"])
+    ssh = c.must("get_ssh_public_key SSH", iam.get_ssh_public_key, UserName="alice", SSHPublicKeyId=up2["SSHPublicKeyId"],
+                 Encoding="SSH")["SSHPublicKey"]
+    c.eq("SSH: the PEM upload as ssh-rsa and its blob", ssh["SSHPublicKeyBody"], " ".join(k2["pub"].split()[:2]))
+    c.raises("get_ssh_public_key, a bad encoding", "ValidationError", iam.get_ssh_public_key, UserName="alice",
+             SSHPublicKeyId=kid, Encoding="DER")
+    c.raises("get_ssh_public_key, bob asks for alice's key", "NoSuchEntity", iam.get_ssh_public_key, UserName="bob",
+             SSHPublicKeyId=kid, Encoding="SSH", status=404)
+    c.must("update_ssh_public_key", iam.update_ssh_public_key, UserName="alice", SSHPublicKeyId=kid, Status="Inactive")
+    pages = list(iam.get_paginator("list_ssh_public_keys").paginate(UserName="alice", PaginationConfig={"PageSize": 1}))
+    listed = [(k["SSHPublicKeyId"], k["Status"], sorted(k)) for p in pages for k in p["SSHPublicKeys"]]
+    members = ["SSHPublicKeyId", "Status", "UploadDate", "UserName"]
+    # Oldest first; keys uploaded in the same second by id.
+    order = sorted([(up["UploadDate"], kid, "Inactive"), (up2["UploadDate"], up2["SSHPublicKeyId"], "Active")])
+    c.eq("list_ssh_public_keys in pages of one, oldest first, metadata only", (len(pages), listed),
+         (2, [(i, status, members) for _, i, status in order]))
+    c.raises("delete_user while alice has SSH keys", "DeleteConflict", iam.delete_user, UserName="alice", status=409,
+             contains=("must delete SSH public keys first",))
+    for k in (kid, up2["SSHPublicKeyId"]):
+        c.must("delete_ssh_public_key", iam.delete_ssh_public_key, UserName="alice", SSHPublicKeyId=k)
+    c.raises("delete it again", "NoSuchEntity", iam.delete_ssh_public_key, UserName="alice", SSHPublicKeyId=kid)
+    c.eq("no keys left", iam.list_ssh_public_keys(UserName="alice")["SSHPublicKeys"], [])
 
 
 def scenario(c, server):
@@ -174,6 +228,7 @@ def scenario(c, server):
     c.eq("list_open_id_connect_providers", iam.list_open_id_connect_providers()["OpenIDConnectProviderList"], [])
     c.eq("list_server_certificates", iam.list_server_certificates()["ServerCertificateMetadataList"], [])
     c.eq("list_ssh_public_keys", iam.list_ssh_public_keys(UserName="alice")["SSHPublicKeys"], [])
+    ssh_public_keys(c, iam)
     c.eq("list_service_specific_credentials", iam.list_service_specific_credentials(UserName="alice")["ServiceSpecificCredentials"], [])
 
     # Roles and instance profiles.

@@ -248,6 +248,28 @@ def totp_codes(seed_b32):
     return totp_code(seed_b32, n - 1), totp_code(seed_b32, n)
 
 
+def ssh_keygen(directory, name, kind="rsa", bits=2048):
+    """A key made now by OpenSSH's ssh-keygen in `directory` (its private half stays there,
+    thrown away with it): the public key's line (`pub`), the same key as ssh-keygen writes
+    it in PEM (`pem`, SubjectPublicKeyInfo) and its MD5 fingerprint (`md5`, hex with colons),
+    the three as an independent implementation gives them."""
+    path = os.path.join(directory, name)
+    args = ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", f"{name}@e2e", "-f", path]
+    if kind == "rsa":
+        args[4:4] = ["-b", str(bits)]
+    subprocess.run(args, check=True, stdin=subprocess.DEVNULL)
+    with open(path + ".pub") as f:
+        pub = f.read()
+    pem = None
+    if kind == "rsa":
+        pem = subprocess.run(["ssh-keygen", "-e", "-m", "PKCS8", "-f", path + ".pub"], check=True,
+                             capture_output=True, text=True).stdout
+    listed = subprocess.run(["ssh-keygen", "-l", "-E", "md5", "-f", path + ".pub"], check=True,
+                            capture_output=True, text=True).stdout
+    md5 = listed.split()[1].removeprefix("MD5:")
+    return {"pub": pub, "pem": pem, "md5": md5}
+
+
 def binary_path():
     """The built `credreport`: CREDREPORT_BIN, else the cargo target directory's debug build."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -1,6 +1,6 @@
 //! `credreport backup` and `restore` (issue 15): an online copy taken while `serve` runs,
-//! restored into a new directory, serves the same credential report and opens every
-//! sealed secret with the original master key.
+//! restored into a new directory, serves the same credential report, keeps the SSH public
+//! keys and opens every sealed secret with the original master key.
 
 mod common;
 
@@ -27,6 +27,18 @@ async fn a_backup_taken_while_serving_restores_to_the_same_report() {
             .await
             .expect("CreateAccessKey");
     }
+    let uploaded = iam
+        .upload_ssh_public_key()
+        .user_name("alice")
+        .ssh_public_key_body(include_str!("../../iam/tests/data/ssh-rsa-2048.pub"))
+        .send()
+        .await
+        .expect("UploadSSHPublicKey");
+    let ssh_key_id = uploaded
+        .ssh_public_key()
+        .expect("the key")
+        .ssh_public_key_id()
+        .to_owned();
     iam.generate_credential_report()
         .send()
         .await
@@ -108,6 +120,14 @@ async fn a_backup_taken_while_serving_restores_to_the_same_report() {
     assert_eq!(
         iam.credential_report(&account).expect("report").content,
         report
+    );
+    let alice = iam.user(&account, "alice").expect("alice");
+    let keys = iam
+        .list_ssh_public_keys(&account, &alice.id, None, 100)
+        .expect("keys");
+    assert_eq!(
+        keys.items.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+        [ssh_key_id.as_str()]
     );
     let sealed = iam.check_sealed().expect("check");
     assert!(sealed.is_ok() && sealed.opened == 4, "{sealed:?}");

@@ -1,6 +1,6 @@
 //! `credreport store copy` (issue 16): the demo's SQLite store to PostgreSQL and back to
 //! a new SQLite file, each copy verified by the command; the stored reports' bytes are the
-//! same in all three; `serve` on the PostgreSQL copy signs requests with the copied
+//! same in all three, and so are the SSH public keys; `serve` on the PostgreSQL copy signs requests with the copied
 //! (sealed) keys; a copy into a store that already holds the account is refused and
 //! writes nothing.
 
@@ -11,9 +11,12 @@ use std::sync::Arc;
 
 use common::demo::start;
 use common::{credreport, stderr, stdout, Server};
+use credreport_iam::model::SshPublicKey;
+use credreport_iam::password::PasswordHasher;
+use credreport_iam::secret::MasterKey;
 use credreport_iam::store::postgres::{PgStore, PgUrl};
 use credreport_iam::store::{read, Store};
-use credreport_iam::{stored_report_content, AccountId, SqliteStore};
+use credreport_iam::{stored_report_content, AccountId, Iam, IamConfig, SqliteStore, SystemClock};
 use credreport_testkit::postgres::fresh_database;
 
 fn copy(from: &str, to: &str, cwd: &Path) -> std::process::Output {
@@ -30,11 +33,33 @@ fn stored_reports(store: &dyn Store) -> Vec<(AccountId, Option<Vec<u8>>)> {
     .expect("read the stored reports")
 }
 
+/// Uploads an SSH public key for the demo's build-signer into the store of `data`.
+fn with_an_ssh_key(data: &Path) -> SshPublicKey {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&data.join("iam.db")).expect("store"));
+    let iam = Iam::new(
+        store,
+        Arc::new(SystemClock),
+        MasterKey::load_or_create(&data.join("master.key")).expect("master key"),
+        PasswordHasher::fast_insecure_for_tests(),
+        IamConfig::standard(),
+    );
+    let (account, user) = iam
+        .account_ids()
+        .expect("accounts")
+        .into_iter()
+        .find_map(|a| iam.user(&a, "build-signer").ok().map(|u| (a, u)))
+        .expect("the demo's build-signer");
+    let body = include_str!("../../iam/tests/data/ssh-rsa-2048.pub");
+    iam.upload_ssh_public_key(&account, &user.id, body)
+        .expect("UploadSSHPublicKey")
+}
+
 #[test]
 fn a_store_goes_from_sqlite_to_postgres_and_back_with_the_same_reports() {
     let tmp = tempfile::tempdir().expect("temporary directory");
     let data = tmp.path().join("demo");
     drop(start(&data)); // three years of history, then stopped
+    let ssh_key = with_an_ssh_key(&data);
     let source = format!("sqlite://{}", data.join("iam.db").display());
     let pg = fresh_database("storecopy");
     let back = format!("sqlite://{}", tmp.path().join("back/iam.db").display());
@@ -59,6 +84,10 @@ fn a_store_goes_from_sqlite_to_postgres_and_back_with_the_same_reports() {
         .all(|(_, bytes)| bytes.as_ref().is_some_and(|b| b.starts_with(b"user,arn,"))));
     assert_eq!(reports[1], reports[0], "PostgreSQL copy");
     assert_eq!(reports[2], reports[0], "copied back");
+    for store in &stores {
+        let keys = read(store.as_ref(), |tx| tx.ssh_public_keys(&ssh_key.account)).expect("keys");
+        assert_eq!(keys, vec![ssh_key.clone()], "the SSH public key, copied");
+    }
 
     // Again into a store that has the accounts: refused, by name, and nothing written.
     let out = copy(&source, &back, tmp.path());

@@ -45,6 +45,15 @@ pub enum Error {
     /// The same certificate is already uploaded.
     #[error("{0}")]
     DuplicateCertificate(String),
+    /// An SSH public key in no encoding IAM takes (not `ssh-rsa`, not an RSA PEM block).
+    #[error("{0}")]
+    UnrecognizedPublicKeyEncoding(String),
+    /// An SSH public key that is malformed or shorter than 2048 bits.
+    #[error("{0}")]
+    InvalidPublicKey(String),
+    /// The user already has that SSH public key.
+    #[error("{0}")]
+    DuplicateSshPublicKey(String),
     /// MFA codes that do not verify.
     #[error("{0}")]
     InvalidAuthenticationCode(String),

@@ -102,6 +102,11 @@ pub fn new_policy_id() -> Result<String> {
     random_id("ANPA", 17)
 }
 
+/// An SSH public key id: `APKA` and 16 characters (20 in all, as IAM's are).
+pub fn new_ssh_public_key_id() -> Result<String> {
+    random_id("APKA", 16)
+}
+
 /// An access key id: `AKIA` and 16 characters.
 pub fn new_access_key_id() -> Result<String> {
     random_id("AKIA", 16)

@@ -231,6 +231,25 @@ pub struct SigningCertificate {
     pub uploaded: Timestamp,
 }
 
+/// An IAM user's SSH public key (for CodeCommit): an RSA key of 2048 bits or more.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SshPublicKey {
+    /// The key id (`APKA...`).
+    pub id: String,
+    /// The account it belongs to.
+    pub account: AccountId,
+    /// The user's id.
+    pub user_id: String,
+    /// The body as uploaded (OpenSSH or PEM), surrounding whitespace trimmed.
+    pub body: String,
+    /// The MD5 of the key blob, colon-separated hex (duplicates are refused by it).
+    pub fingerprint: String,
+    /// Active or Inactive.
+    pub active: bool,
+    /// When it was uploaded.
+    pub uploaded: Timestamp,
+}
+
 /// What a credential report shows of a signing certificate: not its body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertFacts {

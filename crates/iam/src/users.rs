@@ -89,8 +89,8 @@ impl Iam {
 
     /// DeleteUser: refused with DeleteConflict while anything is attached. IAM's order of
     /// checks when several apply is not documented; this one names the login profile,
-    /// then access keys, certificates, MFA devices, inline policies, attached policies,
-    /// then groups.
+    /// then access keys, certificates, SSH public keys, MFA devices, inline policies,
+    /// attached policies, then groups.
     pub fn delete_user(&self, account: &AccountId, name: &str) -> Result<()> {
         let user = self.write(account, |tx| {
             let user = require_user(tx, account, name)?;
@@ -112,6 +112,9 @@ impl Iam {
                 .any(|c| c.owner == owner)
             {
                 return conflict("delete certificates");
+            }
+            if !tx.ssh_public_keys_of(account, &user.id)?.is_empty() {
+                return conflict("delete SSH public keys");
             }
             if tx
                 .mfa_devices(account)?

@@ -30,6 +30,7 @@ const ALICE: &str = "AIDAALICE0000000000001";
 const BOB_KEY: &str = "AKIABOB000000000001";
 const ALICE_MFA: &str = "arn:aws:iam::123456789012:mfa/alice-phone";
 const ALICE_CERT: &str = "CERTALICE000000000000000000001";
+const ALICE_SSH_KEY: &str = "APKAALICE00000000001";
 const ADMINS: &str = "AGPAADMINS00000000001";
 const DEPLOY: &str = "AROADEPLOY00000000001";
 const WEB: &str = "AIPAWEB0000000000001";
@@ -285,6 +286,25 @@ const CASES: &[Case] = &[
     Case { table: "signing_certificates", column: "uploaded", row_where: "cert_id = 'CERTALICE000000000000000000001'", row: "cert_id=\"CERTALICE000000000000000000001\"",
         sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
         read: |s| read(s, |tx| tx.signing_certificate(&acct(A1), ALICE_CERT).map(drop)) },
+    // ssh_public_keys (alice's)
+    Case { table: "ssh_public_keys", column: "key_id", row_where: "key_id = 'APKAALICE00000000001'", row: "key_id=x'00'",
+        sqlite: Some(("X'00'", "expected text, found bytes")), postgres: None,
+        read: |s| read(s, |tx| tx.ssh_public_keys(&acct(A1)).map(drop)) },
+    Case { table: "ssh_public_keys", column: "user_id", row_where: "key_id = 'APKAALICE00000000001'", row: "key_id=\"APKAALICE00000000001\"",
+        sqlite: NOT_TEXT, postgres: None,
+        read: |s| read(s, |tx| tx.ssh_public_key(&acct(A1), ALICE_SSH_KEY).map(drop)) },
+    Case { table: "ssh_public_keys", column: "body", row_where: "key_id = 'APKAALICE00000000001'", row: "key_id=\"APKAALICE00000000001\"",
+        sqlite: NOT_TEXT, postgres: None,
+        read: |s| read(s, |tx| tx.ssh_public_key(&acct(A1), ALICE_SSH_KEY).map(drop)) },
+    Case { table: "ssh_public_keys", column: "fingerprint", row_where: "key_id = 'APKAALICE00000000001'", row: "key_id=\"APKAALICE00000000001\"",
+        sqlite: NOT_TEXT, postgres: None,
+        read: |s| read(s, |tx| tx.ssh_public_keys_of(&acct(A1), ALICE).map(drop)) },
+    Case { table: "ssh_public_keys", column: "active", row_where: "key_id = 'APKAALICE00000000001'", row: "key_id=\"APKAALICE00000000001\"",
+        sqlite: NOT_BOOL, postgres: None,
+        read: |s| read(s, |tx| tx.ssh_public_key(&acct(A1), ALICE_SSH_KEY).map(drop)) },
+    Case { table: "ssh_public_keys", column: "uploaded", row_where: "key_id = 'APKAALICE00000000001'", row: "key_id=\"APKAALICE00000000001\"",
+        sqlite: both(FAR, FAR_PROBLEM), postgres: both(FAR, FAR_PROBLEM),
+        read: |s| read(s, |tx| tx.ssh_public_keys(&acct(A1)).map(drop)) },
     // inline_policies (alice's)
     Case { table: "inline_policies", column: "name", row_where: "entity_id = 'AIDAALICE0000000000001'",
         row: "account_id=\"123456789012\", entity_kind=\"user\", entity_id=\"AIDAALICE0000000000001\", name_key=\"aliceinline\"",
@@ -554,6 +574,11 @@ const COMPARED_ONLY: &[(&str, &str, &str)] = &[
     ),
     (
         "signing_certificates",
+        "account_id",
+        "only read by its account's queries, which select by it",
+    ),
+    (
+        "ssh_public_keys",
         "account_id",
         "only read by its account's queries, which select by it",
     ),

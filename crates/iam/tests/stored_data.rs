@@ -387,6 +387,7 @@ const SINCE_RELEASE: &[&str] = &[
     "credreport_schema",
     "report_rows",
     "report_frozen_rows",
+    "ssh_public_keys",
 ];
 
 /// The columns migrations after the release add to its tables, left out of the row dumps

@@ -16,6 +16,14 @@ use credreport_iam::{AccountId, Iam, Named};
 const LIST_USERS: &str = "Action=ListUsers&Version=2010-05-08";
 const CREATE_USER: &str = "Action=CreateUser&Version=2010-05-08&UserName=newcomer";
 const DELETE_USER: &str = "Action=DeleteUser&Version=2010-05-08&UserName=nobody";
+const OWN_SSH_KEYS: &str = "Action=ListSSHPublicKeys&Version=2010-05-08";
+const URSULA_SSH_KEYS: &str = "Action=ListSSHPublicKeys&Version=2010-05-08&UserName=ursula";
+const VICTOR_SSH_KEYS: &str = "Action=ListSSHPublicKeys&Version=2010-05-08&UserName=victor";
+const URSULA_UPLOAD: &str =
+    "Action=UploadSSHPublicKey&Version=2010-05-08&UserName=ursula&SSHPublicKeyBody=not-a-key";
+const VICTOR_UPLOAD: &str =
+    "Action=UploadSSHPublicKey&Version=2010-05-08&UserName=victor&SSHPublicKeyBody=not-a-key";
+const VICTOR_DELETE_SSH: &str = "Action=DeleteSSHPublicKey&Version=2010-05-08&UserName=victor&SSHPublicKeyId=APKA0000000000000000";
 
 fn allow(action: &str) -> String {
     format!(
@@ -144,6 +152,26 @@ const CASES: &[Case] = &[
                 .unwrap();
         },
         expect: &[(LIST_USERS, "AccessDenied"), (CREATE_USER, "OK")],
+    },
+    Case {
+        name: "SSH public keys are authorized on their user's ARN (one's own only)",
+        setup: |iam, a| {
+            iam.create_user(a, "victor", None).unwrap();
+            let own = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["iam:*SSHPublicKey*"],"Resource":"arn:aws:iam::{a}:user/ursula"}}]}}"#
+            );
+            iam.put_inline_policy(a, Named::User("ursula"), "own-ssh", &own)
+                .unwrap();
+        },
+        // Authorized, then refused for the body: the authorization came first.
+        expect: &[
+            (OWN_SSH_KEYS, "OK"),
+            (URSULA_SSH_KEYS, "OK"),
+            (URSULA_UPLOAD, "UnrecognizedPublicKeyEncoding"),
+            (VICTOR_SSH_KEYS, "AccessDenied"),
+            (VICTOR_UPLOAD, "AccessDenied"),
+            (VICTOR_DELETE_SSH, "AccessDenied"),
+        ],
     },
 ];
 

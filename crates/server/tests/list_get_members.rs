@@ -261,6 +261,31 @@ const CASES: &[Case] = &[
                  ListSigningCertificates",
     },
     Case {
+        action: "ListSSHPublicKeys",
+        params: "UserName=alice",
+        path: &["SSHPublicKeys", "member"],
+        shape: "SSHPublicKeyMetadata",
+        omits: &[],
+        source: "API_SSHPublicKeyMetadata: an SSH public key without its body or fingerprint, \
+                 used in ListSSHPublicKeys",
+    },
+    Case {
+        action: "GetSSHPublicKey",
+        params: "UserName=alice&SSHPublicKeyId=SSHKEY&Encoding=SSH",
+        path: &["SSHPublicKey"],
+        shape: "SSHPublicKey",
+        omits: &[],
+        source: "API_SSHPublicKey: used in GetSSHPublicKey and UploadSSHPublicKey",
+    },
+    Case {
+        action: "GetSSHPublicKey",
+        params: "UserName=alice&SSHPublicKeyId=SSHKEY&Encoding=PEM",
+        path: &["SSHPublicKey"],
+        shape: "SSHPublicKey",
+        omits: &[],
+        source: "API_SSHPublicKey: used in GetSSHPublicKey and UploadSSHPublicKey",
+    },
+    Case {
         action: "GetLoginProfile",
         params: "UserName=alice",
         path: &["LoginProfile"],
@@ -311,10 +336,10 @@ const CASES: &[Case] = &[
 ];
 
 /// The account every case reads: alice (signed in with her password, tagged, in group ops,
-/// with a key, an MFA device, a certificate, an attached policy and that policy as her
-/// permissions boundary), bob (signed in, tagged, created with an AWS managed boundary), and
-/// the role deployer (described, tagged, created with a boundary, in an instance profile,
-/// assumed by bob).
+/// with a key, an MFA device, a certificate, an SSH key, an attached policy and that policy
+/// as her permissions boundary), bob (signed in, tagged, created with an AWS managed
+/// boundary), and the role deployer (described, tagged, created with a boundary, in an
+/// instance profile, assumed by bob).
 async fn account() -> Fixture {
     let f = fixture();
     let account = f.iam.account_ids().unwrap().remove(0);
@@ -374,6 +399,11 @@ async fn account() -> Fixture {
     f.iam
         .upload_signing_certificate(&account, &alice, pem)
         .unwrap();
+    let ssh = include_str!("../../iam/tests/data/ssh-rsa-2048.pub");
+    let alice_id = f.iam.user(&account, "alice").unwrap().id;
+    f.iam
+        .upload_ssh_public_key(&account, &alice_id, ssh)
+        .unwrap();
     // bob, whom the trust policy lets in through the account, assumes deployer: the role's
     // use is recorded.
     let assume = percent(
@@ -423,9 +453,20 @@ async fn every_list_and_get_answers_the_members_aws_documents_in_the_shapes_orde
     let model = model();
     let f = account().await;
     let account = f.iam.account_ids().unwrap().remove(0);
+    let alice = f.iam.user(&account, "alice").unwrap();
+    let ssh_key_id = f
+        .iam
+        .list_ssh_public_keys(&account, &alice.id, None, 1)
+        .unwrap()
+        .items[0]
+        .id
+        .clone();
     let mut failures = Vec::new();
     for case in CASES {
-        let params = case.params.replace("ACCOUNT", account.as_str());
+        let params = case
+            .params
+            .replace("ACCOUNT", account.as_str())
+            .replace("SSHKEY", &ssh_key_id);
         let body = format!("Action={}&Version=2010-05-08&{params}", case.action);
         let (status, answer, _) = send(&f.iam, signed(&f.key_id, &f.secret, &body, 0)).await;
         assert_eq!(status, StatusCode::OK, "{}: {answer}", case.action);

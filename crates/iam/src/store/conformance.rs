@@ -20,7 +20,7 @@ use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
     KeptLine, KeptRow, KeptRows, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password,
     PasswordHash, PolicyVersion, Role, RowsReport, Sealed, SessionStage, SigningCertificate,
-    StoredReport, Tag, TagTarget, User,
+    SshPublicKey, StoredReport, Tag, TagTarget, User,
 };
 
 /// A check of the suite, on a fresh, empty store.
@@ -39,6 +39,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("sign_in_failures", sign_in_failures),
     ("mfa_devices", mfa_devices),
     ("signing_certificates", signing_certificates),
+    ("ssh_public_keys", ssh_public_keys),
     ("inline_policies", inline_policies),
     ("groups", groups),
     ("managed_policies", managed_policies),
@@ -94,7 +95,7 @@ macro_rules! store_conformance_tests {
         $crate::__store_conformance_tests! { $open;
             accounts users user_pages login_profiles access_keys key_use_window
             password_use_window sign_in_failures mfa_devices signing_certificates
-            inline_policies groups managed_policies roles_and_instance_profiles
+            ssh_public_keys inline_policies groups managed_policies roles_and_instance_profiles
             attachments_tags_and_aliases permissions_boundaries reports owner_facts report_rows
             report_rows_frozen console_sessions rollback serialized_writes read_parts
         }
@@ -539,6 +540,60 @@ fn signing_certificates(store: &Arc<dyn Store>) -> Result<()> {
     })?;
     ensure(
         read(s, |tx| tx.signing_certificates(&a))?.is_empty(),
+        "deleted",
+    )
+}
+
+fn ssh_public_keys(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    let key = |id: &str, user: &str, uploaded: i64| SshPublicKey {
+        id: id.into(),
+        account: a.clone(),
+        user_id: user.into(),
+        body: format!("ssh-rsa AAAA {id}"),
+        fingerprint: "07:70:15:d8:b6:18:7b:af:ca:05:c5:04:4a:e0:54:44".into(),
+        active: true,
+        uploaded: t(uploaded),
+    };
+    // Bob's key is older, alice's two were uploaded at once (ordered by id).
+    let (a2, a1, b) = (
+        key("APKAALICE00000000002", "AIDAALICE", 5),
+        key("APKAALICE00000000001", "AIDAALICE", 5),
+        key("APKABOB0000000000001", "AIDABOB", 4),
+    );
+    write(s, Some(&a), |tx| {
+        tx.put_ssh_public_key(&a2)?;
+        tx.put_ssh_public_key(&a1)?;
+        tx.put_ssh_public_key(&b)
+    })?;
+    ensure(
+        read(s, |tx| tx.ssh_public_key(&a, &a1.id))? == Some(a1.clone()),
+        "a key reads back",
+    )?;
+    ensure(
+        read(s, |tx| tx.ssh_public_key(&acct(2), &a1.id))?.is_none(),
+        "not from another account",
+    )?;
+    ensure(
+        read(s, |tx| tx.ssh_public_keys_of(&a, "AIDAALICE"))? == vec![a1.clone(), a2.clone()],
+        "a user's keys, oldest first, then by id",
+    )?;
+    ensure(
+        read(s, |tx| tx.ssh_public_keys(&a))? == vec![b.clone(), a1.clone(), a2.clone()],
+        "the account's keys, oldest first",
+    )?;
+    let mut inactive = a1.clone();
+    inactive.active = false;
+    write(s, Some(&a), |tx| tx.put_ssh_public_key(&inactive))?;
+    ensure(
+        read(s, |tx| tx.ssh_public_key(&a, &a1.id))? == Some(inactive),
+        "a key's status changes in place",
+    )?;
+    write(s, Some(&a), |tx| tx.delete_ssh_public_key(&a, &a1.id))?;
+    ensure(
+        read(s, |tx| tx.ssh_public_keys_of(&a, "AIDAALICE"))? == vec![a2],
         "deleted",
     )
 }

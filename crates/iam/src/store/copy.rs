@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::ids::AccountId;
 use crate::model::{
     Account, Entity, EntityKind, Group, InlinePolicy, InstanceProfile, KeptRows, ManagedPolicy,
-    MfaDevice, Password, PolicyVersion, Role, SigningCertificate, StoredReport, Tag, TagTarget,
-    User,
+    MfaDevice, Password, PolicyVersion, Role, SigningCertificate, SshPublicKey, StoredReport, Tag,
+    TagTarget, User,
 };
 use crate::report_build::write_account_report;
 use crate::reports::{read_snapshot, stored_content, stored_report_content};
@@ -25,6 +25,7 @@ struct Records {
     keys: Vec<crate::model::AccessKey>,
     mfa: Vec<MfaDevice>,
     certificates: Vec<SigningCertificate>,
+    ssh_keys: Vec<SshPublicKey>,
     groups: Vec<(Group, Vec<String>)>,
     roles: Vec<Role>,
     profiles: Vec<(InstanceProfile, Vec<String>)>,
@@ -70,6 +71,7 @@ fn read_records(tx: &mut dyn Tx, id: &AccountId) -> Result<Records> {
     r.keys = tx.access_keys(id)?;
     r.mfa = tx.mfa_devices(id)?;
     r.certificates = tx.signing_certificates(id)?;
+    r.ssh_keys = tx.ssh_public_keys(id)?;
     for group in tx.groups(id, &ALL)? {
         let members = tx.group_members(id, &group.id)?;
         r.groups
@@ -154,6 +156,9 @@ fn write_records(tx: &mut dyn Tx, id: &AccountId, r: &Records) -> Result<()> {
     }
     for cert in &r.certificates {
         tx.put_signing_certificate(cert)?;
+    }
+    for key in &r.ssh_keys {
+        tx.put_ssh_public_key(key)?;
     }
     for (group, members) in &r.groups {
         tx.insert_group(group)?;

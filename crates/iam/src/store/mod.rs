@@ -14,7 +14,7 @@ use crate::ids::AccountId;
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
     KeptLine, KeptRow, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, PolicyVersion, Role,
-    SigningCertificate, StoredReport, Tag, TagTarget, User,
+    SigningCertificate, SshPublicKey, StoredReport, Tag, TagTarget, User,
 };
 
 pub mod backup;
@@ -160,6 +160,22 @@ pub trait Tx {
     fn put_signing_certificate(&mut self, cert: &SigningCertificate) -> Result<()>;
     /// Deletes a certificate.
     fn delete_signing_certificate(&mut self, account: &AccountId, cert_id: &str) -> Result<()>;
+
+    /// An SSH public key by id.
+    fn ssh_public_key(&mut self, account: &AccountId, key_id: &str)
+        -> Result<Option<SshPublicKey>>;
+    /// A user's SSH public keys, oldest first (ties by id).
+    fn ssh_public_keys_of(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+    ) -> Result<Vec<SshPublicKey>>;
+    /// Every SSH public key of the account, oldest first (ties by id).
+    fn ssh_public_keys(&mut self, account: &AccountId) -> Result<Vec<SshPublicKey>>;
+    /// Inserts or replaces an SSH public key.
+    fn put_ssh_public_key(&mut self, key: &SshPublicKey) -> Result<()>;
+    /// Deletes an SSH public key.
+    fn delete_ssh_public_key(&mut self, account: &AccountId, key_id: &str) -> Result<()>;
 
     /// An inline policy of a user, group or role, by name (ignoring case).
     fn inline_policy(

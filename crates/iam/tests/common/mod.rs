@@ -7,7 +7,7 @@
 use credreport_iam::model::{
     AccessKey, Account, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile, KeptRows,
     KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PasswordHash, PolicyVersion, Role, Sealed,
-    SessionStage, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    SessionStage, SigningCertificate, SshPublicKey, StoredReport, Tag, TagTarget, User,
 };
 use credreport_iam::password::PasswordPolicy;
 use credreport_iam::store::{write, Store, Tx};
@@ -329,6 +329,20 @@ fn populate_credentials(tx: &mut dyn Tx, a1: &AccountId) -> credreport_iam::Resu
             owner: Owner::User(owner.into()),
             body: format!("-----BEGIN CERTIFICATE-----\n{id}\n-----END CERTIFICATE-----\n"),
             der_sha256: [uploaded.try_into().unwrap(); 32],
+            active,
+            uploaded: t(uploaded),
+        })?;
+    }
+    for (id, user_id, active, uploaded) in [
+        ("APKAALICE00000000001", "AIDAALICE0000000000001", true, 82),
+        ("APKABOB0000000000002", "AIDABOB00000000000002", false, 83),
+    ] {
+        tx.put_ssh_public_key(&SshPublicKey {
+            id: id.into(),
+            account: a1.clone(),
+            user_id: user_id.into(),
+            body: format!("ssh-rsa AAAA{id} {user_id}"),
+            fingerprint: format!("{uploaded:02x}:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00"),
             active,
             uploaded: t(uploaded),
         })?;

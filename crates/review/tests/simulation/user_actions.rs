@@ -132,6 +132,15 @@ fn require_mfa_quarantine_undo_and_deletion_after_the_quarantine_days() {
         .key
         .id;
     let frank_key = w.user_with_key("frank");
+    // An SSH public key (for CodeCommit), which DeleteUser also wants gone first.
+    let frank_id = w.iam.user(&w.account, "frank").expect("frank").id;
+    w.iam
+        .upload_ssh_public_key(
+            &w.account,
+            &frank_id,
+            include_str!("../../../iam/tests/data/ssh-rsa-2048.pub"),
+        )
+        .expect("ssh key");
     w.iam.create_group(&w.account, "ops", None).expect("group");
     w.iam
         .add_user_to_group(&w.account, "ops", "frank")
@@ -332,6 +341,7 @@ fn require_mfa_quarantine_undo_and_deletion_after_the_quarantine_days() {
         calls,
         [
             "delete-access-key",
+            "delete-ssh-public-key",
             "delete-user-policy",
             "detach-user-policy",
             "remove-user-from-group",

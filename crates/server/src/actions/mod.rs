@@ -28,6 +28,7 @@ mod providers;
 mod reports;
 mod roles;
 mod simulate;
+mod ssh_keys;
 mod sts;
 mod tags;
 mod users;
@@ -169,7 +170,11 @@ pub fn handler(action: Action) -> Handler {
         Action::ListOpenIDConnectProviders => providers::oidc,
         Action::ListServerCertificates => providers::server_certificates,
         Action::ListServiceSpecificCredentials => providers::service_specific_credentials,
-        Action::ListSSHPublicKeys => providers::ssh_public_keys,
+        Action::UploadSSHPublicKey => ssh_keys::upload,
+        Action::GetSSHPublicKey => ssh_keys::get,
+        Action::ListSSHPublicKeys => ssh_keys::list,
+        Action::UpdateSSHPublicKey => ssh_keys::update,
+        Action::DeleteSSHPublicKey => ssh_keys::delete,
         Action::GetCallerIdentity => sts::get_caller_identity,
         Action::AssumeRole => sts::assume_role,
         Action::GetSessionToken => sts::get_session_token,

@@ -1,5 +1,5 @@
 //! ListSAMLProviders, ListOpenIDConnectProviders, ListServerCertificates,
-//! ListServiceSpecificCredentials, ListSSHPublicKeys: real lists, authorized as IAM authorizes them. Nothing
+//! ListServiceSpecificCredentials: real lists, authorized as IAM authorizes them. Nothing
 //! here creates these entities yet, so every account's lists are empty; auditors that read
 //! them (to check for stale identity providers or server certificates) get IAM's answer
 //! for an account without any, not InvalidAction.
@@ -44,16 +44,5 @@ pub(crate) fn service_specific_credentials(ctx: &Ctx<'_>) -> Result<Option<Xml>,
     )?;
     let mut x = Xml::new();
     x.node("ServiceSpecificCredentials", |_| {});
-    Ok(Some(x))
-}
-
-// https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListSSHPublicKeys.html
-pub(crate) fn ssh_public_keys(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    ctx.params.max_items()?;
-    ctx.ops
-        .list_providers(ProviderList::SshPublicKeys, ctx.user_or_caller())?;
-    let mut x = Xml::new();
-    x.node("SSHPublicKeys", |_| {});
-    page_end(&mut x, None);
     Ok(Some(x))
 }

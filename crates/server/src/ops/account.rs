@@ -1,6 +1,6 @@
 //! The account: its summary, aliases, password policy and authorization details, and the
 //! lists of entities nothing here creates yet (identity providers, server certificates,
-//! service-specific credentials, SSH keys).
+//! service-specific credentials).
 
 use credreport_iam::password::PasswordPolicy;
 use credreport_iam::{AuthorizationDetails, DetailsFilter, IamKind, PasswordPolicyInput};
@@ -19,8 +19,6 @@ pub enum ProviderList {
     ServerCertificates,
     /// ListServiceSpecificCredentials (of the user named, or the caller).
     ServiceSpecificCredentials,
-    /// ListSSHPublicKeys (of the user named, or the caller).
-    SshPublicKeys,
 }
 
 impl Ops<'_> {
@@ -86,7 +84,6 @@ impl Ops<'_> {
                 Action::ListServiceSpecificCredentials,
                 self.user_or_caller(user)?,
             ),
-            ProviderList::SshPublicKeys => (Action::ListSSHPublicKeys, self.user_or_caller(user)?),
         };
         self.authorize(action, &resource)
     }

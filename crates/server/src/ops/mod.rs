@@ -24,6 +24,7 @@ mod policies;
 mod reports;
 mod roles;
 mod simulate;
+mod ssh_keys;
 mod sts;
 mod tags;
 mod targets;

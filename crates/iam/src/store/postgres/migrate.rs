@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0003_permissions_boundaries.sql"),
     include_str!("../../../migrations/postgres/0004_console_session_mfa.sql"),
     include_str!("../../../migrations/postgres/0005_report_rows.sql"),
+    // 0006 is taken by a branch not merged yet (organizations).
+    include_str!("../../../migrations/postgres/0007_ssh_public_keys.sql"),
 ];
 
 /// The advisory lock key of migrations (account keys are never negative).

@@ -5,7 +5,7 @@ use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, EntityKind, Group, InlinePolicy,
     InstanceProfile, KeptLine, KeptRow, KeptRows, KeyFacts, KeyUse, ManagedPolicy, MfaDevice,
     Password, PasswordHash, PolicyVersion, Role, RowsReport, Sealed, SessionStage,
-    SigningCertificate, StoredReport, Tag, User,
+    SigningCertificate, SshPublicKey, StoredReport, Tag, User,
 };
 
 use super::row::{Row, Table};
@@ -24,6 +24,7 @@ tables! {
     ACCESS_KEYS = "access_keys" key ["key_id"];
     MFA_DEVICES = "mfa_devices" key ["account_id", "serial_key"];
     SIGNING_CERTIFICATES = "signing_certificates" key ["cert_id"];
+    SSH_PUBLIC_KEYS = "ssh_public_keys" key ["key_id"];
     INLINE_POLICIES = "inline_policies" key ["account_id", "entity_kind", "entity_id", "name_key"];
     GROUPS = "groups" key ["group_id"];
     ROLES = "roles" key ["role_id"];
@@ -194,6 +195,21 @@ pub(super) const SIGNING_CERTIFICATE: Decoder<SigningCertificate> = Decoder {
             owner: r.owner("owner")?,
             body: r.string("body")?,
             der_sha256: r.digest("der_sha256")?,
+            active: r.bool("active")?,
+            uploaded: r.time("uploaded")?,
+        })
+    },
+};
+
+pub(super) const SSH_PUBLIC_KEY: Decoder<SshPublicKey> = Decoder {
+    table: &SSH_PUBLIC_KEYS,
+    decode: |r| {
+        Ok(SshPublicKey {
+            id: r.string("key_id")?,
+            account: r.account("account_id")?,
+            user_id: r.string("user_id")?,
+            body: r.string("body")?,
+            fingerprint: r.string("fingerprint")?,
             active: r.bool("active")?,
             uploaded: r.time("uploaded")?,
         })

@@ -10,7 +10,7 @@ use crate::ids::{name_key, AccountId};
 use crate::model::{
     AccessKey, Account, CertFacts, ConsoleSession, Entity, Group, InlinePolicy, InstanceProfile,
     KeptLine, KeptRow, KeyFacts, KeyUse, ManagedPolicy, MfaDevice, Owner, Password, PolicyVersion,
-    Role, SigningCertificate, StoredReport, Tag, TagTarget, User,
+    Role, SigningCertificate, SshPublicKey, StoredReport, Tag, TagTarget, User,
 };
 use crate::store::{Tx, UserQuery};
 
@@ -457,6 +457,70 @@ impl<B: Backend> Tx for SqlTx<B> {
         self.run(
             sql!("DELETE FROM signing_certificates WHERE account_id = ?1 AND cert_id = ?2"),
             &values![account, cert_id],
+        )
+    }
+
+    fn ssh_public_key(
+        &mut self,
+        account: &AccountId,
+        key_id: &str,
+    ) -> Result<Option<SshPublicKey>> {
+        self.one(
+            sql!("SELECT * FROM ssh_public_keys WHERE account_id = ?1 AND key_id = ?2"),
+            &values![account, key_id],
+            &rec::SSH_PUBLIC_KEY,
+        )
+    }
+
+    fn ssh_public_keys_of(
+        &mut self,
+        account: &AccountId,
+        user_id: &str,
+    ) -> Result<Vec<SshPublicKey>> {
+        self.all(
+            sql!(
+                "SELECT * FROM ssh_public_keys WHERE account_id = ?1 AND user_id = ?2
+                 ORDER BY uploaded, key_id"
+            ),
+            &values![account, user_id],
+            &rec::SSH_PUBLIC_KEY,
+        )
+    }
+
+    fn ssh_public_keys(&mut self, account: &AccountId) -> Result<Vec<SshPublicKey>> {
+        self.all(
+            sql!("SELECT * FROM ssh_public_keys WHERE account_id = ?1 ORDER BY uploaded, key_id"),
+            &values![account],
+            &rec::SSH_PUBLIC_KEY,
+        )
+    }
+
+    fn put_ssh_public_key(&mut self, k: &SshPublicKey) -> Result<()> {
+        self.run(
+            sql!(
+                "INSERT INTO ssh_public_keys (key_id, account_id, user_id, body, fingerprint,
+                 active, uploaded) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (key_id) DO UPDATE SET account_id = excluded.account_id,
+                 user_id = excluded.user_id, body = excluded.body,
+                 fingerprint = excluded.fingerprint, active = excluded.active,
+                 uploaded = excluded.uploaded"
+            ),
+            &values![
+                &k.id,
+                &k.account,
+                &k.user_id,
+                &k.body,
+                &k.fingerprint,
+                k.active,
+                k.uploaded
+            ],
+        )
+    }
+
+    fn delete_ssh_public_key(&mut self, account: &AccountId, key_id: &str) -> Result<()> {
+        self.run(
+            sql!("DELETE FROM ssh_public_keys WHERE account_id = ?1 AND key_id = ?2"),
+            &values![account, key_id],
         )
     }
 

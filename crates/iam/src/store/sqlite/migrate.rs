@@ -55,6 +55,10 @@ pub(super) const MIGRATIONS: &[Migration] = &[
     sql_only(include_str!(
         "../../../migrations/sqlite/0012_report_rows.sql"
     )),
+    // 0013 is taken by a branch not merged yet (organizations).
+    sql_only(include_str!(
+        "../../../migrations/sqlite/0014_ssh_public_keys.sql"
+    )),
 ];
 
 /// Brings the schema of `conn`'s database up to date.
