@@ -16,6 +16,7 @@
 
 mod account;
 mod action;
+mod boundaries;
 mod context;
 mod credentials;
 mod groups;
@@ -23,6 +24,7 @@ mod last_accessed;
 mod policies;
 mod reports;
 mod roles;
+mod simulate;
 mod ssh_keys;
 mod sts;
 mod tags;
