@@ -21,6 +21,9 @@ SHAPES = [
     "PolicyDetail", "AttachedPolicy", "GetAccountAuthorizationDetailsResponse",
     "GetServiceLastAccessedDetailsResponse", "ServiceLastAccessed", "TrackedActionLastAccessed",
     "GetServiceLastAccessedDetailsWithEntitiesResponse", "EntityDetails", "EntityInfo",
+    "SimulatePolicyResponse", "EvaluationResult", "Statement", "Position", "ContextEntry",
+    "ResourceSpecificResult", "PermissionsBoundaryDecisionDetail", "OrganizationsDecisionDetail",
+    "GetContextKeysForPolicyResponse",
 ]
 
 def main():

@@ -95,6 +95,7 @@ python3 tests/e2e/boto3_identities.py || e2e_failed=1
 python3 tests/e2e/boto3_organizations.py || e2e_failed=1
 python3 tests/e2e/boto3_last_accessed.py || e2e_failed=1
 python3 tests/e2e/prowler_iam_calls.py || e2e_failed=1
+python3 tests/e2e/boto3_policy_examples.py || e2e_failed=1
 python3 tests/e2e/console_browser.py || e2e_failed=1
 # GET /metrics on its own listener, read with prometheus_client's parser; the server behind
 # nginx with --trusted-proxies.

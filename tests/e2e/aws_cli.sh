@@ -8,6 +8,9 @@
 # clock), then generates the credential report (STARTED, then COMPLETE), fetches it with
 # `--query Content | base64 --decode`, and checks every column of every row.
 #
+# Then (issue 23) alice gets an MFA session with GetSessionToken and a TOTP code (a code is
+# accepted once), dave gets a permissions boundary, and the policy simulator decides.
+#
 # Usage: CREDREPORT_BIN=target/debug/credreport bash tests/e2e/aws_cli.sh
 # Needs: aws (CLI v1), python3 with awscli importable (the skewed-clock check runs the CLI's
 # own driver with a shifted clock), openssl, base64.
@@ -124,7 +127,7 @@ check "virtual MFA serial number" "$SERIAL" "arn:aws:iam::$A:mfa/alice-phone"
 
 # alice's MFA device, enabled with two consecutive TOTP codes computed here from the seed
 # the CLI wrote (--outfile decodes the blob).
-read -r CODE1 CODE2 < <(python3 -c '
+read -r CODE1 CODE2 MFA_N < <(python3 -c '
 import base64, hashlib, hmac, struct, sys, time
 text = open(sys.argv[1]).read().strip()
 seed = base64.b32decode(text + "=" * (-len(text) % 8))
@@ -137,7 +140,7 @@ if now % 30 > 20:  # the CLI starts slowly; leave it 10 s before the server sees
     time.sleep(30.2 - now % 30)
     now = time.time()
 n = int(now // 30)
-print(code(n - 1), code(n))
+print(code(n - 1), code(n), n)
 ' "$E2E_TMP/seed.txt")
 spawn mfa-enable iam enable-mfa-device --user-name alice --serial-number "$SERIAL" \
   --authentication-code1 "$CODE1" --authentication-code2 "$CODE2"
@@ -186,6 +189,72 @@ use_begin
 AWS_ACCESS_KEY_ID="$DAVE_ID" AWS_SECRET_ACCESS_KEY="$DAVE_SECRET" skewed -60 sts get-caller-identity
 use_end dave
 check "a clock one minute slow is accepted (sts get-caller-identity)" "$RC" "0"
+
+# --- an MFA session, a permissions boundary, the policy simulator (issue 23) -----------------
+
+# alice's next code (after the two that enabled the device; the server accepts one step of
+# skew, and a code once).
+MFA_CODE="$(python3 -c '
+import base64, hashlib, hmac, struct, sys, time
+text = open(sys.argv[1]).read().strip()
+seed = base64.b32decode(text + "=" * (-len(text) % 8))
+n = max(int(time.time() // 30), int(sys.argv[2]) + 1)
+h = hmac.new(seed, struct.pack(">Q", n), hashlib.sha1).digest()
+o = h[-1] & 0x0F
+print("%06d" % ((struct.unpack(">I", h[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
+' "$E2E_TMP/seed.txt" "$MFA_N")"
+as "$ALICE_ID" "$ALICE_SECRET" sts get-session-token --serial-number "$SERIAL" --token-code "$MFA_CODE" --duration-seconds 900
+check "sts get-session-token with alice's MFA code" "$RC" "0"
+printf '%s\n' "$OUT" >"$O/session.json"
+S_ID="$(field "$O/session.json" 'd["Credentials"]["AccessKeyId"]')"
+S_SECRET="$(field "$O/session.json" 'd["Credentials"]["SecretAccessKey"]')"
+S_TOKEN="$(field "$O/session.json" 'd["Credentials"]["SessionToken"]')"
+check "the session's key is temporary (ASIA)" "${S_ID:0:4}" "ASIA"
+RC=0
+OUT="$(AWS_ACCESS_KEY_ID="$S_ID" AWS_SECRET_ACCESS_KEY="$S_SECRET" AWS_SESSION_TOKEN="$S_TOKEN" \
+  aws sts get-caller-identity --endpoint-url "$E2E_ENDPOINT" --output text --query Arn 2>"$E2E_TMP/stderr")" || RC=$?
+check "sts get-caller-identity with the MFA session" "$RC $OUT" "0 arn:aws:iam::$A:user/alice"
+RC=0
+OUT="$(AWS_ACCESS_KEY_ID="$S_ID" AWS_SECRET_ACCESS_KEY="$S_SECRET" AWS_SESSION_TOKEN="$S_TOKEN" \
+  aws iam get-user --endpoint-url "$E2E_ENDPOINT" --output text --query User.UserName 2>"$E2E_TMP/stderr")" || RC=$?
+check "iam get-user with the MFA session" "$RC $OUT" "0 alice"
+as "$ALICE_ID" "$ALICE_SECRET" sts get-session-token --serial-number "$SERIAL" --token-code "$MFA_CODE"
+expect_failure "the same MFA code again" AccessDenied
+
+# dave under a permissions boundary (an AWS managed policy), shown and counted.
+must boundary-dave iam put-user-permissions-boundary --user-name dave \
+  --permissions-boundary arn:aws:iam::aws:policy/IAMReadOnlyAccess
+must get-dave iam get-user --user-name dave
+check "get-user shows dave's boundary" \
+  "$(field "$O/get-dave.json" 'd["User"]["PermissionsBoundary"]')" \
+  "{'PermissionsBoundaryType': 'Policy', 'PermissionsBoundaryArn': 'arn:aws:iam::aws:policy/IAMReadOnlyAccess'}"
+must boundary-entities iam list-entities-for-policy --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess \
+  --policy-usage-filter PermissionsBoundary
+check "list-entities-for-policy --policy-usage-filter PermissionsBoundary" \
+  "$(field "$O/boundary-entities.json" '[u["UserName"] for u in d["PolicyUsers"]]')" "['dave']"
+must boundary-policy iam get-policy --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+check "PermissionsBoundaryUsageCount" "$(field "$O/boundary-policy.json" 'd["Policy"]["PermissionsBoundaryUsageCount"]')" "1"
+
+# The simulator: alice's own policy, and a custom one with a context entry.
+must simulate-alice iam simulate-principal-policy --policy-source-arn "arn:aws:iam::$A:user/alice" \
+  --action-names iam:GetUser iam:ListUsers --resource-arns "arn:aws:iam::$A:user/alice"
+check "simulate-principal-policy: alice's decisions" \
+  "$(field "$O/simulate-alice.json" '[(r["EvalActionName"], r["EvalDecision"]) for r in d["EvaluationResults"]]')" \
+  "[('iam:GetUser', 'allowed'), ('iam:ListUsers', 'implicitDeny')]"
+check "simulate-principal-policy: the statement that allowed" \
+  "$(field "$O/simulate-alice.json" '[(m["SourcePolicyId"], m["SourcePolicyType"]) for m in d["EvaluationResults"][0]["MatchedStatements"]]')" \
+  "[('self-read', 'user')]"
+# A list parameter: the CLI splits a plain value on commas, so the policy goes in a JSON list.
+cat >"$E2E_TMP/deny-ip.json" <<'EOF'
+["{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}, {\"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\": {\"IpAddress\": {\"aws:SourceIp\": \"203.0.113.0/24\"}}}]}"]
+EOF
+must simulate-custom iam simulate-custom-policy --policy-input-list "file://$E2E_TMP/deny-ip.json" \
+  --action-names s3:GetObject --resource-arns arn:aws:s3:::bucket/key \
+  --context-entries "ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.9,ContextKeyType=ip"
+check "simulate-custom-policy: the Deny on the source address" \
+  "$(field "$O/simulate-custom.json" '(d["EvaluationResults"][0]["EvalDecision"], d["EvaluationResults"][0]["MatchedStatements"][0]["SourcePolicyId"])')" \
+  "('explicitDeny', 'PolicyInputList.1')"
+must boundary-dave-off iam delete-user-permissions-boundary --user-name dave
 
 # --- the report ----------------------------------------------------------------------------
 

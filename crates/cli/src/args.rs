@@ -147,12 +147,61 @@ pub enum Command {
     /// Move account stores between backends (SQLite and PostgreSQL).
     #[command(subcommand)]
     Store(StoreCommand),
+    /// The IAM policy language offline: decide a request against an account's policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Print a shell completion script: `credreport completions bash > /etc/bash_completion.d/credreport`
     /// (see the README for zsh, fish and PowerShell).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command into `--dir`:
     /// `credreport man | man -l -`, `credreport man --dir /usr/local/share/man/man1`.
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Decide one request as AWS's policy evaluation logic does (the engine that
+    /// authorizes `serve`), against the JSON `aws iam get-account-authorization-details`
+    /// prints: the principal's inline and managed policies, its groups' and its
+    /// permissions boundary. It prints the decision (allowed, explicitDeny, implicitDeny)
+    /// and the statements that decided it (policy, kind, statement number and Sid, line
+    /// and column), what the boundary said, and the context keys the policies needed and
+    /// nobody gave.
+    ///
+    /// The request context is the principal's own keys from the file (aws:username,
+    /// aws:userid, aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType,
+    /// aws:PrincipalTag/*) and the `--context` entries; nothing else.
+    ///
+    /// Exit status: 0 allowed; 1 denied (explicitly or implicitly); 2 error (a file that
+    /// cannot be read, named with its line and column; a principal not in it; a bad
+    /// `--context`).
+    Simulate(PolicySimulateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PolicySimulateArgs {
+    /// The output of `aws iam get-account-authorization-details` (`-` for stdin).
+    #[arg(long = "authorization-details", value_name = "FILE")]
+    pub authorization_details: PathBuf,
+
+    /// The user's or role's ARN, as the file has it.
+    #[arg(long, value_name = "ARN")]
+    pub principal: String,
+
+    /// The action (`iam:CreateUser`, `s3:GetObject`).
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+
+    /// The resource's ARN (default `*`).
+    #[arg(long, value_name = "ARN")]
+    pub resource: Option<String>,
+
+    /// A context key's value, `KEY=TYPE:VALUE` (TYPE as SimulatePrincipalPolicy's
+    /// ContextKeyType: string, numeric, boolean, ip, date, binary, or their `...List`
+    /// forms; repeat a list key for each value):
+    /// `--context aws:MultiFactorAuthPresent=boolean:true`.
+    #[arg(long, value_name = "KEY=TYPE:VALUE")]
+    pub context: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

@@ -108,6 +108,7 @@ impl Iam {
                 assume_role_policy: &trust,
                 description: None,
                 max_session_duration: None,
+                permissions_boundary: None,
             },
         )?;
         self.attach_policy(

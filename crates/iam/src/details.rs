@@ -22,6 +22,8 @@ pub struct UserDetail {
     pub groups: Vec<String>,
     /// Its attached managed policies: `(name, arn)`.
     pub attached: Vec<(String, String)>,
+    /// Its permissions boundary (the policy's ARN).
+    pub boundary: Option<String>,
     /// Its tags.
     pub tags: Vec<Tag>,
 }
@@ -48,6 +50,8 @@ pub struct RoleDetail {
     pub attached: Vec<(String, String)>,
     /// The instance profiles it is in (with their roles).
     pub profiles: Vec<(InstanceProfile, Vec<Role>)>,
+    /// Its permissions boundary (the policy's ARN).
+    pub boundary: Option<String>,
     /// Its tags.
     pub tags: Vec<Tag>,
 }
@@ -120,6 +124,7 @@ impl Iam {
                                 .map(|g| g.name)
                                 .collect(),
                             attached: Vec::new(),
+                            boundary: tx.permissions_boundary(account, &entity)?,
                             tags: tx.tags(account, &TagTarget::User(user.id.clone()))?,
                             user,
                         },
@@ -154,6 +159,7 @@ impl Iam {
                         inline: tx.inline_policies(account, &entity)?,
                         attached: Vec::new(),
                         profiles,
+                        boundary: tx.permissions_boundary(account, &entity)?,
                         tags: tx.tags(account, &TagTarget::Role(role.id.clone()))?,
                         role,
                     });
@@ -189,8 +195,9 @@ impl Iam {
                 let page =
                     self.list_policies(account, scope, false, None, marker.as_deref(), 1000)?;
                 for p in page.items {
-                    // AWS lists the AWS managed policies in use, not its whole catalog.
-                    if p.aws_managed && p.attachment_count == 0 {
+                    // AWS lists the AWS managed policies in use (attached or a
+                    // boundary), not its whole catalog.
+                    if p.aws_managed && p.attachment_count == 0 && p.boundary_usage_count == 0 {
                         continue;
                     }
                     let versions = self.list_policy_versions(account, &p.arn)?;

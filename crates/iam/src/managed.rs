@@ -49,6 +49,8 @@ pub struct PolicyInfo {
     pub default_version_id: String,
     /// Identities of this account it is attached to.
     pub attachment_count: usize,
+    /// Users and roles of this account whose permissions boundary it is.
+    pub boundary_usage_count: usize,
     /// Its description, if any.
     pub description: Option<String>,
     /// When it was created.
@@ -70,6 +72,15 @@ pub struct VersionInfo {
     pub is_default: bool,
     /// When it was created.
     pub created: Timestamp,
+}
+
+/// ListEntitiesForPolicy's `PolicyUsageFilter`: how the policy is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyUsage {
+    /// Attached as a permissions policy (`PermissionsPolicy`).
+    Permissions,
+    /// Set as a permissions boundary (`PermissionsBoundary`).
+    Boundary,
 }
 
 /// The identities a managed policy is attached to (ListEntitiesForPolicy).
@@ -174,6 +185,7 @@ fn info(tx: &mut dyn Tx, account: &AccountId, t: &Target) -> Result<PolicyInfo> 
     Ok(match t {
         Target::Aws(p) => PolicyInfo {
             attachment_count: tx.policy_attachments(account, &p.arn)?.len(),
+            boundary_usage_count: tx.boundary_entities(account, &p.arn)?.len(),
             arn: p.arn.clone(),
             name: p.name.clone(),
             id: p.id.clone(),
@@ -186,6 +198,7 @@ fn info(tx: &mut dyn Tx, account: &AccountId, t: &Target) -> Result<PolicyInfo> 
         },
         Target::Local(p) => PolicyInfo {
             attachment_count: tx.policy_attachments(account, &p.arn())?.len(),
+            boundary_usage_count: tx.boundary_entities(account, &p.arn())?.len(),
             arn: p.arn(),
             name: p.name.clone(),
             id: p.id.clone(),
@@ -315,11 +328,14 @@ impl Iam {
         })
     }
 
-    /// DeletePolicy: refused while it is attached or has versions besides its default.
+    /// DeletePolicy: refused while it is attached, is a permissions boundary, or has
+    /// versions besides its default.
     pub fn delete_policy(&self, account: &AccountId, arn: &str) -> Result<()> {
         self.write(account, |tx| {
             let p = local(tx, account, arn)?;
-            if !tx.policy_attachments(account, arn)?.is_empty() {
+            if !tx.policy_attachments(account, arn)?.is_empty()
+                || !tx.boundary_entities(account, arn)?.is_empty()
+            {
                 return Err(Error::DeleteConflict(
                     "Cannot delete a policy attached to entities.".into(),
                 ));
@@ -530,20 +546,34 @@ impl Iam {
         })
     }
 
-    /// ListEntitiesForPolicy: the users, groups and roles it is attached to, optionally only one
-    /// kind, filtered by their path prefix.
+    /// ListEntitiesForPolicy: the users, groups and roles it is attached to and the users
+    /// and roles whose boundary it is (`usage`: only one of the two), optionally only one
+    /// kind, filtered by their path prefix. An identity that uses it both ways is listed
+    /// once.
     pub fn list_entities_for_policy(
         &self,
         account: &AccountId,
         arn: &str,
         only: Option<EntityKind>,
+        usage: Option<PolicyUsage>,
         path_prefix: Option<&str>,
     ) -> Result<PolicyEntities> {
         let prefix = path_prefix.unwrap_or("/");
         self.read(|tx| {
             target(tx, account, arn)?;
+            let mut entities = Vec::new();
+            if usage != Some(PolicyUsage::Boundary) {
+                entities.extend(tx.policy_attachments(account, arn)?);
+            }
+            if usage != Some(PolicyUsage::Permissions) {
+                for e in tx.boundary_entities(account, arn)? {
+                    if !entities.contains(&e) {
+                        entities.push(e);
+                    }
+                }
+            }
             let mut out = PolicyEntities::default();
-            for e in tx.policy_attachments(account, arn)? {
+            for e in entities {
                 if only.is_some_and(|k| k != e.kind) {
                     continue;
                 }

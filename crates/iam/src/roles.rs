@@ -71,6 +71,8 @@ pub struct NewRole<'a> {
     pub description: Option<&'a str>,
     /// Its maximum session duration in seconds (3,600 when absent).
     pub max_session_duration: Option<u32>,
+    /// Its permissions boundary (a managed policy's ARN).
+    pub permissions_boundary: Option<&'a str>,
 }
 
 impl Iam {
@@ -112,7 +114,14 @@ impl Iam {
                     "Cannot exceed quota for RolesPerAccount: {ROLES_QUOTA}"
                 )));
             }
-            tx.put_role(&role)
+            if let Some(arn) = new.permissions_boundary {
+                crate::boundaries::check_boundary_policy(tx, account, arn)?;
+            }
+            tx.put_role(&role)?;
+            if let Some(arn) = new.permissions_boundary {
+                tx.set_permissions_boundary(account, &Entity::role(&role.id), Some(arn))?;
+            }
+            Ok(())
         })?;
         Ok(role)
     }

@@ -13,6 +13,18 @@ pub const USERS_QUOTA: usize = 5000;
 impl Iam {
     /// CreateUser. Names are 1-64 of `[\w+=,.@-]`, unique ignoring case.
     pub fn create_user(&self, account: &AccountId, name: &str, path: Option<&str>) -> Result<User> {
+        self.create_user_with_boundary(account, name, path, None)
+    }
+
+    /// CreateUser with its `PermissionsBoundary`: the user and its boundary are written
+    /// together, or neither (a boundary policy that does not exist creates no user).
+    pub fn create_user_with_boundary(
+        &self,
+        account: &AccountId,
+        name: &str,
+        path: Option<&str>,
+        boundary: Option<&str>,
+    ) -> Result<User> {
         validate_name("userName", name, 64)?;
         let path = path.unwrap_or("/");
         validate_path("path", path)?;
@@ -36,7 +48,13 @@ impl Iam {
                     "Cannot exceed quota for UsersPerAccount: {USERS_QUOTA}"
                 )));
             }
+            if let Some(arn) = boundary {
+                crate::boundaries::check_boundary_policy(tx, account, arn)?;
+            }
             tx.insert_user(&user)?;
+            if let Some(arn) = boundary {
+                tx.set_permissions_boundary(account, &Entity::user(&user.id), Some(arn))?;
+            }
             kept_rows::keep_row(tx, account, &Owner::User(user.id.clone()))
         })?;
         Ok(user)

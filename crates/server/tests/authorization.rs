@@ -230,6 +230,7 @@ async fn an_assumed_role_is_limited_to_its_policies_and_its_token_expires() {
                 assume_role_policy: &trust,
                 description: None,
                 max_session_duration: None,
+                permissions_boundary: None,
             },
         )
         .unwrap();
@@ -347,6 +348,7 @@ async fn a_trust_policy_naming_the_user_needs_no_policy_of_its_own_and_a_deny_wi
         assume_role_policy: &trust,
         description: None,
         max_session_duration: None,
+        permissions_boundary: None,
     };
     f.iam.create_role(&account, &new).unwrap();
     let assume = format!(

@@ -714,6 +714,7 @@ async fn groups_roles_and_policies_are_shown_with_what_they_hold() {
                 assume_role_policy: trust,
                 description: Some("<b>reads</b>"),
                 max_session_duration: None,
+                permissions_boundary: None,
             },
         )
         .unwrap();
@@ -870,6 +871,7 @@ async fn a_users_and_a_roles_pages_show_access_advisor() {
                 assume_role_policy: trust,
                 description: None,
                 max_session_duration: None,
+                permissions_boundary: None,
             },
         )
         .unwrap();
@@ -896,4 +898,83 @@ async fn a_users_and_a_roles_pages_show_access_advisor() {
     );
     let p = root.get("/console/roles/Auditor").await;
     assert!(p.body.contains("Access Advisor") && p.body.contains("Its policies allow no service."));
+}
+
+/// Issue 23: a user under AWS's "manage your own credentials with MFA" example policy
+/// (`crates/policy/tests/data/aws-examples/my-sec-creds-self-manage.json`) manages its own
+/// access keys in the console only in a session signed in with MFA: signed in with the
+/// password alone (no device yet) the policy's Deny refuses it; once a device is enabled,
+/// the sign-in asks for a code and the session it makes is an MFA session.
+#[tokio::test]
+async fn the_mfa_example_policy_lets_a_user_manage_its_keys_only_after_an_mfa_sign_in() {
+    let f = fixture();
+    f.user("mia", None, Some("Mia-Password-123"));
+    f.iam
+        .put_inline_policy(
+            &f.account,
+            credreport_iam::Named::User("mia"),
+            "SelfManage",
+            include_str!("../../policy/tests/data/aws-examples/my-sec-creds-self-manage.json"),
+        )
+        .unwrap();
+    let owner = credreport_iam::model::Owner::User(f.iam.user(&f.account, "mia").unwrap().id);
+    let mut b = f.browser();
+    let p = b.sign_in(ACCOUNT, Some("mia"), "Mia-Password-123").await;
+    assert_eq!(p.location(), "/console/", "no device: no MFA step");
+    b.get("/console/my-credentials").await;
+    let p = b.post("/console/my-credentials/key-create", &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
+    assert!(
+        p.body
+            .contains("<code class=\"action\">iam:CreateAccessKey</code>"),
+        "{}",
+        p.body
+    );
+    assert!(f
+        .iam
+        .list_access_keys(&f.account, &owner)
+        .unwrap()
+        .is_empty());
+
+    // Her virtual MFA device, enabled with two consecutive codes.
+    let device = f
+        .iam
+        .create_virtual_mfa_device(&f.account, None, "mia-phone")
+        .unwrap();
+    let seed =
+        credreport_iam::totp::base32_decode(device.base32_seed.expose_str().unwrap()).unwrap();
+    let c = credreport_iam::totp::counter_at(f.iam.now().unix());
+    let code = |n| credreport_iam::totp::format_code(credreport_iam::totp::code_at(&seed, n));
+    f.iam
+        .enable_mfa_device(
+            &f.account,
+            &owner,
+            &device.device.serial,
+            &code(c - 1),
+            &code(c),
+        )
+        .unwrap();
+
+    let mut b = f.browser();
+    let p = b.sign_in(ACCOUNT, Some("mia"), "Mia-Password-123").await;
+    assert_eq!(
+        p.location(),
+        "/console/mfa",
+        "the password alone is not enough"
+    );
+    b.get("/console/mfa").await;
+    let p = b.post("/console/mfa", &[("mfa_code", &code(c + 1))]).await;
+    assert_eq!(p.location(), "/console/", "{}", p.body);
+    b.get("/console/my-credentials").await;
+    let p = b.post("/console/my-credentials/key-create", &[]).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p
+        .body
+        .contains("This is the only time the secret access key can be seen"));
+    assert_eq!(f.iam.list_access_keys(&f.account, &owner).unwrap().len(), 1);
+    // Someone else's keys stay out of reach, MFA or not.
+    f.user("zed", None, None);
+    b.get("/console/users/zed").await;
+    let p = b.post("/console/users/zed/key-create", &[]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
 }

@@ -95,6 +95,7 @@ fn setup(f: &Fixture) -> Setup {
                 assume_role_policy: &trust,
                 description: None,
                 max_session_duration: None,
+                permissions_boundary: None,
             },
         )
         .unwrap();

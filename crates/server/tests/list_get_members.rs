@@ -44,11 +44,6 @@ fn model() -> Model {
 /// Members this server does not serve yet (none may be listed here without an issue that
 /// builds them): they are taken out of every expectation.
 const NOT_SERVED: &[(&str, &str)] = &[
-    // Permissions boundaries come with the policy language (issue 23).
-    ("User", "PermissionsBoundary"),
-    ("Role", "PermissionsBoundary"),
-    ("UserDetail", "PermissionsBoundary"),
-    ("RoleDetail", "PermissionsBoundary"),
     // Instance profiles are not taggable here (no TagInstanceProfile).
     ("InstanceProfile", "Tags"),
     // Virtual MFA devices are not taggable here (no TagMFADevice).
@@ -397,9 +392,10 @@ const CASES: &[Case] = &[
 ];
 
 /// The account every case reads: alice (signed in with her password, tagged, in group ops,
-/// with a key, an MFA device, a certificate, an SSH key and an attached policy), bob (signed
-/// in, tagged), and the role deployer (described, tagged, in an instance profile, assumed by
-/// bob, whose session then makes a request).
+/// with a key, an MFA device, a certificate, an SSH key, an attached policy and that policy
+/// as her permissions boundary), bob (signed in, tagged, created with an AWS managed
+/// boundary), and the role deployer (described, tagged, created with a boundary, in an
+/// instance profile, assumed by bob, whose session then makes a request).
 async fn account() -> Fixture {
     let f = fixture();
     let account = f.iam.account_ids().unwrap().remove(0);
@@ -414,11 +410,12 @@ async fn account() -> Fixture {
         "Action=CreateLoginProfile&UserName=alice&Password=Alice-Password-1".to_owned(),
         "Action=CreateGroup&GroupName=ops".to_owned(),
         "Action=AddUserToGroup&GroupName=ops&UserName=alice".to_owned(),
-        format!("Action=CreateRole&RoleName=deployer&Description=deploys&AssumeRolePolicyDocument={trust}&Tags.member.1.Key=team&Tags.member.1.Value=red"),
+        format!("Action=CreateRole&RoleName=deployer&Description=deploys&AssumeRolePolicyDocument={trust}&Tags.member.1.Key=team&Tags.member.1.Value=red&PermissionsBoundary=arn:aws:iam::aws:policy/AdministratorAccess"),
         "Action=CreateInstanceProfile&InstanceProfileName=deployer-profile".to_owned(),
         "Action=AddRoleToInstanceProfile&InstanceProfileName=deployer-profile&RoleName=deployer".to_owned(),
         format!("Action=CreatePolicy&PolicyName=deploy&Description=deploying&PolicyDocument={allow}&Tags.member.1.Key=team&Tags.member.1.Value=red"),
         "Action=AttachUserPolicy&UserName=alice&PolicyArn=arn:aws:iam::ACCOUNT:policy/deploy".to_owned(),
+        "Action=PutUserPermissionsBoundary&UserName=alice&PermissionsBoundary=arn:aws:iam::ACCOUNT:policy/deploy".to_owned(),
         "Action=AttachRolePolicy&RoleName=deployer&PolicyArn=arn:aws:iam::ACCOUNT:policy/deploy".to_owned(),
         "Action=AttachGroupPolicy&GroupName=ops&PolicyArn=arn:aws:iam::ACCOUNT:policy/deploy".to_owned(),
         format!("Action=PutUserPolicy&UserName=alice&PolicyName=own&PolicyDocument={allow}"),
@@ -469,7 +466,7 @@ async fn account() -> Fixture {
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#,
     );
     for body in [
-        "Action=CreateUser&UserName=bob&Tags.member.1.Key=team&Tags.member.1.Value=blue",
+        "Action=CreateUser&UserName=bob&Tags.member.1.Key=team&Tags.member.1.Value=blue&PermissionsBoundary=arn:aws:iam::aws:policy/AdministratorAccess",
         "Action=CreateLoginProfile&UserName=bob&Password=Bob-Password-12",
     ] {
         as_root(&f, &format!("{body}&Version=2010-05-08")).await;

@@ -14,6 +14,7 @@ mod docs;
 pub(crate) mod fetch;
 mod history;
 pub(crate) mod listener;
+mod policy;
 pub(crate) mod remediate;
 mod report;
 mod review;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Remediate(args) => remediate::run(&args),
         Command::Review(args) => review::run(&args),
         Command::Store(cmd) => store::run(cmd),
+        Command::Policy(cmd) => policy::run(cmd),
         Command::Completions(args) => docs::completions(&args),
         Command::Man(args) => docs::man(&args),
     };

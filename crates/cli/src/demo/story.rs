@@ -440,6 +440,7 @@ fn groups_and_policies(s: &Story<'_>) -> anyhow::Result<()> {
             assume_role_policy: &trust,
             description: Some("Assumed by svc-deploy to release"),
             max_session_duration: None,
+            permissions_boundary: None,
         },
     )?;
     iam.attach_policy(

@@ -4,6 +4,7 @@
 use credreport_iam::model::InlinePolicy;
 use credreport_iam::{AuthorizationDetails, DetailsFilter};
 
+use super::boundaries::boundary_xml;
 use super::inline_policies::encoded_document;
 use super::tags::tags_xml;
 use super::{page_end, Ctx};
@@ -92,6 +93,7 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             }
         });
         attached_xml(x, &d.attached);
+        boundary_xml(x, d.boundary.as_deref());
         tags_xml(x, &d.tags);
     });
     x.list("GroupDetailList", groups, |x, d| {
@@ -110,6 +112,7 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
         });
         inline_xml(x, "RolePolicyList", &d.inline);
         attached_xml(x, &d.attached);
+        boundary_xml(x, d.boundary.as_deref());
         tags_xml(x, &d.tags);
         super::roles::last_used_xml(x, &d.role);
     });
@@ -120,7 +123,10 @@ pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             .leaf("Path", &p.path)
             .leaf("DefaultVersionId", &p.default_version_id)
             .leaf("AttachmentCount", &p.attachment_count.to_string())
-            .leaf("PermissionsBoundaryUsageCount", "0")
+            .leaf(
+                "PermissionsBoundaryUsageCount",
+                &p.boundary_usage_count.to_string(),
+            )
             .bool("IsAttachable", true);
         if let Some(d) = &p.description {
             x.leaf("Description", d);

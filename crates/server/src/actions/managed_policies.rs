@@ -1,9 +1,9 @@
 //! Managed policies: CreatePolicy, GetPolicy, ListPolicies, DeletePolicy, the version
 //! actions, Attach/Detach{User,Group}Policy, ListAttached{User,Group}Policies,
-//! ListEntitiesForPolicy.
+//! ListEntitiesForPolicy (with its `PolicyUsageFilter`).
 
 use credreport_iam::model::EntityKind;
-use credreport_iam::{PolicyInfo, PolicyScope, VersionInfo};
+use credreport_iam::{PolicyInfo, PolicyScope, PolicyUsage, VersionInfo};
 
 use super::inline_policies::{encoded_document, Kind};
 use super::{decode_marker, page_end, page_xml, Ctx};
@@ -20,7 +20,10 @@ fn policy_xml(x: &mut Xml, p: &PolicyInfo, description: bool) {
         .leaf("Path", &p.path)
         .leaf("DefaultVersionId", &p.default_version_id)
         .leaf("AttachmentCount", &p.attachment_count.to_string())
-        .leaf("PermissionsBoundaryUsageCount", "0")
+        .leaf(
+            "PermissionsBoundaryUsageCount",
+            &p.boundary_usage_count.to_string(),
+        )
         .bool("IsAttachable", true);
     if description {
         if let Some(d) = &p.description {
@@ -231,9 +234,19 @@ pub(crate) fn entities(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             ))
         }
     };
-    let found = ctx
-        .ops
-        .list_entities_for_policy(arn, only, ctx.params.optional("PathPrefix"))?;
+    let usage = match ctx.params.optional("PolicyUsageFilter") {
+        None => None,
+        Some("PermissionsPolicy") => Some(PolicyUsage::Permissions),
+        Some("PermissionsBoundary") => Some(PolicyUsage::Boundary),
+        Some(_) => {
+            return Err(AwsError::validation(
+                "1 validation error detected: Value at 'policyUsageFilter' failed to satisfy constraint: Member must satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]",
+            ))
+        }
+    };
+    let found =
+        ctx.ops
+            .list_entities_for_policy(arn, only, usage, ctx.params.optional("PathPrefix"))?;
     let mut x = Xml::new();
     x.list("PolicyGroups", &found.groups, |x, g| {
         x.leaf("GroupName", &g.name).leaf("GroupId", &g.id);

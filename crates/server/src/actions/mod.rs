@@ -15,6 +15,7 @@ use crate::xml::Xml;
 
 mod access_keys;
 mod account;
+mod boundaries;
 mod certificates;
 mod details;
 mod groups;
@@ -27,6 +28,7 @@ mod password_policy;
 mod providers;
 mod reports;
 mod roles;
+mod simulate;
 mod ssh_keys;
 mod sts;
 mod tags;
@@ -149,6 +151,14 @@ pub fn handler(action: Action) -> Option<Handler> {
         Action::AttachRolePolicy => managed_policies::attach_role,
         Action::DetachRolePolicy => managed_policies::detach_role,
         Action::ListAttachedRolePolicies => managed_policies::list_attached_role,
+        Action::PutUserPermissionsBoundary => boundaries::put_user,
+        Action::DeleteUserPermissionsBoundary => boundaries::delete_user,
+        Action::PutRolePermissionsBoundary => boundaries::put_role,
+        Action::DeleteRolePermissionsBoundary => boundaries::delete_role,
+        Action::SimulatePrincipalPolicy => simulate::principal,
+        Action::SimulateCustomPolicy => simulate::custom,
+        Action::GetContextKeysForPrincipalPolicy => simulate::context_keys_principal,
+        Action::GetContextKeysForCustomPolicy => simulate::context_keys_custom,
         Action::TagRole => tags::tag_role,
         Action::UntagRole => tags::untag_role,
         Action::ListRoleTags => tags::list_role,

@@ -4,6 +4,7 @@
 use credreport_iam::model::{InstanceProfile, Role};
 use credreport_iam::NewRole;
 
+use super::boundaries::boundary_xml;
 use super::inline_policies::encoded_document;
 use super::tags::tags_xml;
 use super::{list_args, page_end, page_xml, Ctx};
@@ -87,6 +88,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
             assume_role_policy: trust,
             description: ctx.params.optional("Description"),
             max_session_duration: None,
+            permissions_boundary: ctx.params.optional("PermissionsBoundary"),
         },
         session_duration(ctx),
         &tags,
@@ -94,6 +96,7 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let mut x = Xml::new();
     x.node("Role", |x| {
         role_xml(x, &role);
+        boundary_xml(x, ctx.params.optional("PermissionsBoundary"));
         tags_xml(x, &tags);
     });
     Ok(Some(x))
@@ -101,10 +104,11 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let (role, tags) = ctx.ops.get_role(role_name(ctx)?)?;
+    let (role, tags, boundary) = ctx.ops.get_role(role_name(ctx)?)?;
     let mut x = Xml::new();
     x.node("Role", |x| {
         role_xml(x, &role);
+        boundary_xml(x, boundary.as_deref());
         tags_xml(x, &tags);
         last_used_xml(x, &role);
     });

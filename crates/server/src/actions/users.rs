@@ -1,5 +1,6 @@
 //! CreateUser, GetUser, ListUsers, DeleteUser.
 
+use super::boundaries::boundary_xml;
 use super::{list_args, listed_user_xml, page_xml, user_xml, Ctx};
 use crate::error::AwsError;
 use crate::ops::GetUser;
@@ -10,10 +11,12 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let name = ctx.user_name()?;
     let path = ctx.params.optional("Path");
     let tags = ctx.params.tags();
-    let user = ctx.ops.create_user(name, path, &tags)?;
+    let boundary = ctx.params.optional("PermissionsBoundary");
+    let user = ctx.ops.create_user(name, path, &tags, boundary)?;
     let mut x = Xml::new();
     x.node("User", |x| {
         user_xml(x, &user);
+        boundary_xml(x, boundary);
         super::tags::tags_xml(x, &tags);
     });
     Ok(Some(x))
@@ -23,9 +26,10 @@ pub(crate) fn create(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
 pub(crate) fn get(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
     let mut x = Xml::new();
     match ctx.ops.get_user(ctx.user_or_caller())? {
-        GetUser::User(user, tags) => {
+        GetUser::User(user, tags, boundary) => {
             x.node("User", |x| {
                 listed_user_xml(x, &user);
+                boundary_xml(x, boundary.as_deref());
                 super::tags::tags_xml(x, &tags);
             });
         }

@@ -28,6 +28,16 @@ pub struct RequestKeys<'a> {
     pub permissions_boundary: Option<&'a str>,
 }
 
+impl<'a> RequestKeys<'a> {
+    /// Only the tags (the Tag action a create with tags is also authorized as).
+    pub fn tags_only(&self) -> RequestKeys<'a> {
+        RequestKeys {
+            tags: self.tags,
+            ..RequestKeys::default()
+        }
+    }
+}
+
 /// A time as the policy language takes it.
 pub(crate) fn time(t: Timestamp) -> Time {
     Time::from_unix_seconds(t.unix())

@@ -16,6 +16,7 @@
 
 mod account;
 mod action;
+mod boundaries;
 mod context;
 mod credentials;
 mod groups;
@@ -24,6 +25,7 @@ mod organizations;
 mod policies;
 mod reports;
 mod roles;
+mod simulate;
 mod ssh_keys;
 mod sts;
 mod tags;

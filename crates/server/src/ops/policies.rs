@@ -4,10 +4,11 @@
 
 use credreport_iam::model::{EntityKind, InlinePolicy, Tag};
 use credreport_iam::{
-    IamKind, Named, Page, PolicyEntities, PolicyInfo, PolicyScope, Tagged, VersionInfo,
+    IamKind, Named, Page, PolicyEntities, PolicyInfo, PolicyScope, PolicyUsage, Tagged, VersionInfo,
 };
 
 use super::{Action, Later, OpResult, Ops, Resource};
+use crate::authz::RequestKeys;
 
 /// What is done with an identity's policies; with the identity's kind, it names the action.
 #[derive(Clone, Copy, Debug)]
@@ -78,7 +79,7 @@ pub struct PolicyView {
 
 impl Ops<'_> {
     /// The identity's ARN, for authorization.
-    fn identity_resource(&self, who: Named<'_>) -> Resource {
+    pub(super) fn identity_resource(&self, who: Named<'_>) -> Resource {
         match who {
             Named::User(name) => self.user_resource(name),
             Named::Group(name) => self.group_resource(name),
@@ -135,15 +136,24 @@ impl Ops<'_> {
             .collect())
     }
 
-    /// Attach{User,Group,Role}Policy, authorized on the identity.
+    /// Authorizes `verb` on the identity with the managed policy it names (`iam:PolicyARN`).
+    fn authorize_with_policy(&self, who: Named<'_>, verb: Verb, arn: &str) -> OpResult<()> {
+        let keys = RequestKeys {
+            policy_arn: Some(arn),
+            ..RequestKeys::default()
+        };
+        self.authorize_with(action(who, verb), &self.identity_resource(who), &keys)
+    }
+
+    /// Attach{User,Group,Role}Policy, authorized on the identity with `iam:PolicyARN`.
     pub fn attach_policy(&self, who: Named<'_>, arn: &str) -> OpResult<()> {
-        self.authorize_on(who, Verb::Attach)?;
+        self.authorize_with_policy(who, Verb::Attach, arn)?;
         Ok(self.iam.attach_policy(self.account(), who, arn)?)
     }
 
-    /// Detach{User,Group,Role}Policy, authorized on the identity.
+    /// Detach{User,Group,Role}Policy, authorized on the identity with `iam:PolicyARN`.
     pub fn detach_policy(&self, who: Named<'_>, arn: &str) -> OpResult<()> {
-        self.authorize_on(who, Verb::Detach)?;
+        self.authorize_with_policy(who, Verb::Detach, arn)?;
         Ok(self.iam.detach_policy(self.account(), who, arn)?)
     }
 
@@ -159,7 +169,9 @@ impl Ops<'_> {
             .list_attached_policies(self.account(), who, path_prefix)?)
     }
 
-    /// CreatePolicy (tagged when tags are given; tags are validated either way).
+    /// CreatePolicy (tagged when tags are given; tags are validated either way), authorized
+    /// with the tags (`aws:RequestTag/…`, `aws:TagKeys`), and as TagPolicy when there are
+    /// some.
     pub fn create_policy(
         &self,
         name: &str,
@@ -168,10 +180,15 @@ impl Ops<'_> {
         description: Option<&str>,
         tags: &[Tag],
     ) -> OpResult<PolicyInfo> {
-        self.authorize(
-            Action::CreatePolicy,
-            &self.new_entity(IamKind::Policy, path, name),
-        )?;
+        let resource = self.new_entity(IamKind::Policy, path, name);
+        let keys = RequestKeys {
+            tags,
+            ..RequestKeys::default()
+        };
+        self.authorize_with(Action::CreatePolicy, &resource, &keys)?;
+        if !tags.is_empty() {
+            self.authorize_with(Action::TagPolicy, &resource, &keys)?;
+        }
         credreport_iam::validate_tags(tags)?;
         let policy = self
             .iam
@@ -205,7 +222,7 @@ impl Ops<'_> {
                 .get_policy_version(self.account(), arn, &policy.default_version_id)?;
         let entities = self
             .iam
-            .list_entities_for_policy(self.account(), arn, None, None)?;
+            .list_entities_for_policy(self.account(), arn, None, None, None)?;
         Ok(PolicyView {
             policy,
             version,
@@ -279,11 +296,12 @@ impl Ops<'_> {
         &self,
         arn: &str,
         only: Option<EntityKind>,
+        usage: Option<PolicyUsage>,
         path_prefix: Option<&str>,
     ) -> OpResult<PolicyEntities> {
         self.authorize(Action::ListEntitiesForPolicy, &Resource::given(arn))?;
         Ok(self
             .iam
-            .list_entities_for_policy(self.account(), arn, only, path_prefix)?)
+            .list_entities_for_policy(self.account(), arn, only, usage, path_prefix)?)
     }
 }

@@ -1,13 +1,15 @@
 //! Roles and instance profiles.
 
 use credreport_iam::model::{InstanceProfile, Role, Tag};
-use credreport_iam::{IamKind, NewRole, Page, Tagged};
+use credreport_iam::{IamKind, Named, NewRole, Page, Tagged};
 
 use super::{Action, Later, ListArgs, OpResult, Ops};
+use crate::authz::RequestKeys;
 
 impl Ops<'_> {
-    /// CreateRole (with TagRole when tags are given). The maximum session duration is
-    /// validated after authorization, as IAM orders it.
+    /// CreateRole (with TagRole when tags are given), with its permissions boundary when
+    /// one is given: authorized with the request's tags and the boundary, as CreateUser. The
+    /// maximum session duration is validated after authorization, as IAM orders it.
     pub fn create_role(
         &self,
         new: &NewRole<'_>,
@@ -15,9 +17,14 @@ impl Ops<'_> {
         tags: &[Tag],
     ) -> OpResult<Role> {
         let resource = self.new_entity(IamKind::Role, new.path, new.name);
-        self.authorize(Action::CreateRole, &resource)?;
+        let keys = RequestKeys {
+            tags,
+            permissions_boundary: new.permissions_boundary,
+            ..RequestKeys::default()
+        };
+        self.authorize_with(Action::CreateRole, &resource, &keys)?;
         if !tags.is_empty() {
-            self.authorize(Action::TagRole, &resource)?;
+            self.authorize_with(Action::TagRole, &resource, &keys.tags_only())?;
             credreport_iam::validate_tags(tags)?;
         }
         let role = self.iam.create_role(
@@ -34,11 +41,12 @@ impl Ops<'_> {
         Ok(role)
     }
 
-    /// GetRole: the role and its tags.
-    pub fn get_role(&self, name: &str) -> OpResult<(Role, Vec<Tag>)> {
+    /// GetRole: the role, its tags and its permissions boundary (the policy's ARN).
+    pub fn get_role(&self, name: &str) -> OpResult<(Role, Vec<Tag>, Option<String>)> {
         let role = self.role(name)?;
         let tags = self.iam.list_tags(self.account(), Tagged::Role(name))?;
-        Ok((role, tags))
+        let boundary = self.boundary_of(Named::Role(name))?;
+        Ok((role, tags, boundary))
     }
 
     /// The role, authorized as GetRole (the console's role page).

@@ -4,6 +4,7 @@ use credreport_iam::model::Tag;
 use credreport_iam::Tagged;
 
 use super::{Action, OpResult, Ops, Resource};
+use crate::authz::RequestKeys;
 
 /// What is done with tags; with what is tagged, it names the action.
 #[derive(Clone, Copy, Debug)]
@@ -30,30 +31,39 @@ fn action(what: Tagged<'_>, verb: Verb) -> Action {
 }
 
 impl Ops<'_> {
-    fn authorize_tags(&self, what: Tagged<'_>, verb: Verb) -> OpResult<()> {
+    fn authorize_tags(&self, what: Tagged<'_>, verb: Verb, keys: &RequestKeys<'_>) -> OpResult<()> {
         let resource = match what {
             Tagged::User(name) => self.user_resource(name),
             Tagged::Role(name) => self.role_resource(name),
             Tagged::Policy(arn) => Resource::given(arn),
         };
-        self.authorize(action(what, verb), &resource)
+        self.authorize_with(action(what, verb), &resource, keys)
     }
 
-    /// TagUser, TagRole, TagPolicy.
+    /// TagUser, TagRole, TagPolicy: authorized with the tags (`aws:RequestTag/…`,
+    /// `aws:TagKeys`).
     pub fn tag(&self, what: Tagged<'_>, tags: &[Tag]) -> OpResult<()> {
-        self.authorize_tags(what, Verb::Tag)?;
+        let keys = RequestKeys {
+            tags,
+            ..RequestKeys::default()
+        };
+        self.authorize_tags(what, Verb::Tag, &keys)?;
         Ok(self.iam.tag(self.account(), what, tags)?)
     }
 
-    /// UntagUser, UntagRole, UntagPolicy.
+    /// UntagUser, UntagRole, UntagPolicy: authorized with the keys (`aws:TagKeys`).
     pub fn untag(&self, what: Tagged<'_>, keys: &[String]) -> OpResult<()> {
-        self.authorize_tags(what, Verb::Untag)?;
+        let request = RequestKeys {
+            tag_keys: keys,
+            ..RequestKeys::default()
+        };
+        self.authorize_tags(what, Verb::Untag, &request)?;
         Ok(self.iam.untag(self.account(), what, keys)?)
     }
 
     /// ListUserTags, ListRoleTags, ListPolicyTags.
     pub fn list_tags(&self, what: Tagged<'_>) -> OpResult<Vec<Tag>> {
-        self.authorize_tags(what, Verb::List)?;
+        self.authorize_tags(what, Verb::List, &RequestKeys::default())?;
         Ok(self.iam.list_tags(self.account(), what)?)
     }
 }

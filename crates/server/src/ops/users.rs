@@ -2,18 +2,18 @@
 
 use credreport_iam::model::{Account, Tag, User};
 use credreport_iam::secret::Secret;
-use credreport_iam::{IamKind, LoginProfile, Page, Tagged};
+use credreport_iam::{IamKind, LoginProfile, Named, Page, Tagged};
 
 use super::targets::CredentialOwner;
 use super::{Action, Later, ListArgs, OpError, OpResult, Ops, Resource};
-use crate::authz::Identity;
+use crate::authz::{Identity, RequestKeys};
 use crate::error::AwsError;
 
 /// What GetUser answers.
 #[derive(Debug)]
 pub enum GetUser {
-    /// An IAM user, with its tags.
-    User(User, Vec<Tag>),
+    /// An IAM user, with its tags and its permissions boundary (the policy's ARN).
+    User(User, Vec<Tag>, Option<String>),
     /// The root user's own GetUser: its account.
     Root(Account),
 }
@@ -28,15 +28,30 @@ pub enum ConsolePassword {
 }
 
 impl Ops<'_> {
-    /// CreateUser (with TagUser when tags are given).
-    pub fn create_user(&self, name: &str, path: Option<&str>, tags: &[Tag]) -> OpResult<User> {
+    /// CreateUser (with TagUser when tags are given), with its permissions boundary when
+    /// one is given: authorized with the request's tags (`aws:RequestTag/…`,
+    /// `aws:TagKeys`) and the boundary (`iam:PermissionsBoundary`).
+    pub fn create_user(
+        &self,
+        name: &str,
+        path: Option<&str>,
+        tags: &[Tag],
+        boundary: Option<&str>,
+    ) -> OpResult<User> {
         let resource = self.new_entity(IamKind::User, path, name);
-        self.authorize(Action::CreateUser, &resource)?;
+        let keys = RequestKeys {
+            tags,
+            permissions_boundary: boundary,
+            ..RequestKeys::default()
+        };
+        self.authorize_with(Action::CreateUser, &resource, &keys)?;
         if !tags.is_empty() {
-            self.authorize(Action::TagUser, &resource)?;
+            self.authorize_with(Action::TagUser, &resource, &keys.tags_only())?;
             credreport_iam::validate_tags(tags)?;
         }
-        let user = self.iam.create_user(self.account(), name, path)?;
+        let user = self
+            .iam
+            .create_user_with_boundary(self.account(), name, path, boundary)?;
         if !tags.is_empty() {
             self.iam
                 .tag(self.account(), Tagged::User(&user.name), tags)?;
@@ -91,7 +106,8 @@ impl Ops<'_> {
                 let tags = self
                     .iam
                     .list_tags(self.account(), Tagged::User(&user.name))?;
-                GetUser::User(user, tags)
+                let boundary = self.boundary_of(Named::User(&user.name))?;
+                GetUser::User(user, tags, boundary)
             }
             CredentialOwner::Root => GetUser::Root(self.iam.account(self.account())?),
         })

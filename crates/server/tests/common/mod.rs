@@ -212,3 +212,17 @@ pub fn code(body: &str) -> &str {
         .and_then(|s| s.split("</Code>").next())
         .unwrap_or("")
 }
+
+/// What a request came to, as the tables write it: `OK`, or the error's code.
+pub fn outcome(status: StatusCode, body: &str) -> &str {
+    if status == StatusCode::OK {
+        "OK"
+    } else {
+        code(body)
+    }
+}
+
+/// An answer's elements without the indentation between them, for matching fragments.
+pub fn flat(body: &str) -> String {
+    body.lines().map(str::trim).collect()
+}
