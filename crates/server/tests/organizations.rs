@@ -631,3 +631,29 @@ async fn organizations_operations_are_not_query_actions() {
         assert_eq!(common::code(&answer), "InvalidAction", "{body}: {answer}");
     }
 }
+
+/// IAM's ListOrganizationsFeatures (centralized root access) answers each account by its
+/// place in the organization: the management account has not enabled trusted access for
+/// IAM (nothing here can), a member is not its manager, an outsider has no organization.
+#[tokio::test]
+async fn list_organizations_features_answers_by_the_accounts_place() {
+    let w = world();
+    let body = "Action=ListOrganizationsFeatures&Version=2010-05-08";
+    for (who, want) in [
+        ("root", "ServiceAccessNotEnabledException"),
+        (
+            "member-admin",
+            "AccountNotManagementOrDelegatedAdministratorException",
+        ),
+        (
+            "invited-root",
+            "AccountNotManagementOrDelegatedAdministratorException",
+        ),
+        ("outsider-root", "OrganizationNotFoundException"),
+    ] {
+        let (id, secret) = w.keys[who].clone();
+        let (status, answer, _) = send(&w.fixture.iam, common::signed(&id, &secret, body, 0)).await;
+        assert_eq!(status.as_u16(), 400, "{who}: {answer}");
+        assert_eq!(common::code(&answer), want, "{who}: {answer}");
+    }
+}

@@ -32,24 +32,36 @@ impl Ops<'_> {
 
     /// ListOrganizationsFeatures: the centralized root access features of the account's
     /// organization. IAM answers an account outside any organization with
-    /// OrganizationNotFoundException, and a member account (neither the management account
+    /// OrganizationNotFoundException; a member account (neither the management account
     /// nor a delegated administrator) with
-    /// AccountNotManagementOrDelegatedAdministratorException.
+    /// AccountNotManagementOrDelegatedAdministratorException; and the management account,
+    /// whose organization has not enabled trusted access for IAM (this endpoint has no
+    /// EnableAWSServiceAccess, so none has), with ServiceAccessNotEnabledException.
     pub fn list_organizations_features(&self) -> OpResult<()> {
         self.authorize(Action::ListOrganizationsFeatures, &Resource::Any)?;
-        let member = self.iam.account(self.account())?.organization_member;
-        Err(if member {
-            AwsError::new(
+        let account = self.account();
+        let management = match self.iam.membership(account)? {
+            Some(_) => Some(self.iam.caller_organization(account)?.management == *account),
+            // Made a member before organizations were kept: a member, not its manager.
+            None if self.iam.account(account)?.organization_member => Some(false),
+            None => None,
+        };
+        Err(match management {
+            Some(true) => AwsError::new(
+                "ServiceAccessNotEnabledException",
+                400,
+                "The request was rejected because trusted access is not enabled for IAM in Organizations. For details, see IAM and Organizations in the Organizations User Guide.",
+            ),
+            Some(false) => AwsError::new(
                 "AccountNotManagementOrDelegatedAdministratorException",
                 400,
                 "The request was rejected because the account making the request is not the management account or delegated administrator account for centralized root access.",
-            )
-        } else {
-            AwsError::new(
+            ),
+            None => AwsError::new(
                 "OrganizationNotFoundException",
                 400,
                 "The request was rejected because no organization is associated with your account.",
-            )
+            ),
         }
         .into())
     }
