@@ -82,6 +82,14 @@ if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx >/dev/null
 fi
+# The SSH key scenarios make their keys with OpenSSH's ssh-keygen (an independent encoder
+# of the keys, PEM and fingerprints the endpoint must agree with).
+if ! command -v ssh-keygen >/dev/null 2>&1; then
+  step "apt-get install openssh-client (ssh-keygen, for the SSH public key scenarios)"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq openssh-client >/dev/null
+fi
 target_dir="${CARGO_TARGET_DIR:-target}"
 [[ "$target_dir" == /* ]] || target_dir="$PWD/$target_dir"
 export CREDREPORT_BIN="$target_dir/debug/credreport"
