@@ -1,7 +1,8 @@
 //! `credreport demo` (issue 14): it serves on a loopback port, `credreport fetch` gets both
 //! accounts' reports (the sandbox's through OrganizationAccountAccessRole), `credreport
-//! audit` finds something for every check of the auditor, and two runs ending on the same
-//! day give the same report bytes.
+//! audit` finds something for every check of the auditor (the principal checks in fetch
+//! mode, with privilege and use: issue 24), and two runs ending on the same day give the
+//! same report bytes.
 
 mod common;
 
@@ -90,7 +91,8 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
     // The sandbox, as the organization's administrator: through the role AWS Organizations
     // leaves in member accounts.
     assert!(
-        demo.welcome.contains("The three worst:"),
+        demo.welcome
+            .contains("The three worst (by severity, then privilege):"),
         "{}",
         demo.welcome
     );
@@ -134,6 +136,7 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
         missing.is_empty(),
         "checks that found nothing in the demo: {missing:?}"
     );
+    fetch_mode_audit_weighs_privilege_and_use(&demo.endpoint, &user, dir);
     drop(demo);
 
     // The same day again, into another directory: the same report, byte for byte.
@@ -158,6 +161,100 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
     assert_eq!(a, b, "two runs of the same day give the same report");
     let (rows, _) = credreport_report::read_all(&a).expect("a valid report");
     assert_eq!(rows.len(), 61, "root and 60 users");
+}
+
+/// Issue 24: `credreport audit --endpoint-url` as the demo user, over the organization (the
+/// sandbox through OrganizationAccountAccessRole), also reads the authorization details and
+/// every user's and role's last-accessed data. Every check fires, the principal checks
+/// too: the role of last year's migration is unused and the release role, in steady use,
+/// is not; svc-deploy is allowed Lambda, used in its first year only, and CodeDeploy, never
+/// used, but not EC2, used at every release. Of two stale access keys, the
+/// administrator's finding is one level above the reader's.
+fn fetch_mode_audit_weighs_privilege_and_use(
+    endpoint: &str,
+    user: &[(&'static str, String)],
+    dir: &Path,
+) {
+    use credreport_audit::{CheckId, Severity};
+
+    let audit = run(
+        &[
+            "audit",
+            "--endpoint-url",
+            endpoint,
+            "--all-accounts",
+            "--role-name",
+            "OrganizationAccountAccessRole",
+            "--format",
+            "json",
+        ],
+        user,
+        dir,
+    );
+    assert_eq!(audit.status.code(), Some(0), "{}", stderr(&audit));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&audit)).expect("audit JSON");
+    let failed: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .collect();
+    let fired: BTreeSet<&str> = failed.iter().filter_map(|f| f["check"].as_str()).collect();
+    let missing: Vec<&str> = CheckId::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !fired.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "checks that found nothing in the demo's fetch-mode audit: {missing:?}"
+    );
+    let of = |check: &str, arn: &str| -> Vec<&serde_json::Value> {
+        failed
+            .iter()
+            .filter(|f| f["check"] == check && f["arn"] == arn)
+            .copied()
+            .collect()
+    };
+    let main = |path: &str| format!("arn:aws:iam::123456789012:{path}");
+    let unused_roles: Vec<&str> = failed
+        .iter()
+        .filter(|f| f["check"] == "role-unused")
+        .filter_map(|f| f["arn"].as_str())
+        .collect();
+    assert_eq!(unused_roles, [main("role/service-role/db-migration")]);
+    let deploy = of("permissions-unused", &main("user/service/svc-deploy"));
+    let message = deploy
+        .first()
+        .and_then(|f| f["message"].as_str())
+        .unwrap_or_default();
+    for (listed, expected) in [
+        ("(lambda, last used 20", true),
+        ("(codedeploy, not used)", true),
+        ("(ec2,", false),
+    ] {
+        assert_eq!(message.contains(listed), expected, "{listed}: {message}");
+    }
+    let base = CheckId::AccessKeyUnused.info().severity;
+    let rank = Severity::DESCENDING
+        .iter()
+        .position(|s| *s == base)
+        .expect("a severity");
+    for (who, privilege, severity) in [
+        (
+            "user/people/alice.nguyen",
+            "admin",
+            Severity::DESCENDING[rank.saturating_sub(1)],
+        ),
+        ("user/service/svc-dashboard", "read", base),
+    ] {
+        let found = of("access-key-unused", &main(who));
+        assert_eq!(found.len(), 1, "{who}: {found:?}");
+        let f = found[0];
+        assert_eq!(f["privilege"], privilege, "{who}: {f}");
+        assert_eq!(f["base_severity"], base.name(), "{who}: {f}");
+        assert_eq!(f["severity"], severity.name(), "{who}: {f}");
+    }
 }
 
 /// Issue 27: tools that read ListUsers (an open-source auditor's "console access unused for

@@ -1,6 +1,9 @@
 //! `credreport demo`: one command that shows the whole system. It tells the demo story
 //! (`crate::demo::story`) into a fresh store with a simulated clock, generates the two
-//! accounts' credential reports, audits the main one, prints what to try, and serves until
+//! accounts' credential reports, audits the main one as `credreport audit --endpoint-url`
+//! would (with its authorization details and last-accessed data, `crate::demo::access`:
+//! privilege weighs the findings and the principal checks run), prints what to try, and
+//! serves until
 //! Ctrl-C, as `credreport serve` does (root credentials in `DIR/root-credentials.json`,
 //! `GET /health`).
 
@@ -9,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
-use credreport_audit::{audit, AsOfSource, Collect, Config, Input, Severity, Status};
+use credreport_audit::{audit_with, AsOfSource, Collect, Config, Input, Severity, Status};
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::MasterKey;
 use credreport_iam::{
@@ -20,6 +23,7 @@ use credreport_report::Timestamp;
 use crate::args::DemoArgs;
 use crate::commands::account::credentials_json_of;
 use crate::commands::serve::{init_logging, serve_until_shutdown, write_private};
+use crate::demo::access::account_data;
 use crate::demo::story::{populate, Populated, DEMO_USER};
 
 /// The story's last day: `--as-of` (`YYYY-MM-DD`) or today, from 00:00 UTC.
@@ -134,15 +138,20 @@ struct Summary {
     worst: Vec<String>,
 }
 
+/// The main account's audit, as `credreport audit --endpoint-url` gives it: its report,
+/// authorization details and last-accessed data (the worst first: by severity, then by
+/// privilege).
 fn summarize(iam: &Iam, account: &AccountId) -> anyhow::Result<Summary> {
     let report = iam.credential_report(account)?;
+    let data = account_data(iam, account).context("reading the demo's authorization data")?;
     let mut found = Collect::default();
-    let summary = audit(
+    let summary = audit_with(
         &Config::default(),
         report.generated,
         AsOfSource::Generated,
         vec![Input::new("credential report", report.content.as_slice())],
         None,
+        Some(&data),
         &mut found,
     )
     .context("auditing the demo's report")?;
@@ -151,7 +160,7 @@ fn summarize(iam: &Iam, account: &AccountId) -> anyhow::Result<Summary> {
         .iter()
         .filter(|f| f.status == Status::Fail)
         .collect();
-    failed.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    failed.sort_by_key(|f| f.priority());
     Ok(Summary {
         rows: summary.stats.rows,
         generated: report.generated,
@@ -164,8 +173,9 @@ fn summarize(iam: &Iam, account: &AccountId) -> anyhow::Result<Summary> {
             .take(3)
             .map(|f| {
                 format!(
-                    "{:<8}  {:<22}  {:<14}  {}",
+                    "{:<8}  {:<7}  {:<22}  {:<14}  {}",
                     f.severity.name(),
+                    f.privilege_name(),
                     f.check.as_str(),
                     f.user(),
                     f.message()
@@ -196,8 +206,8 @@ fn print_welcome(
         "credreport demo: account {main} (acme-prod) with {users} users and about three years of IAM history to {y:04}-{m:02}-{d:02},\n\
          and {sandbox} (acme-sandbox), an older account that joined acme-prod's organization.\n\n\
          Credential report of {main}: {rows} rows (root and users), generated {generated}\n\
-         Findings (credreport audit): {counts}\n\
-         The three worst:\n  {worst}\n\n\
+         Findings (credreport audit --endpoint-url: the report, privilege and use): {counts}\n\
+         The three worst (by severity, then privilege):\n  {worst}\n\n\
          Endpoint  {endpoint}   (IAM and STS Query API, AWS Organizations' read API; GET {endpoint}/health answers ok)\n\
          Console   {endpoint}/console/\n\
          \x20 root user:  account {main}, password {root_pw}, MFA seed {seed} (an authenticator app's secret key)\n\
@@ -210,6 +220,8 @@ fn print_welcome(
          \x20 export AWS_ACCESS_KEY_ID={user_id} AWS_SECRET_ACCESS_KEY={user_secret} AWS_DEFAULT_REGION=us-east-1\n\
          \x20 aws iam get-credential-report --endpoint-url {endpoint} --query Content --output text | base64 --decode\n\
          \x20 credreport audit --endpoint-url {endpoint}\n\
+         \x20 aws iam generate-service-last-accessed-details --endpoint-url {endpoint} --arn arn:aws:iam::{main}:user/service/svc-deploy\n\
+         \x20 aws iam get-role --endpoint-url {endpoint} --role-name db-migration --query Role.RoleLastUsed\n\
          \x20 credreport fetch --endpoint-url {endpoint} --account-id {sandbox} --role-name OrganizationAccountAccessRole -o sandbox.csv\n\
          \x20 credreport audit sandbox.csv\n\
          \x20 aws organizations list-accounts --endpoint-url {endpoint}\n\

@@ -21,6 +21,8 @@ use credreport_iam::{
 };
 use credreport_report::Timestamp;
 
+use super::requests::{request, Caller};
+
 /// The main account's id.
 pub const MAIN: &str = "123456789012";
 /// The sandbox account's id.
@@ -172,6 +174,62 @@ impl Story<'_> {
             .record_key_use(key, self.iam.now(), region, service)?;
         Ok(())
     }
+
+    /// The user `name` makes `action` (on any resource) with its key `key`, in `region`.
+    fn call(&self, name: &str, key: &str, action: &str, region: &str) -> anyhow::Result<()> {
+        request(
+            self.iam,
+            &self.account,
+            Caller::User { name, key },
+            action,
+            "*",
+            region,
+        )
+    }
+
+    /// The user `name` assumes `role` (its ARN) with its key `key`, and the role's session
+    /// makes `actions` in `region`.
+    fn assume(
+        &self,
+        name: &str,
+        key: &str,
+        role: &str,
+        actions: &[&str],
+        region: &str,
+    ) -> anyhow::Result<()> {
+        let arn = self.iam.role(&self.account, role)?.arn();
+        let a = &self.account;
+        request(
+            self.iam,
+            a,
+            Caller::User { name, key },
+            "sts:AssumeRole",
+            &arn,
+            region,
+        )?;
+        for action in actions {
+            request(
+                self.iam,
+                a,
+                Caller::Role { name: role },
+                action,
+                "*",
+                region,
+            )?;
+        }
+        Ok(())
+    }
+
+    fn policy(&self, name: &str, document: &str, description: &str) -> anyhow::Result<String> {
+        let p = self.iam.create_policy(
+            &self.account,
+            name,
+            Some("/service/"),
+            document,
+            Some(description),
+        )?;
+        Ok(p.arn)
+    }
 }
 
 /// A person's password in the story (never printed; the policy's rules are met).
@@ -250,6 +308,18 @@ pub fn populate(
     )?;
     s.at(2, 9, 5)?;
     s.sign_in(&alice, &password_of("alice", 2), Some(&alice_seed))?;
+    // alice's access key for the CLI: used in her first months with it, not for seven
+    // months now (an administrator's stale key).
+    s.at(420, 10, 0)?;
+    let (alice_key, _) = s.key(&alice)?;
+    for (day, action, region) in [
+        (410, "ec2:DescribeInstances", "eu-west-1"),
+        (300, "s3:ListBucket", "us-east-1"),
+        (200, "iam:ListUsers", "us-east-1"),
+    ] {
+        s.at(day, 15, 0)?;
+        s.call("alice.nguyen", &alice_key, action, region)?;
+    }
 
     s.at(900, 11, 0)?;
     s.user("grace.hall", Some("/people/"))?;
@@ -314,13 +384,19 @@ pub fn populate(
     // Services.
     s.at(1000, 12, 0)?;
     s.user("svc-deploy", Some("/service/"))?;
+    let pipeline = s.policy(
+        "DeployPipeline",
+        &deploy_pipeline(&main),
+        "Releases: the fleet, the stacks, the artifacts, the functions",
+    )?;
+    iam.attach_policy(&main, Named::User("svc-deploy"), &pipeline)?;
     let deploy = s.owner("svc-deploy")?;
     let (mut deploy_key, _) = s.key(&deploy)?;
     // Rotated every 90 days: a new key, used, the old one made inactive, then deleted.
     let mut day = 1000;
     while day > 90 {
         s.at(day - 1, 3, 0)?;
-        s.use_key(&deploy_key, "us-east-1", "ec2")?;
+        release(&s, &deploy_key, day > 700)?;
         day -= 90;
         s.at(day, 12, 0)?;
         let (next, _) = s.key(&deploy)?;
@@ -331,25 +407,70 @@ pub fn populate(
     }
     s.at(0, 0, 0)?;
     s.clock.advance(-2 * 3600);
-    s.use_key(&deploy_key, "us-east-1", "ec2")?;
+    release(&s, &deploy_key, false)?;
 
+    // Backups: to Glacier vaults at first, to S3 every two months since; the DynamoDB
+    // backups its policy allows were never made.
     s.at(600, 15, 0)?;
     s.user("svc-backup", Some("/service/"))?;
+    let writer = s.policy(
+        "BackupWriter",
+        BACKUP_WRITER,
+        "Nightly backups: S3, Glacier, DynamoDB",
+    )?;
+    iam.attach_policy(&main, Named::User("svc-backup"), &writer)?;
     let (backup_key, _) = s.key(&s.owner("svc-backup")?)?;
+    s.at(590, 2, 0)?;
+    s.call(
+        "svc-backup",
+        &backup_key,
+        "glacier:UploadArchive",
+        "eu-west-1",
+    )?;
+    for day in (61..=541).rev().step_by(60) {
+        s.at(day, 2, 0)?;
+        s.call("svc-backup", &backup_key, "s3:PutObject", "eu-west-1")?;
+    }
     s.at(1, 2, 0)?;
-    s.use_key(&backup_key, "eu-west-1", "s3")?;
+    s.call("svc-backup", &backup_key, "s3:PutObject", "eu-west-1")?;
 
     s.at(500, 15, 30)?;
     s.user("svc-reports", Some("/service/"))?;
+    iam.put_inline_policy(
+        &main,
+        Named::User("svc-reports"),
+        "ReadReportTables",
+        REPORT_TABLES,
+    )?;
     let reports = s.owner("svc-reports")?;
     let (old_key, _) = s.key(&reports)?;
     s.at(200, 6, 0)?;
-    s.use_key(&old_key, "ap-southeast-2", "dynamodb")?;
+    s.call("svc-reports", &old_key, "dynamodb:Query", "ap-southeast-2")?;
     // A second key for a rotation that never finished: the old one is still active.
     s.at(100, 11, 0)?;
     let (new_key, _) = s.key(&reports)?;
     s.at(1, 6, 0)?;
-    s.use_key(&new_key, "ap-southeast-2", "dynamodb")?;
+    s.call("svc-reports", &new_key, "dynamodb:Query", "ap-southeast-2")?;
+
+    // A dashboard's read-only user: its key read the metrics every month, until the
+    // dashboard moved seven months ago (a reader's stale key, beside alice's).
+    s.at(420, 11, 0)?;
+    s.user("svc-dashboard", Some("/service/"))?;
+    iam.attach_policy(
+        &main,
+        Named::User("svc-dashboard"),
+        "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )?;
+    let (dashboard_key, _) = s.key(&s.owner("svc-dashboard")?)?;
+    for day in (209..=419).rev().step_by(30) {
+        s.at(day, 6, 0)?;
+        s.call(
+            "svc-dashboard",
+            &dashboard_key,
+            "cloudwatch:GetMetricData",
+            "us-east-1",
+        )?;
+    }
 
     s.at(300, 10, 0)?;
     s.user("ci-runner", Some("/service/"))?;
@@ -357,11 +478,26 @@ pub fn populate(
 
     s.at(400, 10, 0)?;
     s.user("svc-etl", Some("/service/"))?;
+    iam.put_inline_policy(&main, Named::User("svc-etl"), "EtlJobs", &etl_jobs(&main))?;
     let (etl_key, _) = s.key(&s.owner("svc-etl")?)?;
     // Someone gave the ETL job a console password; nobody ever used it.
     s.password("svc-etl", &password_of("etl", 1), false)?;
+    // The database migration, a year ago: a role for it, assumed by the ETL job for a
+    // few nights, never since.
+    s.at(390, 9, 0)?;
+    migration_role(&s)?;
+    for day in [384, 382, 380] {
+        s.at(day, 1, 30)?;
+        s.assume(
+            "svc-etl",
+            &etl_key,
+            "db-migration",
+            &["rds:DescribeDBInstances", "dynamodb:BatchWriteItem"],
+            "eu-west-1",
+        )?;
+    }
     s.at(2, 4, 0)?;
-    s.use_key(&etl_key, "us-west-2", "sts")?;
+    s.call("svc-etl", &etl_key, "glue:StartJobRun", "us-west-2")?;
 
     s.at(7, 22, 0)?;
     s.use_key(&signer_key, "us-east-1", "codebuild")?;
@@ -382,7 +518,12 @@ pub fn populate(
     let user_key = s.key(&demo)?;
     s.at(1, 9, 0)?;
     s.sign_in(&demo, DEMO_PASSWORD, None)?;
-    s.use_key(&user_key.0, "us-east-1", "iam")?;
+    s.call(
+        DEMO_USER,
+        &user_key.0,
+        "iam:GetCredentialReport",
+        "us-east-1",
+    )?;
 
     fill(
         &s,
@@ -398,6 +539,70 @@ pub fn populate(
         user_password: DEMO_PASSWORD,
         user_key,
     })
+}
+
+/// svc-deploy's policy: the fleet, the stacks, the artifacts, the functions and
+/// deployments, and the `deploy` role.
+fn deploy_pipeline(account: &AccountId) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Release","Effect":"Allow","Action":["ec2:*","s3:*","cloudformation:*","lambda:*","codedeploy:*"],"Resource":"*"}},{{"Sid":"AssumeDeploy","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{account}:role/service-role/deploy"}}]}}"#
+    )
+}
+
+/// svc-backup's policy.
+const BACKUP_WRITER: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Backups","Effect":"Allow","Action":["s3:PutObject","s3:ListBucket","glacier:UploadArchive","glacier:DescribeVault","dynamodb:CreateBackup","dynamodb:DescribeTable"],"Resource":"*"}]}"#;
+
+/// svc-reports' inline policy.
+const REPORT_TABLES: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ReadTables","Effect":"Allow","Action":["dynamodb:Query","dynamodb:GetItem","dynamodb:DescribeTable"],"Resource":"*"}]}"#;
+
+/// svc-etl's inline policy: Glue jobs, their data, and the migration role.
+fn etl_jobs(account: &AccountId) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Jobs","Effect":"Allow","Action":["glue:*","s3:GetObject","s3:PutObject"],"Resource":"*"}},{{"Sid":"Migrate","Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{account}:role/service-role/db-migration"}}]}}"#
+    )
+}
+
+/// The role of last year's database migration, for svc-etl.
+fn migration_role(s: &Story<'_>) -> anyhow::Result<()> {
+    let a = &s.account;
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:user/service/svc-etl"}},"Action":"sts:AssumeRole"}}]}}"#
+    );
+    s.iam.create_role(
+        a,
+        &NewRole {
+            name: "db-migration",
+            path: Some("/service-role/"),
+            assume_role_policy: &trust,
+            description: Some("Assumed by svc-etl to move the tables to RDS"),
+            max_session_duration: None,
+            permissions_boundary: None,
+        },
+    )?;
+    s.iam.put_inline_policy(
+        a,
+        Named::Role("db-migration"),
+        "MigrateTables",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["rds:*","dynamodb:*","s3:GetObject"],"Resource":"*"}]}"#,
+    )?;
+    Ok(())
+}
+
+/// A release by svc-deploy: it looks at the fleet, then assumes `deploy`, whose session
+/// updates the stack and uploads the build. In its first year the pipeline also updated
+/// Lambda functions itself, in us-west-2; never since.
+fn release(s: &Story<'_>, key: &str, first_year: bool) -> anyhow::Result<()> {
+    s.call("svc-deploy", key, "ec2:DescribeInstances", "us-east-1")?;
+    if first_year {
+        s.call("svc-deploy", key, "lambda:UpdateFunctionCode", "us-west-2")?;
+    }
+    s.assume(
+        "svc-deploy",
+        key,
+        "deploy",
+        &["cloudformation:UpdateStack", "s3:PutObject"],
+        "us-east-1",
+    )
 }
 
 fn groups_and_policies(s: &Story<'_>) -> anyhow::Result<()> {
