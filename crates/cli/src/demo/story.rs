@@ -6,8 +6,15 @@
 //! and expired, service users whose keys are rotated on time or not, keys never used, a
 //! second key left active, keys used in several regions and services, signing
 //! certificates, a user whose last sign-in falls in AWS's May 2018 gap, groups, managed
-//! policies and a role; it is the management account of the organization (AWS
-//! Organizations' read API serves it). `acme-sandbox` (210987654321): an older standalone
+//! policies and roles; it is the management account of the organization (AWS
+//! Organizations' read API serves it). Its users and roles make API requests over the
+//! years ([`super::requests`]: the key's or the role's use and last-accessed data, as the
+//! endpoint records them): svc-deploy releases every 90 days through the `deploy` role
+//! (steady use) and updated Lambda functions itself in its first year only; svc-backup
+//! wrote to Glacier, then to S3, never a DynamoDB backup; svc-etl assumed `db-migration`
+//! for a few nights a year ago, never since; alice (an administrator) and svc-dashboard
+//! (read-only) have keys unused for seven months. Policies allow services never used, so
+//! `permissions-unused` and `role-unused` have something to say too. `acme-sandbox` (210987654321): an older standalone
 //! account that joined the organization by invitation, whose root still has a password, no
 //! MFA, a key and a signing certificate; its administrators gave it
 //! `OrganizationAccountAccessRole`, the role Organizations gives the accounts it creates.
