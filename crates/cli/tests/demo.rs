@@ -137,6 +137,7 @@ fn the_demo_serves_reports_on_which_every_check_fires_and_the_same_day_gives_the
         "checks that found nothing in the demo: {missing:?}"
     );
     fetch_mode_audit_weighs_privilege_and_use(&demo.endpoint, &user, dir);
+    the_api_answers_the_storys_uses(&demo.endpoint, &user);
     drop(demo);
 
     // The same day again, into another directory: the same report, byte for byte.
@@ -255,6 +256,66 @@ fn fetch_mode_audit_weighs_privilege_and_use(
         assert_eq!(f["base_severity"], base.name(), "{who}: {f}");
         assert_eq!(f["severity"], severity.name(), "{who}: {f}");
     }
+}
+
+/// Issue 24: the story's requests as IAM's API answers them. RoleLastUsed: the migration
+/// role's last use a year before the release role's, each in its region. svc-deploy's
+/// last-accessed data (GenerateServiceLastAccessedDetails): every service its policy allows,
+/// with the region of its last use, and none for those only the `deploy` role's session
+/// used (S3, CloudFormation) or nobody used (CodeDeploy).
+fn the_api_answers_the_storys_uses(endpoint: &str, user: &[(&'static str, String); 2]) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let iam = iam_client(endpoint, &user[0].1, &user[1].1);
+    runtime.block_on(async {
+        let mut last_used = BTreeMap::new();
+        for role in ["db-migration", "deploy"] {
+            let out = iam
+                .get_role()
+                .role_name(role)
+                .send()
+                .await
+                .expect("GetRole");
+            let used = out
+                .role()
+                .and_then(|r| r.role_last_used())
+                .expect("RoleLastUsed");
+            let at = used.last_used_date().map(|t| t.secs()).expect("a last use");
+            last_used.insert(role, (at, used.region().map(str::to_owned)));
+        }
+        let (migration, deploy) = (&last_used["db-migration"], &last_used["deploy"]);
+        assert_eq!(migration.1.as_deref(), Some("eu-west-1"), "{last_used:?}");
+        assert_eq!(deploy.1.as_deref(), Some("us-east-1"), "{last_used:?}");
+        assert!(deploy.0 - migration.0 > 365 * 86_400, "{last_used:?}");
+
+        let job = iam
+            .generate_service_last_accessed_details()
+            .arn("arn:aws:iam::123456789012:user/service/svc-deploy")
+            .send()
+            .await
+            .expect("GenerateServiceLastAccessedDetails");
+        let details = iam
+            .get_service_last_accessed_details()
+            .job_id(job.job_id().expect("a job id"))
+            .send()
+            .await
+            .expect("GetServiceLastAccessedDetails");
+        let regions: BTreeMap<&str, Option<&str>> = details
+            .services_last_accessed()
+            .iter()
+            .map(|s| (s.service_namespace(), s.last_authenticated_region()))
+            .collect();
+        assert_eq!(
+            regions,
+            BTreeMap::from([
+                ("cloudformation", None),
+                ("codedeploy", None),
+                ("ec2", Some("us-east-1")),
+                ("lambda", Some("us-west-2")),
+                ("s3", None),
+                ("sts", Some("us-east-1")),
+            ])
+        );
+    });
 }
 
 /// Issue 27: tools that read ListUsers (an open-source auditor's "console access unused for
