@@ -484,9 +484,9 @@ pub struct DemoArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
 
-    /// Users of the main account (15 of them are the story's own).
+    /// Users of the main account (16 of them are the story's own).
     #[arg(long, value_name = "N", default_value_t = 60,
-          value_parser = clap::value_parser!(u16).range(15..=5000))]
+          value_parser = clap::value_parser!(u16).range(16..=5000))]
     pub users: u16,
 
     /// End the history on this day (`YYYY-MM-DD`) instead of today: the same day gives

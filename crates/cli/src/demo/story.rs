@@ -245,7 +245,7 @@ fn password_of(name: &str, n: u32) -> String {
 }
 
 /// Tells the whole story, ending at `end` (00:00 UTC of the demo's day); `users` is the
-/// main account's number of users (at least the story's own 15).
+/// main account's number of users (at least the story's own 16).
 pub fn populate(
     iam: &Iam,
     clock: &ManualClock,
