@@ -28,8 +28,10 @@ from presign import BODIES, sign
 
 
 class Client:
-    def __init__(self, port, access_key, secret_key, extra_headers=None):
+    def __init__(self, port, access_key, secret_key, extra_headers=None, service="iam", token=None):
         self.port = port
+        self.service = service
+        self.token = token
         self.ak = access_key
         self.sk = secret_key
         self.extra = dict(extra_headers or {})
@@ -41,7 +43,7 @@ class Client:
     def call(self, body):
         """(status, response body bytes). Signs, sends, reads; one reconnect on a dropped
         kept-alive connection (bounded: two attempts)."""
-        headers = sign(self.port, self.ak, self.sk, body)
+        headers = sign(self.port, self.ak, self.sk, body, service=self.service, token=self.token)
         headers.update(self.extra)
         for attempt in range(2):
             if self.conn is None:

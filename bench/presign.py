@@ -28,7 +28,7 @@ BODIES = {
 }
 
 
-def sign(port, access_key, secret_key, body, region="us-east-1", service="iam"):
+def sign(port, access_key, secret_key, body, region="us-east-1", service="iam", token=None):
     """The headers of a signed POST / with `body` to 127.0.0.1:port (Host excluded: every
     client derives it from the URL, `127.0.0.1:PORT`, which is what was signed)."""
     req = AWSRequest(
@@ -37,7 +37,7 @@ def sign(port, access_key, secret_key, body, region="us-east-1", service="iam"):
         data=body.encode(),
         headers={"Content-Type": CONTENT_TYPE},
     )
-    SigV4Auth(Credentials(access_key, secret_key), service, region).add_auth(req)
+    SigV4Auth(Credentials(access_key, secret_key, token), service, region).add_auth(req)
     return {k: v for k, v in req.headers.items() if k.lower() != "host"}
 
 

@@ -737,3 +737,131 @@ async fn fetch_mode_audit_weighs_the_same_finding_by_each_users_privilege() {
         assert_eq!(f["severity"], f["base_severity"], "{user}: {f}");
     }
 }
+
+/// Issue 24's fetch mode answers users whose only policies are their groups' from their
+/// groups' jobs (`review::fetch::access_plan`): what it gives each of them must be what a
+/// job of the user's own says, service by service (the region of a use aside, which a
+/// group's job gives for its latest user only).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_jobs_give_each_member_what_its_own_job_gives() {
+    use credreport_review::fetch::{access::fetch_access, FetchOptions};
+    let server = Server::start();
+    let iam = server.root_iam();
+    for (group, policy) in [
+        ("readers", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        ("iam-admins", "arn:aws:iam::aws:policy/IAMFullAccess"),
+    ] {
+        iam.create_group()
+            .group_name(group)
+            .send()
+            .await
+            .expect("CreateGroup");
+        iam.attach_group_policy()
+            .group_name(group)
+            .policy_arn(policy)
+            .send()
+            .await
+            .expect("AttachGroupPolicy");
+    }
+    // (user, groups, an inline policy of its own, whether it calls ListUsers and
+    // GetCallerIdentity with its key)
+    let people: [(&str, &[&str], bool, bool); 5] = [
+        ("ann", &["readers", "iam-admins"], false, true),
+        ("bob", &["readers"], false, true),
+        ("cy", &["readers"], false, false),
+        ("dee", &["iam-admins"], true, true),
+        ("eve", &[], false, false),
+    ];
+    for (user, groups, inline, calls) in people {
+        iam.create_user()
+            .user_name(user)
+            .send()
+            .await
+            .expect("CreateUser");
+        for g in groups {
+            iam.add_user_to_group()
+                .group_name(*g)
+                .user_name(user)
+                .send()
+                .await
+                .expect("AddUserToGroup");
+        }
+        if inline {
+            iam.put_user_policy()
+                .user_name(user)
+                .policy_name("own")
+                .policy_document(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}]}"#)
+                .send()
+                .await
+                .expect("PutUserPolicy");
+        }
+        if calls {
+            let key = iam
+                .create_access_key()
+                .user_name(user)
+                .send()
+                .await
+                .expect("CreateAccessKey");
+            let key = key.access_key().expect("AccessKey");
+            let own = iam_client(
+                &server.endpoint,
+                key.access_key_id(),
+                key.secret_access_key(),
+            );
+            own.list_users()
+                .send()
+                .await
+                .expect("ListUsers as the user");
+        }
+    }
+    let opts = FetchOptions {
+        access: true,
+        ..FetchOptions::default()
+    };
+    let data = fetch_access(&iam, "credreport serve", &opts)
+        .await
+        .expect("fetch_access");
+    let arn = |user: &str| format!("arn:aws:iam::{}:user/{user}", server.account);
+    let mut some_use = false;
+    for (user, ..) in people {
+        let got = data
+            .last_accessed
+            .get(&arn(user))
+            .unwrap_or_else(|| panic!("{user} has no last-accessed data"));
+        let job = iam
+            .generate_service_last_accessed_details()
+            .arn(arn(user))
+            .send()
+            .await
+            .expect("GenerateServiceLastAccessedDetails");
+        let own = iam
+            .get_service_last_accessed_details()
+            .job_id(job.job_id().expect("JobId"))
+            .max_items(1000)
+            .send()
+            .await
+            .expect("GetServiceLastAccessedDetails");
+        let want: Vec<(String, Option<i64>)> = own
+            .services_last_accessed()
+            .iter()
+            .map(|s| {
+                let at = s.last_authenticated().map(|t| t.secs());
+                (s.service_namespace().to_owned(), at)
+            })
+            .collect();
+        let mut have: Vec<(String, Option<i64>)> = got
+            .services
+            .iter()
+            .map(|s| {
+                let at = s.last_authenticated.map(|t| t.unix_seconds() as i64);
+                (s.namespace.clone(), at)
+            })
+            .collect();
+        have.sort();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        assert_eq!(have, want_sorted, "{user}");
+        some_use |= want.iter().any(|(_, at)| at.is_some());
+    }
+    assert!(some_use, "the scenario made no use to compare");
+}

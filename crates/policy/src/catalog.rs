@@ -438,8 +438,17 @@ impl Catalog {
         set
     }
 
-    /// The actions a statement's `Action` (or `NotAction`) covers.
+    /// The actions a statement's `Action` (or `NotAction`) covers. The statement keeps
+    /// the answer (there is one catalog, [`Catalog::get`]), so a policy read again costs
+    /// a copy of the set, not a match of every pattern against the catalog.
     pub fn covered_by(&self, statement: &Statement) -> ActionSet {
+        statement
+            .covered()
+            .get_or_init(|| self.match_actions(statement))
+            .clone()
+    }
+
+    fn match_actions(&self, statement: &Statement) -> ActionSet {
         let actions = statement.actions();
         let mut set = self.empty_set();
         for glob in actions.patterns() {

@@ -1,8 +1,11 @@
 //! One statement: its elements read and checked as IAM checks them, and whether it
 //! applies to a request.
 
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
 
+use crate::catalog::ActionSet;
 use crate::condition::{parse_block, Condition};
 use crate::context::RequestContext;
 use crate::document::PolicyKind;
@@ -34,9 +37,18 @@ pub struct Statement {
     conditions: Box<[Condition]>,
     start: Position,
     end: Position,
+    /// The catalog actions its `Action` or `NotAction` covers, worked out once
+    /// ([`crate::catalog::Catalog::covered_by`]): a parsed policy is shared and read
+    /// again and again.
+    covered: OnceLock<ActionSet>,
 }
 
 impl Statement {
+    /// Where [`crate::catalog::Catalog::covered_by`] keeps its answer.
+    pub(crate) fn covered(&self) -> &OnceLock<ActionSet> {
+        &self.covered
+    }
+
     /// The `Sid`, when it has a non-empty one.
     pub fn sid(&self) -> Option<&str> {
         self.sid.as_deref()
@@ -272,5 +284,6 @@ pub(crate) fn parse_statement(
         conditions: conditions.into(),
         start,
         end,
+        covered: OnceLock::new(),
     })
 }

@@ -1,10 +1,12 @@
 //! What a fetch-mode audit reads besides the report: the account's authorization details
 //! (GetAccountAuthorizationDetails, every page) and each user's and role's service
-//! last-accessed data (a GenerateServiceLastAccessedDetails job each, at most
-//! [`JOBS_AT_ONCE`] at a time, waited on while `IN_PROGRESS` as the report is waited on,
-//! then GetServiceLastAccessedDetails page by page). Throttled calls wait and try again
-//! within the fetch's timeout.
+//! last-accessed data: GenerateServiceLastAccessedDetails jobs, at most [`JOBS_AT_ONCE`] at
+//! a time, waited on while `IN_PROGRESS` as the report is waited on, then
+//! GetServiceLastAccessedDetails page by page. A user whose only policies are its groups'
+//! is answered by its groups' jobs (see [`super::access_plan`]); the others get a job each.
+//! Throttled calls wait and try again within the fetch's timeout.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,6 +24,7 @@ use credreport_privilege::{
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use super::access_plan::{member_access, GroupAccess, GroupService, Plan};
 use super::client::{describe, error_code};
 use super::wait::Jitter;
 use super::{is_busy, FetchOptions};
@@ -47,13 +50,8 @@ pub async fn fetch_access(
 ) -> anyhow::Result<AccessData> {
     let started = Instant::now();
     let details = authorization_details(iam, place, opts, started).await?;
-    let principals: Vec<String> = details
-        .users
-        .iter()
-        .map(|u| u.arn.clone())
-        .chain(details.roles.iter().map(|r| r.arn.clone()))
-        .collect();
-    let last_accessed = last_accessed(iam, place, opts, started, principals).await?;
+    let plan = Plan::of(&details);
+    let last_accessed = last_accessed(iam, place, opts, started, plan).await?;
     Ok(AccessData {
         details,
         last_accessed,
@@ -248,99 +246,247 @@ async fn authorization_details(
     ))
 }
 
+/// Every job of `plan`, at most [`JOBS_AT_ONCE`] at a time: each principal's own, and each
+/// group's for its members.
 async fn last_accessed(
     iam: &Client,
     place: &str,
     opts: &FetchOptions,
     started: Instant,
-    principals: Vec<String>,
+    plan: Plan,
 ) -> anyhow::Result<LastAccessed> {
+    enum Done {
+        Principal(String, Option<PrincipalAccess>),
+        Group(String, Option<GroupAccess>),
+    }
     let permits = Arc::new(Semaphore::new(JOBS_AT_ONCE));
     let mut tasks = JoinSet::new();
-    for arn in principals {
+    for (arn, group) in plan
+        .principals
+        .into_iter()
+        .map(|a| (a, false))
+        .chain(plan.groups.into_iter().map(|a| (a, true)))
+    {
         let (iam, place, opts, permits) =
             (iam.clone(), place.to_owned(), *opts, Arc::clone(&permits));
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
-            let access = principal_access(&iam, &place, &opts, started, &arn).await;
-            (arn, access)
+            let job = Job {
+                iam: &iam,
+                place: &place,
+                opts: &opts,
+                started,
+                arn: &arn,
+            };
+            Ok::<_, anyhow::Error>(if group {
+                let access = job.group().await?;
+                Done::Group(arn, access)
+            } else {
+                let access = job.principal().await?;
+                Done::Principal(arn, access)
+            })
         });
     }
     let mut data = LastAccessed::default();
+    let mut groups = HashMap::new();
     while let Some(joined) = tasks.join_next().await {
-        let (arn, access) = joined.map_err(|e| anyhow!("internal error: {e}"))?;
-        if let Some(access) = access? {
-            data.insert(arn, access);
+        match joined.map_err(|e| anyhow!("internal error: {e}"))?? {
+            Done::Principal(arn, Some(access)) => data.insert(arn, access),
+            Done::Group(arn, Some(access)) => {
+                groups.insert(arn, access);
+            }
+            Done::Principal(_, None) | Done::Group(_, None) => {}
         }
+    }
+    for (user, of) in &plan.covered {
+        if let Some(access) = member_access(user, of, &groups) {
+            data.insert(user.clone(), access);
+        }
+    }
+    for user in plan.empty {
+        data.insert(user, PrincipalAccess::default());
     }
     Ok(data)
 }
 
-/// One principal's job: started, waited on, read page by page. `None` when IAM says the
-/// job failed (the principal is then left out: no finding rests on it).
-async fn principal_access(
-    iam: &Client,
-    place: &str,
-    opts: &FetchOptions,
+/// One last-accessed job: about `arn`, at `place`.
+struct Job<'a> {
+    iam: &'a Client,
+    place: &'a str,
+    opts: &'a FetchOptions,
     started: Instant,
-    arn: &str,
-) -> anyhow::Result<Option<PrincipalAccess>> {
-    let job = patiently(
-        "GenerateServiceLastAccessedDetails",
-        place,
-        opts,
-        started,
-        || iam.generate_service_last_accessed_details().arn(arn).send(),
-    )
-    .await?;
-    let job_id = job.job_id().unwrap_or_default().to_owned();
-    let mut jitter = Jitter::default();
-    let mut attempt = 0u32;
-    let mut access = PrincipalAccess::default();
-    let mut marker: Option<String> = None;
-    loop {
-        let out = patiently(
-            "GetServiceLastAccessedDetails",
-            place,
-            opts,
-            started,
+    arn: &'a str,
+}
+
+/// The most items a page of the last-accessed answers may hold (IAM's limit).
+const PAGE: i32 = 1000;
+
+impl Job<'_> {
+    /// Starts the job; answers its id.
+    async fn start(&self) -> anyhow::Result<String> {
+        let job = patiently(
+            "GenerateServiceLastAccessedDetails",
+            self.place,
+            self.opts,
+            self.started,
             || {
-                iam.get_service_last_accessed_details()
-                    .job_id(&job_id)
-                    .set_marker(marker.clone())
+                self.iam
+                    .generate_service_last_accessed_details()
+                    .arn(self.arn)
                     .send()
             },
         )
         .await?;
-        match out.job_status() {
-            JobStatusType::Completed => {}
-            JobStatusType::Failed => return Ok(None),
-            _ => {
-                let delay = opts
-                    .backoff
-                    .next_delay(attempt, started.elapsed(), opts.timeout, jitter.next_unit())
-                    .ok_or_else(|| {
-                        anyhow!("GetServiceLastAccessedDetails at {place}: the job for {arn} did not complete in time")
-                    })?;
-                tokio::time::sleep(delay).await;
-                attempt = attempt.saturating_add(1);
-                continue;
+        Ok(job.job_id().unwrap_or_default().to_owned())
+    }
+
+    /// The job's answer, page by page, once it is complete; `None` when IAM says it
+    /// failed.
+    async fn services(
+        &self,
+        job_id: &str,
+    ) -> anyhow::Result<Option<(Time, Vec<sdk::ServiceLastAccessed>)>> {
+        let mut jitter = Jitter::default();
+        let mut attempt = 0u32;
+        let mut services = Vec::new();
+        let mut marker: Option<String> = None;
+        loop {
+            let out = patiently(
+                "GetServiceLastAccessedDetails",
+                self.place,
+                self.opts,
+                self.started,
+                || {
+                    self.iam
+                        .get_service_last_accessed_details()
+                        .job_id(job_id)
+                        .max_items(PAGE)
+                        .set_marker(marker.clone())
+                        .send()
+                },
+            )
+            .await?;
+            match out.job_status() {
+                JobStatusType::Completed => {}
+                JobStatusType::Failed => return Ok(None),
+                _ => {
+                    let delay = self
+                        .opts
+                        .backoff
+                        .next_delay(attempt, self.started.elapsed(), self.opts.timeout, jitter.next_unit())
+                        .ok_or_else(|| {
+                            anyhow!(
+                                "GetServiceLastAccessedDetails at {}: the job for {} did not complete in time",
+                                self.place,
+                                self.arn
+                            )
+                        })?;
+                    tokio::time::sleep(delay).await;
+                    attempt = attempt.saturating_add(1);
+                    continue;
+                }
+            }
+            services.extend_from_slice(out.services_last_accessed());
+            match out.marker() {
+                Some(next) if out.is_truncated() && Some(next) != marker.as_deref() => {
+                    marker = Some(next.to_owned());
+                }
+                _ => return Ok(Some((time(out.job_completion_date()), services))),
             }
         }
-        access.computed = Some(time(out.job_completion_date()));
-        access
-            .services
-            .extend(out.services_last_accessed().iter().map(|s| ServiceAccess {
-                namespace: s.service_namespace().to_owned(),
-                name: s.service_name().to_owned(),
-                last_authenticated: s.last_authenticated().map(time),
-                region: s.last_authenticated_region().map(str::to_owned),
-            }));
-        match out.marker() {
-            Some(next) if out.is_truncated() && Some(next) != marker.as_deref() => {
-                marker = Some(next.to_owned());
-            }
-            _ => return Ok(Some(access)),
+    }
+
+    /// A user's or role's own job. `None` when IAM says the job failed (the principal is
+    /// then left out: no finding rests on it).
+    async fn principal(&self) -> anyhow::Result<Option<PrincipalAccess>> {
+        let job_id = self.start().await?;
+        let Some((computed, services)) = self.services(&job_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(PrincipalAccess {
+            computed: Some(computed),
+            services: services.iter().map(service_access).collect(),
+        }))
+    }
+
+    /// A group's job, with each used service's members
+    /// (GetServiceLastAccessedDetailsWithEntities). `None` when IAM says it failed.
+    async fn group(&self) -> anyhow::Result<Option<GroupAccess>> {
+        let job_id = self.start().await?;
+        let Some((computed, services)) = self.services(&job_id).await? else {
+            return Ok(None);
+        };
+        let mut access = GroupAccess {
+            computed: Some(computed),
+            services: Vec::with_capacity(services.len()),
+        };
+        for s in &services {
+            let used = s.total_authenticated_entities().unwrap_or(0) > 0
+                || s.last_authenticated().is_some();
+            let members = if used {
+                self.members(&job_id, s.service_namespace()).await?
+            } else {
+                HashMap::new()
+            };
+            access.services.push(GroupService {
+                service: service_access(s),
+                last_entity: s.last_authenticated_entity().map(str::to_owned),
+                members,
+            });
         }
+        Ok(Some(access))
+    }
+
+    /// Each member's last use of `namespace` that the group granted.
+    async fn members(
+        &self,
+        job_id: &str,
+        namespace: &str,
+    ) -> anyhow::Result<HashMap<String, Time>> {
+        let mut members = HashMap::new();
+        let mut marker: Option<String> = None;
+        // Bounded: a page moves the marker on; an endpoint that repeats one is stopped.
+        for _ in 0..100_000 {
+            let out = patiently(
+                "GetServiceLastAccessedDetailsWithEntities",
+                self.place,
+                self.opts,
+                self.started,
+                || {
+                    self.iam
+                        .get_service_last_accessed_details_with_entities()
+                        .job_id(job_id)
+                        .service_namespace(namespace)
+                        .max_items(PAGE)
+                        .set_marker(marker.clone())
+                        .send()
+                },
+            )
+            .await?;
+            for e in out.entity_details_list() {
+                if let (Some(info), Some(at)) = (e.entity_info(), e.last_authenticated()) {
+                    members.insert(info.arn().to_owned(), time(at));
+                }
+            }
+            match out.marker() {
+                Some(next) if out.is_truncated() && Some(next) != marker.as_deref() => {
+                    marker = Some(next.to_owned());
+                }
+                _ => return Ok(members),
+            }
+        }
+        Err(anyhow!(
+            "GetServiceLastAccessedDetailsWithEntities at {}: too many pages",
+            self.place
+        ))
+    }
+}
+
+fn service_access(s: &sdk::ServiceLastAccessed) -> ServiceAccess {
+    ServiceAccess {
+        namespace: s.service_namespace().to_owned(),
+        name: s.service_name().to_owned(),
+        last_authenticated: s.last_authenticated().map(time),
+        region: s.last_authenticated_region().map(str::to_owned),
     }
 }

@@ -20,6 +20,7 @@ use aws_sdk_iam::types::ReportStateType;
 use credreport_report::{ReportReader, Timestamp};
 
 pub mod access;
+pub mod access_plan;
 pub mod account;
 pub mod client;
 pub mod org;
