@@ -89,21 +89,32 @@ pub struct EntityUse {
     pub at: i64,
 }
 
-/// A service the entity's policies allow, and its use.
+/// A service the entity's policies allow, and its use. Stored as little as it can be (a
+/// job lists hundreds of services, most of them never used): the name comes from the
+/// catalog when the job is read, and empty fields are left out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceUse {
     /// Its namespace (`s3`).
     pub namespace: String,
     /// Its name (`Amazon S3`).
+    #[serde(default, skip_serializing)]
     pub name: String,
     /// Its last use, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<UseFacts>,
     /// How many users and roles used it.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub total: u32,
     /// Its tracked actions (ACTION_LEVEL jobs, tracked namespaces only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<TrackedAction>>,
     /// The entities that used it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uses: Vec<EntityUse>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// A user or role a job names (EntityInfo).
@@ -334,9 +345,24 @@ impl Iam {
         if job.owner != owner {
             return Err(missing());
         }
+        name_services(&mut job);
         job.job_id = stored.job_id;
         job.created = stored.created;
         Ok(job)
+    }
+}
+
+/// Gives the services of a job read back their names (the stored answer leaves them out;
+/// a job stored before it did keeps its own).
+fn name_services(job: &mut AccessJob) {
+    let catalog = Catalog::get();
+    for service in &mut job.services {
+        if service.name.is_empty() {
+            service.name = catalog
+                .service_name(&service.namespace)
+                .unwrap_or(&service.namespace)
+                .to_owned();
+        }
     }
 }
 
@@ -420,4 +446,77 @@ fn job_entity(tx: &mut dyn Tx, account: &AccountId, e: &Entity) -> Result<Option
         }),
         EntityKind::Group => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // A failed set-up is a failed test.
+
+    use super::*;
+
+    fn job(services: Vec<ServiceUse>) -> AccessJob {
+        AccessJob {
+            job_id: String::new(),
+            created: epoch(),
+            owner: "arn:aws:iam::111122223333:root".to_owned(),
+            arn: "arn:aws:iam::111122223333:user/ann".to_owned(),
+            granularity: Granularity::Service,
+            services,
+            entities: Vec::new(),
+        }
+    }
+
+    fn service(namespace: &str, name: &str, last: Option<UseFacts>) -> ServiceUse {
+        ServiceUse {
+            namespace: namespace.to_owned(),
+            name: name.to_owned(),
+            total: u32::from(last.is_some()),
+            uses: last
+                .iter()
+                .map(|l| EntityUse {
+                    entity: 0,
+                    at: l.at,
+                })
+                .collect(),
+            last,
+            actions: None,
+        }
+    }
+
+    #[test]
+    fn a_stored_job_leaves_out_names_and_empty_fields_and_reads_back_whole() {
+        let used = UseFacts {
+            at: 1_700_000_000,
+            entity: "arn:aws:iam::111122223333:user/ann".to_owned(),
+            region: "eu-west-1".to_owned(),
+        };
+        let written = job(vec![
+            service("s3", "Amazon S3", None),
+            service(
+                "iam",
+                "AWS Identity and Access Management (IAM)",
+                Some(used),
+            ),
+        ]);
+        let text = serde_json::to_string(&written).unwrap();
+        assert!(text.contains(r#"{"namespace":"s3"}"#), "{text}");
+        assert!(!text.contains("Amazon S3"), "{text}");
+        let mut read: AccessJob = serde_json::from_str(&text).unwrap();
+        name_services(&mut read);
+        assert_eq!(
+            read.services[0].name,
+            Catalog::get().service_name("s3").unwrap()
+        );
+        assert_eq!(read.services[1].last, written.services[1].last);
+        assert_eq!(read.services[1].total, 1);
+    }
+
+    #[test]
+    fn a_job_stored_whole_before_still_reads() {
+        let old = r#"{"owner":"o","arn":"a","granularity":"SERVICE_LEVEL","services":[{"namespace":"s3","name":"Old Name","last":null,"total":0,"actions":null,"uses":[]}],"entities":[]}"#;
+        let mut read: AccessJob = serde_json::from_str(old).unwrap();
+        name_services(&mut read);
+        assert_eq!(read.services[0].name, "Old Name");
+        assert_eq!(read.services[0].total, 0);
+    }
 }
