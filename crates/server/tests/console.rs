@@ -1400,3 +1400,90 @@ async fn every_cell_of_a_stacked_table_has_its_label() {
         }
     }
 }
+
+/// The root user, as a caller of the operations layer in a test.
+struct RootCaller(AccountId);
+
+impl credreport_server::authz::Caller for RootCaller {
+    fn account(&self) -> &AccountId {
+        &self.0
+    }
+    fn identity(&self) -> credreport_server::authz::Identity<'_> {
+        credreport_server::authz::Identity::Root
+    }
+    fn arn(&self) -> credreport_iam::Arn {
+        credreport_iam::Arn::root(&self.0)
+    }
+    fn session(&self) -> Option<&credreport_iam::sts::SessionFacts> {
+        None
+    }
+}
+
+/// The console's audit reads every user's and role's last-accessed data at once; for each
+/// it is what a GenerateServiceLastAccessedDetails job about it answers (the Access
+/// Advisor panel's): the services its own and its groups' inline and managed policies
+/// allow, each with its last use and region.
+#[tokio::test]
+async fn the_accounts_last_accessed_data_read_at_once_is_each_principals_job() {
+    let f = fixture();
+    let a = &f.account;
+    f.user("alice", None, Some("Alice-Password-1"));
+    f.grant("alice", &Grant::Inline(&["iam:ListUsers", "s3:GetObject"]));
+    f.user("bob", None, None);
+    f.grant("bob", &Grant::Group("Readers", READ_ONLY));
+    f.iam
+        .put_inline_policy(
+            a,
+            credreport_iam::Named::Group("Readers"),
+            "ec2",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#,
+        )
+        .unwrap();
+    f.user("carol", None, None);
+    f.role("Deployer", &[]);
+    f.iam
+        .attach_policy(a, credreport_iam::Named::Role("Deployer"), ADMIN)
+        .unwrap();
+    f.role("Empty", &[]);
+    // alice uses IAM from the console.
+    let mut alice = f.browser();
+    alice
+        .sign_in(ACCOUNT, Some("alice"), "Alice-Password-1")
+        .await;
+    assert_eq!(alice.get("/console/users").await.status, StatusCode::OK);
+    let root = RootCaller(a.clone());
+    let context = credreport_server::ops::RequestContext::at(f.iam.now());
+    let ops = credreport_server::ops::Ops::new(&f.iam, &root, &context);
+    let details = ops.privilege_details().unwrap();
+    let all = ops.principals_last_accessed(&details).unwrap();
+    assert_eq!(all.len(), 5);
+    let mut used = 0;
+    for (arn, access) in all.iter() {
+        let job: Vec<_> = ops
+            .access_advisor(&credreport_iam::Arn::parse(arn).unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|s| {
+                let last = s.last.map(|l| (l.time().unix(), l.region));
+                (s.namespace, s.name, last)
+            })
+            .collect();
+        let read: Vec<_> = access
+            .services
+            .iter()
+            .map(|s| {
+                let last = s
+                    .last_authenticated
+                    .map(|t| i64::try_from(t.unix_seconds()).unwrap());
+                (
+                    s.namespace.clone(),
+                    s.name.clone(),
+                    last.zip(s.region.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(read, job, "{arn}");
+        used += read.iter().filter(|s| s.2.is_some()).count();
+    }
+    assert_eq!(used, 1, "alice's use of IAM");
+}

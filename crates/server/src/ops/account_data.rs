@@ -5,9 +5,13 @@
 //! what `credreport audit` would read from this endpoint in fetch mode, the console's
 //! pages read here without the round trip.
 
-use credreport_iam::last_accessed::{Granularity, ServiceUse};
-use credreport_iam::model::{InlinePolicy, Tag};
+use std::collections::HashMap;
+
+use credreport_iam::last_accessed::{allowed_actions, allowed_namespaces, AccessUse};
+use credreport_iam::model::{Entity, InlinePolicy, Tag};
 use credreport_iam::{AuthorizationDetails, DetailsFilter};
+use credreport_policy::catalog::Catalog;
+use credreport_policy::{Policy, PolicyKind};
 use credreport_privilege as privilege;
 use credreport_privilege::{LastAccessed, PrincipalAccess, ServiceAccess, Time};
 use credreport_report::Timestamp;
@@ -22,38 +26,74 @@ impl Ops<'_> {
     }
 
     /// The last-accessed data of every user and role of `details` now, as a
-    /// GenerateServiceLastAccessedDetails job (`SERVICE_LEVEL`) about each would answer,
-    /// each authorized as that action on the principal: all of them or, when one is
-    /// refused, the refusal (an audit of part of the account's unused permissions would
-    /// pass the others over in silence). The data is that of the moment, so no
-    /// completion time is given: two reads with the same uses are equal.
+    /// GenerateServiceLastAccessedDetails job (`SERVICE_LEVEL`) about each would answer
+    /// (the services its identity-based policies allow, its own and its groups', each with
+    /// its last use), each authorized as that action on the principal: all of them or,
+    /// when one is refused, the refusal (an audit of part of the account's unused
+    /// permissions would pass the others over in silence). Read at once: the uses on one
+    /// snapshot, the services worked out once per distinct set of policies (from `details`,
+    /// as a job works them out from the store). The data is that of the moment, so no
+    /// completion time is given.
     pub fn principals_last_accessed(
         &self,
         details: &privilege::AuthorizationDetails,
     ) -> OpResult<LastAccessed> {
-        let arns = details
-            .users
-            .iter()
-            .map(|u| u.arn.as_str())
-            .chain(details.roles.iter().map(|r| r.arn.as_str()));
-        let owner = self.caller.arn();
-        let mut out = LastAccessed::default();
-        for arn in arns {
+        let principals = principals(details);
+        for p in &principals {
             self.authorize(
                 Action::GenerateServiceLastAccessedDetails,
-                &Resource::given(arn),
+                &Resource::given(&p.arn),
             )?;
-            let job = self.iam.last_accessed_now(
-                self.account(),
-                owner.as_str(),
-                arn,
-                Granularity::Service,
-            )?;
+        }
+        let entities: Vec<Entity> = principals.iter().map(|p| p.entity.clone()).collect();
+        let uses = self.iam.principal_uses(self.account(), &entities)?;
+        let catalog = Catalog::get();
+        let mut parsed: HashMap<&str, Option<Policy>> = HashMap::new();
+        let mut allowed: HashMap<Vec<&str>, Vec<&'static str>> = HashMap::new();
+        let mut out = LastAccessed::default();
+        for (p, uses) in principals.iter().zip(uses) {
+            if !allowed.contains_key(&p.documents) {
+                for d in &p.documents {
+                    parsed
+                        .entry(d)
+                        .or_insert_with(|| Policy::parse(d, PolicyKind::Identity).ok());
+                }
+                let policies = p
+                    .documents
+                    .iter()
+                    .filter_map(|d| parsed.get(d).and_then(Option::as_ref));
+                let namespaces = allowed_namespaces(&allowed_actions(policies));
+                allowed.insert(p.documents.clone(), namespaces);
+            }
+            let mut latest: HashMap<&str, &AccessUse> = HashMap::new();
+            for u in uses.iter().filter(|u| u.is_service()) {
+                let at = latest.entry(u.namespace.as_str()).or_insert(u);
+                if u.at > at.at {
+                    *at = u;
+                }
+            }
+            let services = allowed
+                .get(&p.documents)
+                .map(|namespaces| {
+                    namespaces
+                        .iter()
+                        .map(|ns| {
+                            let last = latest.get(ns);
+                            ServiceAccess {
+                                namespace: (*ns).to_owned(),
+                                name: catalog.service_name(ns).unwrap_or(ns).to_owned(),
+                                last_authenticated: last.map(|u| time(u.at)),
+                                region: last.map(|u| u.region.clone()),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             out.insert(
-                arn,
+                p.arn.clone(),
                 PrincipalAccess {
                     computed: None,
-                    services: job.services.iter().map(service).collect(),
+                    services,
                 },
             );
         }
@@ -61,17 +101,84 @@ impl Ops<'_> {
     }
 }
 
-fn time(t: Timestamp) -> Time {
-    Time::from_unix_seconds(t.unix())
+/// A user or role, and the documents of its identity-based policies (its own and its
+/// groups', inline and managed: what a last-accessed job lists services from), sorted.
+struct Principal<'d> {
+    arn: String,
+    entity: Entity,
+    documents: Vec<&'d str>,
 }
 
-fn service(s: &ServiceUse) -> ServiceAccess {
-    ServiceAccess {
-        namespace: s.namespace.clone(),
-        name: s.name.clone(),
-        last_authenticated: s.last.as_ref().map(|l| time(l.time())),
-        region: s.last.as_ref().map(|l| l.region.clone()),
+/// Adds the documents of `inline` and of the managed policies `attached` to `out`.
+fn documents<'d>(
+    managed: &HashMap<&'d str, &'d str>,
+    inline: &'d [privilege::InlinePolicy],
+    attached: &'d [privilege::AttachedPolicy],
+    out: &mut Vec<&'d str>,
+) {
+    out.extend(inline.iter().map(|p| p.policy_document.as_str()));
+    out.extend(
+        attached
+            .iter()
+            .filter_map(|a| managed.get(a.policy_arn.as_str()).copied()),
+    );
+}
+
+fn principals(d: &privilege::AuthorizationDetails) -> Vec<Principal<'_>> {
+    let managed: HashMap<&str, &str> = d
+        .policies
+        .iter()
+        .filter_map(|p| Some((p.arn.as_str(), p.default_document()?)))
+        .collect();
+    let groups: HashMap<&str, &privilege::GroupDetail> = d
+        .groups
+        .iter()
+        .map(|g| (g.group_name.as_str(), g))
+        .collect();
+    let mut out = Vec::with_capacity(d.users.len() + d.roles.len());
+    for u in &d.users {
+        let mut docs = Vec::new();
+        documents(
+            &managed,
+            &u.user_policy_list,
+            &u.attached_managed_policies,
+            &mut docs,
+        );
+        for g in u.group_list.iter().filter_map(|g| groups.get(g.as_str())) {
+            documents(
+                &managed,
+                &g.group_policy_list,
+                &g.attached_managed_policies,
+                &mut docs,
+            );
+        }
+        docs.sort_unstable();
+        out.push(Principal {
+            arn: u.arn.clone(),
+            entity: Entity::user(&u.user_id),
+            documents: docs,
+        });
     }
+    for r in &d.roles {
+        let mut docs = Vec::new();
+        documents(
+            &managed,
+            &r.role_policy_list,
+            &r.attached_managed_policies,
+            &mut docs,
+        );
+        docs.sort_unstable();
+        out.push(Principal {
+            arn: r.arn.clone(),
+            entity: Entity::role(&r.role_id),
+            documents: docs,
+        });
+    }
+    out
+}
+
+fn time(t: Timestamp) -> Time {
+    Time::from_unix_seconds(t.unix())
 }
 
 fn inline(policies: Vec<InlinePolicy>) -> Vec<privilege::InlinePolicy> {
