@@ -1,7 +1,9 @@
 //! The Credential report page: when the stored report was generated, the Download button
 //! (which generates first when IAM's 4-hour rule allows and the stored report is older,
-//! and sends exactly the bytes GetCredentialReport returns), and `credreport audit`'s
-//! findings on it with their severity counts, a filter and the charts.
+//! and sends exactly the bytes GetCredentialReport returns), and the findings of the
+//! account's audit (`credreport audit` on the stored report, knowing each principal's
+//! privilege and use: [`super::audit`]) in its order, most severe then most privileged,
+//! with their severity counts, a filter and the charts.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
