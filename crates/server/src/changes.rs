@@ -1,7 +1,7 @@
 //! How many changes this server has made to each account: a counter per account, bumped
-//! after every API action that may change something (an action of the `Write`,
-//! `Permissions management` or `Tagging` access levels, whatever its outcome) and every
-//! console form posted. What the console keeps of an account (its audit, with privilege)
+//! after every API action that may change its identities and their policies (an action of
+//! the `Write`, `Permissions management` or `Tagging` access levels, credentials aside,
+//! whatever its outcome) and every console form posted. What the console keeps of an account (its audit, with privilege)
 //! is made again when its account's count has moved: the cheap marker that spares a page
 //! reading the whole account to learn that nothing changed. Changes this server did not
 //! make (another instance on the same store, the command line) are not counted; what is
@@ -42,13 +42,47 @@ impl Changes {
     }
 }
 
-/// Whether `action` may change something: not a `List` or `Read` action in AWS's service
-/// catalog (one the catalog does not know counts as a change).
+/// Whether `action` may change what the console's audit is made of besides the frozen
+/// report (the account's identities and their policies: its authorization details): a
+/// change in AWS's service catalog (not a `List` or `Read` action; one the catalog does
+/// not know counts), but not one of a credential's or the account's settings, which only
+/// a new report shows, nor a use (AssumeRole's RoleLastUsed). Key rotation or role use by
+/// a script then leaves the kept audit alone.
 pub(crate) fn may_change(action: Action) -> bool {
-    !matches!(
-        Catalog::get().level(action.policy_name()),
-        Some(AccessLevel::List | AccessLevel::Read)
-    )
+    let credential = matches!(
+        action,
+        Action::CreateAccessKey
+            | Action::UpdateAccessKey
+            | Action::DeleteAccessKey
+            | Action::CreateLoginProfile
+            | Action::UpdateLoginProfile
+            | Action::DeleteLoginProfile
+            | Action::ChangePassword
+            | Action::CreateVirtualMFADevice
+            | Action::EnableMFADevice
+            | Action::DeactivateMFADevice
+            | Action::DeleteVirtualMFADevice
+            | Action::ResyncMFADevice
+            | Action::UploadSigningCertificate
+            | Action::UpdateSigningCertificate
+            | Action::DeleteSigningCertificate
+            | Action::UploadSSHPublicKey
+            | Action::UpdateSSHPublicKey
+            | Action::DeleteSSHPublicKey
+            | Action::GenerateCredentialReport
+            | Action::UpdateAccountPasswordPolicy
+            | Action::DeleteAccountPasswordPolicy
+            | Action::CreateAccountAlias
+            | Action::DeleteAccountAlias
+            | Action::GetSessionToken
+            // A use (RoleLastUsed), seen within the kept audit's life as other use is.
+            | Action::AssumeRole
+    );
+    !credential
+        && !matches!(
+            Catalog::get().level(action.policy_name()),
+            Some(AccessLevel::List | AccessLevel::Read)
+        )
 }
 
 #[cfg(test)]
@@ -56,7 +90,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn writes_tagging_and_permissions_change_and_reads_do_not() {
+    fn identity_and_policy_changes_count_and_reads_and_credentials_do_not() {
         let cases = [
             (Action::PutUserPolicy, true),
             (Action::AttachUserPolicy, true),
@@ -64,6 +98,10 @@ mod tests {
             (Action::CreateUser, true),
             (Action::TagRole, true),
             (Action::DeleteRole, true),
+            (Action::AssumeRole, false),
+            (Action::CreateAccessKey, false),
+            (Action::UpdateLoginProfile, false),
+            (Action::EnableMFADevice, false),
             (Action::GetAccountAuthorizationDetails, false),
             (Action::ListUsers, false),
             (Action::GetCredentialReport, false),
