@@ -248,6 +248,7 @@ fn main() -> Result<()> {
         }
         summary(name, times, bytes);
     }
+    let kept_peak = credreport_testkit::peak_rss_kib()? / 1024;
     // The kept audit expired (as after a change): made again in the request.
     for (name, path) in [
         (
@@ -281,5 +282,11 @@ fn main() -> Result<()> {
         times.push(t.elapsed());
     }
     summary("credential report, newly built (audit runs)", times, bytes);
+    // High-water marks of the process (the system allocator: each blocking thread that
+    // made an audit keeps its arena).
+    println!(
+        "\npeak RSS: {kept_peak} MiB after the kept pages (one audit made), {} MiB at the end",
+        credreport_testkit::peak_rss_kib()? / 1024
+    );
     Ok(())
 }

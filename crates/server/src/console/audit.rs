@@ -22,14 +22,15 @@ use credreport_audit::{
     audit_with, AccountData, AsOfSource, Collect, Config, Finding, Input, Status, Summary,
 };
 use credreport_iam::{AccountId, Error};
-use credreport_privilege::PrincipalPrivilege;
+use credreport_privilege::{Analysis, PrincipalPrivilege};
 use credreport_report::Timestamp;
 
 use super::PageError;
 use crate::ops::{Action, OpError, OpResult, Ops, Resource};
 
-/// Accounts whose audit is kept.
-const KEPT: usize = 16;
+/// Accounts whose audit is kept (one of 5,000 users, most of them allowed hundreds of
+/// services, holds its `permissions-unused` findings' facts: about a million services).
+const KEPT: usize = 8;
 /// How long, in seconds, a kept audit is used at most.
 pub(crate) const FRESH_SECS: i64 = 300;
 
@@ -96,7 +97,10 @@ pub(crate) struct AccountAudit {
     last_accessed: Known<()>,
     /// The users and roles of the details, whose last-accessed data was asked for.
     principals: Vec<String>,
-    data: AccountData,
+    /// The privilege analysis (the rest of the `AccountData`, each principal's services
+    /// and their use, is dropped once the report is audited: at 5,000 users it is over a
+    /// million services).
+    analysis: Analysis,
     /// `None` while there is no stored report (or the caller may not read it).
     pub(crate) report: Option<ReportView>,
 }
@@ -126,12 +130,12 @@ impl AccountAudit {
     /// The privilege analysis's result for a user or role (`None`: not analysed, see
     /// [`AccountAudit::notes`]).
     pub(crate) fn privilege(&self, arn: &str) -> Option<&PrincipalPrivilege> {
-        self.data.analysis().get(arn)
+        self.analysis.get(arn)
     }
 
     /// What the analysis could not read, once each.
     pub(crate) fn notes(&self) -> &[String] {
-        self.data.analysis().notes()
+        self.analysis.notes()
     }
 
     /// The open findings about the user or role `arn`, in the audit's order.
@@ -224,7 +228,7 @@ impl AccountAudit {
             details: details_state,
             last_accessed: last_accessed_state,
             principals,
-            data,
+            analysis: data.analysis().clone(),
             report,
         })
     }
