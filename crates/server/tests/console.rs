@@ -25,6 +25,8 @@ use credreport_server::throttle::Rate;
 use credreport_server::{app, ServerConfig};
 use tower::ServiceExt;
 
+mod common;
+
 const ACCOUNT: &str = "123456789012";
 const ROOT_PASSWORD: &str = "Root-Password-42";
 const NOW: &str = "2026-11-23T10:00:00Z";
@@ -1486,4 +1488,43 @@ async fn the_accounts_last_accessed_data_read_at_once_is_each_principals_job() {
         used += read.iter().filter(|s| s.2.is_some()).count();
     }
     assert_eq!(used, 1, "alice's use of IAM");
+}
+
+/// A policy attached through the API (a signed AttachUserPolicy) shows on the console's
+/// next Credential report page: the API's changes to policies count against the kept
+/// audit as the console's forms do.
+#[tokio::test]
+async fn a_policy_attached_through_the_api_shows_on_the_next_report_page() {
+    let f = fixture();
+    f.user("ann", None, Some("A-Password-1234"));
+    f.report();
+    let key = f
+        .iam
+        .create_access_key(&f.account, &credreport_iam::model::Owner::Root)
+        .unwrap();
+    let secret = key.secret.expose_str().unwrap().to_owned();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let ann = |body: &str| {
+        let rows = table_rows(body, "report-findings");
+        let row = rows.iter().find(|r| r.contains(">ann<")).unwrap();
+        ["admin", "none"]
+            .into_iter()
+            .find(|p| row.contains(&format!("priv priv-{p}\"")))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let p = root.get("/console/credential-report").await;
+    assert_eq!(ann(&p.body), "none");
+    let body = "Action=AttachUserPolicy&Version=2010-05-08&UserName=ann\
+                &PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAdministratorAccess";
+    let resp = f
+        .router
+        .clone()
+        .oneshot(common::signed(&key.key.id, &secret, body, 0))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let p = root.get("/console/credential-report").await;
+    assert_eq!(ann(&p.body), "admin", "after AttachUserPolicy");
 }
