@@ -45,6 +45,8 @@ const RUNS: usize = 40;
 const GOAL_MS: f64 = 50.0;
 const ROOT_PASSWORD: &str = "Bench-Root-Password-1";
 
+const AUDITOR_PASSWORD: &str = "Bench-Auditor-Password-1";
+
 struct Session {
     router: Router,
     cookie: String,
@@ -73,7 +75,38 @@ fn cookie_named(resp: &axum::response::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn sign_in(router: &Router) -> Result<String> {
+/// Gives one of the users (the account is at the quota; the first without an MFA device
+/// among `user-04996`, `user-04992`, …) a password and a policy that reads IAM, and signs
+/// it in: an auditor who reads through the console with its own policies.
+async fn auditor(iam: &Iam, account: &AccountId, router: &Router) -> Result<Session> {
+    let password = Secret::from_string(AUDITOR_PASSWORD.into());
+    for i in 0..50 {
+        let name = format!("user-{:05}", 4996 - 4 * i);
+        if iam
+            .create_login_profile(account, &name, &password, false)
+            .is_err()
+        {
+            iam.update_login_profile(account, &name, Some(&password), Some(false))?;
+        }
+        iam.put_inline_policy(
+            account,
+            Named::User(&name),
+            "read",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*","iam:GenerateServiceLastAccessedDetails"],"Resource":"*"}]}"#,
+        )?;
+        let session = Session {
+            cookie: sign_in_as(router, Some((&name, AUDITOR_PASSWORD))).await?,
+            router: router.clone(),
+        };
+        if session.get("/console/").await.is_ok() {
+            return Ok(session);
+        }
+    }
+    Err("no user without MFA to sign in as".into())
+}
+
+/// Signs in as root (`user` `None`) or as the IAM user `user` with its password.
+async fn sign_in_as(router: &Router, user: Option<(&str, &str)>) -> Result<String> {
     let page = router
         .clone()
         .oneshot(Request::get("/console/signin").body(Body::empty())?)
@@ -85,8 +118,14 @@ async fn sign_in(router: &Router) -> Result<String> {
         .ok_or("no token")?
         + 25;
     let token = &body[at..at + 32];
-    let form =
-        format!("csrf_token={token}&account={ACCOUNT}&signin_as=root&password={ROOT_PASSWORD}");
+    let form = match user {
+        None => {
+            format!("csrf_token={token}&account={ACCOUNT}&signin_as=root&password={ROOT_PASSWORD}")
+        }
+        Some((name, password)) => format!(
+            "csrf_token={token}&account={ACCOUNT}&signin_as=iam&username={name}&password={password}"
+        ),
+    };
     let resp = router
         .clone()
         .oneshot(
@@ -97,6 +136,10 @@ async fn sign_in(router: &Router) -> Result<String> {
         )
         .await?;
     cookie_named(&resp, "credreport_session=").ok_or_else(|| "sign-in set no session".into())
+}
+
+async fn sign_in(router: &Router) -> Result<String> {
+    sign_in_as(router, None).await
 }
 
 fn summary(name: &str, mut times: Vec<Duration>, bytes: usize) {
@@ -249,6 +292,28 @@ fn main() -> Result<()> {
         summary(name, times, bytes);
     }
     let kept_peak = credreport_testkit::peak_rss_kib()? / 1024;
+    // The same pages for an IAM user: the kept audit is used once its policies are seen
+    // to allow what it was made of (each principal's last-accessed data among them).
+    let auditor = rt.block_on(auditor(&iam, &account, &session.router))?;
+    for (name, path) in [
+        (
+            "credential report as an IAM user (audit kept)",
+            "/console/credential-report",
+        ),
+        (
+            "a user's page as an IAM user (audit kept)",
+            "/console/users/user-02500",
+        ),
+    ] {
+        let bytes = rt.block_on(auditor.get(path))?;
+        let mut times = Vec::with_capacity(RUNS / 4);
+        for _ in 0..RUNS / 4 {
+            let t = Instant::now();
+            black_box(rt.block_on(auditor.get(path))?);
+            times.push(t.elapsed());
+        }
+        summary(name, times, bytes);
+    }
     // The kept audit expired (as after a change): made again in the request.
     for (name, path) in [
         (
