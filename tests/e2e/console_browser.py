@@ -11,6 +11,9 @@ downloads the report from the page, and the file equals `aws iam get-credential-
 bytes and shows the user's password_last_used and mfa_active and root's
 password_last_used. A form posted without its CSRF token is refused; a user whose name
 and path look like markup is shown literally (no script runs); the pages fit 360 px.
+The report page's findings carry privilege and are sorted by severity then privilege; the
+user's page shows its privilege and open findings; at 360 px every stacked table cell keeps
+its label and the charts' labels stay 10 px or larger (issue 24).
 A screenshot of each page is saved under $E2E_OUT (default: the cargo target
 directory's e2e/console).
 
@@ -251,6 +254,24 @@ def story(c, server, browser, account, shots):
     c.true("the page shows the findings with their counts", "Findings" in text and "critical" in text, text[:400])
     c.true("and charts as inline SVG", root.page.locator("#charts ~ .charts svg").count() >= 2)
     root.shot("13-credential-report")
+    # Issue 24: the findings carry their principal's privilege and are sorted by severity,
+    # then privilege (administrators first, those with nothing last).
+    c.eq("the findings table has a Privilege column",
+         root.page.locator("#report-findings thead th", has_text="Privilege").count(), 1)
+    ranks = root.page.evaluate("""() => [...document.querySelectorAll('#report-findings tbody tr')].map(tr => {
+        const sev = ['critical', 'high', 'medium', 'low', 'info'].indexOf(tr.querySelector('.sev').textContent.trim());
+        const priv = ['admin', 'write', 'read', 'unknown', 'none'].indexOf(tr.querySelector('.priv').textContent.trim());
+        return [sev, priv];
+    })""")
+    c.true("every finding has a known severity and privilege",
+           len(ranks) > 0 and all(s >= 0 and p >= 0 for s, p in ranks), ranks)
+    c.eq("findings are sorted by severity, then privilege", ranks, sorted(ranks))
+    root.go(f"/console/users/{USER}")
+    cls = root.page.inner_text("#privilege-class").strip()
+    c.true(f"{USER}'s page shows its privilege ({cls})", cls in ("admin", "write", "read", "none"), cls)
+    c.true("and why", len(root.page.inner_text("#privilege-reason").strip()) > 0)
+    c.true("and its open findings", root.page.locator("#principal-findings, #no-findings").count() == 1)
+    root.shot("13b-user-privilege")
     root.go("/console/credential-report?severity=high")
     root.shot("14-credential-report-filtered")
 
@@ -262,7 +283,18 @@ def story(c, server, browser, account, shots):
         narrow.go(path)
         width = narrow.page.evaluate("document.documentElement.scrollWidth")
         c.true(f"{path} fits 360 px (scroll width {width})", width <= 360)
+        unlabelled = narrow.page.evaluate("document.querySelectorAll('table.wide td:not([data-label])').length")
+        c.eq(f"{path}: every stacked cell keeps its label", unlabelled, 0)
         narrow.shot(name)
+    # The charts at 360 px: each label drawn at 10 px or more (a chart scrolls inside its
+    # frame rather than shrinking its text).
+    narrow.go("/console/credential-report")
+    sizes = narrow.page.evaluate("""() => [...document.querySelectorAll('.charts svg text')].map(
+        t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a)""")
+    c.true(f"the charts' labels are readable at 360 px (smallest {min(sizes or [0]):.1f} px)",
+           len(sizes) > 0 and min(sizes) >= 10, sizes[:5])
+    narrow.go(f"/console/users/{USER}")
+    c.true("the privilege panel shows at 360 px", narrow.page.locator("#privilege-class").is_visible())
     narrow.close()
     root.close()
     print(f"e2e: screenshots in {shots}", flush=True)

@@ -13,6 +13,14 @@
 //! request at a time; wall clock, best / median / p95 of `RUNS` after one warm-up. The
 //! Credential report page is timed cold too (its audit of the stored report is kept per
 //! account until a newer report; cold means a newer report each time).
+//!
+//! For privilege (issue 24) the users are put in groups (a tenth administrators, four
+//! tenths readers, three tenths power users, the rest with nothing) and the account has
+//! roles. The console's audit joins the report with the authorization details and every
+//! principal's last-accessed data; it is kept while the report, the account's count of
+//! changes and its 5 minutes hold: the "kept audit expired" lines time the pages that make
+//! it again (the details and last-accessed data read, the analysis and the audit run), as
+//! after a change.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -24,7 +32,7 @@ use axum::Router;
 use credreport_iam::password::PasswordHasher;
 use credreport_iam::secret::{MasterKey, Secret};
 use credreport_iam::{
-    AccountId, Iam, IamConfig, ManualClock, SqliteStore, Store, REPORT_FRESH_SECS,
+    AccountId, Iam, IamConfig, ManualClock, Named, NewRole, SqliteStore, Store, REPORT_FRESH_SECS,
 };
 use credreport_server::{app, ServerConfig};
 use tower::ServiceExt;
@@ -36,6 +44,8 @@ use account::{populate, ts, Result, ACCOUNT, DAY, START, USERS};
 const RUNS: usize = 40;
 const GOAL_MS: f64 = 50.0;
 const ROOT_PASSWORD: &str = "Bench-Root-Password-1";
+
+const AUDITOR_PASSWORD: &str = "Bench-Auditor-Password-1";
 
 struct Session {
     router: Router,
@@ -65,7 +75,38 @@ fn cookie_named(resp: &axum::response::Response, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-async fn sign_in(router: &Router) -> Result<String> {
+/// Gives one of the users (the account is at the quota; the first without an MFA device
+/// among `user-04996`, `user-04992`, …) a password and a policy that reads IAM, and signs
+/// it in: an auditor who reads through the console with its own policies.
+async fn auditor(iam: &Iam, account: &AccountId, router: &Router) -> Result<Session> {
+    let password = Secret::from_string(AUDITOR_PASSWORD.into());
+    for i in 0..50 {
+        let name = format!("user-{:05}", 4996 - 4 * i);
+        if iam
+            .create_login_profile(account, &name, &password, false)
+            .is_err()
+        {
+            iam.update_login_profile(account, &name, Some(&password), Some(false))?;
+        }
+        iam.put_inline_policy(
+            account,
+            Named::User(&name),
+            "read",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*","iam:GenerateServiceLastAccessedDetails"],"Resource":"*"}]}"#,
+        )?;
+        let session = Session {
+            cookie: sign_in_as(router, Some((&name, AUDITOR_PASSWORD))).await?,
+            router: router.clone(),
+        };
+        if session.get("/console/").await.is_ok() {
+            return Ok(session);
+        }
+    }
+    Err("no user without MFA to sign in as".into())
+}
+
+/// Signs in as root (`user` `None`) or as the IAM user `user` with its password.
+async fn sign_in_as(router: &Router, user: Option<(&str, &str)>) -> Result<String> {
     let page = router
         .clone()
         .oneshot(Request::get("/console/signin").body(Body::empty())?)
@@ -77,8 +118,14 @@ async fn sign_in(router: &Router) -> Result<String> {
         .ok_or("no token")?
         + 25;
     let token = &body[at..at + 32];
-    let form =
-        format!("csrf_token={token}&account={ACCOUNT}&signin_as=root&password={ROOT_PASSWORD}");
+    let form = match user {
+        None => {
+            format!("csrf_token={token}&account={ACCOUNT}&signin_as=root&password={ROOT_PASSWORD}")
+        }
+        Some((name, password)) => format!(
+            "csrf_token={token}&account={ACCOUNT}&signin_as=iam&username={name}&password={password}"
+        ),
+    };
     let resp = router
         .clone()
         .oneshot(
@@ -89,6 +136,10 @@ async fn sign_in(router: &Router) -> Result<String> {
         )
         .await?;
     cookie_named(&resp, "credreport_session=").ok_or_else(|| "sign-in set no session".into())
+}
+
+async fn sign_in(router: &Router) -> Result<String> {
+    sign_in_as(router, None).await
 }
 
 fn summary(name: &str, mut times: Vec<Duration>, bytes: usize) {
@@ -105,6 +156,67 @@ fn summary(name: &str, mut times: Vec<Duration>, bytes: usize) {
     );
 }
 
+/// The users in groups by privilege (user `i`: `i % 10` 0 an administrator, 1-4 a
+/// reader, 5-7 a power user, 8-9 nothing) and 20 roles (half readers, one an
+/// administrator); answers the roles made.
+fn privilege_mix(iam: &Iam, account: &AccountId) -> Result<usize> {
+    const GROUPS: [(&str, &str); 3] = [
+        ("Admins", "arn:aws:iam::aws:policy/AdministratorAccess"),
+        ("Readers", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        ("Developers", "arn:aws:iam::aws:policy/PowerUserAccess"),
+    ];
+    for (group, policy) in GROUPS {
+        iam.create_group(account, group, None)?;
+        iam.attach_policy(account, Named::Group(group), policy)?;
+    }
+    let mut marker: Option<String> = None;
+    let mut i = 0usize;
+    loop {
+        let page = iam.list_users(account, None, marker.as_deref(), 1000)?;
+        for u in &page.items {
+            let group = match i % 10 {
+                0 => Some(GROUPS[0].0),
+                1..=4 => Some(GROUPS[1].0),
+                5..=7 => Some(GROUPS[2].0),
+                _ => None,
+            };
+            if let Some(g) = group {
+                iam.add_user_to_group(account, g, &u.name)?;
+            }
+            i += 1;
+        }
+        match page.next {
+            Some(m) => marker = Some(m),
+            None => break,
+        }
+    }
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+    );
+    let roles = 20;
+    for r in 0..roles {
+        let name = format!("role-{r:03}");
+        iam.create_role(
+            account,
+            &NewRole {
+                name: &name,
+                path: None,
+                assume_role_policy: &trust,
+                description: None,
+                max_session_duration: None,
+                permissions_boundary: None,
+            },
+        )?;
+        let policy = match r {
+            0 => "arn:aws:iam::aws:policy/AdministratorAccess",
+            r if r % 2 == 0 => "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            _ => "arn:aws:iam::aws:policy/SecurityAudit",
+        };
+        iam.attach_policy(account, Named::Role(&name), policy)?;
+    }
+    Ok(roles)
+}
+
 fn main() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("iam.db"))?);
@@ -118,6 +230,7 @@ fn main() -> Result<()> {
     );
     let account = AccountId::parse(ACCOUNT).ok_or("bad account id")?;
     let mix = populate(&iam, store.as_ref(), &account)?;
+    let roles = privilege_mix(&iam, &account)?;
     clock.set(ts(START + 365 * DAY)?);
     iam.set_root_password(&account, Some(&Secret::from_string(ROOT_PASSWORD.into())))?;
     let build = || -> Result<()> {
@@ -137,7 +250,7 @@ fn main() -> Result<()> {
         router,
     };
     println!(
-        "account: {} users ({} with passwords, {} access keys, {} MFA devices)\n",
+        "account: {} users ({} with passwords, {} access keys, {} MFA devices), {roles} roles\n",
         mix.users,
         mix.passwords,
         mix.keys.len(),
@@ -158,6 +271,7 @@ fn main() -> Result<()> {
             "/console/users?search=alice%2B04",
         ),
         ("a user's security credentials", "/console/users/user-02500"),
+        ("a role's page", "/console/roles/role-005"),
         (
             "credential report (audit kept)",
             "/console/credential-report",
@@ -177,6 +291,50 @@ fn main() -> Result<()> {
         }
         summary(name, times, bytes);
     }
+    let kept_peak = credreport_testkit::peak_rss_kib()? / 1024;
+    // The same pages for an IAM user: the kept audit is used once its policies are seen
+    // to allow what it was made of (each principal's last-accessed data among them).
+    let auditor = rt.block_on(auditor(&iam, &account, &session.router))?;
+    for (name, path) in [
+        (
+            "credential report as an IAM user (audit kept)",
+            "/console/credential-report",
+        ),
+        (
+            "a user's page as an IAM user (audit kept)",
+            "/console/users/user-02500",
+        ),
+    ] {
+        let bytes = rt.block_on(auditor.get(path))?;
+        let mut times = Vec::with_capacity(RUNS / 4);
+        for _ in 0..RUNS / 4 {
+            let t = Instant::now();
+            black_box(rt.block_on(auditor.get(path))?);
+            times.push(t.elapsed());
+        }
+        summary(name, times, bytes);
+    }
+    // The kept audit expired (as after a change): made again in the request.
+    for (name, path) in [
+        (
+            "credential report, kept audit expired (account read, audit runs)",
+            "/console/credential-report",
+        ),
+        (
+            "a user's page, kept audit expired",
+            "/console/users/user-02500",
+        ),
+    ] {
+        let mut times = Vec::with_capacity(RUNS / 4);
+        let mut bytes = 0;
+        for _ in 0..RUNS / 4 {
+            clock.advance(300);
+            let t = Instant::now();
+            bytes = rt.block_on(session.get(path))?;
+            times.push(t.elapsed());
+        }
+        summary(name, times, bytes);
+    }
     // Cold: a newer report each time, so the page audits it again.
     let mut times = Vec::with_capacity(RUNS / 4);
     let mut bytes = 0;
@@ -189,5 +347,11 @@ fn main() -> Result<()> {
         times.push(t.elapsed());
     }
     summary("credential report, newly built (audit runs)", times, bytes);
+    // High-water marks of the process (the system allocator: each blocking thread that
+    // made an audit keeps its arena).
+    println!(
+        "\npeak RSS: {kept_peak} MiB after the kept pages (one audit made), {} MiB at the end",
+        credreport_testkit::peak_rss_kib()? / 1024
+    );
     Ok(())
 }

@@ -27,6 +27,7 @@ use tokio::runtime::Handle;
 use crate::actions::{self, Ctx};
 use crate::authz::{Caller, Identity};
 use crate::body::Chunks;
+use crate::changes::{may_change, Changes};
 use crate::console::{self, Console};
 use crate::error::AwsError;
 use crate::json::{self, Input, JsonError, Target};
@@ -112,6 +113,8 @@ struct AppState {
     /// The worker permits, shared with the console.
     pipeline: Arc<Pipeline>,
     reports: Arc<ReportCache>,
+    /// The changes made through the API, by account (shared with the console).
+    changes: Arc<Changes>,
     /// Authenticated requests, by account.
     accounts: Limiter<credreport_iam::AccountId>,
     /// Failed authentications, by source address.
@@ -125,10 +128,12 @@ pub fn app(iam: Iam, config: ServerConfig) -> Router {
     let timeout = config.request_timeout;
     let reports = Arc::new(ReportCache::new(config.report_cache_bytes));
     let pipeline = Arc::new(Pipeline::new(config.workers));
+    let changes = Arc::new(Changes::default());
     let console = Console::new(
         iam.clone(),
         Arc::clone(&reports),
         Arc::clone(&pipeline),
+        Arc::clone(&changes),
         &config,
     );
     Router::new()
@@ -138,6 +143,7 @@ pub fn app(iam: Iam, config: ServerConfig) -> Router {
             iam,
             pipeline,
             reports,
+            changes,
             accounts: Limiter::new(config.account_rate),
             failures: Limiter::new(config.failure_rate),
             config,
@@ -383,7 +389,11 @@ fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml:
         spawn_build: &spawn_build,
         reports: &state.reports,
     };
-    handler(&ctx)
+    let answer = handler(&ctx);
+    if q.known.is_some_and(may_change) {
+        state.changes.bump(principal.account());
+    }
+    answer
 }
 
 /// What every API request passes before its action is looked at, in order: its source

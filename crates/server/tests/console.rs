@@ -25,6 +25,8 @@ use credreport_server::throttle::Rate;
 use credreport_server::{app, ServerConfig};
 use tower::ServiceExt;
 
+mod common;
+
 const ACCOUNT: &str = "123456789012";
 const ROOT_PASSWORD: &str = "Root-Password-42";
 const NOW: &str = "2026-11-23T10:00:00Z";
@@ -977,4 +979,552 @@ async fn the_mfa_example_policy_lets_a_user_manage_its_keys_only_after_an_mfa_si
     b.get("/console/users/zed").await;
     let p = b.post("/console/users/zed/key-create", &[]).await;
     assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", p.body);
+}
+
+// Issue 24: privilege on the user, role and Credential report pages.
+
+const ADMIN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const READ_ONLY: &str = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+
+/// What makes a test user what it is.
+enum Grant {
+    /// A managed policy attached to the user.
+    Attached(&'static str),
+    /// Member of a group with a managed policy attached.
+    Group(&'static str, &'static str),
+    /// An inline policy allowing these actions on everything.
+    Inline(&'static [&'static str]),
+    /// No policy at all.
+    Nothing,
+}
+
+impl Fixture {
+    fn grant(&self, user: &str, grant: &Grant) {
+        let a = &self.account;
+        match grant {
+            Grant::Attached(arn) => self
+                .iam
+                .attach_policy(a, credreport_iam::Named::User(user), arn)
+                .unwrap(),
+            Grant::Group(group, arn) => {
+                if self.iam.group(a, group, None, 1).is_err() {
+                    self.iam.create_group(a, group, None).unwrap();
+                    self.iam
+                        .attach_policy(a, credreport_iam::Named::Group(group), arn)
+                        .unwrap();
+                }
+                self.iam.add_user_to_group(a, group, user).unwrap();
+            }
+            Grant::Inline(actions) => {
+                let document = serde_json::json!({"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": actions, "Resource": "*"}]});
+                self.iam
+                    .put_inline_policy(
+                        a,
+                        credreport_iam::Named::User(user),
+                        "granted",
+                        &document.to_string(),
+                    )
+                    .unwrap();
+            }
+            Grant::Nothing => {}
+        }
+    }
+
+    /// Generates the credential report and waits for it.
+    fn report(&self) {
+        if let Some(build) = self
+            .iam
+            .generate_credential_report(&self.account)
+            .unwrap()
+            .build
+        {
+            build.run().unwrap();
+        }
+    }
+
+    fn role(&self, name: &str, actions: &[&str]) {
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;
+        let a = &self.account;
+        self.iam
+            .create_role(
+                a,
+                &credreport_iam::NewRole {
+                    name,
+                    path: None,
+                    assume_role_policy: trust,
+                    description: None,
+                    max_session_duration: None,
+                    permissions_boundary: None,
+                },
+            )
+            .unwrap();
+        if !actions.is_empty() {
+            let document = serde_json::json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": actions, "Resource": "*"}]});
+            self.iam
+                .put_inline_policy(
+                    a,
+                    credreport_iam::Named::Role(name),
+                    "granted",
+                    &document.to_string(),
+                )
+                .unwrap();
+        }
+    }
+}
+
+/// The rows of the body of the table with `id`.
+fn table_rows<'a>(body: &'a str, id: &str) -> Vec<&'a str> {
+    let Some(at) = body.find(&format!("id=\"{id}\"")) else {
+        panic!("no table {id}: {body}")
+    };
+    let table = &body[at..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let rows = &table[table.find("<tbody>").unwrap()..];
+    rows.split("<tr>").skip(1).collect()
+}
+
+/// The element with `id`, up to its first closing tag.
+fn element<'a>(body: &'a str, id: &str) -> &'a str {
+    let Some(at) = body.find(&format!("id=\"{id}\"")) else {
+        panic!("no element {id}: {body}")
+    };
+    let rest = &body[at..];
+    &rest[..rest.find("</d").or_else(|| rest.find("</p>")).unwrap()]
+}
+
+/// One credential finding (a console password without MFA, `console-no-mfa`, high) on an
+/// administrator, a read-only user and a user with no policies: the audit raises it for
+/// the first, keeps it for the second and lowers it for the third, on their pages and on
+/// the Credential report page, which lists them in that order (their names, in report
+/// order, are the other way round).
+#[tokio::test]
+async fn privilege_raises_keeps_or_lowers_the_same_finding_and_orders_the_report_page() {
+    let f = fixture();
+    // (user, grant, privilege, severity, the check's own severity when moved)
+    let cases: &[(&str, Grant, &str, &str, Option<&str>)] = &[
+        (
+            "zed-admin",
+            Grant::Attached(ADMIN),
+            "admin",
+            "critical",
+            Some("raised from high"),
+        ),
+        (
+            "mia-reader",
+            Grant::Group("Readers", READ_ONLY),
+            "read",
+            "high",
+            None,
+        ),
+        (
+            "ann-nobody",
+            Grant::Nothing,
+            "none",
+            "medium",
+            Some("lowered from high"),
+        ),
+    ];
+    for (user, grant, ..) in cases {
+        f.user(user, None, Some("A-Password-1234"));
+        f.grant(user, grant);
+    }
+    f.report();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    for (user, _, privilege, severity, moved) in cases {
+        let p = root.get(&format!("/console/users/{user}")).await;
+        assert_eq!(p.status, StatusCode::OK, "{user}");
+        let class = element(&p.body, "privilege-class");
+        assert!(
+            class.contains(&format!("priv priv-{privilege}\">{privilege}<")),
+            "{user}: {class}"
+        );
+        let rows = table_rows(&p.body, "principal-findings");
+        assert_eq!(rows.len(), 1, "{user}: one open finding: {rows:?}");
+        let row = rows[0];
+        assert!(row.contains(">console-no-mfa<"), "{user}: {row}");
+        assert!(
+            row.contains(&format!("sev sev-{severity}\">{severity}<")),
+            "{user}: {row}"
+        );
+        match moved {
+            Some(m) => assert!(row.contains(m), "{user}: {m}: {row}"),
+            None => assert!(!row.contains(" from "), "{user}: unchanged: {row}"),
+        }
+    }
+    // The reason names what makes the administrator one.
+    let p = root.get("/console/users/zed-admin").await;
+    assert!(
+        element(&p.body, "privilege-reason").contains("every action on every resource"),
+        "{}",
+        element(&p.body, "privilege-reason")
+    );
+    let p = root.get("/console/credential-report").await;
+    assert_eq!(p.status, StatusCode::OK);
+    let rows: Vec<&str> = table_rows(&p.body, "report-findings")
+        .into_iter()
+        .filter(|r| r.contains(">console-no-mfa<"))
+        .collect();
+    assert_eq!(rows.len(), cases.len(), "{rows:?}");
+    for (row, (user, _, privilege, severity, _)) in rows.iter().zip(cases) {
+        assert!(row.contains(&format!(">{user}<")), "{user} in order: {row}");
+        assert!(
+            row.contains(&format!("priv priv-{privilege}\"")),
+            "{user}: {row}"
+        );
+        assert!(
+            row.contains(&format!("sev sev-{severity}\">{severity}<")),
+            "{user}: {row}"
+        );
+    }
+}
+
+/// What the Credential report page keeps of its audit is not kept past a change of
+/// policy: one made in the console shows on the next page, without a new report; one made
+/// around the server (here, on the store directly) once the kept audit is 5 minutes old.
+#[tokio::test]
+async fn the_report_page_follows_a_policy_change_without_a_new_report() {
+    let f = fixture();
+    f.user("ann", None, Some("A-Password-1234"));
+    f.report();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let admin =
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let ann_on_the_report_page = |body: &str| {
+        let rows = table_rows(body, "report-findings");
+        let row = rows.iter().find(|r| r.contains(">ann<")).unwrap();
+        ["admin", "none"]
+            .into_iter()
+            .find(|p| row.contains(&format!("priv priv-{p}\"")))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    // (what happens, ann's privilege on the page after it)
+    let steps: &[(&str, &str)] = &[
+        ("nothing", "none"),
+        ("an administrator's policy put in the console", "admin"),
+        ("the policy deleted on the store", "admin"),
+        ("5 minutes pass", "none"),
+    ];
+    for (step, privilege) in steps {
+        match *step {
+            "an administrator's policy put in the console" => {
+                root.get("/console/users/ann").await;
+                let p = root
+                    .post(
+                        "/console/users/ann/policy-put",
+                        &[("policy_name", "all"), ("policy_document", admin)],
+                    )
+                    .await;
+                assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+            }
+            "the policy deleted on the store" => f
+                .iam
+                .delete_inline_policy(&f.account, credreport_iam::Named::User("ann"), "all")
+                .unwrap(),
+            "5 minutes pass" => f.clock.advance(300),
+            _ => {}
+        }
+        let p = root.get("/console/credential-report").await;
+        assert_eq!(ann_on_the_report_page(&p.body), *privilege, "after {step}");
+    }
+}
+
+/// A role unused since its creation 100 days ago shows its privilege (an inline policy
+/// that reads S3: `read`) and its principal checks' findings: `role-unused` (medium) and
+/// `permissions-unused` (S3 allowed and never used, low); a role created today has none,
+/// and says so.
+#[tokio::test]
+async fn a_roles_page_shows_its_privilege_and_its_role_unused_finding() {
+    let f = fixture();
+    f.role("Dormant", &["s3:GetObject"]);
+    f.clock.advance(100 * 86_400);
+    f.role("Fresh", &["s3:GetObject"]);
+    f.report();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let p = root.get("/console/roles/Dormant").await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(
+        element(&p.body, "privilege-class").contains("priv priv-read\">read<"),
+        "{}",
+        element(&p.body, "privilege-class")
+    );
+    assert!(element(&p.body, "privilege-reason").contains("s3:GetObject"));
+    let rows = table_rows(&p.body, "principal-findings");
+    let found: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| {
+            let check = if r.contains(">role-unused<") {
+                "role-unused"
+            } else if r.contains(">permissions-unused<") {
+                "permissions-unused"
+            } else {
+                "other"
+            };
+            let severity = ["critical", "high", "medium", "low", "info"]
+                .into_iter()
+                .find(|s| r.contains(&format!("sev sev-{s}\"")))
+                .unwrap_or("?");
+            (check, severity)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("role-unused", "medium"), ("permissions-unused", "low")]
+    );
+    let p = root.get("/console/roles/Fresh").await;
+    assert!(p.body.contains("id=\"no-findings\""), "{}", p.body);
+    // The role-unused finding is on the Credential report page too.
+    let p = root.get("/console/credential-report").await;
+    assert!(table_rows(&p.body, "report-findings")
+        .iter()
+        .any(|r| r.contains(">role-unused<") && r.contains(">Dormant<")));
+}
+
+/// A caller who may read the report but not what privilege and use come from still gets
+/// the page: privilege `unknown` (every severity the check's own), or unused permissions
+/// not checked, each saying which action it needs.
+#[tokio::test]
+async fn without_the_read_actions_privilege_is_unknown_and_the_page_says_which_it_needs() {
+    // (the auditor's actions, the notice shown, the action it names, zed's privilege and
+    // severity on the report page)
+    let cases: &[(&[&str], &str, &str, &str, &str)] = &[
+        (
+            &["iam:GetCredentialReport"],
+            "privilege-unknown",
+            "iam:GetAccountAuthorizationDetails",
+            "unknown",
+            "high",
+        ),
+        (
+            &[
+                "iam:GetCredentialReport",
+                "iam:GetAccountAuthorizationDetails",
+            ],
+            "last-accessed-unknown",
+            "iam:GenerateServiceLastAccessedDetails",
+            "admin",
+            "critical",
+        ),
+    ];
+    for (actions, notice, needed, privilege, severity) in cases {
+        let f = fixture();
+        f.user("zed", None, Some("A-Password-1234"));
+        f.grant("zed", &Grant::Attached(ADMIN));
+        f.user("auditor", None, Some("Auditor-Password-1"));
+        f.grant("auditor", &Grant::Inline(actions));
+        f.report();
+        let mut b = f.browser();
+        b.sign_in(ACCOUNT, Some("auditor"), "Auditor-Password-1")
+            .await;
+        let p = b.get("/console/credential-report").await;
+        assert_eq!(p.status, StatusCode::OK, "{actions:?}: {}", p.body);
+        assert!(
+            element(&p.body, notice).contains(needed),
+            "{actions:?}: {}",
+            element(&p.body, notice)
+        );
+        let rows = table_rows(&p.body, "report-findings");
+        let row = rows.iter().find(|r| r.contains(">zed<")).unwrap();
+        assert!(
+            row.contains(&format!("priv priv-{privilege}\"")),
+            "{actions:?}: {row}"
+        );
+        assert!(
+            row.contains(&format!("sev sev-{severity}\"")),
+            "{actions:?}: {row}"
+        );
+    }
+}
+
+/// At phone width a `table.wide` is stacked, one cell a line, each cell's label written
+/// before it from its `data-label`: every cell of every such table on the pages that have
+/// them carries one.
+#[tokio::test]
+async fn every_cell_of_a_stacked_table_has_its_label() {
+    let f = fixture();
+    // A role unused for 100 days, with findings.
+    f.role("Dormant", &["s3:GetObject"]);
+    f.iam
+        .attach_policy(
+            &f.account,
+            credreport_iam::Named::Role("Dormant"),
+            READ_ONLY,
+        )
+        .unwrap();
+    f.clock.advance(100 * 86_400);
+    let zed = f.iam.create_user(&f.account, "zed", None).unwrap();
+    f.iam
+        .create_login_profile(
+            &f.account,
+            "zed",
+            &Secret::from_string("A-Password-1234".into()),
+            false,
+        )
+        .unwrap();
+    f.grant("zed", &Grant::Group("Admins", ADMIN));
+    f.iam
+        .create_access_key(&f.account, &credreport_iam::model::Owner::User(zed.id))
+        .unwrap();
+    f.report();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    // (page, the stacked tables it has at least)
+    let pages = [
+        ("/console/users", 1),
+        ("/console/users/zed", 3),
+        ("/console/groups", 1),
+        ("/console/roles", 1),
+        ("/console/roles/Dormant", 2),
+        ("/console/policies", 1),
+        ("/console/credential-report", 1),
+    ];
+    for (path, least) in pages {
+        let p = root.get(path).await;
+        assert_eq!(p.status, StatusCode::OK, "{path}");
+        let tables: Vec<&str> = p
+            .body
+            .split("<table")
+            .skip(1)
+            .filter(|t| t[..t.find('>').unwrap()].contains("class=\"wide\""))
+            .map(|t| &t[..t.find("</table>").unwrap()])
+            .collect();
+        assert!(tables.len() >= least, "{path}: {} tables", tables.len());
+        for t in tables {
+            for cell in t.split("<td").skip(1) {
+                let tag = &cell[..cell.find('>').unwrap()];
+                assert!(tag.contains("data-label=\""), "{path}: <td{tag}>");
+            }
+        }
+    }
+}
+
+/// The root user, as a caller of the operations layer in a test.
+struct RootCaller(AccountId);
+
+impl credreport_server::authz::Caller for RootCaller {
+    fn account(&self) -> &AccountId {
+        &self.0
+    }
+    fn identity(&self) -> credreport_server::authz::Identity<'_> {
+        credreport_server::authz::Identity::Root
+    }
+    fn arn(&self) -> credreport_iam::Arn {
+        credreport_iam::Arn::root(&self.0)
+    }
+    fn session(&self) -> Option<&credreport_iam::sts::SessionFacts> {
+        None
+    }
+}
+
+/// The console's audit reads every user's and role's last-accessed data at once; for each
+/// it is what a GenerateServiceLastAccessedDetails job about it answers (the Access
+/// Advisor panel's): the services its own and its groups' inline and managed policies
+/// allow, each with its last use and region.
+#[tokio::test]
+async fn the_accounts_last_accessed_data_read_at_once_is_each_principals_job() {
+    let f = fixture();
+    let a = &f.account;
+    f.user("alice", None, Some("Alice-Password-1"));
+    f.grant("alice", &Grant::Inline(&["iam:ListUsers", "s3:GetObject"]));
+    f.user("bob", None, None);
+    f.grant("bob", &Grant::Group("Readers", READ_ONLY));
+    f.iam
+        .put_inline_policy(
+            a,
+            credreport_iam::Named::Group("Readers"),
+            "ec2",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:Describe*","Resource":"*"}]}"#,
+        )
+        .unwrap();
+    f.user("carol", None, None);
+    f.role("Deployer", &[]);
+    f.iam
+        .attach_policy(a, credreport_iam::Named::Role("Deployer"), ADMIN)
+        .unwrap();
+    f.role("Empty", &[]);
+    // alice uses IAM from the console.
+    let mut alice = f.browser();
+    alice
+        .sign_in(ACCOUNT, Some("alice"), "Alice-Password-1")
+        .await;
+    assert_eq!(alice.get("/console/users").await.status, StatusCode::OK);
+    let root = RootCaller(a.clone());
+    let context = credreport_server::ops::RequestContext::at(f.iam.now());
+    let ops = credreport_server::ops::Ops::new(&f.iam, &root, &context);
+    let details = ops.privilege_details().unwrap();
+    let all = ops.principals_last_accessed(&details).unwrap();
+    assert_eq!(all.len(), 5);
+    let mut used = 0;
+    for (arn, access) in all.iter() {
+        let job: Vec<_> = ops
+            .access_advisor(&credreport_iam::Arn::parse(arn).unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|s| {
+                let last = s.last.map(|l| (l.time().unix(), l.region));
+                (s.namespace, s.name, last)
+            })
+            .collect();
+        let read: Vec<_> = access
+            .services
+            .iter()
+            .map(|s| {
+                let last = s
+                    .last_authenticated
+                    .map(|t| i64::try_from(t.unix_seconds()).unwrap());
+                (
+                    s.namespace.clone(),
+                    s.name.clone(),
+                    last.zip(s.region.clone()),
+                )
+            })
+            .collect();
+        assert_eq!(read, job, "{arn}");
+        used += read.iter().filter(|s| s.2.is_some()).count();
+    }
+    assert_eq!(used, 1, "alice's use of IAM");
+}
+
+/// A policy attached through the API (a signed AttachUserPolicy) shows on the console's
+/// next Credential report page: the API's changes to policies count against the kept
+/// audit as the console's forms do.
+#[tokio::test]
+async fn a_policy_attached_through_the_api_shows_on_the_next_report_page() {
+    let f = fixture();
+    f.user("ann", None, Some("A-Password-1234"));
+    f.report();
+    let key = f
+        .iam
+        .create_access_key(&f.account, &credreport_iam::model::Owner::Root)
+        .unwrap();
+    let secret = key.secret.expose_str().unwrap().to_owned();
+    let mut root = f.browser();
+    root.sign_in(ACCOUNT, None, ROOT_PASSWORD).await;
+    let ann = |body: &str| {
+        let rows = table_rows(body, "report-findings");
+        let row = rows.iter().find(|r| r.contains(">ann<")).unwrap();
+        ["admin", "none"]
+            .into_iter()
+            .find(|p| row.contains(&format!("priv priv-{p}\"")))
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let p = root.get("/console/credential-report").await;
+    assert_eq!(ann(&p.body), "none");
+    let body = "Action=AttachUserPolicy&Version=2010-05-08&UserName=ann\
+                &PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FAdministratorAccess";
+    let resp = f
+        .router
+        .clone()
+        .oneshot(common::signed(&key.key.id, &secret, body, 0))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let p = root.get("/console/credential-report").await;
+    assert_eq!(ann(&p.body), "admin", "after AttachUserPolicy");
 }

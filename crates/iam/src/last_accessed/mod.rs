@@ -75,3 +75,20 @@ impl AccessUse {
 pub(crate) fn is_principal(kind: EntityKind) -> bool {
     matches!(kind, EntityKind::User | EntityKind::Role)
 }
+
+impl crate::service::Iam {
+    /// The uses recorded for each of `entities` (users and roles of `account`), read on one
+    /// snapshot: an account's last-accessed data at once, where a job reads one entity's.
+    pub fn principal_uses(
+        &self,
+        account: &crate::ids::AccountId,
+        entities: &[Entity],
+    ) -> crate::error::Result<Vec<Vec<AccessUse>>> {
+        self.read(|tx| {
+            entities
+                .iter()
+                .map(|e| tx.accesses(account, &Subject::Entity(e.clone())))
+                .collect()
+        })
+    }
+}

@@ -90,10 +90,11 @@ pub(crate) fn page(c: &Console, mut req: Req, whose: Whose) -> PageResult {
     let me = req.signed_in()?;
     let ops = c.ops(&me, &req);
     let s = subject(&ops, &me, &whose)?;
-    Ok(render(&ops, &me, &s, None, None, StatusCode::OK))
+    Ok(render(c, &ops, &me, &s, None, None, StatusCode::OK))
 }
 
 fn render(
+    c: &Console,
     ops: &Ops<'_>,
     me: &ConsoleUser,
     s: &Subject,
@@ -115,6 +116,9 @@ fn render(
         (page::notice(notice))
         @if let Some(extra) = extra { (extra) }
         (summary(me, s))
+        @if let Some(u) = &s.user {
+            (super::principal::panel(c, ops, &u.to_arn()))
+        }
         (password_section(ops, me, s))
         (keys_section(ops, me, s))
         (mfa_section(ops, me, s))
@@ -228,14 +232,14 @@ fn keys_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
                         tbody {
                             @for k in &keys {
                                 tr {
-                                    td.mono { (k.id) }
+                                    td.mono data-label="Access key ID" { (k.id) }
                                     td data-label="Status" { @if k.active { "Active" } @else { "Inactive" } }
                                     td data-label="Created" { (page::when(k.created)) }
                                     td data-label="Last used" { @match &k.last_used {
                                         Some(u) => { (page::when(u.at)) br; span.muted { (u.service) " in " (u.region) } },
                                         None => "never",
                                     } }
-                                    td.actions { (status_actions(me, s, "key", "key_id", &k.id, k.active)) }
+                                    td.actions data-label="Actions" { (status_actions(me, s, "key", "key_id", &k.id, k.active)) }
                                 }
                             }
                         }
@@ -288,9 +292,9 @@ fn mfa_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
                         tbody {
                             @for d in &devices {
                                 tr {
-                                    td.mono { (d.serial) }
+                                    td.mono data-label="Device" { (d.serial) }
                                     td data-label="Assigned" { @if let Some((_, at)) = &d.assignment { (page::when(*at)) } }
-                                    td {
+                                    td data-label="Actions" {
                                         form.inline method="post" action=(form_open(s, "mfa-deactivate")) {
                                             (page::csrf(me.csrf()))
                                             input type="hidden" name="serial" value=(d.serial);
@@ -326,10 +330,10 @@ fn certs_section(ops: &Ops<'_>, me: &ConsoleUser, s: &Subject) -> Markup {
                         tbody {
                             @for cert in &certs {
                                 tr {
-                                    td.mono { (cert.id) }
+                                    td.mono data-label="Certificate ID" { (cert.id) }
                                     td data-label="Status" { @if cert.active { "Active" } @else { "Inactive" } }
                                     td data-label="Uploaded" { (page::when(cert.uploaded)) }
-                                    td.actions { (status_actions(me, s, "cert", "certificate_id", &cert.id, cert.active)) }
+                                    td.actions data-label="Actions" { (status_actions(me, s, "cert", "certificate_id", &cert.id, cert.active)) }
                                 }
                             }
                         }
@@ -403,6 +407,7 @@ pub(crate) fn act(c: &Console, mut req: Req, whose: Whose, action: &str) -> Page
         Ok(d) => {
             let notice = (!d.notice.is_empty()).then_some(Notice::Success(d.notice));
             Ok(render(
+                c,
                 &ops,
                 &me,
                 &s,
@@ -414,6 +419,7 @@ pub(crate) fn act(c: &Console, mut req: Req, whose: Whose, action: &str) -> Page
         Err(PageError::Aws(e)) if e.status < 500 && e.code != "AccessDenied" => {
             let notice = Notice::Error(e.message.unwrap_or_else(|| e.code.to_owned()));
             Ok(render(
+                c,
                 &ops,
                 &me,
                 &s,

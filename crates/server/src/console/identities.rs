@@ -77,7 +77,7 @@ pub(crate) fn groups(c: &Console, mut req: Req) -> PageResult {
                 table.wide {
                     thead { tr { th scope="col" { "Group name" } th scope="col" { "Path" } th scope="col" { "Created" } } }
                     tbody { @for g in &page.items { tr {
-                        td { a href=(format!("/console/groups/{}", enc(&g.name))) { (g.name) } }
+                        td data-label="Group name" { a href=(format!("/console/groups/{}", enc(&g.name))) { (g.name) } }
                         td.mono data-label="Path" { (g.path) }
                         td data-label="Created" { (page::when(g.created)) }
                     } } }
@@ -129,7 +129,7 @@ pub(crate) fn roles(c: &Console, mut req: Req) -> PageResult {
                 table.wide {
                     thead { tr { th scope="col" { "Role name" } th scope="col" { "Path" } th scope="col" { "Last used" } } }
                     tbody { @for r in &page.items { tr {
-                        td { a href=(format!("/console/roles/{}", enc(&r.name))) { (r.name) } }
+                        td data-label="Role name" { a href=(format!("/console/roles/{}", enc(&r.name))) { (r.name) } }
                         td.mono data-label="Path" { (r.path) }
                         td data-label="Last used" { @match &r.last_used { Some((t, region)) => { (page::when(*t)) " (" (region) ")" }, None => "never" } }
                     } } }
@@ -158,6 +158,7 @@ pub(crate) fn role(c: &Console, mut req: Req, name: &str) -> PageResult {
                 dt { "Last used" } dd { @match &role.last_used { Some((t, region)) => { (page::when(*t)) " (" (region) ")" }, None => "never" } }
             }
         }
+        (super::principal::panel(c, &ops, &role.to_arn()))
         section.panel aria-labelledby="trust" {
             h2 #trust { "Trust policy" }
             pre.mono { (role.assume_role_policy) }
@@ -208,7 +209,7 @@ pub(crate) fn policies(c: &Console, mut req: Req) -> PageResult {
                 table.wide {
                     thead { tr { th scope="col" { "Policy name" } th scope="col" { "Type" } th scope="col" { "Attached to" } } }
                     tbody { @for p in &page.items { tr {
-                        td { (policy_link(&p.name, &p.arn)) }
+                        td data-label="Policy name" { (policy_link(&p.name, &p.arn)) }
                         td data-label="Type" { @if p.aws_managed { "AWS managed" } @else { "Customer managed" } }
                         td data-label="Attached to" { (p.attachment_count) }
                     } } }

@@ -8,10 +8,13 @@
 //! a CSRF token ([`session`]), checked here before any handler runs.
 
 mod access;
+mod audit;
 mod credentials;
+mod findings;
 mod home;
 mod identities;
 mod page;
+mod principal;
 mod report;
 mod session;
 mod settings;
@@ -31,6 +34,7 @@ use axum::Router;
 use credreport_iam::Iam;
 
 use crate::app::ServerConfig;
+use crate::changes::Changes;
 use crate::error::AwsError;
 use crate::metrics::Metrics;
 use crate::ops::{OpError, Ops, RequestContext};
@@ -53,10 +57,13 @@ pub(crate) struct Console {
     pub(crate) reports: Arc<ReportCache>,
     /// Served over TLS: cookies are marked `Secure`.
     pub(crate) secure: bool,
-    /// The stored reports, audited, for the Credential report page.
-    pub(crate) report_views: report::ReportViews,
+    /// The accounts' audits (the stored report with privilege and use), for the
+    /// Credential report page and the user and role pages.
+    pub(crate) audits: audit::Audits,
     /// The worker permits, shared with the API.
     pipeline: Arc<Pipeline>,
+    /// The changes made through the API and the console, by account.
+    pub(crate) changes: Arc<Changes>,
     /// Sign-in attempts, by source address ([`ServerConfig::sign_in_rate`]).
     pub(crate) sign_ins: Limiter<IpAddr>,
     /// The proxies whose `X-Forwarded-For` names the client.
@@ -70,18 +77,25 @@ impl Console {
         iam: Iam,
         reports: Arc<ReportCache>,
         pipeline: Arc<Pipeline>,
+        changes: Arc<Changes>,
         config: &ServerConfig,
     ) -> Console {
         Console {
             iam,
             reports,
             secure: config.secure_cookies,
-            report_views: report::ReportViews::default(),
+            audits: audit::Audits::default(),
             pipeline,
+            changes,
             sign_ins: Limiter::new(config.sign_in_rate),
             proxies: config.trusted_proxies.clone(),
             metrics: config.metrics.clone(),
         }
+    }
+
+    /// The account's audit, as the caller of `ops` may see it.
+    pub(crate) fn audit(&self, ops: &Ops<'_>) -> Result<Arc<audit::AccountAudit>, PageError> {
+        self.audits.get(ops, self.changes.count(ops.account()))
     }
 
     /// The operations, as the signed-in `me`, in `req`.
@@ -262,10 +276,17 @@ fn segments(path: &str) -> Vec<String> {
 
 fn handle(c: &Console, mut req: Req) -> PageResult {
     req.session = Session::of(&c.iam, &req.headers)?;
-    if req.method == Method::POST {
-        check_csrf(&req)?;
+    if req.method != Method::POST {
+        return route(c, req);
     }
-    route(c, req)
+    check_csrf(&req)?;
+    // A form posted may have changed its account: what is kept of it is made again.
+    let account = req.session.as_ref().map(|s| s.live.session.account.clone());
+    let page = route(c, req);
+    if let Some(account) = account {
+        c.changes.bump(&account);
+    }
+    page
 }
 
 /// Every POST carries its form's token: the sign-in form the pre-session cookie's, every

@@ -1,93 +1,25 @@
 //! The Credential report page: when the stored report was generated, the Download button
 //! (which generates first when IAM's 4-hour rule allows and the stored report is older,
-//! and sends exactly the bytes GetCredentialReport returns), and `credreport audit`'s
-//! findings on it with their severity counts, a filter and the charts.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! and sends exactly the bytes GetCredentialReport returns), and the findings of the
+//! account's audit (`credreport audit` on the stored report, knowing each principal's
+//! privilege and use: [`super::audit`]) in its order, most severe then most privileged,
+//! with their severity counts, a filter and the charts.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use credreport_audit::{
-    audit, AsOfSource, Collect, Config, Finding, Input, Severity, Status, Summary,
-};
-use credreport_iam::{AccountId, Error, REPORT_FRESH_SECS};
+use credreport_audit::{Finding, Severity};
+use credreport_iam::REPORT_FRESH_SECS;
 use credreport_report::Timestamp;
 use maud::{html, Markup, PreEscaped};
 
+use super::audit::{AccountAudit, ReportView};
+use super::findings;
 use super::page::{self, Nav};
-use super::{Console, PageError, PageResult, Req};
-use crate::ops::Ops;
+use super::{Console, PageResult, Req};
 
 /// Findings listed on the page at most (the counts and charts cover all of them).
 const LISTED: usize = 200;
-/// Accounts whose audited report is kept.
-const KEPT: usize = 16;
-
-/// A stored report, audited: what the page shows, kept per account until a newer report.
-#[derive(Debug)]
-pub(crate) struct ReportView {
-    generated: Timestamp,
-    summary: Summary,
-    findings: Vec<Finding<'static>>,
-    charts: String,
-}
-
-/// The audited reports, by account (the latest of each).
-#[derive(Debug, Default)]
-pub(crate) struct ReportViews(Mutex<HashMap<AccountId, Arc<ReportView>>>);
-
-impl ReportViews {
-    fn get(&self, ops: &Ops<'_>, generated: Timestamp) -> Result<Arc<ReportView>, PageError> {
-        let account = ops.account();
-        let kept = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(account)
-            .filter(|v| v.generated == generated)
-            .cloned();
-        if let Some(v) = kept {
-            return Ok(v);
-        }
-        let report = ops.credential_report()?;
-        let view = Arc::new(audit_view(&report.content, report.generated)?);
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= KEPT && !map.contains_key(account) {
-            map.clear();
-        }
-        map.insert(account.clone(), Arc::clone(&view));
-        Ok(view)
-    }
-}
-
-/// `credreport audit` with its defaults, as of the report's generation.
-fn audit_view(content: &[u8], generated: Timestamp) -> Result<ReportView, PageError> {
-    let mut found = Collect::default();
-    let inputs = vec![Input::new("credential report", content)];
-    let summary = audit(
-        &Config::default(),
-        generated,
-        AsOfSource::Generated,
-        inputs,
-        None,
-        &mut found,
-    )
-    .map_err(|e| Error::internal(format!("auditing the stored report: {e}")))?;
-    let mut findings = found.findings;
-    findings.retain(|f| f.status == Status::Fail);
-    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    Ok(ReportView {
-        generated,
-        charts: credreport_audit::render::charts(&summary),
-        summary,
-        findings,
-    })
-}
 
 fn ago(now: Timestamp, then: Timestamp) -> String {
     let mins = now.secs_since(then).max(0) / 60;
@@ -105,8 +37,8 @@ pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
     let generated = ops.credential_report_generated()?;
     let now = c.iam.now();
     let fresh = generated.is_some_and(|g| now.secs_since(g) < REPORT_FRESH_SECS);
-    let view = match generated {
-        Some(g) => Some(c.report_views.get(&ops, g)?),
+    let audit = match generated {
+        Some(_) => Some(c.audit(&ops)?),
         None => None,
     };
     let severity = req.field("severity").and_then(Severity::from_name);
@@ -136,8 +68,8 @@ pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
                 button #download type="submit" { "Download credential report" }
             }
         }
-        @if let Some(v) = &view {
-            (findings(v, severity, &q))
+        @if let Some((a, v)) = audit.as_deref().and_then(|a| Some((a, a.report.as_ref()?))) {
+            (findings_panel(a, v, severity, &q))
             section.panel aria-labelledby="charts" {
                 h2 #charts { "Charts" }
                 div.charts { (PreEscaped(&v.charts)) }
@@ -152,7 +84,7 @@ pub(crate) fn page(c: &Console, mut req: Req) -> PageResult {
     )))
 }
 
-fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
+fn findings_panel(a: &AccountAudit, v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
     let t = &v.summary.tally;
     let matching: Vec<&Finding<'static>> = v
         .findings
@@ -170,8 +102,10 @@ fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
             h2 #findings { "Findings" }
             p.muted {
                 "From " code { "credreport audit" } " with its default thresholds, as of the report's "
-                "generation time (" (page::when(v.generated)) "). " (v.summary.stats.rows) " rows."
+                "generation time (" (page::when(v.generated)) "). " (v.summary.stats.rows) " rows. "
+                "Most severe first; among equals, the most privileged principal first."
             }
+            (findings::knowledge(a))
             ul.counts aria-label="Findings by severity" {
                 @for s in Severity::DESCENDING {
                     li { span class=(format!("sev sev-{}", s.name())) { (s.name()) } ": " strong { (t.failed.get(s)) } }
@@ -201,13 +135,14 @@ fn findings(v: &ReportView, severity: Option<Severity>, q: &str) -> Markup {
                     (matching.len()) " matching findings."
                 }
             }
-            table.wide {
-                thead { tr { th scope="col" { "Severity" } th scope="col" { "Check" } th scope="col" { "User" } th scope="col" { "Credential" } th scope="col" { "Finding" } } }
+            table.wide #report-findings {
+                thead { tr { th scope="col" { "Severity" } th scope="col" { "Privilege" } th scope="col" { "Check" } th scope="col" { "User" } th scope="col" { "Credential" } th scope="col" { "Finding" } } }
                 tbody {
                     @for f in matching.iter().take(LISTED) {
                         tr {
-                            td { span class=(format!("sev sev-{}", f.severity.name())) { (f.severity.name()) } }
-                            td { code { (f.check.as_str()) } br; span.muted { (f.check.info().title) } }
+                            td data-label="Severity" { (findings::severity(f)) }
+                            td data-label="Privilege" { (findings::privilege(f)) }
+                            td data-label="Check" { code { (f.check.as_str()) } br; span.muted { (f.check.info().title) } }
                             td data-label="User" { (f.user()) }
                             td data-label="Credential" { (f.credential.name()) }
                             td data-label="Finding" { (f.message()) }

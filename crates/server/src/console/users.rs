@@ -61,7 +61,7 @@ fn list_with(
                     tbody {
                         @for u in &users {
                             tr {
-                                td { a href=(format!("/console/users/{}", percent_encoding::utf8_percent_encode(&u.name, percent_encoding::NON_ALPHANUMERIC))) { (u.name) } }
+                                td data-label="User name" { a href=(format!("/console/users/{}", percent_encoding::utf8_percent_encode(&u.name, percent_encoding::NON_ALPHANUMERIC))) { (u.name) } }
                                 td.mono data-label="Path" { (u.path) }
                                 td data-label="Created" { (page::when(u.created)) }
                                 td data-label="Console last sign-in" { @match u.password_last_used { Some(t) => (page::when(t)), None => "never" } }

@@ -15,6 +15,7 @@
 //! permission learns nothing about what exists).
 
 mod account;
+mod account_data;
 mod action;
 mod boundaries;
 mod context;
@@ -43,6 +44,7 @@ use crate::authz::{self, Caller, Refusal, RequestKeys};
 use crate::error::AwsError;
 
 pub use account::ProviderList;
+pub use account_data::convert;
 pub use action::{Action, Service};
 pub use context::RequestContext;
 pub use credentials::{LastUsed, VirtualDevices};

@@ -1,0 +1,294 @@
+//! The account's authorization details and last-accessed data in the auditor's terms
+//! ([`credreport_privilege::AuthorizationDetails`], [`LastAccessed`]), read from the
+//! store as GetAccountAuthorizationDetails and GenerateServiceLastAccessedDetails answer
+//! them and authorized as those actions are. The one conversion from the domain's types:
+//! what `credreport audit` would read from this endpoint in fetch mode, the console's
+//! pages read here without the round trip.
+
+use std::collections::HashMap;
+
+use credreport_iam::last_accessed::{allowed_actions, allowed_namespaces, AccessUse};
+use credreport_iam::model::{Entity, InlinePolicy, Tag};
+use credreport_iam::{AuthorizationDetails, DetailsFilter};
+use credreport_policy::catalog::Catalog;
+use credreport_policy::{Policy, PolicyKind};
+use credreport_privilege as privilege;
+use credreport_privilege::{LastAccessed, PrincipalAccess, ServiceAccess, Time};
+use credreport_report::Timestamp;
+
+use super::{Action, OpResult, Ops, Resource};
+
+impl Ops<'_> {
+    /// GetAccountAuthorizationDetails (every kind, every page), as the privilege analysis
+    /// reads it.
+    pub fn privilege_details(&self) -> OpResult<privilege::AuthorizationDetails> {
+        Ok(convert(self.authorization_details(DetailsFilter::all())?))
+    }
+
+    /// The last-accessed data of every user and role of `details` now, as a
+    /// GenerateServiceLastAccessedDetails job (`SERVICE_LEVEL`) about each would answer
+    /// (the services its identity-based policies allow, its own and its groups', each with
+    /// its last use), each authorized as that action on the principal: all of them or,
+    /// when one is refused, the refusal (an audit of part of the account's unused
+    /// permissions would pass the others over in silence). Read at once: the uses on one
+    /// snapshot, the services worked out once per distinct set of policies (from `details`,
+    /// as a job works them out from the store). The data is that of the moment, so no
+    /// completion time is given.
+    pub fn principals_last_accessed(
+        &self,
+        details: &privilege::AuthorizationDetails,
+    ) -> OpResult<LastAccessed> {
+        let principals = principals(details);
+        for p in &principals {
+            self.authorize(
+                Action::GenerateServiceLastAccessedDetails,
+                &Resource::given(&p.arn),
+            )?;
+        }
+        let entities: Vec<Entity> = principals.iter().map(|p| p.entity.clone()).collect();
+        let uses = self.iam.principal_uses(self.account(), &entities)?;
+        let catalog = Catalog::get();
+        let mut parsed: HashMap<&str, Option<Policy>> = HashMap::new();
+        let mut allowed: HashMap<Vec<&str>, Vec<&'static str>> = HashMap::new();
+        let mut out = LastAccessed::default();
+        for (p, uses) in principals.iter().zip(uses) {
+            if !allowed.contains_key(&p.documents) {
+                for d in &p.documents {
+                    parsed
+                        .entry(d)
+                        .or_insert_with(|| Policy::parse(d, PolicyKind::Identity).ok());
+                }
+                let policies = p
+                    .documents
+                    .iter()
+                    .filter_map(|d| parsed.get(d).and_then(Option::as_ref));
+                let namespaces = allowed_namespaces(&allowed_actions(policies));
+                allowed.insert(p.documents.clone(), namespaces);
+            }
+            let mut latest: HashMap<&str, &AccessUse> = HashMap::new();
+            for u in uses.iter().filter(|u| u.is_service()) {
+                let at = latest.entry(u.namespace.as_str()).or_insert(u);
+                if u.at > at.at {
+                    *at = u;
+                }
+            }
+            let services = allowed
+                .get(&p.documents)
+                .map(|namespaces| {
+                    namespaces
+                        .iter()
+                        .map(|ns| {
+                            let last = latest.get(ns);
+                            ServiceAccess {
+                                namespace: (*ns).to_owned(),
+                                name: catalog.service_name(ns).unwrap_or(ns).to_owned(),
+                                last_authenticated: last.map(|u| time(u.at)),
+                                region: last.map(|u| u.region.clone()),
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.insert(
+                p.arn.clone(),
+                PrincipalAccess {
+                    computed: None,
+                    services,
+                },
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// A user or role, and the documents of its identity-based policies (its own and its
+/// groups', inline and managed: what a last-accessed job lists services from), sorted.
+struct Principal<'d> {
+    arn: String,
+    entity: Entity,
+    documents: Vec<&'d str>,
+}
+
+/// Adds the documents of `inline` and of the managed policies `attached` to `out`.
+fn documents<'d>(
+    managed: &HashMap<&'d str, &'d str>,
+    inline: &'d [privilege::InlinePolicy],
+    attached: &'d [privilege::AttachedPolicy],
+    out: &mut Vec<&'d str>,
+) {
+    out.extend(inline.iter().map(|p| p.policy_document.as_str()));
+    out.extend(
+        attached
+            .iter()
+            .filter_map(|a| managed.get(a.policy_arn.as_str()).copied()),
+    );
+}
+
+fn principals(d: &privilege::AuthorizationDetails) -> Vec<Principal<'_>> {
+    let managed: HashMap<&str, &str> = d
+        .policies
+        .iter()
+        .filter_map(|p| Some((p.arn.as_str(), p.default_document()?)))
+        .collect();
+    let groups: HashMap<&str, &privilege::GroupDetail> = d
+        .groups
+        .iter()
+        .map(|g| (g.group_name.as_str(), g))
+        .collect();
+    let mut out = Vec::with_capacity(d.users.len() + d.roles.len());
+    for u in &d.users {
+        let mut docs = Vec::new();
+        documents(
+            &managed,
+            &u.user_policy_list,
+            &u.attached_managed_policies,
+            &mut docs,
+        );
+        for g in u.group_list.iter().filter_map(|g| groups.get(g.as_str())) {
+            documents(
+                &managed,
+                &g.group_policy_list,
+                &g.attached_managed_policies,
+                &mut docs,
+            );
+        }
+        docs.sort_unstable();
+        out.push(Principal {
+            arn: u.arn.clone(),
+            entity: Entity::user(&u.user_id),
+            documents: docs,
+        });
+    }
+    for r in &d.roles {
+        let mut docs = Vec::new();
+        documents(
+            &managed,
+            &r.role_policy_list,
+            &r.attached_managed_policies,
+            &mut docs,
+        );
+        docs.sort_unstable();
+        out.push(Principal {
+            arn: r.arn.clone(),
+            entity: Entity::role(&r.role_id),
+            documents: docs,
+        });
+    }
+    out
+}
+
+fn time(t: Timestamp) -> Time {
+    Time::from_unix_seconds(t.unix())
+}
+
+fn inline(policies: Vec<InlinePolicy>) -> Vec<privilege::InlinePolicy> {
+    policies
+        .into_iter()
+        .map(|p| privilege::InlinePolicy {
+            policy_name: p.name,
+            policy_document: p.document,
+        })
+        .collect()
+}
+
+fn attached(policies: Vec<(String, String)>) -> Vec<privilege::AttachedPolicy> {
+    policies
+        .into_iter()
+        .map(|(policy_name, policy_arn)| privilege::AttachedPolicy {
+            policy_name,
+            policy_arn,
+        })
+        .collect()
+}
+
+fn boundary(arn: Option<String>) -> Option<privilege::PermissionsBoundary> {
+    arn.map(|permissions_boundary_arn| privilege::PermissionsBoundary {
+        permissions_boundary_type: "Policy".to_owned(),
+        permissions_boundary_arn,
+    })
+}
+
+fn tags(tags: Vec<Tag>) -> Vec<privilege::Tag> {
+    tags.into_iter()
+        .map(|t| privilege::Tag {
+            key: t.key,
+            value: t.value,
+        })
+        .collect()
+}
+
+/// The domain's authorization details as GetAccountAuthorizationDetails sends them, in
+/// the analysis's types (policy documents as JSON text, times to the second; a role never
+/// used has an empty `RoleLastUsed`, as IAM answers).
+pub fn convert(d: AuthorizationDetails) -> privilege::AuthorizationDetails {
+    privilege::AuthorizationDetails {
+        users: d
+            .users
+            .into_iter()
+            .map(|u| privilege::UserDetail {
+                arn: u.user.arn(),
+                path: u.user.path,
+                user_name: u.user.name,
+                user_id: u.user.id,
+                create_date: Some(time(u.user.created)),
+                user_policy_list: inline(u.inline),
+                group_list: u.groups,
+                attached_managed_policies: attached(u.attached),
+                permissions_boundary: boundary(u.boundary),
+                tags: tags(u.tags),
+            })
+            .collect(),
+        groups: d
+            .groups
+            .into_iter()
+            .map(|g| privilege::GroupDetail {
+                arn: g.group.arn(),
+                path: g.group.path,
+                group_name: g.group.name,
+                group_id: g.group.id,
+                create_date: Some(time(g.group.created)),
+                group_policy_list: inline(g.inline),
+                attached_managed_policies: attached(g.attached),
+            })
+            .collect(),
+        roles: d
+            .roles
+            .into_iter()
+            .map(|r| privilege::RoleDetail {
+                arn: r.role.arn(),
+                role_last_used: Some(privilege::RoleLastUsed {
+                    last_used_date: r.role.last_used.as_ref().map(|(t, _)| time(*t)),
+                    region: r.role.last_used.map(|(_, region)| region),
+                }),
+                path: r.role.path,
+                role_name: r.role.name,
+                role_id: r.role.id,
+                create_date: Some(time(r.role.created)),
+                assume_role_policy_document: Some(r.role.assume_role_policy),
+                role_policy_list: inline(r.inline),
+                attached_managed_policies: attached(r.attached),
+                permissions_boundary: boundary(r.boundary),
+                tags: tags(r.tags),
+            })
+            .collect(),
+        policies: d
+            .policies
+            .into_iter()
+            .map(|(p, versions)| privilege::ManagedPolicyDetail {
+                policy_name: p.name,
+                policy_id: p.id,
+                arn: p.arn,
+                path: p.path,
+                default_version_id: p.default_version_id,
+                policy_version_list: versions
+                    .into_iter()
+                    .map(|v| privilege::PolicyVersion {
+                        document: v.document,
+                        version_id: v.version_id,
+                        is_default_version: v.is_default,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
