@@ -15,7 +15,7 @@
 //! permission learns nothing about what exists).
 
 mod account;
-mod account_data;
+pub mod account_data;
 mod action;
 mod boundaries;
 mod context;
