@@ -6,8 +6,10 @@
 //! present, in progress, expired) and uses the kept text only when the generated times
 //! agree; a new report never meets an old text. Where the store announces report changes
 //! (a fleet on PostgreSQL), the `Iam` answers that from memory, so an unchanged report is
-//! answered without touching the database. The texts are bounded by a byte budget, the
-//! oldest kept dropped first.
+//! answered without touching the database. A build encodes its report inside the
+//! transaction that stores it ([`ReportCache::keeping`]), so the text is here before
+//! anyone can see the report COMPLETE. The texts are bounded by a byte budget, the oldest
+//! kept dropped first.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
