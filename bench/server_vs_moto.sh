@@ -3,6 +3,7 @@
 #
 #   bench/server_vs_moto.sh            # defaults below; progress on stderr, a markdown summary on stdout
 #   DURATION=5s ROUNDS=1 E2E_ACCOUNTS=3 QUIET_WAIT=0 bench/server_vs_moto.sh    # a quick look
+#   E2E_ONLY=1 E2E_ACCOUNTS=9 bench/server_vs_moto.sh   # only generate + get (section 5): no wrk
 #
 # 1. builds `credreport` (release; honours CARGO_TARGET_DIR), installs wrk (apt) and
 #    moto[server]==5.2.1 (pip) if they are missing;
@@ -15,6 +16,7 @@
 #    order alternates), with a request pre-signed right before the run (SigV4, replayed);
 # 5. times GenerateCredentialReport -> poll every POLL_MS -> GetCredentialReport for a
 #    USERS-user report on E2E_ACCOUNTS fresh accounts (`credreport account create`);
+#    E2E_ONLY=1 runs only this part: no wrk, and only moto's account is populated up front;
 # 6. prints the figures as markdown. Everything else lives in a temporary directory, removed
 #    at exit (KEEP_TMP=1 keeps it); both servers are stopped at exit.
 set -euo pipefail
@@ -29,6 +31,7 @@ POLL_MS=${POLL_MS:-1}
 QUIET_LOAD=${QUIET_LOAD:-1.0}
 QUIET_WAIT=${QUIET_WAIT:-900}      # seconds, before starting (colleagues' builds)
 SETTLE_WAIT=${SETTLE_WAIT:-240}    # seconds, after populating (our own load decays)
+E2E_ONLY=${E2E_ONLY:-0}            # 1: only section 5 (generate + get), no wrk rounds
 MOTO_VERSION=5.2.1
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +61,7 @@ trap 'exit 130' INT TERM
 # --- 1. build and tools ---------------------------------------------------------------------
 log "building the release binary"
 (cd "$ROOT" && cargo build --release -p credreport-cli) >&2
-if ! command -v wrk >/dev/null; then
+if [ "$E2E_ONLY" != 1 ] && ! command -v wrk >/dev/null; then
     log "installing wrk"
     apt-get install -y wrk >&2 || { apt-get update >&2 && apt-get install -y wrk >&2; }
 fi
@@ -69,7 +72,7 @@ if ! command -v moto_server >/dev/null; then
 fi
 python3 -c 'import botocore' 2>/dev/null || python3 -m pip install botocore >&2
 moto_version=$(python3 -c 'import moto; print(moto.__version__)')
-wrk_version=$(wrk -v 2>&1 | head -1 | awk '{print $2}' || true)
+wrk_version=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')
 
 # --- 2. a quiet machine ---------------------------------------------------------------------
 # Waits up to $1 seconds, polling every 30 s, for the 1-minute load average to drop under
@@ -120,17 +123,23 @@ ours=(--port "$port" --access-key "$ak" --secret-key "$sk")
 moto=(--port "$moto_port" --access-key testing --secret-key testing)
 moto100=("${moto[@]}" --header x-moto-account-id:111111111111)
 
-log "populating $USERS users in each server"
-client populate "${ours[@]}" --users "$USERS"
-client populate "${moto[@]}" --users "$USERS"
-client populate "${moto100[@]}" --users 100
-client report "${ours[@]}" --expect-rows "$USERS"
-client report "${moto[@]}" --expect-rows "$USERS"
-client check "${ours[@]}" --action list-users --expect-members 100
-client check "${moto[@]}" --action list-users --expect-members "$USERS"   # moto ignores MaxItems
-client check "${moto100[@]}" --action list-users --expect-members 100
-client check "${ours[@]}" --action get-credential-report --expect-rows "$USERS"
-client check "${moto[@]}" --action get-credential-report --expect-rows "$USERS"
+if [ "$E2E_ONLY" = 1 ]; then
+    log "populating $USERS users in moto (E2E_ONLY: credreport's accounts are populated in section 5)"
+    client populate "${moto[@]}" --users "$USERS"
+    client report "${moto[@]}" --expect-rows "$USERS"
+else
+    log "populating $USERS users in each server"
+    client populate "${ours[@]}" --users "$USERS"
+    client populate "${moto[@]}" --users "$USERS"
+    client populate "${moto100[@]}" --users 100
+    client report "${ours[@]}" --expect-rows "$USERS"
+    client report "${moto[@]}" --expect-rows "$USERS"
+    client check "${ours[@]}" --action list-users --expect-members 100
+    client check "${moto[@]}" --action list-users --expect-members "$USERS"   # moto ignores MaxItems
+    client check "${moto100[@]}" --action list-users --expect-members 100
+    client check "${ours[@]}" --action get-credential-report --expect-rows "$USERS"
+    client check "${moto[@]}" --action get-credential-report --expect-rows "$USERS"
+fi
 
 load_settle=$(wait_quiet "$SETTLE_WAIT")
 log "load average before the measured runs: $load_settle"
@@ -192,7 +201,8 @@ run_wrk() {
     log "$(tail -1 "$results" | tr '\t' ' ')"
 }
 
-for round in $(seq "$ROUNDS"); do
+[ "$E2E_ONLY" = 1 ] && wrk_rounds=0 || wrk_rounds=$ROUNDS
+for round in $(seq "$wrk_rounds"); do
     for action in get-credential-report list-users; do
         for c in $CONNS; do
             if [ $((round % 2)) = 1 ]; then order="ours moto"; else order="moto ours"; fi
@@ -229,11 +239,15 @@ print("### IAM endpoint: credreport vs moto_server $moto_version")
 print()
 print("- date: $(date -u +%Y-%m-%dT%H:%MZ); commit $(cd "$ROOT" && git rev-parse --short HEAD)$(cd "$ROOT" && git diff --quiet HEAD -- crates || echo ' (with uncommitted changes)')")
 print("- machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)")
-print("- wrk $wrk_version: -t$WRK_THREADS -d$DURATION --timeout 30s --latency, rounds: $ROUNDS; $USERS users per server")
+if "$E2E_ONLY" == "1":
+    print("- E2E_ONLY=1: generate + get only (no wrk rounds); $USERS users per account")
+else:
+    print("- wrk $wrk_version: -t$WRK_THREADS -d$DURATION --timeout 30s --latency, rounds: $ROUNDS; $USERS users per server")
 print("- 1-minute load average: $load_start at start, $load_settle before wrk, $load_after_wrk after wrk, $load_end at the end")
 print()
-print("| action | conns | round | credreport req/s | p50 ms | p99 ms | moto req/s | p50 ms | p99 ms | x moto | flags |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+if rows:
+    print("| action | conns | round | credreport req/s | p50 ms | p99 ms | moto req/s | p50 ms | p99 ms | x moto | flags |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 def find(name, action, c, r):
     for x in rows:
         if x[:4] == [name, action, c, r]:
@@ -257,7 +271,8 @@ for action in ["get-credential-report", "list-users"]:
                                         " (moto: all 5,000 users)" if action == "list-users" else "")
                 print(f"| {what} | {c} | {r} | {float(ours[4]):,.0f} | {ours[5]} | {ours[6]} | "
                       f"{float(m[4]):,.1f} | {m[5]} | {m[6]} | {ratio:,.0f}x | {'; '.join(flags) or 'ok'} |")
-print()
+if rows:
+    print()
 print("Generate + get of a $USERS-user report, end to end from the client "
       f"(raw http.client + botocore SigV4Auth, polling every $POLL_MS ms; signing costs the client "
       f"{e2e_ours['sign_ms']} ms a request):")

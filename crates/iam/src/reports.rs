@@ -95,31 +95,60 @@ impl ReportBuild {
     /// Answers when it was generated. If another process took the build over meanwhile
     /// (its lease ran out), this one stores nothing and theirs stands: `None`.
     pub fn complete(self) -> Result<Option<Timestamp>> {
+        Ok(self.finish(None)?.map(|(generated, _)| generated))
+    }
+
+    /// [`ReportBuild::complete`], and the stored report as GetCredentialReport answers it
+    /// (joined in the transaction that stores it), for a caller that keeps it.
+    pub fn run(self) -> Result<Option<CredentialReport>> {
+        self.run_keeping(&mut |_| {})
+    }
+
+    /// [`ReportBuild::run`], the report's bytes joined in the transaction that stores it
+    /// and handed to `keep` before that transaction commits: a caller that keeps the
+    /// answer (encoded) has it by the time anyone can see the new report. `keep` may be
+    /// handed a report that is then not stored (the store retried the transaction, or
+    /// the commit failed): what it kept stands only for the report this answers.
+    pub fn run_keeping(
+        self,
+        keep: &mut dyn FnMut(&CredentialReport),
+    ) -> Result<Option<CredentialReport>> {
+        match self.finish(Some(keep))? {
+            Some((_, Some(report))) => Ok(Some(report)),
+            Some((_, None)) => Err(Error::internal("a stored report was not joined")),
+            None => Ok(None),
+        }
+    }
+
+    /// Stores the report and, with `keep`, joins its bytes in the same transaction. When
+    /// it was generated and the joined report; `None` if the build was taken over.
+    fn finish(
+        self,
+        mut keep: Option<&mut dyn FnMut(&CredentialReport)>,
+    ) -> Result<Option<(Timestamp, Option<CredentialReport>)>> {
         let generated = self.iam.now();
         let started = self.started;
         let stored = self.iam.write(&self.account, |tx| {
             let report = tx.report(&self.account)?;
             if report.building_since != Some(started) {
-                return Ok(false);
+                return Ok(None);
             }
             kept_rows::store_report(tx, &self.account, generated)?;
-            Ok(true)
+            let Some(keep) = keep.as_mut() else {
+                return Ok(Some((generated, None)));
+            };
+            let report = tx.report(&self.account)?;
+            let content = stored_content(tx, &self.account, &report)?
+                .ok_or_else(|| Error::internal("a stored report has no bytes"))?;
+            let report = CredentialReport { content, generated };
+            keep(&report);
+            Ok(Some((generated, Some(report))))
         })?;
         drop(self.hold);
         // The announcement of this change is on its way back; until it comes, this instance
         // already knows the report it kept is not the current one.
         self.iam.current_reports().forget(self.account.as_str());
-        Ok(stored.then_some(generated))
-    }
-
-    /// [`ReportBuild::complete`], then the stored report as GetCredentialReport answers
-    /// it, for a caller that keeps it.
-    pub fn run(self) -> Result<Option<CredentialReport>> {
-        let (iam, account) = (self.iam.clone(), self.account.clone());
-        match self.complete()? {
-            Some(_) => iam.credential_report(&account).map(Some),
-            None => Ok(None),
-        }
+        Ok(stored)
     }
 }
 

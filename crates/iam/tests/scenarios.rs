@@ -208,19 +208,26 @@ impl World {
     }
 
     /// Generates (running the build) and returns the report's text. A report just built
-    /// from the kept rows is byte for byte a full build of the records.
+    /// from the kept rows is byte for byte a full build of the records, and so are the
+    /// bytes the build joined in its own transaction (what the server encodes and keeps).
     fn report(&mut self) -> String {
         let generation = self.iam.generate_credential_report(&self.account).unwrap();
         let built = generation.build.map(|build| {
-            build.run().unwrap();
-            write_account_report(&self.iam.snapshot(&self.account).unwrap()).unwrap()
+            let joined = build.run().unwrap().unwrap().content;
+            let full = write_account_report(&self.iam.snapshot(&self.account).unwrap()).unwrap();
+            (joined, full)
         });
         let stored = self.iam.credential_report(&self.account).unwrap().content;
-        if let Some(built) = built {
+        if let Some((joined, built)) = built {
             assert_eq!(
                 String::from_utf8_lossy(&stored),
                 String::from_utf8_lossy(&built),
                 "the report of kept rows against a full build"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&joined),
+                String::from_utf8_lossy(&built),
+                "the build's own join against a full build"
             );
         }
         String::from_utf8(stored).unwrap()

@@ -364,10 +364,10 @@ fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml:
         handle.spawn_blocking(move || {
             let account = build.account().clone();
             let started = Instant::now();
-            match metrics.run_build(build) {
+            // Encoded before the report is stored, so that the GetCredentialReport that
+            // follows the first COMPLETE finds it.
+            match reports.keeping(&account, |keep| metrics.run_build(build, keep)) {
                 Ok(Some(report)) => {
-                    // Encoded now, so that the GetCredentialReport that follows finds it.
-                    reports.keep_built(&account, &report);
                     tracing::info!(
                         account = %account,
                         bytes = report.content.len(),

@@ -6,8 +6,10 @@
 //! present, in progress, expired) and uses the kept text only when the generated times
 //! agree; a new report never meets an old text. Where the store announces report changes
 //! (a fleet on PostgreSQL), the `Iam` answers that from memory, so an unchanged report is
-//! answered without touching the database. The texts are bounded by a byte budget, the
-//! oldest kept dropped first.
+//! answered without touching the database. A build encodes its report inside the
+//! transaction that stores it ([`ReportCache::keeping`]), so the text is here before
+//! anyone can see the report COMPLETE. The texts are bounded by a byte budget, the oldest
+//! kept dropped first.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -23,6 +25,15 @@ use crate::xml::Base64Text;
 pub struct ReportCache {
     budget: usize,
     kept: Mutex<Kept>,
+}
+
+/// Whether a text kept replaces the account's text of a later report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Replace {
+    /// A build's: the report it has just stored is the current one.
+    Always,
+    /// A GetCredentialReport's: a build may have kept a later report's text meanwhile.
+    Older,
 }
 
 #[derive(Debug, Default)]
@@ -56,7 +67,7 @@ impl ReportCache {
         // Content and time from one read: a build may have finished since the first.
         let report = iam.credential_report(account)?;
         let text = Base64Text::encode(&report.content);
-        self.keep(account, report.generated, &text);
+        self.keep(account, report.generated, &text, Replace::Older);
         Ok((text, report.generated))
     }
 
@@ -67,7 +78,35 @@ impl ReportCache {
             account,
             report.generated,
             &Base64Text::encode(&report.content),
+            Replace::Always,
         );
+    }
+
+    /// Runs a build through `run` (which hands `keep` to [`ReportBuild::run_keeping`]):
+    /// the report it stores is encoded and kept before its transaction commits, so the
+    /// GetCredentialReport that follows the first COMPLETE finds it, never joining and
+    /// encoding it a second time beside the build. A text kept for a report that was
+    /// then not stored (the commit failed, or the build was taken over) is dropped.
+    ///
+    /// [`ReportBuild::run_keeping`]: credreport_iam::ReportBuild::run_keeping
+    pub fn keeping<E>(
+        &self,
+        account: &AccountId,
+        run: impl FnOnce(&mut dyn FnMut(&CredentialReport)) -> Result<Option<CredentialReport>, E>,
+    ) -> Result<Option<CredentialReport>, E> {
+        let mut kept = Vec::new();
+        let result = run(&mut |report| {
+            self.keep_built(account, report);
+            kept.push(report.generated);
+        });
+        let stored = match &result {
+            Ok(Some(report)) => Some(report.generated),
+            _ => None,
+        };
+        for generated in kept.into_iter().filter(|g| Some(*g) != stored) {
+            self.forget(account, generated);
+        }
+        result
     }
 
     fn lookup(&self, account: &AccountId, generated: Timestamp) -> Option<Base64Text> {
@@ -78,7 +117,7 @@ impl ReportCache {
         }
     }
 
-    fn keep(&self, account: &AccountId, generated: Timestamp, text: &Base64Text) {
+    fn keep(&self, account: &AccountId, generated: Timestamp, text: &Base64Text, how: Replace) {
         if text.len() > self.budget {
             return;
         }
@@ -86,6 +125,14 @@ impl ReportCache {
             return;
         };
         let kept = &mut *kept;
+        if how == Replace::Older
+            && kept
+                .by_account
+                .get(account)
+                .is_some_and(|(at, _)| *at > generated)
+        {
+            return;
+        }
         match kept
             .by_account
             .insert(account.clone(), (generated, text.clone()))
@@ -101,6 +148,24 @@ impl ReportCache {
             if let Some((_, dropped)) = kept.by_account.remove(&oldest) {
                 kept.bytes -= dropped.len();
             }
+        }
+    }
+
+    /// Drops the account's text if it is that of the report generated at `generated`.
+    fn forget(&self, account: &AccountId, generated: Timestamp) {
+        let Ok(mut kept) = self.kept.lock() else {
+            return;
+        };
+        let kept = &mut *kept;
+        if kept
+            .by_account
+            .get(account)
+            .is_some_and(|(at, _)| *at == generated)
+        {
+            if let Some((_, dropped)) = kept.by_account.remove(account) {
+                kept.bytes -= dropped.len();
+            }
+            kept.order.retain(|a| a != account);
         }
     }
 
@@ -210,6 +275,78 @@ mod tests {
         let (again, _) = cache.current(&w.iam, &account).unwrap();
         assert_eq!((&first, generated), (&encoded, built.generated));
         assert!(again.same_buffer(&first));
+    }
+
+    /// Issue #26: the build keeps its encoded answer before its report can be seen, so the
+    /// GetCredentialReport after the first COMPLETE never joins and encodes it again.
+    #[test]
+    fn a_build_keeps_its_answer_before_its_report_is_visible() {
+        let w = world();
+        let account = w.account();
+        let cache = ReportCache::new(1 << 20);
+        let build = w
+            .iam
+            .generate_credential_report(&account)
+            .unwrap()
+            .build
+            .unwrap();
+        let mut seen_inside = None;
+        let built = cache
+            .keeping(&account, |keep| {
+                build.run_keeping(&mut |report| {
+                    keep(report);
+                    seen_inside = Some(w.iam.credential_report_generated(&account));
+                })
+            })
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(
+                seen_inside,
+                Some(Err(credreport_iam::Error::ReportInProgress))
+            ),
+            "the report was visible before its answer was kept: {seen_inside:?}"
+        );
+        let encoded = Base64Text::encode(&built.content);
+        assert_eq!(cache.usage(), (1, encoded.len()));
+        let (first, generated) = cache.current(&w.iam, &account).unwrap();
+        assert_eq!((&first, generated), (&encoded, built.generated));
+        let stored = w.iam.credential_report(&account).unwrap();
+        assert_eq!(stored, built, "the build's report is not the stored one");
+    }
+
+    /// A text kept for a report that was then not stored goes; a GetCredentialReport's
+    /// text of an older report never replaces a build's.
+    #[test]
+    fn what_a_failed_build_kept_is_dropped_and_an_older_text_never_replaces_a_newer() {
+        let w = world();
+        let account = w.account();
+        let old = w.build(&account);
+        let cache = ReportCache::new(1 << 20);
+        let (old_text, _) = cache.current(&w.iam, &account).unwrap();
+        let phantom = CredentialReport {
+            content: b"never stored".to_vec(),
+            generated: old.generated.checked_add_secs(REPORT_FRESH_SECS).unwrap(),
+        };
+        let failed: Result<Option<CredentialReport>, &str> = cache.keeping(&account, |keep| {
+            keep(&phantom);
+            Err("the commit failed")
+        });
+        assert_eq!(failed, Err("the commit failed"));
+        assert_eq!(cache.usage(), (0, 0), "the phantom's text was kept");
+        let taken_over = cache.keeping(&account, |keep| {
+            keep(&phantom);
+            Ok::<_, ()>(None)
+        });
+        assert_eq!((taken_over, cache.usage()), (Ok(None), (0, 0)));
+
+        cache.keep_built(&account, &phantom);
+        cache.keep(&account, old.generated, &old_text, Replace::Older);
+        let newer = Base64Text::encode(&phantom.content);
+        assert_eq!(cache.lookup(&account, phantom.generated), Some(newer));
+        assert_eq!(cache.lookup(&account, old.generated), None);
+        cache.keep(&account, old.generated, &old_text, Replace::Always);
+        assert_eq!(cache.lookup(&account, old.generated), Some(old_text));
     }
 
     /// A SQLite store made to announce report changes as a fleet's PostgreSQL does (the

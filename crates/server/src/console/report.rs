@@ -159,7 +159,7 @@ pub(crate) fn download(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
     let report = c
         .ops(&me, &req)
-        .download_credential_report(&c.reports, |b| c.metrics.run_build(b))?;
+        .download_credential_report(&c.reports, |b, keep| c.metrics.run_build(b, keep))?;
     let name = format!(
         "credential-report-{}-{}.csv",
         me.account_id().as_str(),

@@ -194,10 +194,15 @@ impl Metrics {
         self.0.store_errors.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Runs a credential report build, counting how it ended and timing it.
-    pub fn run_build(&self, build: ReportBuild) -> Result<Option<CredentialReport>, Error> {
+    /// Runs a credential report build, counting how it ended and timing it; `keep` is
+    /// handed the report before it is stored ([`ReportBuild::run_keeping`]).
+    pub fn run_build(
+        &self,
+        build: ReportBuild,
+        keep: &mut dyn FnMut(&CredentialReport),
+    ) -> Result<Option<CredentialReport>, Error> {
         let started = Instant::now();
-        let result = build.run();
+        let result = build.run_keeping(keep);
         let outcome = match &result {
             Ok(Some(_)) => {
                 self.0.build_duration.observe(started.elapsed());

@@ -50,11 +50,15 @@ impl Ops<'_> {
 
     /// The console's Download: the stored report, generated first (and waited for) when
     /// IAM's 4-hour rule allows a new one and the stored one is older; the bytes are
-    /// GetCredentialReport's. A build is run by `run` (which the server's metrics time).
+    /// GetCredentialReport's. A build is run by `run` (which the server's metrics time),
+    /// its encoded answer kept in `cache` before it is stored.
     pub fn download_credential_report(
         &self,
         cache: &ReportCache,
-        run: impl FnOnce(ReportBuild) -> Result<Option<CredentialReport>, Error>,
+        run: impl FnOnce(
+            ReportBuild,
+            &mut dyn FnMut(&CredentialReport),
+        ) -> Result<Option<CredentialReport>, Error>,
     ) -> OpResult<CredentialReport> {
         self.authorize(Action::GetCredentialReport, &Resource::Any)?;
         let account = self.account();
@@ -64,8 +68,8 @@ impl Ops<'_> {
             let generation = self.generate_credential_report()?;
             match generation.build {
                 Some(build) => {
-                    if let Some(report) = run(build)? {
-                        cache.keep_built(account, &report);
+                    if let Some(report) = cache.keeping(account, |keep| run(build, keep))? {
+                        return Ok(report);
                     }
                 }
                 None if generation.state == ReportState::InProgress => {
