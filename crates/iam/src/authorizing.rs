@@ -11,11 +11,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use credreport_policy::{Policy, PolicyKind, SourceType, Sourced};
+use credreport_policy::{
+    decide, Decision, Policy, PolicyKind, PolicySet, Request, SourceType, Sourced,
+};
 
 use crate::aws_policies::aws_policy;
 use crate::error::Result;
 use crate::ids::AccountId;
+use crate::last_accessed::Grants;
 use crate::model::{Entity, EntityKind, Tag, TagTarget};
 use crate::policy::parse_policy;
 use crate::service::Iam;
@@ -63,6 +66,35 @@ pub struct Holdings {
 }
 
 impl Holdings {
+    /// The groups (by id) and managed policies (by ARN) whose policies allow `req` on
+    /// their own: what last-accessed data records beside the caller.
+    pub fn grants(&self, req: &Request<'_>) -> Grants {
+        let mut grants = Grants::default();
+        for held in &self.identity {
+            let one = [held.sourced()];
+            let alone = PolicySet {
+                identity: &one,
+                ..PolicySet::default()
+            };
+            if decide(req, &alone) != Decision::Allow {
+                continue;
+            }
+            if let Some(group) = &held.group {
+                if !grants.groups.contains(group) {
+                    grants.groups.push(group.clone());
+                }
+            }
+            let managed = matches!(
+                held.source,
+                SourceType::AwsManaged | SourceType::UserManaged
+            );
+            if managed && !grants.policies.contains(&held.id) {
+                grants.policies.push(held.id.clone());
+            }
+        }
+        grants
+    }
+
     /// The identity-based policies as the evaluator takes them.
     pub fn identity_sourced(&self) -> Vec<Sourced<'_>> {
         self.identity.iter().map(HeldPolicy::sourced).collect()

@@ -6,12 +6,10 @@
 //! allow is an error: the story only tells what AWS would have let happen.
 
 use anyhow::{bail, Context};
-use credreport_iam::last_accessed::{Grants, Used};
+use credreport_iam::last_accessed::Used;
 use credreport_iam::model::Entity;
 use credreport_iam::{AccountId, Iam};
-use credreport_policy::{
-    decide, Decision, PolicySet, Principal, Request, RequestContext, SourceType,
-};
+use credreport_policy::{decide, Decision, PolicySet, Principal, Request, RequestContext};
 
 /// Who makes a request.
 #[derive(Clone, Copy, Debug)]
@@ -76,29 +74,7 @@ pub fn request(
         bail!("the story has {who} make {action}, which its policies do not allow");
     }
     // The groups and managed policies whose policies allow it on their own.
-    let mut grants = Grants::default();
-    for held in &holdings.identity {
-        let one = [held.sourced()];
-        let alone = PolicySet {
-            identity: &one,
-            ..PolicySet::default()
-        };
-        if decide(&req, &alone) != Decision::Allow {
-            continue;
-        }
-        if let Some(group) = &held.group {
-            if !grants.groups.contains(group) {
-                grants.groups.push(group.clone());
-            }
-        }
-        let managed = matches!(
-            held.source,
-            SourceType::AwsManaged | SourceType::UserManaged
-        );
-        if managed && !grants.policies.contains(&held.id) {
-            grants.policies.push(held.id.clone());
-        }
-    }
+    let grants = holdings.grants(&req);
     let now = iam.now();
     match caller {
         Caller::User { key, .. } => iam.record_key_use(key, now, region, namespace)?,

@@ -15,8 +15,7 @@ use credreport_iam::model::{Entity, Role, User};
 use credreport_iam::sts::SessionFacts;
 use credreport_iam::{AccountId, Arn, Iam};
 use credreport_policy::{
-    evaluate, Decision, PolicySet, PolicyUse, Principal as PolicyPrincipal, Request, SourceType,
-    Sourced,
+    evaluate, Decision, PolicySet, PolicyUse, Principal as PolicyPrincipal, Request, Sourced,
 };
 
 use crate::error::AwsError;
@@ -138,30 +137,7 @@ pub(crate) fn grants(
             resource_account: None,
             context: &context,
         };
-        let mut grants = Grants::default();
-        for held in &holdings.identity {
-            let one = [held.sourced()];
-            let set = PolicySet {
-                identity: &one,
-                ..PolicySet::default()
-            };
-            if credreport_policy::decide(&req, &set) != Decision::Allow {
-                continue;
-            }
-            if let Some(group) = &held.group {
-                if !grants.groups.contains(group) {
-                    grants.groups.push(group.clone());
-                }
-            }
-            let managed = matches!(
-                held.source,
-                SourceType::AwsManaged | SourceType::UserManaged
-            );
-            if managed && !grants.policies.contains(&held.id) {
-                grants.policies.push(held.id.clone());
-            }
-        }
-        grants
+        holdings.grants(&req)
     }))
 }
 
