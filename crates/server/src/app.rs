@@ -121,6 +121,20 @@ struct AppState {
     failures: Limiter<IpAddr>,
 }
 
+impl AppState {
+    /// The request's context (its source, behind a trusted proxy or not, and the time),
+    /// as an API request of either protocol is authorized with.
+    fn request_context(&self, extensions: &Extensions, headers: &HeaderMap) -> RequestContext {
+        RequestContext::of(
+            extensions,
+            headers,
+            &self.config.trusted_proxies,
+            self.config.secure_cookies,
+            self.iam.now(),
+        )
+    }
+}
+
 /// The router, ready to serve. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()` (or put a `ConnectInfo` in each
 /// request's extensions) for the per-source limit to apply.
@@ -283,14 +297,8 @@ fn handle_query(
     let sts =
         service == Some(Service::Sts) || params.get("Version") == Some(Service::Sts.version());
     let ns = if sts { STS_NS } else { IAM_NS };
-    let now = state.iam.now();
-    let context = RequestContext::of(
-        extensions,
-        req.headers,
-        &state.config.trusted_proxies,
-        state.config.secure_cookies,
-        now,
-    );
+    let context = state.request_context(extensions, req.headers);
+    let now = context.time();
     let (source, via) = (context.source(), context.via());
     let asked = Query {
         req,
@@ -493,14 +501,8 @@ fn handle_json(
     let known = parsed
         .and_then(|t| organizations::operation(&t).ok())
         .map(|(action, _)| action);
-    let now = state.iam.now();
-    let context = RequestContext::of(
-        extensions,
-        req.headers,
-        &state.config.trusted_proxies,
-        state.config.secure_cookies,
-        now,
-    );
+    let context = state.request_context(extensions, req.headers);
+    let now = context.time();
     let (source, via) = (context.source(), context.via());
     let outcome = (|| {
         let (principal, context) =
