@@ -195,8 +195,13 @@ impl Iam {
             BuildClaim::Leased => None,
         };
         let leased = hold.is_none();
-        // Decided again under the writer: another call may have acted in between.
-        let (state, description) = self.write(account, |tx| {
+        // Decided again under the writer: another call may have acted in between. The mark
+        // of a build in progress need not reach the disk before the caller hears STARTED
+        // (the build's own commit is durable, and takes the mark with it). A process that
+        // dies leaves the mark, and the build is taken over (`interrupted_builds`); a machine
+        // that crashes first may lose it, and then the next call starts the build again, as
+        // if this one had not been made.
+        let (state, description) = self.write_unsynced(account, |tx| {
             require_account(tx, account)?;
             let mut report = tx.report(account)?;
             if leased && building(&report) {

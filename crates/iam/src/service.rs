@@ -201,6 +201,17 @@ impl Iam {
     ) -> Result<T> {
         store::write(self.store(), Some(account), f)
     }
+
+    /// [`Iam::write`] of a change worth nothing after a crash ([`Store::write_unsynced`]).
+    ///
+    /// [`Store::write_unsynced`]: crate::store::Store::write_unsynced
+    pub(crate) fn write_unsynced<T>(
+        &self,
+        account: &AccountId,
+        f: impl FnMut(&mut dyn Tx) -> Result<T>,
+    ) -> Result<T> {
+        store::write_unsynced(self.store(), Some(account), f)
+    }
 }
 
 /// A list call's MaxItems: 1 to 1000.

@@ -65,6 +65,21 @@ impl<S: Store> KeptRowsChecked<S> {
             .map_or(0, |seen| seen.values().map(|s| s.reports).sum())
     }
 
+    /// Runs a write's `f` in `tx`, then the checks (a write of no account has none).
+    fn checking(
+        &self,
+        tx: &mut dyn Tx,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let Some(account) = account else {
+            return f(tx);
+        };
+        let before = tx.report(account)?.rows.report().map(|r| r.epoch);
+        f(tx)?;
+        self.check(tx, account, before)
+    }
+
     /// The checks, after a write; `before`: the epoch of the stored report of rows when
     /// the transaction began.
     fn check(&self, tx: &mut dyn Tx, account: &AccountId, before: Option<i64>) -> Result<()> {
@@ -159,14 +174,17 @@ impl<S: Store> Store for KeptRowsChecked<S> {
         account: Option<&AccountId>,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()> {
-        self.inner.write(account, &mut |tx| {
-            let Some(account) = account else {
-                return f(tx);
-            };
-            let before = tx.report(account)?.rows.report().map(|r| r.epoch);
-            f(tx)?;
-            self.check(tx, account, before)
-        })
+        self.inner
+            .write(account, &mut |tx| self.checking(tx, account, f))
+    }
+
+    fn write_unsynced(
+        &self,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        self.inner
+            .write_unsynced(account, &mut |tx| self.checking(tx, account, f))
     }
 
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {

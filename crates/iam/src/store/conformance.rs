@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use credreport_report::Timestamp;
 
-use super::{read, write, Store, StoredJob, UserQuery};
+use super::{read, write, write_unsynced, Store, StoredJob, UserQuery};
 use crate::error::{Error, Result};
 use crate::ids::{AccountId, OrganizationId, RootId};
 use crate::last_accessed::{AccessUse, Subject};
@@ -58,6 +58,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("role_use_window", role_use_window),
     ("access_jobs", access_jobs),
     ("rollback", rollback),
+    ("unsynced_writes", unsynced_writes),
     ("serialized_writes", serialized_writes),
     ("read_parts", read_parts),
 ];
@@ -104,7 +105,7 @@ macro_rules! store_conformance_tests {
             ssh_public_keys inline_policies groups managed_policies roles_and_instance_profiles
             attachments_tags_and_aliases permissions_boundaries organizations reports owner_facts
             report_rows report_rows_frozen console_sessions last_accessed role_use_window access_jobs
-            rollback serialized_writes read_parts
+            rollback unsynced_writes serialized_writes read_parts
         }
     };
 }
@@ -1727,6 +1728,40 @@ fn rollback(store: &Arc<dyn Store>) -> Result<()> {
     ensure(
         read(s, |tx| tx.access_key("AKIAGONE"))?.is_none(),
         "nothing of a failed transaction stays",
+    )
+}
+
+/// A write that need not reach the disk is still a transaction: seen by the next read
+/// once it returns, all or nothing, and the writes after it are durable ones as before.
+fn unsynced_writes(store: &Arc<dyn Store>) -> Result<()> {
+    setup(store)?;
+    let s = store.as_ref();
+    let a = acct(1);
+    write_unsynced(s, Some(&a), |tx| {
+        tx.put_access_key(&key(1, "AKIAMARK", Owner::Root))
+    })?;
+    ensure(
+        read(s, |tx| tx.access_key("AKIAMARK"))?.is_some(),
+        "an unsynced write is seen once it returns",
+    )?;
+    let failed: Result<()> = write_unsynced(s, Some(&a), |tx| {
+        tx.put_access_key(&key(1, "AKIAGONE", Owner::Root))?;
+        Err(Error::LimitExceeded("stop".into()))
+    });
+    ensure(
+        matches!(failed, Err(Error::LimitExceeded(_))),
+        "the closure's error comes back",
+    )?;
+    ensure(
+        read(s, |tx| tx.access_key("AKIAGONE"))?.is_none(),
+        "nothing of a failed unsynced transaction stays",
+    )?;
+    write(s, Some(&a), |tx| {
+        tx.put_access_key(&key(1, "AKIAAFTER", Owner::Root))
+    })?;
+    ensure(
+        read(s, |tx| tx.access_key("AKIAAFTER"))?.is_some(),
+        "a durable write after them commits",
     )
 }
 

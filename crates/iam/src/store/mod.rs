@@ -547,6 +547,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()>;
 
+    /// [`Store::write`], for a change worth nothing after a crash of the machine: its
+    /// commit is atomic and seen by every later transaction, but it need not have reached
+    /// the disk when this returns. The next durable commit takes it there (both backends
+    /// write their log in order), so a crash may lose it, never tear it or keep a later
+    /// write without it. A report build's in-progress mark is such a change: the build's
+    /// own commit is durable, and one lost with a crash is started again on the next call.
+    /// By default, a durable write.
+    fn write_unsynced(
+        &self,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        self.write(account, f)
+    }
+
     /// The times of the failed console sign-ins under `key` (a digest of the name typed)
     /// at or after `since`, in no particular order.
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>>;
@@ -594,10 +609,27 @@ pub fn read<T>(store: &dyn Store, mut f: impl FnMut(&mut dyn Tx) -> Result<T>) -
 pub fn write<T>(
     store: &dyn Store,
     account: Option<&AccountId>,
+    f: impl FnMut(&mut dyn Tx) -> Result<T>,
+) -> Result<T> {
+    returning(f, |f| store.write(account, f))
+}
+
+/// [`write`] through [`Store::write_unsynced`]: a change worth nothing after a crash.
+pub fn write_unsynced<T>(
+    store: &dyn Store,
+    account: Option<&AccountId>,
+    f: impl FnMut(&mut dyn Tx) -> Result<T>,
+) -> Result<T> {
+    returning(f, |f| store.write_unsynced(account, f))
+}
+
+/// Runs `f` through `run` (a write) and returns its value.
+fn returning<T>(
     mut f: impl FnMut(&mut dyn Tx) -> Result<T>,
+    run: impl FnOnce(&mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>,
 ) -> Result<T> {
     let mut out = None;
-    store.write(account, &mut |tx| {
+    run(&mut |tx| {
         out = Some(f(tx)?);
         Ok(())
     })?;

@@ -135,6 +135,33 @@ impl PgStore {
         result
     }
 
+    /// A write transaction opened by `begin`, serialized as [`Store::write`] says.
+    fn write_as(
+        &self,
+        begin: &str,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        match account {
+            Some(account) => {
+                let key = account_key(account);
+                self.transaction(
+                    begin,
+                    Some((
+                        "SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2)",
+                        &[&FLEET_KEY, &key],
+                    )),
+                    f,
+                )
+            }
+            None => self.transaction(
+                begin,
+                Some(("SELECT pg_advisory_xact_lock($1)", &[&FLEET_KEY])),
+                f,
+            ),
+        }
+    }
+
     /// The same on `conn`, which goes back to the pool unless it was closed.
     fn transaction_on(
         &self,
@@ -329,24 +356,17 @@ impl Store for PgStore {
         account: Option<&AccountId>,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()> {
-        match account {
-            Some(account) => {
-                let key = account_key(account);
-                self.transaction(
-                    "BEGIN",
-                    Some((
-                        "SELECT pg_advisory_xact_lock_shared($1), pg_advisory_xact_lock($2)",
-                        &[&FLEET_KEY, &key],
-                    )),
-                    f,
-                )
-            }
-            None => self.transaction(
-                "BEGIN",
-                Some(("SELECT pg_advisory_xact_lock($1)", &[&FLEET_KEY])),
-                f,
-            ),
-        }
+        self.write_as("BEGIN", account, f)
+    }
+
+    /// `synchronous_commit` off for this transaction: the commit does not wait for its WAL
+    /// to be flushed; a later commit's flush covers it (the WAL is written in order).
+    fn write_unsynced(
+        &self,
+        account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        self.write_as("BEGIN; SET LOCAL synchronous_commit TO OFF", account, f)
     }
 
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {

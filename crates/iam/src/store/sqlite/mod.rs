@@ -114,6 +114,35 @@ impl SqliteStore {
             .map_err(|_| Error::internal("sqlite writer poisoned"))
     }
 
+    /// A write transaction on the writer connection `conn`.
+    fn write_on(
+        &self,
+        conn: &mut Connection,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql_error)?;
+        let mut stx = SqlTx::new(SqliteDb::new(&tx, &self.files));
+        let result = f(&mut stx);
+        let effects = stx.db.effects;
+        if let Err(e) = result {
+            // Rolled back (when `tx` drops): no row names the files this one wrote.
+            for file in &effects.written {
+                self.files.remove(file);
+            }
+            return Err(e);
+        }
+        // Should the commit fail, its files are left for the sweep: a failed commit may
+        // still have reached the WAL.
+        tx.commit().map_err(sql_error)?;
+        self.checkpointer.committed();
+        for file in &effects.replaced {
+            self.files.remove_later(file);
+        }
+        Ok(())
+    }
+
     /// Runs `f` on the writer connection outside any transaction (one statement commits on
     /// its own), then wakes the checkpointer.
     fn on_writer<T>(&self, f: impl FnOnce(&mut SqlTx<SqliteDb<'_>>) -> Result<T>) -> Result<T> {
@@ -149,28 +178,25 @@ impl Store for SqliteStore {
         _account: Option<&AccountId>,
         f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
     ) -> Result<()> {
+        self.write_on(&mut *self.writer()?, f)
+    }
+
+    /// In WAL mode with `synchronous = NORMAL` a commit appends to the WAL without syncing
+    /// it; the next commit under `FULL` syncs the WAL file, this one's pages with its own.
+    /// The writer is back to `FULL` before its lock is released.
+    fn write_unsynced(
+        &self,
+        _account: Option<&AccountId>,
+        f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
         let mut conn = self.writer()?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+        conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sql_error)?;
-        let mut stx = SqlTx::new(SqliteDb::new(&tx, &self.files));
-        let result = f(&mut stx);
-        let effects = stx.db.effects;
-        if let Err(e) = result {
-            // Rolled back (when `tx` drops): no row names the files this one wrote.
-            for file in &effects.written {
-                self.files.remove(file);
-            }
-            return Err(e);
-        }
-        // Should the commit fail, its files are left for the sweep: a failed commit may
-        // still have reached the WAL.
-        tx.commit().map_err(sql_error)?;
-        self.checkpointer.committed();
-        for file in &effects.replaced {
-            self.files.remove_later(file);
-        }
-        Ok(())
+        let result = self.write_on(&mut conn, f);
+        let restored = conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(sql_error);
+        result.and(restored)
     }
 
     fn sign_in_failures(&self, key: &str, since: Timestamp) -> Result<Vec<Timestamp>> {

@@ -294,3 +294,33 @@ fn cached_queries_are_not_compiled_again_for_new_values() {
         );
     }
 }
+
+/// `synchronous` of the writer connection: 2 is FULL, 1 is NORMAL.
+fn writer_synchronous(store: &SqliteStore) -> i64 {
+    store
+        .writer()
+        .unwrap()
+        .pragma_query_value(None, "synchronous", |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_writer_is_durable_again_after_an_unsynced_write_whatever_its_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("iam.db")).unwrap();
+    assert_eq!(writer_synchronous(&store), 2, "a writer starts durable");
+    for (end, fails) in [("committed", false), ("rolled back", true)] {
+        let answered = crate::store::Store::write_unsynced(&store, None, &mut |_| {
+            if fails {
+                return Err(Error::LimitExceeded("stop".into()));
+            }
+            Ok(())
+        });
+        assert_eq!(answered.is_err(), fails, "the {end} write's answer");
+        assert_eq!(
+            writer_synchronous(&store),
+            2,
+            "after a {end} unsynced write"
+        );
+    }
+}
