@@ -27,6 +27,7 @@ pub mod principal;
 pub mod proxies;
 pub mod query;
 pub mod report_cache;
+mod running_builds;
 pub mod sigv4;
 pub mod throttle;
 pub mod xml;

@@ -13,11 +13,13 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use credreport_iam::{AccountId, CredentialReport, Iam};
 use credreport_report::Timestamp;
 
 use crate::error::AwsError;
+use crate::running_builds::RunningBuilds;
 use crate::xml::Base64Text;
 
 /// The encoded reports kept, by account.
@@ -25,6 +27,8 @@ use crate::xml::Base64Text;
 pub struct ReportCache {
     budget: usize,
     kept: Mutex<Kept>,
+    /// The builds running through [`ReportCache::keeping`].
+    running: RunningBuilds,
 }
 
 /// Whether a text kept replaces the account's text of a later report.
@@ -50,6 +54,7 @@ impl ReportCache {
         ReportCache {
             budget,
             kept: Mutex::new(Kept::default()),
+            running: RunningBuilds::default(),
         }
     }
 
@@ -94,6 +99,7 @@ impl ReportCache {
         account: &AccountId,
         run: impl FnOnce(&mut dyn FnMut(&CredentialReport)) -> Result<Option<CredentialReport>, E>,
     ) -> Result<Option<CredentialReport>, E> {
+        let _running = self.running.start(account);
         let mut kept = Vec::new();
         let result = run(&mut |report| {
             self.keep_built(account, report);
@@ -107,6 +113,12 @@ impl ReportCache {
             self.forget(account, generated);
         }
         result
+    }
+
+    /// Waits, at most `longest`, for a build of `account` running here through
+    /// [`ReportCache::keeping`] to end; answers whether one did (see [`RunningBuilds`]).
+    pub fn wait_for_build(&self, account: &AccountId, longest: Duration) -> bool {
+        self.running.wait(account, longest)
     }
 
     fn lookup(&self, account: &AccountId, generated: Timestamp) -> Option<Base64Text> {
@@ -186,7 +198,7 @@ mod tests {
     use credreport_iam::password::PasswordHasher;
     use credreport_iam::secret::MasterKey;
     use credreport_iam::store::{Change, Changes, Store, Tx};
-    use credreport_iam::{IamConfig, ManualClock, SqliteStore, REPORT_FRESH_SECS};
+    use credreport_iam::{IamConfig, ManualClock, ReportState, SqliteStore, REPORT_FRESH_SECS};
 
     use super::*;
 
@@ -313,6 +325,44 @@ mod tests {
         assert_eq!((&first, generated), (&encoded, built.generated));
         let stored = w.iam.credential_report(&account).unwrap();
         assert_eq!(stored, built, "the build's report is not the stored one");
+    }
+
+    /// A GenerateCredentialReport polling while a build runs here waits for that build,
+    /// and hears of its end as soon as the build has run, report stored.
+    #[test]
+    fn a_build_run_through_keeping_is_waited_for_until_it_has_run() {
+        let w = world();
+        let account = w.account();
+        let cache = Arc::new(ReportCache::new(1 << 20));
+        let build = w
+            .iam
+            .generate_credential_report(&account)
+            .unwrap()
+            .build
+            .unwrap();
+        let mut waiter = None;
+        cache
+            .keeping(&account, |keep| {
+                let (c, a) = (Arc::clone(&cache), account.clone());
+                waiter = Some(std::thread::spawn(move || {
+                    let ended = c.wait_for_build(&a, std::time::Duration::from_secs(60));
+                    (ended, c.usage().0)
+                }));
+                assert!(
+                    credreport_testkit::eventually(|| cache.running.waiting() == 1),
+                    "the poll waits for the build"
+                );
+                build.run_keeping(keep)
+            })
+            .unwrap()
+            .unwrap();
+        let (ended, kept) = waiter.unwrap().join().unwrap();
+        assert!(ended, "the wait ended with the build");
+        assert_eq!(kept, 1, "the build's answer was kept when the wait ended");
+        assert_eq!(
+            w.iam.generate_credential_report(&account).unwrap().state,
+            ReportState::Complete
+        );
     }
 
     /// A text kept for a report that was then not stored goes; a GetCredentialReport's

@@ -1,12 +1,26 @@
 //! GenerateCredentialReport, GetCredentialReport.
 
+use std::time::Duration;
+
+use credreport_iam::ReportState;
+
 use super::Ctx;
 use crate::error::AwsError;
 use crate::xml::Xml;
 
+/// How long a GenerateCredentialReport that finds a build of this process in progress
+/// waits for it to end before it answers INPROGRESS.
+const BUILD_HOLD: Duration = Duration::from_millis(20);
+
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_GenerateCredentialReport.html
 pub(crate) fn generate(ctx: &Ctx<'_>) -> Result<Option<Xml>, AwsError> {
-    let generation = ctx.ops.generate_credential_report()?;
+    let mut generation = ctx.ops.generate_credential_report()?;
+    if generation.state == ReportState::InProgress
+        && ctx.reports.wait_for_build(ctx.ops.account(), BUILD_HOLD)
+    {
+        // The build ended meanwhile: its report (or its failure) decides the answer.
+        generation = ctx.ops.generate_credential_report()?;
+    }
     if let Some(build) = generation.build {
         (ctx.spawn_build)(build);
     }
