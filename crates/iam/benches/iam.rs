@@ -260,7 +260,7 @@ fn main() -> Result<()> {
         None,
     );
     // (c2) What the server's build thread runs: generate, then the report stored and its
-    // bytes joined in the same transaction (`run_keeping`; the server encodes them there).
+    // bytes joined in the same transaction (`run_into`; the server encodes them as they come).
     let run = time_runs(settings.runs, || {
         clock.advance(REPORT_FRESH_SECS + 60);
         let t = Instant::now();

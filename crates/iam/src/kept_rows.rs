@@ -30,6 +30,7 @@ use crate::model::{Account, KeptLine, KeptRow, KeptRows, Owner, RowsReport, User
 use crate::report_build::{
     fill_slots, fill_user, next_rotation, root_row, AccountSnapshot, Holdings, Plan,
 };
+use crate::report_sink::ReportSink;
 use crate::store::Tx;
 
 /// The report field that depends on the account: `password_next_rotation`.
@@ -103,18 +104,18 @@ pub(crate) fn store_report(
     tx.store_rows_report(account, generated, max_age)
 }
 
-/// The bytes of the stored report `report` of the account, joined from its rows.
+/// Writes the stored report `report` of the account to `sink`, joined from its rows.
 pub(crate) fn stored_report(
     tx: &mut dyn Tx,
     account: &AccountId,
     report: RowsReport,
-) -> Result<Vec<u8>> {
-    let mut out = Joined::new(report.max_password_age);
+    sink: &mut dyn ReportSink,
+) -> Result<()> {
+    let mut out = Joined::new(report.max_password_age, sink);
     tx.stored_report_rows(account, report.epoch, &mut |line| {
         out.push(line);
         Ok(())
-    })?;
-    Ok(out.bytes)
+    })
 }
 
 /// The bytes of the report the account's current rows make, with the password policy's
@@ -123,44 +124,50 @@ pub fn current_report(tx: &mut dyn Tx, account: &AccountId) -> Result<Vec<u8>> {
     let record = tx
         .account(account)?
         .ok_or_else(|| Error::NoSuchEntity(format!("The account {account} cannot be found.")))?;
-    let mut out = Joined::new(record.password_policy.and_then(|p| p.max_password_age));
+    let mut bytes = Vec::new();
+    let mut out = Joined::new(
+        record.password_policy.and_then(|p| p.max_password_age),
+        &mut bytes,
+    );
     tx.current_report_rows(account, &mut |line| {
         out.push(line);
         Ok(())
     })?;
-    Ok(out.bytes)
+    Ok(bytes)
 }
 
-/// A report's bytes, joined row by row.
-struct Joined {
-    bytes: Vec<u8>,
+/// A report, joined row by row into a sink.
+struct Joined<'s> {
+    sink: &'s mut dyn ReportSink,
     max_age: Option<u16>,
+    /// The row being joined: a row goes to the sink whole.
+    line: Vec<u8>,
 }
 
-/// The room a join starts with: about a 5,000-user report. Growing the buffer to that
-/// size by doubling copies it again and again, each time into memory the kernel must
-/// fault in; room not written to is never touched.
-const JOIN_ROOM: usize = 1 << 20;
-
-impl Joined {
-    fn new(max_age: Option<u16>) -> Joined {
-        let mut bytes = Vec::with_capacity(JOIN_ROOM);
-        bytes.extend_from_slice(header_line(Edition::Current).as_bytes());
-        Joined { bytes, max_age }
+impl<'s> Joined<'s> {
+    fn new(max_age: Option<u16>, sink: &'s mut dyn ReportSink) -> Joined<'s> {
+        sink.write(header_line(Edition::Current).as_bytes());
+        Joined {
+            sink,
+            max_age,
+            line: Vec::with_capacity(512),
+        }
     }
 
     fn push(&mut self, line: KeptLine<'_>) {
-        self.bytes.push(b'\n');
-        self.bytes.extend_from_slice(line.head.as_bytes());
+        self.line.clear();
+        self.line.push(b'\n');
+        self.line.extend_from_slice(line.head.as_bytes());
         if let Some(changed) = line.rotation_from {
             match next_rotation(changed, self.max_age) {
-                Cell::Timestamp(t) => self.bytes.extend_from_slice(&t.to_report_bytes()),
+                Cell::Timestamp(t) => self.line.extend_from_slice(&t.to_report_bytes()),
                 _ => self
-                    .bytes
+                    .line
                     .extend_from_slice(Sentinel::NotApplicable.token().as_bytes()),
             }
         }
-        self.bytes.extend_from_slice(line.tail.as_bytes());
+        self.line.extend_from_slice(line.tail.as_bytes());
+        self.sink.write(&self.line);
     }
 }
 

@@ -29,6 +29,7 @@ pub mod organizations;
 mod passwords;
 mod policies;
 mod report_build;
+mod report_sink;
 mod reports;
 mod roles;
 pub mod sealed;
@@ -73,6 +74,7 @@ pub use organizations::{NewMember, OrganizationView};
 pub use passwords::{LoginProfile, PasswordPolicyInput};
 pub use policies::Named;
 pub use report_build::{report_rows, write_account_report, AccountSnapshot};
+pub use report_sink::ReportSink;
 pub use reports::{
     read_snapshot, stored_report_content, CredentialReport, Generation, ReportBuild, ReportState,
     REPORT_FRESH_SECS,

@@ -14,6 +14,7 @@ use crate::ids::AccountId;
 use crate::kept_rows;
 use crate::model::StoredReport;
 use crate::report_build::AccountSnapshot;
+use crate::report_sink::ReportSink;
 use crate::service::{require_account, Iam};
 use crate::store::{BuildClaim, BuildHold, Store, Tx, UserQuery};
 
@@ -95,37 +96,32 @@ impl ReportBuild {
     /// Answers when it was generated. If another process took the build over meanwhile
     /// (its lease ran out), this one stores nothing and theirs stands: `None`.
     pub fn complete(self) -> Result<Option<Timestamp>> {
-        Ok(self.finish(None)?.map(|(generated, _)| generated))
+        self.finish(None)
     }
 
     /// [`ReportBuild::complete`], and the stored report as GetCredentialReport answers it
     /// (joined in the transaction that stores it), for a caller that keeps it.
     pub fn run(self) -> Result<Option<CredentialReport>> {
-        self.run_keeping(&mut |_| {})
+        let mut content = Vec::new();
+        let Some(generated) = self.run_into(&mut content)? else {
+            return Ok(None);
+        };
+        Ok(Some(CredentialReport { content, generated }))
     }
 
-    /// [`ReportBuild::run`], the report's bytes joined in the transaction that stores it
-    /// and handed to `keep` before that transaction commits: a caller that keeps the
-    /// answer (encoded) has it by the time anyone can see the new report. `keep` may be
-    /// handed a report that is then not stored (the store retried the transaction, or
-    /// the commit failed): what it kept stands only for the report this answers.
-    pub fn run_keeping(
-        self,
-        keep: &mut dyn FnMut(&CredentialReport),
-    ) -> Result<Option<CredentialReport>> {
-        match self.finish(Some(keep))? {
-            Some((_, Some(report))) => Ok(Some(report)),
-            Some((_, None)) => Err(Error::internal("a stored report was not joined")),
-            None => Ok(None),
-        }
+    /// [`ReportBuild::complete`], the report's bytes joined in the transaction that stores
+    /// it and written to `sink` as they are joined, and the sink finished, before that
+    /// transaction commits: a caller that keeps the answer (encoded) has it by the time
+    /// anyone can see the new report. The sink may be restarted (the store ran the
+    /// transaction again), and may be finished for a report that is then not stored (the
+    /// commit failed, or the build was taken over: `None`, or an error).
+    pub fn run_into(self, sink: &mut dyn ReportSink) -> Result<Option<Timestamp>> {
+        self.finish(Some(sink))
     }
 
-    /// Stores the report and, with `keep`, joins its bytes in the same transaction. When
-    /// it was generated and the joined report; `None` if the build was taken over.
-    fn finish(
-        self,
-        mut keep: Option<&mut dyn FnMut(&CredentialReport)>,
-    ) -> Result<Option<(Timestamp, Option<CredentialReport>)>> {
+    /// Stores the report and, with `sink`, joins its bytes into it in the same
+    /// transaction. When it was generated; `None` if the build was taken over.
+    fn finish(self, mut sink: Option<&mut dyn ReportSink>) -> Result<Option<Timestamp>> {
         let generated = self.iam.now();
         let started = self.started;
         let stored = self.iam.write(&self.account, |tx| {
@@ -134,15 +130,15 @@ impl ReportBuild {
                 return Ok(None);
             }
             kept_rows::store_report(tx, &self.account, generated)?;
-            let Some(keep) = keep.as_mut() else {
-                return Ok(Some((generated, None)));
-            };
-            let report = tx.report(&self.account)?;
-            let content = stored_content(tx, &self.account, &report)?
-                .ok_or_else(|| Error::internal("a stored report has no bytes"))?;
-            let report = CredentialReport { content, generated };
-            keep(&report);
-            Ok(Some((generated, Some(report))))
+            if let Some(sink) = sink.as_deref_mut() {
+                sink.restart();
+                let report = tx.report(&self.account)?;
+                if !stored_into(tx, &self.account, &report, sink)? {
+                    return Err(Error::internal("a stored report has no bytes"));
+                }
+                sink.finish(generated);
+            }
+            Ok(Some(generated))
         })?;
         drop(self.hold);
         // The announcement of this change is on its way back; until it comes, this instance
@@ -358,10 +354,31 @@ pub(crate) fn stored_content(
     account: &AccountId,
     report: &StoredReport,
 ) -> Result<Option<Vec<u8>>> {
+    let mut content = Vec::new();
+    Ok(stored_into(tx, account, report, &mut content)?.then_some(content))
+}
+
+/// Writes the bytes of the account's stored report `report` to `sink` (joined from its
+/// kept rows, or as they were stored whole); `false` when there is none.
+fn stored_into(
+    tx: &mut dyn Tx,
+    account: &AccountId,
+    report: &StoredReport,
+    sink: &mut dyn ReportSink,
+) -> Result<bool> {
     match (report.generated, report.rows.report()) {
-        (None, _) => Ok(None),
-        (Some(_), Some(rows)) => kept_rows::stored_report(tx, account, rows).map(Some),
-        (Some(_), None) => tx.report_content(account),
+        (None, _) => Ok(false),
+        (Some(_), Some(rows)) => {
+            kept_rows::stored_report(tx, account, rows, sink)?;
+            Ok(true)
+        }
+        (Some(_), None) => match tx.report_content(account)? {
+            Some(content) => {
+                sink.write(&content);
+                Ok(true)
+            }
+            None => Ok(false),
+        },
     }
 }
 

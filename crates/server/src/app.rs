@@ -374,11 +374,11 @@ fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml:
             let started = Instant::now();
             // Encoded before the report is stored, so that the GetCredentialReport that
             // follows the first COMPLETE finds it.
-            match reports.keeping(&account, |keep| metrics.run_build(build, keep)) {
-                Ok(Some(report)) => {
+            match reports.keeping(&account, |sink| metrics.run_build(build, sink)) {
+                Ok(Some(generated)) => {
                     tracing::info!(
                         account = %account,
-                        bytes = report.content.len(),
+                        generated = %generated,
                         micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
                         "credential report built"
                     );

@@ -15,12 +15,12 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use credreport_iam::{AccountId, CredentialReport, Iam};
+use credreport_iam::{AccountId, CredentialReport, Iam, ReportSink};
 use credreport_report::Timestamp;
 
 use crate::error::AwsError;
 use crate::running_builds::RunningBuilds;
-use crate::xml::Base64Text;
+use crate::xml::{Base64Encoder, Base64Text};
 
 /// The encoded reports kept, by account.
 #[derive(Debug)]
@@ -87,29 +87,29 @@ impl ReportCache {
         );
     }
 
-    /// Runs a build through `run` (which hands `keep` to [`ReportBuild::run_keeping`]):
-    /// the report it stores is encoded and kept before its transaction commits, so the
-    /// GetCredentialReport that follows the first COMPLETE finds it, never joining and
-    /// encoding it a second time beside the build. A text kept for a report that was
-    /// then not stored (the commit failed, or the build was taken over) is dropped.
+    /// Runs a build through `run` (which hands the sink to [`ReportBuild::run_into`]):
+    /// the report it stores is encoded as it is joined and kept before its transaction
+    /// commits, so the GetCredentialReport that follows the first COMPLETE finds it, never
+    /// joining and encoding it a second time beside the build. A text kept for a report
+    /// that was then not stored (the commit failed, or the build was taken over) is
+    /// dropped. Answers `run`'s answer: when the stored report was generated.
     ///
-    /// [`ReportBuild::run_keeping`]: credreport_iam::ReportBuild::run_keeping
+    /// [`ReportBuild::run_into`]: credreport_iam::ReportBuild::run_into
     pub fn keeping<E>(
         &self,
         account: &AccountId,
-        run: impl FnOnce(&mut dyn FnMut(&CredentialReport)) -> Result<Option<CredentialReport>, E>,
-    ) -> Result<Option<CredentialReport>, E> {
+        run: impl FnOnce(&mut dyn ReportSink) -> Result<Option<Timestamp>, E>,
+    ) -> Result<Option<Timestamp>, E> {
         let _running = self.running.start(account);
-        let mut kept = Vec::new();
-        let result = run(&mut |report| {
-            self.keep_built(account, report);
-            kept.push(report.generated);
-        });
-        let stored = match &result {
-            Ok(Some(report)) => Some(report.generated),
-            _ => None,
+        let mut sink = Keeping {
+            cache: self,
+            account,
+            encoder: Base64Encoder::with_room(REPORT_ROOM),
+            kept: Vec::new(),
         };
-        for generated in kept.into_iter().filter(|g| Some(*g) != stored) {
+        let result = run(&mut sink);
+        let stored = result.as_ref().ok().copied().flatten();
+        for generated in sink.kept.into_iter().filter(|g| Some(*g) != stored) {
             self.forget(account, generated);
         }
         result
@@ -186,6 +186,36 @@ impl ReportCache {
         self.kept
             .lock()
             .map_or((0, 0), |kept| (kept.by_account.len(), kept.bytes))
+    }
+}
+
+/// The room a build's text starts with: about a 5,000-user report's CSV.
+const REPORT_ROOM: usize = 1 << 20;
+
+/// A build's answer, encoded as the build joins its report, and kept when it is whole.
+struct Keeping<'c> {
+    cache: &'c ReportCache,
+    account: &'c AccountId,
+    encoder: Base64Encoder,
+    /// The reports kept, by generated time (more than one if the store ran the
+    /// transaction again).
+    kept: Vec<Timestamp>,
+}
+
+impl ReportSink for Keeping<'_> {
+    fn restart(&mut self) {
+        self.encoder.clear();
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.encoder.push(bytes);
+    }
+
+    fn finish(&mut self, generated: Timestamp) {
+        let text = self.encoder.finish();
+        self.cache
+            .keep(self.account, generated, &text, Replace::Always);
+        self.kept.push(generated);
     }
 }
 
@@ -303,11 +333,11 @@ mod tests {
             .build
             .unwrap();
         let mut seen_inside = None;
-        let built = cache
-            .keeping(&account, |keep| {
-                build.run_keeping(&mut |report| {
-                    keep(report);
-                    seen_inside = Some(w.iam.credential_report_generated(&account));
+        let generated = cache
+            .keeping(&account, |sink| {
+                build.run_into(&mut Peeking {
+                    inner: sink,
+                    peek: || seen_inside = Some(w.iam.credential_report_generated(&account)),
                 })
             })
             .unwrap()
@@ -319,12 +349,40 @@ mod tests {
             ),
             "the report was visible before its answer was kept: {seen_inside:?}"
         );
-        let encoded = Base64Text::encode(&built.content);
-        assert_eq!(cache.usage(), (1, encoded.len()));
-        let (first, generated) = cache.current(&w.iam, &account).unwrap();
-        assert_eq!((&first, generated), (&encoded, built.generated));
         let stored = w.iam.credential_report(&account).unwrap();
-        assert_eq!(stored, built, "the build's report is not the stored one");
+        assert_eq!(
+            stored.generated, generated,
+            "the build's report is the stored one"
+        );
+        let encoded = Base64Text::encode(&stored.content);
+        assert_eq!(cache.usage(), (1, encoded.len()));
+        let (first, at) = cache.current(&w.iam, &account).unwrap();
+        assert_eq!(
+            (&first, at),
+            (&encoded, generated),
+            "the text encoded as the rows were joined is the stored report's"
+        );
+    }
+
+    /// A sink that looks around when the report is whole.
+    struct Peeking<'a, F: FnMut()> {
+        inner: &'a mut dyn ReportSink,
+        peek: F,
+    }
+
+    impl<F: FnMut()> ReportSink for Peeking<'_, F> {
+        fn restart(&mut self) {
+            self.inner.restart();
+        }
+
+        fn write(&mut self, bytes: &[u8]) {
+            self.inner.write(bytes);
+        }
+
+        fn finish(&mut self, generated: Timestamp) {
+            self.inner.finish(generated);
+            (self.peek)();
+        }
     }
 
     /// A GenerateCredentialReport polling while a build runs here waits for that build,
@@ -342,7 +400,7 @@ mod tests {
             .unwrap();
         let mut waiter = None;
         cache
-            .keeping(&account, |keep| {
+            .keeping(&account, |sink| {
                 let (c, a) = (Arc::clone(&cache), account.clone());
                 waiter = Some(std::thread::spawn(move || {
                     let ended = c.wait_for_build(&a, std::time::Duration::from_secs(60));
@@ -352,7 +410,7 @@ mod tests {
                     credreport_testkit::eventually(|| cache.running.waiting() == 1),
                     "the poll waits for the build"
                 );
-                build.run_keeping(keep)
+                build.run_into(sink)
             })
             .unwrap()
             .unwrap();
@@ -378,14 +436,32 @@ mod tests {
             content: b"never stored".to_vec(),
             generated: old.generated.checked_add_secs(REPORT_FRESH_SECS).unwrap(),
         };
-        let failed: Result<Option<CredentialReport>, &str> = cache.keeping(&account, |keep| {
-            keep(&phantom);
+        // A first attempt's bytes, then the store runs the transaction again.
+        let write_phantom = |sink: &mut dyn ReportSink| {
+            sink.write(b"a first attempt, void");
+            sink.restart();
+            sink.write(&phantom.content);
+            sink.finish(phantom.generated);
+        };
+        let stored = cache.keeping(&account, |sink| {
+            write_phantom(sink);
+            Ok::<_, ()>(Some(phantom.generated))
+        });
+        assert_eq!(stored, Ok(Some(phantom.generated)));
+        assert_eq!(
+            cache.lookup(&account, phantom.generated),
+            Some(Base64Text::encode(&phantom.content)),
+            "only the last attempt's bytes are kept"
+        );
+        cache.forget(&account, phantom.generated);
+        let failed: Result<Option<Timestamp>, &str> = cache.keeping(&account, |sink| {
+            write_phantom(sink);
             Err("the commit failed")
         });
         assert_eq!(failed, Err("the commit failed"));
         assert_eq!(cache.usage(), (0, 0), "the phantom's text was kept");
-        let taken_over = cache.keeping(&account, |keep| {
-            keep(&phantom);
+        let taken_over = cache.keeping(&account, |sink| {
+            write_phantom(sink);
             Ok::<_, ()>(None)
         });
         assert_eq!((taken_over, cache.usage()), (Ok(None), (0, 0)));

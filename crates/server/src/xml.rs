@@ -36,6 +36,13 @@ impl Base64Text {
         ))
     }
 
+    /// Encodes the bytes an [`Base64Encoder`] was given.
+    fn of(mut encoder: Base64Encoder) -> Base64Text {
+        let whole = encoder.pending.len();
+        encoder.encode(whole);
+        Base64Text(Bytes::from(encoder.out))
+    }
+
     /// The encoded length.
     pub fn len(&self) -> usize {
         self.0.len()
@@ -50,6 +57,68 @@ impl Base64Text {
     #[cfg(test)]
     pub(crate) fn same_buffer(&self, other: &Base64Text) -> bool {
         self.0.as_ptr() == other.0.as_ptr() && self.0.len() == other.0.len()
+    }
+}
+
+/// Base64 made as the bytes come, so that a text of megabytes is never held whole beside
+/// its encoding: whole groups of three bytes are encoded once [`ENCODE_RUN`] bytes wait, the
+/// rest waits for the next bytes or the end ([`Base64Encoder::finish`]).
+#[derive(Debug)]
+pub struct Base64Encoder {
+    out: Vec<u8>,
+    pending: Vec<u8>,
+}
+
+/// How many bytes wait before they are encoded (a multiple of three, so runs of the
+/// vector encoder are long and no group is split).
+const ENCODE_RUN: usize = 3 * 1024;
+
+impl Base64Encoder {
+    /// An encoder with room for about `expected` bytes of text (room not written to is
+    /// never touched).
+    pub fn with_room(expected: usize) -> Base64Encoder {
+        Base64Encoder {
+            out: Vec::with_capacity(expected.div_ceil(3) * 4),
+            pending: Vec::with_capacity(ENCODE_RUN + 512),
+        }
+    }
+
+    /// Forgets everything given so far.
+    pub fn clear(&mut self) {
+        self.out.clear();
+        self.pending.clear();
+    }
+
+    /// The next bytes of the text.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= ENCODE_RUN {
+            self.encode(self.pending.len() / 3 * 3);
+        }
+    }
+
+    /// The text given, encoded; the encoder is left empty, with its room.
+    pub fn finish(&mut self) -> Base64Text {
+        let room = self.out.capacity();
+        Base64Text::of(std::mem::replace(
+            self,
+            Base64Encoder::with_room(room / 4 * 3),
+        ))
+    }
+
+    /// Encodes the first `n` pending bytes (a multiple of three but at the end).
+    fn encode(&mut self, n: usize) {
+        let at = self.out.len();
+        self.out
+            .resize(at + base64_simd::STANDARD.encoded_length(n), 0);
+        let written = base64_simd::STANDARD
+            .encode(
+                &self.pending[..n],
+                base64_simd::Out::from_slice(&mut self.out[at..]),
+            )
+            .len();
+        debug_assert_eq!(at + written, self.out.len());
+        self.pending.drain(..n);
     }
 }
 
@@ -261,6 +330,29 @@ mod tests {
         for (plain, encoded) in cases {
             assert_eq!(Base64Text::encode(plain).0, encoded, "{plain:?}");
         }
+    }
+
+    #[test]
+    fn base64_made_as_the_bytes_come_is_the_texts_in_one_piece() {
+        let text: Vec<u8> = (0..20_011u32).map(|i| (i * 13 % 256) as u8).collect();
+        // Pieces of every length modulo 3, and runs across the encoder's threshold.
+        for piece in [1, 2, 3, 4, 5, 176, 177, 178, 3071, 3072, 3073, 20_011] {
+            let mut encoder = Base64Encoder::with_room(64);
+            for attempt in 0..2 {
+                encoder.push(b"void: restarted");
+                encoder.clear();
+                text.chunks(piece).for_each(|c| encoder.push(c));
+                assert_eq!(
+                    encoder.finish(),
+                    Base64Text::encode(&text),
+                    "pieces of {piece}, attempt {attempt}"
+                );
+            }
+        }
+        assert_eq!(
+            Base64Encoder::with_room(0).finish(),
+            Base64Text::encode(b"")
+        );
     }
 
     #[test]

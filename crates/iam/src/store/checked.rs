@@ -110,7 +110,8 @@ impl<S: Store> KeptRowsChecked<S> {
         let Some(rows) = tx.report(account)?.rows.report() else {
             return Ok(());
         };
-        let stored = kept_rows::stored_report(tx, account, rows)?;
+        let mut stored = Vec::new();
+        kept_rows::stored_report(tx, account, rows, &mut stored)?;
         if before != Some(rows.epoch) {
             // Stored in this very transaction: the rows of now.
             differ(

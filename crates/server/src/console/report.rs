@@ -159,7 +159,7 @@ pub(crate) fn download(c: &Console, mut req: Req) -> PageResult {
     let me = req.signed_in()?;
     let report = c
         .ops(&me, &req)
-        .download_credential_report(&c.reports, |b, keep| c.metrics.run_build(b, keep))?;
+        .download_credential_report(&c.reports, |b, sink| c.metrics.run_build(b, sink))?;
     let name = format!(
         "credential-report-{}-{}.csv",
         me.account_id().as_str(),

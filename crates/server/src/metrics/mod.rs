@@ -33,7 +33,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use credreport_iam::{CredentialReport, Error, ReportBuild};
+use credreport_iam::{Error, ReportBuild, ReportSink};
+use credreport_report::Timestamp;
 
 use crate::ops::Action;
 use histogram::{Histogram, BUILD_BOUNDS};
@@ -194,15 +195,15 @@ impl Metrics {
         self.0.store_errors.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Runs a credential report build, counting how it ended and timing it; `keep` is
-    /// handed the report before it is stored ([`ReportBuild::run_keeping`]).
+    /// Runs a credential report build, counting how it ended and timing it; `sink` is
+    /// written the report before it is stored ([`ReportBuild::run_into`]).
     pub fn run_build(
         &self,
         build: ReportBuild,
-        keep: &mut dyn FnMut(&CredentialReport),
-    ) -> Result<Option<CredentialReport>, Error> {
+        sink: &mut dyn ReportSink,
+    ) -> Result<Option<Timestamp>, Error> {
         let started = Instant::now();
-        let result = build.run_keeping(keep);
+        let result = build.run_into(sink);
         let outcome = match &result {
             Ok(Some(_)) => {
                 self.0.build_duration.observe(started.elapsed());

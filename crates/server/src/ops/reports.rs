@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use credreport_iam::{
-    CredentialReport, Error, Generation, ReportBuild, ReportState, REPORT_FRESH_SECS,
+    CredentialReport, Error, Generation, ReportBuild, ReportSink, ReportState, REPORT_FRESH_SECS,
 };
 use credreport_report::Timestamp;
 
@@ -55,10 +55,7 @@ impl Ops<'_> {
     pub fn download_credential_report(
         &self,
         cache: &ReportCache,
-        run: impl FnOnce(
-            ReportBuild,
-            &mut dyn FnMut(&CredentialReport),
-        ) -> Result<Option<CredentialReport>, Error>,
+        run: impl FnOnce(ReportBuild, &mut dyn ReportSink) -> Result<Option<Timestamp>, Error>,
     ) -> OpResult<CredentialReport> {
         self.authorize(Action::GetCredentialReport, &Resource::Any)?;
         let account = self.account();
@@ -68,9 +65,7 @@ impl Ops<'_> {
             let generation = self.generate_credential_report()?;
             match generation.build {
                 Some(build) => {
-                    if let Some(report) = cache.keeping(account, |keep| run(build, keep))? {
-                        return Ok(report);
-                    }
+                    cache.keeping(account, |sink| run(build, sink))?;
                 }
                 None if generation.state == ReportState::InProgress => {
                     self.wait_for_build(stored)?
