@@ -9,8 +9,6 @@
 //! that existed for the whole tracking period. Without a creation date, never-used
 //! services count, with a note.
 
-use std::fmt::Write as _;
-
 use super::principal::{PrincipalSubject, ServiceUse};
 use super::{Lazy, Out};
 use crate::config::date;
@@ -22,9 +20,8 @@ pub(crate) fn run(s: &PrincipalSubject<'_>, out: &mut Out) {
     let threshold = s.th.permissions_unused_days;
     let bar = threshold.max(s.th.never_used_grace_days);
     let old_enough = f.created.is_none_or(|c| s.older_than(c, bar));
-    let unused: Vec<&ServiceUse> = f
-        .services
-        .iter()
+    let unused: Vec<ServiceUse<'_>> = f
+        .services()
         .filter(|u| match u.last {
             Some(t) => s.older_than(t, threshold),
             None => old_enough,
@@ -39,14 +36,11 @@ pub(crate) fn run(s: &PrincipalSubject<'_>, out: &mut Out) {
             if i > 0 {
                 w.write_str(", ")?;
             }
-            let name = if u.name.is_empty() {
-                &u.namespace
-            } else {
-                &u.name
-            };
+            let (namespace, name) = (u.service.namespace(), u.service.name());
+            let name = if name.is_empty() { namespace } else { name };
             match u.last {
-                Some(t) => write!(w, "{name} ({}, last used {})", u.namespace, date(t))?,
-                None => write!(w, "{name} ({}, not used)", u.namespace)?,
+                Some(t) => write!(w, "{name} ({namespace}, last used {})", date(t))?,
+                None => write!(w, "{name} ({namespace}, not used)")?,
             }
         }
         Ok(())
@@ -56,7 +50,7 @@ pub(crate) fn run(s: &PrincipalSubject<'_>, out: &mut Out) {
         if !namespaces.is_empty() {
             namespaces.push_str(", ");
         }
-        let _ = write!(namespaces, "{}", u.namespace);
+        namespaces.push_str(u.service.namespace());
     }
     let record = out
         .fail(
@@ -65,7 +59,7 @@ pub(crate) fn run(s: &PrincipalSubject<'_>, out: &mut Out) {
                 "{} is allowed {} of {} services it has not used in {threshold} days: {list}",
                 s.label(),
                 unused.len(),
-                f.services.len()
+                f.access.len()
             ),
         )
         .fix(format_args!(

@@ -7,13 +7,14 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
 use credreport_iam::last_accessed::{allowed_actions, allowed_namespaces, AccessUse};
 use credreport_iam::model::{Entity, InlinePolicy, Tag};
 use credreport_iam::{AuthorizationDetails, DetailsFilter};
-use credreport_policy::catalog::Catalog;
 use credreport_policy::{Policy, PolicyKind};
 use credreport_privilege as privilege;
-use credreport_privilege::{LastAccessed, PrincipalAccess, ServiceAccess, Time};
+use credreport_privilege::{LastAccessed, LastUse, PrincipalAccess, Service, Time};
 use credreport_report::Timestamp;
 
 use super::{Action, OpResult, Ops, Resource};
@@ -47,24 +48,32 @@ impl Ops<'_> {
         }
         let entities: Vec<Entity> = principals.iter().map(|p| p.entity.clone()).collect();
         let uses = self.iam.principal_uses(self.account(), &entities)?;
-        let catalog = Catalog::get();
-        let mut parsed: HashMap<&str, Option<Policy>> = HashMap::new();
-        let mut allowed: HashMap<Vec<&str>, Vec<&'static str>> = HashMap::new();
+        let mut parsed: HashMap<Doc<'_>, Option<Policy>> = HashMap::new();
+        // Per distinct set of documents: the services, shared by its principals, and
+        // each one's place in the list.
+        type Allowed = (Arc<[Service]>, HashMap<&'static str, usize>);
+        let mut allowed: HashMap<&[Doc<'_>], Allowed> = HashMap::new();
         let mut out = LastAccessed::default();
         for (p, uses) in principals.iter().zip(uses) {
-            if !allowed.contains_key(&p.documents) {
+            let (services, places) = allowed.entry(p.documents.as_slice()).or_insert_with(|| {
                 for d in &p.documents {
                     parsed
-                        .entry(d)
-                        .or_insert_with(|| Policy::parse(d, PolicyKind::Identity).ok());
+                        .entry(*d)
+                        .or_insert_with(|| Policy::parse(d.0, PolicyKind::Identity).ok());
                 }
                 let policies = p
                     .documents
                     .iter()
                     .filter_map(|d| parsed.get(d).and_then(Option::as_ref));
                 let namespaces = allowed_namespaces(&allowed_actions(policies));
-                allowed.insert(p.documents.clone(), namespaces);
-            }
+                let places = namespaces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ns)| (*ns, i))
+                    .collect();
+                let services = namespaces.into_iter().map(Service::of_namespace).collect();
+                (out.share(services), places)
+            });
             let mut latest: HashMap<&str, &AccessUse> = HashMap::new();
             for u in uses.iter().filter(|u| u.is_service()) {
                 let at = latest.entry(u.namespace.as_str()).or_insert(u);
@@ -72,41 +81,70 @@ impl Ops<'_> {
                     *at = u;
                 }
             }
-            let services = allowed
-                .get(&p.documents)
-                .map(|namespaces| {
-                    namespaces
-                        .iter()
-                        .map(|ns| {
-                            let last = latest.get(ns);
-                            ServiceAccess {
-                                namespace: (*ns).to_owned(),
-                                name: catalog.service_name(ns).unwrap_or(ns).to_owned(),
-                                last_authenticated: last.map(|u| time(u.at)),
-                                region: last.map(|u| u.region.clone()),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.insert(
-                p.arn.clone(),
-                PrincipalAccess {
-                    computed: None,
-                    services,
-                },
-            );
+            let mut access = PrincipalAccess::new(None, Arc::clone(services));
+            for (ns, u) in latest {
+                if let Some(&i) = places.get(ns) {
+                    access.used(
+                        i,
+                        LastUse {
+                            at: time(u.at),
+                            region: Some(u.region.clone()),
+                        },
+                    );
+                }
+            }
+            out.insert(p.arn.clone(), access);
         }
         Ok(out)
     }
 }
 
+/// A policy document of the details, known by its address: the text of a managed policy
+/// is one string however many principals it is attached to, so hashing and comparing
+/// addresses (not texts of up to 100 KiB) finds the principals with the same documents.
+/// (Equal texts at two addresses are two documents: each is parsed, with the same result.)
+#[derive(Clone, Copy, Debug)]
+struct Doc<'d>(&'d str);
+
+impl Doc<'_> {
+    fn address(self) -> (*const u8, usize) {
+        (self.0.as_ptr(), self.0.len())
+    }
+}
+
+impl PartialEq for Doc<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.address() == other.address()
+    }
+}
+
+impl Eq for Doc<'_> {}
+
+impl std::hash::Hash for Doc<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.address().hash(state);
+    }
+}
+
+impl PartialOrd for Doc<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Doc<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.address().cmp(&other.address())
+    }
+}
+
 /// A user or role, and the documents of its identity-based policies (its own and its
-/// groups', inline and managed: what a last-accessed job lists services from), sorted.
+/// groups', inline and managed: what a last-accessed job lists services from), sorted by
+/// address, each once.
 struct Principal<'d> {
     arn: String,
     entity: Entity,
-    documents: Vec<&'d str>,
+    documents: Vec<Doc<'d>>,
 }
 
 /// Adds the documents of `inline` and of the managed policies `attached` to `out`.
@@ -114,13 +152,13 @@ fn documents<'d>(
     managed: &HashMap<&'d str, &'d str>,
     inline: &'d [privilege::InlinePolicy],
     attached: &'d [privilege::AttachedPolicy],
-    out: &mut Vec<&'d str>,
+    out: &mut Vec<Doc<'d>>,
 ) {
-    out.extend(inline.iter().map(|p| p.policy_document.as_str()));
+    out.extend(inline.iter().map(|p| Doc(p.policy_document.as_str())));
     out.extend(
         attached
             .iter()
-            .filter_map(|a| managed.get(a.policy_arn.as_str()).copied()),
+            .filter_map(|a| managed.get(a.policy_arn.as_str()).copied().map(Doc)),
     );
 }
 
@@ -153,6 +191,7 @@ fn principals(d: &privilege::AuthorizationDetails) -> Vec<Principal<'_>> {
             );
         }
         docs.sort_unstable();
+        docs.dedup();
         out.push(Principal {
             arn: u.arn.clone(),
             entity: Entity::user(&u.user_id),
@@ -168,6 +207,7 @@ fn principals(d: &privilege::AuthorizationDetails) -> Vec<Principal<'_>> {
             &mut docs,
         );
         docs.sort_unstable();
+        docs.dedup();
         out.push(Principal {
             arn: r.arn.clone(),
             entity: Entity::role(&r.role_id),
