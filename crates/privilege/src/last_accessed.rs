@@ -364,3 +364,103 @@ impl IntoIterator for LastAccessed {
         self.by_arn.into_iter()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: i64) -> Time {
+        Time::from_unix_seconds(s)
+    }
+
+    /// (namespace, name as read) -> (whether both are the catalog's own strings, the name).
+    #[test]
+    fn services_the_catalog_has_are_named_by_its_strings() {
+        let cases = [
+            ("s3", "Amazon S3", true, "Amazon S3"),
+            ("s3", "S3 as a file says it", false, "S3 as a file says it"),
+            ("not-a-service", "Elsewhere", false, "Elsewhere"),
+        ];
+        for (namespace, name, borrowed, want) in cases {
+            let s = Service::new(namespace, name);
+            assert_eq!((s.namespace(), s.name()), (namespace, want));
+            let both = matches!(
+                (&s.namespace, &s.name),
+                (Cow::Borrowed(_), Cow::Borrowed(_))
+            );
+            assert_eq!(both, borrowed, "{namespace} {name}");
+        }
+        assert_eq!(Service::of_namespace("s3").name(), "Amazon S3");
+    }
+
+    #[test]
+    fn principals_with_the_same_services_share_one_list() {
+        let job = |last: &str| {
+            format!(
+                r#"{{"JobStatus": "COMPLETED", "ServicesLastAccessed": [
+                  {{"ServiceNamespace": "iam", "ServiceName": "AWS Identity and Access Management"{last}}},
+                  {{"ServiceNamespace": "s3", "ServiceName": "Amazon S3"}}]}}"#
+            )
+        };
+        let used = r#", "LastAuthenticated": "2026-11-30T09:00:00Z", "LastAuthenticatedRegion": "us-east-1""#;
+        let text = format!(
+            r#"{{"arn:aws:iam::111122223333:user/a": {}, "arn:aws:iam::111122223333:user/b": {}}}"#,
+            job(used),
+            job("")
+        );
+        let data = LastAccessed::from_json(&text).unwrap();
+        let a = data.get("arn:aws:iam::111122223333:user/a").unwrap();
+        let b = data.get("arn:aws:iam::111122223333:user/b").unwrap();
+        assert!(Arc::ptr_eq(&a.services, &b.services));
+        let lasts = |p: &PrincipalAccess| -> Vec<(String, Option<Time>, Option<String>)> {
+            p.services()
+                .map(|(s, u)| {
+                    (
+                        s.namespace().to_owned(),
+                        u.map(|u| u.at),
+                        u.and_then(|u| u.region.clone()),
+                    )
+                })
+                .collect()
+        };
+        let at = Time::parse("2026-11-30T09:00:00Z");
+        assert_eq!(
+            lasts(a),
+            [
+                ("iam".to_owned(), at, Some("us-east-1".to_owned())),
+                ("s3".to_owned(), None, None)
+            ]
+        );
+        assert_eq!(
+            lasts(b),
+            [
+                ("iam".to_owned(), None, None),
+                ("s3".to_owned(), None, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn uses_are_kept_in_list_order_one_per_service() {
+        let list: Arc<[Service]> = ["ec2", "iam", "s3"].map(Service::of_namespace).into();
+        let mut p = PrincipalAccess::new(None, list);
+        let used = |s: i64| LastUse {
+            at: t(s),
+            region: None,
+        };
+        p.used(2, used(30));
+        p.used(0, used(10));
+        p.used(2, used(35));
+        // Past the list: ignored.
+        p.used(3, used(99));
+        let got: Vec<(&str, Option<Time>)> = p
+            .services()
+            .map(|(s, u)| (s.namespace(), u.map(|u| u.at)))
+            .collect();
+        assert_eq!(
+            got,
+            [("ec2", Some(t(10))), ("iam", None), ("s3", Some(t(35)))]
+        );
+        assert_eq!(p.services().len(), 3);
+    }
+}
