@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use credreport_privilege::{
-    analyze, Analysis, Assessment, AuthorizationDetails, LastAccessed, Privilege, Time,
+    analyze, Analysis, Assessment, AuthorizationDetails, LastAccessed, PrincipalAccess, Privilege,
 };
 use credreport_report::Timestamp;
 
-use crate::checks::principal::PrincipalKind;
-use crate::checks::{PrincipalFacts, ServiceUse};
+use crate::checks::principal::{timestamp, PrincipalKind};
+use crate::checks::PrincipalFacts;
 use crate::finding::Standing;
 
 /// Authorization details (analysed) and last-accessed data, for [`crate::audit_with`].
@@ -43,11 +43,6 @@ const ROOT_REASON: &str = "the root user may perform every action in its account
 /// An assessment's address, which identifies it while the analysis lives.
 fn address(assessment: &Arc<Assessment>) -> usize {
     Arc::as_ptr(assessment) as usize
-}
-
-/// An instant of the inputs as a report timestamp (whole seconds).
-fn timestamp(t: Time) -> Option<Timestamp> {
-    Timestamp::from_unix(i64::try_from(t.unix_seconds()).ok()?)
 }
 
 impl AccountData {
@@ -88,36 +83,27 @@ impl AccountData {
                     arn: r.arn.clone(),
                     created: r.create_date.and_then(timestamp),
                     last_used: last,
-                    services: Vec::new(),
+                    access: PrincipalAccess::default(),
                 }));
             }
         }
         let mut accessed = Vec::new();
-        if let Some(l) = &last_accessed {
-            for (arn, access) in l.iter() {
-                let kind = if arn.contains(":role/") {
-                    PrincipalKind::Role
-                } else {
-                    PrincipalKind::User
-                };
-                let name = arn.rsplit('/').next().unwrap_or(arn).to_owned();
-                accessed.push(Arc::new(PrincipalFacts {
-                    kind,
-                    name,
-                    arn: arn.to_owned(),
-                    created: created.get(arn).copied().flatten(),
-                    last_used: None,
-                    services: access
-                        .services
-                        .iter()
-                        .map(|s| ServiceUse {
-                            namespace: s.namespace.clone(),
-                            name: s.name.clone(),
-                            last: s.last_authenticated.and_then(timestamp),
-                        })
-                        .collect(),
-                }));
-            }
+        // Each principal's data moves into its facts: its service list stays shared.
+        for (arn, access) in last_accessed.into_iter().flatten() {
+            let kind = if arn.contains(":role/") {
+                PrincipalKind::Role
+            } else {
+                PrincipalKind::User
+            };
+            let name = arn.rsplit('/').next().unwrap_or(&arn).to_owned();
+            accessed.push(Arc::new(PrincipalFacts {
+                kind,
+                name,
+                created: created.get(arn.as_str()).copied().flatten(),
+                arn,
+                last_used: None,
+                access,
+            }));
         }
         AccountData {
             details_source: Arc::from("authorization details"),

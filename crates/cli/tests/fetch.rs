@@ -850,11 +850,10 @@ async fn group_jobs_give_each_member_what_its_own_job_gives() {
             })
             .collect();
         let mut have: Vec<(String, Option<i64>)> = got
-            .services
-            .iter()
-            .map(|s| {
-                let at = s.last_authenticated.map(|t| t.unix_seconds() as i64);
-                (s.namespace.clone(), at)
+            .services()
+            .map(|(s, last)| {
+                let at = last.map(|u| u.at.unix_seconds() as i64);
+                (s.namespace().to_owned(), at)
             })
             .collect();
         have.sort();

@@ -1,11 +1,11 @@
 //! GetAccountAuthorizationDetails: every user, group, role and managed policy of an account with
-//! what authorizes it (users, groups and roles with their inline policies, groups, tags and
-//! instance profiles read on
-//! one snapshot; attached policies and the policies' versions read after it).
+//! what authorizes it (users, groups and roles with their inline and attached policies,
+//! groups, tags and instance profiles read on one snapshot; the policies' versions read
+//! after it).
 
 use crate::error::Result;
 use crate::ids::AccountId;
-use crate::managed::{PolicyInfo, PolicyScope, VersionInfo};
+use crate::managed::{attached_in, PolicyInfo, PolicyScope, VersionInfo};
 use crate::model::{Entity, Group, InlinePolicy, InstanceProfile, Role, Tag, TagTarget, User};
 use crate::service::{require_account, Iam};
 use crate::store::UserQuery;
@@ -115,35 +115,29 @@ impl Iam {
             if filter.users {
                 for user in tx.users(account, &everyone)? {
                     let entity = Entity::user(&user.id);
-                    users.push((
-                        UserDetail {
-                            inline: tx.inline_policies(account, &entity)?,
-                            groups: tx
-                                .groups_of_user(account, &user.id)?
-                                .into_iter()
-                                .map(|g| g.name)
-                                .collect(),
-                            attached: Vec::new(),
-                            boundary: tx.permissions_boundary(account, &entity)?,
-                            tags: tx.tags(account, &TagTarget::User(user.id.clone()))?,
-                            user,
-                        },
-                        entity,
-                    ));
+                    users.push(UserDetail {
+                        inline: tx.inline_policies(account, &entity)?,
+                        groups: tx
+                            .groups_of_user(account, &user.id)?
+                            .into_iter()
+                            .map(|g| g.name)
+                            .collect(),
+                        attached: attached_in(tx, account, &entity, "/")?,
+                        boundary: tx.permissions_boundary(account, &entity)?,
+                        tags: tx.tags(account, &TagTarget::User(user.id.clone()))?,
+                        user,
+                    });
                 }
             }
             let mut groups = Vec::new();
             if filter.groups {
                 for group in tx.groups(account, &everyone)? {
                     let entity = Entity::group(&group.id);
-                    groups.push((
-                        GroupDetail {
-                            inline: tx.inline_policies(account, &entity)?,
-                            attached: Vec::new(),
-                            group,
-                        },
-                        entity,
-                    ));
+                    groups.push(GroupDetail {
+                        inline: tx.inline_policies(account, &entity)?,
+                        attached: attached_in(tx, account, &entity, "/")?,
+                        group,
+                    });
                 }
             }
             let mut roles = Vec::new();
@@ -157,7 +151,7 @@ impl Iam {
                     }
                     roles.push(RoleDetail {
                         inline: tx.inline_policies(account, &entity)?,
-                        attached: Vec::new(),
+                        attached: attached_in(tx, account, &entity, "/")?,
                         profiles,
                         boundary: tx.permissions_boundary(account, &entity)?,
                         tags: tx.tags(account, &TagTarget::Role(role.id.clone()))?,
@@ -167,22 +161,12 @@ impl Iam {
             }
             Ok((users, groups, roles))
         })?;
-        let mut out = AuthorizationDetails::default();
-        for (mut d, _) in users {
-            d.attached =
-                self.list_attached_policies(account, crate::Named::User(&d.user.name), None)?;
-            out.users.push(d);
-        }
-        for (mut d, _) in groups {
-            d.attached =
-                self.list_attached_policies(account, crate::Named::Group(&d.group.name), None)?;
-            out.groups.push(d);
-        }
-        for mut d in roles {
-            d.attached =
-                self.list_attached_policies(account, crate::Named::Role(&d.role.name), None)?;
-            out.roles.push(d);
-        }
+        let mut out = AuthorizationDetails {
+            users,
+            groups,
+            roles,
+            policies: Vec::new(),
+        };
         let scope = match (filter.local_policies, filter.aws_policies) {
             (true, true) => Some(PolicyScope::All),
             (true, false) => Some(PolicyScope::Local),

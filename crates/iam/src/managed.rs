@@ -9,7 +9,7 @@ use crate::arn::{Arn, IamKind, IAM_PREFIX};
 use crate::aws_policies::{aws_policies, aws_policy, AwsPolicy};
 use crate::error::{Error, Result};
 use crate::ids::{name_key, new_policy_id, validate_name, validate_path, AccountId};
-use crate::model::{EntityKind, Group, ManagedPolicy, PolicyVersion, Role, User};
+use crate::model::{Entity, EntityKind, Group, ManagedPolicy, PolicyVersion, Role, User};
 use crate::policies::{check_document, resolve, size, Named};
 use crate::service::{check_max_items, require_account, Iam, Page};
 use crate::store::{Tx, UserQuery};
@@ -528,21 +528,7 @@ impl Iam {
         let prefix = path_prefix.unwrap_or("/");
         self.read(|tx| {
             let (entity, _) = resolve(tx, account, who)?;
-            let mut out = Vec::new();
-            for arn in tx.attached_policies(account, &entity)? {
-                match target(tx, account, &arn) {
-                    Ok(t) => {
-                        let i = info(tx, account, &t)?;
-                        if i.path.starts_with(prefix) {
-                            out.push((i.name, i.arn));
-                        }
-                    }
-                    Err(Error::NoSuchEntity(_) | Error::InvalidInput(_)) => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            out.sort_by(|a, b| name_key(&a.0).cmp(&name_key(&b.0)).then(a.1.cmp(&b.1)));
-            Ok(out)
+            attached_in(tx, account, &entity, prefix)
         })
     }
 
@@ -610,4 +596,29 @@ impl Iam {
             Ok(out)
         })
     }
+}
+
+/// The managed policies attached to `entity` whose path starts with `prefix`: `(name, arn)`
+/// by name (an attachment whose policy is gone is left out).
+pub(crate) fn attached_in(
+    tx: &mut dyn Tx,
+    account: &AccountId,
+    entity: &Entity,
+    prefix: &str,
+) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for arn in tx.attached_policies(account, entity)? {
+        match target(tx, account, &arn) {
+            Ok(t) => {
+                let i = info(tx, account, &t)?;
+                if i.path.starts_with(prefix) {
+                    out.push((i.name, i.arn));
+                }
+            }
+            Err(Error::NoSuchEntity(_) | Error::InvalidInput(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    out.sort_by(|a, b| name_key(&a.0).cmp(&name_key(&b.0)).then(a.1.cmp(&b.1)));
+    Ok(out)
 }

@@ -66,4 +66,4 @@ pub use details::{
     InputError, ManagedPolicyDetail, PermissionsBoundary, PolicyVersion, RoleDetail, RoleLastUsed,
     Tag, UserDetail,
 };
-pub use last_accessed::{LastAccessed, PrincipalAccess, ServiceAccess};
+pub use last_accessed::{LastAccessed, LastUse, PrincipalAccess, Service, ServiceAccess, Services};

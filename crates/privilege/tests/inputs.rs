@@ -99,9 +99,8 @@ fn last_accessed_by_principal() {
     let auditor = data.get("arn:aws:iam::111122223333:role/auditor").unwrap();
     assert_eq!(auditor.computed, Time::parse("2026-12-01T10:00:00Z"));
     let summary: Vec<(&str, Option<Time>)> = auditor
-        .services
-        .iter()
-        .map(|s| (s.namespace.as_str(), s.last_authenticated))
+        .services()
+        .map(|(s, last)| (s.namespace(), last.map(|u| u.at)))
         .collect();
     assert_eq!(
         summary,

@@ -1471,16 +1471,13 @@ async fn the_accounts_last_accessed_data_read_at_once_is_each_principals_job() {
             })
             .collect();
         let read: Vec<_> = access
-            .services
-            .iter()
-            .map(|s| {
-                let last = s
-                    .last_authenticated
-                    .map(|t| i64::try_from(t.unix_seconds()).unwrap());
+            .services()
+            .map(|(s, last)| {
+                let at = last.map(|u| i64::try_from(u.at.unix_seconds()).unwrap());
                 (
-                    s.namespace.clone(),
-                    s.name.clone(),
-                    last.zip(s.region.clone()),
+                    s.namespace().to_owned(),
+                    s.name().to_owned(),
+                    at.zip(last.and_then(|u| u.region.clone())),
                 )
             })
             .collect();

@@ -39,7 +39,7 @@ mod user_inactive;
 
 pub(crate) type CheckFn = fn(&Subject<'_>, &mut Out<'_>);
 
-pub(crate) use principal::{PrincipalFacts, PrincipalFn, PrincipalSubject, ServiceUse};
+pub(crate) use principal::{PrincipalFacts, PrincipalFn, PrincipalSubject};
 
 const DAY: i64 = 86_400;
 

@@ -9,8 +9,6 @@
 //! that existed for the whole tracking period. Without a creation date, never-used
 //! services count, with a note.
 
-use std::fmt::Write as _;
-
 use super::principal::{PrincipalSubject, ServiceUse};
 use super::{Lazy, Out};
 use crate::config::date;
@@ -22,50 +20,50 @@ pub(crate) fn run(s: &PrincipalSubject<'_>, out: &mut Out) {
     let threshold = s.th.permissions_unused_days;
     let bar = threshold.max(s.th.never_used_grace_days);
     let old_enough = f.created.is_none_or(|c| s.older_than(c, bar));
-    let unused: Vec<&ServiceUse> = f
-        .services
-        .iter()
-        .filter(|u| match u.last {
+    // Walked again by each use (count, the words): nothing is collected, as most
+    // principals of an account pass or are audited only for their verdict.
+    let unused = || {
+        f.services().filter(move |u: &ServiceUse<'_>| match u.last {
             Some(t) => s.older_than(t, threshold),
             None => old_enough,
         })
-        .collect();
-    if unused.is_empty() {
+    };
+    let count = unused().count();
+    if count == 0 {
         out.pass(credential);
         return;
     }
     let list = Lazy(|w: &mut std::fmt::Formatter<'_>| {
-        for (i, u) in unused.iter().enumerate() {
+        for (i, u) in unused().enumerate() {
             if i > 0 {
                 w.write_str(", ")?;
             }
-            let name = if u.name.is_empty() {
-                &u.namespace
-            } else {
-                &u.name
-            };
+            let (namespace, name) = (u.service.namespace(), u.service.name());
+            let name = if name.is_empty() { namespace } else { name };
             match u.last {
-                Some(t) => write!(w, "{name} ({}, last used {})", u.namespace, date(t))?,
-                None => write!(w, "{name} ({}, not used)", u.namespace)?,
+                Some(t) => write!(w, "{name} ({namespace}, last used {})", date(t))?,
+                None => write!(w, "{name} ({namespace}, not used)")?,
             }
         }
         Ok(())
     });
-    let mut namespaces = String::new();
-    for u in &unused {
-        if !namespaces.is_empty() {
-            namespaces.push_str(", ");
+    let namespaces = Lazy(|w: &mut std::fmt::Formatter<'_>| {
+        for (i, u) in unused().enumerate() {
+            if i > 0 {
+                w.write_str(", ")?;
+            }
+            w.write_str(u.service.namespace())?;
         }
-        let _ = write!(namespaces, "{}", u.namespace);
-    }
+        Ok(())
+    });
     let record = out
         .fail(
             credential,
             format_args!(
                 "{} is allowed {} of {} services it has not used in {threshold} days: {list}",
                 s.label(),
-                unused.len(),
-                f.services.len()
+                count,
+                f.access.len()
             ),
         )
         .fix(format_args!(
@@ -73,7 +71,7 @@ pub(crate) fn run(s: &PrincipalSubject<'_>, out: &mut Out) {
              data), or have IAM Access Analyzer generate a policy from its CloudTrail activity.",
             s.cli_name()
         ));
-    if f.created.is_none() && unused.iter().any(|u| u.last.is_none()) {
+    if f.created.is_none() && unused().any(|u| u.last.is_none()) {
         record.note(format_args!(
             "no creation date in the data: services never used are listed whatever the \
              principal's age"

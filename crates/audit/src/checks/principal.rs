@@ -1,6 +1,7 @@
 //! What the principal checks look at: a user or role of the authorization details or the
 //! last-accessed data, as facts (no report row), with the thresholds and the as-of time.
 
+use credreport_privilege::{PrincipalAccess, Service, Time};
 use credreport_report::Timestamp;
 
 use super::{ShellWord, DAY};
@@ -22,11 +23,15 @@ impl PrincipalKind {
     }
 }
 
-/// One service a principal is allowed, and its last use.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct ServiceUse {
-    pub namespace: String,
-    pub name: String,
+/// An instant of the inputs as a report timestamp (whole seconds).
+pub(crate) fn timestamp(t: Time) -> Option<Timestamp> {
+    Timestamp::from_unix(i64::try_from(t.unix_seconds()).ok()?)
+}
+
+/// One service a principal is allowed, and its last use (to the second).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ServiceUse<'a> {
+    pub service: &'a Service,
     pub last: Option<Timestamp>,
 }
 
@@ -40,8 +45,19 @@ pub(crate) struct PrincipalFacts {
     pub created: Option<Timestamp>,
     /// A role's `RoleLastUsed`: when and in which Region.
     pub last_used: Option<(Timestamp, Option<String>)>,
-    /// The services its last-accessed data lists.
-    pub services: Vec<ServiceUse>,
+    /// Its last-accessed data: the services it lists (shared with the principals allowed
+    /// the same ones) and their uses.
+    pub access: PrincipalAccess,
+}
+
+impl PrincipalFacts {
+    /// The services its last-accessed data lists, in its order.
+    pub(crate) fn services(&self) -> impl ExactSizeIterator<Item = ServiceUse<'_>> + '_ {
+        self.access.services().map(|(service, last)| ServiceUse {
+            service,
+            last: last.and_then(|u| timestamp(u.at)),
+        })
+    }
 }
 
 /// One principal as a principal check sees it.

@@ -9,7 +9,7 @@
 use credreport_audit::AccountData;
 use credreport_iam::last_accessed::Granularity;
 use credreport_iam::{AccountId, DetailsFilter, Iam};
-use credreport_privilege::{LastAccessed, PrincipalAccess, ServiceAccess, Time};
+use credreport_privilege::{LastAccessed, LastUse, PrincipalAccess, Service, ServiceAccess, Time};
 use credreport_report::Timestamp;
 use credreport_server::ops::account_data::convert;
 
@@ -30,22 +30,19 @@ pub fn account_data(iam: &Iam, account: &AccountId) -> anyhow::Result<AccountDat
         .chain(details.roles.iter().map(|r| &r.arn));
     for arn in principals {
         let job = iam.last_accessed_now(account, &owner, arn, Granularity::Service)?;
-        last_accessed.insert(
-            arn.clone(),
-            PrincipalAccess {
-                computed: Some(time(job.created)),
-                services: job
-                    .services
-                    .into_iter()
-                    .map(|s| ServiceAccess {
-                        namespace: s.namespace,
-                        name: s.name,
-                        last_authenticated: s.last.as_ref().map(|u| time(u.time())),
-                        region: s.last.map(|u| u.region),
-                    })
-                    .collect(),
-            },
-        );
+        let list = job
+            .services
+            .into_iter()
+            .map(|s| ServiceAccess {
+                service: Service::new(&s.namespace, &s.name),
+                last: s.last.map(|u| LastUse {
+                    at: time(u.time()),
+                    region: Some(u.region),
+                }),
+            })
+            .collect();
+        let access = PrincipalAccess::from_list(Some(time(job.created)), list, &mut last_accessed);
+        last_accessed.insert(arn.clone(), access);
     }
     Ok(
         AccountData::new(Some(details), Some(last_accessed)).sources(

@@ -18,8 +18,8 @@ use aws_sdk_iam::types::{self as sdk, JobStatusType};
 use aws_sdk_iam::Client;
 use credreport_privilege::{
     document_text, AttachedPolicy, AuthorizationDetails, GroupDetail, InlinePolicy, LastAccessed,
-    ManagedPolicyDetail, PermissionsBoundary, PolicyVersion, PrincipalAccess, RoleDetail,
-    RoleLastUsed, ServiceAccess, Tag, Time, UserDetail,
+    LastUse, ManagedPolicyDetail, PermissionsBoundary, PolicyVersion, PrincipalAccess, RoleDetail,
+    RoleLastUsed, Service, ServiceAccess, Tag, Time, UserDetail,
 };
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
@@ -256,7 +256,7 @@ async fn last_accessed(
     plan: Plan,
 ) -> anyhow::Result<LastAccessed> {
     enum Done {
-        Principal(String, Option<PrincipalAccess>),
+        Principal(String, Option<(Time, Vec<ServiceAccess>)>),
         Group(String, Option<GroupAccess>),
     }
     let permits = Arc::new(Semaphore::new(JOBS_AT_ONCE));
@@ -291,7 +291,10 @@ async fn last_accessed(
     let mut groups = HashMap::new();
     while let Some(joined) = tasks.join_next().await {
         match joined.map_err(|e| anyhow!("internal error: {e}"))?? {
-            Done::Principal(arn, Some(access)) => data.insert(arn, access),
+            Done::Principal(arn, Some((computed, list))) => {
+                let access = PrincipalAccess::from_list(Some(computed), list, &mut data);
+                data.insert(arn, access);
+            }
             Done::Group(arn, Some(access)) => {
                 groups.insert(arn, access);
             }
@@ -299,7 +302,7 @@ async fn last_accessed(
         }
     }
     for (user, of) in &plan.covered {
-        if let Some(access) = member_access(user, of, &groups) {
+        if let Some(access) = member_access(user, of, &groups, &mut data) {
             data.insert(user.clone(), access);
         }
     }
@@ -396,17 +399,17 @@ impl Job<'_> {
         }
     }
 
-    /// A user's or role's own job. `None` when IAM says the job failed (the principal is
-    /// then left out: no finding rests on it).
-    async fn principal(&self) -> anyhow::Result<Option<PrincipalAccess>> {
+    /// A user's or role's own job: when it was computed, and its services. `None` when IAM
+    /// says the job failed (the principal is then left out: no finding rests on it).
+    async fn principal(&self) -> anyhow::Result<Option<(Time, Vec<ServiceAccess>)>> {
         let job_id = self.start().await?;
         let Some((computed, services)) = self.services(&job_id).await? else {
             return Ok(None);
         };
-        Ok(Some(PrincipalAccess {
-            computed: Some(computed),
-            services: services.iter().map(service_access).collect(),
-        }))
+        Ok(Some((
+            computed,
+            services.iter().map(service_access).collect(),
+        )))
     }
 
     /// A group's job, with each used service's members
@@ -484,9 +487,10 @@ impl Job<'_> {
 
 fn service_access(s: &sdk::ServiceLastAccessed) -> ServiceAccess {
     ServiceAccess {
-        namespace: s.service_namespace().to_owned(),
-        name: s.service_name().to_owned(),
-        last_authenticated: s.last_authenticated().map(time),
-        region: s.last_authenticated_region().map(str::to_owned),
+        service: Service::new(s.service_namespace(), s.service_name()),
+        last: s.last_authenticated().map(|at| LastUse {
+            at: time(at),
+            region: s.last_authenticated_region().map(str::to_owned),
+        }),
     }
 }

@@ -19,7 +19,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use credreport_privilege::{AuthorizationDetails, PrincipalAccess, ServiceAccess, Time};
+use credreport_privilege::{
+    AuthorizationDetails, LastAccessed, LastUse, PrincipalAccess, ServiceAccess, Time,
+};
 
 /// The jobs to run for an account's users and roles.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -91,11 +93,13 @@ pub struct GroupAccess {
 
 /// What the jobs of `groups` (by ARN; a group whose job failed is missing) say about
 /// `user`, a member of each: `None` when one of them is missing, so that no finding rests
-/// on part of its data.
+/// on part of its data. Its service list is shared through `data` with the other members
+/// of the same groups.
 pub fn member_access(
     user: &str,
     groups: &[String],
     jobs: &HashMap<String, GroupAccess>,
+    data: &mut LastAccessed,
 ) -> Option<PrincipalAccess> {
     let mut by_namespace: BTreeMap<&str, ServiceAccess> = BTreeMap::new();
     let mut computed: Option<Time> = None;
@@ -109,33 +113,36 @@ pub fn member_access(
         for s in &job.services {
             let used = s.members.get(user).copied();
             let entry = by_namespace
-                .entry(s.service.namespace.as_str())
+                .entry(s.service.service.namespace())
                 .or_insert_with(|| ServiceAccess {
-                    namespace: s.service.namespace.clone(),
-                    name: s.service.name.clone(),
-                    last_authenticated: None,
-                    region: None,
+                    service: s.service.service.clone(),
+                    last: None,
                 });
-            if used > entry.last_authenticated {
-                entry.last_authenticated = used;
-                // The group's latest use was this member's: its region is known.
-                entry.region = (s.last_entity.as_deref() == Some(user)
-                    && s.service.last_authenticated == used)
-                    .then(|| s.service.region.clone())
-                    .flatten();
+            if let Some(at) = used.filter(|at| Some(*at) > entry.last.as_ref().map(|u| u.at)) {
+                let group_latest = s.service.last.as_ref();
+                entry.last = Some(LastUse {
+                    at,
+                    // The group's latest use was this member's: its region is known.
+                    region: group_latest
+                        .filter(|u| s.last_entity.as_deref() == Some(user) && u.at == at)
+                        .and_then(|u| u.region.clone()),
+                });
             }
         }
     }
-    Some(PrincipalAccess {
+    Some(PrincipalAccess::from_list(
         computed,
-        services: by_namespace.into_values().collect(),
-    })
+        by_namespace.into_values().collect(),
+        data,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use credreport_privilege::{AttachedPolicy, GroupDetail, InlinePolicy, RoleDetail, UserDetail};
+    use credreport_privilege::{
+        AttachedPolicy, GroupDetail, InlinePolicy, RoleDetail, Service, UserDetail,
+    };
 
     fn user(name: &str, groups: &[&str], inline: bool, attached: bool) -> UserDetail {
         UserDetail {
@@ -218,10 +225,11 @@ mod tests {
     fn service(ns: &str, last: Option<(i64, &str, &str)>, members: &[(&str, i64)]) -> GroupService {
         GroupService {
             service: ServiceAccess {
-                namespace: ns.to_owned(),
-                name: ns.to_uppercase(),
-                last_authenticated: last.map(|(s, _, _)| t(s)),
-                region: last.map(|(_, _, r)| r.to_owned()),
+                service: Service::new(ns, &ns.to_uppercase()),
+                last: last.map(|(s, _, r)| LastUse {
+                    at: t(s),
+                    region: Some(r.to_owned()),
+                }),
             },
             last_entity: last.map(|(_, e, _)| arn("user", e)),
             members: members
@@ -258,16 +266,16 @@ mod tests {
         .into_iter()
         .collect();
         let both = [arn("group", "devs"), arn("group", "readers")];
-        let ann = member_access(&arn("user", "ann"), &both, &jobs).expect("both jobs");
+        let mut data = LastAccessed::default();
+        let ann = member_access(&arn("user", "ann"), &both, &jobs, &mut data).expect("both jobs");
         assert_eq!(ann.computed, Some(t(900)));
         let got: Vec<(&str, Option<Time>, Option<&str>)> = ann
-            .services
-            .iter()
-            .map(|s| {
+            .services()
+            .map(|(s, last)| {
                 (
-                    s.namespace.as_str(),
-                    s.last_authenticated,
-                    s.region.as_deref(),
+                    s.namespace(),
+                    last.map(|u| u.at),
+                    last.and_then(|u| u.region.as_deref()),
                 )
             })
             .collect();
@@ -281,10 +289,15 @@ mod tests {
             ]
         );
         // bob was devs' latest ec2 user.
-        let bob = member_access(&arn("user", "bob"), &both[..1], &jobs).expect("devs' job");
-        assert_eq!(bob.services[0].region.as_deref(), Some("eu-west-1"));
+        let bob =
+            member_access(&arn("user", "bob"), &both[..1], &jobs, &mut data).expect("devs' job");
+        let (_, bob_ec2) = bob.services().next().expect("ec2");
+        assert_eq!(bob_ec2.and_then(|u| u.region.as_deref()), Some("eu-west-1"));
         // A failed group job leaves its members out.
         let missing = [arn("group", "devs"), arn("group", "gone")];
-        assert_eq!(member_access(&arn("user", "ann"), &missing, &jobs), None);
+        assert_eq!(
+            member_access(&arn("user", "ann"), &missing, &jobs, &mut data),
+            None
+        );
     }
 }

@@ -7,13 +7,15 @@
 
 use std::collections::HashMap;
 
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
 use credreport_iam::last_accessed::{allowed_actions, allowed_namespaces, AccessUse};
 use credreport_iam::model::{Entity, InlinePolicy, Tag};
 use credreport_iam::{AuthorizationDetails, DetailsFilter};
-use credreport_policy::catalog::Catalog;
+use credreport_policy::catalog::{ActionSet, Catalog};
 use credreport_policy::{Policy, PolicyKind};
 use credreport_privilege as privilege;
-use credreport_privilege::{LastAccessed, PrincipalAccess, ServiceAccess, Time};
+use credreport_privilege::{LastAccessed, LastUse, PrincipalAccess, Service, Time};
 use credreport_report::Timestamp;
 
 use super::{Action, OpResult, Ops, Resource};
@@ -48,23 +50,28 @@ impl Ops<'_> {
         let entities: Vec<Entity> = principals.iter().map(|p| p.entity.clone()).collect();
         let uses = self.iam.principal_uses(self.account(), &entities)?;
         let catalog = Catalog::get();
-        let mut parsed: HashMap<&str, Option<Policy>> = HashMap::new();
-        let mut allowed: HashMap<Vec<&str>, Vec<&'static str>> = HashMap::new();
+        let mut by_doc: HashMap<Doc<'_>, Arc<ActionSet>> = HashMap::new();
+        // Per distinct set of documents: the services, shared by its principals, and
+        // each one's place in the list.
+        type Allowed = (Arc<[Service]>, HashMap<&'static str, usize>);
+        let mut allowed: HashMap<&[Doc<'_>], Allowed> = HashMap::new();
         let mut out = LastAccessed::default();
         for (p, uses) in principals.iter().zip(uses) {
-            if !allowed.contains_key(&p.documents) {
+            let (services, places) = allowed.entry(p.documents.as_slice()).or_insert_with(|| {
+                // What a set's `Allow` statements cover is the union of its documents'.
+                let mut actions = catalog.empty_set();
                 for d in &p.documents {
-                    parsed
-                        .entry(d)
-                        .or_insert_with(|| Policy::parse(d, PolicyKind::Identity).ok());
+                    actions.union_with(by_doc.entry(*d).or_insert_with(|| allowed_by(d.0)));
                 }
-                let policies = p
-                    .documents
+                let namespaces = allowed_namespaces(&actions);
+                let places = namespaces
                     .iter()
-                    .filter_map(|d| parsed.get(d).and_then(Option::as_ref));
-                let namespaces = allowed_namespaces(&allowed_actions(policies));
-                allowed.insert(p.documents.clone(), namespaces);
-            }
+                    .enumerate()
+                    .map(|(i, ns)| (*ns, i))
+                    .collect();
+                let services = namespaces.into_iter().map(Service::of_namespace).collect();
+                (out.share(services), places)
+            });
             let mut latest: HashMap<&str, &AccessUse> = HashMap::new();
             for u in uses.iter().filter(|u| u.is_service()) {
                 let at = latest.entry(u.namespace.as_str()).or_insert(u);
@@ -72,41 +79,100 @@ impl Ops<'_> {
                     *at = u;
                 }
             }
-            let services = allowed
-                .get(&p.documents)
-                .map(|namespaces| {
-                    namespaces
-                        .iter()
-                        .map(|ns| {
-                            let last = latest.get(ns);
-                            ServiceAccess {
-                                namespace: (*ns).to_owned(),
-                                name: catalog.service_name(ns).unwrap_or(ns).to_owned(),
-                                last_authenticated: last.map(|u| time(u.at)),
-                                region: last.map(|u| u.region.clone()),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.insert(
-                p.arn.clone(),
-                PrincipalAccess {
-                    computed: None,
-                    services,
-                },
-            );
+            let mut access = PrincipalAccess::new(None, Arc::clone(services));
+            for (ns, u) in latest {
+                if let Some(&i) = places.get(ns) {
+                    access.used(
+                        i,
+                        LastUse {
+                            at: time(u.at),
+                            region: Some(u.region.clone()),
+                        },
+                    );
+                }
+            }
+            out.insert(p.arn.clone(), access);
         }
         Ok(out)
     }
 }
 
+/// Documents whose covered actions are kept between audits, at most (then they are
+/// forgotten and worked out again).
+const KEPT_DOCUMENTS: usize = 512;
+
+/// The catalog actions the `Allow` statements of the identity-based policy `text` cover
+/// (none when it does not parse), kept by text between audits: parsing a document and
+/// matching its patterns against the catalog (ReadOnlyAccess: 100 KiB, 1,483 patterns) is
+/// the same work each time the account's audit is made.
+fn allowed_by(text: &str) -> Arc<ActionSet> {
+    static KEPT: OnceLock<Mutex<HashMap<Box<str>, Arc<ActionSet>>>> = OnceLock::new();
+    let kept = KEPT.get_or_init(Mutex::default);
+    if let Some(set) = kept
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(text)
+    {
+        return Arc::clone(set);
+    }
+    let set = Arc::new(match Policy::parse(text, PolicyKind::Identity) {
+        Ok(policy) => allowed_actions([&policy]),
+        Err(_) => Catalog::get().empty_set(),
+    });
+    let mut kept = kept.lock().unwrap_or_else(PoisonError::into_inner);
+    if kept.len() >= KEPT_DOCUMENTS {
+        kept.clear();
+    }
+    kept.insert(text.into(), Arc::clone(&set));
+    set
+}
+
+/// A policy document of the details, known by its address: the text of a managed policy
+/// is one string however many principals it is attached to, so hashing and comparing
+/// addresses (not texts of up to 100 KiB) finds the principals with the same documents.
+/// (Equal texts at two addresses are two documents: each is parsed, with the same result.)
+#[derive(Clone, Copy, Debug)]
+struct Doc<'d>(&'d str);
+
+impl Doc<'_> {
+    fn address(self) -> (*const u8, usize) {
+        (self.0.as_ptr(), self.0.len())
+    }
+}
+
+impl PartialEq for Doc<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.address() == other.address()
+    }
+}
+
+impl Eq for Doc<'_> {}
+
+impl std::hash::Hash for Doc<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.address().hash(state);
+    }
+}
+
+impl PartialOrd for Doc<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Doc<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.address().cmp(&other.address())
+    }
+}
+
 /// A user or role, and the documents of its identity-based policies (its own and its
-/// groups', inline and managed: what a last-accessed job lists services from), sorted.
+/// groups', inline and managed: what a last-accessed job lists services from), sorted by
+/// address, each once.
 struct Principal<'d> {
     arn: String,
     entity: Entity,
-    documents: Vec<&'d str>,
+    documents: Vec<Doc<'d>>,
 }
 
 /// Adds the documents of `inline` and of the managed policies `attached` to `out`.
@@ -114,13 +180,13 @@ fn documents<'d>(
     managed: &HashMap<&'d str, &'d str>,
     inline: &'d [privilege::InlinePolicy],
     attached: &'d [privilege::AttachedPolicy],
-    out: &mut Vec<&'d str>,
+    out: &mut Vec<Doc<'d>>,
 ) {
-    out.extend(inline.iter().map(|p| p.policy_document.as_str()));
+    out.extend(inline.iter().map(|p| Doc(p.policy_document.as_str())));
     out.extend(
         attached
             .iter()
-            .filter_map(|a| managed.get(a.policy_arn.as_str()).copied()),
+            .filter_map(|a| managed.get(a.policy_arn.as_str()).copied().map(Doc)),
     );
 }
 
@@ -153,6 +219,7 @@ fn principals(d: &privilege::AuthorizationDetails) -> Vec<Principal<'_>> {
             );
         }
         docs.sort_unstable();
+        docs.dedup();
         out.push(Principal {
             arn: u.arn.clone(),
             entity: Entity::user(&u.user_id),
@@ -168,6 +235,7 @@ fn principals(d: &privilege::AuthorizationDetails) -> Vec<Principal<'_>> {
             &mut docs,
         );
         docs.sort_unstable();
+        docs.dedup();
         out.push(Principal {
             arn: r.arn.clone(),
             entity: Entity::role(&r.role_id),
