@@ -324,3 +324,31 @@ fn the_writer_is_durable_again_after_an_unsynced_write_whatever_its_end() {
         );
     }
 }
+
+/// An unsynced commit leaves the checkpoint thread asleep (a checkpoint would sync the WAL
+/// it spared); the next synced commit wakes it.
+#[test]
+fn an_unsynced_write_does_not_wake_the_checkpointer_and_a_synced_one_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("iam.db")).unwrap();
+    let quiet = super::super::checkpoint::MIN_INTERVAL * 3;
+    let settled = (0..40).any(|_| {
+        let runs = store.checkpointer.runs();
+        std::thread::sleep(quiet);
+        store.checkpointer.runs() == runs
+    });
+    assert!(settled, "the checkpoints after opening end");
+    let before = store.checkpointer.runs();
+    crate::store::Store::write_unsynced(&store, None, &mut |_| Ok(())).unwrap();
+    std::thread::sleep(quiet);
+    assert_eq!(
+        store.checkpointer.runs(),
+        before,
+        "woken by an unsynced write"
+    );
+    write(&store, None, |_| Ok(())).unwrap();
+    assert!(
+        eventually(|| store.checkpointer.runs() > before),
+        "a synced write wakes the checkpointer"
+    );
+}
