@@ -114,8 +114,9 @@ def populate(a):
     return 0
 
 
-def generate_until_complete(c, poll_secs, deadline_secs):
-    """GenerateCredentialReport until it answers COMPLETE; returns the number of calls."""
+def generate_until_complete(c, poll_secs, deadline_secs, trace=None):
+    """GenerateCredentialReport until it answers COMPLETE; returns the number of calls.
+    `trace`: a list to append (state, seconds since `trace_start`) to after each call."""
     end = time.perf_counter() + deadline_secs
     calls = 0
     while True:
@@ -123,18 +124,25 @@ def generate_until_complete(c, poll_secs, deadline_secs):
         calls += 1
         if status != 200:
             raise RuntimeError(f"GenerateCredentialReport: {status} {data[:300]!r}")
-        if tag(data, "State") == "COMPLETE":
+        state = tag(data, "State")
+        if trace is not None:
+            trace.append((state, time.perf_counter()))
+        if state == "COMPLETE":
             return calls
         if time.perf_counter() > end:
             raise RuntimeError("the report did not complete in time")
         time.sleep(poll_secs)
 
 
-def get_report_rows(c):
+def get_report_rows(c, trace=None):
     status, data = c.call(BODIES["get-credential-report"])
     if status != 200:
         raise RuntimeError(f"GetCredentialReport: {status} {data[:300]!r}")
+    if trace is not None:
+        trace.append(("GET", time.perf_counter()))
     csv = base64.b64decode(tag_bytes(data, "Content"))
+    if trace is not None:
+        trace.append(("DECODED", time.perf_counter()))
     return csv.count(b"\n") - 1, len(data)  # minus the header line
 
 
@@ -169,11 +177,19 @@ def check(a):
     return 0 if ok else 1
 
 
-def timed_generate_get(c, poll_secs):
+def timed_generate_get(c, poll_secs, trace=False):
+    """(ms, generate calls, rows); with `trace`, each call's end is printed to stderr, in ms
+    from the start: STARTED, INPROGRESS..., COMPLETE, GET (the answer read), DECODED (its
+    base64 decoded)."""
+    events = [] if trace else None
     t0 = time.perf_counter()
-    calls = generate_until_complete(c, poll_secs, 60)
-    rows, _ = get_report_rows(c)
-    return (time.perf_counter() - t0) * 1000, calls, rows
+    calls = generate_until_complete(c, poll_secs, 60, events)
+    rows, _ = get_report_rows(c, events)
+    ms = (time.perf_counter() - t0) * 1000
+    if trace:
+        print("trace: " + ", ".join(f"{what} {(at - t0) * 1000:.2f}" for what, at in events),
+              file=sys.stderr)
+    return ms, calls, rows
 
 
 def summary(name, times, polls, rows):
@@ -206,7 +222,7 @@ def e2e(a):
         if populate(a) != 0:
             return 1
         time.sleep(a.settle)
-        ms, calls, rows = timed_generate_get(client_from(a), a.poll_ms / 1000)
+        ms, calls, rows = timed_generate_get(client_from(a), a.poll_ms / 1000, a.trace)
         times.append(ms)
         polls.append(calls)
         print(f"e2e: account {acct['AccountId']}: {ms:.1f} ms, {calls} generate calls, "
@@ -222,7 +238,7 @@ def e2e_repeat(a):
     c = client_from(a)
     times, polls, rows = [], [], None
     for _ in range(a.times):
-        ms, calls, rows = timed_generate_get(c, a.poll_ms / 1000)
+        ms, calls, rows = timed_generate_get(c, a.poll_ms / 1000, a.trace)
         times.append(ms)
         polls.append(calls)
     print(json.dumps(summary("moto", times, polls, rows)))
@@ -246,6 +262,8 @@ def main():
     p.add_argument("--poll-ms", type=float, default=1.0)
     p.add_argument("--settle", type=float, default=1.0, help="e2e: seconds to wait after populating")
     p.add_argument("--times", type=int, default=5)
+    p.add_argument("--trace", action="store_true",
+                   help="e2e, e2e-repeat: print each call's end, in ms from the start")
     a = p.parse_args()
     return {
         "populate": populate,

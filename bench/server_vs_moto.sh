@@ -4,6 +4,7 @@
 #   bench/server_vs_moto.sh            # defaults below; progress on stderr, a markdown summary on stdout
 #   DURATION=5s ROUNDS=1 E2E_ACCOUNTS=3 QUIET_WAIT=0 bench/server_vs_moto.sh    # a quick look
 #   E2E_ONLY=1 E2E_ACCOUNTS=9 bench/server_vs_moto.sh   # only generate + get (section 5): no wrk
+#   E2E_ONLY=1 E2E_TRACE=1 bench/server_vs_moto.sh      # ... and each call's end, per run
 #
 # 1. builds `credreport` (release; honours CARGO_TARGET_DIR), installs wrk (apt) and
 #    moto[server]==5.2.1 (pip) if they are missing;
@@ -32,6 +33,7 @@ QUIET_LOAD=${QUIET_LOAD:-1.0}
 QUIET_WAIT=${QUIET_WAIT:-900}      # seconds, before starting (colleagues' builds)
 SETTLE_WAIT=${SETTLE_WAIT:-240}    # seconds, after populating (our own load decays)
 E2E_ONLY=${E2E_ONLY:-0}            # 1: only section 5 (generate + get), no wrk rounds
+E2E_TRACE=${E2E_TRACE:-0}          # 1: section 5 prints each call's end (ms) to stderr
 MOTO_VERSION=5.2.1
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -226,8 +228,9 @@ log "end to end: $E2E_ACCOUNTS fresh accounts of $USERS users"
 for _ in $(seq "$E2E_ACCOUNTS"); do
     "$BIN" account create --data-dir "$tmp/data" >>"$tmp/accounts.jsonl"
 done
-e2e_ours=$(client e2e --port "$port" --accounts "$tmp/accounts.jsonl" --users "$USERS" --poll-ms "$POLL_MS")
-e2e_moto=$(client e2e-repeat "${moto[@]}" --times "$E2E_ACCOUNTS" --poll-ms "$POLL_MS")
+trace=(); [ "$E2E_TRACE" = 1 ] && trace=(--trace)
+e2e_ours=$(client e2e --port "$port" --accounts "$tmp/accounts.jsonl" --users "$USERS" --poll-ms "$POLL_MS" "${trace[@]}")
+e2e_moto=$(client e2e-repeat "${moto[@]}" --times "$E2E_ACCOUNTS" --poll-ms "$POLL_MS" "${trace[@]}")
 load_end=$(load1)
 
 # --- 6. summary -----------------------------------------------------------------------------
