@@ -22,7 +22,6 @@ use axum::routing::get;
 use axum::Router;
 use credreport_iam::{Iam, ReportBuild};
 use credreport_report::Timestamp;
-use tokio::runtime::Handle;
 
 use crate::actions::{self, Ctx};
 use crate::authz::{Caller, Identity};
@@ -184,7 +183,6 @@ async fn query(
     let started = Instant::now();
     let request_id = request_id();
     let (id, s) = (request_id.clone(), Arc::clone(&state));
-    let handle = Handle::current();
     // A JSON protocol request (Organizations) names its operation in `X-Amz-Target`.
     let target = headers
         .get("x-amz-target")
@@ -203,7 +201,7 @@ async fn query(
             };
             match &target {
                 Some(target) => Reply::Json(handle_json(&s, &req, &extensions, target)),
-                None => Reply::Query(handle_query(&s, &req, &extensions, &handle, &id)),
+                None => Reply::Query(handle_query(&s, &req, &extensions, &id)),
             }
         })
         .await;
@@ -287,7 +285,6 @@ fn handle_query(
     state: &AppState,
     req: &SignedRequest<'_>,
     extensions: &Extensions,
-    handle: &Handle,
     request_id: &str,
 ) -> Handled {
     let params = Params::parse(req.query, req.body);
@@ -308,7 +305,7 @@ fn handle_query(
         context,
         now,
     };
-    let outcome = match answer(state, asked, handle) {
+    let outcome = match answer(state, asked) {
         Ok(result) => Ok((ns, xml::response(&action, ns, request_id, result))),
         Err(e) => Err((ns, e)),
     };
@@ -334,7 +331,7 @@ struct Query<'a> {
 }
 
 /// The answer to a query: its Result element, or the error.
-fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml::Xml>, AwsError> {
+fn answer(state: &AppState, q: Query<'_>) -> Result<Option<xml::Xml>, AwsError> {
     let iam = &state.iam;
     let metrics = &state.config.metrics;
     let (principal, context) = admit(state, q.req, q.context, q.now, &state.config.verify)?;
@@ -369,7 +366,7 @@ fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml:
     let spawn_build = |build: ReportBuild| {
         let reports = Arc::clone(&state.reports);
         let metrics = metrics.clone();
-        handle.spawn_blocking(move || {
+        crate::build_thread::spawn(move || {
             let account = build.account().clone();
             let started = Instant::now();
             // Encoded before the report is stored, so that the GetCredentialReport that
@@ -383,7 +380,9 @@ fn answer(state: &AppState, q: Query<'_>, handle: &Handle) -> Result<Option<xml:
                         "credential report built"
                     );
                 }
-                Ok(None) => tracing::info!(account = %account, "credential report build taken over"),
+                Ok(None) => {
+                    tracing::info!(account = %account, "credential report build taken over")
+                }
                 Err(e) => {
                     tracing::error!(account = %account, error = %e, "credential report build failed");
                 }

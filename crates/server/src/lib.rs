@@ -15,6 +15,7 @@ pub mod actions;
 pub mod app;
 pub mod authz;
 pub mod body;
+mod build_thread;
 mod changes;
 pub mod console;
 pub mod error;
