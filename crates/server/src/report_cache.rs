@@ -261,9 +261,14 @@ mod tests {
             self.iam.create_account(None, false).unwrap().account.id
         }
 
-        fn build(&self, account: &AccountId) -> CredentialReport {
+        /// The build a GenerateCredentialReport of `account` starts.
+        fn started(&self, account: &AccountId) -> credreport_iam::ReportBuild {
             let generation = self.iam.generate_credential_report(account).unwrap();
-            generation.build.unwrap().run().unwrap().unwrap()
+            generation.build.unwrap()
+        }
+
+        fn build(&self, account: &AccountId) -> CredentialReport {
+            self.started(account).run().unwrap().unwrap()
         }
     }
 
@@ -326,12 +331,7 @@ mod tests {
         let w = world();
         let account = w.account();
         let cache = ReportCache::new(1 << 20);
-        let build = w
-            .iam
-            .generate_credential_report(&account)
-            .unwrap()
-            .build
-            .unwrap();
+        let build = w.started(&account);
         let mut seen_inside = None;
         let generated = cache
             .keeping(&account, |sink| {
@@ -392,12 +392,7 @@ mod tests {
         let w = world();
         let account = w.account();
         let cache = Arc::new(ReportCache::new(1 << 20));
-        let build = w
-            .iam
-            .generate_credential_report(&account)
-            .unwrap()
-            .build
-            .unwrap();
+        let build = w.started(&account);
         let mut waiter = None;
         cache
             .keeping(&account, |sink| {

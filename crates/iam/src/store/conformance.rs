@@ -1717,10 +1717,17 @@ fn rollback(store: &Arc<dyn Store>) -> Result<()> {
     setup(store)?;
     let s = store.as_ref();
     let a = acct(1);
-    let failed: Result<()> = write(s, Some(&a), |tx| {
-        tx.put_access_key(&key(1, "AKIAGONE", Owner::Root))?;
-        Err(Error::LimitExceeded("stop".into()))
-    });
+    rolls_back(s, write(s, Some(&a), put_then_fail))
+}
+
+/// A write's closure: puts the key AKIAGONE, then fails.
+fn put_then_fail(tx: &mut dyn super::Tx) -> Result<()> {
+    tx.put_access_key(&key(1, "AKIAGONE", Owner::Root))?;
+    Err(Error::LimitExceeded("stop".into()))
+}
+
+/// What a write of [`put_then_fail`] must leave: its error, and no key.
+fn rolls_back(s: &dyn Store, failed: Result<()>) -> Result<()> {
     ensure(
         matches!(failed, Err(Error::LimitExceeded(_))),
         "the closure's error comes back",
@@ -1744,18 +1751,7 @@ fn unsynced_writes(store: &Arc<dyn Store>) -> Result<()> {
         read(s, |tx| tx.access_key("AKIAMARK"))?.is_some(),
         "an unsynced write is seen once it returns",
     )?;
-    let failed: Result<()> = write_unsynced(s, Some(&a), |tx| {
-        tx.put_access_key(&key(1, "AKIAGONE", Owner::Root))?;
-        Err(Error::LimitExceeded("stop".into()))
-    });
-    ensure(
-        matches!(failed, Err(Error::LimitExceeded(_))),
-        "the closure's error comes back",
-    )?;
-    ensure(
-        read(s, |tx| tx.access_key("AKIAGONE"))?.is_none(),
-        "nothing of a failed unsynced transaction stays",
-    )?;
+    rolls_back(s, write_unsynced(s, Some(&a), put_then_fail))?;
     write(s, Some(&a), |tx| {
         tx.put_access_key(&key(1, "AKIAAFTER", Owner::Root))
     })?;
