@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use credreport_iam::{AccountId, CredentialReport, Iam, ReportSink};
+use credreport_iam::{AccountId, Iam, ReportSink};
 use credreport_report::Timestamp;
 
 use crate::error::AwsError;
@@ -74,17 +74,6 @@ impl ReportCache {
         let text = Base64Text::encode(&report.content);
         self.keep(account, report.generated, &text, Replace::Older);
         Ok((text, report.generated))
-    }
-
-    /// Keeps a report a build has just stored, so that the GetCredentialReport that follows
-    /// finds it encoded.
-    pub fn keep_built(&self, account: &AccountId, report: &CredentialReport) {
-        self.keep(
-            account,
-            report.generated,
-            &Base64Text::encode(&report.content),
-            Replace::Always,
-        );
     }
 
     /// Runs a build through `run` (which hands the sink to [`ReportBuild::run_into`]):
@@ -228,7 +217,9 @@ mod tests {
     use credreport_iam::password::PasswordHasher;
     use credreport_iam::secret::MasterKey;
     use credreport_iam::store::{Change, Changes, Store, Tx};
-    use credreport_iam::{IamConfig, ManualClock, ReportState, SqliteStore, REPORT_FRESH_SECS};
+    use credreport_iam::{
+        CredentialReport, IamConfig, ManualClock, ReportState, SqliteStore, REPORT_FRESH_SECS,
+    };
 
     use super::*;
 
@@ -315,7 +306,12 @@ mod tests {
         let account = w.account();
         let cache = ReportCache::new(1 << 20);
         let built = w.build(&account);
-        cache.keep_built(&account, &built);
+        cache.keep(
+            &account,
+            built.generated,
+            &Base64Text::encode(&built.content),
+            Replace::Always,
+        );
         let encoded = Base64Text::encode(&built.content);
         assert_eq!(cache.usage(), (1, encoded.len()));
         let (first, generated) = cache.current(&w.iam, &account).unwrap();
@@ -461,7 +457,12 @@ mod tests {
         });
         assert_eq!((taken_over, cache.usage()), (Ok(None), (0, 0)));
 
-        cache.keep_built(&account, &phantom);
+        cache.keep(
+            &account,
+            phantom.generated,
+            &Base64Text::encode(&phantom.content),
+            Replace::Always,
+        );
         cache.keep(&account, old.generated, &old_text, Replace::Older);
         let newer = Base64Text::encode(&phantom.content);
         assert_eq!(cache.lookup(&account, phantom.generated), Some(newer));
